@@ -1,0 +1,91 @@
+/*
+ * The topology model: what a topology file says, after validation. Built by
+ * topo_load() (topo.c, the only code that reads cJSON for topologies); read
+ * by everything else in emu/. The daemon sections ("bgp", "dns") and the
+ * scenarios are kept as JSON: their own parsers (nodes/bgp, nodes/dns,
+ * emu/scenario.c) validate them, and anylab writes a node's section out as
+ * that daemon's config file.
+ */
+#ifndef ANYLAB_TOPO_H
+#define ANYLAB_TOPO_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cJSON.h>
+
+#include "addr.h"
+#include "jcfg.h"
+
+#define TOPO_NAME_MAX	32	/* lab and node names: LAB-NODE must stay a usable netns name */
+
+struct topo_node;
+struct topo_link;
+
+struct topo_iface {
+	char			 name[IFNAMSIZ];
+	struct topo_node	*node;
+	struct topo_link	*link;		/* set once a link names it */
+	struct prefix		*addrs;		/* host bits kept: 10.10.10.1/24 */
+	size_t			 naddrs;
+	unsigned		 mtu;		/* 0: kernel default */
+	bool			 has_mac;
+	uint8_t			 mac[6];
+};
+
+struct topo_route {
+	struct prefix		 dst;		/* "default" is 0.0.0.0/0 or ::/0 */
+	struct ipaddr		 via;		/* family 0: on-link through dev */
+	char			 dev[IFNAMSIZ];	/* "" unless given */
+	unsigned		 metric;
+};
+
+struct topo_node {
+	char			*name;
+	struct topo_iface	*ifaces;
+	size_t			 nifaces;
+	struct prefix		*loopback;	/* anycast /32 and /128 on lo */
+	size_t			 nloopback;
+	struct topo_route	*routes;
+	size_t			 nroutes;
+	bool			 forwarding;
+	int			 hash_policy;	/* -1: leave the kernel's */
+	bool			 has_hash_seed;
+	uint32_t		 hash_seed;
+	struct ipaddr		*resolvers;
+	size_t			 nresolvers;
+	const cJSON		*bgp;		/* NULL when the node runs no speaker */
+	const cJSON		*dns;		/* NULL when the node runs no responder */
+};
+
+struct topo_endpoint {
+	struct topo_node	*node;
+	struct topo_iface	*iface;
+};
+
+struct topo_link {
+	char			*name;		/* given, or made from the endpoints */
+	bool			 lan;		/* a bridge in the switch namespace */
+	struct topo_endpoint	*ends;
+	size_t			 nends;
+};
+
+struct topology {
+	char			*file;
+	char			*name;
+	struct topo_node	*nodes;
+	size_t			 nnodes;
+	struct topo_link	*links;
+	size_t			 nlinks;
+	const cJSON		*scenarios;	/* NULL when the file has none */
+	cJSON			*root;		/* owns every cJSON pointer above */
+};
+
+/* 0, or -1 with the errors in errs. */
+int		 topo_load(const char *file, struct topology **, struct cfg_errors *errs);
+void		 topo_free(struct topology *);
+struct topo_node *topo_node_find(const struct topology *, const char *name);
+struct topo_iface *topo_iface_find(const struct topo_node *, const char *name);
+
+#endif
