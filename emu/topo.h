@@ -18,7 +18,17 @@
 #include "addr.h"
 #include "jcfg.h"
 
-#define TOPO_NAME_MAX	32	/* lab and node names: LAB-NODE must stay a usable netns name */
+/*
+ * Name limits (characters, not counting the NUL). Lab, node and link names
+ * are [a-z0-9][a-z0-9_-]*. A lab name leaves room for "LAB-" plus three
+ * characters in an interface name (IFNAMSIZ - 1 = 15); a link name fits an
+ * interface name itself (the LAN's bridge may carry it). Node names only
+ * need "LAB-NODE" to be a usable netns and /etc/netns directory name.
+ */
+#define TOPO_NAME_MAX		32	/* node names: at most TOPO_NAME_MAX - 1 characters */
+#define TOPO_LAB_NAME_MAX	11	/* lab names: at most this many characters */
+#define TOPO_LINK_NAME_MAX	(IFNAMSIZ - 1)	/* link names: at most 15 characters */
+#define TOPO_RESOLVERS_MAX	3	/* glibc reads at most 3 nameserver lines (MAXNS) */
 
 struct topo_node;
 struct topo_link;
@@ -82,10 +92,21 @@ struct topology {
 	cJSON			*root;		/* owns every cJSON pointer above */
 };
 
-/* 0, or -1 with the errors in errs. */
-int		 topo_load(const char *file, struct topology **, struct cfg_errors *errs);
+/*
+ * Read and validate a topology file. 0 with *out set, or -1 with *out NULL and
+ * every error found in errs (which topo_load initialises with file as the
+ * name shown before each error). Nothing is half made: on -1 nothing is kept.
+ */
+int		 topo_load(const char *file, struct topology **out, struct cfg_errors *errs);
+/* The same from text in memory; file is only the name used in errors. */
+int		 topo_load_string(const char *text, const char *file, struct topology **out,
+		    struct cfg_errors *errs);
 void		 topo_free(struct topology *);
 struct topo_node *topo_node_find(const struct topology *, const char *name);
 struct topo_iface *topo_iface_find(const struct topo_node *, const char *name);
+struct topo_link *topo_link_find(const struct topology *, const char *name);
+/* "node:iface" (the endpoint syntax) to an endpoint; -1 when either is unknown. */
+int		 topo_endpoint_find(const struct topology *, const char *spec,
+		    struct topo_endpoint *out);
 
 #endif

@@ -1,0 +1,975 @@
+/*
+ * Topology files: reading, validating and freeing the model of topo.h. This
+ * is the only code that reads cJSON for topologies. Every check runs before
+ * anything is built, and errors are collected (not stopped at the first),
+ * each naming the file, the JSON path and what was expected. The format is
+ * documented in docs/topology.md and docs/topology.schema.json.
+ *
+ * Order of work: top-level keys, nodes (interfaces first, then loopback,
+ * routes, resolvers, sysctls, daemon sections), links (endpoints resolved to
+ * interfaces), then the checks that need the whole picture: interfaces in no
+ * link, addresses that clash on a segment or overlap on a node.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "topo.h"
+
+static int	topo_parse(struct topology *, cJSON *, struct cfg_errors *);
+static void	topo_parse_nodes(struct topology *, const cJSON *, struct cfg_errors *);
+static void	topo_parse_node(struct topo_node *, const cJSON *, const char *,
+		    struct cfg_errors *);
+static void	topo_parse_ifaces(struct topo_node *, const cJSON *, const char *,
+		    struct cfg_errors *);
+static void	topo_parse_iface(struct topo_iface *, const cJSON *, const char *,
+		    struct cfg_errors *);
+static void	topo_parse_loopback(struct topo_node *, const cJSON *, const char *,
+		    struct cfg_errors *);
+static void	topo_parse_routes(struct topo_node *, const cJSON *, const char *,
+		    struct cfg_errors *);
+static void	topo_parse_resolvers(struct topo_node *, const cJSON *, const char *,
+		    struct cfg_errors *);
+static void	topo_parse_multipath(struct topo_node *, const cJSON *, const char *,
+		    struct cfg_errors *);
+static void	topo_parse_links(struct topology *, const cJSON *, struct cfg_errors *);
+static void	topo_parse_link(struct topology *, struct topo_link *, const cJSON *,
+		    const char *, struct cfg_errors *);
+static void	topo_check_unlinked(struct topology *, struct cfg_errors *);
+static void	topo_check_node_addrs(struct topology *, struct cfg_errors *);
+static void	topo_check_segments(struct topology *, struct cfg_errors *);
+
+static const char *const top_keys[] = {
+	"$schema", "name", "description", "nodes", "links", "scenarios", NULL
+};
+static const char *const node_keys[] = {
+	"interfaces", "loopback", "routes", "forwarding", "multipath", "resolver", "bgp", "dns",
+	NULL
+};
+static const char *const iface_keys[] = { "addresses", "mtu", "mac", NULL };
+static const char *const route_keys[] = { "to", "via", "dev", "metric", NULL };
+static const char *const multipath_keys[] = { "hash_policy", "hash_seed", NULL };
+static const char *const link_keys[] = { "name", "endpoints", "switch", NULL };
+
+#define NAME_CHARS	"a-z, 0-9, '_' and '-', starting with a letter or digit"
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (p == NULL) {
+		fprintf(stderr, "anylab: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL) {
+		fprintf(stderr, "anylab: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+static size_t
+child_count(const cJSON *j)
+{
+	size_t n = 0;
+
+	for (const cJSON *c = j ? j->child : NULL; c; c = c->next)
+		n++;
+	return n;
+}
+
+/* [a-z0-9][a-z0-9_-]* of 1..max characters. */
+static bool
+name_valid(const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > max)
+		return false;
+	if (!(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' ||
+		    *p == '-'))
+			return false;
+	return true;
+}
+
+/*
+ * The kernel's dev_valid_name(): 1..15 characters, not "." or "..", no '/',
+ * ':' or whitespace. '%' is refused too: the kernel reads "%d" in a new
+ * device's name as a pattern to fill in.
+ */
+static bool
+iface_name_check(const char *name, const char *path, struct cfg_errors *e)
+{
+	if (name[0] == '\0') {
+		cfg_error(e, path, "expected an interface name, found an empty string");
+		return false;
+	}
+	if (strlen(name) > IFNAMSIZ - 1) {
+		cfg_error(e, path,
+		    "expected an interface name of at most %d characters, found \"%s\" (%zu)",
+		    IFNAMSIZ - 1, name, strlen(name));
+		return false;
+	}
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		cfg_error(e, path, "expected an interface name other than \".\" and \"..\", "
+		    "found \"%s\"", name);
+		return false;
+	}
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == ':' || *p == '%' || isspace((unsigned char)*p) ||
+		    !isprint((unsigned char)*p)) {
+			cfg_error(e, path, "expected an interface name without '/', ':', '%%', "
+			    "whitespace or control characters, found \"%s\"", name);
+			return false;
+		}
+	if (strcmp(name, "lo") == 0) {
+		cfg_error(e, path, "expected an interface name other than \"lo\": the node's "
+		    "loopback is configured through \"loopback\"");
+		return false;
+	}
+	return true;
+}
+
+/* "02:00:00:00:00:01": six hex pairs, unicast, not all zero. */
+static bool
+mac_parse(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		const char *p = s + i * 3;
+		unsigned v = 0;
+
+		for (int k = 0; k < 2; k++) {
+			char c = p[k];
+
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= (unsigned)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				v |= (unsigned)(c - 'a' + 10);
+			else if (c >= 'A' && c <= 'F')
+				v |= (unsigned)(c - 'A' + 10);
+			else
+				return false;
+		}
+		if (p[2] != (i == 5 ? '\0' : ':'))
+			return false;
+		mac[i] = (uint8_t)v;
+	}
+	return true;
+}
+
+static bool
+prefix_is_link_local(const struct prefix *p)
+{
+	return p->addr.family == AF_INET6 && p->addr.bytes[0] == 0xfe &&
+	    (p->addr.bytes[1] & 0xc0) == 0x80;
+}
+
+static bool
+ipaddr_is_link_local(const struct ipaddr *a)
+{
+	return a->family == AF_INET6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80;
+}
+
+int
+topo_load(const char *file, struct topology **out, struct cfg_errors *e)
+{
+	struct topology *t;
+	cJSON *root;
+
+	*out = NULL;
+	cfg_errors_init(e, file);
+	root = jc_parse_file(file, e);
+	if (root == NULL)
+		return -1;
+	t = xcalloc(1, sizeof(*t));
+	t->file = xstrdup(file);
+	if (topo_parse(t, root, e) < 0) {
+		topo_free(t);
+		return -1;
+	}
+	*out = t;
+	return 0;
+}
+
+int
+topo_load_string(const char *text, const char *file, struct topology **out,
+    struct cfg_errors *e)
+{
+	struct topology *t;
+	cJSON *root;
+
+	*out = NULL;
+	cfg_errors_init(e, file);
+	root = jc_parse_string(text, e);
+	if (root == NULL)
+		return -1;
+	t = xcalloc(1, sizeof(*t));
+	t->file = xstrdup(file ? file : "<topology>");
+	if (topo_parse(t, root, e) < 0) {
+		topo_free(t);
+		return -1;
+	}
+	*out = t;
+	return 0;
+}
+
+/* Takes root; 0 or -1 (the caller frees t either way on -1). */
+static int
+topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
+{
+	const cJSON *nodes = NULL, *links = NULL, *scen = NULL;
+	const char *s;
+	int before = e->count;
+
+	t->root = root;
+	if (!cJSON_IsObject(root)) {
+		cfg_error(e, "", "expected a JSON object at the top of the file");
+		return -1;
+	}
+	jc_check_object(root, "", top_keys, e);
+	jc_string(root, "$schema", "", false, &s, e);
+	if (jc_string(root, "name", "", true, &s, e) == 1) {
+		if (!name_valid(s, TOPO_LAB_NAME_MAX))
+			cfg_error(e, "name", "expected a lab name of 1 to %d characters from "
+			    NAME_CHARS ", found \"%s\"", TOPO_LAB_NAME_MAX, s);
+		else
+			t->name = xstrdup(s);
+	}
+	jc_string(root, "description", "", false, &s, e);
+	if (jc_typed(root, "nodes", "", true, cJSON_Object, &nodes, e) == 1) {
+		if (nodes->child == NULL)
+			cfg_error(e, "nodes", "expected at least one node, found none");
+		topo_parse_nodes(t, nodes, e);
+	}
+	if (jc_typed(root, "links", "", false, cJSON_Array, &links, e) == 1)
+		topo_parse_links(t, links, e);
+	if (jc_typed(root, "scenarios", "", false, cJSON_Object, &scen, e) == 1)
+		t->scenarios = scen;
+
+	topo_check_unlinked(t, e);
+	topo_check_node_addrs(t, e);
+	topo_check_segments(t, e);
+	return e->count > before ? -1 : 0;
+}
+
+static void
+topo_parse_nodes(struct topology *t, const cJSON *nodes, struct cfg_errors *e)
+{
+	t->nodes = xcalloc(child_count(nodes), sizeof(*t->nodes));
+	for (const cJSON *n = nodes->child; n; n = n->next) {
+		char p[CFG_PATH_MAX];
+		struct topo_node *node;
+		bool dup = false;
+
+		jc_path(p, "nodes", n->string);
+		for (const cJSON *prev = nodes->child; prev != n; prev = prev->next)
+			if (strcmp(prev->string, n->string) == 0)
+				dup = true;
+		if (dup) {
+			cfg_error(e, p, "duplicate node name \"%s\"; expected each node once",
+			    n->string);
+			continue;
+		}
+		if (!name_valid(n->string, TOPO_NAME_MAX - 1)) {
+			cfg_error(e, p, "expected a node name of 1 to %d characters from "
+			    NAME_CHARS ", found \"%s\"", TOPO_NAME_MAX - 1, n->string);
+			continue;
+		}
+		node = &t->nodes[t->nnodes++];
+		node->name = xstrdup(n->string);
+		node->hash_policy = -1;
+		topo_parse_node(node, n, p, e);
+	}
+}
+
+static void
+topo_parse_node(struct topo_node *node, const cJSON *j, const char *path, struct cfg_errors *e)
+{
+	const cJSON *item;
+	char p[CFG_PATH_MAX];
+
+	if (!jc_check_object(j, path, node_keys, e) && !cJSON_IsObject(j))
+		return;
+	if (jc_typed(j, "interfaces", path, false, cJSON_Object, &item, e) == 1)
+		topo_parse_ifaces(node, item, jc_path(p, path, "interfaces"), e);
+	if (jc_typed(j, "loopback", path, false, cJSON_Array, &item, e) == 1)
+		topo_parse_loopback(node, item, jc_path(p, path, "loopback"), e);
+	if (jc_typed(j, "routes", path, false, cJSON_Array, &item, e) == 1)
+		topo_parse_routes(node, item, jc_path(p, path, "routes"), e);
+	jc_bool(j, "forwarding", path, false, &node->forwarding, e);
+	if (jc_typed(j, "multipath", path, false, cJSON_Object, &item, e) == 1)
+		topo_parse_multipath(node, item, jc_path(p, path, "multipath"), e);
+	if (jc_typed(j, "resolver", path, false, cJSON_Array, &item, e) == 1)
+		topo_parse_resolvers(node, item, jc_path(p, path, "resolver"), e);
+	if (jc_typed(j, "bgp", path, false, cJSON_Object, &item, e) == 1)
+		node->bgp = item;
+	if (jc_typed(j, "dns", path, false, cJSON_Object, &item, e) == 1)
+		node->dns = item;
+}
+
+static void
+topo_parse_ifaces(struct topo_node *node, const cJSON *ifaces, const char *path,
+    struct cfg_errors *e)
+{
+	node->ifaces = xcalloc(child_count(ifaces), sizeof(*node->ifaces));
+	for (const cJSON *i = ifaces->child; i; i = i->next) {
+		char p[CFG_PATH_MAX];
+		struct topo_iface *ifc;
+		bool dup = false;
+
+		jc_path(p, path, i->string);
+		for (const cJSON *prev = ifaces->child; prev != i; prev = prev->next)
+			if (strcmp(prev->string, i->string) == 0)
+				dup = true;
+		if (dup) {
+			cfg_error(e, p, "duplicate interface name \"%s\"; expected each interface "
+			    "once per node", i->string);
+			continue;
+		}
+		if (!iface_name_check(i->string, p, e))
+			continue;
+		ifc = &node->ifaces[node->nifaces++];
+		snprintf(ifc->name, sizeof(ifc->name), "%s", i->string);
+		ifc->node = node;
+		topo_parse_iface(ifc, i, p, e);
+	}
+}
+
+static void
+topo_parse_iface(struct topo_iface *ifc, const cJSON *j, const char *path, struct cfg_errors *e)
+{
+	const cJSON *addrs;
+	const char *mac;
+	uint64_t v;
+	char p[CFG_PATH_MAX];
+
+	if (!jc_check_object(j, path, iface_keys, e) && !cJSON_IsObject(j))
+		return;
+	if (jc_typed(j, "addresses", path, false, cJSON_Array, &addrs, e) == 1) {
+		int idx = 0;
+
+		ifc->addrs = xcalloc(child_count(addrs), sizeof(*ifc->addrs));
+		for (const cJSON *a = addrs->child; a; a = a->next, idx++) {
+			char ap[CFG_PATH_MAX], base[CFG_PATH_MAX];
+			struct prefix pf;
+
+			jc_path_idx(ap, jc_path(base, path, "addresses"), idx);
+			if (!jc_item_prefix(a, ap, true, &pf, e))
+				continue;
+			for (size_t k = 0; k < ifc->naddrs; k++)
+				if (ipaddr_eq(&ifc->addrs[k].addr, &pf.addr)) {
+					char s[IPADDR_STRLEN];
+
+					cfg_error(e, ap, "address %s is already addresses[%zu] of "
+					    "this interface; expected each address once",
+					    ipaddr_ntop(&pf.addr, s, sizeof(s)), k);
+					goto next;
+				}
+			ifc->addrs[ifc->naddrs++] = pf;
+next:;
+		}
+	}
+	if (jc_uint(j, "mtu", path, false, 68, 65535, &v, e) == 1)
+		ifc->mtu = (unsigned)v;
+	if (jc_string(j, "mac", path, false, &mac, e) == 1) {
+		jc_path(p, path, "mac");
+		if (!mac_parse(mac, ifc->mac))
+			cfg_error(e, p, "expected a MAC address of six hex pairs such as "
+			    "\"02:00:00:00:00:01\", found \"%s\"", mac);
+		else if (ifc->mac[0] & 1)
+			cfg_error(e, p, "expected a unicast MAC address (first octet even), "
+			    "found \"%s\"", mac);
+		else if (!(ifc->mac[0] | ifc->mac[1] | ifc->mac[2] | ifc->mac[3] | ifc->mac[4] |
+		    ifc->mac[5]))
+			cfg_error(e, p, "expected a MAC address other than all zeros, found \"%s\"",
+			    mac);
+		else
+			ifc->has_mac = true;
+	}
+}
+
+static void
+topo_parse_loopback(struct topo_node *node, const cJSON *arr, const char *path,
+    struct cfg_errors *e)
+{
+	int idx = 0;
+
+	node->loopback = xcalloc(child_count(arr), sizeof(*node->loopback));
+	for (const cJSON *a = arr->child; a; a = a->next, idx++) {
+		char p[CFG_PATH_MAX];
+		struct prefix pf;
+		bool dup = false;
+
+		jc_path_idx(p, path, idx);
+		if (!cJSON_IsString(a) || prefix_parse(a->valuestring, &pf, true) < 0 ||
+		    pf.len != ipaddr_bits(pf.addr.family)) {
+			if (cJSON_IsString(a))
+				cfg_error(e, p, "expected a host address (\"51.51.51.51/32\" or "
+				    "\"2001:db8::1/128\"), found \"%s\"", a->valuestring);
+			else
+				cfg_error(e, p, "expected a host address (\"51.51.51.51/32\" or "
+				    "\"2001:db8::1/128\"), found a non-string");
+			continue;
+		}
+		for (size_t k = 0; k < node->nloopback; k++)
+			if (ipaddr_eq(&node->loopback[k].addr, &pf.addr))
+				dup = true;
+		if (dup) {
+			cfg_error(e, p, "duplicate loopback address \"%s\"; expected each once",
+			    a->valuestring);
+			continue;
+		}
+		node->loopback[node->nloopback++] = pf;
+	}
+}
+
+static void
+iface_list(const struct topo_node *node, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < node->nifaces && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+		    node->ifaces[i].name);
+	if (node->nifaces == 0)
+		snprintf(buf, len, "none defined");
+}
+
+static bool
+iface_has_addr(const struct topo_iface *ifc, const struct ipaddr *a)
+{
+	for (size_t k = 0; k < ifc->naddrs; k++)
+		if (ipaddr_eq(&ifc->addrs[k].addr, a))
+			return true;
+	return false;
+}
+
+static bool
+iface_reaches(const struct topo_iface *ifc, const struct ipaddr *a)
+{
+	for (size_t k = 0; k < ifc->naddrs; k++)
+		if (prefix_contains(&ifc->addrs[k], a))
+			return true;
+	return false;
+}
+
+/*
+ * A gateway must be on a connected subnet of the node (of "dev" when given)
+ * and not be one of the node's own addresses; an IPv6 link-local gateway
+ * needs "dev" to say which link.
+ */
+static void
+route_check_via(struct topo_node *node, struct topo_route *r, const char *path,
+    struct cfg_errors *e)
+{
+	const struct topo_iface *dev = r->dev[0] ? topo_iface_find(node, r->dev) : NULL;
+	char s[IPADDR_STRLEN];
+	bool reach = false;
+
+	ipaddr_ntop(&r->via, s, sizeof(s));
+	for (size_t i = 0; i < node->nifaces; i++)
+		if (iface_has_addr(&node->ifaces[i], &r->via)) {
+			cfg_error(e, path, "gateway %s is this node's own address on %s; expected "
+			    "a neighbour's address", s, node->ifaces[i].name);
+			return;
+		}
+	if (ipaddr_is_link_local(&r->via)) {
+		if (dev == NULL)
+			cfg_error(e, path, "gateway %s is link-local; expected \"dev\" to name the "
+			    "interface it is reached on", s);
+		return;
+	}
+	if (dev != NULL) {
+		if (!iface_reaches(dev, &r->via))
+			cfg_error(e, path, "gateway %s is unreachable: not inside any prefix of "
+			    "%s; expected an address on a subnet of that interface", s, dev->name);
+		return;
+	}
+	for (size_t i = 0; i < node->nifaces; i++)
+		if (iface_reaches(&node->ifaces[i], &r->via))
+			reach = true;
+	if (!reach)
+		cfg_error(e, path, "gateway %s is unreachable: not inside any prefix on this "
+		    "node's interfaces; expected an address on a connected subnet", s);
+}
+
+static void
+topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
+    struct cfg_errors *e)
+{
+	int idx = 0;
+
+	node->routes = xcalloc(child_count(arr), sizeof(*node->routes));
+	for (const cJSON *j = arr->child; j; j = j->next, idx++) {
+		char p[CFG_PATH_MAX], fp[CFG_PATH_MAX];
+		struct topo_route r;
+		const char *to = NULL, *dev = NULL;
+		bool is_default = false, ok = true;
+		uint64_t metric = 0;
+		int hv, hd;
+
+		memset(&r, 0, sizeof(r));
+		jc_path_idx(p, path, idx);
+		if (!jc_check_object(j, p, route_keys, e) && !cJSON_IsObject(j))
+			continue;
+		if (jc_string(j, "to", p, true, &to, e) == 1) {
+			if (strcmp(to, "default") == 0) {
+				is_default = true;
+			} else if (prefix_parse(to, &r.dst, false) < 0) {
+				cfg_error(e, jc_path(fp, p, "to"), "expected \"default\" or a network "
+				    "prefix with no host bits set (\"10.0.0.0/24\"), found \"%s\"",
+				    to);
+				ok = false;
+			}
+		} else {
+			ok = false;
+		}
+		hv = jc_ipaddr(j, "via", p, false, 0, &r.via, e);
+		if (hv < 0)
+			ok = false;
+		hd = jc_string(j, "dev", p, false, &dev, e);
+		if (hd < 0) {
+			ok = false;
+		} else if (hd == 1) {
+			if (topo_iface_find(node, dev) == NULL) {
+				char list[160];
+
+				iface_list(node, list, sizeof(list));
+				cfg_error(e, jc_path(fp, p, "dev"), "expected an interface of node "
+				    "\"%s\" (%s), found \"%s\"", node->name, list, dev);
+				ok = false;
+			} else {
+				snprintf(r.dev, sizeof(r.dev), "%s", dev);
+			}
+		} else if (hv == 0 && to != NULL) {
+			cfg_error(e, p, "expected \"via\", \"dev\" or both");
+			ok = false;
+		}
+		if (jc_uint(j, "metric", p, false, 0, UINT32_MAX, &metric, e) < 0)
+			ok = false;
+		r.metric = (unsigned)metric;
+		if (!ok)
+			continue;
+		if (is_default) {
+			r.dst.addr.family = r.via.family ? r.via.family : AF_INET;
+			r.dst.len = 0;
+		} else if (hv == 1 && r.via.family != r.dst.addr.family) {
+			char vs[IPADDR_STRLEN];
+
+			cfg_error(e, jc_path(fp, p, "via"), "expected an %s gateway for %s, found %s",
+			    r.dst.addr.family == AF_INET ? "IPv4" : "IPv6", to,
+			    ipaddr_ntop(&r.via, vs, sizeof(vs)));
+			continue;
+		}
+		if (hv == 1) {
+			size_t before = (size_t)e->count;
+
+			route_check_via(node, &r, jc_path(fp, p, "via"), e);
+			if ((size_t)e->count != before)
+				continue;
+		}
+		for (size_t k = 0; k < node->nroutes; k++)
+			if (prefix_cmp(&node->routes[k].dst, &r.dst) == 0 &&
+			    node->routes[k].metric == r.metric) {
+				char ds[PREFIX_STRLEN];
+
+				cfg_error(e, p, "route to %s with metric %u is already given; "
+				    "expected each destination once per metric",
+				    prefix_ntop(&r.dst, ds, sizeof(ds)), r.metric);
+				ok = false;
+				break;
+			}
+		if (ok)
+			node->routes[node->nroutes++] = r;
+	}
+}
+
+static void
+topo_parse_resolvers(struct topo_node *node, const cJSON *arr, const char *path,
+    struct cfg_errors *e)
+{
+	size_t n = child_count(arr);
+	int idx = 0;
+
+	if (n > TOPO_RESOLVERS_MAX) {
+		cfg_error(e, path, "expected at most %d resolvers (the C library reads no more), "
+		    "found %zu", TOPO_RESOLVERS_MAX, n);
+		return;
+	}
+	node->resolvers = xcalloc(n, sizeof(*node->resolvers));
+	for (const cJSON *a = arr->child; a; a = a->next, idx++) {
+		char p[CFG_PATH_MAX];
+
+		if (jc_item_ipaddr(a, jc_path_idx(p, path, idx), 0,
+		    &node->resolvers[node->nresolvers], e))
+			node->nresolvers++;
+	}
+}
+
+static void
+topo_parse_multipath(struct topo_node *node, const cJSON *j, const char *path,
+    struct cfg_errors *e)
+{
+	uint64_t v;
+
+	if (!jc_check_object(j, path, multipath_keys, e) && !cJSON_IsObject(j))
+		return;
+	if (jc_uint(j, "hash_policy", path, false, 0, 3, &v, e) == 1)
+		node->hash_policy = (int)v;
+	if (jc_uint(j, "hash_seed", path, false, 0, UINT32_MAX, &v, e) == 1) {
+		node->has_hash_seed = true;
+		node->hash_seed = (uint32_t)v;
+	}
+}
+
+static void
+topo_parse_links(struct topology *t, const cJSON *links, struct cfg_errors *e)
+{
+	int idx = 0;
+
+	t->links = xcalloc(child_count(links), sizeof(*t->links));
+	for (const cJSON *j = links->child; j; j = j->next, idx++) {
+		char p[CFG_PATH_MAX];
+
+		jc_path_idx(p, "links", idx);
+		topo_parse_link(t, &t->links[t->nlinks], j, p, e);
+		if (t->links[t->nlinks].name != NULL)
+			t->nlinks++;
+	}
+}
+
+static void
+topo_parse_link(struct topology *t, struct topo_link *l, const cJSON *j, const char *path,
+    struct cfg_errors *e)
+{
+	const cJSON *eps = NULL;
+	const char *name = NULL;
+	char p[CFG_PATH_MAX];
+	bool sw = false, has_sw, ok = true;
+	size_t n;
+	int i = 0, before = e->count;
+
+	if (!jc_check_object(j, path, link_keys, e) && !cJSON_IsObject(j))
+		return;
+	if (jc_string(j, "name", path, false, &name, e) == 1) {
+		if (!name_valid(name, TOPO_LINK_NAME_MAX)) {
+			cfg_error(e, jc_path(p, path, "name"), "expected a link name of 1 to %d "
+			    "characters from " NAME_CHARS ", found \"%s\"", TOPO_LINK_NAME_MAX,
+			    name);
+			ok = false;
+		} else {
+			for (size_t k = 0; k < t->nlinks; k++)
+				if (strcmp(t->links[k].name, name) == 0) {
+					cfg_error(e, jc_path(p, path, "name"), "duplicate link name "
+					    "\"%s\"; expected each link name once", name);
+					ok = false;
+				}
+		}
+	}
+	has_sw = jc_bool(j, "switch", path, false, &sw, e) == 1;
+	if (jc_typed(j, "endpoints", path, true, cJSON_Array, &eps, e) != 1)
+		return;
+	n = child_count(eps);
+	jc_path(p, path, "endpoints");
+	if (n < 2) {
+		cfg_error(e, p, "expected at least 2 endpoints, found %zu", n);
+		return;
+	}
+	if (n > 2 && has_sw && !sw) {
+		cfg_error(e, jc_path(p, path, "switch"), "expected true or no \"switch\" for a "
+		    "link of %zu endpoints: more than two endpoints always make a LAN", n);
+		ok = false;
+	}
+	l->lan = n > 2 || sw;
+	if (l->lan && name == NULL) {
+		cfg_error(e, path, "expected a \"name\" for a LAN link (%zu endpoints%s): its "
+		    "bridge needs one", n, sw ? ", switch" : "");
+		ok = false;
+	}
+	l->ends = xcalloc(n, sizeof(*l->ends));
+	for (const cJSON *ep = eps->child; ep; ep = ep->next, i++) {
+		char ep_path[CFG_PATH_MAX], node_name[TOPO_NAME_MAX + 1];
+		const char *spec, *colon;
+		struct topo_node *node;
+		struct topo_iface *ifc;
+		bool dup = false;
+
+		jc_path_idx(ep_path, p, i);
+		if (!jc_item_string(ep, ep_path, &spec, e)) {
+			ok = false;
+			continue;
+		}
+		colon = strchr(spec, ':');
+		if (colon == NULL || colon == spec || colon[1] == '\0' || strchr(colon + 1, ':')) {
+			cfg_error(e, ep_path, "expected \"node:interface\", found \"%s\"", spec);
+			ok = false;
+			continue;
+		}
+		node = NULL;
+		if ((size_t)(colon - spec) < sizeof(node_name)) {
+			snprintf(node_name, sizeof(node_name), "%.*s", (int)(colon - spec), spec);
+			node = topo_node_find(t, node_name);
+		}
+		if (node == NULL) {
+			cfg_error(e, ep_path, "node \"%.*s\" is not defined; expected a node under "
+			    "\"nodes\"", (int)(colon - spec), spec);
+			ok = false;
+			continue;
+		}
+		ifc = topo_iface_find(node, colon + 1);
+		if (ifc == NULL) {
+			char list[160];
+
+			iface_list(node, list, sizeof(list));
+			cfg_error(e, ep_path, "node \"%s\" has no interface \"%s\"; expected one of: "
+			    "%s", node->name, colon + 1, list);
+			ok = false;
+			continue;
+		}
+		for (size_t k = 0; k < l->nends; k++)
+			if (l->ends[k].iface == ifc) {
+				cfg_error(e, ep_path, "\"%s\" is already an endpoint of this link; "
+				    "expected each interface once", spec);
+				dup = true;
+			}
+		if (dup) {
+			ok = false;
+			continue;
+		}
+		if (ifc->link != NULL) {
+			cfg_error(e, ep_path, "\"%s\" is already an endpoint of link \"%s\"; "
+			    "expected each interface in one link only", spec, ifc->link->name);
+			ok = false;
+			continue;
+		}
+		l->ends[l->nends].node = node;
+		l->ends[l->nends].iface = ifc;
+		l->nends++;
+	}
+	if (!ok || e->count > before) {
+		free(l->ends);
+		memset(l, 0, sizeof(*l));
+		return;
+	}
+	if (name != NULL) {
+		l->name = xstrdup(name);
+	} else {
+		char buf[2 * (TOPO_NAME_MAX + IFNAMSIZ + 1) + 4];
+
+		snprintf(buf, sizeof(buf), "%s:%s--%s:%s", l->ends[0].node->name,
+		    l->ends[0].iface->name, l->ends[1].node->name, l->ends[1].iface->name);
+		l->name = xstrdup(buf);
+	}
+	for (size_t k = 0; k < l->nends; k++)
+		l->ends[k].iface->link = l;
+}
+
+/* Every interface must be an endpoint: nothing else creates it. */
+static void
+topo_check_unlinked(struct topology *t, struct cfg_errors *e)
+{
+	for (size_t n = 0; n < t->nnodes; n++)
+		for (size_t i = 0; i < t->nodes[n].nifaces; i++) {
+			const struct topo_iface *ifc = &t->nodes[n].ifaces[i];
+			char p[CFG_PATH_MAX], base[CFG_PATH_MAX];
+
+			if (ifc->link != NULL)
+				continue;
+			jc_path(base, "nodes", t->nodes[n].name);
+			jc_path(p, jc_path(p, base, "interfaces"), ifc->name);
+			cfg_error(e, p, "not an endpoint of any link; expected each interface in "
+			    "exactly one link under \"links\"");
+		}
+}
+
+static void
+addr_path(char *p, const struct topo_node *node, const struct topo_iface *ifc, size_t k)
+{
+	char a[CFG_PATH_MAX], b[CFG_PATH_MAX];
+
+	jc_path(a, "nodes", node->name);
+	jc_path(b, a, "interfaces");
+	jc_path(a, b, ifc->name);
+	jc_path(b, a, "addresses");
+	jc_path_idx(p, b, (int)k);
+}
+
+/*
+ * On one node: an address on two interfaces (or an interface and the
+ * loopback), or two interfaces on overlapping subnets. IPv6 link-local
+ * addresses are per link and exempt.
+ */
+static void
+topo_check_node_addrs(struct topology *t, struct cfg_errors *e)
+{
+	for (size_t n = 0; n < t->nnodes; n++) {
+		const struct topo_node *node = &t->nodes[n];
+
+		for (size_t i = 0; i < node->nifaces; i++) {
+			const struct topo_iface *a = &node->ifaces[i];
+
+			for (size_t k = 0; k < a->naddrs; k++) {
+				const struct prefix *pa = &a->addrs[k];
+				char p[CFG_PATH_MAX], s1[PREFIX_STRLEN], s2[PREFIX_STRLEN];
+				bool found = false;
+
+				if (prefix_is_link_local(pa))
+					continue;
+				addr_path(p, node, a, k);
+				for (size_t l = 0; l < node->nloopback; l++)
+					if (ipaddr_eq(&node->loopback[l].addr, &pa->addr)) {
+						cfg_error(e, p, "address %s is also loopback[%zu] of this "
+						    "node; expected each address once per node",
+						    ipaddr_ntop(&pa->addr, s1, sizeof(s1)), l);
+						found = true;
+					}
+				for (size_t j = 0; j < i && !found; j++) {
+					const struct topo_iface *b = &node->ifaces[j];
+
+					for (size_t m = 0; m < b->naddrs && !found; m++) {
+						const struct prefix *pb = &b->addrs[m];
+
+						if (ipaddr_eq(&pa->addr, &pb->addr)) {
+							cfg_error(e, p, "address %s is also on %s of "
+							    "this node; expected each address once "
+							    "per node", ipaddr_ntop(&pa->addr, s1,
+							    sizeof(s1)), b->name);
+							found = true;
+						} else if (prefix_overlaps(pa, pb)) {
+							cfg_error(e, p, "%s overlaps %s on %s of this "
+							    "node; expected each interface on a "
+							    "subnet of its own",
+							    prefix_ntop(pa, s1, sizeof(s1)),
+							    prefix_ntop(pb, s2, sizeof(s2)), b->name);
+							found = true;
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+/* One segment (link) must not carry the same address on two interfaces. */
+static void
+topo_check_segments(struct topology *t, struct cfg_errors *e)
+{
+	for (size_t l = 0; l < t->nlinks; l++) {
+		const struct topo_link *link = &t->links[l];
+
+		for (size_t i = 0; i < link->nends; i++) {
+			const struct topo_iface *a = link->ends[i].iface;
+
+			for (size_t k = 0; k < a->naddrs; k++) {
+				bool found = false;
+
+				for (size_t j = 0; j < i && !found; j++) {
+					const struct topo_iface *b = link->ends[j].iface;
+
+					if (b->node == a->node)
+						continue;	/* reported per node */
+					for (size_t m = 0; m < b->naddrs && !found; m++) {
+						char p[CFG_PATH_MAX], s[IPADDR_STRLEN];
+
+						if (!ipaddr_eq(&a->addrs[k].addr, &b->addrs[m].addr))
+							continue;
+						addr_path(p, a->node, a, k);
+						cfg_error(e, p, "address %s clashes with %s:%s on link "
+						    "\"%s\"; expected each address once per segment",
+						    ipaddr_ntop(&a->addrs[k].addr, s, sizeof(s)),
+						    b->node->name, b->name, link->name);
+						found = true;
+					}
+				}
+			}
+		}
+	}
+}
+
+void
+topo_free(struct topology *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t n = 0; n < t->nnodes; n++) {
+		struct topo_node *node = &t->nodes[n];
+
+		for (size_t i = 0; i < node->nifaces; i++)
+			free(node->ifaces[i].addrs);
+		free(node->ifaces);
+		free(node->loopback);
+		free(node->routes);
+		free(node->resolvers);
+		free(node->name);
+	}
+	free(t->nodes);
+	for (size_t l = 0; l < t->nlinks; l++) {
+		free(t->links[l].ends);
+		free(t->links[l].name);
+	}
+	free(t->links);
+	cJSON_Delete(t->root);
+	free(t->name);
+	free(t->file);
+	free(t);
+}
+
+struct topo_node *
+topo_node_find(const struct topology *t, const char *name)
+{
+	for (size_t n = 0; n < t->nnodes; n++)
+		if (strcmp(t->nodes[n].name, name) == 0)
+			return &t->nodes[n];
+	return NULL;
+}
+
+struct topo_iface *
+topo_iface_find(const struct topo_node *node, const char *name)
+{
+	for (size_t i = 0; i < node->nifaces; i++)
+		if (strcmp(node->ifaces[i].name, name) == 0)
+			return &node->ifaces[i];
+	return NULL;
+}
+
+struct topo_link *
+topo_link_find(const struct topology *t, const char *name)
+{
+	for (size_t l = 0; l < t->nlinks; l++)
+		if (strcmp(t->links[l].name, name) == 0)
+			return &t->links[l];
+	return NULL;
+}
+
+int
+topo_endpoint_find(const struct topology *t, const char *spec, struct topo_endpoint *out)
+{
+	const char *colon = strchr(spec, ':');
+	char node_name[TOPO_NAME_MAX];
+
+	if (colon == NULL || (size_t)(colon - spec) >= sizeof(node_name))
+		return -1;
+	memcpy(node_name, spec, (size_t)(colon - spec));
+	node_name[colon - spec] = '\0';
+	out->node = topo_node_find(t, node_name);
+	if (out->node == NULL)
+		return -1;
+	out->iface = topo_iface_find(out->node, colon + 1);
+	return out->iface ? 0 : -1;
+}
