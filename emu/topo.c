@@ -34,10 +34,18 @@ static void	topo_parse_resolvers(struct topo_node *, const cJSON *, const char *
 		    struct cfg_errors *);
 static void	topo_parse_multipath(struct topo_node *, const cJSON *, const char *,
 		    struct cfg_errors *);
-static void	topo_parse_links(struct topology *, const cJSON *, struct cfg_errors *);
-static void	topo_parse_link(struct topology *, struct topo_link *, const cJSON *,
-		    const char *, struct cfg_errors *);
-static void	topo_check_unlinked(struct topology *, struct cfg_errors *);
+/* Interfaces named by a link so far, valid link or not, and the link's index. */
+struct claims {
+	const struct topo_iface	**iface;
+	int			 *link;
+	size_t			  n;
+};
+
+static void	topo_parse_links(struct topology *, const cJSON *, struct claims *,
+		    struct cfg_errors *);
+static void	topo_parse_link(struct topology *, struct topo_link *, int, const cJSON *,
+		    struct claims *, struct cfg_errors *);
+static void	topo_check_unlinked(struct topology *, const struct claims *, struct cfg_errors *);
 static void	topo_check_node_addrs(struct topology *, struct cfg_errors *);
 static void	topo_check_segments(struct topology *, struct cfg_errors *);
 
@@ -89,9 +97,9 @@ child_count(const cJSON *j)
 	return n;
 }
 
-/* [a-z0-9][a-z0-9_-]* of 1..max characters. */
+/* [a-z0-9][a-z0-9_-]* of 1..max characters ('-' only when dash). */
 static bool
-name_valid(const char *s, size_t max)
+name_valid(const char *s, size_t max, bool dash)
 {
 	size_t len = strlen(s);
 
@@ -101,7 +109,7 @@ name_valid(const char *s, size_t max)
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' ||
-		    *p == '-'))
+		    (dash && *p == '-')))
 			return false;
 	return true;
 }
@@ -233,8 +241,10 @@ static int
 topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 {
 	const cJSON *nodes = NULL, *links = NULL, *scen = NULL;
+	struct claims cl = { 0 };
+	size_t total = 0;
 	const char *s;
-	int before = e->count;
+	int before = e->count, links_errors;
 
 	t->root = root;
 	if (!cJSON_IsObject(root)) {
@@ -244,9 +254,11 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 	jc_check_object(root, "", top_keys, e);
 	jc_string(root, "$schema", "", false, &s, e);
 	if (jc_string(root, "name", "", true, &s, e) == 1) {
-		if (!name_valid(s, TOPO_LAB_NAME_MAX))
+		if (!name_valid(s, TOPO_LAB_NAME_MAX, false))
 			cfg_error(e, "name", "expected a lab name of 1 to %d characters from "
-			    NAME_CHARS ", found \"%s\"", TOPO_LAB_NAME_MAX, s);
+			    "a-z, 0-9 and '_', starting with a letter or digit (no '-': it "
+			    "separates lab and node in LAB-NODE), found \"%s\"",
+			    TOPO_LAB_NAME_MAX, s);
 		else
 			t->name = xstrdup(s);
 	}
@@ -256,14 +268,24 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 			cfg_error(e, "nodes", "expected at least one node, found none");
 		topo_parse_nodes(t, nodes, e);
 	}
+	for (size_t n = 0; n < t->nnodes; n++)
+		total += t->nodes[n].nifaces;
+	cl.iface = xcalloc(total, sizeof(*cl.iface));
+	cl.link = xcalloc(total, sizeof(*cl.link));
+	links_errors = e->count;
 	if (jc_typed(root, "links", "", false, cJSON_Array, &links, e) == 1)
-		topo_parse_links(t, links, e);
+		topo_parse_links(t, links, &cl, e);
+	links_errors = e->count - links_errors;
 	if (jc_typed(root, "scenarios", "", false, cJSON_Object, &scen, e) == 1)
 		t->scenarios = scen;
 
-	topo_check_unlinked(t, e);
+	/* A broken link leaves its interfaces unclaimed: say only what is wrong with it. */
+	if (links_errors == 0)
+		topo_check_unlinked(t, &cl, e);
 	topo_check_node_addrs(t, e);
 	topo_check_segments(t, e);
+	free(cl.iface);
+	free(cl.link);
 	return e->count > before ? -1 : 0;
 }
 
@@ -285,7 +307,7 @@ topo_parse_nodes(struct topology *t, const cJSON *nodes, struct cfg_errors *e)
 			    n->string);
 			continue;
 		}
-		if (!name_valid(n->string, TOPO_NAME_MAX - 1)) {
+		if (!name_valid(n->string, TOPO_NAME_MAX - 1, true)) {
 			cfg_error(e, p, "expected a node name of 1 to %d characters from "
 			    NAME_CHARS ", found \"%s\"", TOPO_NAME_MAX - 1, n->string);
 			continue;
@@ -520,14 +542,17 @@ topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
 		char p[CFG_PATH_MAX], fp[CFG_PATH_MAX];
 		struct topo_route r;
 		const char *to = NULL, *dev = NULL;
-		bool is_default = false, ok = true;
+		bool is_default = false, ok = true, keys_ok = true;
 		uint64_t metric = 0;
 		int hv, hd;
 
 		memset(&r, 0, sizeof(r));
 		jc_path_idx(p, path, idx);
-		if (!jc_check_object(j, p, route_keys, e) && !cJSON_IsObject(j))
-			continue;
+		if (!jc_check_object(j, p, route_keys, e)) {
+			if (!cJSON_IsObject(j))
+				continue;
+			keys_ok = false;
+		}
 		if (jc_string(j, "to", p, true, &to, e) == 1) {
 			if (strcmp(to, "default") == 0) {
 				is_default = true;
@@ -557,7 +582,7 @@ topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
 			} else {
 				snprintf(r.dev, sizeof(r.dev), "%s", dev);
 			}
-		} else if (hv == 0 && to != NULL) {
+		} else if (hv == 0 && to != NULL && keys_ok) {
 			cfg_error(e, p, "expected \"via\", \"dev\" or both");
 			ok = false;
 		}
@@ -639,36 +664,35 @@ topo_parse_multipath(struct topo_node *node, const cJSON *j, const char *path,
 }
 
 static void
-topo_parse_links(struct topology *t, const cJSON *links, struct cfg_errors *e)
+topo_parse_links(struct topology *t, const cJSON *links, struct claims *cl,
+    struct cfg_errors *e)
 {
 	int idx = 0;
 
 	t->links = xcalloc(child_count(links), sizeof(*t->links));
 	for (const cJSON *j = links->child; j; j = j->next, idx++) {
-		char p[CFG_PATH_MAX];
-
-		jc_path_idx(p, "links", idx);
-		topo_parse_link(t, &t->links[t->nlinks], j, p, e);
+		topo_parse_link(t, &t->links[t->nlinks], idx, j, cl, e);
 		if (t->links[t->nlinks].name != NULL)
 			t->nlinks++;
 	}
 }
 
 static void
-topo_parse_link(struct topology *t, struct topo_link *l, const cJSON *j, const char *path,
-    struct cfg_errors *e)
+topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j,
+    struct claims *cl, struct cfg_errors *e)
 {
 	const cJSON *eps = NULL;
 	const char *name = NULL;
-	char p[CFG_PATH_MAX];
+	char path[CFG_PATH_MAX], p[CFG_PATH_MAX];
 	bool sw = false, has_sw, ok = true;
 	size_t n;
 	int i = 0, before = e->count;
 
+	jc_path_idx(path, "links", idx);
 	if (!jc_check_object(j, path, link_keys, e) && !cJSON_IsObject(j))
 		return;
 	if (jc_string(j, "name", path, false, &name, e) == 1) {
-		if (!name_valid(name, TOPO_LINK_NAME_MAX)) {
+		if (!name_valid(name, TOPO_LINK_NAME_MAX, true)) {
 			cfg_error(e, jc_path(p, path, "name"), "expected a link name of 1 to %d "
 			    "characters from " NAME_CHARS ", found \"%s\"", TOPO_LINK_NAME_MAX,
 			    name);
@@ -752,12 +776,18 @@ topo_parse_link(struct topology *t, struct topo_link *l, const cJSON *j, const c
 			ok = false;
 			continue;
 		}
-		if (ifc->link != NULL) {
-			cfg_error(e, ep_path, "\"%s\" is already an endpoint of link \"%s\"; "
-			    "expected each interface in one link only", spec, ifc->link->name);
+		for (size_t k = 0; k < cl->n; k++)
+			if (cl->iface[k] == ifc) {
+				cfg_error(e, ep_path, "\"%s\" is already an endpoint of links[%d]; "
+				    "expected each interface in one link only", spec, cl->link[k]);
+				dup = true;
+			}
+		if (dup) {
 			ok = false;
 			continue;
 		}
+		cl->iface[cl->n] = ifc;
+		cl->link[cl->n++] = idx;
 		l->ends[l->nends].node = node;
 		l->ends[l->nends].iface = ifc;
 		l->nends++;
@@ -782,17 +812,22 @@ topo_parse_link(struct topology *t, struct topo_link *l, const cJSON *j, const c
 
 /* Every interface must be an endpoint: nothing else creates it. */
 static void
-topo_check_unlinked(struct topology *t, struct cfg_errors *e)
+topo_check_unlinked(struct topology *t, const struct claims *cl, struct cfg_errors *e)
 {
 	for (size_t n = 0; n < t->nnodes; n++)
 		for (size_t i = 0; i < t->nodes[n].nifaces; i++) {
 			const struct topo_iface *ifc = &t->nodes[n].ifaces[i];
 			char p[CFG_PATH_MAX], base[CFG_PATH_MAX];
+			bool claimed = false;
 
-			if (ifc->link != NULL)
+			for (size_t k = 0; k < cl->n; k++)
+				if (cl->iface[k] == ifc)
+					claimed = true;
+			if (claimed)
 				continue;
-			jc_path(base, "nodes", t->nodes[n].name);
-			jc_path(p, jc_path(p, base, "interfaces"), ifc->name);
+			jc_path(p, "nodes", t->nodes[n].name);
+			jc_path(base, p, "interfaces");
+			jc_path(p, base, ifc->name);
 			cfg_error(e, p, "not an endpoint of any link; expected each interface in "
 			    "exactly one link under \"links\"");
 		}

@@ -19,8 +19,10 @@
 #include "jcfg.h"
 
 /*
- * Name limits (characters, not counting the NUL). Lab, node and link names
- * are [a-z0-9][a-z0-9_-]*. A lab name leaves room for "LAB-" plus three
+ * Name limits (characters, not counting the NUL). Node and link names are
+ * [a-z0-9][a-z0-9_-]*, lab names [a-z0-9][a-z0-9_]*: no '-', so that LAB-NODE
+ * names one lab's node only (lab "a" node "b-c" would clash with lab "a-b"
+ * node "c"). A lab name leaves room for "LAB-" plus three
  * characters in an interface name (IFNAMSIZ - 1 = 15); a link name fits an
  * interface name itself (the LAN's bridge may carry it). Node names only
  * need "LAB-NODE" to be a usable netns and /etc/netns directory name.
