@@ -1,0 +1,913 @@
+/*
+ * Scenario parser: the "scenarios" object of a topology (or of the file
+ * beside it) into struct scenario, every error with its JSON path. The
+ * format is documented in docs/scenarios.md; keep the two in step.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns_proto.h"
+#include "log.h"
+#include "scenario.h"
+#include "strbuf.h"
+#include "topo.h"
+
+const char *const scn_kind_names[SCN_KIND_COUNT] = {
+	[SCN_WAIT] = "wait",
+	[SCN_DISABLE] = "disable",
+	[SCN_ENABLE] = "enable",
+	[SCN_CUT] = "cut",
+	[SCN_RESTORE] = "restore",
+	[SCN_IMPAIR] = "impair",
+	[SCN_CLEAR] = "clear",
+	[SCN_KILL] = "kill",
+	[SCN_STOP] = "stop",
+	[SCN_START] = "start",
+	[SCN_WITHDRAW] = "withdraw",
+	[SCN_ANNOUNCE] = "announce",
+	[SCN_ANSWERED] = "answered",
+	[SCN_INSTANCES] = "instances",
+	[SCN_NEXTHOPS] = "nexthops",
+	[SCN_SESSION] = "session",
+	[SCN_LOST] = "lost",
+	[SCN_NO_ANSWER] = "no_answer",
+};
+
+const char *const scn_daemon_names[2] = {
+	[SCN_DAEMON_DNS] = "dns",
+	[SCN_DAEMON_BGP] = "bgp",
+};
+
+const char *const scn_session_state_names[SCN_SS_COUNT] = {
+	[SCN_SS_IDLE] = "idle",
+	[SCN_SS_CONNECT] = "connect",
+	[SCN_SS_ACTIVE] = "active",
+	[SCN_SS_OPENSENT] = "opensent",
+	[SCN_SS_OPENCONFIRM] = "openconfirm",
+	[SCN_SS_ESTABLISHED] = "established",
+	[SCN_SS_DOWN] = "down",
+};
+
+#define DEFAULT_WITHIN_MS	10000
+#define DEFAULT_RATE		100
+#define DEFAULT_TIMEOUT_MS	1000
+#define MAX_RATE		10000
+#define MAX_SECONDS		3600.0
+
+static char beside_file[PATH_MAX];
+
+int
+scn_undo_kind(enum scn_kind fault)
+{
+	switch (fault) {
+	case SCN_DISABLE:
+		return SCN_ENABLE;
+	case SCN_CUT:
+		return SCN_RESTORE;
+	case SCN_IMPAIR:
+		return SCN_CLEAR;
+	case SCN_KILL:
+	case SCN_STOP:
+		return SCN_START;
+	case SCN_WITHDRAW:
+		return SCN_ANNOUNCE;
+	default:
+		return -1;
+	}
+}
+
+static bool
+streq_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+bool
+scn_step_undoes(const struct scn_step *a, const struct scn_step *b)
+{
+	if (scn_undo_kind(a->kind) != (int)b->kind)
+		return false;
+	if (!streq_null(a->node, b->node) || !streq_null(a->iface, b->iface))
+		return false;
+	if (a->kind == SCN_KILL || a->kind == SCN_STOP)
+		return a->daemon == b->daemon;
+	if (a->kind == SCN_WITHDRAW)
+		return prefix_cmp(&a->prefix, &b->prefix) == 0;
+	return true;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		fatal("out of memory");
+	return d;
+}
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (p == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+/* A duration in seconds (a JSON number, fractions allowed) as milliseconds. */
+static int
+get_seconds(const cJSON *obj, const char *key, const char *path, bool required, double min,
+    uint64_t *ms, struct cfg_errors *e)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	char p[CFG_PATH_MAX];
+
+	jc_path(p, path, key);
+	if (it == NULL) {
+		if (required)
+			cfg_error(e, p, "missing; this key is required");
+		return 0;
+	}
+	if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < min ||
+	    it->valuedouble > MAX_SECONDS) {
+		cfg_error(e, p, "expected a number of seconds from %g to %g", min, MAX_SECONDS);
+		return -1;
+	}
+	*ms = (uint64_t)llround(it->valuedouble * 1000.0);
+	return 1;
+}
+
+static bool
+topo_has_node(const struct topology *topo, const char *name, const struct topo_node **out)
+{
+	for (size_t i = 0; topo && i < topo->nnodes; i++) {
+		if (strcmp(topo->nodes[i].name, name) == 0) {
+			if (out)
+				*out = &topo->nodes[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+node_has_iface(const struct topo_node *n, const char *name)
+{
+	for (size_t i = 0; i < n->nifaces; i++)
+		if (strcmp(n->ifaces[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static int
+get_node(const cJSON *obj, const char *path, const struct topology *topo, struct scn_step *st,
+    const struct topo_node **node, struct cfg_errors *e)
+{
+	const char *s;
+	char p[CFG_PATH_MAX];
+	int r = jc_string(obj, "node", path, true, &s, e);
+
+	if (r <= 0)
+		return -1;
+	if (topo && !topo_has_node(topo, s, node)) {
+		cfg_error(e, jc_path(p, path, "node"), "expected a node of the topology, found \"%s\"",
+		    s);
+		return -1;
+	}
+	st->node = xstrdup(s);
+	return 0;
+}
+
+/* "iface": "node:iface" */
+static int
+get_iface(const cJSON *obj, const char *path, const struct topology *topo, struct scn_step *st,
+    struct cfg_errors *e)
+{
+	const char *s, *colon;
+	const struct topo_node *node = NULL;
+	char p[CFG_PATH_MAX], nname[256];
+	size_t nlen;
+
+	if (jc_string(obj, "iface", path, true, &s, e) <= 0)
+		return -1;
+	jc_path(p, path, "iface");
+	colon = strchr(s, ':');
+	nlen = colon ? (size_t)(colon - s) : 0;
+	if (colon == NULL || nlen == 0 || colon[1] == '\0' || nlen >= sizeof(nname) ||
+	    strlen(colon + 1) >= 16 || strchr(colon + 1, ':')) {
+		cfg_error(e, p, "expected \"NODE:IFACE\", found \"%s\"", s);
+		return -1;
+	}
+	memcpy(nname, s, nlen);
+	nname[nlen] = '\0';
+	if (topo) {
+		if (!topo_has_node(topo, nname, &node)) {
+			cfg_error(e, p, "expected a node of the topology, found \"%s\"", nname);
+			return -1;
+		}
+		if (!node_has_iface(node, colon + 1)) {
+			cfg_error(e, p, "node %s has no interface \"%s\"", nname, colon + 1);
+			return -1;
+		}
+	}
+	st->node = xstrdup(nname);
+	st->iface = xstrdup(colon + 1);
+	return 0;
+}
+
+static int
+get_daemon(const cJSON *obj, const char *path, const struct topo_node *node,
+    struct scn_step *st, struct cfg_errors *e)
+{
+	const char *s;
+	char p[CFG_PATH_MAX];
+	int r = jc_string(obj, "daemon", path, true, &s, e);
+
+	if (r <= 0)
+		return -1;
+	jc_path(p, path, "daemon");
+	if (strcmp(s, "dns") == 0)
+		st->daemon = SCN_DAEMON_DNS;
+	else if (strcmp(s, "bgp") == 0)
+		st->daemon = SCN_DAEMON_BGP;
+	else {
+		cfg_error(e, p, "expected \"dns\" or \"bgp\", found \"%s\"", s);
+		return -1;
+	}
+	if (node && ((st->daemon == SCN_DAEMON_DNS && node->dns == NULL) ||
+	    (st->daemon == SCN_DAEMON_BGP && node->bgp == NULL))) {
+		cfg_error(e, p, "node %s runs no %s daemon (no \"%s\" section)", node->name, s, s);
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+is_probe_client(const struct scenario *s, const char *name)
+{
+	for (size_t i = 0; i < s->probe.nclients; i++)
+		if (strcmp(s->probe.clients[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int
+get_inst(const cJSON *obj, const char *key, const char *path, char *out, struct cfg_errors *e)
+{
+	const char *s;
+	char p[CFG_PATH_MAX];
+	int r = jc_string(obj, key, path, false, &s, e);
+
+	if (r <= 0)
+		return r;
+	if (s[0] == '\0' || strlen(s) >= SCN_INST_MAX) {
+		cfg_error(e, jc_path(p, path, key), "expected an instance name of 1 to %d characters",
+		    SCN_INST_MAX - 1);
+		return -1;
+	}
+	snprintf(out, SCN_INST_MAX, "%s", s);
+	return 1;
+}
+
+/* "clients": [names] and/or "clients_of": "INSTANCE"; neither: every probed client. */
+static int
+get_clients(const cJSON *obj, const char *path, const struct scenario *s, struct scn_clients *c,
+    struct cfg_errors *e)
+{
+	const cJSON *arr, *it;
+	char p[CFG_PATH_MAX], ip[CFG_PATH_MAX];
+	int r, i = 0, bad = 0;
+
+	if (get_inst(obj, "clients_of", path, c->of, e) < 0)
+		bad = 1;
+	r = jc_typed(obj, "clients", path, false, cJSON_Array, &arr, e);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return bad ? -1 : 0;
+	jc_path(p, path, "clients");
+	if (cJSON_GetArraySize(arr) == 0) {
+		cfg_error(e, p, "expected at least one client");
+		return -1;
+	}
+	c->names = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
+	cJSON_ArrayForEach(it, arr) {
+		const char *name;
+
+		jc_path_idx(ip, p, i++);
+		if (!jc_item_string(it, ip, &name, e)) {
+			bad = 1;
+			continue;
+		}
+		if (!is_probe_client(s, name)) {
+			cfg_error(e, ip, "expected a client named in probe.clients, found \"%s\"",
+			    name);
+			bad = 1;
+			continue;
+		}
+		c->names[c->n++] = xstrdup(name);
+	}
+	return bad ? -1 : 0;
+}
+
+static const char *const probe_keys[] = {
+	"clients", "server", "port", "qname", "qtype", "identity", "rate", "timeout", NULL,
+};
+
+static int
+parse_probe(const cJSON *obj, const char *path, const struct topology *topo,
+    struct scn_probe *pr, struct cfg_errors *e)
+{
+	const cJSON *arr, *it;
+	const char *s;
+	char p[CFG_PATH_MAX], ip[CFG_PATH_MAX];
+	uint64_t v, ms;
+	int before = e->count, i = 0;
+
+	pr->port = DNS_PORT;
+	pr->qname = xstrdup("server.zone.tst");
+	pr->qtype = DNS_T_TXT;
+	pr->identity = SCN_ID_TXT;
+	pr->rate = DEFAULT_RATE;
+	pr->timeout_ms = DEFAULT_TIMEOUT_MS;
+	if (!jc_check_object(obj, path, probe_keys, e))
+		return -1;
+	if (jc_typed(obj, "clients", path, true, cJSON_Array, &arr, e) > 0) {
+		jc_path(p, path, "clients");
+		if (cJSON_GetArraySize(arr) == 0 || cJSON_GetArraySize(arr) > SCN_MAX_CLIENTS)
+			cfg_error(e, p, "expected 1 to %d client node names", SCN_MAX_CLIENTS);
+		pr->clients = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
+		cJSON_ArrayForEach(it, arr) {
+			const struct topo_node *n = NULL;
+			bool dup = false;
+
+			jc_path_idx(ip, p, i++);
+			if (!jc_item_string(it, ip, &s, e))
+				continue;
+			if (topo && !topo_has_node(topo, s, &n)) {
+				cfg_error(e, ip, "expected a node of the topology, found \"%s\"", s);
+				continue;
+			}
+			for (size_t k = 0; k < pr->nclients; k++)
+				dup |= strcmp(pr->clients[k], s) == 0;
+			if (dup) {
+				cfg_error(e, ip, "client \"%s\" named twice", s);
+				continue;
+			}
+			pr->clients[pr->nclients++] = xstrdup(s);
+		}
+	}
+	jc_ipaddr(obj, "server", path, false, 0, &pr->server, e);
+	if (jc_uint(obj, "port", path, false, 1, 65535, &v, e) > 0)
+		pr->port = (uint16_t)v;
+	if (jc_string(obj, "qname", path, false, &s, e) > 0) {
+		if (s[0] == '\0' || strlen(s) > 253)
+			cfg_error(e, jc_path(p, path, "qname"), "expected a domain name");
+		free(pr->qname);
+		pr->qname = xstrdup(s);
+	}
+	if (jc_string(obj, "qtype", path, false, &s, e) > 0 && dns_type_parse(s, &pr->qtype) < 0)
+		cfg_error(e, jc_path(p, path, "qtype"), "expected a record type such as \"TXT\"");
+	if (jc_string(obj, "identity", path, false, &s, e) > 0) {
+		if (strcmp(s, "txt") == 0)
+			pr->identity = SCN_ID_TXT;
+		else if (strcmp(s, "nsid") == 0)
+			pr->identity = SCN_ID_NSID;
+		else
+			cfg_error(e, jc_path(p, path, "identity"),
+			    "expected \"txt\" or \"nsid\", found \"%s\"", s);
+	}
+	if (jc_uint(obj, "rate", path, false, 1, MAX_RATE, &v, e) > 0)
+		pr->rate = (unsigned)v;
+	if (get_seconds(obj, "timeout", path, false, 0.001, &ms, e) > 0)
+		pr->timeout_ms = (unsigned)ms;
+	/* Without a server, each client asks its own resolver. */
+	if (pr->server.family == 0 && topo) {
+		for (size_t k = 0; k < pr->nclients; k++) {
+			const struct topo_node *n = NULL;
+
+			if (topo_has_node(topo, pr->clients[k], &n) && n->nresolvers == 0)
+				cfg_error(e, jc_path(p, path, "server"),
+				    "missing, and client %s has no resolver to ask", n->name);
+		}
+	}
+	return e->count > before ? -1 : 0;
+}
+
+static const char *const step_keys[SCN_KIND_COUNT][10] = {
+	[SCN_WAIT] = { "seconds" },
+	[SCN_DISABLE] = { "iface" },
+	[SCN_ENABLE] = { "iface" },
+	[SCN_CUT] = { "iface" },
+	[SCN_RESTORE] = { "iface" },
+	[SCN_IMPAIR] = { "iface", "loss", "blackhole", "rate_kbit", "delay_ms", "jitter_ms" },
+	[SCN_CLEAR] = { "iface" },
+	[SCN_KILL] = { "node", "daemon" },
+	[SCN_STOP] = { "node", "daemon" },
+	[SCN_START] = { "node", "daemon" },
+	[SCN_WITHDRAW] = { "node", "prefix" },
+	[SCN_ANNOUNCE] = { "node", "prefix" },
+	[SCN_ANSWERED] = { "clients", "clients_of", "by", "not_by", "within" },
+	[SCN_INSTANCES] = { "clients", "clients_of", "set", "within" },
+	[SCN_NEXTHOPS] = { "node", "prefix", "count", "within" },
+	[SCN_SESSION] = { "node", "peer", "state", "within" },
+	[SCN_LOST] = { "clients", "clients_of", "min", "max", "since" },
+	[SCN_NO_ANSWER] = { "clients", "clients_of", "seconds" },
+};
+
+static int
+kind_parse(const char *s, bool action, enum scn_kind *out)
+{
+	for (int k = 0; k < SCN_KIND_COUNT; k++) {
+		if (scn_is_action((enum scn_kind)k) != action)
+			continue;
+		if (strcmp(scn_kind_names[k], s) == 0) {
+			*out = (enum scn_kind)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void
+kind_list(struct strbuf *sb, bool action)
+{
+	const char *sep = "";
+
+	for (int k = 0; k < SCN_KIND_COUNT; k++) {
+		if (scn_is_action((enum scn_kind)k) != action)
+			continue;
+		sb_printf(sb, "%s%s", sep, scn_kind_names[k]);
+		sep = ", ";
+	}
+}
+
+static int
+check_step_keys(const cJSON *obj, const char *path, enum scn_kind k, struct cfg_errors *e)
+{
+	const char *allowed[16];
+	size_t n = 0;
+
+	allowed[n++] = scn_is_action(k) ? "action" : "expect";
+	allowed[n++] = "label";
+	allowed[n++] = "comment";
+	for (size_t i = 0; i < 10 && step_keys[k][i]; i++)
+		allowed[n++] = step_keys[k][i];
+	allowed[n] = NULL;
+	return jc_check_object(obj, path, allowed, e) ? 0 : -1;
+}
+
+static int
+get_impair(const cJSON *obj, const char *path, struct scn_impair *im, struct cfg_errors *e)
+{
+	uint64_t v;
+	int before = e->count;
+
+	im->loss_pct = -1;
+	if (jc_uint(obj, "loss", path, false, 0, 100, &v, e) > 0)
+		im->loss_pct = (int)v;
+	jc_bool(obj, "blackhole", path, false, &im->blackhole, e);
+	if (jc_uint(obj, "rate_kbit", path, false, 8, 100000000, &v, e) > 0)
+		im->rate_kbit = v;
+	if (jc_uint(obj, "delay_ms", path, false, 0, 60000, &v, e) > 0)
+		im->delay_ms = (unsigned)v;
+	if (jc_uint(obj, "jitter_ms", path, false, 0, 60000, &v, e) > 0)
+		im->jitter_ms = (unsigned)v;
+	if (e->count > before)
+		return -1;
+	if (im->loss_pct < 0 && !im->blackhole && im->rate_kbit == 0 && im->delay_ms == 0 &&
+	    im->jitter_ms == 0) {
+		cfg_error(e, path, "expected at least one of loss, blackhole, rate_kbit, delay_ms, "
+		    "jitter_ms");
+		return -1;
+	}
+	if (im->jitter_ms && !im->delay_ms) {
+		cfg_error(e, path, "jitter_ms needs delay_ms");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+get_set(const cJSON *obj, const char *path, struct scn_step *st, struct cfg_errors *e)
+{
+	const cJSON *arr, *it;
+	char p[CFG_PATH_MAX], ip[CFG_PATH_MAX];
+	int i = 0, bad = 0;
+
+	if (jc_typed(obj, "set", path, true, cJSON_Array, &arr, e) <= 0)
+		return -1;
+	jc_path(p, path, "set");
+	if (cJSON_GetArraySize(arr) == 0) {
+		cfg_error(e, p, "expected at least one instance name");
+		return -1;
+	}
+	st->set = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
+	cJSON_ArrayForEach(it, arr) {
+		const char *s;
+
+		jc_path_idx(ip, p, i++);
+		if (!jc_item_string(it, ip, &s, e)) {
+			bad = 1;
+			continue;
+		}
+		if (s[0] == '\0' || strlen(s) >= SCN_INST_MAX) {
+			cfg_error(e, ip, "expected an instance name of 1 to %d characters",
+			    SCN_INST_MAX - 1);
+			bad = 1;
+			continue;
+		}
+		st->set[st->nset++] = xstrdup(s);
+	}
+	return bad ? -1 : 0;
+}
+
+static void
+make_label(struct scn_step *st)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char pbuf[PREFIX_STRLEN], abuf[IPADDR_STRLEN];
+
+	sb_puts(&sb, scn_kind_names[st->kind]);
+	switch (st->kind) {
+	case SCN_WAIT:
+		sb_printf(&sb, " %.3gs", (double)st->duration_ms / 1000.0);
+		break;
+	case SCN_DISABLE:
+	case SCN_ENABLE:
+	case SCN_CUT:
+	case SCN_RESTORE:
+	case SCN_IMPAIR:
+	case SCN_CLEAR:
+		sb_printf(&sb, " %s:%s", st->node, st->iface);
+		break;
+	case SCN_KILL:
+	case SCN_STOP:
+	case SCN_START:
+		sb_printf(&sb, " %s %s", st->node, scn_daemon_names[st->daemon]);
+		break;
+	case SCN_WITHDRAW:
+	case SCN_ANNOUNCE:
+		sb_printf(&sb, " %s %s", st->node, prefix_ntop(&st->prefix, pbuf, sizeof(pbuf)));
+		break;
+	case SCN_ANSWERED:
+		if (st->clients.of[0])
+			sb_printf(&sb, ": clients of %s", st->clients.of);
+		if (st->by[0])
+			sb_printf(&sb, " by %s", st->by);
+		if (st->not_by[0])
+			sb_printf(&sb, " not by %s", st->not_by);
+		break;
+	case SCN_INSTANCES:
+		sb_puts(&sb, ":");
+		for (size_t i = 0; i < st->nset; i++)
+			sb_printf(&sb, " %s", st->set[i]);
+		break;
+	case SCN_NEXTHOPS:
+		sb_printf(&sb, ": %s %s has %u", st->node,
+		    prefix_ntop(&st->prefix, pbuf, sizeof(pbuf)), st->count);
+		break;
+	case SCN_SESSION:
+		sb_printf(&sb, ": %s to %s %s", st->node, ipaddr_ntop(&st->peer, abuf, sizeof(abuf)),
+		    scn_session_state_names[st->state]);
+		break;
+	case SCN_LOST:
+		if (st->clients.of[0])
+			sb_printf(&sb, ": clients of %s", st->clients.of);
+		if (st->lost_min >= 0)
+			sb_printf(&sb, " at least %lld", (long long)st->lost_min);
+		if (st->lost_max >= 0)
+			sb_printf(&sb, " at most %lld", (long long)st->lost_max);
+		break;
+	case SCN_NO_ANSWER:
+		if (st->clients.of[0])
+			sb_printf(&sb, ": clients of %s", st->clients.of);
+		sb_printf(&sb, " for %.3gs", (double)st->duration_ms / 1000.0);
+		break;
+	default:
+		break;
+	}
+	if (sb.err)
+		fatal("out of memory");
+	st->label = sb_steal(&sb);
+}
+
+static int
+parse_step(const cJSON *obj, const char *path, const struct topology *topo,
+    const struct scenario *s, struct scn_step *st, struct cfg_errors *e)
+{
+	const cJSON *act, *exp;
+	const struct topo_node *node = NULL;
+	const char *ks, *lbl;
+	char p[CFG_PATH_MAX];
+	uint64_t v;
+	int before = e->count;
+
+	snprintf(st->path, sizeof(st->path), "%s", path);
+	st->lost_min = st->lost_max = -1;
+	st->within_ms = DEFAULT_WITHIN_MS;
+	if (!cJSON_IsObject(obj)) {
+		cfg_error(e, path, "expected a step object with \"action\" or \"expect\"");
+		return -1;
+	}
+	act = cJSON_GetObjectItemCaseSensitive(obj, "action");
+	exp = cJSON_GetObjectItemCaseSensitive(obj, "expect");
+	if ((act == NULL) == (exp == NULL)) {
+		cfg_error(e, path, "expected exactly one of \"action\" and \"expect\"");
+		return -1;
+	}
+	jc_path(p, path, act ? "action" : "expect");
+	if (!cJSON_IsString(act ? act : exp)) {
+		cfg_error(e, p, "expected a string");
+		return -1;
+	}
+	ks = (act ? act : exp)->valuestring;
+	if (kind_parse(ks, act != NULL, &st->kind) < 0) {
+		struct strbuf sb = STRBUF_INIT;
+
+		kind_list(&sb, act != NULL);
+		cfg_error(e, p, "expected one of %s; found \"%s\"", sb_str(&sb), ks);
+		sb_free(&sb);
+		return -1;
+	}
+	if (check_step_keys(obj, path, st->kind, e) < 0)
+		return -1;
+	switch (st->kind) {
+	case SCN_WAIT:
+		get_seconds(obj, "seconds", path, true, 0.0, &st->duration_ms, e);
+		break;
+	case SCN_IMPAIR:
+		get_impair(obj, path, &st->impair, e);
+		/* fall through */
+	case SCN_DISABLE:
+	case SCN_ENABLE:
+	case SCN_CUT:
+	case SCN_RESTORE:
+	case SCN_CLEAR:
+		get_iface(obj, path, topo, st, e);
+		break;
+	case SCN_KILL:
+	case SCN_STOP:
+	case SCN_START:
+		if (get_node(obj, path, topo, st, &node, e) == 0)
+			get_daemon(obj, path, node, st, e);
+		break;
+	case SCN_WITHDRAW:
+	case SCN_ANNOUNCE:
+	case SCN_NEXTHOPS:
+		if (get_node(obj, path, topo, st, &node, e) == 0 && st->kind != SCN_NEXTHOPS &&
+		    node && node->bgp == NULL)
+			cfg_error(e, jc_path(p, path, "node"), "node %s runs no BGP speaker",
+			    node->name);
+		jc_prefix(obj, "prefix", path, true, false, &st->prefix, e);
+		if (st->kind == SCN_NEXTHOPS && jc_uint(obj, "count", path, true, 0, 256, &v, e) > 0)
+			st->count = (unsigned)v;
+		break;
+	case SCN_SESSION:
+		if (get_node(obj, path, topo, st, &node, e) == 0 && node && node->bgp == NULL)
+			cfg_error(e, jc_path(p, path, "node"), "node %s runs no BGP speaker",
+			    node->name);
+		jc_ipaddr(obj, "peer", path, true, 0, &st->peer, e);
+		if (jc_string(obj, "state", path, true, &ks, e) > 0) {
+			int k;
+
+			for (k = 0; k < SCN_SS_COUNT; k++)
+				if (strcmp(scn_session_state_names[k], ks) == 0)
+					break;
+			if (k == SCN_SS_COUNT)
+				cfg_error(e, jc_path(p, path, "state"),
+				    "expected idle, connect, active, opensent, openconfirm, "
+				    "established or down; found \"%s\"", ks);
+			else
+				st->state = (enum scn_session_state)k;
+		}
+		break;
+	case SCN_ANSWERED:
+		get_clients(obj, path, s, &st->clients, e);
+		get_inst(obj, "by", path, st->by, e);
+		get_inst(obj, "not_by", path, st->not_by, e);
+		if (!st->by[0] && !st->not_by[0] && e->count == before)
+			cfg_error(e, path, "expected \"by\" or \"not_by\"");
+		break;
+	case SCN_INSTANCES:
+		get_clients(obj, path, s, &st->clients, e);
+		get_set(obj, path, st, e);
+		break;
+	case SCN_LOST:
+		get_clients(obj, path, s, &st->clients, e);
+		if (jc_uint(obj, "min", path, false, 0, UINT32_MAX, &v, e) > 0)
+			st->lost_min = (int64_t)v;
+		if (jc_uint(obj, "max", path, false, 0, UINT32_MAX, &v, e) > 0)
+			st->lost_max = (int64_t)v;
+		if (st->lost_min < 0 && st->lost_max < 0 && e->count == before)
+			cfg_error(e, path, "expected \"min\" or \"max\"");
+		else if (st->lost_min >= 0 && st->lost_max >= 0 && st->lost_min > st->lost_max)
+			cfg_error(e, jc_path(p, path, "min"), "expected min <= max");
+		if (jc_string(obj, "since", path, false, &ks, e) > 0)
+			st->since = xstrdup(ks);
+		break;
+	case SCN_NO_ANSWER:
+		get_clients(obj, path, s, &st->clients, e);
+		get_seconds(obj, "seconds", path, true, 0.001, &st->duration_ms, e);
+		break;
+	default:
+		break;
+	}
+	if (!scn_is_action(st->kind) && st->kind != SCN_LOST && st->kind != SCN_NO_ANSWER)
+		get_seconds(obj, "within", path, false, 0.0, &st->within_ms, e);
+	if ((st->kind >= SCN_ANSWERED && st->kind != SCN_NEXTHOPS && st->kind != SCN_SESSION) &&
+	    s->probe.nclients == 0 && e->count == before)
+		cfg_error(e, path, "expectation about clients needs a \"probe\" section");
+	if (jc_string(obj, "label", path, false, &lbl, e) > 0) {
+		if (lbl[0] == '\0')
+			cfg_error(e, jc_path(p, path, "label"), "expected a non-empty label");
+		else
+			st->label = xstrdup(lbl);
+	}
+	if (e->count > before)
+		return -1;
+	if (st->label == NULL)
+		make_label(st);
+	return 0;
+}
+
+static void
+step_free(struct scn_step *st)
+{
+	free(st->label);
+	free(st->node);
+	free(st->iface);
+	for (size_t i = 0; i < st->clients.n; i++)
+		free(st->clients.names[i]);
+	free(st->clients.names);
+	for (size_t i = 0; i < st->nset; i++)
+		free(st->set[i]);
+	free(st->set);
+	free(st->since);
+}
+
+void
+scenario_free(struct scenario *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->nsteps; i++)
+		step_free(&s->steps[i]);
+	free(s->steps);
+	for (size_t i = 0; i < s->probe.nclients; i++)
+		free(s->probe.clients[i]);
+	free(s->probe.clients);
+	free(s->probe.qname);
+	free(s->name);
+	free(s->description);
+	free(s);
+}
+
+static const char *const scenario_keys[] = { "description", "probe", "steps", NULL };
+
+/* Labels named by "since" must be earlier steps. */
+static void
+check_since(const struct scenario *s, struct cfg_errors *e)
+{
+	char p[CFG_PATH_MAX];
+
+	for (size_t i = 0; i < s->nsteps; i++) {
+		bool found = false;
+
+		if (s->steps[i].since == NULL)
+			continue;
+		for (size_t j = 0; j < i && !found; j++)
+			found = strcmp(s->steps[j].label, s->steps[i].since) == 0;
+		if (!found)
+			cfg_error(e, jc_path(p, s->steps[i].path, "since"),
+			    "expected the label of an earlier step, found \"%s\"",
+			    s->steps[i].since);
+	}
+}
+
+char *
+scenario_names(const cJSON *scenarios)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, scenarios) {
+		sb_printf(&sb, "%s%s", sb.len ? ", " : "", it->string ? it->string : "?");
+	}
+	if (sb.err)
+		fatal("out of memory");
+	return sb.len ? sb_steal(&sb) : xstrdup("(none)");
+}
+
+int
+scenario_parse(const cJSON *scenarios, const char *path, const char *name,
+    const struct topology *topo, struct scenario **out, struct cfg_errors *e)
+{
+	const cJSON *obj, *steps, *probe, *it;
+	struct scenario *s;
+	const char *desc;
+	char p[CFG_PATH_MAX], sp[CFG_PATH_MAX], ip[CFG_PATH_MAX];
+	int before = e->count, i = 0;
+
+	*out = NULL;
+	if (!cJSON_IsObject(scenarios)) {
+		cfg_error(e, path, "expected an object of scenarios by name");
+		return -1;
+	}
+	obj = cJSON_GetObjectItemCaseSensitive(scenarios, name);
+	if (obj == NULL) {
+		char *names = scenario_names(scenarios);
+
+		cfg_error(e, path, "no scenario \"%s\"; there are: %s", name, names);
+		free(names);
+		return -1;
+	}
+	jc_path(p, path, name);
+	if (!jc_check_object(obj, p, scenario_keys, e))
+		return -1;
+	s = xcalloc(1, sizeof(*s));
+	s->name = xstrdup(name);
+	if (jc_string(obj, "description", p, false, &desc, e) > 0)
+		s->description = xstrdup(desc);
+	if (jc_typed(obj, "probe", p, false, cJSON_Object, &probe, e) > 0)
+		parse_probe(probe, jc_path(sp, p, "probe"), topo, &s->probe, e);
+	if (jc_typed(obj, "steps", p, true, cJSON_Array, &steps, e) > 0) {
+		jc_path(sp, p, "steps");
+		if (cJSON_GetArraySize(steps) == 0)
+			cfg_error(e, sp, "expected at least one step");
+		s->steps = xcalloc((size_t)cJSON_GetArraySize(steps), sizeof(*s->steps));
+		cJSON_ArrayForEach(it, steps) {
+			struct scn_step *st = &s->steps[s->nsteps++];
+
+			jc_path_idx(ip, sp, i++);
+			parse_step(it, ip, topo, s, st, e);
+		}
+		if (e->count == before)
+			check_since(s, e);
+	}
+	if (e->count > before) {
+		scenario_free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+char *
+scenario_beside_path(const char *topology_file)
+{
+	size_t n = strlen(topology_file);
+	char *p;
+
+	if (n > 5 && strcmp(topology_file + n - 5, ".json") == 0)
+		n -= 5;
+	p = xcalloc(n + sizeof(".scenarios.json"), 1);
+	memcpy(p, topology_file, n);
+	memcpy(p + n, ".scenarios.json", sizeof(".scenarios.json"));
+	return p;
+}
+
+int
+scenario_load(const struct topology *topo, const char *name, struct scenario **out,
+    struct cfg_errors *e)
+{
+	const cJSON *sc;
+	cJSON *root;
+	char *file;
+	int r;
+
+	*out = NULL;
+	if (topo->scenarios) {
+		cfg_errors_init(e, topo->file);
+		return scenario_parse(topo->scenarios, "scenarios", name, topo, out, e);
+	}
+	file = scenario_beside_path(topo->file);
+	snprintf(beside_file, sizeof(beside_file), "%s", file);
+	free(file);
+	cfg_errors_init(e, beside_file);
+	root = jc_parse_file(beside_file, e);
+	if (root == NULL)
+		return -1;
+	if (!cJSON_IsObject(root)) {
+		cfg_error(e, "", "expected an object with \"scenarios\"");
+		cJSON_Delete(root);
+		return -1;
+	}
+	if (!jc_check_object(root, "", (const char *const[]){ "scenarios", "$schema",
+	    "comment", NULL }, e) ||
+	    jc_typed(root, "scenarios", "", true, cJSON_Object, &sc, e) <= 0) {
+		cJSON_Delete(root);
+		return -1;
+	}
+	r = scenario_parse(sc, "scenarios", name, topo, out, e);
+	cJSON_Delete(root);
+	return r;
+}

@@ -1,0 +1,376 @@
+/*
+ * Scenario parser: the shipped scenarios of Lab A parse, and every kind of
+ * bad scenario gets an error naming its JSON path and what was expected.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+#include "topo.h"
+
+static struct topology *topo;
+
+static void
+load_lab(void)
+{
+	const char *src = getenv("ANYLAB_SOURCE_DIR");
+	char path[1024];
+	struct cfg_errors e;
+
+	snprintf(path, sizeof(path), "%s/topologies/anycast-lab.json", src ? src : ".");
+	cr_assert_eq(topo_load(path, &topo, &e), 0, "cannot load %s (ANYLAB_SOURCE_DIR set?)",
+	    path);
+}
+
+static void
+unload_lab(void)
+{
+	topo_free(topo);
+	topo = NULL;
+}
+
+TestSuite(scenario_parse, .init = load_lab, .fini = unload_lab);
+
+/* Parse {"scenarios": {"t": BODY}} and expect exactly one error at path with msg. */
+static void
+expect_error(const char *body, const char *path, const char *msg)
+{
+	struct cfg_errors e;
+	struct scenario *s = (struct scenario *)1;
+	char *text;
+	cJSON *root;
+
+	cfg_errors_init(&e, "x.json");
+	cr_assert(asprintf(&text, "{\"scenarios\": {\"t\": %s}}", body) > 0);
+	root = jc_parse_string(text, &e);
+	cr_assert_not_null(root, "test JSON does not parse: %s", text);
+	cr_assert_eq(scenario_parse(cJSON_GetObjectItem(root, "scenarios"), "scenarios", "t", topo,
+	    &s, &e), -1, "accepted: %s", body);
+	cr_assert_null(s);
+	cr_assert_geq(e.count, 1);
+	cr_expect_str_eq(e.err[0].path, path, "for %s", body);
+	cr_expect_str_eq(e.err[0].msg, msg, "for %s", body);
+	cJSON_Delete(root);
+	free(text);
+}
+
+#define PROBE "\"probe\": {\"clients\": [\"client1\", \"client2\"]}"
+
+Test(scenario_parse, shipped_lab_a_scenarios_parse)
+{
+	static const char *const names[] = { "failover", "link-cut", "service-dies" };
+	struct cfg_errors e;
+
+	for (size_t i = 0; i < 3; i++) {
+		struct scenario *s = NULL;
+
+		cr_assert_eq(scenario_load(topo, names[i], &s, &e), 0, "%s: %s", names[i],
+		    e.count ? e.err[0].msg : "");
+		cr_assert_str_eq(s->name, names[i]);
+		cr_assert_eq(s->probe.nclients, 2);
+		cr_assert_eq(s->probe.rate, 100);
+		cr_assert_eq(s->probe.timeout_ms, 1000);
+		cr_assert_geq(s->nsteps, 8);
+		scenario_free(s);
+	}
+}
+
+Test(scenario_parse, failover_steps_are_lab_a_steps_1_to_7)
+{
+	struct cfg_errors e;
+	struct scenario *s = NULL;
+	const struct scn_step *st;
+	char buf[PREFIX_STRLEN];
+
+	cr_assert_eq(scenario_load(topo, "failover", &s, &e), 0);
+	cr_assert_str_eq(s->steps[2].label, "1. gateway: 51.51.51.0/24 via both DCs");
+	cr_assert_eq(s->steps[2].kind, SCN_NEXTHOPS);
+	cr_assert_eq(s->steps[2].count, 2);
+	cr_assert_str_eq(prefix_ntop(&s->steps[2].prefix, buf, sizeof(buf)), "51.51.51.0/24");
+	st = &s->steps[4];
+	cr_assert_eq(st->kind, SCN_DISABLE);
+	cr_assert_str_eq(st->node, "dc001");
+	cr_assert_str_eq(st->iface, "eth0");
+	cr_assert_eq(s->steps[5].kind, SCN_ANSWERED);
+	cr_assert_str_eq(s->steps[5].clients.of, "DC001");
+	cr_assert_str_eq(s->steps[5].by, "DC002");
+	cr_assert_eq(s->steps[5].within_ms, 15000);
+	cr_assert_eq(s->steps[6].state, SCN_SS_DOWN);
+	cr_assert(scn_step_undoes(&s->steps[4], &s->steps[8]));
+	cr_assert(!scn_step_undoes(&s->steps[8], &s->steps[4]));
+	scenario_free(s);
+}
+
+Test(scenario_parse, generated_labels_describe_the_step)
+{
+	struct cfg_errors e;
+	struct scenario *s = NULL;
+	cJSON *root;
+
+	cfg_errors_init(&e, "x");
+	root = jc_parse_string("{\"t\": {" PROBE ", \"steps\": ["
+	    "{\"action\": \"cut\", \"iface\": \"dc002:eth0\"},"
+	    "{\"action\": \"wait\", \"seconds\": 1.5},"
+	    "{\"expect\": \"lost\", \"clients_of\": \"DC002\", \"max\": 10},"
+	    "{\"action\": \"kill\", \"node\": \"dc001\", \"daemon\": \"bgp\"},"
+	    "{\"action\": \"impair\", \"iface\": \"gateway:eth1\", \"loss\": 30}]}}", &e);
+	cr_assert_eq(scenario_parse(root, "scenarios", "t", topo, &s, &e), 0, "%s",
+	    e.count ? e.err[0].msg : "");
+	cr_assert_str_eq(s->steps[0].label, "cut dc002:eth0");
+	cr_assert_str_eq(s->steps[1].label, "wait 1.5s");
+	cr_assert_eq(s->steps[1].duration_ms, 1500);
+	cr_assert_str_eq(s->steps[2].label, "lost: clients of DC002 at most 10");
+	cr_assert_str_eq(s->steps[3].label, "kill dc001 bgp");
+	cr_assert_eq(s->steps[4].impair.loss_pct, 30);
+	cr_assert_eq(scn_undo_kind(SCN_KILL), SCN_START);
+	scenario_free(s);
+	cJSON_Delete(root);
+}
+
+Test(scenario_parse, missing_scenario_lists_the_others)
+{
+	struct cfg_errors e;
+	struct scenario *s;
+	cJSON *root;
+
+	cfg_errors_init(&e, "x");
+	root = jc_parse_string("{\"a\": {\"steps\": []}, \"b\": {}}", &e);
+	cr_assert_eq(scenario_parse(root, "scenarios", "zzz", topo, &s, &e), -1);
+	cr_assert_str_eq(e.err[0].path, "scenarios");
+	cr_assert_str_eq(e.err[0].msg, "no scenario \"zzz\"; there are: a, b");
+	cJSON_Delete(root);
+}
+
+Test(scenario_parse, beside_path)
+{
+	char *p = scenario_beside_path("topologies/anycast-lab.json");
+
+	cr_assert_str_eq(p, "topologies/anycast-lab.scenarios.json");
+	free(p);
+	p = scenario_beside_path("lab");
+	cr_assert_str_eq(p, "lab.scenarios.json");
+	free(p);
+}
+
+Test(scenario_parse, unknown_scenario_key)
+{
+	expect_error("{\"steps\": [{\"action\": \"wait\", \"seconds\": 1}], \"stepz\": 1}",
+	    "scenarios.t.stepz", "unknown key \"stepz\"; expected one of: description, probe, steps");
+}
+
+Test(scenario_parse, steps_missing_or_empty)
+{
+	expect_error("{\"description\": \"x\"}", "scenarios.t.steps",
+	    "missing; this key is required");
+	expect_error("{\"steps\": []}", "scenarios.t.steps", "expected at least one step");
+	expect_error("{\"steps\": {}}", "scenarios.t.steps", "expected an array, found an object");
+}
+
+Test(scenario_parse, step_not_an_object)
+{
+	expect_error("{\"steps\": [{\"action\": \"wait\", \"seconds\": 1}, 7]}",
+	    "scenarios.t.steps[1]", "expected a step object with \"action\" or \"expect\"");
+}
+
+Test(scenario_parse, action_and_expect_together)
+{
+	expect_error("{\"steps\": [{\"action\": \"wait\", \"expect\": \"lost\"}]}",
+	    "scenarios.t.steps[0]", "expected exactly one of \"action\" and \"expect\"");
+	expect_error("{\"steps\": [{\"seconds\": 1}]}",
+	    "scenarios.t.steps[0]", "expected exactly one of \"action\" and \"expect\"");
+}
+
+Test(scenario_parse, unknown_action_lists_actions)
+{
+	expect_error("{\"steps\": [{\"action\": \"explode\"}]}", "scenarios.t.steps[0].action",
+	    "expected one of wait, disable, enable, cut, restore, impair, clear, kill, stop, start, "
+	    "withdraw, announce; found \"explode\"");
+}
+
+Test(scenario_parse, unknown_expectation_lists_expectations)
+{
+	expect_error("{\"steps\": [{\"expect\": \"disable\"}]}", "scenarios.t.steps[0].expect",
+	    "expected one of answered, instances, nexthops, session, lost, no_answer; found "
+	    "\"disable\"");
+}
+
+Test(scenario_parse, key_of_another_step_kind)
+{
+	expect_error("{\"steps\": [{\"action\": \"disable\", \"iface\": \"dc001:eth0\", "
+	    "\"within\": 3}]}", "scenarios.t.steps[0].within",
+	    "unknown key \"within\"; expected one of: action, label, comment, iface");
+}
+
+Test(scenario_parse, iface_syntax)
+{
+	expect_error("{\"steps\": [{\"action\": \"disable\", \"iface\": \"dc001\"}]}",
+	    "scenarios.t.steps[0].iface", "expected \"NODE:IFACE\", found \"dc001\"");
+	expect_error("{\"steps\": [{\"action\": \"cut\", \"iface\": \"dc001:\"}]}",
+	    "scenarios.t.steps[0].iface", "expected \"NODE:IFACE\", found \"dc001:\"");
+	expect_error("{\"steps\": [{\"action\": \"cut\"}]}",
+	    "scenarios.t.steps[0].iface", "missing; this key is required");
+}
+
+Test(scenario_parse, iface_unknown_node_or_interface)
+{
+	expect_error("{\"steps\": [{\"action\": \"disable\", \"iface\": \"dc009:eth0\"}]}",
+	    "scenarios.t.steps[0].iface", "expected a node of the topology, found \"dc009\"");
+	expect_error("{\"steps\": [{\"action\": \"restore\", \"iface\": \"dc001:eth7\"}]}",
+	    "scenarios.t.steps[0].iface", "node dc001 has no interface \"eth7\"");
+}
+
+Test(scenario_parse, daemon_the_node_does_not_run)
+{
+	expect_error("{\"steps\": [{\"action\": \"kill\", \"node\": \"gateway\", "
+	    "\"daemon\": \"dns\"}]}", "scenarios.t.steps[0].daemon",
+	    "node gateway runs no dns daemon (no \"dns\" section)");
+	expect_error("{\"steps\": [{\"action\": \"stop\", \"node\": \"dc001\", "
+	    "\"daemon\": \"ntp\"}]}", "scenarios.t.steps[0].daemon",
+	    "expected \"dns\" or \"bgp\", found \"ntp\"");
+	expect_error("{\"steps\": [{\"action\": \"start\", \"node\": \"nosuch\", "
+	    "\"daemon\": \"dns\"}]}", "scenarios.t.steps[0].node",
+	    "expected a node of the topology, found \"nosuch\"");
+}
+
+Test(scenario_parse, withdraw_needs_a_speaker_and_a_network)
+{
+	expect_error("{\"steps\": [{\"action\": \"withdraw\", \"node\": \"client1\", "
+	    "\"prefix\": \"51.51.51.0/24\"}]}", "scenarios.t.steps[0].node",
+	    "node client1 runs no BGP speaker");
+	expect_error("{\"steps\": [{\"action\": \"announce\", \"node\": \"dc001\", "
+	    "\"prefix\": \"51.51.51.1/24\"}]}", "scenarios.t.steps[0].prefix",
+	    "expected a network prefix with no host bits set (\"10.0.0.0/24\"), found "
+	    "\"51.51.51.1/24\"");
+}
+
+Test(scenario_parse, nexthops_count)
+{
+	expect_error("{\"steps\": [{\"expect\": \"nexthops\", \"node\": \"gateway\", "
+	    "\"prefix\": \"51.51.51.0/24\"}]}", "scenarios.t.steps[0].count",
+	    "missing; this key is required");
+	expect_error("{\"steps\": [{\"expect\": \"nexthops\", \"node\": \"gateway\", "
+	    "\"prefix\": \"51.51.51.0/24\", \"count\": -1}]}", "scenarios.t.steps[0].count",
+	    "expected an integer from 0 to 256, found -1");
+}
+
+Test(scenario_parse, session_state)
+{
+	expect_error("{\"steps\": [{\"expect\": \"session\", \"node\": \"gateway\", "
+	    "\"peer\": \"10.10.10.1\", \"state\": \"up\"}]}", "scenarios.t.steps[0].state",
+	    "expected idle, connect, active, opensent, openconfirm, established or down; "
+	    "found \"up\"");
+	expect_error("{\"steps\": [{\"expect\": \"session\", \"node\": \"gateway\", "
+	    "\"peer\": \"10.10.10.1.5\", \"state\": \"down\"}]}", "scenarios.t.steps[0].peer",
+	    "expected an IPv4 or IPv6 address, found \"10.10.10.1.5\"");
+}
+
+Test(scenario_parse, within_must_be_seconds)
+{
+	expect_error("{\"steps\": [{\"expect\": \"session\", \"node\": \"gateway\", "
+	    "\"peer\": \"10.10.10.1\", \"state\": \"down\", \"within\": \"5s\"}]}",
+	    "scenarios.t.steps[0].within", "expected a number of seconds from 0 to 3600");
+	expect_error("{\"steps\": [{\"action\": \"wait\", \"seconds\": -2}]}",
+	    "scenarios.t.steps[0].seconds", "expected a number of seconds from 0 to 3600");
+}
+
+Test(scenario_parse, answered_needs_by_or_not_by)
+{
+	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"answered\", "
+	    "\"clients\": [\"client1\"]}]}", "scenarios.t.steps[0]",
+	    "expected \"by\" or \"not_by\"");
+}
+
+Test(scenario_parse, clients_must_be_probed)
+{
+	expect_error("{\"probe\": {\"clients\": [\"client1\"]}, \"steps\": [{\"expect\": "
+	    "\"answered\", \"clients\": [\"client1\", \"client2\"], \"by\": \"DC001\"}]}",
+	    "scenarios.t.steps[0].clients[1]",
+	    "expected a client named in probe.clients, found \"client2\"");
+}
+
+Test(scenario_parse, client_expectation_without_probe)
+{
+	expect_error("{\"steps\": [{\"expect\": \"instances\", \"set\": [\"DC001\"]}]}",
+	    "scenarios.t.steps[0]", "expectation about clients needs a \"probe\" section");
+}
+
+Test(scenario_parse, probe_errors)
+{
+	expect_error("{\"probe\": {\"clients\": [\"client1\", \"ghost\"]}, \"steps\": "
+	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.clients[1]",
+	    "expected a node of the topology, found \"ghost\"");
+	expect_error("{\"probe\": {\"clients\": [\"client1\", \"client1\"]}, \"steps\": "
+	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.clients[1]",
+	    "client \"client1\" named twice");
+	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"rate\": 0}, \"steps\": "
+	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.rate",
+	    "expected an integer from 1 to 10000, found 0");
+	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"qtype\": \"TXTT\"}, \"steps\": "
+	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.qtype",
+	    "expected a record type such as \"TXT\"");
+	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"identity\": \"hostname\"}, "
+	    "\"steps\": [{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.identity",
+	    "expected \"txt\" or \"nsid\", found \"hostname\"");
+	expect_error("{\"probe\": {\"clients\": []}, \"steps\": "
+	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.clients",
+	    "expected 1 to 64 client node names");
+	expect_error("{\"probe\": {\"clients\": [\"gateway\"], \"server\": 5}, \"steps\": "
+	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.server",
+	    "expected an IPv4 or IPv6 address, found a number");
+}
+
+Test(scenario_parse, lost_bounds)
+{
+	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"lost\"}]}", "scenarios.t.steps[0]",
+	    "expected \"min\" or \"max\"");
+	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"lost\", \"min\": 5, \"max\": 2}]}",
+	    "scenarios.t.steps[0].min", "expected min <= max");
+	expect_error("{" PROBE ", \"steps\": [{\"action\": \"wait\", \"seconds\": 1, "
+	    "\"label\": \"w\"}, {\"expect\": \"lost\", \"max\": 2, \"since\": \"x\"}]}",
+	    "scenarios.t.steps[1].since", "expected the label of an earlier step, found \"x\"");
+}
+
+Test(scenario_parse, impair_needs_something)
+{
+	expect_error("{\"steps\": [{\"action\": \"impair\", \"iface\": \"dc001:eth0\"}]}",
+	    "scenarios.t.steps[0]",
+	    "expected at least one of loss, blackhole, rate_kbit, delay_ms, jitter_ms");
+	expect_error("{\"steps\": [{\"action\": \"impair\", \"iface\": \"dc001:eth0\", "
+	    "\"loss\": 101}]}", "scenarios.t.steps[0].loss",
+	    "expected an integer from 0 to 100, found 101");
+	expect_error("{\"steps\": [{\"action\": \"impair\", \"iface\": \"dc001:eth0\", "
+	    "\"jitter_ms\": 5}]}", "scenarios.t.steps[0]", "jitter_ms needs delay_ms");
+}
+
+Test(scenario_parse, instances_set)
+{
+	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"instances\", \"set\": []}]}",
+	    "scenarios.t.steps[0].set", "expected at least one instance name");
+	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"instances\", \"set\": [\"DC001\", 2]}]}",
+	    "scenarios.t.steps[0].set[1]", "expected a string, found a number");
+}
+
+Test(scenario_parse, empty_label)
+{
+	expect_error("{\"steps\": [{\"action\": \"wait\", \"seconds\": 1, \"label\": \"\"}]}",
+	    "scenarios.t.steps[0].label", "expected a non-empty label");
+}
+
+Test(scenario_parse, every_error_is_collected)
+{
+	struct cfg_errors e;
+	struct scenario *s;
+	cJSON *root;
+
+	cfg_errors_init(&e, "x");
+	root = jc_parse_string("{\"t\": {\"steps\": [{\"action\": \"cut\", \"iface\": \"a\"},"
+	    "{\"action\": \"wait\"}, {\"expect\": \"nexthops\", \"node\": \"gateway\", "
+	    "\"prefix\": \"51.51.51.0/24\", \"count\": 1}]}}", &e);
+	cr_assert_eq(scenario_parse(root, "scenarios", "t", topo, &s, &e), -1);
+	cr_assert_eq(e.count, 2);
+	cr_assert_str_eq(e.err[0].path, "scenarios.t.steps[0].iface");
+	cr_assert_str_eq(e.err[1].path, "scenarios.t.steps[1].seconds");
+	cJSON_Delete(root);
+}
