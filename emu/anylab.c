@@ -1,0 +1,104 @@
+/*
+ * Small helpers every anylab module shares (anylab.h): where the lab files
+ * and the daemons are, user-facing errors, progress lines on a terminal.
+ */
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "anylab.h"
+
+const char *
+emu_run_dir(void)
+{
+	const char *d = getenv("ANYLAB_RUN_DIR");
+
+	return d != NULL && d[0] != '\0' ? d : ANYLAB_RUN_DIR;
+}
+
+const char *
+emu_bin_dir(void)
+{
+	static char dir[ANYLAB_PATH_MAX];
+	const char *env = getenv("ANYLAB_BIN_DIR");
+	ssize_t n;
+
+	if (env != NULL && env[0] != '\0')
+		return env;
+	if (dir[0] != '\0')
+		return dir;
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	if (n <= 0) {
+		snprintf(dir, sizeof(dir), ".");
+		return dir;
+	}
+	dir[n] = '\0';
+	/* dirname() may return a pointer into dir or a static "." */
+	{
+		char *d = dirname(dir);
+
+		memmove(dir, d, strlen(d) + 1);
+	}
+	return dir;
+}
+
+static bool progress_on;
+static bool progress_shown;
+
+void
+emu_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (progress_shown)
+		emu_progress_end();
+	fputs("anylab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+emu_progress_enable(bool on)
+{
+	progress_on = on && isatty(STDERR_FILENO);
+}
+
+void
+emu_progress(const char *what, size_t done, size_t total)
+{
+	static long long last;
+	long long now;
+
+	if (!progress_on)
+		return;
+	now = emu_now_us();
+	/* At most 20 updates a second, and always the last one. */
+	if (done != total && now - last < 50000)
+		return;
+	last = now;
+	fprintf(stderr, "\r\033[K%s %zu/%zu", what, done, total);
+	progress_shown = true;
+}
+
+void
+emu_progress_end(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = false;
+}
+
+long long
+emu_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}

@@ -1,0 +1,34 @@
+/*
+ * The subcommand table of the anylab command (iproute2's cmds[]): one entry
+ * per verb, each implemented in emu/cmd_VERB.c as int cmd_VERB(argc, argv)
+ * returning an exit status (anylab.h). argv[0] is the verb.
+ *
+ * run, capture and bgp are written by other parts of the project; main.c
+ * puts them in the table only when their file exists (__has_include), so
+ * the command builds before they do and such a verb answers "not built".
+ */
+#ifndef ANYLAB_CMDS_H
+#define ANYLAB_CMDS_H
+
+struct cmd {
+	const char	*name;
+	int		(*fn)(int argc, char **argv);
+	const char	*summary;
+};
+
+int	cmd_up(int argc, char **argv);
+int	cmd_down(int argc, char **argv);
+int	cmd_status(int argc, char **argv);
+int	cmd_exec(int argc, char **argv);
+int	cmd_link(int argc, char **argv);
+int	cmd_validate(int argc, char **argv);
+int	cmd_list(int argc, char **argv);
+
+int	cmd_run(int argc, char **argv);
+int	cmd_capture(int argc, char **argv);
+int	cmd_bgp(int argc, char **argv);
+
+/* Shared by the cmd_*.c files: true when argv[i] is --help or -h. */
+int	cmd_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * Everything anylab asks of the kernel's routing netlink, through
+ * libnl-route-3: veth pairs whose ends are created directly in their
+ * namespaces, bridges, link state, addresses, routes, and reading all of it
+ * back for `status`. Also the per-namespace sysctls (/proc/sys/net/...,
+ * written from inside the namespace). The only file in emu/ that talks
+ * netlink for lab building.
+ *
+ * Functions return 0 or a negative libnl error (NLE_*, kn_strerror()),
+ * except kn_sysctl_*, which return -errno.
+ */
+#ifndef ANYLAB_NETLINK_H
+#define ANYLAB_NETLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <cJSON.h>
+
+#include "addr.h"
+#include "topo.h"
+
+struct nl_sock;
+
+/* A routing netlink socket bound inside one namespace. */
+struct kn_ns {
+	char		 name[256];	/* namespace name (LAB-NODE) */
+	int		 fd;		/* namespace descriptor, -1 when closed */
+	struct nl_sock	*sk;
+};
+
+/* Open a socket inside namespace fd (fd is kept, closed by kn_ns_close). */
+int	kn_ns_open_fd(struct kn_ns *, const char *name, int fd);
+/* Open by name (/run/netns/NAME). */
+int	kn_ns_open(struct kn_ns *, const char *name);
+void	kn_ns_close(struct kn_ns *);
+const char *kn_strerror(int err);
+
+/* One end of a veth pair. */
+struct kn_end {
+	const char	*name;
+	int		 nsfd;		/* namespace it is created in */
+	int		 ifindex;	/* 0: the kernel picks */
+	unsigned	 mtu;		/* 0: default */
+	const uint8_t	*mac;		/* NULL: random */
+	int		 master;	/* ifindex of a bridge in the same namespace, or 0 */
+};
+
+/*
+ * One RTM_NEWLINK, sent on sk: a veth pair with end a and end b each created
+ * in its own namespace (IFLA_NET_NS_FD), a up (and in its master), b down:
+ * the kernel cannot open the peer during creation; set it up afterwards.
+ */
+int	kn_veth_add(struct kn_ns *sk, const struct kn_end *a, const struct kn_end *b);
+/* A bridge, up, in sk's namespace. */
+int	kn_bridge_add(struct kn_ns *, const char *name, int ifindex);
+int	kn_ifindex(struct kn_ns *, const char *name);	/* > 0 or NLE_* */
+int	kn_link_set_up(struct kn_ns *, int ifindex, bool up);
+/* Add (replace: also when it exists) an address; IPv6 ones get IFA_F_NODAD. */
+int	kn_addr_add(struct kn_ns *, int ifindex, const struct prefix *, bool replace);
+/*
+ * A static route of the topology; ifindex is the route's dev (0: none).
+ * replace: NLM_F_REPLACE (re-install after a link came back).
+ */
+int	kn_route_add(struct kn_ns *, const struct topo_route *, int ifindex, bool replace);
+
+/* Write "value" to /proc/sys/PATH inside namespace nsfd. 0 or -errno. */
+int	kn_sysctl_write(int nsfd, const char *path, const char *value);
+
+/*
+ * Read the namespace's interfaces, addresses and main-table routes into
+ * three cJSON arrays (documented in docs/anylab.md, `status --json`).
+ */
+int	kn_dump(struct kn_ns *, cJSON *ifaces, cJSON *routes);
+
+#endif
