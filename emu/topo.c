@@ -254,7 +254,7 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 	jc_check_object(root, "", top_keys, e);
 	jc_string(root, "$schema", "", false, &s, e);
 	if (jc_string(root, "name", "", true, &s, e) == 1) {
-		if (!name_valid(s, TOPO_LAB_NAME_MAX, false))
+		if (!topo_lab_name_valid(s))
 			cfg_error(e, "name", "expected a lab name of 1 to %d characters from "
 			    "a-z, 0-9 and '_', starting with a letter or digit (no '-': it "
 			    "separates lab and node in LAB-NODE), found \"%s\"",
@@ -963,6 +963,12 @@ topo_free(struct topology *t)
 	free(t->name);
 	free(t->file);
 	free(t);
+}
+
+bool
+topo_lab_name_valid(const char *name)
+{
+	return name_valid(name, TOPO_LAB_NAME_MAX, false);
 }
 
 struct topo_node *

@@ -107,6 +107,8 @@ void		 topo_free(struct topology *);
 struct topo_node *topo_node_find(const struct topology *, const char *name);
 struct topo_iface *topo_iface_find(const struct topo_node *, const char *name);
 struct topo_link *topo_link_find(const struct topology *, const char *name);
+/* A lab name as topo_load accepts it (also for a name given on the command line). */
+bool		 topo_lab_name_valid(const char *name);
 /* "node:iface" (the endpoint syntax) to an endpoint; -1 when either is unknown. */
 int		 topo_endpoint_find(const struct topology *, const char *spec,
 		    struct topo_endpoint *out);

@@ -363,3 +363,17 @@ Test(topo_good, shipped_topologies_validate)
 	closedir(dp);
 	cr_assert_geq(n, 1);
 }
+
+Test(topo_good, lab_name_rule)
+{
+	cr_assert(topo_lab_name_valid("anycast"));
+	cr_assert(topo_lab_name_valid("lab_b2"));
+	cr_assert(topo_lab_name_valid("0"));
+	cr_assert(topo_lab_name_valid("abcdefghijk"));
+	cr_assert(!topo_lab_name_valid("abcdefghijkl"), "12 characters");
+	cr_assert(!topo_lab_name_valid("any-cast"), "'-' separates lab and node");
+	cr_assert(!topo_lab_name_valid(""));
+	cr_assert(!topo_lab_name_valid("_lab"));
+	cr_assert(!topo_lab_name_valid("Lab"));
+	cr_assert(!topo_lab_name_valid("a.b"));
+}
