@@ -211,6 +211,9 @@ struct bgp_update {
 	/* End-of-RIB marker (RFC 4724 2): empty UPDATE (IPv4) or MP_UNREACH alone, empty. */
 	bool		 eor;
 	int		 eor_af;	/* enum bgp_af, -1 when not ours */
+	/* The NEXT_HOP attribute as received (family 0 when absent), kept apart
+	 * because bgp_update_attrs_for() rewrites attrs.nexthop. */
+	struct ipaddr	 next_hop_attr;
 };
 
 /*
