@@ -39,7 +39,6 @@ struct slot {
 	uint32_t	seq;
 	int64_t		sched_mono;
 	int64_t		sent_mono;
-	int64_t		sent_rt;
 };
 
 struct probe {
@@ -50,6 +49,8 @@ struct probe {
 	uint32_t		 next_seq;	/* next to send */
 	uint32_t		 oldest_seq;	/* oldest perhaps in flight */
 	int64_t			 t0_mono;
+	int64_t			 anchor_rt_us;	/* CLOCK_REALTIME at anchor_mono */
+	int64_t			 anchor_mono;	/* ns */
 	int64_t			 period_ns;
 	int64_t			 timeout_us;
 	struct slot		*slots;		/* ID_SPACE, indexed by id */
@@ -262,8 +263,12 @@ resolve(struct probe *p, struct slot *s, enum probe_status st, int64_t now_mono,
 
 	r.seq = s->seq;
 	r.id = (uint16_t)(p->id_base + s->seq);
-	r.sent_us = s->sent_rt;
-	r.sched_us = s->sent_rt - (s->sent_mono - s->sched_mono) / 1000;
+	/*
+	 * Both times on the realtime clock through one anchor taken at start, so
+	 * that the schedule's steps are exact and lateness is monotonic time.
+	 */
+	r.sent_us = p->anchor_rt_us + (s->sent_mono - p->anchor_mono) / 1000;
+	r.sched_us = p->anchor_rt_us + (s->sched_mono - p->anchor_mono) / 1000;
 	r.status = st;
 	r.rtt_us = st == PROBE_LOST ? -1 : (int32_t)((now_mono - s->sent_mono) / 1000);
 	r.rcode = rcode;
@@ -295,7 +300,6 @@ send_one(struct probe *p, int64_t sched_mono)
 	s->active = true;
 	s->seq = seq;
 	s->sched_mono = sched_mono;
-	s->sent_rt = clock_us(CLOCK_REALTIME);
 	s->sent_mono = mono_ns();
 	/* A failed send (no route: the fault under test) is a loss like any other. */
 	(void)send(p->sock, q, (size_t)qlen, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -421,7 +425,9 @@ probe_run(const struct probe_cfg *cfg)
 		err = -errno;
 		goto out;
 	}
-	p.t0_mono = mono_ns() + 1000000;	/* the first query 1 ms from now */
+	p.anchor_mono = mono_ns();
+	p.anchor_rt_us = clock_us(CLOCK_REALTIME);
+	p.t0_mono = p.anchor_mono + 1000000;	/* the first query 1 ms from now */
 	its.it_value.tv_sec = p.t0_mono / 1000000000;
 	its.it_value.tv_nsec = p.t0_mono % 1000000000;
 	its.it_interval.tv_sec = p.period_ns / 1000000000;
@@ -511,9 +517,10 @@ probe_start(const struct probe_cfg *cfg)
 	if (pid == 0) {
 		int fd = netns_open(cfg->netns), r;
 
-		if (fd < 0 || netns_enter(fd) < 0) {
+		r = fd < 0 ? fd : netns_enter(fd);
+		if (r < 0) {
 			fprintf(stderr, "anylab: probe %s: cannot enter namespace %s: %s\n",
-			    cfg->client, cfg->netns, strerror(fd < 0 ? -fd : errno));
+			    cfg->client, cfg->netns, strerror(-r));
 			_exit(1);
 		}
 		close(fd);

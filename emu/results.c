@@ -1,0 +1,440 @@
+/*
+ * Scenario results (results.h): per-fault measurement over the probe logs,
+ * and the table, JSON and JUnit XML forms. The JSON keys are documented in
+ * docs/scenarios.md; change both together.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "results.h"
+
+const char *const res_status_names[RES_STATUS_COUNT] = {
+	[RES_PASS] = "pass",
+	[RES_FAIL] = "fail",
+	[RES_DONE] = "done",
+	[RES_ERROR] = "error",
+	[RES_UNSUPPORTED] = "unsupported",
+	[RES_NOT_RUN] = "not run",
+};
+
+const char *
+results_fmt_ms(int64_t us, char *buf, size_t len)
+{
+	if (us < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.3f s", (double)us / 1e6);
+	return buf;
+}
+
+static bool
+applied_fault(const struct res_step *rs)
+{
+	return rs->status == RES_DONE && scn_undo_kind(rs->step->kind) >= 0;
+}
+
+void
+results_measure(struct run_result *r, const struct probe_log *logs)
+{
+	const struct scenario *s = r->scenario;
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nsteps; i++)
+		n += applied_fault(&r->steps[i]);
+	r->faults = calloc(n ? n : 1, sizeof(*r->faults));
+	if (r->faults == NULL)
+		fatal("out of memory");
+	for (size_t i = 0; i < s->nsteps; i++) {
+		struct res_fault *f;
+
+		if (!applied_fault(&r->steps[i]))
+			continue;
+		f = &r->faults[r->nfaults++];
+		f->step = i;
+		f->undo_step = -1;
+		f->window.label = s->steps[i].label;
+		f->window.start_us = r->steps[i].end_us;
+		f->window.end_us = r->end_us;
+		for (size_t j = i + 1; j < s->nsteps; j++) {
+			if (applied_fault(&r->steps[j])) {
+				f->window.end_us = r->steps[j].end_us;
+				break;
+			}
+		}
+		for (size_t j = i + 1; j < s->nsteps; j++) {
+			if (r->steps[j].status == RES_DONE &&
+			    scn_step_undoes(&s->steps[i], &s->steps[j])) {
+				f->undo_step = (ssize_t)j;
+				f->window.undo_us = r->steps[j].end_us;
+				break;
+			}
+		}
+		f->clients = calloc(r->nclients ? r->nclients : 1, sizeof(*f->clients));
+		if (f->clients == NULL)
+			fatal("out of memory");
+		for (size_t c = 0; c < r->nclients; c++)
+			meas_fault_client(&logs[c], &f->window, &f->clients[c]);
+	}
+}
+
+static const char *
+inst_or_dash(const char *s)
+{
+	return s[0] ? s : "-";
+}
+
+static void
+count_steps(const struct run_result *r, size_t *tests, size_t *fail, size_t *err,
+    size_t *skip, size_t *expect, size_t *held)
+{
+	*tests = *fail = *err = *skip = *expect = *held = 0;
+	for (size_t i = 0; i < r->scenario->nsteps; i++) {
+		enum res_status st = r->steps[i].status;
+
+		(*tests)++;
+		if (!scn_is_action(r->scenario->steps[i].kind)) {
+			(*expect)++;
+			*held += st == RES_PASS;
+		}
+		*fail += st == RES_FAIL;
+		*err += st == RES_ERROR;
+		*skip += st == RES_UNSUPPORTED || st == RES_NOT_RUN;
+	}
+}
+
+void
+results_table(const struct run_result *r, FILE *out)
+{
+	const struct scenario *s = r->scenario;
+	size_t tests, fail, err, skip, expect, held;
+	char b1[32], b2[32], b3[32];
+
+	fprintf(out, "scenario %s on lab %s (%s)\n", s->name, r->lab, r->topology);
+	if (r->error[0])
+		fprintf(out, "  error: %s\n", r->error);
+	fprintf(out, "\n  %-3s %-9s %-48s %-6s %s\n", "#", "at", "step", "result", "detail");
+	for (size_t i = 0; i < s->nsteps; i++) {
+		const struct res_step *rs = &r->steps[i];
+		char at[32] = "-";
+
+		if (rs->status != RES_NOT_RUN)
+			snprintf(at, sizeof(at), "+%.3fs", (double)(rs->start_us - r->start_us) / 1e6);
+		fprintf(out, "  %-3zu %-9s %-48.48s %-6s %s\n", i + 1, at, s->steps[i].label,
+		    rs->status == RES_PASS ? "PASS" : rs->status == RES_FAIL ? "FAIL" :
+		    rs->status == RES_DONE ? "done" : rs->status == RES_ERROR ? "ERROR" :
+		    rs->status == RES_UNSUPPORTED ? "n/a" : "-", rs->detail);
+	}
+	for (size_t f = 0; f < r->nfaults; f++) {
+		const struct res_fault *rf = &r->faults[f];
+
+		fprintf(out, "\n  fault \"%s\" at +%.3fs", rf->window.label,
+		    (double)(rf->window.start_us - r->start_us) / 1e6);
+		if (rf->undo_step >= 0)
+			fprintf(out, ", undone by \"%s\" at +%.3fs", s->steps[rf->undo_step].label,
+			    (double)(rf->window.undo_us - r->start_us) / 1e6);
+		fprintf(out, "\n    %-10s %-8s %-8s %-8s %-10s %6s %-10s %10s\n", "client", "before",
+		    "during", "after", "failover", "lost", "back", "lost after");
+		for (size_t c = 0; c < r->nclients; c++) {
+			const struct meas_client *mc = &rf->clients[c];
+
+			fprintf(out, "    %-10s %-8s %-8s %-8s %-10s %6" PRIu64 " %-10s %10" PRIu64
+			    "%s\n", r->clients[c].name, inst_or_dash(mc->before),
+			    inst_or_dash(mc->during), inst_or_dash(mc->after),
+			    results_fmt_ms(mc->failover_us, b1, sizeof(b1)), mc->lost,
+			    results_fmt_ms(mc->back_us, b2, sizeof(b2)), mc->lost_after,
+			    mc->affected ? "" : "  (unaffected)");
+		}
+	}
+	if (r->nclients) {
+		fprintf(out, "\n  probes: %-10s %7s %8s %6s %6s %11s %s\n", "client", "sent",
+		    "answered", "lost", "errors", "rtt median", "send late median/p99/max");
+		for (size_t c = 0; c < r->nclients; c++) {
+			const struct meas_totals *t = &r->clients[c].totals;
+
+			fprintf(out, "          %-10s %7" PRIu64 " %8" PRIu64 " %6" PRIu64 " %6" PRIu64
+			    " %8.3f ms %s/%s/%s us\n", r->clients[c].name, t->sent, t->answered,
+			    t->lost, t->errors, (double)t->rtt_median_us / 1000.0,
+			    (snprintf(b1, sizeof(b1), "%" PRId64, t->late_median_us), b1),
+			    (snprintf(b2, sizeof(b2), "%" PRId64, t->late_p99_us), b2),
+			    (snprintf(b3, sizeof(b3), "%" PRId64, t->late_max_us), b3));
+		}
+	}
+	count_steps(r, &tests, &fail, &err, &skip, &expect, &held);
+	fprintf(out, "\n%s: %zu of %zu expectations held", r->passed ? "PASS" : "FAIL", held,
+	    expect);
+	if (err)
+		fprintf(out, ", %zu action%s failed", err, err == 1 ? "" : "s");
+	if (skip)
+		fprintf(out, ", %zu step%s not run", skip, skip == 1 ? "" : "s");
+	fprintf(out, " (%.1f s)\n", (double)(r->end_us - r->start_us) / 1e6);
+}
+
+static void
+json_key(struct strbuf *sb, const char *key)
+{
+	sb_json_str(sb, key);
+	sb_puts(sb, ": ");
+}
+
+static void
+json_kv_str(struct strbuf *sb, const char *key, const char *val, bool comma)
+{
+	json_key(sb, key);
+	if (val && val[0])
+		sb_json_str(sb, val);
+	else
+		sb_puts(sb, "null");
+	if (comma)
+		sb_puts(sb, ", ");
+}
+
+static void
+json_kv_i64(struct strbuf *sb, const char *key, int64_t v, bool null_if_negative, bool comma)
+{
+	json_key(sb, key);
+	if (null_if_negative && v < 0)
+		sb_puts(sb, "null");
+	else
+		sb_printf(sb, "%" PRId64, v);
+	if (comma)
+		sb_puts(sb, ", ");
+}
+
+static void
+json_kv_ms(struct strbuf *sb, const char *key, int64_t us, bool comma)
+{
+	json_key(sb, key);
+	if (us < 0)
+		sb_puts(sb, "null");
+	else
+		sb_printf(sb, "%.3f", (double)us / 1000.0);
+	if (comma)
+		sb_puts(sb, ", ");
+}
+
+void
+results_json(const struct run_result *r, struct strbuf *sb)
+{
+	const struct scenario *s = r->scenario;
+	size_t tests, fail, err, skip, expect, held;
+
+	count_steps(r, &tests, &fail, &err, &skip, &expect, &held);
+	sb_puts(sb, "{\n  ");
+	json_kv_str(sb, "scenario", s->name, true);
+	json_kv_str(sb, "description", s->description, true);
+	json_kv_str(sb, "lab", r->lab, true);
+	json_kv_str(sb, "topology", r->topology, true);
+	sb_printf(sb, "\"passed\": %s, ", r->passed ? "true" : "false");
+	json_kv_str(sb, "error", r->error, true);
+	sb_puts(sb, "\n  ");
+	json_kv_i64(sb, "start_us", r->start_us, false, true);
+	json_kv_i64(sb, "end_us", r->end_us, false, true);
+	json_kv_ms(sb, "duration_ms", r->end_us - r->start_us, true);
+	sb_printf(sb, "\"expectations\": %zu, \"held\": %zu, \"failed\": %zu, \"errors\": %zu, "
+	    "\"not_run\": %zu,\n", expect, held, fail, err, skip);
+	sb_puts(sb, "  \"probe\": {");
+	sb_printf(sb, "\"rate\": %u, \"timeout_ms\": %u, ", s->probe.rate, s->probe.timeout_ms);
+	json_kv_str(sb, "qname", s->probe.qname, true);
+	json_kv_str(sb, "identity", s->probe.identity == SCN_ID_NSID ? "nsid" : "txt", false);
+	sb_puts(sb, "},\n  \"steps\": [");
+	for (size_t i = 0; i < s->nsteps; i++) {
+		const struct res_step *rs = &r->steps[i];
+		const struct scn_step *st = &s->steps[i];
+
+		sb_printf(sb, "%s\n    {\"index\": %zu, ", i ? "," : "", i + 1);
+		json_kv_str(sb, "kind", scn_is_action(st->kind) ? "action" : "expect", true);
+		json_kv_str(sb, "what", scn_kind_names[st->kind], true);
+		json_kv_str(sb, "label", st->label, true);
+		json_kv_str(sb, "status", res_status_names[rs->status], true);
+		if (rs->status == RES_NOT_RUN) {
+			sb_puts(sb, "\"start_us\": null, \"end_us\": null, \"elapsed_ms\": null, ");
+		} else {
+			json_kv_i64(sb, "start_us", rs->start_us, false, true);
+			json_kv_i64(sb, "end_us", rs->end_us, false, true);
+			json_kv_ms(sb, "elapsed_ms", rs->end_us - rs->start_us, true);
+		}
+		if (!scn_is_action(st->kind) && st->kind != SCN_LOST && st->kind != SCN_NO_ANSWER)
+			json_kv_ms(sb, "within_ms", (int64_t)st->within_ms * 1000, true);
+		json_kv_str(sb, "detail", rs->detail, false);
+		sb_puts(sb, "}");
+	}
+	sb_puts(sb, "\n  ],\n  \"faults\": [");
+	for (size_t f = 0; f < r->nfaults; f++) {
+		const struct res_fault *rf = &r->faults[f];
+
+		sb_printf(sb, "%s\n    {\"step\": %zu, ", f ? "," : "", rf->step + 1);
+		json_kv_str(sb, "label", rf->window.label, true);
+		json_kv_i64(sb, "start_us", rf->window.start_us, false, true);
+		if (rf->undo_step >= 0) {
+			sb_printf(sb, "\"undo_step\": %zd, ", rf->undo_step + 1);
+			json_kv_i64(sb, "undo_us", rf->window.undo_us, false, true);
+		} else {
+			sb_puts(sb, "\"undo_step\": null, \"undo_us\": null, ");
+		}
+		json_kv_i64(sb, "end_us", rf->window.end_us, false, true);
+		sb_puts(sb, "\"clients\": [");
+		for (size_t c = 0; c < r->nclients; c++) {
+			const struct meas_client *mc = &rf->clients[c];
+
+			sb_printf(sb, "%s\n      {", c ? "," : "");
+			json_kv_str(sb, "client", r->clients[c].name, true);
+			json_kv_str(sb, "before", mc->before, true);
+			json_kv_str(sb, "during", mc->during, true);
+			json_kv_str(sb, "after", mc->after, true);
+			sb_printf(sb, "\"affected\": %s, ", mc->affected ? "true" : "false");
+			json_kv_ms(sb, "failover_ms", mc->failover_us, true);
+			json_kv_i64(sb, "sent", (int64_t)mc->sent, false, true);
+			json_kv_i64(sb, "lost", (int64_t)mc->lost, false, true);
+			json_kv_ms(sb, "back_ms", mc->back_us, true);
+			json_kv_i64(sb, "lost_after", (int64_t)mc->lost_after, false, false);
+			sb_puts(sb, "}");
+		}
+		sb_puts(sb, "]}");
+	}
+	sb_puts(sb, "\n  ],\n  \"clients\": [");
+	for (size_t c = 0; c < r->nclients; c++) {
+		const struct meas_totals *t = &r->clients[c].totals;
+
+		sb_printf(sb, "%s\n    {", c ? "," : "");
+		json_kv_str(sb, "client", r->clients[c].name, true);
+		json_kv_str(sb, "log", r->clients[c].log_path, true);
+		json_kv_i64(sb, "sent", (int64_t)t->sent, false, true);
+		json_kv_i64(sb, "answered", (int64_t)t->answered, false, true);
+		json_kv_i64(sb, "lost", (int64_t)t->lost, false, true);
+		json_kv_i64(sb, "errors", (int64_t)t->errors, false, true);
+		json_kv_i64(sb, "rtt_median_us", t->rtt_median_us, true, true);
+		json_kv_i64(sb, "rtt_max_us", t->rtt_max_us, true, true);
+		json_kv_i64(sb, "send_late_median_us", t->late_median_us, true, true);
+		json_kv_i64(sb, "send_late_p99_us", t->late_p99_us, true, true);
+		json_kv_i64(sb, "send_late_max_us", t->late_max_us, true, false);
+		sb_puts(sb, "}");
+	}
+	sb_puts(sb, "\n  ],\n  \"files\": {");
+	json_kv_str(sb, "json", r->json_path, true);
+	json_kv_str(sb, "svg", r->svg_path, true);
+	json_kv_str(sb, "junit", r->junit_path, true);
+	sb_puts(sb, "\"captures\": [");
+	for (size_t i = 0; i < r->ncaptures; i++) {
+		if (i)
+			sb_puts(sb, ", ");
+		sb_json_str(sb, r->captures[i]);
+	}
+	sb_puts(sb, "]}\n}\n");
+}
+
+void
+results_xml_escape(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '&':
+			sb_puts(sb, "&amp;");
+			break;
+		case '<':
+			sb_puts(sb, "&lt;");
+			break;
+		case '>':
+			sb_puts(sb, "&gt;");
+			break;
+		case '"':
+			sb_puts(sb, "&quot;");
+			break;
+		case '\'':
+			sb_puts(sb, "&apos;");
+			break;
+		default:
+			/* XML 1.0 allows no control characters but tab and newlines. */
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				sb_puts(sb, "?");
+			else
+				sb_add(sb, s, 1);
+		}
+	}
+}
+
+void
+results_junit(const struct run_result *r, struct strbuf *sb)
+{
+	const struct scenario *s = r->scenario;
+	size_t tests, fail, err, skip, expect, held;
+	char ts[64] = "";
+	time_t t = (time_t)(r->start_us / 1000000);
+	struct tm tm;
+	FILE *mem;
+	char *table = NULL;
+	size_t tlen = 0;
+
+	count_steps(r, &tests, &fail, &err, &skip, &expect, &held);
+	if (gmtime_r(&t, &tm))
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	sb_puts(sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	sb_printf(sb, "<testsuites name=\"anylab\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+	    "skipped=\"%zu\" time=\"%.3f\">\n", tests, fail, err, skip,
+	    (double)(r->end_us - r->start_us) / 1e6);
+	sb_puts(sb, "  <testsuite name=\"");
+	results_xml_escape(sb, s->name);
+	sb_printf(sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+	    "time=\"%.3f\" timestamp=\"%s\" hostname=\"", tests, fail, err, skip,
+	    (double)(r->end_us - r->start_us) / 1e6, ts);
+	results_xml_escape(sb, r->lab);
+	sb_puts(sb, "\">\n");
+	sb_puts(sb, "    <properties>\n      <property name=\"topology\" value=\"");
+	results_xml_escape(sb, r->topology);
+	sb_puts(sb, "\"/>\n    </properties>\n");
+	for (size_t i = 0; i < s->nsteps; i++) {
+		const struct res_step *rs = &r->steps[i];
+
+		sb_puts(sb, "    <testcase classname=\"anylab.");
+		results_xml_escape(sb, s->name);
+		sb_printf(sb, "\" name=\"%02zu ", i + 1);
+		results_xml_escape(sb, s->steps[i].label);
+		sb_printf(sb, "\" time=\"%.3f\"",
+		    rs->status == RES_NOT_RUN ? 0.0 : (double)(rs->end_us - rs->start_us) / 1e6);
+		switch (rs->status) {
+		case RES_PASS:
+		case RES_DONE:
+			sb_puts(sb, "/>\n");
+			continue;
+		case RES_FAIL:
+			sb_puts(sb, ">\n      <failure type=\"expectation\" message=\"");
+			break;
+		case RES_ERROR:
+			sb_puts(sb, ">\n      <error type=\"action\" message=\"");
+			break;
+		default:
+			sb_puts(sb, ">\n      <skipped message=\"");
+			break;
+		}
+		results_xml_escape(sb, rs->detail[0] ? rs->detail : res_status_names[rs->status]);
+		sb_puts(sb, "\"/>\n    </testcase>\n");
+	}
+	mem = open_memstream(&table, &tlen);
+	if (mem) {
+		results_table(r, mem);
+		fclose(mem);
+		sb_puts(sb, "    <system-out>");
+		results_xml_escape(sb, table);
+		sb_puts(sb, "</system-out>\n");
+		free(table);
+	}
+	sb_puts(sb, "  </testsuite>\n</testsuites>\n");
+}
+
+void
+results_free(struct run_result *r)
+{
+	for (size_t f = 0; f < r->nfaults; f++)
+		free(r->faults[f].clients);
+	free(r->faults);
+	free(r->steps);
+	free(r->clients);
+	for (size_t i = 0; i < r->ncaptures; i++)
+		free(r->captures[i]);
+	free(r->captures);
+	memset(r, 0, sizeof(*r));
+}

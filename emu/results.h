@@ -1,0 +1,93 @@
+/*
+ * The result of one scenario run and its three forms: a readable table, a
+ * JSON document (docs/scenarios.md, "Results") and JUnit XML (one testcase
+ * per step). Filled by cmd_run.c; written here; drawn by timeline_svg.c.
+ * Every time is CLOCK_REALTIME microseconds, the clock of the probe logs,
+ * of the captures' pcap timestamps and of the daemons' log lines.
+ */
+#ifndef ANYLAB_RESULTS_H
+#define ANYLAB_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "measure.h"
+#include "probe.h"
+#include "scenario.h"
+#include "strbuf.h"
+
+enum res_status {
+	RES_PASS,		/* expectation held */
+	RES_FAIL,		/* expectation did not hold */
+	RES_DONE,		/* action applied */
+	RES_ERROR,		/* action could not be applied */
+	RES_UNSUPPORTED,	/* the kernel lacks what the step needs (netem) */
+	RES_NOT_RUN,		/* an earlier step stopped the run */
+	RES_STATUS_COUNT,
+};
+extern const char *const res_status_names[RES_STATUS_COUNT];
+
+struct res_step {
+	const struct scn_step	*step;
+	enum res_status		 status;
+	int64_t			 start_us;
+	int64_t			 end_us;	/* when it held, failed or was applied */
+	char			 detail[512];
+};
+
+/* One fault (an action that has an undo kind) and what it did to each client. */
+struct res_fault {
+	size_t			 step;		/* index of the fault action */
+	ssize_t			 undo_step;	/* index of the undo, -1 when never undone */
+	struct meas_fault	 window;
+	struct meas_client	*clients;	/* one per probed client */
+};
+
+struct res_client {
+	const char		*name;
+	char			 log_path[512];
+	struct meas_totals	 totals;
+};
+
+struct run_result {
+	const char		*lab;
+	const char		*topology;	/* file */
+	const struct scenario	*scenario;
+	int64_t			 start_us;
+	int64_t			 end_us;
+	bool			 passed;
+	char			 error[512];	/* a setup failure, "" when none */
+	struct res_step		*steps;		/* one per scenario step */
+	struct res_fault	*faults;
+	size_t			 nfaults;
+	struct res_client	*clients;	/* one per probed client */
+	size_t			 nclients;
+	char			**captures;	/* pcap files written */
+	size_t			 ncaptures;
+	char			 json_path[512];
+	char			 svg_path[512];
+	char			 junit_path[512];
+};
+
+/*
+ * Find the faults among the steps that ran and measure each against the
+ * clients' logs (sorted). Fills r->faults.
+ */
+void	results_measure(struct run_result *r, const struct probe_log *logs);
+/* The readable table. */
+void	results_table(const struct run_result *, FILE *);
+/* The JSON document (an object, newline-terminated). */
+void	results_json(const struct run_result *, struct strbuf *);
+/* JUnit XML: one testsuite, a testcase per step. */
+void	results_junit(const struct run_result *, struct strbuf *);
+void	results_free(struct run_result *);
+
+/* XML text escaping (&, <, >, ", ' and control characters), shared with the SVG writer. */
+void	results_xml_escape(struct strbuf *, const char *);
+/* "12.345 s" style durations, "-" for negative. */
+const char *results_fmt_ms(int64_t us, char *buf, size_t len);
+
+#endif
