@@ -45,7 +45,8 @@ static void	topo_parse_links(struct topology *, const cJSON *, struct claims *,
 		    struct cfg_errors *);
 static void	topo_parse_link(struct topology *, struct topo_link *, int, const cJSON *,
 		    struct claims *, struct cfg_errors *);
-static void	topo_check_unlinked(struct topology *, const struct claims *, struct cfg_errors *);
+static void	topo_check_unlinked(struct topology *, const struct claims *,
+		    struct cfg_errors *);
 static void	topo_check_node_addrs(struct topology *, struct cfg_errors *);
 static void	topo_check_segments(struct topology *, struct cfg_errors *);
 
@@ -557,9 +558,9 @@ topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
 			if (strcmp(to, "default") == 0) {
 				is_default = true;
 			} else if (prefix_parse(to, &r.dst, false) < 0) {
-				cfg_error(e, jc_path(fp, p, "to"), "expected \"default\" or a network "
-				    "prefix with no host bits set (\"10.0.0.0/24\"), found \"%s\"",
-				    to);
+				cfg_error(e, jc_path(fp, p, "to"), "expected \"default\" or a "
+				    "network prefix with no host bits set (\"10.0.0.0/24\"), found "
+				    "\"%s\"", to);
 				ok = false;
 			}
 		} else {
@@ -597,8 +598,8 @@ topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
 		} else if (hv == 1 && r.via.family != r.dst.addr.family) {
 			char vs[IPADDR_STRLEN];
 
-			cfg_error(e, jc_path(fp, p, "via"), "expected an %s gateway for %s, found %s",
-			    r.dst.addr.family == AF_INET ? "IPv4" : "IPv6", to,
+			cfg_error(e, jc_path(fp, p, "via"), "expected an %s gateway for %s, "
+			    "found %s", r.dst.addr.family == AF_INET ? "IPv4" : "IPv6", to,
 			    ipaddr_ntop(&r.via, vs, sizeof(vs)));
 			continue;
 		}
@@ -700,8 +701,8 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 		} else {
 			for (size_t k = 0; k < t->nlinks; k++)
 				if (strcmp(t->links[k].name, name) == 0) {
-					cfg_error(e, jc_path(p, path, "name"), "duplicate link name "
-					    "\"%s\"; expected each link name once", name);
+					cfg_error(e, jc_path(p, path, "name"), "duplicate link "
+					    "name \"%s\"; expected each link name once", name);
 					ok = false;
 				}
 		}
@@ -761,8 +762,8 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 			char list[160];
 
 			iface_list(node, list, sizeof(list));
-			cfg_error(e, ep_path, "node \"%s\" has no interface \"%s\"; expected one of: "
-			    "%s", node->name, colon + 1, list);
+			cfg_error(e, ep_path, "node \"%s\" has no interface \"%s\"; expected one "
+			    "of: %s", node->name, colon + 1, list);
 			ok = false;
 			continue;
 		}
@@ -848,93 +849,86 @@ addr_path(char *p, const struct topo_node *node, const struct topo_iface *ifc, s
 /*
  * On one node: an address on two interfaces (or an interface and the
  * loopback), or two interfaces on overlapping subnets. IPv6 link-local
- * addresses are per link and exempt.
+ * addresses are per link and exempt. One error per address at most.
  */
 static void
-topo_check_node_addrs(struct topology *t, struct cfg_errors *e)
+node_check_addr(const struct topo_node *node, size_t i, size_t k, struct cfg_errors *e)
 {
-	for (size_t n = 0; n < t->nnodes; n++) {
-		const struct topo_node *node = &t->nodes[n];
+	const struct prefix *pa = &node->ifaces[i].addrs[k];
+	char p[CFG_PATH_MAX], s1[PREFIX_STRLEN], s2[PREFIX_STRLEN];
 
-		for (size_t i = 0; i < node->nifaces; i++) {
-			const struct topo_iface *a = &node->ifaces[i];
+	if (prefix_is_link_local(pa))
+		return;
+	addr_path(p, node, &node->ifaces[i], k);
+	for (size_t l = 0; l < node->nloopback; l++)
+		if (ipaddr_eq(&node->loopback[l].addr, &pa->addr)) {
+			cfg_error(e, p, "address %s is also loopback[%zu] of this node; expected "
+			    "each address once per node", ipaddr_ntop(&pa->addr, s1, sizeof(s1)),
+			    l);
+			return;
+		}
+	for (size_t j = 0; j < i; j++) {
+		const struct topo_iface *b = &node->ifaces[j];
 
-			for (size_t k = 0; k < a->naddrs; k++) {
-				const struct prefix *pa = &a->addrs[k];
-				char p[CFG_PATH_MAX], s1[PREFIX_STRLEN], s2[PREFIX_STRLEN];
-				bool found = false;
+		for (size_t m = 0; m < b->naddrs; m++) {
+			const struct prefix *pb = &b->addrs[m];
 
-				if (prefix_is_link_local(pa))
-					continue;
-				addr_path(p, node, a, k);
-				for (size_t l = 0; l < node->nloopback; l++)
-					if (ipaddr_eq(&node->loopback[l].addr, &pa->addr)) {
-						cfg_error(e, p, "address %s is also loopback[%zu] of this "
-						    "node; expected each address once per node",
-						    ipaddr_ntop(&pa->addr, s1, sizeof(s1)), l);
-						found = true;
-					}
-				for (size_t j = 0; j < i && !found; j++) {
-					const struct topo_iface *b = &node->ifaces[j];
-
-					for (size_t m = 0; m < b->naddrs && !found; m++) {
-						const struct prefix *pb = &b->addrs[m];
-
-						if (ipaddr_eq(&pa->addr, &pb->addr)) {
-							cfg_error(e, p, "address %s is also on %s of "
-							    "this node; expected each address once "
-							    "per node", ipaddr_ntop(&pa->addr, s1,
-							    sizeof(s1)), b->name);
-							found = true;
-						} else if (prefix_overlaps(pa, pb)) {
-							cfg_error(e, p, "%s overlaps %s on %s of this "
-							    "node; expected each interface on a "
-							    "subnet of its own",
-							    prefix_ntop(pa, s1, sizeof(s1)),
-							    prefix_ntop(pb, s2, sizeof(s2)), b->name);
-							found = true;
-						}
-					}
-				}
+			if (ipaddr_eq(&pa->addr, &pb->addr)) {
+				cfg_error(e, p, "address %s is also on %s of this node; expected "
+				    "each address once per node",
+				    ipaddr_ntop(&pa->addr, s1, sizeof(s1)), b->name);
+				return;
+			}
+			if (prefix_overlaps(pa, pb) && !prefix_is_link_local(pb)) {
+				cfg_error(e, p, "%s overlaps %s on %s of this node; expected each "
+				    "interface on a subnet of its own",
+				    prefix_ntop(pa, s1, sizeof(s1)),
+				    prefix_ntop(pb, s2, sizeof(s2)), b->name);
+				return;
 			}
 		}
 	}
 }
 
-/* One segment (link) must not carry the same address on two interfaces. */
+static void
+topo_check_node_addrs(struct topology *t, struct cfg_errors *e)
+{
+	for (size_t n = 0; n < t->nnodes; n++)
+		for (size_t i = 0; i < t->nodes[n].nifaces; i++)
+			for (size_t k = 0; k < t->nodes[n].ifaces[i].naddrs; k++)
+				node_check_addr(&t->nodes[n], i, k, e);
+}
+
+/*
+ * One segment (link) must not carry the same address on two members;
+ * two interfaces of one node are the node check's business.
+ */
+static void
+link_check_addr(const struct topo_link *link, size_t i, size_t k, struct cfg_errors *e)
+{
+	const struct topo_iface *a = link->ends[i].iface;
+	char p[CFG_PATH_MAX], s[IPADDR_STRLEN];
+
+	for (size_t j = 0; j < i; j++) {
+		const struct topo_iface *b = link->ends[j].iface;
+
+		if (b->node == a->node || !iface_has_addr(b, &a->addrs[k].addr))
+			continue;
+		addr_path(p, a->node, a, k);
+		cfg_error(e, p, "address %s clashes with %s:%s on link \"%s\"; expected each "
+		    "address once per segment", ipaddr_ntop(&a->addrs[k].addr, s, sizeof(s)),
+		    b->node->name, b->name, link->name);
+		return;
+	}
+}
+
 static void
 topo_check_segments(struct topology *t, struct cfg_errors *e)
 {
-	for (size_t l = 0; l < t->nlinks; l++) {
-		const struct topo_link *link = &t->links[l];
-
-		for (size_t i = 0; i < link->nends; i++) {
-			const struct topo_iface *a = link->ends[i].iface;
-
-			for (size_t k = 0; k < a->naddrs; k++) {
-				bool found = false;
-
-				for (size_t j = 0; j < i && !found; j++) {
-					const struct topo_iface *b = link->ends[j].iface;
-
-					if (b->node == a->node)
-						continue;	/* reported per node */
-					for (size_t m = 0; m < b->naddrs && !found; m++) {
-						char p[CFG_PATH_MAX], s[IPADDR_STRLEN];
-
-						if (!ipaddr_eq(&a->addrs[k].addr, &b->addrs[m].addr))
-							continue;
-						addr_path(p, a->node, a, k);
-						cfg_error(e, p, "address %s clashes with %s:%s on link "
-						    "\"%s\"; expected each address once per segment",
-						    ipaddr_ntop(&a->addrs[k].addr, s, sizeof(s)),
-						    b->node->name, b->name, link->name);
-						found = true;
-					}
-				}
-			}
-		}
-	}
+	for (size_t l = 0; l < t->nlinks; l++)
+		for (size_t i = 0; i < t->links[l].nends; i++)
+			for (size_t k = 0; k < t->links[l].ends[i].iface->naddrs; k++)
+				link_check_addr(&t->links[l], i, k, e);
 }
 
 void

@@ -27,7 +27,7 @@
  * interface name itself (the LAN's bridge may carry it). Node names only
  * need "LAB-NODE" to be a usable netns and /etc/netns directory name.
  */
-#define TOPO_NAME_MAX		32	/* node names: at most TOPO_NAME_MAX - 1 characters */
+#define TOPO_NAME_MAX		32	/* node names: at most 31 characters */
 #define TOPO_LAB_NAME_MAX	11	/* lab names: at most this many characters */
 #define TOPO_LINK_NAME_MAX	(IFNAMSIZ - 1)	/* link names: at most 15 characters */
 #define TOPO_RESOLVERS_MAX	3	/* glibc reads at most 3 nameserver lines (MAXNS) */

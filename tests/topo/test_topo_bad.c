@@ -273,8 +273,8 @@ Test(topo_bad, many_errors_are_all_reported)
 		{ "name", "expected a lab name of 1 to 11 characters from a-z, 0-9 and '_', "
 		    "starting with a letter or digit (no '-': it separates lab and node in "
 		    "LAB-NODE), found \"Bad Name\"" },
-		{ "nodes.a.colour", "unknown key \"colour\"; expected one of: interfaces, loopback, "
-		    "routes, forwarding, multipath, resolver, bgp, dns" },
+		{ "nodes.a.colour", "unknown key \"colour\"; expected one of: interfaces, "
+		    "loopback, routes, forwarding, multipath, resolver, bgp, dns" },
 		{ "nodes.a.interfaces.eth0.mtu", "expected an integer from 68 to 65535, found 10" },
 		{ "nodes.a.interfaces.eth0.mac", "expected a MAC address of six hex pairs such as "
 		    "\"02:00:00:00:00:01\", found \"zz:00:00:00:00:01\"" },
@@ -304,7 +304,8 @@ Test(topo_bad, error_overflow_is_counted)
 	used = (size_t)snprintf(text, sizeof(text), "{\"name\": \"x\", \"nodes\": {\"a\": {"
 	    "\"resolver\": [");
 	for (int i = 0; i < CFG_MAX_ERRORS + 8; i++)
-		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s\"r%d\"", i ? "," : "", i);
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s\"r%d\"",
+		    i ? "," : "", i);
 	snprintf(text + used, sizeof(text) - used, "]}}}");
 	cr_assert_eq(topo_load_string(text, "mem.json", &t, &e), -1);
 	cr_assert_null(t);
