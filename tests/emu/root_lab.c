@@ -1,0 +1,274 @@
+/*
+ * Namespace tests of the lab core (root): Lab A's network built by the
+ * anylab binary and checked with real packets; link down/up seen by status
+ * and routes coming back; SIGKILL during up then down leaves nothing; two
+ * labs side by side; refusals (already up, invalid topology, missing
+ * daemon) create nothing. Every lab is uniquely named and downed on every
+ * path (fini).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "emu/helper_lab.h"
+#include "lab.h"
+
+static char lab1[16], lab2[16], topo_file[256], topo_file2[256];
+
+static void
+lab_init(void)
+{
+	hl_require_root();
+	hl_lab_name('a', lab1, sizeof(lab1));
+	hl_lab_name('b', lab2, sizeof(lab2));
+	topo_file[0] = topo_file2[0] = '\0';
+}
+
+static void
+lab_fini(void)
+{
+	if (geteuid() != 0)
+		return;
+	lab_down(lab1, true);
+	lab_down(lab2, true);
+	if (topo_file[0] != '\0')
+		unlink(topo_file);
+	if (topo_file2[0] != '\0')
+		unlink(topo_file2);
+}
+
+TestSuite(lab, .init = lab_init, .fini = lab_fini, .timeout = 120);
+
+static void
+up_lab_a(const char *lab)
+{
+	int rc;
+
+	if (topo_file[0] == '\0')
+		hl_lab_a_static(topo_file, sizeof(topo_file));
+	rc = hl_anylab(NULL, "up", topo_file, "--name", lab, "--json", NULL);
+	cr_assert_eq(rc, 0, "anylab up %s --name %s: exit %d", topo_file, lab, rc);
+}
+
+Test(lab, lab_a_packets)
+{
+	char src[64], *out = NULL, what[256];
+	int rc;
+
+	up_lab_a(lab1);
+	cr_expect(hl_udp(lab1, "client1", "gateway", "131.253.1.254", src, sizeof(src)),
+	    "client1 -> 131.253.1.254");
+	cr_expect_str_eq(src, "131.253.1.1");
+	cr_expect(hl_udp(lab1, "gateway", "dc001", "10.10.10.1", src, sizeof(src)),
+	    "gateway -> 10.10.10.1");
+	cr_expect_str_eq(src, "10.10.10.254");
+	cr_expect(hl_udp(lab1, "gateway", "dc002", "10.10.10.2", NULL, 0), "gateway -> 10.10.10.2");
+	/* Through the gateway (forwarding on) to the anycast address on dc001's lo. */
+	cr_expect(hl_udp(lab1, "client2", "dc001", "51.51.51.51", src, sizeof(src)),
+	    "client2 -> 51.51.51.51 via the gateway");
+	cr_expect_str_eq(src, "131.253.1.2");
+	/* What a DC opens never leaves from the anycast address. */
+	cr_expect(hl_udp(lab1, "dc001", "gateway", "10.10.10.254", src, sizeof(src)));
+	cr_expect_str_eq(src, "10.10.10.1", "dc001 used %s as source towards the gateway", src);
+	cr_expect(hl_udp(lab1, "dc002", "client1", "131.253.1.1", src, sizeof(src)));
+	cr_expect_str_eq(src, "10.10.10.2", "dc002 used %s as source towards client1", src);
+
+	/* exec: the node's resolver and the command's exit status. */
+	rc = hl_anylab(&out, "exec", "-l", lab1, "client1", "--", "cat", "/etc/resolv.conf", NULL);
+	cr_expect_eq(rc, 0);
+	cr_expect(out != NULL && strstr(out, "nameserver 51.51.51.51\n") != NULL,
+	    "client1's resolv.conf: %s", out ? out : "(none)");
+	free(out);
+	rc = hl_anylab(NULL, "exec", "-l", lab1, "dc001", "--", "sh", "-c", "exit 7", NULL);
+	cr_expect_eq(rc, 7, "exec exit status %d", rc);
+	rc = hl_anylab(NULL, "exec", "-l", lab1, "dc001", "--", "/nonexistent/cmd", NULL);
+	cr_expect_eq(rc, 127);
+	rc = hl_anylab(NULL, "exec", "-l", lab1, "nosuchnode", "--", "true", NULL);
+	cr_expect_eq(rc, 125);
+
+	rc = hl_anylab(NULL, "down", lab1, NULL);
+	cr_assert_eq(rc, 0);
+	cr_expect(!hl_leftovers(lab1, what, sizeof(what)), "left behind: %s", what);
+	/* down is idempotent */
+	cr_expect_eq(hl_anylab(NULL, "down", lab1, NULL), 0);
+}
+
+static const char *
+iface_field(const cJSON *doc, const char *node, const char *ifn, const char *key)
+{
+	const cJSON *i = hl_status_iface(doc, node, ifn);
+
+	cr_assert(i != NULL, "%s:%s missing from status", node, ifn);
+	return cJSON_GetStringValue(cJSON_GetObjectItem(i, key));
+}
+
+Test(lab, link_down_up)
+{
+	cJSON *doc;
+
+	up_lab_a(lab1);
+	doc = hl_status(lab1);
+	cr_assert_str_eq(iface_field(doc, "dc001", "eth0", "admin"), "up");
+	cr_assert(hl_status_has_route(doc, "dc001", "default"));
+	cJSON_Delete(doc);
+
+	/* The adapter disabled: admin down, the static default route gone with it. */
+	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab1, "dc001:eth0", "down", NULL), 0);
+	doc = hl_status(lab1);
+	cr_expect_str_eq(iface_field(doc, "dc001", "eth0", "admin"), "down");
+	cr_expect(!hl_status_has_route(doc, "dc001", "default"));
+	cJSON_Delete(doc);
+	cr_expect(hl_udp_blocked(lab1, "gateway", "dc001", "10.10.10.1"));
+
+	/* Enabled again: the route is back (anylab re-installs it) and packets flow. */
+	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab1, "dc001:eth0", "up", NULL), 0);
+	doc = hl_status(lab1);
+	cr_expect_str_eq(iface_field(doc, "dc001", "eth0", "admin"), "up");
+	cr_expect(hl_status_has_route(doc, "dc001", "default"), "default route not restored");
+	cJSON_Delete(doc);
+	cr_expect(hl_udp(lab1, "gateway", "dc001", "10.10.10.1", NULL, 0));
+	cr_expect(hl_udp(lab1, "client1", "dc001", "51.51.51.51", NULL, 0),
+	    "dc001 answers through its restored default route");
+
+	/* The cable cut: admin up, carrier gone; then back. */
+	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab1, "dc002:eth0", "down", "--cut", NULL), 0);
+	doc = hl_status(lab1);
+	cr_expect_str_eq(iface_field(doc, "dc002", "eth0", "admin"), "up");
+	cr_expect_str_eq(iface_field(doc, "dc002", "eth0", "carrier"), "down");
+	cr_expect_str_eq(iface_field(doc, "dc001", "eth0", "carrier"), "up",
+	    "a LAN member's cut must not drop the others' carrier");
+	cJSON_Delete(doc);
+	cr_expect(hl_udp_blocked(lab1, "gateway", "dc002", "10.10.10.2"));
+	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab1, "dc002:eth0", "up", "--cut", NULL), 0);
+	doc = hl_status(lab1);
+	cr_expect_str_eq(iface_field(doc, "dc002", "eth0", "carrier"), "up");
+	cr_expect(hl_status_has_route(doc, "dc002", "default"));
+	cJSON_Delete(doc);
+	cr_expect(hl_udp(lab1, "gateway", "dc002", "10.10.10.2", NULL, 0));
+
+	cr_expect_eq(hl_anylab(NULL, "link", "-l", lab1, "dc001:eth7", "down", NULL), 2);
+}
+
+static int
+record_count(const char *lab, const char *word)
+{
+	char path[256], line[512];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/run/anylab/%s/record", lab);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, word, strlen(word)) == 0 && line[strlen(word)] == ' ')
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Start up, SIGKILL it once the record holds `count` lines starting with word. */
+static void
+kill_during_up(const char *lab, const char *file, const char *word, int count)
+{
+	struct timespec pause = { 0, 200 * 1000 };
+	char what[256];
+	int pid, status, rc, i;
+
+	pid = hl_anylab_start("up", file, "--name", lab, "--json", NULL);
+	cr_assert(pid > 0);
+	for (i = 0; i < 200000 && record_count(lab, word) < count; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			cr_assert_fail("up finished before %d '%s' records", count, word);
+		nanosleep(&pause, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	cr_assert(WIFSIGNALED(status), "up was not killed halfway");
+	cr_expect(hl_leftovers(lab, what, sizeof(what)), "nothing was made before the kill?");
+	/* Already-up refusal also holds for an interrupted lab. */
+	rc = hl_anylab(NULL, "up", file, "--name", lab, NULL);
+	cr_expect_eq(rc, 4, "up over an interrupted lab: exit %d", rc);
+	rc = hl_anylab(NULL, "down", lab, NULL);
+	cr_assert_eq(rc, 0, "down after SIGKILL: exit %d", rc);
+	cr_expect(!hl_leftovers(lab, what, sizeof(what)), "left behind after %s %d: %s", word,
+	    count, what);
+}
+
+Test(lab, sigkill_during_up)
+{
+	hl_generated(100, topo_file, sizeof(topo_file));
+	kill_during_up(lab1, topo_file, "netns", 40);
+	kill_during_up(lab1, topo_file, "link", 60);
+	kill_during_up(lab1, topo_file, "link", 408);	/* the last link: then nodes */
+}
+
+Test(lab, two_labs_side_by_side)
+{
+	char what[256];
+	cJSON *doc;
+
+	up_lab_a(lab1);
+	up_lab_a(lab2);
+	cr_expect(hl_udp(lab1, "client1", "gateway", "131.253.1.254", NULL, 0));
+	cr_expect(hl_udp(lab2, "client1", "gateway", "131.253.1.254", NULL, 0));
+	/* Only lab1's dc001 goes down. */
+	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab1, "dc001:eth0", "down", NULL), 0);
+	doc = hl_status(lab2);
+	cr_expect_str_eq(iface_field(doc, "dc001", "eth0", "admin"), "up");
+	cJSON_Delete(doc);
+	/* With two labs up, a verb without a lab name refuses. */
+	cr_expect_eq(hl_anylab(NULL, "status", NULL), 5);
+	cr_assert_eq(hl_anylab(NULL, "down", lab1, NULL), 0);
+	cr_expect(!hl_leftovers(lab1, what, sizeof(what)), "left behind: %s", what);
+	cr_expect(hl_udp(lab2, "gateway", "dc002", "10.10.10.2", NULL, 0),
+	    "lab2 still works after lab1 went down");
+}
+
+Test(lab, already_up_refused)
+{
+	int rc;
+
+	up_lab_a(lab1);
+	rc = hl_anylab(NULL, "up", topo_file, "--name", lab1, NULL);
+	cr_expect_eq(rc, 4, "second up: exit %d", rc);
+	cr_expect(hl_udp(lab1, "client1", "gateway", "131.253.1.254", NULL, 0),
+	    "the first lab survives the refused up");
+}
+
+Test(lab, invalid_topology_creates_nothing)
+{
+	char what[256];
+	int rc;
+
+	hl_write_temp("{\"name\": \"x\", \"nodes\": {\"a\": {\"interfaces\": {\"eth0\": "
+		      "{\"addresses\": [\"10.0.0.300/24\"]}}}}, \"links\": []}\n",
+	    topo_file, sizeof(topo_file));
+	rc = hl_anylab(NULL, "up", topo_file, "--name", lab1, NULL);
+	cr_expect_eq(rc, 3, "up of an invalid topology: exit %d", rc);
+	cr_expect(!hl_leftovers(lab1, what, sizeof(what)), "made: %s", what);
+	rc = hl_anylab(NULL, "validate", topo_file, NULL);
+	cr_expect_eq(rc, 3);
+}
+
+Test(lab, missing_daemon_creates_nothing)
+{
+	char what[256], path[512];
+	int rc;
+
+	/* Lab A as shipped asks for anybgpd and anydnsd; with none beside anylab, up fails. */
+	snprintf(path, sizeof(path), "%s/topologies/anycast-lab.json",
+	    getenv("ANYLAB_SOURCE_DIR"));
+	setenv("ANYLAB_BIN_DIR", "/nonexistent", 1);
+	rc = hl_anylab(NULL, "up", path, "--name", lab1, NULL);
+	cr_expect_eq(rc, 6, "up without the daemons built: exit %d", rc);
+	cr_expect(!hl_leftovers(lab1, what, sizeof(what)), "made: %s", what);
+}
