@@ -1,0 +1,422 @@
+/*
+ * anybgpd configuration parser: the JSON "bgp" section into struct bgp_config.
+ * Every error names the JSON path and what was expected; a config with any
+ * error yields nothing (bgp_config_free is run on the partial result).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "bgp_attr.h"
+#include "bgp_config.h"
+
+static int	parse_policy(const cJSON *, const char *, struct bgp_policy *, struct cfg_errors *);
+static int	parse_peer(const cJSON *, const char *, const struct bgp_config *,
+		    struct bgp_peer_config *, struct cfg_errors *);
+static int	parse_policy_ref(const cJSON *, const char *, const char *, const struct bgp_config *,
+		    enum bgp_policy_ref *, const struct bgp_policy **, struct cfg_errors *);
+static void	policy_free(struct bgp_policy *);
+
+static const char *const policy_ref_names[] = {
+	[BGP_POLICY_UNSET] = "unset (RFC 8212 default)",
+	[BGP_POLICY_ALL] = "all",
+	[BGP_POLICY_NONE] = "none",
+	[BGP_POLICY_NAMED] = "named",
+};
+
+const char *
+bgp_policy_ref_name(enum bgp_policy_ref r)
+{
+	return r <= BGP_POLICY_NAMED ? policy_ref_names[r] : "?";
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static int
+parse_rule(const cJSON *item, const char *path, struct bgp_prefix_rule *r, struct cfg_errors *e)
+{
+	static const char *const keys[] = { "prefix", "ge", "le", "action", NULL };
+	char p[CFG_PATH_MAX];
+	unsigned bits;
+	uint64_t v;
+	const char *action;
+	int before = e->count;
+
+	r->accept = true;
+	if (cJSON_IsString(item)) {
+		if (!jc_item_prefix(item, path, false, &r->pfx, e))
+			return -1;
+		r->ge = r->le = r->pfx.len;
+		return 0;
+	}
+	if (!jc_check_object(item, path, keys, e))
+		return -1;
+	if (jc_prefix(item, "prefix", path, true, false, &r->pfx, e) != 1)
+		return -1;
+	bits = ipaddr_bits(r->pfx.addr.family);
+	r->ge = r->le = r->pfx.len;
+	if (jc_uint(item, "ge", path, false, r->pfx.len, bits, &v, e) == 1) {
+		r->ge = (uint8_t)v;
+		r->le = (uint8_t)bits;
+	}
+	if (jc_uint(item, "le", path, false, r->pfx.len, bits, &v, e) == 1)
+		r->le = (uint8_t)v;
+	if (r->ge > r->le)
+		cfg_error(e, jc_path(p, path, "le"), "expected le (%u) >= ge (%u)", r->le, r->ge);
+	if (jc_string(item, "action", path, false, &action, e) == 1) {
+		if (strcmp(action, "accept") == 0)
+			r->accept = true;
+		else if (strcmp(action, "reject") == 0)
+			r->accept = false;
+		else
+			cfg_error(e, jc_path(p, path, "action"),
+			    "expected \"accept\" or \"reject\", found \"%s\"", action);
+	}
+	return e->count == before ? 0 : -1;
+}
+
+static int
+parse_policy(const cJSON *obj, const char *path, struct bgp_policy *pol, struct cfg_errors *e)
+{
+	static const char *const keys[] = { "prefixes", "default", "local_pref", "med",
+		"communities", "communities_replace", "prepend", "max_prefixes", NULL };
+	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
+	const cJSON *arr;
+	const char *def;
+	uint64_t v;
+	int before = e->count, i;
+
+	pol->name = xstrdup(obj->string);
+	if (!jc_check_object(obj, path, keys, e))
+		return -1;
+	pol->default_accept = true;
+	if (jc_typed(obj, "prefixes", path, false, cJSON_Array, &arr, e) == 1) {
+		pol->default_accept = false;
+		pol->nrules = (size_t)cJSON_GetArraySize(arr);
+		pol->rules = xcalloc(pol->nrules, sizeof(*pol->rules));
+		i = 0;
+		for (const cJSON *it = arr->child; it; it = it->next, i++)
+			parse_rule(it, jc_path_idx(q, jc_path(p, path, "prefixes"), i),
+			    &pol->rules[i], e);
+	}
+	if (jc_string(obj, "default", path, false, &def, e) == 1) {
+		if (strcmp(def, "accept") == 0)
+			pol->default_accept = true;
+		else if (strcmp(def, "reject") == 0)
+			pol->default_accept = false;
+		else
+			cfg_error(e, jc_path(p, path, "default"),
+			    "expected \"accept\" or \"reject\", found \"%s\"", def);
+	}
+	if (jc_uint(obj, "local_pref", path, false, 0, UINT32_MAX, &v, e) == 1) {
+		pol->set_local_pref = true;
+		pol->local_pref = (uint32_t)v;
+	}
+	if (jc_uint(obj, "med", path, false, 0, UINT32_MAX, &v, e) == 1) {
+		pol->set_med = true;
+		pol->med = (uint32_t)v;
+	}
+	if (jc_typed(obj, "communities", path, false, cJSON_Array, &arr, e) == 1) {
+		pol->ncommunities = (size_t)cJSON_GetArraySize(arr);
+		pol->communities = xcalloc(pol->ncommunities, sizeof(uint32_t));
+		i = 0;
+		for (const cJSON *it = arr->child; it; it = it->next, i++) {
+			const char *s;
+
+			jc_path_idx(q, jc_path(p, path, "communities"), i);
+			if (!jc_item_string(it, q, &s, e))
+				continue;
+			if (bgp_community_parse(s, &pol->communities[i]) < 0)
+				cfg_error(e, q, "expected a community \"ASN:VALUE\" (each 0-65535) "
+				    "or no-export/no-advertise, found \"%s\"", s);
+		}
+	}
+	jc_bool(obj, "communities_replace", path, false, &pol->communities_replace, e);
+	if (jc_uint(obj, "prepend", path, false, 0, 16, &v, e) == 1)
+		pol->prepend = (unsigned)v;
+	if (jc_uint(obj, "max_prefixes", path, false, 0, UINT32_MAX, &v, e) == 1)
+		pol->max_prefixes = (uint32_t)v;
+	return e->count == before ? 0 : -1;
+}
+
+static int
+parse_policy_ref(const cJSON *obj, const char *key, const char *path, const struct bgp_config *cfg,
+    enum bgp_policy_ref *ref, const struct bgp_policy **pol, struct cfg_errors *e)
+{
+	char p[CFG_PATH_MAX];
+	const char *s;
+	int r;
+
+	*ref = BGP_POLICY_UNSET;
+	*pol = NULL;
+	r = jc_string(obj, key, path, false, &s, e);
+	if (r != 1)
+		return r;
+	if (strcmp(s, "all") == 0) {
+		*ref = BGP_POLICY_ALL;
+		return 1;
+	}
+	if (strcmp(s, "none") == 0) {
+		*ref = BGP_POLICY_NONE;
+		return 1;
+	}
+	for (size_t i = 0; i < cfg->npolicies; i++)
+		if (strcmp(cfg->policies[i].name, s) == 0) {
+			*ref = BGP_POLICY_NAMED;
+			*pol = &cfg->policies[i];
+			return 1;
+		}
+	cfg_error(e, jc_path(p, path, key),
+	    "expected \"all\", \"none\" or the name of a policy in \"policies\", found \"%s\"", s);
+	return -1;
+}
+
+static int
+parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
+    struct bgp_peer_config *pc, struct cfg_errors *e)
+{
+	static const char *const keys[] = { "address", "asn", "port", "passive", "hold_time",
+		"keepalive", "connect_retry", "local_address", "next_hop_ipv4", "next_hop_ipv6",
+		"families", "import", "export", "max_prefixes", "description", NULL };
+	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
+	const cJSON *arr;
+	const char *s;
+	uint64_t v;
+	int before = e->count, r;
+
+	if (!jc_check_object(obj, path, keys, e))
+		return -1;
+	jc_ipaddr(obj, "address", path, true, 0, &pc->addr, e);
+	if (jc_uint(obj, "asn", path, true, 1, UINT32_MAX, &v, e) == 1)
+		pc->asn = (uint32_t)v;
+	pc->port = cfg->port;
+	if (jc_uint(obj, "port", path, false, 1, 65535, &v, e) == 1)
+		pc->port = (uint16_t)v;
+	jc_bool(obj, "passive", path, false, &pc->passive, e);
+	pc->hold_time = cfg->hold_time;
+	r = jc_uint(obj, "hold_time", path, false, 0, 65535, &v, e);
+	if (r == 1) {
+		if (v == 1 || v == 2)
+			cfg_error(e, jc_path(p, path, "hold_time"),
+			    "expected 0 or a hold time of at least 3 seconds, found %llu",
+			    (unsigned long long)v);
+		pc->hold_time = (unsigned)v;
+	}
+	pc->keepalive = r == 1 ? pc->hold_time / 3 : cfg->keepalive;
+	if (jc_uint(obj, "keepalive", path, false, 0, 21845, &v, e) == 1) {
+		pc->keepalive = (unsigned)v;
+		if (pc->hold_time && (v == 0 || v >= pc->hold_time))
+			cfg_error(e, jc_path(p, path, "keepalive"),
+			    "expected from 1 to less than hold_time (%u), found %llu",
+			    pc->hold_time, (unsigned long long)v);
+	}
+	pc->connect_retry = cfg->connect_retry;
+	if (jc_uint(obj, "connect_retry", path, false, 1, 65535, &v, e) == 1)
+		pc->connect_retry = (unsigned)v;
+	jc_ipaddr(obj, "local_address", path, false, 0, &pc->local_addr, e);
+	if (pc->local_addr.family && pc->addr.family && pc->local_addr.family != pc->addr.family)
+		cfg_error(e, jc_path(p, path, "local_address"),
+		    "expected an address of the same family as \"address\"");
+	jc_ipaddr(obj, "next_hop_ipv4", path, false, AF_INET, &pc->next_hop_v4, e);
+	jc_ipaddr(obj, "next_hop_ipv6", path, false, AF_INET6, &pc->next_hop_v6, e);
+	pc->ipv4 = pc->ipv6 = true;
+	if (jc_typed(obj, "families", path, false, cJSON_Array, &arr, e) == 1) {
+		int i = 0;
+
+		pc->ipv4 = pc->ipv6 = false;
+		for (const cJSON *it = arr->child; it; it = it->next, i++) {
+			jc_path_idx(q, jc_path(p, path, "families"), i);
+			if (!jc_item_string(it, q, &s, e))
+				continue;
+			if (strcmp(s, "ipv4") == 0)
+				pc->ipv4 = true;
+			else if (strcmp(s, "ipv6") == 0)
+				pc->ipv6 = true;
+			else
+				cfg_error(e, q, "expected \"ipv4\" or \"ipv6\", found \"%s\"", s);
+		}
+		if (!pc->ipv4 && !pc->ipv6)
+			cfg_error(e, jc_path(p, path, "families"),
+			    "expected at least one of \"ipv4\", \"ipv6\"");
+	}
+	parse_policy_ref(obj, "import", path, cfg, &pc->import_ref, &pc->import, e);
+	parse_policy_ref(obj, "export", path, cfg, &pc->export_ref, &pc->export, e);
+	if (jc_uint(obj, "max_prefixes", path, false, 0, UINT32_MAX, &v, e) == 1)
+		pc->max_prefixes = (uint32_t)v;
+	if (jc_string(obj, "description", path, false, &s, e) == 1)
+		pc->description = xstrdup(s);
+	return e->count == before ? 0 : -1;
+}
+
+int
+bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg,
+    struct cfg_errors *e)
+{
+	static const char *const keys[] = { "asn", "router_id", "listen", "port", "listen_ipv4",
+		"listen_ipv6", "hold_time", "keepalive", "connect_retry", "multipath", "originate",
+		"kernel", "policies", "peers", NULL };
+	static const char *const mp_keys[] = { "max_paths", "relax_as_path", NULL };
+	static const char *const k_keys[] = { "table", "protocol", "install", NULL };
+	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
+	const cJSON *obj, *arr;
+	uint64_t v;
+	int before = e->count, i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->listen = true;
+	cfg->port = BGP_DEF_PORT;
+	cfg->hold_time = BGP_DEF_HOLD;
+	cfg->keepalive = BGP_DEF_HOLD / 3;
+	cfg->connect_retry = BGP_DEF_CONNECT_RETRY;
+	cfg->max_paths = 1;
+	cfg->kernel_table = BGP_DEF_TABLE;
+	cfg->kernel_protocol = BGP_DEF_PROTOCOL;
+	cfg->kernel_install = true;
+
+	if (!jc_check_object(sec, path, keys, e))
+		return -1;
+	if (jc_uint(sec, "asn", path, true, 1, UINT32_MAX, &v, e) == 1)
+		cfg->asn = (uint32_t)v;
+	if (jc_ipaddr(sec, "router_id", path, true, AF_INET, &cfg->router_id, e) == 1 &&
+	    cfg->router_id.v4.s_addr == 0)
+		cfg_error(e, jc_path(p, path, "router_id"), "expected a non-zero IPv4 address");
+	jc_bool(sec, "listen", path, false, &cfg->listen, e);
+	if (jc_uint(sec, "port", path, false, 1, 65535, &v, e) == 1)
+		cfg->port = (uint16_t)v;
+	jc_ipaddr(sec, "listen_ipv4", path, false, AF_INET, &cfg->listen_v4, e);
+	jc_ipaddr(sec, "listen_ipv6", path, false, AF_INET6, &cfg->listen_v6, e);
+	i = jc_uint(sec, "hold_time", path, false, 0, 65535, &v, e);
+	if (i == 1) {
+		if (v == 1 || v == 2)
+			cfg_error(e, jc_path(p, path, "hold_time"),
+			    "expected 0 or a hold time of at least 3 seconds, found %llu",
+			    (unsigned long long)v);
+		cfg->hold_time = (unsigned)v;
+		cfg->keepalive = cfg->hold_time / 3;
+	}
+	if (jc_uint(sec, "keepalive", path, false, 0, 21845, &v, e) == 1) {
+		cfg->keepalive = (unsigned)v;
+		if (cfg->hold_time && (v == 0 || v >= cfg->hold_time))
+			cfg_error(e, jc_path(p, path, "keepalive"),
+			    "expected from 1 to less than hold_time (%u), found %llu",
+			    cfg->hold_time, (unsigned long long)v);
+	}
+	if (jc_uint(sec, "connect_retry", path, false, 1, 65535, &v, e) == 1)
+		cfg->connect_retry = (unsigned)v;
+
+	if (jc_typed(sec, "multipath", path, false, cJSON_Object, &obj, e) == 1) {
+		jc_path(p, path, "multipath");
+		if (jc_check_object(obj, p, mp_keys, e)) {
+			if (jc_uint(obj, "max_paths", p, false, 1, BGP_MAX_PATHS, &v, e) == 1)
+				cfg->max_paths = (unsigned)v;
+			jc_bool(obj, "relax_as_path", p, false, &cfg->relax_as_path, e);
+		}
+	}
+	if (jc_typed(sec, "kernel", path, false, cJSON_Object, &obj, e) == 1) {
+		jc_path(p, path, "kernel");
+		if (jc_check_object(obj, p, k_keys, e)) {
+			if (jc_uint(obj, "table", p, false, 1, UINT32_MAX, &v, e) == 1)
+				cfg->kernel_table = (uint32_t)v;
+			if (jc_uint(obj, "protocol", p, false, 5, 255, &v, e) == 1)
+				cfg->kernel_protocol = (uint8_t)v;
+			jc_bool(obj, "install", p, false, &cfg->kernel_install, e);
+		}
+	}
+	if (jc_typed(sec, "originate", path, false, cJSON_Array, &arr, e) == 1) {
+		cfg->noriginate = (size_t)cJSON_GetArraySize(arr);
+		cfg->originate = xcalloc(cfg->noriginate, sizeof(*cfg->originate));
+		i = 0;
+		for (const cJSON *it = arr->child; it; it = it->next, i++)
+			jc_item_prefix(it, jc_path_idx(q, jc_path(p, path, "originate"), i), false,
+			    &cfg->originate[i], e);
+	}
+	if (jc_typed(sec, "policies", path, false, cJSON_Object, &obj, e) == 1) {
+		cfg->npolicies = (size_t)cJSON_GetArraySize(obj);
+		cfg->policies = xcalloc(cfg->npolicies, sizeof(*cfg->policies));
+		i = 0;
+		for (const cJSON *it = obj->child; it; it = it->next, i++) {
+			jc_path(q, jc_path(p, path, "policies"), it->string);
+			if (strcmp(it->string, "all") == 0 || strcmp(it->string, "none") == 0)
+				cfg_error(e, q, "expected a policy name other than \"all\" or \"none\"");
+			parse_policy(it, q, &cfg->policies[i], e);
+		}
+	}
+	if (jc_typed(sec, "peers", path, false, cJSON_Array, &arr, e) == 1) {
+		cfg->npeers = (size_t)cJSON_GetArraySize(arr);
+		cfg->peers = xcalloc(cfg->npeers, sizeof(*cfg->peers));
+		i = 0;
+		for (const cJSON *it = arr->child; it; it = it->next, i++) {
+			jc_path_idx(q, jc_path(p, path, "peers"), i);
+			if (parse_peer(it, q, cfg, &cfg->peers[i], e) < 0)
+				continue;
+			for (int j = 0; j < i; j++)
+				if (ipaddr_eq(&cfg->peers[j].addr, &cfg->peers[i].addr)) {
+					char a[IPADDR_STRLEN];
+
+					cfg_error(e, jc_path(p, q, "address"),
+					    "expected each peer address once; %s is also peers[%d]",
+					    ipaddr_ntop(&cfg->peers[i].addr, a, sizeof(a)), j);
+				}
+		}
+	}
+	if (e->count != before) {
+		bgp_config_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+bgp_config_load(const char *file, struct bgp_config *cfg, struct cfg_errors *e)
+{
+	cJSON *root = jc_parse_file(file, e);
+	int r;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (root == NULL)
+		return -1;
+	r = bgp_config_parse(root, "", cfg, e);
+	cJSON_Delete(root);
+	return r;
+}
+
+static void
+policy_free(struct bgp_policy *p)
+{
+	free(p->name);
+	free(p->rules);
+	free(p->communities);
+}
+
+void
+bgp_config_free(struct bgp_config *cfg)
+{
+	for (size_t i = 0; i < cfg->npolicies; i++)
+		policy_free(&cfg->policies[i]);
+	free(cfg->policies);
+	for (size_t i = 0; i < cfg->npeers; i++)
+		free(cfg->peers[i].description);
+	free(cfg->peers);
+	free(cfg->originate);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,182 @@
+/*
+ * anybgpd's wiring: creates the RIB, the kernel interface, the sessions and
+ * the control socket around one event loop, and runs the batched pipeline
+ * after input (decision process, then kernel, then advertisements). Also the
+ * origination of configured and announced prefixes (Add-BgpCustomRoute).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "adv.h"
+#include "bgpd.h"
+#include "control.h"
+#include "kroute.h"
+#include "log.h"
+
+static void
+rib_changed(void *arg, struct rib_entry *e)
+{
+	struct bgpd *d = arg;
+
+	if (d->kr)
+		kroute_changed(d->kr, e);
+	adv_changed(d, e);
+}
+
+static void
+flush_cb(struct ev_loop *loop, struct ev_timer *t)
+{
+	struct bgpd *d = t->arg;
+
+	rib_process(d->rib);
+	if (d->kr)
+		kroute_flush(d->kr, d->rib);
+	for (size_t i = 0; i < d->npeers; i++)
+		if (d->peers[i]->advq_len || d->peers[i]->eor_pending[0] ||
+		    d->peers[i]->eor_pending[1])
+			adv_flush(d->peers[i]);
+	session_reap();
+}
+
+void
+bgpd_schedule_flush(struct bgpd *d)
+{
+	if (!ev_timer_armed(&d->flush_timer))
+		ev_timer_start(d->loop, &d->flush_timer, 0);
+}
+
+static void
+nexthops_changed(void *arg)
+{
+	struct bgpd *d = arg;
+
+	rib_mark_all(d->rib);
+	bgpd_schedule_flush(d);
+}
+
+static void
+link_down(void *arg, int ifindex, const char *ifname)
+{
+	struct bgpd *d = arg;
+	char why[64];
+
+	snprintf(why, sizeof(why), "interface %s down", ifname);
+	for (size_t i = 0; i < d->npeers; i++) {
+		struct bgp_peer *p = d->peers[i];
+
+		if (p->fsm.state == BGP_IDLE)
+			continue;
+		if (kroute_ifindex_for(d->kr, &p->conf->addr) == ifindex)
+			session_path_down(p, why);
+	}
+}
+
+static void
+link_up(void *arg, int ifindex, const char *ifname)
+{
+	struct bgpd *d = arg;
+
+	for (size_t i = 0; i < d->npeers; i++)
+		session_path_up(d->peers[i]);
+}
+
+static int
+originate_one(struct bgpd *d, const struct prefix *pfx)
+{
+	struct bgp_attrs a;
+	int r;
+
+	bgp_attrs_init(&a);
+	a.origin = BGP_ORIGIN_IGP;
+	a.present = BGP_ATTRS_ORIGIN | BGP_ATTRS_AS_PATH;
+	r = rib_update(d->rib, pfx, &d->local, &a);
+	bgp_attrs_clear(&a);
+	return r;
+}
+
+int
+bgpd_originate(struct bgpd *d, const struct prefix *pfx, bool on)
+{
+	char pb[PREFIX_STRLEN];
+
+	if (on) {
+		if (originate_one(d, pfx) < 0)
+			return -1;
+		log_info("originating %s", prefix_ntop(pfx, pb, sizeof(pb)));
+	} else {
+		if (!rib_withdraw(d->rib, pfx, &d->local))
+			return -1;
+		log_info("no longer originating %s", prefix_ntop(pfx, pb, sizeof(pb)));
+	}
+	bgpd_schedule_flush(d);
+	return 0;
+}
+
+int
+bgpd_start(struct bgpd *d, struct ev_loop *loop, const char *ctl_path)
+{
+	struct rib_params rp = {
+		.local_as = d->cfg.asn,
+		.max_paths = d->cfg.max_paths,
+		.relax_as_path = d->cfg.relax_as_path,
+		.changed = rib_changed,
+		.changed_arg = d,
+	};
+	struct kroute_params kp = {
+		.table = d->cfg.kernel_table,
+		.protocol = d->cfg.kernel_protocol,
+		.install = d->cfg.kernel_install,
+		.link_down = link_down,
+		.link_up = link_up,
+		.nexthops_changed = nexthops_changed,
+		.arg = d,
+	};
+
+	d->loop = loop;
+	d->start_us = ev_now_us(loop);
+	d->start_wall = (uint64_t)time(NULL);
+	ev_timer_init(&d->flush_timer, flush_cb, d);
+	d->local.local = true;
+	d->local.asn = d->cfg.asn;
+	d->local.router_id = ntohl(d->cfg.router_id.v4.s_addr);
+	d->kr = kroute_open(loop, &kp);
+	if (d->kr == NULL) {
+		if (d->cfg.kernel_install) {
+			log_err("cannot open the kernel routing interface (netlink)");
+			return -1;
+		}
+		log_warn("no netlink: next hops are taken as resolvable");
+	} else {
+		rp.nexthop_ok = kroute_nexthop_ok;
+		rp.nexthop_arg = d->kr;
+	}
+	d->rib = rib_new(&rp);
+	if (d->rib == NULL)
+		return -1;
+	for (size_t i = 0; i < d->cfg.noriginate; i++)
+		if (originate_one(d, &d->cfg.originate[i]) < 0)
+			return -1;
+	if (ctl_path && control_open(d, ctl_path) < 0) {
+		log_err("control socket %s: cannot listen", ctl_path);
+		return -1;
+	}
+	if (session_init(d) < 0)
+		return -1;
+	bgpd_schedule_flush(d);
+	return 0;
+}
+
+void
+bgpd_stop(struct bgpd *d)
+{
+	session_shutdown(d);
+	if (d->kr)
+		kroute_close(d->kr, d->rib);
+	d->kr = NULL;
+	control_close(d);
+	ev_timer_stop(d->loop, &d->flush_timer);
+	session_free(d);
+	rib_free(d->rib);
+	d->rib = NULL;
+}

@@ -1,0 +1,499 @@
+/*
+ * Control commands (see control.h): a table of commands, each writing one
+ * JSON document. Peers as Get-BgpStatistics shows them (state, uptime,
+ * messages and updates in/out, last error, policy), routes as
+ * Get-BgpRouteInformation does (prefix, next hop, learned-from peer, best
+ * and multipath flags, LOCAL_PREF, MED, AS path, communities, origin).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "ctl.h"
+#include "decision.h"
+#include "kroute.h"
+#include "log.h"
+#include "policy.h"
+
+struct ctl_cmd {
+	const char	*name;
+	int		 min_args;
+	int		 max_args;
+	void		(*fn)(struct bgpd *, int, char **, struct strbuf *);
+	const char	*usage;
+};
+
+static void
+json_ip(struct strbuf *sb, const struct ipaddr *a)
+{
+	char b[IPADDR_STRLEN];
+
+	if (a->family == 0)
+		sb_puts(sb, "null");
+	else
+		sb_json_str(sb, ipaddr_ntop(a, b, sizeof(b)));
+}
+
+static void
+json_id(struct strbuf *sb, uint32_t id)
+{
+	sb_printf(sb, "\"%u.%u.%u.%u\"", id >> 24, (id >> 16) & 255, (id >> 8) & 255, id & 255);
+}
+
+static long
+rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	long v = -1;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static long
+hwm_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	long v = -1;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static size_t
+count_established(struct bgpd *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->npeers; i++)
+		if (d->peers[i]->fsm.state == BGP_ESTABLISHED)
+			n++;
+	return n;
+}
+
+static void
+cmd_status(struct bgpd *d, int argc, char **argv, struct strbuf *out)
+{
+	struct kroute_stats ks = { 0 };
+	char id[IPADDR_STRLEN];
+
+	if (d->kr)
+		kroute_get_stats(d->kr, &ks);
+	sb_puts(out, "{\"daemon\":\"anybgpd\",\"node\":");
+	sb_json_str(out, d->node ? d->node : "");
+	sb_printf(out, ",\"pid\":%ld,\"asn\":%u,\"router_id\":", (long)getpid(), d->cfg.asn);
+	sb_json_str(out, ipaddr_ntop(&d->cfg.router_id, id, sizeof(id)));
+	sb_printf(out, ",\"uptime\":%.3f,\"peers\":%zu,\"established\":%zu",
+	    (double)(ev_now_us(d->loop) - d->start_us) / 1e6, d->npeers, count_established(d));
+	sb_printf(out, ",\"kernel_routes\":%llu,\"kernel_install\":%s,\"kernel_table\":%u,"
+	    "\"kernel_protocol\":%u,\"pending\":%s}", (unsigned long long)ks.installed,
+	    d->cfg.kernel_install ? "true" : "false", d->cfg.kernel_table, d->cfg.kernel_protocol,
+	    rib_pending(d->rib) ? "true" : "false");
+}
+
+static void
+peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
+{
+	const char *imp, *exp;
+	bool imp_ok = policy_describe(p->conf, POLICY_IMPORT, p->ebgp, &imp);
+	bool exp_ok = policy_describe(p->conf, POLICY_EXPORT, p->ebgp, &exp);
+	uint64_t now = ev_now_us(d->loop);
+	bool est = p->fsm.state == BGP_ESTABLISHED;
+
+	sb_puts(out, "{\"address\":");
+	json_ip(out, &p->conf->addr);
+	sb_printf(out, ",\"asn\":%u,\"type\":\"%s\",\"description\":", p->conf->asn,
+	    p->ebgp ? "external" : "internal");
+	sb_json_str(out, p->conf->description ? p->conf->description : "");
+	sb_puts(out, ",\"state\":");
+	sb_json_str(out, bgp_state_name(p->fsm.state));
+	sb_printf(out, ",\"state_for\":%.3f", (double)(now - p->state_since_us) / 1e6);
+	if (est)
+		sb_printf(out, ",\"uptime\":%.3f", (double)(now - p->state_since_us) / 1e6);
+	else
+		sb_puts(out, ",\"uptime\":null");
+	sb_puts(out, ",\"local_address\":");
+	if (p->conn && p->conn->fd >= 0)
+		json_ip(out, &p->conn->local);
+	else
+		sb_puts(out, "null");
+	sb_puts(out, ",\"router_id\":");
+	if (p->remote_id)
+		json_id(out, p->remote_id);
+	else
+		sb_puts(out, "null");
+	sb_printf(out, ",\"passive\":%s,\"hold_time\":%u,\"keepalive\":%u,"
+	    "\"hold_time_configured\":%u",
+	    p->conf->passive ? "true" : "false", est ? p->fsm.hold : 0,
+	    est ? p->fsm.keepalive : 0, p->conf->hold_time);
+	sb_puts(out, ",\"families\":[");
+	if (est) {
+		bool first = true;
+
+		for (int af = 0; af < BGP_AF_COUNT; af++)
+			if (p->ctx.af[af]) {
+				sb_printf(out, "%s\"%s\"", first ? "" : ",",
+				    bgp_af_name((enum bgp_af)af));
+				first = false;
+			}
+	}
+	sb_printf(out, "],\"route_refresh\":%s,\"as4\":%s", est && p->refresh ? "true" : "false",
+	    est && p->ctx.as4 ? "true" : "false");
+	sb_printf(out, ",\"messages_in\":%llu,\"messages_out\":%llu,\"updates_in\":%llu,"
+	    "\"updates_out\":%llu,\"keepalives_in\":%llu,\"keepalives_out\":%llu,"
+	    "\"notifications_in\":%llu,\"notifications_out\":%llu,\"refresh_in\":%llu,"
+	    "\"refresh_out\":%llu,\"prefixes_received\":%u,\"prefixes_in_total\":%llu,"
+	    "\"withdrawals_in\":%llu,\"prefixes_out_total\":%llu,\"withdrawals_out\":%llu,"
+	    "\"rejected_by_policy\":%llu,\"treat_as_withdraw\":%llu,\"established_count\":%u,"
+	    "\"flaps\":%u,\"max_prefixes\":%u",
+	    (unsigned long long)p->st.msgs_in, (unsigned long long)p->st.msgs_out,
+	    (unsigned long long)p->st.updates_in, (unsigned long long)p->st.updates_out,
+	    (unsigned long long)p->st.keepalives_in, (unsigned long long)p->st.keepalives_out,
+	    (unsigned long long)p->st.notifications_in, (unsigned long long)p->st.notifications_out,
+	    (unsigned long long)p->st.refresh_in, (unsigned long long)p->st.refresh_out,
+	    p->src.npaths, (unsigned long long)p->st.prefixes_in,
+	    (unsigned long long)p->st.withdrawals_in, (unsigned long long)p->st.prefixes_out,
+	    (unsigned long long)p->st.withdrawals_out, (unsigned long long)p->st.rejected_in,
+	    (unsigned long long)p->st.treat_as_withdraw, p->st.established, p->st.flaps,
+	    p->max_prefixes);
+	sb_puts(out, ",\"last_error\":");
+	sb_json_str(out, p->last_error);
+	sb_puts(out, ",\"import\":");
+	sb_json_str(out, imp);
+	sb_puts(out, ",\"export\":");
+	sb_json_str(out, exp);
+	sb_printf(out, ",\"import_active\":%s,\"export_active\":%s,\"policy_note\":",
+	    imp_ok ? "true" : "false", exp_ok ? "true" : "false");
+	sb_json_str(out, p->policy_note);
+	sb_puts(out, "}");
+}
+
+static void
+cmd_peers(struct bgpd *d, int argc, char **argv, struct strbuf *out)
+{
+	sb_puts(out, "{\"peers\":[");
+	for (size_t i = 0; i < d->npeers; i++) {
+		if (i)
+			sb_puts(out, ",");
+		peer_json(d, d->peers[i], out);
+	}
+	sb_puts(out, "]}");
+}
+
+struct route_list {
+	struct rib_entry	**e;
+	size_t			 n;
+	size_t			 cap;
+	const struct prefix	*filter;
+};
+
+static bool
+collect(struct rib_entry *e, void *arg)
+{
+	struct route_list *rl = arg;
+
+	if (e->paths == NULL)
+		return true;
+	if (rl->filter && !(e->pfx.len >= rl->filter->len &&
+	    prefix_contains(rl->filter, &e->pfx.addr)))
+		return true;
+	if (rl->n == rl->cap) {
+		size_t cap = rl->cap ? rl->cap * 2 : 256;
+		struct rib_entry **n = realloc(rl->e, cap * sizeof(*n));
+
+		if (n == NULL)
+			return false;
+		rl->e = n;
+		rl->cap = cap;
+	}
+	rl->e[rl->n++] = e;
+	return true;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct rib_entry *x = *(struct rib_entry *const *)a;
+	const struct rib_entry *y = *(struct rib_entry *const *)b;
+
+	return prefix_cmp(&x->pfx, &y->pfx);
+}
+
+static void
+path_json(struct strbuf *out, const struct rib_entry *e, const struct rib_path *p)
+{
+	const struct bgp_attrs *a = p->attrs;
+	char pb[PREFIX_STRLEN];
+
+	sb_puts(out, "{\"prefix\":");
+	sb_json_str(out, prefix_ntop(&e->pfx, pb, sizeof(pb)));
+	sb_puts(out, ",\"next_hop\":");
+	if (p->src->local)
+		sb_puts(out, "null");
+	else
+		json_ip(out, &a->nexthop);
+	sb_puts(out, ",\"peer\":");
+	if (p->src->local)
+		sb_puts(out, "\"local\"");
+	else
+		json_ip(out, &p->src->addr);
+	sb_printf(out, ",\"peer_asn\":%u,\"best\":%s,\"multipath\":%s,\"eligible\":%s",
+	    p->src->local ? 0 : p->src->asn, (p->flags & RIB_PATH_BEST) ? "true" : "false",
+	    (p->flags & RIB_PATH_MULTIPATH) ? "true" : "false",
+	    p->inelig == RIB_ELIGIBLE ? "true" : "false");
+	if (p->inelig != RIB_ELIGIBLE) {
+		sb_puts(out, ",\"ineligible\":");
+		sb_json_str(out, rib_inelig_name((enum rib_inelig)p->inelig));
+	}
+	sb_printf(out, ",\"installed\":%s", (e->flags & RIB_E_FIB) &&
+	    (p->flags & RIB_PATH_MULTIPATH) ? "true" : "false");
+	sb_puts(out, ",\"local_pref\":");
+	if (a->present & BGP_ATTRS_LOCAL_PREF)
+		sb_printf(out, "%u", a->local_pref);
+	else
+		sb_puts(out, "null");
+	sb_puts(out, ",\"med\":");
+	if (a->present & BGP_ATTRS_MED)
+		sb_printf(out, "%u", a->med);
+	else
+		sb_puts(out, "null");
+	sb_puts(out, ",\"origin\":");
+	sb_json_str(out, bgp_origin_name(a->origin));
+	{
+		struct strbuf t = STRBUF_INIT;
+
+		bgp_aspath_print(&t, a->aspath);
+		sb_puts(out, ",\"as_path\":");
+		sb_json_str(out, sb_str(&t));
+		sb_reset(&t);
+		sb_puts(out, ",\"communities\":[");
+		if (a->comms)
+			for (uint32_t i = 0; i < a->comms->n; i++) {
+				sb_reset(&t);
+				bgp_community_print(&t, a->comms->v[i]);
+				if (i)
+					sb_puts(out, ",");
+				sb_json_str(out, sb_str(&t));
+			}
+		sb_puts(out, "]");
+		sb_free(&t);
+	}
+	sb_puts(out, "}");
+}
+
+static void
+cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *out)
+{
+	struct route_list rl = { 0 };
+	struct prefix filter;
+	bool first = true;
+
+	if (argc > 1) {
+		if (prefix_parse(argv[1], &filter, true) < 0) {
+			ctl_reply_error(out, "routes: expected a prefix such as 51.51.51.0/24");
+			return;
+		}
+		prefix_mask(&filter);
+		rl.filter = &filter;
+	}
+	rib_walk(d->rib, collect, &rl);
+	qsort(rl.e, rl.n, sizeof(*rl.e), entry_cmp);
+	sb_puts(out, "{\"routes\":[");
+	for (size_t i = 0; i < rl.n; i++)
+		for (const struct rib_path *p = rl.e[i]->paths; p; p = p->next) {
+			if (!first)
+				sb_puts(out, ",");
+			first = false;
+			path_json(out, rl.e[i], p);
+		}
+	sb_printf(out, "],\"prefixes\":%zu}", rl.n);
+	free(rl.e);
+}
+
+static void
+cmd_stats(struct bgpd *d, int argc, char **argv, struct strbuf *out)
+{
+	struct rib_stats rs;
+	struct kroute_stats ks = { 0 };
+
+	rib_get_stats(d->rib, &rs);
+	if (d->kr)
+		kroute_get_stats(d->kr, &ks);
+	sb_printf(out, "{\"uptime\":%.3f,\"rss_kb\":%ld,\"peak_rss_kb\":%ld,",
+	    (double)(ev_now_us(d->loop) - d->start_us) / 1e6, rss_kb(), hwm_kb());
+	sb_printf(out, "\"rib\":{\"prefixes\":%zu,\"paths\":%zu,\"best\":%zu,\"attribute_sets\":%zu,"
+	    "\"bytes\":%zu,\"pending\":%s},", rs.prefixes, rs.paths, rs.best, rs.attr_sets, rs.bytes,
+	    rib_pending(d->rib) ? "true" : "false");
+	sb_printf(out, "\"kernel\":{\"installed\":%llu,\"adds\":%llu,\"deletes\":%llu,"
+	    "\"errors\":%llu,\"resyncs\":%llu,\"resolving_routes\":%llu},",
+	    (unsigned long long)ks.installed, (unsigned long long)ks.adds,
+	    (unsigned long long)ks.deletes, (unsigned long long)ks.errors,
+	    (unsigned long long)ks.resyncs, (unsigned long long)ks.kernel_routes);
+	sb_puts(out, "\"peers\":[");
+	for (size_t i = 0; i < d->npeers; i++) {
+		struct bgp_peer *p = d->peers[i];
+
+		if (i)
+			sb_puts(out, ",");
+		sb_puts(out, "{\"address\":");
+		json_ip(out, &p->conf->addr);
+		sb_puts(out, ",\"state\":");
+		sb_json_str(out, bgp_state_name(p->fsm.state));
+		sb_printf(out, ",\"uptime\":%.3f,\"messages_in\":%llu,\"messages_out\":%llu,"
+		    "\"updates_in\":%llu,\"updates_out\":%llu,\"notifications_in\":%llu,"
+		    "\"notifications_out\":%llu,\"prefixes_received\":%u,\"established_count\":%u,"
+		    "\"flaps\":%u,\"last_error\":",
+		    p->fsm.state == BGP_ESTABLISHED ?
+		    (double)(ev_now_us(d->loop) - p->state_since_us) / 1e6 : 0.0,
+		    (unsigned long long)p->st.msgs_in, (unsigned long long)p->st.msgs_out,
+		    (unsigned long long)p->st.updates_in, (unsigned long long)p->st.updates_out,
+		    (unsigned long long)p->st.notifications_in,
+		    (unsigned long long)p->st.notifications_out, p->src.npaths, p->st.established,
+		    p->st.flaps);
+		sb_json_str(out, p->last_error);
+		sb_puts(out, "}");
+	}
+	sb_puts(out, "]}");
+}
+
+static void
+cmd_originate(struct bgpd *d, int argc, char **argv, struct strbuf *out)
+{
+	struct prefix pfx;
+	bool on = strcmp(argv[0], "announce") == 0;
+	char pb[PREFIX_STRLEN];
+
+	if (prefix_parse(argv[1], &pfx, false) < 0) {
+		ctl_reply_error(out, "expected a network prefix such as 51.51.51.0/24 "
+		    "(no host bits set)");
+		return;
+	}
+	if (bgpd_originate(d, &pfx, on) < 0) {
+		ctl_reply_error(out, on ? "announce failed (out of memory)" :
+		    "withdraw: the prefix is not announced by this speaker");
+		return;
+	}
+	sb_printf(out, "{\"ok\":true,\"%s\":", on ? "announced" : "withdrawn");
+	sb_json_str(out, prefix_ntop(&pfx, pb, sizeof(pb)));
+	sb_puts(out, "}");
+}
+
+static struct bgp_peer *
+peer_arg(struct bgpd *d, const char *s, struct strbuf *out)
+{
+	struct ipaddr a;
+	struct bgp_peer *p;
+
+	if (ipaddr_parse(s, &a) < 0 || (p = session_find_peer(d, &a)) == NULL) {
+		ctl_reply_error(out, "expected the address of a configured peer");
+		return NULL;
+	}
+	return p;
+}
+
+static void
+cmd_refresh(struct bgpd *d, int argc, char **argv, struct strbuf *out)
+{
+	struct bgp_peer *p = peer_arg(d, argv[1], out);
+
+	if (p == NULL)
+		return;
+	if (session_request_refresh(p) < 0) {
+		ctl_reply_error(out, "the session is not established or the peer does not "
+		    "support ROUTE-REFRESH");
+		return;
+	}
+	sb_puts(out, "{\"ok\":true}");
+}
+
+static void
+cmd_reset(struct bgpd *d, int argc, char **argv, struct strbuf *out)
+{
+	struct bgp_peer *p = peer_arg(d, argv[1], out);
+
+	if (p == NULL)
+		return;
+	log_info("peer %s: reset by the control socket", p->name);
+	bgp_fsm_event(&p->fsm, BGP_EV_STOP);
+	snprintf(p->last_error, sizeof(p->last_error), "reset by the operator");
+	bgp_fsm_event(&p->fsm, BGP_EV_START);
+	sb_puts(out, "{\"ok\":true}");
+}
+
+static void
+cmd_reload(struct bgpd *d, int argc, char **argv, struct strbuf *out)
+{
+	ctl_reply_error(out, "reload is not supported: restart anybgpd to apply a new "
+	    "configuration (use announce/withdraw to change origination at run time)");
+}
+
+static const struct ctl_cmd cmds[] = {
+	{ "status", 0, 0, cmd_status, "status" },
+	{ "peers", 0, 0, cmd_peers, "peers" },
+	{ "routes", 0, 1, cmd_routes, "routes [PREFIX]" },
+	{ "stats", 0, 0, cmd_stats, "stats" },
+	{ "announce", 1, 1, cmd_originate, "announce PREFIX" },
+	{ "withdraw", 1, 1, cmd_originate, "withdraw PREFIX" },
+	{ "refresh", 1, 1, cmd_refresh, "refresh PEER-ADDRESS" },
+	{ "reset", 1, 1, cmd_reset, "reset PEER-ADDRESS" },
+	{ "reload", 0, 0, cmd_reload, "reload" },
+};
+
+void
+control_handle(int argc, char **argv, struct strbuf *out, void *arg)
+{
+	struct bgpd *d = arg;
+	char msg[512];
+	size_t used = 0;
+
+	if (argc < 1) {
+		ctl_reply_error(out, "empty request");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(cmds[i].name, argv[0]) != 0)
+			continue;
+		if (argc - 1 < cmds[i].min_args || argc - 1 > cmds[i].max_args) {
+			snprintf(msg, sizeof(msg), "usage: %s", cmds[i].usage);
+			ctl_reply_error(out, msg);
+			return;
+		}
+		cmds[i].fn(d, argc, argv, out);
+		return;
+	}
+	used = (size_t)snprintf(msg, sizeof(msg), "unknown command \"%.64s\"; expected one of:",
+	    argv[0]);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]) && used < sizeof(msg); i++)
+		used += (size_t)snprintf(msg + used, sizeof(msg) - used, " %s", cmds[i].usage);
+	ctl_reply_error(out, msg);
+}
+
+int
+control_open(struct bgpd *d, const char *path)
+{
+	d->ctl = ctl_listen(d->loop, path, control_handle, d);
+	return d->ctl ? 0 : -1;
+}
+
+void
+control_close(struct bgpd *d)
+{
+	if (d->ctl)
+		ctl_close(d->ctl);
+	d->ctl = NULL;
+}

@@ -1,0 +1,725 @@
+/*
+ * Kernel FIB sync and kernel state tracking through libnl-route-3; see
+ * kroute.h. This is the only file of anybgpd that talks netlink.
+ *
+ * Three sockets: "cmd" sends route changes without waiting (no auto-ack; the
+ * kernel's error replies are read in the loop), "evt" listens to the link,
+ * address and route multicast groups, and a short-lived one does the initial
+ * (and any recovery) dump. The IPv4 routes the kernel flushes when a link
+ * goes down come with no RTM_DELROUTE, so a link-down also drops our copy of
+ * the routes through that link.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <linux/rtnetlink.h>
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/socket.h>
+#include <netlink/cache.h>
+#include <netlink/route/route.h>
+#include <netlink/route/link.h>
+#include <netlink/route/nexthop.h>
+
+#include "kroute.h"
+#include "log.h"
+
+#define KR_RCVBUF	(8 * 1024 * 1024)
+#define KR_NH_DELAY_MS	5
+#define BGP_MAX_PATHS_KR	64
+
+/* A route of another protocol, used to resolve next hops. */
+struct kr_route {
+	struct prefix	 dst;
+	int		 oif;
+	uint32_t	 priority;
+	uint32_t	 table;
+};
+
+struct kr_link {
+	int		 ifindex;
+	bool		 up;	/* IFF_UP and IFF_RUNNING */
+	char		 name[IFNAMSIZ];
+};
+
+struct kroute {
+	struct ev_loop		*loop;
+	struct kroute_params	 p;
+	struct nl_sock		*cmd;
+	struct nl_sock		*evt;
+	struct ev_io		 cmd_io;
+	struct ev_io		 evt_io;
+	struct ev_timer		 nh_timer;	/* debounced nexthops_changed */
+	struct kr_route		*routes;
+	size_t			 nroutes;
+	size_t			 routes_cap;
+	struct kr_link		*links;
+	size_t			 nlinks;
+	size_t			 links_cap;
+	struct prefix		*queue;
+	size_t			 qlen;
+	size_t			 qcap;
+	struct kroute_stats	 st;
+};
+
+static int	dump_state(struct kroute *, bool remove_stale);
+
+/* ---- next-hop resolution table ---- */
+
+static bool
+tracked_table(struct kroute *kr, uint32_t table)
+{
+	return table == RT_TABLE_MAIN || table == kr->p.table;
+}
+
+static void
+routes_del(struct kroute *kr, const struct kr_route *r)
+{
+	for (size_t i = 0; i < kr->nroutes; i++) {
+		struct kr_route *x = &kr->routes[i];
+
+		if (x->dst.len == r->dst.len && ipaddr_eq(&x->dst.addr, &r->dst.addr) &&
+		    x->priority == r->priority && x->table == r->table &&
+		    (r->oif == 0 || x->oif == r->oif)) {
+			kr->routes[i] = kr->routes[--kr->nroutes];
+			return;
+		}
+	}
+}
+
+static void
+routes_add(struct kroute *kr, const struct kr_route *r)
+{
+	routes_del(kr, r);
+	if (kr->nroutes == kr->routes_cap) {
+		size_t cap = kr->routes_cap ? kr->routes_cap * 2 : 64;
+		struct kr_route *n = realloc(kr->routes, cap * sizeof(*n));
+
+		if (n == NULL)
+			return;
+		kr->routes = n;
+		kr->routes_cap = cap;
+	}
+	kr->routes[kr->nroutes++] = *r;
+}
+
+static const struct kr_route *
+routes_match(const struct kroute *kr, const struct ipaddr *a)
+{
+	const struct kr_route *best = NULL;
+
+	for (size_t i = 0; i < kr->nroutes; i++) {
+		const struct kr_route *r = &kr->routes[i];
+
+		if (r->dst.addr.family != a->family || !prefix_contains(&r->dst, a))
+			continue;
+		if (best == NULL || r->dst.len > best->dst.len ||
+		    (r->dst.len == best->dst.len && r->priority < best->priority))
+			best = r;
+	}
+	return best;
+}
+
+bool
+kroute_nexthop_ok(void *arg, const struct ipaddr *nh, uint32_t *cost)
+{
+	struct kroute *kr = arg;
+	const struct kr_route *r;
+
+	if (nh->family == 0)
+		return false;
+	r = routes_match(kr, nh);
+	if (r == NULL)
+		return false;
+	*cost = r->priority;
+	return true;
+}
+
+int
+kroute_ifindex_for(struct kroute *kr, const struct ipaddr *a)
+{
+	const struct kr_route *r = routes_match(kr, a);
+
+	return r ? r->oif : 0;
+}
+
+static void
+nh_changed(struct kroute *kr)
+{
+	if (!ev_timer_armed(&kr->nh_timer))
+		ev_timer_start(kr->loop, &kr->nh_timer, EV_MS(KR_NH_DELAY_MS));
+}
+
+static void
+nh_timer_cb(struct ev_loop *loop, struct ev_timer *t)
+{
+	struct kroute *kr = t->arg;
+
+	kr->st.kernel_routes = kr->nroutes;
+	if (kr->p.nexthops_changed)
+		kr->p.nexthops_changed(kr->p.arg);
+}
+
+/* From a parsed libnl route: a usable resolution entry? */
+static bool
+route_from_nl(struct kroute *kr, struct rtnl_route *rt, struct kr_route *out)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(rt);
+	struct rtnl_nexthop *nh;
+	int fam = rtnl_route_get_family(rt);
+
+	if ((fam != AF_INET && fam != AF_INET6) || dst == NULL)
+		return false;
+	if (rtnl_route_get_type(rt) != RTN_UNICAST || !tracked_table(kr, rtnl_route_get_table(rt)))
+		return false;
+	if (rtnl_route_get_protocol(rt) == kr->p.protocol)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->dst.addr.family = fam;
+	if (nl_addr_get_len(dst) > 0)
+		memcpy(out->dst.addr.bytes, nl_addr_get_binary_addr(dst),
+		    nl_addr_get_len(dst) < 16 ? nl_addr_get_len(dst) : 16);
+	out->dst.len = (uint8_t)nl_addr_get_prefixlen(dst);
+	out->priority = rtnl_route_get_priority(rt);
+	out->table = rtnl_route_get_table(rt);
+	nh = rtnl_route_get_nnexthops(rt) > 0 ? rtnl_route_nexthop_n(rt, 0) : NULL;
+	out->oif = nh ? rtnl_route_nh_get_ifindex(nh) : 0;
+	return true;
+}
+
+/* ---- links ---- */
+
+static struct kr_link *
+link_get(struct kroute *kr, int ifindex, bool create)
+{
+	for (size_t i = 0; i < kr->nlinks; i++)
+		if (kr->links[i].ifindex == ifindex)
+			return &kr->links[i];
+	if (!create)
+		return NULL;
+	if (kr->nlinks == kr->links_cap) {
+		size_t cap = kr->links_cap ? kr->links_cap * 2 : 16;
+		struct kr_link *n = realloc(kr->links, cap * sizeof(*n));
+
+		if (n == NULL)
+			return NULL;
+		kr->links = n;
+		kr->links_cap = cap;
+	}
+	memset(&kr->links[kr->nlinks], 0, sizeof(kr->links[0]));
+	kr->links[kr->nlinks].ifindex = ifindex;
+	return &kr->links[kr->nlinks++];
+}
+
+static void
+link_update(struct kroute *kr, int ifindex, unsigned flags, const char *name, bool deleted)
+{
+	struct kr_link *l = link_get(kr, ifindex, true);
+	bool up = !deleted && (flags & IFF_UP) && (flags & IFF_RUNNING);
+	bool was;
+
+	if (l == NULL)
+		return;
+	was = l->up;
+	if (name)
+		snprintf(l->name, sizeof(l->name), "%s", name);
+	l->up = up;
+	if (was && !up) {
+		log_info("interface %s (%d) down", l->name, ifindex);
+		/* Tell the sessions first, while our table still knows the routes. */
+		if (kr->p.link_down)
+			kr->p.link_down(kr->p.arg, ifindex, l->name);
+		/* IPv4 routes flushed on link down are not announced: drop ours too. */
+		if (!(flags & IFF_UP) || deleted) {
+			for (size_t i = 0; i < kr->nroutes;) {
+				if (kr->routes[i].oif == ifindex)
+					kr->routes[i] = kr->routes[--kr->nroutes];
+				else
+					i++;
+			}
+		}
+		nh_changed(kr);
+	} else if (!was && up) {
+		log_info("interface %s (%d) up", l->name, ifindex);
+		if (kr->p.link_up)
+			kr->p.link_up(kr->p.arg, ifindex, l->name);
+		nh_changed(kr);
+	}
+}
+
+/* ---- event socket ---- */
+
+static int
+evt_valid(struct nl_msg *msg, void *arg)
+{
+	struct kroute *kr = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+
+	switch (h->nlmsg_type) {
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE: {
+		struct rtmsg *rtm = nlmsg_data(h);
+		struct rtnl_route *rt = NULL;
+		struct kr_route r;
+
+		if (rtm->rtm_protocol == kr->p.protocol)
+			return NL_OK;	/* our own: the bulk of the traffic, skipped unparsed */
+		if (rtnl_route_parse(h, &rt) < 0)
+			return NL_OK;
+		if (route_from_nl(kr, rt, &r)) {
+			if (h->nlmsg_type == RTM_NEWROUTE)
+				routes_add(kr, &r);
+			else
+				routes_del(kr, &r);
+			nh_changed(kr);
+		}
+		rtnl_route_put(rt);
+		break;
+	}
+	case RTM_NEWLINK:
+	case RTM_DELLINK: {
+		struct ifinfomsg *ifi = nlmsg_data(h);
+		struct nlattr *a = nlmsg_find_attr(h, sizeof(*ifi), IFLA_IFNAME);
+
+		link_update(kr, ifi->ifi_index, ifi->ifi_flags, a ? nla_get_string(a) : NULL,
+		    h->nlmsg_type == RTM_DELLINK);
+		break;
+	}
+	case RTM_NEWADDR:
+	case RTM_DELADDR:
+		nh_changed(kr);
+		break;
+	default:
+		break;
+	}
+	return NL_OK;
+}
+
+static void
+evt_io_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
+{
+	struct kroute *kr = io->arg;
+
+	for (int i = 0; i < 64; i++) {
+		int r = nl_recvmsgs_default(kr->evt);
+
+		if (r == -NLE_AGAIN)
+			return;
+		if (r == -NLE_NOMEM || r == -NLE_OBJ_NOTFOUND || r == -NLE_MSG_OVERFLOW) {
+			/* Events were lost (ENOBUFS): read the whole state again. */
+			log_warn("netlink events lost (%s), reading the kernel state again",
+			    nl_geterror(r));
+			kr->st.resyncs++;
+			dump_state(kr, false);
+			nh_changed(kr);
+			return;
+		}
+		if (r < 0)
+			return;
+	}
+}
+
+/* ---- command socket: error replies ---- */
+
+static int
+cmd_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct kroute *kr = arg;
+
+	if (e->error == 0)
+		return NL_SKIP;
+	kr->st.errors++;
+	if (kr->st.errors <= 20 || kr->st.errors % 10000 == 0)
+		log_err("kernel refused a route change (%s): %s%s",
+		    e->msg.nlmsg_type == RTM_DELROUTE ? "delete" : "add", strerror(-e->error),
+		    kr->st.errors == 20 ? " (further errors counted only)" : "");
+	return NL_SKIP;
+}
+
+static void
+cmd_io_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
+{
+	struct kroute *kr = io->arg;
+
+	for (int i = 0; i < 64; i++)
+		if (nl_recvmsgs_default(kr->cmd) < 0)
+			return;
+}
+
+/* ---- initial dump ---- */
+
+struct dump_ctx {
+	struct kroute	*kr;
+	struct nl_sock	*sk;
+	bool		 remove_stale;
+	size_t		 stale;
+};
+
+static void
+dump_route(struct nl_object *o, void *arg)
+{
+	struct dump_ctx *dc = arg;
+	struct rtnl_route *rt = (struct rtnl_route *)o;
+	struct kr_route r;
+
+	if (rtnl_route_get_protocol(rt) == dc->kr->p.protocol &&
+	    rtnl_route_get_table(rt) == dc->kr->p.table) {
+		if (dc->remove_stale && rtnl_route_delete(dc->sk, rt, 0) == 0)
+			dc->stale++;
+		return;
+	}
+	if (route_from_nl(dc->kr, rt, &r))
+		routes_add(dc->kr, &r);
+}
+
+static void
+dump_link(struct nl_object *o, void *arg)
+{
+	struct dump_ctx *dc = arg;
+	struct rtnl_link *l = (struct rtnl_link *)o;
+	struct kr_link *kl = link_get(dc->kr, rtnl_link_get_ifindex(l), true);
+	unsigned flags = rtnl_link_get_flags(l);
+
+	if (kl == NULL)
+		return;
+	kl->up = (flags & IFF_UP) && (flags & IFF_RUNNING);
+	snprintf(kl->name, sizeof(kl->name), "%s", rtnl_link_get_name(l) ? rtnl_link_get_name(l) : "?");
+}
+
+static int
+dump_state(struct kroute *kr, bool remove_stale)
+{
+	struct dump_ctx dc = { .kr = kr, .remove_stale = remove_stale };
+	struct nl_cache *cache = NULL;
+	int r;
+
+	dc.sk = nl_socket_alloc();
+	if (dc.sk == NULL)
+		return -1;
+	r = nl_connect(dc.sk, NETLINK_ROUTE);
+	if (r < 0)
+		goto free_sock;
+	kr->nroutes = 0;
+	r = rtnl_route_alloc_cache(dc.sk, AF_UNSPEC, 0, &cache);
+	if (r < 0)
+		goto free_sock;
+	nl_cache_foreach(cache, dump_route, &dc);
+	nl_cache_free(cache);
+	if (dc.stale)
+		log_info("removed %zu stale routes of protocol %u from table %u", dc.stale,
+		    kr->p.protocol, kr->p.table);
+	r = rtnl_link_alloc_cache(dc.sk, AF_UNSPEC, &cache);
+	if (r < 0)
+		goto free_sock;
+	nl_cache_foreach(cache, dump_link, &dc);
+	nl_cache_free(cache);
+	kr->st.kernel_routes = kr->nroutes;
+	nl_socket_free(dc.sk);
+	return 0;
+free_sock:
+	log_err("netlink dump: %s", nl_geterror(r));
+	nl_socket_free(dc.sk);
+	return -1;
+}
+
+/* ---- setup ---- */
+
+static struct nl_sock *
+sock_open(struct kroute *kr, nl_recvmsg_msg_cb_t valid, nl_recvmsg_err_cb_t err)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int fd, sz = KR_RCVBUF;
+
+	if (sk == NULL)
+		return NULL;
+	nl_socket_disable_seq_check(sk);
+	nl_socket_disable_auto_ack(sk);
+	if (valid)
+		nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, valid, kr);
+	if (err)
+		nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, err, kr);
+	if (nl_connect(sk, NETLINK_ROUTE) < 0) {
+		nl_socket_free(sk);
+		return NULL;
+	}
+	fd = nl_socket_get_fd(sk);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	nl_socket_set_nonblocking(sk);
+	return sk;
+}
+
+struct kroute *
+kroute_open(struct ev_loop *loop, const struct kroute_params *params)
+{
+	struct kroute *kr = calloc(1, sizeof(*kr));
+
+	if (kr == NULL)
+		return NULL;
+	kr->loop = loop;
+	kr->p = *params;
+	ev_timer_init(&kr->nh_timer, nh_timer_cb, kr);
+	kr->cmd = sock_open(kr, NULL, cmd_err);
+	kr->evt = sock_open(kr, evt_valid, NULL);
+	if (kr->cmd == NULL || kr->evt == NULL)
+		goto fail;
+	if (nl_socket_add_memberships(kr->evt, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
+	    RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, 0) < 0)
+		goto fail;
+	/* Subscribe first, then dump: nothing falls between the two. */
+	if (dump_state(kr, kr->p.install) < 0)
+		goto fail;
+	ev_io_init(&kr->cmd_io, nl_socket_get_fd(kr->cmd), cmd_io_cb, kr);
+	ev_io_init(&kr->evt_io, nl_socket_get_fd(kr->evt), evt_io_cb, kr);
+	if (ev_io_start(loop, &kr->cmd_io, EPOLLIN) < 0 ||
+	    ev_io_start(loop, &kr->evt_io, EPOLLIN) < 0)
+		goto fail;
+	return kr;
+fail:
+	if (kr->cmd)
+		nl_socket_free(kr->cmd);
+	if (kr->evt)
+		nl_socket_free(kr->evt);
+	free(kr->routes);
+	free(kr->links);
+	free(kr);
+	return NULL;
+}
+
+/* ---- route changes ---- */
+
+static struct nl_addr *
+nladdr(const struct ipaddr *a, int len)
+{
+	struct nl_addr *n = nl_addr_build(a->family, a->bytes, ipaddr_size(a->family));
+
+	if (n && len >= 0)
+		nl_addr_set_prefixlen(n, len);
+	return n;
+}
+
+static struct rtnl_route *
+route_base(struct kroute *kr, const struct prefix *pfx)
+{
+	struct rtnl_route *rt = rtnl_route_alloc();
+	struct nl_addr *dst;
+
+	if (rt == NULL)
+		return NULL;
+	rtnl_route_set_family(rt, (uint8_t)pfx->addr.family);
+	rtnl_route_set_table(rt, kr->p.table);
+	rtnl_route_set_protocol(rt, kr->p.protocol);
+	rtnl_route_set_priority(rt, KROUTE_METRIC);
+	rtnl_route_set_type(rt, RTN_UNICAST);
+	dst = nladdr(&pfx->addr, pfx->len);
+	if (dst == NULL) {
+		rtnl_route_put(rt);
+		return NULL;
+	}
+	rtnl_route_set_dst(rt, dst);
+	nl_addr_put(dst);
+	return rt;
+}
+
+static int
+send_route(struct kroute *kr, struct rtnl_route *rt, bool add)
+{
+	struct nl_msg *msg = NULL;
+	int r;
+
+	if (add)
+		r = rtnl_route_build_add_request(rt, NLM_F_CREATE | NLM_F_REPLACE, &msg);
+	else
+		r = rtnl_route_build_del_request(rt, 0, &msg);
+	if (r < 0)
+		return r;
+	r = nl_send_auto(kr->cmd, msg);
+	nlmsg_free(msg);
+	if (r < 0 && r != -NLE_AGAIN)
+		return r;
+	if (r == -NLE_AGAIN) {
+		/* The socket is full of error replies: read them, then once more. */
+		cmd_io_cb(kr->loop, &kr->cmd_io, EPOLLIN);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+install(struct kroute *kr, struct rib_entry *e)
+{
+	struct rtnl_route *rt;
+	struct ipaddr seen[BGP_MAX_PATHS_KR];
+	size_t nseen = 0;
+
+	if (!(e->flags & RIB_E_FIB) && !kr->p.install)
+		return;
+	if (rib_best(e) == NULL || !kr->p.install) {
+		if (!(e->flags & RIB_E_FIB))
+			return;
+		rt = route_base(kr, &e->pfx);
+		if (rt == NULL)
+			return;
+		if (send_route(kr, rt, false) == 0) {
+			kr->st.deletes++;
+			kr->st.installed--;
+		}
+		e->flags &= ~RIB_E_FIB;
+		rtnl_route_put(rt);
+		return;
+	}
+	rt = route_base(kr, &e->pfx);
+	if (rt == NULL)
+		return;
+	for (struct rib_path *p = e->paths; p; p = p->next) {
+		const struct ipaddr *gw;
+		struct rtnl_nexthop *nh;
+		struct nl_addr *a;
+		bool dup = false;
+		int oif;
+
+		if (!(p->flags & RIB_PATH_MULTIPATH) && !(p->flags & RIB_PATH_BEST))
+			continue;
+		if (p->src->local)
+			continue;	/* originated here: nothing to forward */
+		gw = &p->attrs->nexthop;
+		if (gw->family != e->pfx.addr.family && p->attrs->nexthop_ll.family)
+			gw = &p->attrs->nexthop_ll;
+		if (gw->family == 0)
+			continue;
+		for (size_t i = 0; i < nseen; i++)
+			if (ipaddr_eq(&seen[i], gw))
+				dup = true;
+		if (dup || nseen == BGP_MAX_PATHS_KR)
+			continue;
+		seen[nseen++] = *gw;
+		nh = rtnl_route_nh_alloc();
+		a = nladdr(gw, -1);
+		if (nh == NULL || a == NULL) {
+			if (nh)
+				rtnl_route_nh_free(nh);
+			if (a)
+				nl_addr_put(a);
+			continue;
+		}
+		rtnl_route_nh_set_gateway(nh, a);
+		nl_addr_put(a);
+		oif = kroute_ifindex_for(kr, gw);
+		if (oif == 0 && gw == &p->attrs->nexthop_ll)
+			oif = kroute_ifindex_for(kr, &p->attrs->nexthop);
+		if (oif)
+			rtnl_route_nh_set_ifindex(nh, oif);
+		rtnl_route_add_nexthop(rt, nh);
+	}
+	if (nseen == 0) {
+		/* Only a local path (or none usable): no kernel route of ours. */
+		rtnl_route_put(rt);
+		if (e->flags & RIB_E_FIB) {
+			rt = route_base(kr, &e->pfx);
+			if (rt && send_route(kr, rt, false) == 0) {
+				kr->st.deletes++;
+				kr->st.installed--;
+			}
+			if (rt)
+				rtnl_route_put(rt);
+			e->flags &= ~RIB_E_FIB;
+		}
+		return;
+	}
+	if (send_route(kr, rt, true) == 0) {
+		kr->st.adds++;
+		if (!(e->flags & RIB_E_FIB))
+			kr->st.installed++;
+		e->flags |= RIB_E_FIB;
+	}
+	rtnl_route_put(rt);
+}
+
+void
+kroute_changed(struct kroute *kr, struct rib_entry *e)
+{
+	if (kr->qlen == kr->qcap) {
+		size_t cap = kr->qcap ? kr->qcap * 2 : 1024;
+		struct prefix *n = realloc(kr->queue, cap * sizeof(*n));
+
+		if (n == NULL)
+			return;
+		kr->queue = n;
+		kr->qcap = cap;
+	}
+	kr->queue[kr->qlen++] = e->pfx;
+}
+
+void
+kroute_flush(struct kroute *kr, struct rib *rib)
+{
+	for (size_t i = 0; i < kr->qlen; i++) {
+		struct rib_entry *e = rib_lookup(rib, &kr->queue[i]);
+
+		if (e == NULL)
+			continue;
+		install(kr, e);
+		rib_gc_entry(rib, e);
+	}
+	kr->qlen = 0;
+	if (kr->qcap > 65536) {
+		free(kr->queue);
+		kr->queue = NULL;
+		kr->qcap = 0;
+	}
+	cmd_io_cb(kr->loop, &kr->cmd_io, EPOLLIN);
+}
+
+struct close_ctx {
+	struct kroute	*kr;
+	size_t		 n;
+};
+
+static bool
+remove_one(struct rib_entry *e, void *arg)
+{
+	struct close_ctx *cc = arg;
+	struct rtnl_route *rt;
+
+	if (!(e->flags & RIB_E_FIB))
+		return true;
+	rt = route_base(cc->kr, &e->pfx);
+	if (rt) {
+		if (send_route(cc->kr, rt, false) == 0)
+			cc->n++;
+		rtnl_route_put(rt);
+	}
+	e->flags &= ~RIB_E_FIB;
+	return true;
+}
+
+void
+kroute_close(struct kroute *kr, struct rib *rib)
+{
+	struct close_ctx cc = { kr, 0 };
+
+	if (kr == NULL)
+		return;
+	if (rib)
+		rib_walk(rib, remove_one, &cc);
+	if (cc.n)
+		log_info("removed %zu routes from kernel table %u", cc.n, kr->p.table);
+	ev_timer_stop(kr->loop, &kr->nh_timer);
+	ev_io_stop(kr->loop, &kr->cmd_io);
+	ev_io_stop(kr->loop, &kr->evt_io);
+	nl_socket_free(kr->cmd);
+	nl_socket_free(kr->evt);
+	free(kr->routes);
+	free(kr->links);
+	free(kr->queue);
+	free(kr);
+}
+
+void
+kroute_get_stats(const struct kroute *kr, struct kroute_stats *s)
+{
+	*s = kr->st;
+	s->kernel_routes = kr->nroutes;
+}
