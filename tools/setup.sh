@@ -12,7 +12,7 @@ packages=(
 	iproute2 nftables
 	# real clients and peers used by tests and benchmarks
 	dnsutils knot-dnsutils tshark bird2 frr gobgpd nsd knot dnsperf
-	procps psmisc
+	procps psmisc python3-jsonschema
 )
 
 if [ "$(id -u)" -ne 0 ]; then

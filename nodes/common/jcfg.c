@@ -298,8 +298,12 @@ jc_uint(const cJSON *obj, const char *key, const char *path, bool required, uint
 	}
 	v = item->valuedouble;
 	if (v != floor(v) || v < (double)min || v > (double)max) {
-		cfg_error(e, p, "expected an integer from %llu to %llu, found %g",
-		    (unsigned long long)min, (unsigned long long)max, v);
+		if (v == floor(v) && fabs(v) < 1e18)
+			cfg_error(e, p, "expected an integer from %llu to %llu, found %.0f",
+			    (unsigned long long)min, (unsigned long long)max, v);
+		else
+			cfg_error(e, p, "expected an integer from %llu to %llu, found %g",
+			    (unsigned long long)min, (unsigned long long)max, v);
 		return -1;
 	}
 	*out = (uint64_t)v;
