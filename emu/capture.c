@@ -1,0 +1,417 @@
+/*
+ * libpcap captures inside lab namespaces (capture.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "capture.h"
+#include "lab.h"
+#include "netns.h"
+#include "topo.h"
+
+#define SNAPLEN_DEFAULT	262144
+#define MAX_TARGETS	256
+
+static volatile sig_atomic_t capture_stopping;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	capture_stopping = 1;
+}
+
+static struct capture_target *
+grow(struct capture_target **v, size_t *n)
+{
+	struct capture_target *p = reallocarray(*v, *n + 1, sizeof(**v));
+
+	if (p == NULL)
+		return NULL;
+	*v = p;
+	memset(&p[*n], 0, sizeof(p[*n]));
+	return &p[(*n)++];
+}
+
+static int
+add_node_iface(const char *lab, const struct topo_node *n, const struct topo_iface *i,
+    struct capture_target **v, size_t *cnt)
+{
+	struct capture_target *t = grow(v, cnt);
+
+	if (t == NULL)
+		return -1;
+	lab_ns_name(lab, n->name, t->netns, sizeof(t->netns));
+	snprintf(t->iface, sizeof(t->iface), "%s", i->name);
+	snprintf(t->what, sizeof(t->what), "%s:%s", n->name, i->name);
+	return 0;
+}
+
+int
+capture_targets(const char *lab, const struct topology *topo, const char *spec,
+    struct capture_target **out, char *err, size_t errlen)
+{
+	struct capture_target *v = NULL;
+	size_t n = 0;
+	const char *colon = strchr(spec, ':');
+
+	*out = NULL;
+	if (colon) {
+		struct topo_endpoint ep;
+
+		if (topo_endpoint_find(topo, spec, &ep) < 0) {
+			snprintf(err, errlen, "%s: no such NODE:IFACE in lab %s", spec, lab);
+			return -1;
+		}
+		if (add_node_iface(lab, ep.node, ep.iface, &v, &n) < 0)
+			goto nomem;
+	} else if (topo_node_find(topo, spec)) {
+		const struct topo_node *node = topo_node_find(topo, spec);
+
+		for (size_t i = 0; i < node->nifaces; i++)
+			if (add_node_iface(lab, node, &node->ifaces[i], &v, &n) < 0)
+				goto nomem;
+		if (n == 0) {
+			snprintf(err, errlen, "node %s has no interfaces to capture on", spec);
+			return -1;
+		}
+	} else if (topo_link_find(topo, spec)) {
+		const struct topo_link *l = topo_link_find(topo, spec);
+		size_t li = (size_t)(l - topo->links);
+
+		if (!l->lan) {
+			if (add_node_iface(lab, l->ends[0].node, l->ends[0].iface, &v, &n) < 0)
+				goto nomem;
+		} else {
+			for (size_t m = 0; m < l->nends; m++) {
+				struct capture_target *t = grow(&v, &n);
+
+				if (t == NULL)
+					goto nomem;
+				lab_switch_ns_name(lab, t->netns, sizeof(t->netns));
+				lab_port_name(topo, li, m, t->iface, sizeof(t->iface));
+				t->inbound_only = true;
+				snprintf(t->what, sizeof(t->what), "%s (port of %s:%s)", l->name,
+				    l->ends[m].node->name, l->ends[m].iface->name);
+			}
+		}
+	} else {
+		snprintf(err, errlen, "%s: neither NODE:IFACE, a node nor a link of lab %s", spec,
+		    lab);
+		return -1;
+	}
+	*out = v;
+	return (int)n;
+nomem:
+	free(v);
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+int
+capture_targets_all(const char *lab, const struct topology *topo, const char *dir,
+    struct capture_target **out, char *err, size_t errlen)
+{
+	struct capture_target *v = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < topo->nnodes; i++) {
+		const struct topo_node *node = &topo->nodes[i];
+
+		for (size_t k = 0; k < node->nifaces; k++) {
+			if (add_node_iface(lab, node, &node->ifaces[k], &v, &n) < 0) {
+				free(v);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			snprintf(v[n - 1].file, sizeof(v[n - 1].file), "%s/%s-%s.pcap", dir,
+			    v[n - 1].netns, node->ifaces[k].name);
+		}
+	}
+	*out = v;
+	return (int)n;
+}
+
+/* Open one handle with the thread inside the target's namespace. */
+static pcap_t *
+open_handle(const struct capture_target *t, const struct capture_opts *o, char *err,
+    size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct bpf_program prog;
+	int self, fd, r;
+	pcap_t *p = NULL;
+
+	self = netns_open_self();
+	fd = netns_open(t->netns);
+	if (self < 0 || fd < 0 || netns_enter(fd) < 0) {
+		snprintf(err, errlen, "%s: cannot enter namespace %s", t->what, t->netns);
+		goto out;
+	}
+	p = pcap_create(t->iface, ebuf);
+	if (p == NULL) {
+		snprintf(err, errlen, "%s: %s", t->what, ebuf);
+		goto back;
+	}
+	pcap_set_snaplen(p, o->snaplen ? o->snaplen : SNAPLEN_DEFAULT);
+	pcap_set_promisc(p, 0);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_buffer_size(p, 4 << 20);
+	r = pcap_activate(p);
+	if (r < 0) {
+		snprintf(err, errlen, "%s: %s", t->what, pcap_geterr(p));
+		pcap_close(p);
+		p = NULL;
+		goto back;
+	}
+	if (t->inbound_only && pcap_setdirection(p, PCAP_D_IN) < 0) {
+		snprintf(err, errlen, "%s: %s", t->what, pcap_geterr(p));
+		pcap_close(p);
+		p = NULL;
+		goto back;
+	}
+	if (o->filter && o->filter[0]) {
+		if (pcap_compile(p, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+		    pcap_setfilter(p, &prog) < 0) {
+			snprintf(err, errlen, "filter \"%s\": %s", o->filter, pcap_geterr(p));
+			pcap_close(p);
+			p = NULL;
+			goto back;
+		}
+		pcap_freecode(&prog);
+	}
+	if (pcap_setnonblock(p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "%s: %s", t->what, ebuf);
+		pcap_close(p);
+		p = NULL;
+	}
+back:
+	if (netns_enter(self) < 0) {
+		fprintf(stderr, "anylab: cannot return to the original network namespace\n");
+		_exit(1);
+	}
+out:
+	if (self >= 0)
+		close(self);
+	if (fd >= 0)
+		close(fd);
+	return p;
+}
+
+struct dump_ctx {
+	pcap_dumper_t	*d;
+	long long	*written;
+	uint64_t	 limit;
+};
+
+static void
+on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct dump_ctx *c = (struct dump_ctx *)user;
+
+	if (c->limit && (uint64_t)*c->written >= c->limit)
+		return;
+	pcap_dump((u_char *)c->d, h, bytes);
+	(*c->written)++;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Open everything; ready_fd (or -1) gets "ok\n" or the error once all is open. */
+static long long
+capture_loop(const struct capture_target *t, size_t n, const struct capture_opts *o,
+    int ready_fd, char *err, size_t errlen)
+{
+	pcap_t **h = calloc(n, sizeof(*h));
+	pcap_dumper_t **d = calloc(n, sizeof(*d));
+	struct pollfd *pfd = calloc(n, sizeof(*pfd));
+	struct dump_ctx *ctx = calloc(n, sizeof(*ctx));
+	long long written = 0, deadline = 0;
+	size_t i;
+	int fail = 0;
+
+	err[0] = '\0';
+	if (h == NULL || d == NULL || pfd == NULL || ctx == NULL || n == 0 || n > MAX_TARGETS) {
+		snprintf(err, errlen, n ? "out of memory" : "nothing to capture");
+		fail = 1;
+		goto out;
+	}
+	for (i = 0; i < n && !fail; i++) {
+		h[i] = open_handle(&t[i], o, err, errlen);
+		if (h[i] == NULL)
+			fail = 1;
+		else if (i > 0 && o->merged_file && pcap_datalink(h[i]) != pcap_datalink(h[0])) {
+			snprintf(err, errlen, "%s: link type differs from %s; capture them into "
+			    "separate files", t[i].what, t[0].what);
+			fail = 1;
+		}
+	}
+	for (i = 0; i < n && !fail; i++) {
+		const char *file = o->merged_file ? o->merged_file : t[i].file;
+
+		if (o->merged_file && i > 0) {
+			d[i] = d[0];
+		} else {
+			d[i] = pcap_dump_open(h[i], file);
+			if (d[i] == NULL) {
+				snprintf(err, errlen, "%s: %s", file, pcap_geterr(h[i]));
+				fail = 1;
+			}
+		}
+		pfd[i].fd = pcap_get_selectable_fd(h[i]);
+		pfd[i].events = POLLIN;
+		ctx[i].d = d[i];
+		ctx[i].written = &written;
+		ctx[i].limit = o->count;
+	}
+	if (ready_fd >= 0) {
+		char line[600];
+		ssize_t w;
+
+		snprintf(line, sizeof(line), "%s\n", fail ? err : "ok");
+		w = write(ready_fd, line, strlen(line));
+		(void)w;
+		close(ready_fd);
+	}
+	if (fail)
+		goto out;
+	if (o->duration_ms)
+		deadline = now_ms() + (long long)o->duration_ms;
+	while (!capture_stopping) {
+		int wait = 100;
+
+		if (deadline) {
+			long long left = deadline - now_ms();
+
+			if (left <= 0)
+				break;
+			if (left < wait)
+				wait = (int)left;
+		}
+		if (poll(pfd, n, wait) < 0 && errno != EINTR)
+			break;
+		for (i = 0; i < n; i++) {
+			if (pcap_dispatch(h[i], -1, on_packet, (u_char *)&ctx[i]) < 0) {
+				snprintf(err, errlen, "%s: %s", t[i].what, pcap_geterr(h[i]));
+				capture_stopping = 1;
+			}
+		}
+		for (i = 0; i < n; i++)
+			if (d[i] && (i == 0 || !o->merged_file))
+				pcap_dump_flush(d[i]);
+		if (o->count && (uint64_t)written >= o->count)
+			break;
+	}
+	/* Whatever is still queued. */
+	for (i = 0; i < n; i++)
+		pcap_dispatch(h[i], -1, on_packet, (u_char *)&ctx[i]);
+out:
+	for (i = 0; d && i < n; i++)
+		if (d[i] && (i == 0 || !o->merged_file))
+			pcap_dump_close(d[i]);
+	for (i = 0; h && i < n; i++)
+		if (h[i])
+			pcap_close(h[i]);
+	free(h);
+	free(d);
+	free(pfd);
+	free(ctx);
+	return fail ? -1 : written;
+}
+
+long long
+capture_run(const struct capture_target *t, size_t n, const struct capture_opts *o, char *err,
+    size_t errlen)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	capture_stopping = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return capture_loop(t, n, o, -1, err, errlen);
+}
+
+pid_t
+capture_start(const struct capture_target *t, size_t n, const struct capture_opts *o, char *err,
+    size_t errlen)
+{
+	int p[2];
+	pid_t pid;
+	char line[600] = "";
+	ssize_t r;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct sigaction sa = { .sa_handler = on_signal };
+		char cerr[512];
+
+		close(p[0]);
+		capture_stopping = 0;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		_exit(capture_loop(t, n, o, p[1], cerr, sizeof(cerr)) < 0 ? 1 : 0);
+	}
+	close(p[1]);
+	do {
+		r = read(p[0], line, sizeof(line) - 1);
+	} while (r < 0 && errno == EINTR);
+	close(p[0]);
+	if (r > 0)
+		line[r] = '\0';
+	if (r <= 0 || strcmp(line, "ok\n") != 0) {
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(err, errlen, "%s", r > 0 ? line : "capture child died");
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+int
+capture_stop(pid_t pid)
+{
+	int status;
+
+	if (pid <= 0)
+		return -EINVAL;
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 500; i++) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+		if (r < 0)
+			return -errno;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -ETIMEDOUT;
+}
