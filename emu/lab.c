@@ -534,7 +534,10 @@ lab_make_node_dirs(struct lab_build *b)
 {
 	char dir[ANYLAB_PATH_MAX];
 
+	/* Nodes without daemons get theirs on demand (lab_node_dir_make). */
 	for (size_t i = 0; i < b->t->nnodes; i++) {
+		if (b->t->nodes[i].bgp == NULL && b->t->nodes[i].dns == NULL)
+			continue;
 		state_node_dir(b->lab, b->t->nodes[i].name, dir, sizeof(dir));
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 			emu_err("%s: %s", dir, strerror(errno));
@@ -674,7 +677,7 @@ lab_build(struct lab_build *b, const struct lab_up_opts *o)
 		emu_progress("nodes configured", i + 1, b->t->nnodes);
 	}
 	b->res->network_us = emu_now_us() - b->res->elapsed_us;
-	if (rc == 0)
+	if (rc == 0 && !o->no_daemons)
 		rc = lab_make_node_dirs(b);
 	if (rc == 0 && !o->no_daemons)
 		rc = lab_start_daemons(b, o->daemon_timeout_ms > 0 ? o->daemon_timeout_ms : 10000);
@@ -832,6 +835,15 @@ lab_down(const char *lab, bool quiet)
 }
 
 /* ---- reaching a node ---- */
+
+int
+lab_node_dir_make(const char *lab, const char *node, char *buf, size_t len)
+{
+	state_node_dir(lab, node, buf, len);
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
 
 int
 lab_enter(const char *lab, const char *node)

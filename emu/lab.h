@@ -49,8 +49,10 @@ const char *lab_port_name(const struct topology *, size_t l, size_t m, char *buf
  * (EXIT_NOLAB) after printing why.
  */
 int	lab_resolve(const char *name, char *out, size_t len);
-/* /run/anylab/LAB/nodes/NODE */
+/* /run/anylab/LAB/nodes/NODE (made by up only for nodes that run daemons) */
 const char *lab_node_dir(const char *lab, const char *node, char *buf, size_t len);
+/* The same, made when missing (for captures, probes' logs...). 0 or -errno. */
+int	lab_node_dir_make(const char *lab, const char *node, char *buf, size_t len);
 /* The topology a running lab was built from (its record's copy). 0 or exit status. */
 int	lab_topology(const char *lab, struct topology **);
 
