@@ -529,6 +529,8 @@ send_route(struct kroute *kr, struct rtnl_route *rt, bool add)
 	struct nl_msg *msg = NULL;
 	int r;
 
+	/* Delete matches any scope (as iproute2 does); an add is a global route. */
+	rtnl_route_set_scope(rt, add ? RT_SCOPE_UNIVERSE : RT_SCOPE_NOWHERE);
 	if (add)
 		r = rtnl_route_build_add_request(rt, NLM_F_CREATE | NLM_F_REPLACE, &msg);
 	else
@@ -704,6 +706,8 @@ kroute_close(struct kroute *kr, struct rib *rib)
 		return;
 	if (rib)
 		rib_walk(rib, remove_one, &cc);
+	/* The kernel answered during each send: log the refusals before closing. */
+	cmd_io_cb(kr->loop, &kr->cmd_io, EPOLLIN);
 	if (cc.n)
 		log_info("removed %zu routes from kernel table %u", cc.n, kr->p.table);
 	ev_timer_stop(kr->loop, &kr->nh_timer);

@@ -612,8 +612,10 @@ handle_open(struct bgp_peer *p, struct bgp_conn *c, const uint8_t *msg, size_t l
 		return;
 	}
 	c->open_received = true;
-	if (p->pending && resolve_collision(p, c->open.bgp_id))
-		return;	/* this connection was dumped; the FSM goes on with the other */
+	/*
+	 * A pending connection without an OPEN yet is not resolved against:
+	 * it may be a dead attempt. Its OPEN, if it comes, decides (pending_msg).
+	 */
 	process_open(p);
 }
 
