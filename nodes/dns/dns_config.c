@@ -31,7 +31,7 @@ parse_record(const cJSON *r, const char *path, const uint8_t *origin, uint32_t d
 	uint8_t *buf;
 	int len, errs0 = errs->count;
 
-	if (!jc_check_object(r, path, record_keys, errs))
+	if (!jc_check_object(r, path, record_keys, errs) && !cJSON_IsObject(r))
 		return -1;
 	jc_string(r, "name", path, true, &name, errs);
 	jc_string(r, "type", path, true, &type, errs);
@@ -83,7 +83,7 @@ parse_zone(const cJSON *z, const char *path, struct dns_zone_cfg *zc, struct cfg
 	int errs0 = errs->count, len, i = 0;
 
 	snprintf(zc->path, sizeof(zc->path), "%s", path);
-	if (!jc_check_object(z, path, zone_keys, errs))
+	if (!jc_check_object(z, path, zone_keys, errs) && !cJSON_IsObject(z))
 		return -1;
 	jc_string(z, "origin", path, true, &origin, errs);
 	jc_string(z, "file", path, false, &file, errs);
@@ -132,7 +132,7 @@ dns_config_parse(const cJSON *section, const char *path, struct dns_config *cfg,
 	cfg->edns_size = DNS_EDNS_DEFAULT;
 	cfg->tcp_idle_ms = DNS_CFG_TCP_IDLE_MS;
 	cfg->tcp_max_conns = DNS_CFG_TCP_MAX_CONNS;
-	if (!jc_check_object(section, path, top_keys, errs))
+	if (!jc_check_object(section, path, top_keys, errs) && !cJSON_IsObject(section))
 		return -1;
 	if (jc_string(section, "identity", path, false, &identity, errs) == 1) {
 		if (identity[0] == '\0' || strlen(identity) > 255)
@@ -150,7 +150,7 @@ dns_config_parse(const cJSON *section, const char *path, struct dns_config *cfg,
 		cfg->edns_size = (uint16_t)v;
 	if (jc_typed(section, "tcp", path, false, cJSON_Object, &tcp, errs) == 1) {
 		jc_path(p, path, "tcp");
-		if (jc_check_object(tcp, p, tcp_keys, errs)) {
+		if (jc_check_object(tcp, p, tcp_keys, errs) || cJSON_IsObject(tcp)) {
 			if (jc_uint(tcp, "idle_timeout_ms", p, false, 100, 3600000, &v, errs) == 1)
 				cfg->tcp_idle_ms = (unsigned)v;
 			if (jc_uint(tcp, "max_connections", p, false, 1, 65536, &v, errs) == 1)
@@ -171,7 +171,7 @@ dns_config_parse(const cJSON *section, const char *path, struct dns_config *cfg,
 					cfg_error(errs, ip, "address listed twice");
 			cfg->listen[cfg->nlisten++] = addr;
 		}
-		if (cfg->nlisten == 0 && cfg->listen != NULL)
+		if (cJSON_GetArraySize(listen) == 0)
 			cfg_error(errs, p, "expected at least one address (leave \"listen\" out "
 			    "to serve every address)");
 	}

@@ -394,8 +394,7 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 		int len;
 
 		if (ti >= n)
-			return rd_fail(err, -1, "%s: missing fields",
-			    dns_type_name(type, tn, sizeof(tn)));
+			return rd_fail(err, -1, "missing fields");
 		switch (f) {
 		case RD_NAME_C:
 		case RD_NAME:

@@ -401,16 +401,18 @@ dns_zb_finish(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 		i = j;
 	}
 	if (nsoa != 1)
-		dns_zmsg_err(msgs, "zone %s has %zu SOA records; it needs exactly one", zn, nsoa);
+		dns_zmsg_err(msgs, "%s: zone %s has %zu SOA records; it needs exactly one", z->source,
+		    zn, nsoa);
 	for (size_t i = 0; i < z->nnodes; i++) {
 		struct dns_node *n = &z->nodes[i];
 		const struct dns_node *parent;
 
 		dns_name_to_text(n->name, on, sizeof(on));
 		if (dns_node_rrset(n, DNS_T_CNAME) != NULL && n->nrrsets > 1)
-			dns_zmsg_err(msgs, "%s has a CNAME and other records (RFC 1034 3.6.2)", on);
+			dns_zmsg_err(msgs, "%s: %s has a CNAME and other records (RFC 1034 3.6.2)",
+			    z->source, on);
 		if (dns_node_rrset(n, DNS_T_CNAME) != NULL && n == z->apex)
-			dns_zmsg_err(msgs, "%s: a CNAME cannot be at the zone apex", on);
+			dns_zmsg_err(msgs, "%s: %s: a CNAME cannot be at the zone apex", z->source, on);
 		n->delegation = n != z->apex && dns_node_rrset(n, DNS_T_NS) != NULL;
 		if (n == z->apex)
 			continue;
@@ -549,12 +551,16 @@ dns_zone_print(const struct dns_zone *z, struct strbuf *sb)
 		const struct dns_node *n = &z->nodes[i];
 
 		dns_name_to_text(n->name, on, sizeof(on));
-		for (uint16_t k = 0; k < n->nrrsets; k++) {
-			const struct dns_rrset *rs = &n->rrsets[k];
+		/* The SOA first, as master files have it; then by type (RFC 4034 6.3). */
+		for (int k = -1; k < (int)n->nrrsets; k++) {
+			const struct dns_rrset *rs = k < 0 ? (n == z->apex ? z->soa : NULL) :
+			    &n->rrsets[k];
 			struct dns_rdata_it it;
 			const uint8_t *rd;
 			uint16_t len;
 
+			if (rs == NULL || (k >= 0 && rs == z->soa))
+				continue;
 			dns_rdata_it_init(&it, rs);
 			while (dns_rdata_it_next(&it, &rd, &len)) {
 				sb_printf(sb, "%s\t%u\tIN\t%s\t", on, rs->ttl,

@@ -187,9 +187,9 @@ zf_entry(struct zf_state *st, const struct dns_token *t, int n, bool blank)
 		const struct dns_token *at = rerr.token >= 0 ? &t[i + 1 + rerr.token] : NULL;
 
 		if (at != NULL)
-			zf_err(st, at->line, at->col, "%s %s", ts, rerr.msg);
+			zf_err(st, at->line, at->col, "%s: %s", ts, rerr.msg);
 		else
-			zf_err(st, t[n - 1].line, col_after(&t[n - 1]), "%s %s", ts, rerr.msg);
+			zf_err(st, t[n - 1].line, col_after(&t[n - 1]), "%s: %s", ts, rerr.msg);
 		goto out;
 	}
 	if (have_ttl) {

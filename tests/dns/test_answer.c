@@ -1,0 +1,497 @@
+/*
+ * Answering logic, every rcode path of issue 3, without sockets: queries are
+ * built with the codec, answered by dns_answer, the responses parsed back.
+ * The zones come from a JSON config (inline records, a master file), so the
+ * config reader is exercised too.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns_answer.h"
+#include "dns_config.h"
+#include "dns_msg.h"
+
+static struct dns_zoneset *zs;
+static struct dns_answer_cfg acfg = { .identity = "DC001", .edns_size = 1232 };
+
+#define CONFIG_JSON \
+	"{ \"identity\": \"DC001\", \"zones\": [" \
+	"  { \"origin\": \"zone.tst\", \"records\": [" \
+	"    { \"name\": \"server\", \"type\": \"TXT\", \"data\": \"DC001\" } ] }," \
+	"  { \"origin\": \"example.tst\", \"file\": \"golden/example.tst.zone\", \"records\": [" \
+	"    { \"name\": \"sub\", \"type\": \"NS\", \"data\": \"ns.sub\" }," \
+	"    { \"name\": \"ns.sub\", \"type\": \"A\", \"data\": \"192.0.2.53\" }," \
+	"    { \"name\": \"below.sub\", \"type\": \"A\", \"data\": \"192.0.2.54\" }," \
+	"    { \"name\": \"c1\", \"type\": \"CNAME\", \"data\": \"c2\" }," \
+	"    { \"name\": \"c2\", \"type\": \"CNAME\", \"data\": \"server\" }," \
+	"    { \"name\": \"cnx\", \"type\": \"CNAME\", \"data\": \"nothere\" }," \
+	"    { \"name\": \"cout\", \"type\": \"CNAME\", \"data\": \"www.other.tst.\" }," \
+	"    { \"name\": \"loop1\", \"type\": \"CNAME\", \"data\": \"loop2\" }," \
+	"    { \"name\": \"loop2\", \"type\": \"CNAME\", \"data\": \"loop1\" }," \
+	"    { \"name\": \"many\", \"type\": \"TXT\", \"data\": \"%s\", \"ttl\": 5 } ] }," \
+	"  { \"origin\": \"deeper.example.tst\", \"records\": [" \
+	"    { \"name\": \"@\", \"type\": \"TXT\", \"data\": \"inner zone\" } ] } ] }"
+
+static void
+setup(void)
+{
+	char dir[1024], json[8192], big[1100];
+	const char *src = getenv("ANYLAB_SOURCE_DIR");
+	struct cfg_errors errs;
+	struct dns_config cfg;
+	cJSON *root;
+
+	/* 4 strings of 250 octets: a 1000-octet TXT, to overflow 512 and fit 1232 */
+	big[0] = '\0';
+	for (int i = 0; i < 4; i++) {
+		size_t l = strlen(big);
+
+		big[l] = i ? ' ' : '\0';
+		memset(big + strlen(big), 'a' + i, 250);
+		big[l + (i ? 1 : 0) + 250] = '\0';
+	}
+	snprintf(json, sizeof(json), CONFIG_JSON, big);
+	if (src != NULL)
+		snprintf(dir, sizeof(dir), "%s/tests/dns", src);
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(__FILE__, '/') - __FILE__),
+		    __FILE__);
+	cfg_errors_init(&errs, "test.json");
+	root = jc_parse_string(json, &errs);
+	cr_assert_not_null(root);
+	cr_assert_eq(dns_config_parse(root, "nodes.dc001.dns", &cfg, &errs), 0);
+	cJSON_Delete(root);
+	zs = dns_config_load_zones(&cfg, dir, "dc001", &errs, NULL);
+	if (zs == NULL)
+		cfg_errors_print(&errs, stderr);
+	cr_assert_not_null(zs);
+	dns_config_free(&cfg);
+}
+
+static void
+teardown(void)
+{
+	dns_zoneset_put(zs);
+}
+
+TestSuite(answer, .init = setup, .fini = teardown);
+
+static uint8_t resp[65535];
+static size_t resp_len;
+static struct dns_msg m;
+static struct dns_answer_info info;
+
+/* Answer a query given as raw bytes; parse the response into m. */
+static size_t
+ask_raw(const uint8_t *q, size_t qlen, enum dns_transport tr)
+{
+	resp_len = dns_answer(&acfg, zs, q, qlen, tr, resp, sizeof(resp), &info);
+	if (resp_len > 0)
+		cr_assert_eq(dns_msg_parse(resp, resp_len, &m), DNS_OK, "response does not parse");
+	return resp_len;
+}
+
+static size_t
+ask_spec(struct dns_query_spec *s, enum dns_transport tr)
+{
+	uint8_t q[512];
+	int n;
+
+	s->id = 0x1234;
+	n = dns_query_build(s, q, sizeof(q));
+	cr_assert_gt(n, 0);
+	ask_raw(q, (size_t)n, tr);
+	cr_assert_gt(resp_len, 0, "no response");
+	cr_assert(dns_msg_matches(&m, s), "response does not match the query");
+	return resp_len;
+}
+
+static size_t
+ask(const char *name, uint16_t type)
+{
+	struct dns_query_spec s = DNS_QUERY_SPEC_INIT(name, type);
+
+	s.rd = true;
+	return ask_spec(&s, DNS_TR_UDP);
+}
+
+static void
+expect_soa_authority(uint32_t ttl)
+{
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 1);
+	cr_assert_eq(m.rr[DNS_SEC_AUTHORITY][0].type, DNS_T_SOA);
+	cr_assert_eq(m.rr[DNS_SEC_AUTHORITY][0].ttl, ttl);
+}
+
+Test(answer, positive_flags_and_txt)
+{
+	char txt[64];
+
+	ask("server.zone.tst", DNS_T_TXT);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert(m.hdr.flags & DNS_FLAG_AA);
+	cr_assert(m.hdr.flags & DNS_FLAG_RD, "RD copied");
+	cr_assert_not(m.hdr.flags & DNS_FLAG_RA, "RA clear");
+	cr_assert_not(m.hdr.flags & DNS_FLAG_TC);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	cr_assert_eq(dns_msg_first_txt(&m, txt, sizeof(txt)), 1);
+	cr_assert_str_eq(txt, "DC001");
+	cr_assert_not(m.edns.present, "no OPT when the query had none");
+	cr_assert_eq(m.hdr.arcount, 0);
+	/* compression: the answer's owner is a pointer to the question */
+	cr_assert_eq(resp[12 + 17 + 4], 0xc0);
+	cr_assert_eq(resp[12 + 17 + 5], 12);
+}
+
+Test(answer, case_preserved_lookup_insensitive)
+{
+	ask("SeRvEr.ZONE.tst", DNS_T_TXT);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	cr_assert_eq(memcmp(m.qname, "\006SeRvEr\004ZONE", 12), 0);
+	cr_assert_eq(memcmp(m.rr[0][0].owner, "\006SeRvEr\004ZONE", 12), 0);
+}
+
+Test(answer, nxdomain_with_soa_negative_ttl)
+{
+	ask("nothere.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NXDOMAIN);
+	cr_assert(m.hdr.flags & DNS_FLAG_AA);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+	expect_soa_authority(300);	/* min(SOA TTL 3600, MINIMUM 300) */
+	ask("nothere.zone.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NXDOMAIN);
+	expect_soa_authority(3600);	/* the default SOA: 3600 and 3600 */
+}
+
+Test(answer, nodata_and_unknown_type)
+{
+	ask("server.zone.tst", DNS_T_AAAA);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+	expect_soa_authority(3600);
+	ask("server.zone.tst", 4711);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+	expect_soa_authority(3600);
+	/* an empty non-terminal is NODATA, not NXDOMAIN */
+	ask("b.c.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	expect_soa_authority(300);
+}
+
+Test(answer, cname_chain_in_zone)
+{
+	char txt[64];
+
+	ask("c1.example.tst", DNS_T_TXT);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 3);
+	cr_assert_eq(m.rr[0][0].type, DNS_T_CNAME);
+	cr_assert_eq(m.rr[0][1].type, DNS_T_CNAME);
+	cr_assert_eq(m.rr[0][2].type, DNS_T_TXT);
+	cr_assert_eq(dns_msg_first_txt(&m, txt, sizeof(txt)), 1);
+	cr_assert_str_eq(txt, "DC001");
+	/* asking for the CNAME itself does not follow it */
+	ask("c1.example.tst", DNS_T_CNAME);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	/* a CNAME to a missing name: NXDOMAIN (RFC 6604) with the CNAME */
+	ask("cnx.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NXDOMAIN);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	expect_soa_authority(300);
+	/* out of the zone: the CNAME alone, the client follows */
+	ask("cout.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 0);
+	/* a loop ends */
+	ask("loop1.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_geq(m.count[DNS_SEC_ANSWER], 2);
+	/* CNAME to the apex */
+	ask("www.example.tst", DNS_T_MX);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 3);
+}
+
+Test(answer, refused_outside_and_other_classes)
+{
+	struct dns_query_spec s = DNS_QUERY_SPEC_INIT("www.other.tst", DNS_T_A);
+
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_REFUSED);
+	cr_assert_not(m.hdr.flags & DNS_FLAG_AA);
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 0);
+	s.name = "server.zone.tst";
+	s.cls = DNS_C_HS;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_REFUSED);
+	s.cls = DNS_C_ANY;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_REFUSED);
+	s.cls = DNS_C_IN;
+	s.type = DNS_T_AXFR;
+	ask_spec(&s, DNS_TR_TCP);
+	cr_assert_eq(m.rcode, DNS_R_REFUSED);
+}
+
+Test(answer, chaos_identity)
+{
+	struct dns_query_spec s = DNS_QUERY_SPEC_INIT("id.server", DNS_T_TXT);
+	char txt[64];
+
+	s.cls = DNS_C_CH;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(dns_msg_first_txt(&m, txt, sizeof(txt)), 1);
+	cr_assert_str_eq(txt, "DC001");
+	cr_assert_eq(m.rr[0][0].cls, DNS_C_CH);
+	s.name = "HOSTNAME.BIND";
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_eq(dns_msg_first_txt(&m, txt, sizeof(txt)), 1);
+	cr_assert_str_eq(txt, "DC001");
+	s.name = "version.bind";
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_REFUSED);
+	s.name = "id.server";
+	s.type = DNS_T_A;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+}
+
+Test(answer, formerr_paths)
+{
+	struct dns_query_spec s = DNS_QUERY_SPEC_INIT("server.zone.tst", DNS_T_TXT);
+	uint8_t q[512];
+	int n;
+
+	s.edns = true;
+	n = dns_query_build(&s, q, sizeof(q));
+	/* QDCOUNT 0 */
+	q[5] = 0;
+	ask_raw(q, (size_t)n, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+	cr_assert_eq(m.hdr.qdcount, 0);
+	cr_assert_str_eq(info.formerr, "QDCOUNT is not 1");
+	/* QDCOUNT 2 */
+	q[5] = 2;
+	ask_raw(q, (size_t)n, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+	q[5] = 1;
+	/* ANCOUNT 1 */
+	q[7] = 1;
+	ask_raw(q, (size_t)n, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+	q[7] = 0;
+	/* a second OPT: ARCOUNT 2 and the OPT twice */
+	memcpy(q + n, q + n - 11, 11);
+	q[11] = 2;
+	ask_raw(q, (size_t)n + 11, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+	cr_assert_str_eq(info.formerr, "more than one OPT record");
+	q[11] = 1;
+	/* trailing octets */
+	ask_raw(q, (size_t)n + 1, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+	/* the question cut short */
+	ask_raw(q, 12 + 10, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+	/* a compression loop in the question */
+	{
+		uint8_t bad[] = { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1 };
+
+		ask_raw(bad, sizeof(bad), DNS_TR_UDP);
+		cr_assert_eq(m.rcode, DNS_R_FORMERR);
+		cr_assert_eq(m.hdr.id, 1);
+		cr_assert(m.hdr.flags & DNS_FLAG_QR);
+	}
+	/* a question for type OPT */
+	s.type = DNS_T_OPT;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+}
+
+Test(answer, notimp_and_drops)
+{
+	struct dns_query_spec s = DNS_QUERY_SPEC_INIT("server.zone.tst", DNS_T_TXT);
+	uint8_t q[512];
+	int n = dns_query_build(&s, q, sizeof(q));
+
+	q[2] |= DNS_OP_UPDATE << 3;
+	ask_raw(q, (size_t)n, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_NOTIMP);
+	cr_assert_eq(DNS_OPCODE(m.hdr.flags), DNS_OP_UPDATE);
+	q[2] = (uint8_t)(q[2] & ~(0xf << 3)) | DNS_OP_STATUS << 3;
+	ask_raw(q, (size_t)n, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_NOTIMP);
+	q[2] &= (uint8_t)~(0xf << 3);
+	/* QR set: no response at all */
+	q[2] |= 0x80;
+	cr_assert_eq(ask_raw(q, (size_t)n, DNS_TR_UDP), 0);
+	cr_assert(info.dropped);
+	q[2] &= 0x7f;
+	/* shorter than a header */
+	cr_assert_eq(ask_raw(q, 11, DNS_TR_UDP), 0);
+	cr_assert_eq(ask_raw(q, 0, DNS_TR_TCP), 0);
+	/* a bare header with QDCOUNT 0: FORMERR */
+	q[5] = 0;
+	cr_assert_eq(ask_raw(q, 12, DNS_TR_UDP), 12);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+}
+
+Test(answer, edns_rules)
+{
+	struct dns_query_spec s = DNS_QUERY_SPEC_INIT("server.zone.tst", DNS_T_TXT);
+	char nsid[64];
+
+	s.edns = true;
+	s.edns_size = 4096;
+	s.dnssec_ok = true;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert(m.edns.present);
+	cr_assert_eq(m.edns.udp_size, 1232, "our payload size");
+	cr_assert(m.edns.dnssec_ok, "DO copied (RFC 3225)");
+	cr_assert_not(m.edns.nsid, "no NSID unless asked");
+	/* NSID */
+	s.nsid = true;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert(m.edns.nsid);
+	dns_edns_nsid_text(&m.edns, nsid, sizeof(nsid));
+	cr_assert_str_eq(nsid, "DC001");
+	cr_assert(info.nsid);
+	/* BADVERS */
+	s.edns_version = 1;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_BADVERS);
+	cr_assert_eq(DNS_RCODE(m.hdr.flags), 0);
+	cr_assert_eq(m.edns.ext_rcode, 1);
+	cr_assert_eq(m.edns.version, 0);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+}
+
+Test(answer, edns_unknown_option_ignored)
+{
+	uint8_t q[512];
+	struct dns_query_spec s = DNS_QUERY_SPEC_INIT("server.zone.tst", DNS_T_TXT);
+	int n;
+
+	s.edns = true;
+	n = dns_query_build(&s, q, sizeof(q));
+	/* replace the empty option list by an unknown option (code 65001, 3 octets) */
+	q[n - 1] = 7;
+	memcpy(q + n, "\xfd\xe9\x00\x03xyz", 7);
+	ask_raw(q, (size_t)n + 7, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	/* a malformed option list: FORMERR */
+	q[n - 1] = 8;
+	ask_raw(q, (size_t)n + 8, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+}
+
+Test(answer, truncation_and_sizes)
+{
+	struct dns_query_spec s = DNS_QUERY_SPEC_INIT("many.example.tst", DNS_T_TXT);
+
+	/* no EDNS: 512 octets, the 1000-octet TXT does not fit */
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert(m.hdr.flags & DNS_FLAG_TC);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+	cr_assert_leq(resp_len, 512);
+	cr_assert(info.truncated);
+	/* EDNS 1232: fits */
+	s.edns = true;
+	s.edns_size = 1232;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_not(m.hdr.flags & DNS_FLAG_TC);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	/* EDNS 600 from the client: truncated, but the OPT is there */
+	s.edns_size = 600;
+	s.nsid = true;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert(m.hdr.flags & DNS_FLAG_TC);
+	cr_assert(m.edns.present);
+	cr_assert(m.edns.nsid);
+	cr_assert_leq(resp_len, 600);
+	/* EDNS below 512 counts as 512 (RFC 6891 6.2.5) */
+	s.edns_size = 100;
+	s.name = "example.tst";
+	s.type = DNS_T_NS;
+	ask_spec(&s, DNS_TR_UDP);
+	cr_assert_not(m.hdr.flags & DNS_FLAG_TC);
+	cr_assert_gt(resp_len, 100);
+	s.name = "many.example.tst";
+	s.type = DNS_T_TXT;
+	/* TCP: everything */
+	s.edns = false;
+	s.nsid = false;
+	ask_spec(&s, DNS_TR_TCP);
+	cr_assert_not(m.hdr.flags & DNS_FLAG_TC);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	cr_assert_eq(m.rr[0][0].ttl, 5);
+}
+
+Test(answer, any_is_minimal)
+{
+	ask("example.tst", DNS_T_ANY);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER] > 0, true);
+	/* one RRset: every answer record has the same type */
+	for (unsigned i = 1; i < m.count[DNS_SEC_ANSWER]; i++)
+		cr_assert_eq(m.rr[0][i].type, m.rr[0][0].type);
+	cr_assert_neq(m.rr[0][0].type, DNS_T_SOA);
+	ask("nothere.example.tst", DNS_T_ANY);
+	cr_assert_eq(m.rcode, DNS_R_NXDOMAIN);
+}
+
+Test(answer, referral_and_glue)
+{
+	ask("below.sub.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_not(m.hdr.flags & DNS_FLAG_AA, "a referral is not authoritative");
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 1);
+	cr_assert_eq(m.rr[DNS_SEC_AUTHORITY][0].type, DNS_T_NS);
+	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 1);
+	cr_assert_eq(m.rr[DNS_SEC_ADDITIONAL][0].type, DNS_T_A);
+	ask("x.y.sub.example.tst", DNS_T_TXT);
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 1);
+	cr_assert_not(m.hdr.flags & DNS_FLAG_AA);
+}
+
+Test(answer, wildcard)
+{
+	ask("anything.wild.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	cr_assert_eq(memcmp(m.rr[0][0].owner, "\010anything\004wild", 14), 0,
+	    "owner is the name asked");
+	ask("anything.wild.example.tst", DNS_T_TXT);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+	/* the wildcard does not cover the name it hangs under */
+	ask("wild.example.tst", DNS_T_A);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+}
+
+Test(answer, additional_for_mx_and_ns)
+{
+	ask("example.tst", DNS_T_MX);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 2);
+	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 1, "mail.example.tst A; mail.other.tst not ours");
+	ask("example.tst", DNS_T_NS);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 2);
+	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 3, "ns1 A + AAAA, ns2 A");
+}
+
+Test(answer, most_specific_zone)
+{
+	char txt[64];
+
+	ask("deeper.example.tst", DNS_T_TXT);
+	cr_assert_eq(dns_msg_first_txt(&m, txt, sizeof(txt)), 2);
+	cr_assert_str_eq(txt, "innerzone");
+}
