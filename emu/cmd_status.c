@@ -46,8 +46,12 @@ status_print_ns(const cJSON *n, bool is_switch)
 		printf("\n");
 	}
 	cJSON_ArrayForEach(r, cJSON_GetObjectItem(n, "routes")) {
+		bool multi = cJSON_GetArraySize(cJSON_GetObjectItem(r, "nexthops")) > 1;
+
 		printf("  route %s", jstr(r, "dst"));
 		cJSON_ArrayForEach(h, cJSON_GetObjectItem(r, "nexthops")) {
+			if (multi)
+				printf(" nexthop");
 			if (cJSON_GetObjectItem(h, "via") != NULL)
 				printf(" via %s", jstr(h, "via"));
 			printf(" dev %s", jstr(h, "dev"));

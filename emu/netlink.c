@@ -430,6 +430,27 @@ kn_route_dst(struct rtnl_route *r, char *buf, size_t len)
 	return kn_addr_str(dst, buf, len, true);
 }
 
+/* libnl knows the protocols of its rt_protos file; name the routing daemons' too. */
+static const char *
+kn_proto_name(int proto, char *buf, size_t len)
+{
+	static const struct {
+		int		 proto;
+		const char	*name;
+	} names[] = {
+		{ 11, "zebra" }, { 12, "bird" }, { 42, "babel" }, { 186, "bgp" }, { 187, "isis" },
+		{ 188, "ospf" }, { 189, "rip" }, { 192, "eigrp" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].proto == proto) {
+			snprintf(buf, len, "%s", names[i].name);
+			return buf;
+		}
+	}
+	return rtnl_route_proto2str(proto, buf, len);
+}
+
 static void
 kn_dump_route(struct nl_object *obj, void *arg)
 {
@@ -449,7 +470,7 @@ kn_dump_route(struct nl_object *obj, void *arg)
 	cJSON_AddStringToObject(o, "family", rtnl_route_get_family(r) == AF_INET6 ? "ipv6" :
 	    "ipv4");
 	cJSON_AddStringToObject(o, "protocol",
-	    rtnl_route_proto2str(rtnl_route_get_protocol(r), name, sizeof(name)));
+	    kn_proto_name(rtnl_route_get_protocol(r), name, sizeof(name)));
 	cJSON_AddNumberToObject(o, "metric", rtnl_route_get_priority(r));
 	if (rtnl_route_get_pref_src(r) != NULL)
 		cJSON_AddStringToObject(o, "src",

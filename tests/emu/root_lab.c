@@ -272,3 +272,107 @@ Test(lab, missing_daemon_creates_nothing)
 	cr_expect_eq(rc, 6, "up without the daemons built: exit %d", rc);
 	cr_expect(!hl_leftovers(lab1, what, sizeof(what)), "made: %s", what);
 }
+
+static bool
+daemons_built(void)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/bin/anybgpd", getenv("ANYLAB_BUILD_DIR"));
+	if (access(p, X_OK) < 0)
+		return false;
+	snprintf(p, sizeof(p), "%s/bin/anydnsd", getenv("ANYLAB_BUILD_DIR"));
+	return access(p, X_OK) == 0;
+}
+
+/* The pids of the daemons status reports, and whether each runs. */
+static int
+status_daemons(const char *lab, int pids[], int max, int *running)
+{
+	cJSON *doc = hl_status(lab);
+	const cJSON *n, *d;
+	int count = 0;
+
+	*running = 0;
+	cJSON_ArrayForEach(n, cJSON_GetObjectItem(doc, "nodes")) {
+		cJSON_ArrayForEach(d, cJSON_GetObjectItem(n, "daemons")) {
+			if (count < max)
+				pids[count] = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(d, "pid"));
+			count++;
+			*running += cJSON_IsTrue(cJSON_GetObjectItem(d, "running"));
+		}
+	}
+	cJSON_Delete(doc);
+	return count;
+}
+
+static bool
+pid_alive(int pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	p = p != NULL ? strrchr(buf, ')') : NULL;
+	return p != NULL && p[2] != 'Z' && p[2] != 'X';
+}
+
+Test(lab, lab_a_daemons_started_and_stopped)
+{
+	char path[512], what[256], ctl[256];
+	int pids[8], running, n, rc;
+
+	if (!daemons_built())
+		cr_skip_test("anybgpd/anydnsd not built: daemon supervision not tested");
+	snprintf(path, sizeof(path), "%s/topologies/anycast-lab.json", getenv("ANYLAB_SOURCE_DIR"));
+	rc = hl_anylab(NULL, "up", path, "--name", lab1, "--json", NULL);
+	cr_assert_eq(rc, 0, "up of Lab A with its daemons: exit %d", rc);
+	n = status_daemons(lab1, pids, 8, &running);
+	cr_expect_eq(n, 5, "gateway bgp, dc001/dc002 bgp+dns: %d daemons", n);
+	cr_expect_eq(running, 5);
+	snprintf(ctl, sizeof(ctl), "/run/anylab/%s/nodes/dc001/dns.ctl", lab1);
+	cr_expect(access(ctl, F_OK) == 0, "%s", ctl);
+	rc = hl_anylab(NULL, "down", lab1, NULL);
+	cr_assert_eq(rc, 0);
+	for (int i = 0; i < n && i < 8; i++)
+		cr_expect(!pid_alive(pids[i]), "daemon %d still runs after down", pids[i]);
+	cr_expect(!hl_leftovers(lab1, what, sizeof(what)), "left behind: %s", what);
+}
+
+Test(lab, sigkill_while_daemons_start)
+{
+	struct timespec pause = { 0, 100 * 1000 };
+	char path[512], what[256], rec[256], line[256];
+	int pid, status, pids[8], n = 0;
+	FILE *f;
+
+	if (!daemons_built())
+		cr_skip_test("anybgpd/anydnsd not built: daemon supervision not tested");
+	snprintf(path, sizeof(path), "%s/topologies/anycast-lab.json", getenv("ANYLAB_SOURCE_DIR"));
+	pid = hl_anylab_start("up", path, "--name", lab1, "--json", NULL);
+	for (int i = 0; i < 100000 && record_count(lab1, "daemon") < 2; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			cr_skip_test("up finished before it could be killed among its daemons");
+		nanosleep(&pause, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	snprintf(rec, sizeof(rec), "/run/anylab/%s/record", lab1);
+	f = fopen(rec, "r");
+	cr_assert(f != NULL);
+	while (fgets(line, sizeof(line), f) != NULL && n < 8) {
+		if (sscanf(line, "daemon %*s %*s %d", &pids[n]) == 1)
+			n++;
+	}
+	fclose(f);
+	cr_assert(n >= 2);
+	cr_assert_eq(hl_anylab(NULL, "down", lab1, NULL), 0);
+	for (int i = 0; i < n; i++)
+		cr_expect(!pid_alive(pids[i]), "recorded daemon %d survived down", pids[i]);
+	cr_expect(!hl_leftovers(lab1, what, sizeof(what)), "left behind: %s", what);
+}
