@@ -93,6 +93,12 @@ cmd_up(int argc, char **argv)
 		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n", argv[optind]);
 		return EXIT_INVALID;
 	}
+	if (lab_check_sections(t, &errs) < 0) {
+		cfg_errors_print(&errs, stderr);
+		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n", argv[optind]);
+		topo_free(t);
+		return EXIT_INVALID;
+	}
 	rc = lab_up(t, &o, &r);
 	if (rc == 0) {
 		const char *lab = o.name != NULL ? o.name : t->name;

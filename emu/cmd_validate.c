@@ -6,7 +6,7 @@
 
 #include "anylab.h"
 #include "cmds.h"
-#include "daemon.h"
+#include "lab.h"
 #include "strbuf.h"
 #include "topo.h"
 
@@ -51,7 +51,10 @@ cmd_validate(int argc, char **argv)
 		validate_usage(stderr);
 		return EXIT_USAGE;
 	}
+	t = NULL;
 	rc = topo_load(argv[optind], &t, &errs) < 0 ? EXIT_INVALID : EXIT_OK;
+	if (rc == EXIT_OK && lab_check_sections(t, &errs) < 0)
+		rc = EXIT_INVALID;
 	if (json) {
 		sb_puts(&sb, "{\"file\": ");
 		sb_json_str(&sb, argv[optind]);
@@ -69,7 +72,7 @@ cmd_validate(int argc, char **argv)
 		printf("%s: valid: lab %s, %zu nodes, %zu links\n", argv[optind], t->name,
 		    t->nnodes, t->nlinks);
 	}
-	if (rc == 0)
+	if (t != NULL)
 		topo_free(t);
 	return rc;
 }

@@ -24,6 +24,16 @@
 #include "netns.h"
 #include "state.h"
 
+/* The daemons' own config parsers check their sections (nodes/dns, nodes/bgp). */
+#if __has_include("dns_config.h")
+#include "dns_config.h"
+#define LAB_HAVE_DNS_CONFIG 1
+#endif
+#if __has_include("bgp_config.h")
+#include "bgp_config.h"
+#define LAB_HAVE_BGP_CONFIG 1
+#endif
+
 /* Interfaces get fixed indexes in their fresh namespace: lo is 1, then these. */
 #define LAB_IFINDEX_BASE	2
 
@@ -154,6 +164,46 @@ lab_topology(const char *lab, struct topology **t)
 		return EXIT_FAIL;
 	}
 	return 0;
+}
+
+int
+lab_check_sections(const struct topology *t, struct cfg_errors *errs)
+{
+	char path[CFG_PATH_MAX];
+	int rc = 0;
+
+	cfg_errors_init(errs, t->file);
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+#ifdef LAB_HAVE_BGP_CONFIG
+		if (n->bgp != NULL) {
+			struct bgp_config cfg;
+
+			memset(&cfg, 0, sizeof(cfg));
+			snprintf(path, sizeof(path), "nodes.%s.bgp", n->name);
+			if (bgp_config_parse(n->bgp, path, &cfg, errs) < 0)
+				rc = -1;
+			else
+				bgp_config_free(&cfg);
+		}
+#endif
+#ifdef LAB_HAVE_DNS_CONFIG
+		if (n->dns != NULL) {
+			struct dns_config cfg;
+
+			memset(&cfg, 0, sizeof(cfg));
+			snprintf(path, sizeof(path), "nodes.%s.dns", n->name);
+			if (dns_config_parse(n->dns, path, &cfg, errs) < 0)
+				rc = -1;
+			else
+				dns_config_free(&cfg);
+		}
+#endif
+		(void)n;
+		(void)path;
+	}
+	return rc;
 }
 
 /* ---- up ---- */

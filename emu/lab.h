@@ -56,6 +56,14 @@ int	lab_node_dir_make(const char *lab, const char *node, char *buf, size_t len);
 /* The topology a running lab was built from (its record's copy). 0 or exit status. */
 int	lab_topology(const char *lab, struct topology **);
 
+/*
+ * Check every node's bgp and dns section with the daemons' own parsers
+ * (bgp_config_parse, dns_config_parse), so `validate` and `up` reject a
+ * section a daemon would refuse, before anything is built. 0 or -1 with
+ * errs (initialised here, named after the topology file) filled.
+ */
+int	lab_check_sections(const struct topology *, struct cfg_errors *errs);
+
 /* Build. Returns an exit status; on failure everything made is removed. */
 int	lab_up(struct topology *, const struct lab_up_opts *, struct lab_up_result *);
 /* Remove from the record. 0 also when there is nothing; else exit status. */
