@@ -335,7 +335,8 @@ state_list(char ***namesp, size_t *countp)
 		count++;
 	}
 	closedir(d);
-	qsort(names, count, sizeof(*names), state_cmp_names);
+	if (count > 1)
+		qsort(names, count, sizeof(*names), state_cmp_names);
 	*namesp = names;
 	*countp = count;
 	return 0;
