@@ -1475,10 +1475,12 @@ as4_reconstruct(struct attr_dec *d)
 	struct bgp_aspath *merged;
 	bool ignored;
 
-	if ((a->present & BGP_ATTRS_AGGREGATOR) && a->aggregator_as != BGP_AS_TRANS) {
-		/* The aggregator was an OLD speaker: AS4_* are stale; ignore both. */
-		if (d->has_as4_aggr || d->has_as4_path)
-			d->ndiscarded += (unsigned)d->has_as4_aggr + (unsigned)d->has_as4_path;
+	if ((a->present & BGP_ATTRS_AGGREGATOR) && d->has_as4_aggr &&
+	    a->aggregator_as != BGP_AS_TRANS) {
+		/* RFC 6793 4.2.3: both aggregator attributes and AGGREGATOR is not
+		 * AS_TRANS: an OLD speaker aggregated after the NEW ones, AS4_* are
+		 * stale; AGGREGATOR and AS_PATH are taken as they are. */
+		d->ndiscarded += 1 + (unsigned)d->has_as4_path;
 		return 0;
 	}
 	if (d->has_as4_aggr && (a->present & BGP_ATTRS_AGGREGATOR)) {

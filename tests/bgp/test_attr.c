@@ -535,6 +535,13 @@ Test(as4, merge_takes_the_leading_part_of_as_path)
 	cr_assert_eq(d->a.aggregator_as, 100);
 	cr_assert_eq(d->ndisc, 2);
 	dec_free(d);
+	/* AGGREGATOR not AS_TRANS but no AS4_AGGREGATOR: the rule of "both
+	 * received" does not apply, the path is merged */
+	d = dec("40 02 04 02 01 5ba0 | c0 07 06 0064 01020304 | c0 11 06 02 01 fa56ea00", &old);
+	assert_path(d->a.aspath, "4200000000");
+	cr_assert_eq(d->a.aggregator_as, 100);
+	cr_assert_eq(d->ndisc, 0);
+	dec_free(d);
 	/* confederation segment leading AS_PATH goes along */
 	d = dec("40 02 0c 03 01 0064 02 03 00c8 5ba0 5ba0 | c0 11 0a 02 02 fa56ea00 fa56ea01",
 		&old);
