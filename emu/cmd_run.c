@@ -437,6 +437,27 @@ run_expectation(struct runner *r, size_t idx)
 	}
 }
 
+/*
+ * Before the first step: every client's probe has an answer (the catchment
+ * before any fault), or the probe timeout and a second more have passed.
+ */
+static void
+settle(struct runner *r)
+{
+	int64_t deadline = now_rt_us() + (int64_t)r->scn->probe.timeout_ms * 1000 + 1000000;
+
+	while (!run_interrupted && now_rt_us() < deadline) {
+		size_t ready = 0;
+
+		read_logs(r);
+		for (size_t c = 0; c < r->res.nclients; c++)
+			ready += meas_answered(&r->logs[c], 0, INT64_MAX) > 0;
+		if (ready == r->res.nclients)
+			return;
+		usleep(POLL_US);
+	}
+}
+
 static void
 run_steps(struct runner *r)
 {
@@ -712,8 +733,10 @@ cmd_run(int argc, char **argv)
 		snprintf(r.res.error, sizeof(r.res.error), "the probes could not start");
 		rc = EXIT_FAIL;
 	}
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK) {
+		settle(&r);
 		run_steps(&r);
+	}
 	if (run_interrupted)
 		snprintf(r.res.error, sizeof(r.res.error), "interrupted");
 	r.res.end_us = now_rt_us();
