@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1029,4 +1030,171 @@ Test(update, messages_append_to_a_buffer)
 	n = bgp_msg_frame(buf + 19, w.len - 19, &type, &err);
 	cr_assert_eq(n, 23);
 	cr_assert_eq(type, BGP_MSG_UPDATE);
+}
+
+/* --------------------------------------------- tshark decodes our output */
+
+/* Append one message as a text2pcap packet (offset + hex octets per line). */
+static void
+pcap_text_packet(struct strbuf *sb, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (i % 16 == 0)
+			sb_printf(sb, "%s%06zx", i ? "\n" : "", i);
+		sb_printf(sb, " %02x", p[i]);
+	}
+	sb_puts(sb, "\n");
+}
+
+static bool
+tool_exists(const char *name)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
+	return system(cmd) == 0;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+
+	cr_assert_not_null(f, "cannot open %s", path);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_add(&sb, buf, n);
+	fclose(f);
+	return sb_steal(&sb);
+}
+
+static size_t
+count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+Test(tshark, decodes_every_message_we_encode_without_expert_warnings, .timeout = 120)
+{
+	static const bool both[BGP_AF_COUNT] = { true, true };
+	static uint8_t buf[BGP_MAX_MSG];
+	static struct prefix many[1100];
+	struct bgp_peer_ctx as4 = ctx_ebgp(true, 65511, 8075), old = ctx_ebgp(false, 65511, 8075);
+	struct bgp_peer_ctx ibgp = ctx_ebgp(true, 65511, 65511);
+	struct strbuf text = STRBUF_INIT;
+	struct bgp_open o;
+	struct bgp_attrs a;
+	struct wire_wr w;
+	struct prefix p4 = pfx("51.51.51.0/24"), p6 = pfx("2001:db8:51::/48");
+	static const uint32_t path[] = { 65511, 4200000000u, 8075 };
+	char dir[] = "/tmp/anylab-bgp-tshark.XXXXXX", cmd[1024], path_txt[256], path_pcap[256],
+		path_out[256], path_types[256];
+	char *out, *types;
+	FILE *f;
+	int i, nmsg = 0;
+
+	if (!tool_exists("tshark") || !tool_exists("text2pcap"))
+		cr_skip_test("tshark or text2pcap not installed (Debian: tshark, wireshark-common)");
+
+#define EMIT(expr)                                                   \
+	do {                                                         \
+		wire_wr_init(&w, buf, sizeof(buf));                  \
+		cr_assert_geq((expr), 0, "%s", #expr);               \
+		pcap_text_packet(&text, buf, w.len);                 \
+		nmsg++;                                              \
+	} while (0)
+
+	bgp_open_init(&o, 4200000000u, 90, 0x0a0a0a01, both);
+	EMIT(bgp_open_write(&w, &o));
+	EMIT(bgp_keepalive_write(&w));
+	bgp_attrs_init(&a);
+	a.present = BGP_ATTRS_ORIGIN | BGP_ATTRS_NEXT_HOP | BGP_ATTRS_MED | BGP_ATTRS_ATOMIC_AGGR |
+		    BGP_ATTRS_AGGREGATOR | BGP_ATTRS_LOCAL_PREF;
+	bgp_attrs_set_aspath(&a, bgp_aspath_from_seq(path, 3));
+	ipaddr_from_v4(&a.nexthop, 0x0a0a0a01);
+	a.med = 10;
+	a.local_pref = 200;
+	a.aggregator_as = 4200000001u;
+	a.aggregator_id = 0x0a0a0a01;
+	bgp_attrs_community_add(&a, BGP_COMM(65511, 100));
+	bgp_attrs_community_add(&a, BGP_COMM_NO_EXPORT);
+	EMIT(bgp_update_write_announce(&w, &as4, &a, BGP_AF_IPV4_UNICAST, &p4, 1));
+	EMIT(bgp_update_write_announce(&w, &old, &a, BGP_AF_IPV4_UNICAST, &p4, 1));
+	EMIT(bgp_update_write_announce(&w, &ibgp, &a, BGP_AF_IPV4_UNICAST, &p4, 1));
+	bgp_attrs_prepend(&a, 65511, 300);	/* AS_PATH over 255 octets: extended length */
+	EMIT(bgp_update_write_announce(&w, &as4, &a, BGP_AF_IPV4_UNICAST, &p4, 1));
+	cr_assert_eq(ipaddr_parse("2001:db8::1", &a.nexthop), 0);
+	cr_assert_eq(ipaddr_parse("fe80::1", &a.nexthop_ll), 0);
+	EMIT(bgp_update_write_announce(&w, &as4, &a, BGP_AF_IPV6_UNICAST, &p6, 1));
+	for (i = 0; i < 1100; i++) {
+		memset(&many[i], 0, sizeof(many[i]));
+		ipaddr_from_v4(&many[i].addr, 0x0a000000u | (uint32_t)i << 8);
+		many[i].len = 24;
+	}
+	EMIT(bgp_update_write_withdraw(&w, &as4, BGP_AF_IPV4_UNICAST, many, 1100));
+	EMIT(bgp_update_write_withdraw(&w, &as4, BGP_AF_IPV6_UNICAST, &p6, 1));
+	EMIT(bgp_update_write_eor(&w, BGP_AF_IPV4_UNICAST));
+	EMIT(bgp_update_write_eor(&w, BGP_AF_IPV6_UNICAST));
+	EMIT(bgp_route_refresh_write(&w, BGP_AFI_IPV6, BGP_SAFI_UNICAST));
+	EMIT(bgp_notification_write_shutdown(&w, BGP_ERR_CEASE_SHUTDOWN, "maintenance"));
+	bgp_attrs_clear(&a);
+#undef EMIT
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path_txt, sizeof(path_txt), "%s/msgs.txt", dir);
+	snprintf(path_pcap, sizeof(path_pcap), "%s/msgs.pcap", dir);
+	snprintf(path_out, sizeof(path_out), "%s/decode.txt", dir);
+	snprintf(path_types, sizeof(path_types), "%s/types.txt", dir);
+	f = fopen(path_txt, "w");
+	cr_assert_not_null(f);
+	fputs(sb_str(&text), f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "text2pcap -q -T 40000,179 %s %s >/dev/null 2>&1", path_txt,
+		path_pcap);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	snprintf(cmd, sizeof(cmd), "tshark -n -r %s -V -o tcp.desegment_tcp_streams:TRUE "
+		"-z expert,warn >%s 2>/dev/null", path_pcap, path_out);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	snprintf(cmd, sizeof(cmd), "tshark -n -r %s -T fields -e bgp.type >%s 2>/dev/null",
+		path_pcap, path_types);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	out = slurp(path_out);
+	types = slurp(path_types);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+
+	cr_assert_eq(count_of(out, "Malformed"), 0, "tshark reports a malformed packet:\n%s", out);
+	cr_assert_eq(count_of(out, "[Expert Info (Warning"), 0, "expert warning:\n%s", out);
+	cr_assert_eq(count_of(out, "[Expert Info (Error"), 0, "expert error:\n%s", out);
+	/* every message was recognised with its type */
+	cr_assert_eq(count_of(types, "1"), 1, "OPEN\n%s", types);
+	cr_assert_eq(count_of(types, "2"), 9, "UPDATEs\n%s", types);
+	cr_assert_eq(count_of(types, "3"), 1);
+	cr_assert_eq(count_of(types, "4"), 1);
+	cr_assert_eq(count_of(types, "5"), 1);
+	/* and their contents as we meant them */
+	cr_assert(strstr(out, "AS Number: 4200000000"), "%s", out);
+	cr_assert(strstr(out, "AS Path segment: 65511 23456 8075"), "2-octet session: AS_TRANS");
+	cr_assert(strstr(out, "Path Attribute - AS4_PATH: 65511 4200000000 8075"));
+	cr_assert(strstr(out, "Aggregator AS: 4200000001"));
+	cr_assert(strstr(out, "51.51.51.0/24"));
+	cr_assert(strstr(out, "2001:db8:51::/48"));
+	cr_assert(strstr(out, "AS4_PATH"));
+	cr_assert(strstr(out, "AS4_AGGREGATOR"));
+	cr_assert(strstr(out, "65511:100"));
+	cr_assert(strstr(out, "maintenance"));
+	cr_assert(strstr(out, "fe80::1"));
+
+	free(out);
+	free(types);
+	sb_free(&text);
+	cr_assert_eq(nmsg, 13);
 }
