@@ -7,6 +7,7 @@
  * 5), and the interning table that lets a RIB share attribute sets.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1069,7 +1070,9 @@ bgp_nlri_next(struct wire_rd *rd, int family, struct prefix *out)
 	out->addr.family = family;
 	out->len = plen;
 	wire_read(rd, out->addr.bytes, nbytes);
-	prefix_mask(out);
+	/* host bits can only be in the last octet read: clear them */
+	if (plen % 8)
+		out->addr.bytes[nbytes - 1] &= (uint8_t)(0xff00u >> (plen % 8));
 	return rd->err == WIRE_OK;
 }
 
@@ -1508,17 +1511,15 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 	struct bgp_mp *mp, struct bgp_err *err, unsigned *ndiscarded)
 {
 	static const struct attr_desc unknown_desc = { 0, BGP_ACT_NONE, NULL };
-	struct attr_dec *d;
+	struct attr_dec dec, *d = &dec;
 	uint8_t seen[32] = { 0 };
 	int rc = 0;
 
 	memset(mp, 0, sizeof(*mp));
 	mp->reach_af = -1;
 	mp->unreach_af = -1;
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_CEASE,
-			BGP_ERR_CEASE_RESOURCES, NULL, 0, "out of memory");
+	memset(d, 0, offsetof(struct attr_dec, unknown));
+	d->nunknown = 0;
 	d->ctx = ctx;
 	d->attrs = attrs;
 	d->mp = mp;
@@ -1607,7 +1608,6 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 	if (ndiscarded)
 		*ndiscarded = d->ndiscarded;
 	free(d->as4_path);
-	free(d);
 	return rc;
 }
 
