@@ -252,7 +252,10 @@ dns_daemon_run(const struct dns_daemon_opts *opts)
 		    strerror(-lrc));
 	if (opts->debug)
 		log_set_level(LOG_LVL_DEBUG);
-	config_dir(opts->config, d.base_dir, sizeof(d.base_dir));
+	if (opts->base_dir != NULL)
+		snprintf(d.base_dir, sizeof(d.base_dir), "%s", opts->base_dir);
+	else
+		config_dir(opts->config, d.base_dir, sizeof(d.base_dir));
 	{
 		struct cfg_errors errs;
 
@@ -330,7 +333,7 @@ out_cfg:
 }
 
 int
-dns_daemon_check(const char *config, const char *node, bool print)
+dns_daemon_check(const char *config, const char *node, const char *base_dir, bool print)
 {
 	struct dns_config cfg;
 	struct cfg_errors errs;
@@ -347,7 +350,10 @@ dns_daemon_check(const char *config, const char *node, bool print)
 		free(notes);
 		return 1;
 	}
-	config_dir(config, dir, sizeof(dir));
+	if (base_dir != NULL)
+		snprintf(dir, sizeof(dir), "%s", base_dir);
+	else
+		config_dir(config, dir, sizeof(dir));
 	identity_of(&cfg, node, id, sizeof(id));
 	zs = dns_config_load_zones(&cfg, dir, id, &errs, notes);
 	if (zs == NULL) {
