@@ -197,6 +197,10 @@ setup(void)
 	cr_assert_eq(sh("ip -n %s link set lo up && ip -n %s addr add 10.53.0.2/24 dev v1 && "
 	    "ip -n %s link set v1 up && ip -n %s route add 51.51.51.0/24 via " SRV_ADDR,
 	    lab.cli, lab.cli, lab.cli, lab.cli), 0);
+	/* IPv6 as well (nodad: usable at once); the test of it skips if this fails */
+	sh("ip -n %s addr add 2001:db8:5151::51/128 dev lo && ip -n %s addr add 2001:db8:53::1/64 "
+	    "dev v0 nodad && ip -n %s addr add 2001:db8:53::2/64 dev v1 nodad && ip -n %s route add "
+	    "2001:db8:5151::/64 via 2001:db8:53::1", lab.srv, lab.srv, lab.cli, lab.cli);
 	write_config("DC001");
 	snprintf(logp, sizeof(logp), "%s/dns.log", lab.dir);
 	lab.daemon = fork();
@@ -393,6 +397,48 @@ Test(live, reply_source_is_the_address_asked)
 	/* an anycast address added after the start is served from that address */
 	cr_assert_eq(sh("ip -n %s addr add " ANYCAST_LATER "/32 dev lo", lab.srv), 0);
 	cr_assert_eq(in_cli_ns(udp_source_check, ANYCAST_LATER), 0);
+}
+
+static int
+udp6_source_check(void *arg)
+{
+	const char *dst = arg;
+	struct dns_query_spec spec = DNS_QUERY_SPEC_INIT("server.zone.tst", DNS_T_TXT);
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_port = htons(53) }, from;
+	socklen_t flen = sizeof(from);
+	uint8_t q[512], r[4096];
+	struct dns_msg m;
+	char fa[INET6_ADDRSTRLEN];
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0), n;
+	ssize_t got;
+
+	inet_pton(AF_INET6, dst, &to.sin6_addr);
+	set_timeout(fd, 2000);
+	spec.id = 778;
+	n = dns_query_build(&spec, q, sizeof(q));
+	if (sendto(fd, q, (size_t)n, 0, (struct sockaddr *)&to, sizeof(to)) != n)
+		return 1;
+	got = recvfrom(fd, r, sizeof(r), 0, (struct sockaddr *)&from, &flen);
+	if (got <= 0)
+		return 2;
+	inet_ntop(AF_INET6, &from.sin6_addr, fa, sizeof(fa));
+	if (strcmp(fa, dst) != 0) {
+		fprintf(stderr, "reply to %s came from %s\n", dst, fa);
+		return 3;
+	}
+	return dns_msg_parse(r, (size_t)got, &m) == DNS_OK && dns_msg_matches(&m, &spec) ? 0 : 4;
+}
+
+Test(live, reply_source_ipv6)
+{
+	char out[8192];
+
+	if (sh("ip -n %s -6 route get 2001:db8:5151::51 >/dev/null 2>&1", lab.cli) != 0)
+		cr_skip_test("no IPv6 in these namespaces");
+	cr_assert_eq(in_cli_ns(udp6_source_check, "2001:db8:5151::51"), 0);
+	cr_assert_eq(in_cli_ns(udp6_source_check, "2001:db8:53::1"), 0);
+	in_cli(out, sizeof(out), "kdig @2001:db8:5151::51 +tcp +short server.zone.tst TXT");
+	cr_assert_str_eq(out, "\"DC001\"\n");
 }
 
 static int
