@@ -1616,6 +1616,12 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 static void
 put_attr_hdr(struct wire_wr *w, uint8_t flags, uint8_t type, size_t len)
 {
+	if (len > 0xffff) {
+		/* e.g. an AS path prepended beyond what one attribute can hold */
+		if (w->err == WIRE_OK)
+			w->err = WIRE_ESPACE;
+		return;
+	}
 	if (len > 255) {
 		wire_put_u8(w, flags | BGP_ATTR_F_EXTLEN);
 		wire_put_u8(w, type);

@@ -846,3 +846,18 @@ Test(nlri, encode_sizes_and_host_bits)
 	cr_assert_eq(bgp_nlri_check(&rd, AF_INET, &err), -1, "128 bits is too long for IPv4");
 	cr_assert_eq(err.subcode, BGP_ERR_UPD_NETWORK);
 }
+
+Test(attr, an_attribute_longer_than_65535_octets_is_refused)
+{
+	struct bgp_peer_ctx ctx = ctx_make(true, true);
+	struct bgp_attrs a;
+	static uint8_t buf[200000];
+	struct wire_wr w;
+
+	bgp_attrs_init(&a);
+	cr_assert_eq(bgp_attrs_prepend(&a, 4200000000u, 17000), 0);	/* 68000+ octets */
+	wire_wr_init(&w, buf, sizeof(buf));
+	cr_assert_eq(bgp_attrs_encode(&w, &ctx, &a, false), -1);
+	cr_assert_eq(w.err, WIRE_ESPACE);
+	bgp_attrs_clear(&a);
+}
