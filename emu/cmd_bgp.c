@@ -1,0 +1,275 @@
+/*
+ * anylab bgp [-l LAB] NODE peers|routes [PREFIX]|stats|status [--json]
+ * anylab bgp [-l LAB] NODE announce|withdraw PREFIX | refresh|reset PEER
+ *
+ * Asks the node's BGP speaker (anybgpd) through its control socket
+ * (/run/anylab/LAB/nodes/NODE/bgp.ctl) and prints what Windows prints with
+ * Get-BgpPeer / Get-BgpStatistics / Get-BgpRouteInformation, as tables, or
+ * the daemon's JSON as it is with --json. announce/withdraw are
+ * Add-BgpCustomRoute / Remove-BgpCustomRoute.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cJSON.h>
+
+#include "anylab.h"
+#include "cmds.h"
+#include "ctl.h"
+#include "lab.h"
+
+#define BGP_CTL_TIMEOUT_MS	5000
+
+static void
+bgp_usage(FILE *f)
+{
+	fprintf(f, "usage: anylab bgp [-l LAB] NODE COMMAND [ARG] [--json]\n"
+		   "  peers            sessions: state, uptime, messages and updates in/out,\n"
+		   "                   prefixes received, last error, policy (Get-BgpStatistics)\n"
+		   "  routes [PREFIX]  every path: next hop, learned from, best and multipath\n"
+		   "                   flags, LOCAL_PREF, MED, AS path, communities\n"
+		   "                   (Get-BgpRouteInformation)\n"
+		   "  stats            RIB size, kernel routes, memory, per-peer counters\n"
+		   "  status           the daemon: AS, router id, uptime, sessions up\n"
+		   "  announce PREFIX  originate PREFIX (Add-BgpCustomRoute)\n"
+		   "  withdraw PREFIX  stop originating it (Remove-BgpCustomRoute)\n"
+		   "  refresh PEER     ask PEER for its routes again (ROUTE-REFRESH)\n"
+		   "  reset PEER       close the session with a Cease and start it again\n"
+		   "  --json           the daemon's JSON answer as it is\n");
+}
+
+static const char *
+js(const cJSON *o, const char *key, const char *dflt)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	return dflt;
+}
+
+static double
+jn(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static const char *
+duration(double s, char *buf, size_t len)
+{
+	long t = (long)s;
+
+	if (s < 0)
+		snprintf(buf, len, "-");
+	else if (t >= 86400)
+		snprintf(buf, len, "%ldd%02ld:%02ld:%02ld", t / 86400, t / 3600 % 24, t / 60 % 60,
+		    t % 60);
+	else
+		snprintf(buf, len, "%02ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	return buf;
+}
+
+static void
+print_peers(const cJSON *j)
+{
+	const cJSON *p;
+	char up[32], m[48], u[48];
+
+	printf("%-26s %-10s %-12s %-9s %-15s %-13s %6s  %s\n", "PEER", "AS", "STATE", "UPTIME",
+	    "MSGS IN/OUT", "UPDATES IN/OUT", "PFX", "LAST ERROR");
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(j, "peers")) {
+		const cJSON *ut = cJSON_GetObjectItem(p, "uptime");
+
+		snprintf(m, sizeof(m), "%.0f/%.0f", jn(p, "messages_in"), jn(p, "messages_out"));
+		snprintf(u, sizeof(u), "%.0f/%.0f", jn(p, "updates_in"), jn(p, "updates_out"));
+		printf("%-26s %-10.0f %-12s %-9s %-15s %-13s %6.0f  %s\n", js(p, "address", "?"),
+		    jn(p, "asn"), js(p, "state", "?"),
+		    duration(cJSON_IsNumber(ut) ? ut->valuedouble : -1, up, sizeof(up)), m, u,
+		    jn(p, "prefixes_received"), js(p, "last_error", ""));
+	}
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(j, "peers")) {
+		const char *note = js(p, "policy_note", "");
+
+		if (note[0])
+			printf("%s: %s\n", js(p, "address", "?"), note);
+		else if (cJSON_IsFalse(cJSON_GetObjectItem(p, "import_active")) ||
+		    cJSON_IsFalse(cJSON_GetObjectItem(p, "export_active")))
+			printf("%s: import %s, export %s\n", js(p, "address", "?"),
+			    js(p, "import", "?"), js(p, "export", "?"));
+	}
+}
+
+static void
+print_routes(const cJSON *j)
+{
+	const cJSON *r, *c;
+
+	printf("%-20s %-18s %-18s %-4s %-4s %-7s %-6s %-20s %s\n", "PREFIX", "NEXT HOP",
+	    "LEARNED FROM", "BEST", "MP", "LOCPRF", "MED", "AS PATH", "COMMUNITIES");
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(j, "routes")) {
+		char lp[16] = "-", med[16] = "-";
+		const cJSON *v;
+		bool first = true;
+
+		v = cJSON_GetObjectItem(r, "local_pref");
+		if (cJSON_IsNumber(v))
+			snprintf(lp, sizeof(lp), "%.0f", v->valuedouble);
+		v = cJSON_GetObjectItem(r, "med");
+		if (cJSON_IsNumber(v))
+			snprintf(med, sizeof(med), "%.0f", v->valuedouble);
+		printf("%-20s %-18s %-18s %-4s %-4s %-7s %-6s %-20s ", js(r, "prefix", "?"),
+		    js(r, "next_hop", "(local)"), js(r, "peer", "?"),
+		    cJSON_IsTrue(cJSON_GetObjectItem(r, "best")) ? "*" : "",
+		    cJSON_IsTrue(cJSON_GetObjectItem(r, "multipath")) ? "*" : "", lp, med,
+		    js(r, "as_path", "")[0] ? js(r, "as_path", "") : "(empty)");
+		cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "communities")) {
+			printf("%s%s", first ? "" : " ", cJSON_GetStringValue(c));
+			first = false;
+		}
+		if (cJSON_IsFalse(cJSON_GetObjectItem(r, "eligible")))
+			printf("%s(%s)", first ? "" : " ", js(r, "ineligible", "ineligible"));
+		printf("\n");
+	}
+	printf("%.0f prefixes\n", jn(j, "prefixes"));
+}
+
+static void
+print_stats(const cJSON *j)
+{
+	const cJSON *rib = cJSON_GetObjectItem(j, "rib"), *k = cJSON_GetObjectItem(j, "kernel");
+	const cJSON *p;
+	char up[32];
+
+	printf("uptime %s, memory %.0f kB (peak %.0f kB)\n",
+	    duration(jn(j, "uptime"), up, sizeof(up)), jn(j, "rss_kb"), jn(j, "peak_rss_kb"));
+	printf("RIB: %.0f prefixes, %.0f paths, %.0f with a best path, %.0f attribute sets\n",
+	    jn(rib, "prefixes"), jn(rib, "paths"), jn(rib, "best"), jn(rib, "attribute_sets"));
+	printf("kernel: %.0f routes installed, %.0f adds, %.0f deletes, %.0f errors\n",
+	    jn(k, "installed"), jn(k, "adds"), jn(k, "deletes"), jn(k, "errors"));
+	printf("\n%-26s %-12s %-9s %9s %9s %9s %9s %6s %6s %6s  %s\n", "PEER", "STATE", "UPTIME",
+	    "MSGS IN", "MSGS OUT", "UPD IN", "UPD OUT", "NOT IN", "NOTOUT", "FLAPS", "LAST ERROR");
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(j, "peers")) {
+		bool est = strcmp(js(p, "state", ""), "Established") == 0;
+
+		printf("%-26s %-12s %-9s %9.0f %9.0f %9.0f %9.0f %6.0f %6.0f %6.0f  %s\n",
+		    js(p, "address", "?"), js(p, "state", "?"),
+		    duration(est ? jn(p, "uptime") : -1, up, sizeof(up)), jn(p, "messages_in"),
+		    jn(p, "messages_out"), jn(p, "updates_in"), jn(p, "updates_out"),
+		    jn(p, "notifications_in"), jn(p, "notifications_out"), jn(p, "flaps"),
+		    js(p, "last_error", ""));
+	}
+}
+
+static void
+print_status(const cJSON *j)
+{
+	char up[32];
+
+	printf("anybgpd on %s: AS %.0f, router id %s, up %s, %.0f of %.0f sessions established, "
+	    "%.0f kernel routes\n", js(j, "node", "?"), jn(j, "asn"), js(j, "router_id", "?"),
+	    duration(jn(j, "uptime"), up, sizeof(up)), jn(j, "established"), jn(j, "peers"),
+	    jn(j, "kernel_routes"));
+}
+
+int
+cmd_bgp(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct {
+		const char	*name;
+		int		 nargs_min;
+		int		 nargs_max;
+		void		(*print)(const cJSON *);
+	} verbs[] = {
+		{ "peers", 0, 0, print_peers },
+		{ "routes", 0, 1, print_routes },
+		{ "stats", 0, 0, print_stats },
+		{ "status", 0, 0, print_status },
+		{ "announce", 1, 1, NULL },
+		{ "withdraw", 1, 1, NULL },
+		{ "refresh", 1, 1, NULL },
+		{ "reset", 1, 1, NULL },
+	};
+	const char *given = NULL, *node, *verb;
+	char lab[64], dir[512], sock[600], req[256], *reply = NULL;
+	bool json = false;
+	size_t v, nargs;
+	cJSON *j;
+	int c, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "l:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			given = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			bgp_usage(stdout);
+			return EXIT_OK;
+		default:
+			bgp_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 2) {
+		bgp_usage(stderr);
+		return EXIT_USAGE;
+	}
+	node = argv[optind];
+	verb = argv[optind + 1];
+	nargs = (size_t)(argc - optind - 2);
+	for (v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+		if (strcmp(verbs[v].name, verb) == 0)
+			break;
+	if (v == sizeof(verbs) / sizeof(verbs[0]) || nargs < (size_t)verbs[v].nargs_min ||
+	    nargs > (size_t)verbs[v].nargs_max) {
+		emu_err("bgp: expected peers, routes [PREFIX], stats, status, announce PREFIX, "
+		    "withdraw PREFIX, refresh PEER or reset PEER after the node name");
+		return EXIT_USAGE;
+	}
+	r = lab_resolve(given, lab, sizeof(lab));
+	if (r != 0)
+		return r;
+	lab_node_dir(lab, node, dir, sizeof(dir));
+	snprintf(sock, sizeof(sock), "%s/bgp.ctl", dir);
+	snprintf(req, sizeof(req), "%s%s%s", verb, nargs ? " " : "", nargs ? argv[optind + 2] : "");
+	r = ctl_call(sock, req, &reply, BGP_CTL_TIMEOUT_MS);
+	if (r < 0) {
+		emu_err("bgp: node %s of lab %s: no BGP speaker answers on %s (%s)", node, lab,
+		    sock, strerror(-r));
+		return EXIT_DAEMON;
+	}
+	j = cJSON_Parse(reply);
+	if (j == NULL) {
+		emu_err("bgp: node %s: the speaker's answer is not JSON", node);
+		free(reply);
+		return EXIT_DAEMON;
+	}
+	if (cJSON_GetObjectItem(j, "error") != NULL) {
+		if (json)
+			fputs(reply, stdout);
+		else
+			emu_err("bgp: node %s: %s", node, js(j, "error", "?"));
+		cJSON_Delete(j);
+		free(reply);
+		return EXIT_FAIL;
+	}
+	if (json || verbs[v].print == NULL)
+		fputs(reply, stdout);
+	else
+		verbs[v].print(j);
+	cJSON_Delete(j);
+	free(reply);
+	return EXIT_OK;
+}
