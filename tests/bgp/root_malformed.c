@@ -1,0 +1,339 @@
+/*
+ * A table of crafted malformed messages sent from a raw TCP socket to a live
+ * anybgpd (needs root): each must be answered as RFC 4271 section 6, RFC
+ * 6608 and RFC 7606 say (the NOTIFICATION read back with its code and
+ * subcode, or treat-as-withdraw with the session kept), while the daemon
+ * keeps serving its other peer (a second anybgpd) without a flap.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <criterion/criterion.h>
+
+#include "bgp/helper_netns.h"
+#include "bgp_msg.h"
+
+#define MARKER "ffffffffffffffffffffffffffffffff"
+
+static struct tnet T;
+static const char *NA, *NR, *NC;
+
+enum stage {
+	ST_CONNECTED,	/* TCP up, the daemon's OPEN read: ours not sent */
+	ST_OPENCONFIRM,	/* our OPEN sent, its KEEPALIVE read: we did not confirm */
+	ST_ESTABLISHED,	/* both KEEPALIVEs exchanged */
+};
+
+struct mcase {
+	const char	*name;
+	enum stage	 stage;
+	const char	*hex;		/* the message, spaces and '|' ignored */
+	int		 code;		/* expected NOTIFICATION; 0: none, session stays */
+	int		 subcode;
+	unsigned	 hold;		/* our OPEN's hold time (0: 9) */
+};
+
+static const struct mcase cases[] = {
+	{ "marker not all ones", ST_CONNECTED,
+	  "ffffffffffffffffffffffffffffff00 0013 04", 1, 1, 0 },
+	{ "length below the header", ST_CONNECTED, MARKER "0012 04", 1, 2, 0 },
+	{ "length above 4096", ST_ESTABLISHED, MARKER "1001 02", 1, 2, 0 },
+	{ "unknown message type", ST_ESTABLISHED, MARKER "0013 07", 1, 3, 0 },
+	{ "KEEPALIVE of 20 octets", ST_ESTABLISHED, MARKER "0014 04 00", 1, 2, 0 },
+	{ "ROUTE-REFRESH of 24 octets", ST_ESTABLISHED, MARKER "0018 05 0001 00 01 00", 1, 2, 0 },
+	{ "OPEN version 3", ST_CONNECTED, MARKER "001d 01 03 fdea 0009 0a000002 00", 2, 1, 0 },
+	{ "OPEN from the wrong AS", ST_CONNECTED, MARKER "001d 01 04 fdeb 0009 0a000002 00", 2, 2,
+	  0 },
+	{ "OPEN with BGP Identifier 0", ST_CONNECTED, MARKER "001d 01 04 fdea 0009 00000000 00",
+	  2, 3, 0 },
+	{ "OPEN with hold time 2", ST_CONNECTED, MARKER "001d 01 04 fdea 0002 0a000002 00", 2, 6,
+	  0 },
+	{ "OPEN with an authentication parameter", ST_CONNECTED,
+	  MARKER "0021 01 04 fdea 0009 0a000002 04 01 02 0000", 2, 4, 0 },
+	{ "UPDATE in OpenConfirm", ST_OPENCONFIRM, MARKER "0017 02 0000 0000", 5, 2, 0 },
+	{ "OPEN in Established", ST_ESTABLISHED, MARKER "001d 01 04 fdea 0009 0a000002 00", 5, 3,
+	  0 },
+	{ "UPDATE attribute length overrun", ST_ESTABLISHED, MARKER "001a 02 0000 0004 400101", 3,
+	  1, 0 },
+	{ "UPDATE NLRI prefix length 33", ST_ESTABLISHED, MARKER "001d 02 0000 0000 21 0a000001 00",
+	  3, 10, 0 },
+	{ "UPDATE unrecognized well-known attribute", ST_ESTABLISHED,
+	  MARKER "001d 02 0000 0006 40 63 03 010203", 3, 2, 0 },
+	{ "UPDATE with MP_UNREACH_NLRI twice", ST_ESTABLISHED,
+	  MARKER "0027 02 0000 0010 80 0f 03 0002 01 | 80 0f 03 0002 01 | 40 01 01 00", 3, 1, 0 },
+	{ "UPDATE ORIGIN 5: treat-as-withdraw", ST_ESTABLISHED,
+	  MARKER "002f 02 0000 0014 400101 05 400206 02 01 0000fdea 400304 0a000002 18 3c3c3c", 0,
+	  0, 0 },
+	{ "silence past the hold time", ST_ESTABLISHED, NULL, 4, 0, 3 },
+};
+
+/* The valid announcement the treat-as-withdraw case takes back. */
+static const char good_update[] =
+	MARKER "002f 02 0000 0014 400101 00 400206 02 01 0000fdea 400304 0a000002 18 3c3c3c";
+
+static size_t
+hex(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (*s && n < cap) {
+		unsigned v;
+
+		if (*s == ' ' || *s == '|') {
+			s++;
+			continue;
+		}
+		if (sscanf(s, "%2x", &v) != 1)
+			break;
+		out[n++] = (uint8_t)v;
+		s += 2;
+	}
+	return n;
+}
+
+static void
+setup(void)
+{
+	const char *why;
+	char p[128];
+	int fd;
+
+	if (!tn_can_run(&why))
+		cr_skip_test("%s", why);
+	cr_assert_eq(tn_init(&T, "bx"), 0);
+	NA = tn_ns(&T, "a");
+	NR = tn_ns(&T, "r");
+	NC = tn_ns(&T, "c");
+	cr_assert(NA && NR && NC);
+	cr_assert_eq(tn_veth(&T, NA, "eth0", NR, "eth0"), 0);
+	cr_assert_eq(tn_veth(&T, NA, "eth1", NC, "eth0"), 0);
+	tn_addr(NA, "eth0", "10.0.0.1/24");
+	tn_addr(NR, "eth0", "10.0.0.2/24");
+	tn_addr(NA, "eth1", "10.0.1.1/24");
+	tn_addr(NC, "eth0", "10.0.1.2/24");
+	tn_write(&T, "a.json",
+	    "{ \"asn\": 65001, \"router_id\": \"10.0.0.1\", \"hold_time\": 9,\n"
+	    "  \"originate\": [\"51.51.51.0/24\"],\n"
+	    "  \"peers\": [\n"
+	    "    { \"address\": \"10.0.0.2\", \"asn\": 65002, \"passive\": true,\n"
+	    "      \"import\": \"all\", \"export\": \"all\" },\n"
+	    "    { \"address\": \"10.0.1.2\", \"asn\": 65003, \"import\": \"all\", \"export\": \"all\" } ] }\n");
+	tn_write(&T, "c.json",
+	    "{ \"asn\": 65003, \"router_id\": \"10.0.1.2\", \"hold_time\": 9,\n"
+	    "  \"originate\": [\"53.53.53.0/24\"],\n"
+	    "  \"peers\": [ { \"address\": \"10.0.1.1\", \"asn\": 65001, \"import\": \"all\",\n"
+	    "      \"export\": \"all\" } ] }\n");
+	cr_assert_gt(tn_anybgpd_start(&T, NA, "a"), 0);
+	cr_assert_gt(tn_anybgpd_start(&T, NC, "c"), 0);
+	cr_assert(TN_WAIT(10000, tn_peer_state(&T, "a", "10.0.1.2", "Established")));
+	cr_assert(TN_WAIT(5000, tn_kernel_nexthops(NA, "53.53.53.0/24", "186") == 1));
+	/* This process becomes the raw peer 10.0.0.2. */
+	snprintf(p, sizeof(p), "/run/netns/%s", NR);
+	fd = open(p, O_RDONLY);
+	cr_assert(fd >= 0 && setns(fd, CLONE_NEWNET) == 0);
+	close(fd);
+}
+
+static void
+teardown(void)
+{
+	tn_cleanup(&T);
+}
+
+static int
+raw_connect(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(179) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, "10.0.0.1", &sa.sin_addr);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* One whole message; its type, or 0 on EOF, -1 on timeout. */
+static int
+read_msg(int fd, uint8_t *buf, size_t *len, int timeout_ms)
+{
+	size_t have = 0, want = BGP_HDR_LEN;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (have < want) {
+		ssize_t n;
+
+		if (poll(&pfd, 1, timeout_ms) <= 0)
+			return -1;
+		n = read(fd, buf + have, want - have);
+		if (n <= 0)
+			return 0;
+		have += (size_t)n;
+		if (have == BGP_HDR_LEN) {
+			want = (size_t)buf[16] << 8 | buf[17];
+			if (want < BGP_HDR_LEN || want > BGP_MAX_MSG)
+				return 0;
+		}
+	}
+	*len = have;
+	return buf[18];
+}
+
+/* Reads until a message of type want; NOTIFICATIONs stop it too. */
+static int
+read_until(int fd, int want, uint8_t *buf, size_t *len, int timeout_ms)
+{
+	for (;;) {
+		int t = read_msg(fd, buf, len, timeout_ms);
+
+		if (t <= 0 || t == want || t == BGP_MSG_NOTIFICATION)
+			return t;
+	}
+}
+
+static void
+send_hex(int fd, const char *h)
+{
+	uint8_t m[BGP_MAX_MSG];
+	size_t n = hex(h, m, sizeof(m));
+
+	cr_assert_eq(write(fd, m, n), (ssize_t)n);
+}
+
+static void
+send_open(int fd, unsigned hold)
+{
+	uint8_t m[BGP_MAX_MSG];
+	bool af[BGP_AF_COUNT] = { true, false };
+	struct bgp_open o;
+	struct wire_wr w;
+
+	bgp_open_init(&o, 65002, (uint16_t)hold, 0x0A000002, af);
+	wire_wr_init(&w, m, sizeof(m));
+	cr_assert_eq(bgp_open_write(&w, &o), 0);
+	cr_assert_eq(write(fd, m, w.len), (ssize_t)w.len);
+}
+
+static void
+send_keepalive(int fd)
+{
+	send_hex(fd, MARKER "0013 04");
+}
+
+/* Connects and brings the session to the case's stage. */
+static int
+reach(const struct mcase *c)
+{
+	uint8_t m[BGP_MAX_MSG];
+	size_t len;
+	int fd = -1;
+
+	for (int i = 0; i < 40 && fd < 0; i++) {
+		fd = raw_connect();
+		if (fd < 0)
+			usleep(100000);
+	}
+	cr_assert_geq(fd, 0, "%s: cannot connect", c->name);
+	cr_assert_eq(read_until(fd, BGP_MSG_OPEN, m, &len, 3000), BGP_MSG_OPEN,
+	    "%s: no OPEN from the daemon", c->name);
+	if (c->stage == ST_CONNECTED)
+		return fd;
+	send_open(fd, c->hold ? c->hold : 9);
+	cr_assert_eq(read_until(fd, BGP_MSG_KEEPALIVE, m, &len, 3000), BGP_MSG_KEEPALIVE,
+	    "%s: no KEEPALIVE after our OPEN", c->name);
+	if (c->stage == ST_OPENCONFIRM)
+		return fd;
+	send_keepalive(fd);
+	cr_assert(TN_WAIT(3000, tn_peer_state(&T, "a", "10.0.0.2", "Established")),
+	    "%s: not established", c->name);
+	return fd;
+}
+
+static void
+other_peer_unharmed(const char *after)
+{
+	cr_assert(tn_peer_state(&T, "a", "10.0.1.2", "Established"),
+	    "after %s: the other session is not established", after);
+	cr_assert_eq(tn_peer_num(&T, "a", "10.0.1.2", "established_count"), 1,
+	    "after %s: the other session flapped", after);
+	cr_assert_eq(tn_kernel_nexthops(NA, "53.53.53.0/24", "186"), 1,
+	    "after %s: the other peer's route left the kernel", after);
+}
+
+Test(malformed, each_answered_as_the_rfcs_say, .init = setup, .fini = teardown, .timeout = 300)
+{
+	int failures = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct mcase *c = &cases[i];
+		uint8_t m[BGP_MAX_MSG];
+		size_t len = 0;
+		int fd, t;
+
+		/* From whatever the last case left: start the passive peer afresh. */
+		cJSON_Delete(tn_ctl(&T, "a", "reset 10.0.0.2"));
+		cr_assert(TN_WAIT(3000, tn_peer_state(&T, "a", "10.0.0.2", "Active")));
+		fd = reach(c);
+		if (c->code == 0) {
+			/* Treat-as-withdraw: the route goes, the session stays. */
+			send_hex(fd, good_update);
+			cr_assert(TN_WAIT(3000, tn_routes(&T, "a", "60.60.60.0/24", false) == 1),
+			    "%s: the valid announcement was not taken", c->name);
+			send_hex(fd, c->hex);
+			cr_assert(TN_WAIT(3000, tn_routes(&T, "a", "60.60.60.0/24", false) == 0),
+			    "%s: the route was not withdrawn", c->name);
+			t = read_until(fd, BGP_MSG_NOTIFICATION, m, &len, 1500);
+			cr_expect_neq(t, BGP_MSG_NOTIFICATION, "%s: unexpected NOTIFICATION",
+			    c->name);
+			cr_expect(tn_peer_state(&T, "a", "10.0.0.2", "Established"),
+			    "%s: session not kept", c->name);
+			cr_expect_eq(tn_peer_num(&T, "a", "10.0.0.2", "treat_as_withdraw"), 1);
+		} else {
+			if (c->hex)
+				send_hex(fd, c->hex);
+			/* Keepalives of the daemon may come first; the hold case waits. */
+			t = read_until(fd, BGP_MSG_NOTIFICATION, m, &len, c->hex ? 3000 : 6000);
+			if (t != BGP_MSG_NOTIFICATION || m[19] != c->code || m[20] != c->subcode) {
+				cr_log_error("%s: expected NOTIFICATION %d/%d, got %s %d/%d", c->name,
+				    c->code, c->subcode, t == BGP_MSG_NOTIFICATION ? "NOTIFICATION" :
+				    "nothing", t == BGP_MSG_NOTIFICATION ? m[19] : 0,
+				    t == BGP_MSG_NOTIFICATION ? m[20] : 0);
+				failures++;
+			} else {
+				cr_log_info("%s: NOTIFICATION %d/%d", c->name, m[19], m[20]);
+				/* Then the daemon closes the connection. */
+				cr_expect_eq(read_msg(fd, m, &len, 3000), 0,
+				    "%s: connection not closed after the NOTIFICATION", c->name);
+			}
+		}
+		close(fd);
+		other_peer_unharmed(c->name);
+	}
+	cr_assert_eq(failures, 0, "%d cases were not answered as expected", failures);
+	/* A NOTIFICATION from the peer is not answered with one. */
+	{
+		const struct mcase est = { "peer's Cease", ST_ESTABLISHED, NULL, 0, 0, 0 };
+		uint8_t m[BGP_MAX_MSG];
+		size_t len;
+		int fd;
+
+		cJSON_Delete(tn_ctl(&T, "a", "reset 10.0.0.2"));
+		cr_assert(TN_WAIT(3000, tn_peer_state(&T, "a", "10.0.0.2", "Active")));
+		fd = reach(&est);
+		send_hex(fd, MARKER "0015 03 06 02");
+		cr_assert_eq(read_until(fd, BGP_MSG_NOTIFICATION, m, &len, 3000), 0,
+		    "expected the connection closed without a NOTIFICATION back");
+		close(fd);
+		cr_assert(TN_WAIT(3000, !tn_peer_state(&T, "a", "10.0.0.2", "Established")));
+		other_peer_unharmed("the peer's Cease");
+	}
+}
