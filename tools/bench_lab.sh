@@ -192,7 +192,7 @@ run_batch_down() { printf 'netns del %s\n' "${ip_names[@]}" | ip -batch -; }
 settle() { sleep "$1"; }
 
 reps_for() { case $1 in laba | 10) echo 7 ;; 100) echo 5 ;; *) echo 3 ;; esac; }
-settle_for() { case $1 in laba | 10) echo 0.2 ;; 100) echo 1 ;; *) echo 4 ;; esac; }
+settle_for() { case $1 in laba | 10) echo 0.3 ;; 100) echo 2 ;; *) echo 8 ;; esac; }
 
 printf '| lab | nodes | tool | build ms (median) | remove ms (median) | build per node ms | build vs anylab | remove vs anylab |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
@@ -211,16 +211,23 @@ for size in $sizes; do
 	: >"$tmp/al.up"; : >"$tmp/al.down"; : >"$tmp/sc.up"; : >"$tmp/sc.down"
 	: >"$tmp/ba.up"; : >"$tmp/ba.down"
 	for ((r = 0; r < reps; r++)); do
-		t0=$(now); "$anylab" up "$file" --name "$lab_al" --no-daemons --json >/dev/null
-		t1=$(now); "$anylab" down "$lab_al" --json >/dev/null; t2=$(now)
-		echo $(((t1 - t0) / 1000)) >>"$tmp/al.up"; echo $(((t2 - t1) / 1000)) >>"$tmp/al.down"
-		settle "$st"
-		t0=$(now); run_script_up "$size"; t1=$(now); run_script_down; t2=$(now)
-		echo $(((t1 - t0) / 1000)) >>"$tmp/sc.up"; echo $(((t2 - t1) / 1000)) >>"$tmp/sc.down"
-		settle "$st"
-		t0=$(now); run_batch_up "$size"; t1=$(now); run_batch_down; t2=$(now)
-		echo $(((t1 - t0) / 1000)) >>"$tmp/ba.up"; echo $(((t2 - t1) / 1000)) >>"$tmp/ba.down"
-		settle "$st"
+		# Each tool in turn goes first, so none always runs right after another's
+		# namespaces were removed (the kernel frees them in the background).
+		for ((k = 0; k < 3; k++)); do
+			case $(((r + k) % 3)) in
+			0)
+				t0=$(now); "$anylab" up "$file" --name "$lab_al" --no-daemons --json >/dev/null
+				t1=$(now); "$anylab" down "$lab_al" --json >/dev/null; t2=$(now)
+				echo $(((t1 - t0) / 1000)) >>"$tmp/al.up"; echo $(((t2 - t1) / 1000)) >>"$tmp/al.down" ;;
+			1)
+				t0=$(now); run_script_up "$size"; t1=$(now); run_script_down; t2=$(now)
+				echo $(((t1 - t0) / 1000)) >>"$tmp/sc.up"; echo $(((t2 - t1) / 1000)) >>"$tmp/sc.down" ;;
+			2)
+				t0=$(now); run_batch_up "$size"; t1=$(now); run_batch_down; t2=$(now)
+				echo $(((t1 - t0) / 1000)) >>"$tmp/ba.up"; echo $(((t2 - t1) / 1000)) >>"$tmp/ba.down" ;;
+			esac
+			settle "$st"
+		done
 	done
 	alu=$(median <"$tmp/al.up"); ald=$(median <"$tmp/al.down")
 	for tool in al sc ba; do
