@@ -16,6 +16,9 @@
 #include "bgp_attr.h"
 #include "strbuf.h"
 
+static void	seg_append(uint32_t *w, uint32_t *k, uint32_t *lasthdr, uint8_t type,
+		    const uint32_t *asns, unsigned n);
+
 /* ---- address families ---- */
 
 int
@@ -181,9 +184,6 @@ bgp_aspath_from_seq(const uint32_t *asns, size_t n)
 	}
 	return p;
 }
-
-static void seg_append(uint32_t *w, uint32_t *k, uint32_t *lasthdr, uint8_t type,
-	const uint32_t *asns, unsigned n);
 
 struct bgp_aspath *
 bgp_aspath_prepend(const struct bgp_aspath *old, uint32_t asn, unsigned count)
