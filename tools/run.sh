@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's main command: installs what is missing, builds, brings up the
-# reference lab (Lab A), runs its failover scenario with captures, prints the
-# result table, the gateway's BGP routes and kernel route before the fault,
-# and where the timeline picture and the captures are; the lab is taken down
+# reference lab (Lab A), runs its failover scenario (steps 1-7 of the source
+# document) with captures, prints the result table and where the results JSON,
+# the timeline picture and the captures are; `anylab run` takes the lab down
 # afterwards. Results go to out/ (OUT=DIR to change). Run as root.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
