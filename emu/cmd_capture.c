@@ -76,7 +76,8 @@ cmd_capture(int argc, char **argv)
 		case 'c':
 			o.count = strtoull(optarg, &end, 10);
 			if (*end || o.count == 0) {
-				fprintf(stderr, "anylab capture: --count %s: expected a number > 0\n",
+				fprintf(stderr,
+				    "anylab capture: --count %s: expected a number > 0\n",
 				    optarg);
 				return EXIT_USAGE;
 			}

@@ -306,7 +306,8 @@ check_session(struct runner *r, const struct scn_step *st, char *detail, size_t 
 		const cJSON *s = cJSON_GetObjectItem(p, "state");
 		struct ipaddr addr;
 
-		if (cJSON_IsString(a) && cJSON_IsString(s) && ipaddr_parse(a->valuestring, &addr) == 0 &&
+		if (cJSON_IsString(a) && cJSON_IsString(s) &&
+		    ipaddr_parse(a->valuestring, &addr) == 0 &&
 		    ipaddr_eq(&addr, &st->peer))
 			state = s->valuestring;
 	}
@@ -651,7 +652,8 @@ cmd_run(int argc, char **argv)
 	}
 	if (topo_load(argv[optind], &r.topo, &errs) < 0) {
 		cfg_errors_print(&errs, stderr);
-		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n", argv[optind]);
+		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n",
+		    argv[optind]);
 		return EXIT_INVALID;
 	}
 	if (scenario_load(r.topo, scn_name, &r.scn, &errs) < 0) {

@@ -100,8 +100,10 @@ nft_impair(const char *iface, const struct scn_impair *im, bool clear, char *msg
 		    im->loss_pct);
 	snprintf(cmd, sizeof(cmd),
 	    "table netdev %s {\n"
-	    "  chain in { type filter hook ingress device \"%s\" priority -500; policy accept; %s; }\n"
-	    "  chain out { type filter hook egress device \"%s\" priority -500; policy accept; %s; }\n"
+	    "  chain in { type filter hook ingress device \"%s\" priority -500; "
+	    "policy accept; %s; }\n"
+	    "  chain out { type filter hook egress device \"%s\" priority -500; "
+	    "policy accept; %s; }\n"
 	    "}\n", table, iface, rule, iface, rule);
 	return nft_run(cmd, msg, msglen);
 }
@@ -135,7 +137,8 @@ qdisc_impair(const char *iface, const struct scn_impair *im, bool clear, char *m
 		int r = rtnl_qdisc_delete(sk, q);
 
 		if (r < 0 && r != -NLE_OBJ_NOTFOUND && r != -NLE_INVAL && r != -NLE_NOADDR) {
-			snprintf(msg, msglen, "removing the qdisc of %s: %s", iface, nl_geterror(r));
+			snprintf(msg, msglen, "removing the qdisc of %s: %s", iface,
+			    nl_geterror(r));
 			err = -1;
 		}
 		goto out;
@@ -145,7 +148,8 @@ qdisc_impair(const char *iface, const struct scn_impair *im, bool clear, char *m
 	rtnl_tc_set_handle(TC_CAST(q), TC_HANDLE(1, 0));
 	if (im->delay_ms) {
 		if (im->rate_kbit) {
-			snprintf(msg, msglen, "delay together with rate_kbit on one interface is not "
+			snprintf(msg, msglen,
+			    "delay together with rate_kbit on one interface is not "
 			    "supported; use two steps on the two ends");
 			err = -1;
 			goto out;
@@ -161,7 +165,8 @@ qdisc_impair(const char *iface, const struct scn_impair *im, bool clear, char *m
 		rtnl_netem_set_limit(q, 10000);
 	} else {
 		uint64_t bytes = im->rate_kbit * 1000 / 8;
-		int burst = (int)(bytes / 100 > 3000 ? bytes / 100 : 3000);	/* 10 ms, >= 2 MTU */
+		/* A burst of 10 ms of the rate, at least two full frames. */
+		int burst = (int)(bytes / 100 > 3000 ? bytes / 100 : 3000);
 
 		rtnl_tc_set_kind(TC_CAST(q), "tbf");
 		rtnl_qdisc_tbf_set_rate(q, (int)(bytes > INT32_MAX ? INT32_MAX : bytes), burst, 0);
@@ -255,7 +260,8 @@ do_impair(const char *lab, const struct scn_step *st, bool clear, char *msg, siz
 			int n = snprintf(msg, msglen, "%s:%s:", st->node, st->iface);
 
 			if (st->impair.blackhole)
-				n += snprintf(msg + n, msglen - (size_t)n, " black hole (carrier up)");
+				n += snprintf(msg + n, msglen - (size_t)n,
+				    " black hole (carrier up)");
 			else if (st->impair.loss_pct > 0)
 				n += snprintf(msg + n, msglen - (size_t)n, " %d%% loss both ways",
 				    st->impair.loss_pct);
@@ -263,7 +269,8 @@ do_impair(const char *lab, const struct scn_step *st, bool clear, char *msg, siz
 				n += snprintf(msg + n, msglen - (size_t)n, " rate %llu kbit/s out",
 				    (unsigned long long)st->impair.rate_kbit);
 			if (st->impair.delay_ms)
-				snprintf(msg + n, msglen - (size_t)n, " delay %u ms jitter %u ms out",
+				snprintf(msg + n, msglen - (size_t)n,
+				    " delay %u ms jitter %u ms out",
 				    st->impair.delay_ms, st->impair.jitter_ms);
 		}
 	} else if (r != FAULT_ERROR && r != FAULT_UNSUPPORTED) {
@@ -394,10 +401,12 @@ do_daemon(const char *lab, const struct topology *topo, const struct scn_step *s
 	case SCN_START:
 		if (running && stopped(e->pid)) {
 			kill(e->pid, SIGCONT);
-			snprintf(msg, msglen, "%s on %s (pid %d) continued (SIGCONT)", bin, st->node,
+			snprintf(msg, msglen, "%s on %s (pid %d) continued (SIGCONT)", bin,
+			    st->node,
 			    (int)e->pid);
 		} else if (running) {
-			snprintf(msg, msglen, "%s on %s (pid %d) was running already", bin, st->node,
+			snprintf(msg, msglen, "%s on %s (pid %d) was running already", bin,
+			    st->node,
 			    (int)e->pid);
 		} else {
 			r = restart_daemon(&s, lab, topo, st, svc, msg, msglen);

@@ -40,7 +40,8 @@ meas_latest(const struct probe_log *l, int64_t from, char inst[SCN_INST_MAX])
 	for (size_t i = 0; i < l->n; i++) {
 		const struct probe_rec *r = &l->recs[i];
 
-		if (r->sent_us >= from && answered(r) && (best == NULL || r->sent_us > best->sent_us ||
+		if (r->sent_us >= from && answered(r) && (best == NULL ||
+		    r->sent_us > best->sent_us ||
 		    (r->sent_us == best->sent_us && r->seq > best->seq)))
 			best = r;
 	}

@@ -121,7 +121,8 @@ results_table(const struct run_result *r, FILE *out)
 		char at[32] = "-";
 
 		if (rs->status != RES_NOT_RUN)
-			snprintf(at, sizeof(at), "+%.3fs", (double)(rs->start_us - r->start_us) / 1e6);
+			snprintf(at, sizeof(at), "+%.3fs",
+			    (double)(rs->start_us - r->start_us) / 1e6);
 		fprintf(out, "  %-3zu %-9s %-48.48s %-6s %s\n", i + 1, at, s->steps[i].label,
 		    rs->status == RES_PASS ? "PASS" : rs->status == RES_FAIL ? "FAIL" :
 		    rs->status == RES_DONE ? "done" : rs->status == RES_ERROR ? "ERROR" :
@@ -135,7 +136,8 @@ results_table(const struct run_result *r, FILE *out)
 		if (rf->undo_step >= 0)
 			fprintf(out, ", undone by \"%s\" at +%.3fs", s->steps[rf->undo_step].label,
 			    (double)(rf->window.undo_us - r->start_us) / 1e6);
-		fprintf(out, "\n    %-10s %-8s %-8s %-8s %-10s %6s %-10s %10s\n", "client", "before",
+		fprintf(out, "\n    %-10s %-8s %-8s %-8s %-10s %6s %-10s %10s\n", "client",
+		    "before",
 		    "during", "after", "failover", "lost", "back", "lost after");
 		for (size_t c = 0; c < r->nclients; c++) {
 			const struct meas_client *mc = &rf->clients[c];
@@ -154,7 +156,8 @@ results_table(const struct run_result *r, FILE *out)
 		for (size_t c = 0; c < r->nclients; c++) {
 			const struct meas_totals *t = &r->clients[c].totals;
 
-			fprintf(out, "          %-10s %7" PRIu64 " %8" PRIu64 " %6" PRIu64 " %6" PRIu64
+			fprintf(out,
+			    "          %-10s %7" PRIu64 " %8" PRIu64 " %6" PRIu64 " %6" PRIu64
 			    " %8.3f ms %s/%s/%s us\n", r->clients[c].name, t->sent, t->answered,
 			    t->lost, t->errors, (double)t->rtt_median_us / 1000.0,
 			    (snprintf(b1, sizeof(b1), "%" PRId64, t->late_median_us), b1),

@@ -178,7 +178,8 @@ get_node(const cJSON *obj, const char *path, const struct topology *topo, struct
 	if (r <= 0)
 		return -1;
 	if (topo && !topo_has_node(topo, s, node)) {
-		cfg_error(e, jc_path(p, path, "node"), "expected a node of the topology, found \"%s\"",
+		cfg_error(e, jc_path(p, path, "node"),
+		    "expected a node of the topology, found \"%s\"",
 		    s);
 		return -1;
 	}
@@ -269,7 +270,8 @@ get_inst(const cJSON *obj, const char *key, const char *path, char *out, struct 
 	if (r <= 0)
 		return r;
 	if (s[0] == '\0' || strlen(s) >= SCN_INST_MAX) {
-		cfg_error(e, jc_path(p, path, key), "expected an instance name of 1 to %d characters",
+		cfg_error(e, jc_path(p, path, key),
+		    "expected an instance name of 1 to %d characters",
 		    SCN_INST_MAX - 1);
 		return -1;
 	}
@@ -353,7 +355,8 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo,
 			if (!jc_item_string(it, ip, &s, e))
 				continue;
 			if (topo && !topo_has_node(topo, s, &n)) {
-				cfg_error(e, ip, "expected a node of the topology, found \"%s\"", s);
+				cfg_error(e, ip, "expected a node of the topology, found \"%s\"",
+				    s);
 				continue;
 			}
 			for (size_t k = 0; k < pr->nclients; k++)
@@ -576,7 +579,8 @@ make_label(struct scn_step *st)
 		    prefix_ntop(&st->prefix, pbuf, sizeof(pbuf)), st->count);
 		break;
 	case SCN_SESSION:
-		sb_printf(&sb, ": %s to %s %s", st->node, ipaddr_ntop(&st->peer, abuf, sizeof(abuf)),
+		sb_printf(&sb, ": %s to %s %s", st->node,
+		    ipaddr_ntop(&st->peer, abuf, sizeof(abuf)),
 		    scn_session_state_names[st->state]);
 		break;
 	case SCN_LOST:
@@ -668,7 +672,8 @@ parse_step(const cJSON *obj, const char *path, const struct topology *topo,
 			cfg_error(e, jc_path(p, path, "node"), "node %s runs no BGP speaker",
 			    node->name);
 		jc_prefix(obj, "prefix", path, true, false, &st->prefix, e);
-		if (st->kind == SCN_NEXTHOPS && jc_uint(obj, "count", path, true, 0, 256, &v, e) > 0)
+		if (st->kind == SCN_NEXTHOPS &&
+		    jc_uint(obj, "count", path, true, 0, 256, &v, e) > 0)
 			st->count = (unsigned)v;
 		break;
 	case SCN_SESSION:

@@ -113,16 +113,19 @@ draw_row(struct strbuf *sb, const struct scale *sc, const struct probe_log *l, d
 			j++;
 		end = j < l->n ? l->recs[j].sent_us : l->recs[j - 1].sent_us + period_us;
 		if (ok) {
-			snprintf(title, sizeof(title), "%s: %zu answers, +%.3f s to +%.3f s", first->inst,
+			snprintf(title, sizeof(title), "%s: %zu answers, +%.3f s to +%.3f s",
+			    first->inst,
 			    j - i, (double)(first->sent_us - sc->t0) / 1e6,
 			    (double)(end - sc->t0) / 1e6);
 			rect(sb, xpos(sc, first->sent_us), xpos(sc, end), y, BAR_H,
 			    colour_of(inst, ninst, first->inst), title);
 		} else {
-			snprintf(title, sizeof(title), "%zu queries without answer, +%.3f s to +%.3f s",
+			snprintf(title, sizeof(title),
+			    "%zu queries without answer, +%.3f s to +%.3f s",
 			    j - i, (double)(first->sent_us - sc->t0) / 1e6,
 			    (double)(end - sc->t0) / 1e6);
-			rect(sb, xpos(sc, first->sent_us), xpos(sc, end), y + BAR_H - 3, 3, "#d62728",
+			rect(sb, xpos(sc, first->sent_us), xpos(sc, end), y + BAR_H - 3, 3,
+			    "#d62728",
 			    title);
 		}
 		i = j;
@@ -185,7 +188,8 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 		double x = xpos(&sc, sc.t0 + (int64_t)(t * 1e6));
 
 		sb_printf(sb, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-		    "stroke=\"#333333\"/>\n<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%gs</text>\n",
+		    "stroke=\"#333333\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"middle\">%gs</text>\n",
 		    x, plot_bottom, x, plot_bottom + 5, x, plot_bottom + 18, t);
 	}
 	for (size_t c = 0; c < r->nclients; c++) {
@@ -212,11 +216,13 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 		results_xml_escape(sb, s->steps[i].label);
 		sb_printf(sb, " (%s)</title>", res_status_names[rs->status]);
 		if (action)
-			sb_printf(sb, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			sb_printf(sb,
+			    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 			    "stroke-dasharray=\"4,3\"/>", x, TOP - 6, x, plot_bottom,
 			    step_colour(r, i));
 		else
-			sb_printf(sb, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			sb_printf(sb,
+			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 			    "stroke-width=\"3\"/>", x, plot_bottom - 8, x, plot_bottom + 2,
 			    step_colour(r, i));
 		sb_printf(sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\" "
@@ -236,7 +242,8 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 	for (size_t i = 0; i < s->nsteps; i++) {
 		const struct res_step *rs = &r->steps[i];
 
-		sb_printf(sb, "<text x=\"10\" y=\"%.1f\" fill=\"%s\">%zu. ", legend_y + (double)i * 16,
+		sb_printf(sb, "<text x=\"10\" y=\"%.1f\" fill=\"%s\">%zu. ",
+		    legend_y + (double)i * 16,
 		    rs->status == RES_NOT_RUN ? "#999999" : step_colour(r, i), i + 1);
 		results_xml_escape(sb, s->steps[i].label);
 		if (rs->status != RES_NOT_RUN)

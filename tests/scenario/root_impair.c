@@ -39,7 +39,8 @@ sh(const char *fmt, ...)
 	"        \"resolver\": [\"10.77.0.2\"]}," \
 	"  \"s\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.77.0.2/24\"]}}," \
 	"        \"dns\": {\"identity\": \"S\", \"zones\": [{\"origin\": \"zone.tst\"," \
-	"          \"records\": [{\"name\": \"server\", \"type\": \"TXT\", \"data\": \"S\"}]}]}}}," \
+	"          \"records\": [{\"name\": \"server\", \"type\": \"TXT\"," \
+	"           \"data\": \"S\"}]}]}}}," \
 	" \"links\": [{\"endpoints\": [\"c:eth0\", \"s:eth0\"]}]," \
 	" \"scenarios\": {" \
 	"  \"impair\": {\"probe\": {\"clients\": [\"c\"], \"rate\": 200, \"timeout\": 0.3}," \
@@ -48,7 +49,8 @@ sh(const char *fmt, ...)
 	"    {\"action\": \"impair\", \"iface\": \"s:eth0\", \"loss\": 30, \"label\": \"loss\"}," \
 	"    {\"action\": \"wait\", \"seconds\": 5}," \
 	"    {\"expect\": \"lost\", \"min\": 300, \"max\": 720, \"since\": \"loss\"}," \
-	"    {\"action\": \"impair\", \"iface\": \"s:eth0\", \"blackhole\": true, \"label\": \"hole\"}," \
+	"    {\"action\": \"impair\", \"iface\": \"s:eth0\", \"blackhole\": true," \
+	"     \"label\": \"hole\"}," \
 	"    {\"expect\": \"no_answer\", \"seconds\": 2}," \
 	"    {\"action\": \"clear\", \"iface\": \"s:eth0\"}," \
 	"    {\"expect\": \"answered\", \"by\": \"S\", \"within\": 5}," \

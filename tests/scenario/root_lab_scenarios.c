@@ -112,7 +112,8 @@ assert_all_held(const cJSON *j, int status)
 	const cJSON *st;
 
 	cJSON_ArrayForEach(st, get(j, "steps")) {
-		cr_expect_str_neq(get(st, "status")->valuestring, "fail", "step %d \"%s\" failed: %s",
+		cr_expect_str_neq(get(st, "status")->valuestring, "fail",
+		    "step %d \"%s\" failed: %s",
 		    get(st, "index")->valueint, get(st, "label")->valuestring,
 		    cJSON_IsString(get(st, "detail")) ? get(st, "detail")->valuestring : "");
 		cr_expect_str_neq(get(st, "status")->valuestring, "error", "step %d \"%s\": %s",

@@ -22,7 +22,8 @@ static struct probe_log logs[2];
 static const char *scenario_json =
 	"{\"t\": {\"description\": \"a <test> & more\", "
 	"\"probe\": {\"clients\": [\"client1\", \"client2\"]}, \"steps\": ["
-	"{\"expect\": \"instances\", \"set\": [\"DC001\", \"DC002\"], \"label\": \"split <&> \\\"x\\\"\"},"
+	"{\"expect\": \"instances\", \"set\": [\"DC001\", \"DC002\"], "
+	"\"label\": \"split <&> \\\"x\\\"\"},"
 	"{\"action\": \"disable\", \"iface\": \"dc001:eth0\"},"
 	"{\"expect\": \"answered\", \"clients_of\": \"DC001\", \"by\": \"DC002\"},"
 	"{\"action\": \"enable\", \"iface\": \"dc001:eth0\"},"
@@ -158,7 +159,8 @@ Test(output, junit_is_well_formed_and_reports_the_failure)
 	cr_assert_null(err, "%s\n%s", err, sb_str(&sb));
 	cr_assert_not_null(strstr(sb_str(&sb), "tests=\"6\" failures=\"1\" errors=\"0\""));
 	cr_assert_not_null(strstr(sb_str(&sb),
-	    "<failure type=\"expectation\" message=\"800 lost &gt; 0 &amp; that&apos;s &lt;bad&gt;\"/>"));
+	    "<failure type=\"expectation\" "
+	    "message=\"800 lost &gt; 0 &amp; that&apos;s &lt;bad&gt;\"/>"));
 	cr_assert_not_null(strstr(sb_str(&sb), "name=\"01 split &lt;&amp;&gt; &quot;x&quot;\""));
 	sb_free(&sb);
 }

@@ -157,7 +157,8 @@ Test(scenario_parse, beside_path)
 Test(scenario_parse, unknown_scenario_key)
 {
 	expect_error("{\"steps\": [{\"action\": \"wait\", \"seconds\": 1}], \"stepz\": 1}",
-	    "scenarios.t.stepz", "unknown key \"stepz\"; expected one of: description, probe, steps");
+	    "scenarios.t.stepz",
+	    "unknown key \"stepz\"; expected one of: description, probe, steps");
 }
 
 Test(scenario_parse, steps_missing_or_empty)
@@ -185,7 +186,8 @@ Test(scenario_parse, action_and_expect_together)
 Test(scenario_parse, unknown_action_lists_actions)
 {
 	expect_error("{\"steps\": [{\"action\": \"explode\"}]}", "scenarios.t.steps[0].action",
-	    "expected one of wait, disable, enable, cut, restore, impair, clear, kill, stop, start, "
+	    "expected one of wait, disable, enable, cut, restore, impair, clear, kill, stop, "
+	    "start, "
 	    "withdraw, announce; found \"explode\"");
 }
 
@@ -348,7 +350,8 @@ Test(scenario_parse, instances_set)
 {
 	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"instances\", \"set\": []}]}",
 	    "scenarios.t.steps[0].set", "expected at least one instance name");
-	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"instances\", \"set\": [\"DC001\", 2]}]}",
+	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"instances\", "
+	    "\"set\": [\"DC001\", 2]}]}",
 	    "scenarios.t.steps[0].set[1]", "expected a string, found a number");
 }
 

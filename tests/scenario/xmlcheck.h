@@ -80,7 +80,8 @@ xml_check(const char *doc)
 
 			if (depth == 0 || n == 0 || (size_t)n != strlen(stack[depth - 1]) ||
 			    strncmp(p + 2, stack[depth - 1], (size_t)n) != 0 || p[2 + n] != '>') {
-				snprintf(msg, sizeof(msg), "mismatched closing tag at offset %td", p - doc);
+				snprintf(msg, sizeof(msg), "mismatched closing tag at offset %td",
+				    p - doc);
 				return msg;
 			}
 			depth--;
