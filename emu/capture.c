@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -373,6 +374,7 @@ capture_start(const struct capture_target *t, size_t n, const struct capture_opt
 		char cerr[512];
 
 		close(p[0]);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);	/* files closed cleanly if anylab dies */
 		capture_stopping = 0;
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);

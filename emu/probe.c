@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -515,8 +516,13 @@ probe_start(const struct probe_cfg *cfg)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		int fd = netns_open(cfg->netns), r;
+		int fd, r;
 
+		/* Never outlive anylab: a probe left behind would query forever. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
+			_exit(1);
+		fd = netns_open(cfg->netns);
 		r = fd < 0 ? fd : netns_enter(fd);
 		if (r < 0) {
 			fprintf(stderr, "anylab: probe %s: cannot enter namespace %s: %s\n",
