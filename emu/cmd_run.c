@@ -58,7 +58,7 @@ run_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: anylab run TOPOLOGY --scenario NAME [--junit FILE] [--json] [--out DIR]\n"
-	    "                  [--keep] [--capture DIR] [--name LAB]\n"
+	    "                  [--keep] [--capture DIR] [--name LAB] [--verbose]\n"
 	    "  Run scenario NAME (from TOPOLOGY's \"scenarios\" or the file beside it,\n"
 	    "  TOPOLOGY.scenarios.json): bring the lab up unless it is up, probe the\n"
 	    "  clients, apply the steps, print the result, write results.json and\n"
@@ -72,7 +72,8 @@ run_usage(FILE *f)
 	    "  --keep           leave the lab up afterwards\n"
 	    "  --capture DIR    capture every interface of every node into\n"
 	    "                   DIR/LAB-NODE-IFACE.pcap while the scenario runs\n"
-	    "  --name LAB       use LAB instead of the topology's lab name\n");
+	    "  --name LAB       use LAB instead of the topology's lab name\n"
+	    "  --verbose        each step on standard error as it completes\n");
 }
 
 static void
