@@ -15,6 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
 #include <criterion/criterion.h>
 
 #include "emu/helper_lab.h"
@@ -375,4 +379,48 @@ Test(lab, sigkill_while_daemons_start)
 	for (int i = 0; i < n; i++)
 		cr_expect(!pid_alive(pids[i]), "recorded daemon %d survived down", pids[i]);
 	cr_expect(!hl_leftovers(lab1, what, sizeof(what)), "left behind: %s", what);
+}
+
+/* Count RTM_NEWLINK events seen in the root namespace while up runs. */
+Test(lab, nothing_appears_in_the_root_namespace)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	char buf[65536], names[512] = "";
+	int fd, rc, newlinks = 0;
+	ssize_t n;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+	cr_assert(fd >= 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	up_lab_a(lab1);
+	rc = hl_anylab(NULL, "link", "-l", lab1, "dc001:eth0", "down", "--cut", NULL);
+	cr_assert_eq(rc, 0);
+	rc = hl_anylab(NULL, "link", "-l", lab1, "dc001:eth0", "up", "--cut", NULL);
+	cr_assert_eq(rc, 0);
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned)n);
+		     h = NLMSG_NEXT(h, n)) {
+			struct ifinfomsg *ifi = NLMSG_DATA(h);
+			int len = (int)IFLA_PAYLOAD(h);
+
+			if (h->nlmsg_type != RTM_NEWLINK)
+				continue;
+			for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+				const char *nm = RTA_DATA(a);
+
+				if (a->rta_type != IFLA_IFNAME)
+					continue;
+				/* Lab A's interface and port names. */
+				if (strcmp(nm, "eth0") == 0 || strcmp(nm, "eth1") == 0 ||
+				    strncmp(nm, "internet", 8) == 0 ||
+				    strncmp(nm, "intranet", 8) == 0) {
+					newlinks++;
+					strncat(names, nm, sizeof(names) - strlen(names) - 2);
+					strcat(names, " ");
+				}
+			}
+		}
+	}
+	close(fd);
+	cr_expect_eq(newlinks, 0, "links seen in the root namespace: %s", names);
 }
