@@ -237,7 +237,7 @@ for run in $(seq "$runs"); do
 		done_q=$(echo "$out" | awk '/Queries completed:/ { print $3 }')
 		lost=$(echo "$out" | awk '/Queries lost:/ { print $3 }')
 		cpu=$(awk -v a="$c0" -v b="$c1" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')
-		qcpu=$(awk -v q="$done_q" -v c="$cpu" 'BEGIN { printf "%.0f", c > 0 ? q / c : 0 }')
+		qcpu=$(awk -v q="$done_q" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? q / c : 0) }')
 		echo "$s $run $qps $cpu $qcpu $rss $hwm $lost" >>"$results"
 		echo "bench_dns: run $run $s: ${qps} qps, server cpu ${cpu}s for ${duration}s," \
 			"${qcpu} q/cpu-s, rss ${rss} kB, hwm ${hwm} kB, lost ${lost}" >&2

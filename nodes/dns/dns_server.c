@@ -58,6 +58,7 @@ struct wsock {
 	int			 fd;
 	int			 family;
 	enum sock_kind		 kind;
+	bool			 pktinfo;	/* wildcard: the reply's source from PKTINFO */
 	struct ev_io		 io;
 	struct dns_worker	*w;
 };
@@ -167,6 +168,7 @@ open_sock(struct dns_worker *w, const struct ipaddr *addr, int family, enum sock
 	struct sockaddr_storage ss;
 	unsigned sslen;
 	struct ipaddr any = { .family = family };
+	bool wildcard = addr == NULL;
 	struct wsock *s;
 	int fd, one = 1;
 	char a[IPADDR_STRLEN];
@@ -191,14 +193,14 @@ open_sock(struct dns_worker *w, const struct ipaddr *addr, int family, enum sock
 		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
 	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one));
-	if (kind == SOCK_UDP) {
+	if (kind == SOCK_UDP && wildcard) {
 		if (family == AF_INET &&
 		    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0)
 			goto fail;
 		if (family == AF_INET6 &&
 		    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)) < 0)
 			goto fail;
-	} else {
+	} else if (kind == SOCK_TCP) {
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	}
 	ipaddr_to_sockaddr(addr, port, &ss, &sslen);
@@ -210,6 +212,7 @@ open_sock(struct dns_worker *w, const struct ipaddr *addr, int family, enum sock
 	s->fd = fd;
 	s->family = family;
 	s->kind = kind;
+	s->pktinfo = wildcard;
 	s->w = w;
 	ev_io_init(&s->io, fd, kind == SOCK_UDP ? udp_read : tcp_accept, s);
 	return 0;
@@ -554,8 +557,9 @@ udp_read(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 			h->msg_namelen = sizeof(w->peer[i]);
 			h->msg_iov = &w->riov[i];
 			h->msg_iovlen = 1;
-			h->msg_control = w->rctl[i].buf;
-			h->msg_controllen = sizeof(w->rctl[i].buf);
+			/* bound to one address: the kernel sends from it, no PKTINFO needed */
+			h->msg_control = s->pktinfo ? w->rctl[i].buf : NULL;
+			h->msg_controllen = s->pktinfo ? sizeof(w->rctl[i].buf) : 0;
 			h->msg_flags = 0;
 		}
 		n = recvmmsg(s->fd, w->rmsg, UDP_BATCH, MSG_DONTWAIT, NULL);
@@ -579,7 +583,10 @@ udp_read(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 			sh->msg_iov = &w->siov[out];
 			sh->msg_iovlen = 1;
 			sh->msg_flags = 0;
-			reply_control(rh, sh, w->sctl[out].buf, sizeof(w->sctl[out].buf));
+			sh->msg_control = NULL;
+			sh->msg_controllen = 0;
+			if (s->pktinfo)
+				reply_control(rh, sh, w->sctl[out].buf, sizeof(w->sctl[out].buf));
 			out++;
 		}
 		while (sent < out) {
