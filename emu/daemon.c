@@ -204,6 +204,39 @@ daemon_wait_ready(const char *lab, const char *node, enum daemon_service s, pid_
 	}
 }
 
+void
+daemon_show_tail(const char *path, int nlines)
+{
+	char buf[4096], *p, *start;
+	ssize_t n;
+	off_t size;
+	int fd, seen = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	if (size > (off_t)sizeof(buf) - 1)
+		lseek(fd, size - (off_t)sizeof(buf) + 1, SEEK_SET);
+	else
+		lseek(fd, 0, SEEK_SET);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	start = buf;
+	for (p = buf + n; p > buf; p--) {
+		if (p[-1] == '\n' && ++seen == nlines) {
+			start = p;
+			break;
+		}
+	}
+	fprintf(stderr, "--- last lines of %s:\n%s\n---\n", path, start);
+}
+
 bool
 daemon_running(const struct state_entry *e)
 {

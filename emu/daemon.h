@@ -43,6 +43,8 @@ int	daemon_start(struct state *st, const char *lab, const struct topo_node *,
 /* Wait until the control socket answers `status`. 0, or -ETIMEDOUT / -ECHILD (it exited). */
 int	daemon_wait_ready(const char *lab, const char *node, enum daemon_service, pid_t pid,
 	    int timeout_ms);
+/* Copy the last lines of a daemon's log or output file to standard error. */
+void	daemon_show_tail(const char *path, int nlines);
 /* Is the recorded process still the one that was started? */
 bool	daemon_running(const struct state_entry *);
 /* Stop every daemon in the record; returns how many had to be killed with SIGKILL. */

@@ -641,14 +641,17 @@ lab_start_daemons(struct lab_build *b, int timeout_ms)
 			}
 			err = daemon_wait_ready(b->lab, t->nodes[i].name, s, pid, timeout_ms);
 			daemon_file(b->lab, t->nodes[i].name, s, "log", logf, sizeof(logf));
-			if (err == -ECHILD) {
-				emu_err("%s: %s exited at start; see %s and %.*s.out", t->nodes[i].name,
-				    daemon_binary_names[s], logf, (int)strlen(logf) - 4, logf);
-				rc = EXIT_DAEMON;
-			} else if (err < 0) {
+			if (err == -ECHILD)
+				emu_err("%s: %s exited at start", t->nodes[i].name,
+				    daemon_binary_names[s]);
+			else if (err < 0)
 				emu_err("%s: %s did not answer `status` on its control socket within "
-				    "%d ms; see %s", t->nodes[i].name, daemon_binary_names[s],
-				    timeout_ms, logf);
+				    "%d ms", t->nodes[i].name, daemon_binary_names[s], timeout_ms);
+			if (err < 0) {
+				/* The rollback removes its files: show them now. */
+				daemon_show_tail(logf, 10);
+				daemon_file(b->lab, t->nodes[i].name, s, "out", logf, sizeof(logf));
+				daemon_show_tail(logf, 10);
 				rc = EXIT_DAEMON;
 			}
 			emu_progress("daemons ready", ++started, total);

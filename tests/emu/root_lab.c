@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -423,4 +424,56 @@ Test(lab, nothing_appears_in_the_root_namespace)
 	}
 	close(fd);
 	cr_expect_eq(newlinks, 0, "links seen in the root namespace: %s", names);
+}
+
+/*
+ * Daemons that fail: one that exits at once, one that never answers. up must
+ * fail with status 8, stop what it started and remove everything. The
+ * stand-ins are shell scripts in a private ANYLAB_BIN_DIR: what is under test
+ * is anylab's supervision, not the daemons.
+ */
+static void
+fake_daemons(const char *dir, const char *body)
+{
+	char path[512];
+	FILE *f;
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, i ? "anydnsd" : "anybgpd");
+		f = fopen(path, "w");
+		cr_assert(f != NULL);
+		fprintf(f, "#!/bin/sh\n%s\n", body);
+		fclose(f);
+		chmod(path, 0755);
+	}
+}
+
+Test(lab, failing_daemon_rolls_back)
+{
+	char dir[] = "/tmp/anylab-fake-XXXXXX", path[512], what[256], body[1024], pidf[600];
+	int rc, pid = 0;
+	FILE *f;
+
+	cr_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/topologies/anycast-lab.json", getenv("ANYLAB_SOURCE_DIR"));
+	setenv("ANYLAB_BIN_DIR", dir, 1);
+
+	fake_daemons(dir, "echo 'cannot start' >&2; exit 3");
+	rc = hl_anylab(NULL, "up", path, "--name", lab1, NULL);
+	cr_expect_eq(rc, 8, "a daemon that exits at start: exit %d", rc);
+	cr_expect(!hl_leftovers(lab1, what, sizeof(what)), "left behind: %s", what);
+
+	snprintf(pidf, sizeof(pidf), "%s/silent.pid", dir);
+	snprintf(body, sizeof(body), "echo $$ > %s; exec sleep 60", pidf);
+	fake_daemons(dir, body);
+	rc = hl_anylab(NULL, "up", path, "--name", lab1, "--timeout", "0.5", NULL);
+	cr_expect_eq(rc, 8, "a daemon that never answers: exit %d", rc);
+	cr_expect(!hl_leftovers(lab1, what, sizeof(what)), "left behind: %s", what);
+	f = fopen(pidf, "r");
+	cr_assert(f != NULL, "the silent daemon never ran");
+	cr_assert_eq(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	cr_expect(!pid_alive(pid), "the silent daemon %d survived the rollback", pid);
+	snprintf(body, sizeof(body), "rm -rf '%s'", dir);
+	cr_expect_eq(system(body), 0);
 }
