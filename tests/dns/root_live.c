@@ -441,6 +441,62 @@ Test(live, reply_source_ipv6)
 	cr_assert_str_eq(out, "\"DC001\"\n");
 }
 
+/* A second anydnsd on port 5353 with "listen": an address listed before it exists is served
+ * once it is added (IP_FREEBIND), from that address. */
+static int
+udp_port5353(void *arg)
+{
+	struct dns_query_spec spec = DNS_QUERY_SPEC_INIT("id.server", DNS_T_TXT);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(5353) }, from;
+	socklen_t flen = sizeof(from);
+	uint8_t q[512], r[512];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), n;
+
+	spec.cls = DNS_C_CH;
+	inet_pton(AF_INET, arg, &to.sin_addr);
+	set_timeout(fd, 1000);
+	n = dns_query_build(&spec, q, sizeof(q));
+	sendto(fd, q, (size_t)n, 0, (struct sockaddr *)&to, sizeof(to));
+	if (recvfrom(fd, r, sizeof(r), 0, (struct sockaddr *)&from, &flen) < 12)
+		return 1;
+	return from.sin_addr.s_addr == to.sin_addr.s_addr ? 0 : 2;
+}
+
+Test(live, listed_addresses)
+{
+	char conf[256], ctl[256];
+	pid_t pid;
+	FILE *fp;
+	int st;
+
+	snprintf(conf, sizeof(conf), "%s/listen.json", lab.dir);
+	snprintf(ctl, sizeof(ctl), "%s/listen.ctl", lab.dir);
+	fp = fopen(conf, "w");
+	fputs("{ \"identity\": \"L\", \"port\": 5353, \"workers\": 1, \"listen\": "
+	    "[\"" ANYCAST "\", \"51.51.51.53\"] }", fp);
+	fclose(fp);
+	pid = fork();
+	if (pid == 0) {
+		execlp("ip", "ip", "netns", "exec", lab.srv, daemon_path(), "-c", conf, "-s", ctl,
+		    (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100 && access(ctl, F_OK) != 0; i++)
+		usleep(20000);
+	usleep(50000);
+	st = in_cli_ns(udp_port5353, ANYCAST);
+	if (st == 0) {
+		st = in_cli_ns(udp_port5353, SRV_ADDR) == 0 ? 10 : 0;	/* not listed: no answer */
+		if (st == 0) {
+			sh("ip -n %s addr add 51.51.51.53/32 dev lo", lab.srv);
+			st = in_cli_ns(udp_port5353, "51.51.51.53") == 0 ? 0 : 20;
+		}
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	cr_assert_eq(st, 0, "step %d failed", st);
+}
+
 static int
 udp_expect_silence(void *arg)
 {
