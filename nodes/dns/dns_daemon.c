@@ -28,6 +28,7 @@ struct dns_daemon {
 	struct dns_config		 cfg;
 	struct dns_server		*srv;
 	struct ctl_server		*ctl;
+	struct ev_timer			 log_timer;
 	char				 identity[256];
 	char				 base_dir[PATH_MAX];
 	uint64_t			 generation;
@@ -36,6 +37,9 @@ struct dns_daemon {
 };
 
 static void	on_signal(struct ev_loop *, int, void *);
+static void	on_log_timer(struct ev_loop *, struct ev_timer *);
+
+#define LOG_FLUSH_MS	200
 static void	on_ctl(int argc, char **argv, struct strbuf *out, void *arg);
 
 static void
@@ -179,6 +183,15 @@ on_signal(struct ev_loop *loop, int signo, void *arg)
 }
 
 static void
+on_log_timer(struct ev_loop *loop, struct ev_timer *t)
+{
+	struct dns_daemon *d = t->arg;
+
+	dns_server_flush_logs(d->srv);
+	ev_timer_start(loop, t, EV_MS(LOG_FLUSH_MS));
+}
+
+static void
 status_json(struct dns_daemon *d, struct strbuf *out)
 {
 	const struct dns_zoneset *zs = dns_server_zones(d->srv);
@@ -312,6 +325,8 @@ dns_daemon_run(const struct dns_daemon_opts *opts)
 			goto out_srv;
 		}
 	}
+	ev_timer_init(&d.log_timer, on_log_timer, &d);
+	ev_timer_start(d.loop, &d.log_timer, EV_MS(LOG_FLUSH_MS));
 	log_info("ready: identity \"%s\", %u workers, port %u, %s", d.identity,
 	    dns_server_workers(d.srv), d.cfg.port,
 	    d.cfg.nlisten ? "listed addresses" : "every address (wildcard with PKTINFO)");
@@ -319,6 +334,8 @@ dns_daemon_run(const struct dns_daemon_opts *opts)
 		log_err("event loop: %s", strerror(errno));
 	else
 		rc = 0;
+	ev_timer_stop(d.loop, &d.log_timer);
+	dns_server_flush_logs(d.srv);
 	if (d.ctl != NULL)
 		ctl_close(d.ctl);
 out_srv:

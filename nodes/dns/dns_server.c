@@ -32,6 +32,7 @@
 #define MAX_SOCKS	64
 #define TYPE_BUCKETS	258	/* 0-255, CAA (257), every other type */
 #define REMOTE_LOGS_PER_SEC	10
+#define LOG_RING		16	/* remote-error lines waiting for the main thread */
 
 struct dns_stats {
 	_Atomic uint64_t	queries[DNS_TR_COUNT];
@@ -105,6 +106,11 @@ struct dns_worker {
 	struct dns_stats	 stats;
 	uint64_t		 log_second;
 	unsigned		 log_count;
+	/* Workers never write the log themselves (the main thread may reopen it on SIGHUP):
+	 * lines go through this single-producer, single-consumer ring. */
+	char			 log_ring[LOG_RING][200];
+	_Atomic unsigned	 log_head;	/* written by the worker */
+	_Atomic unsigned	 log_tail;	/* written by the main thread */
 	/* UDP batch state */
 	uint8_t			*rx;
 	uint8_t			*tx;
@@ -492,11 +498,32 @@ account(struct dns_worker *w, enum dns_transport tr, const struct dns_answer_inf
 			w->log_count = 0;
 		}
 		if (w->log_count++ < REMOTE_LOGS_PER_SEC) {
+			unsigned head = atomic_load_explicit(&w->log_head, memory_order_relaxed);
+			unsigned tail = atomic_load_explicit(&w->log_tail, memory_order_acquire);
+
+			if (head - tail >= LOG_RING)
+				return;	/* the main thread is behind: drop the line */
 			if (ipaddr_from_sockaddr(&a, &port, (const struct sockaddr *)peer) == 0)
 				ipaddr_ntop(&a, as, sizeof(as));
-			log_remote("%s query from %s port %u: FORMERR: %s", dns_transport_name(tr),
-			    as, port, info->formerr);
+			snprintf(w->log_ring[head % LOG_RING], sizeof(w->log_ring[0]),
+			    "%s query from %s port %u: FORMERR: %s", dns_transport_name(tr), as,
+			    port, info->formerr);
+			atomic_store_explicit(&w->log_head, head + 1, memory_order_release);
 		}
+	}
+}
+
+void
+dns_server_flush_logs(struct dns_server *srv)
+{
+	for (unsigned i = 0; i < srv->nworkers; i++) {
+		struct dns_worker *w = &srv->workers[i];
+		unsigned tail = atomic_load_explicit(&w->log_tail, memory_order_relaxed);
+		unsigned head = atomic_load_explicit(&w->log_head, memory_order_acquire);
+
+		for (; tail != head; tail++)
+			log_remote("%s", w->log_ring[tail % LOG_RING]);
+		atomic_store_explicit(&w->log_tail, tail, memory_order_release);
 	}
 }
 

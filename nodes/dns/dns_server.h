@@ -41,6 +41,9 @@ void	dns_server_set_zones(struct dns_server *, struct dns_zoneset *zs);
 const struct dns_zoneset *dns_server_zones(const struct dns_server *);
 unsigned dns_server_workers(const struct dns_server *);
 
+/* Write the workers' pending log lines (client errors); main thread only. */
+void	dns_server_flush_logs(struct dns_server *);
+
 /* Aggregated counters as a JSON object (the control socket's `stats`). */
 void	dns_server_stats_json(const struct dns_server *, struct strbuf *);
 

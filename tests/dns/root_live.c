@@ -464,13 +464,14 @@ udp_port5353(void *arg)
 
 Test(live, listed_addresses)
 {
-	char conf[256], ctl[256];
+	char conf[256], ctl[256], logf[256];
 	pid_t pid;
 	FILE *fp;
 	int st;
 
 	snprintf(conf, sizeof(conf), "%s/listen.json", lab.dir);
 	snprintf(ctl, sizeof(ctl), "%s/listen.ctl", lab.dir);
+	snprintf(logf, sizeof(logf), "%s/listen.log", lab.dir);
 	fp = fopen(conf, "w");
 	fputs("{ \"identity\": \"L\", \"port\": 5353, \"workers\": 1, \"listen\": "
 	    "[\"" ANYCAST "\", \"51.51.51.53\"] }", fp);
@@ -478,7 +479,7 @@ Test(live, listed_addresses)
 	pid = fork();
 	if (pid == 0) {
 		execlp("ip", "ip", "netns", "exec", lab.srv, daemon_path(), "-c", conf, "-s", ctl,
-		    (char *)NULL);
+		    "-l", logf, (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 100 && access(ctl, F_OK) != 0; i++)
@@ -548,6 +549,9 @@ Test(live, formerr_and_silent_drops)
 	int mode0 = 0, mode1 = 1;
 
 	cr_assert_eq(in_cli_ns(udp_formerr, NULL), 0);
+	usleep(400000);	/* the main thread writes the workers' lines every 200 ms */
+	cr_assert_eq(sh("grep -q 'anydnsd\\[remote\\] udp query from 10.53.0.2 port [0-9]*: "
+	    "FORMERR: QDCOUNT is not 1' %s/dns.log", lab.dir), 0, "client error not logged");
 	cr_assert_eq(in_cli_ns(udp_expect_silence, &mode0), 0);
 	cr_assert_eq(in_cli_ns(udp_expect_silence, &mode1), 0);
 }
