@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <linux/if_addr.h>
 
 #include "anylab.h"
 #include "daemon.h"
@@ -559,7 +560,9 @@ lab_configure_node(struct lab_build *b, size_t i)
 	}
 	/* Anycast addresses: on lo, /32 or /128, never chosen as a source (see docs). */
 	for (size_t k = 0; k < n->nloopback; k++) {
-		err = kn_addr_add(ns, 1, &n->loopback[k], false);
+		/* IPv6 would add a redundant fd99::1/128-style prefix route on lo: none. */
+		err = kn_addr_add_flags(ns, 1, &n->loopback[k], false,
+		    n->loopback[k].addr.family == AF_INET6 ? IFA_F_NOPREFIXROUTE : 0);
 		if (err < 0) {
 			emu_err("%s: address %s on lo: %s", ns->name,
 			    prefix_ntop(&n->loopback[k], p, sizeof(p)), kn_strerror(err));

@@ -219,6 +219,13 @@ kn_nladdr(const struct ipaddr *a, unsigned len)
 int
 kn_addr_add(struct kn_ns *ns, int ifindex, const struct prefix *p, bool replace)
 {
+	return kn_addr_add_flags(ns, ifindex, p, replace, 0);
+}
+
+int
+kn_addr_add_flags(struct kn_ns *ns, int ifindex, const struct prefix *p, bool replace,
+    unsigned extra)
+{
 	struct rtnl_addr *addr;
 	struct nl_addr *local;
 	int err, flags = NLM_F_CREATE;
@@ -237,7 +244,9 @@ kn_addr_add(struct kn_ns *ns, int ifindex, const struct prefix *p, bool replace)
 	rtnl_addr_set_prefixlen(addr, p->len);
 	/* Usable at once: no duplicate address detection in a lab. */
 	if (p->addr.family == AF_INET6)
-		rtnl_addr_set_flags(addr, IFA_F_NODAD);
+		extra |= IFA_F_NODAD;
+	if (extra != 0)
+		rtnl_addr_set_flags(addr, extra);
 	flags |= replace ? NLM_F_REPLACE : NLM_F_EXCL;
 	err = rtnl_addr_add(ns->sk, addr, flags);
 out:
@@ -462,8 +471,10 @@ kn_dump_route(struct nl_object *obj, void *arg)
 
 	if (rtnl_route_get_table(r) != RT_TABLE_MAIN)
 		return;
-	if (rtnl_route_get_family(r) == AF_INET6 &&
-	    rtnl_route_get_protocol(r) == RTPROT_KERNEL)
+	if (rtnl_route_get_family(r) == AF_INET6 && rtnl_route_get_protocol(r) == RTPROT_KERNEL &&
+	    rtnl_route_get_dst(r) != NULL && nl_addr_get_len(rtnl_route_get_dst(r)) == 16 &&
+	    ((const uint8_t *)nl_addr_get_binary_addr(rtnl_route_get_dst(r)))[0] == 0xfe &&
+	    (((const uint8_t *)nl_addr_get_binary_addr(rtnl_route_get_dst(r)))[1] & 0xc0) == 0x80)
 		return;	/* fe80::/64 on every interface */
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "dst", kn_route_dst(r, buf, sizeof(buf)));

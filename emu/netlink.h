@@ -57,6 +57,9 @@ int	kn_ifindex(struct kn_ns *, const char *name);	/* > 0 or NLE_* */
 int	kn_link_set_up(struct kn_ns *, int ifindex, bool up);
 /* Add (replace: also when it exists) an address; IPv6 ones get IFA_F_NODAD. */
 int	kn_addr_add(struct kn_ns *, int ifindex, const struct prefix *, bool replace);
+/* The same with more IFA_F_* flags (IFA_F_NOPREFIXROUTE). */
+int	kn_addr_add_flags(struct kn_ns *, int ifindex, const struct prefix *, bool replace,
+	    unsigned extra);
 /*
  * A static route of the topology; ifindex is the route's dev (0: none).
  * replace: NLM_F_REPLACE (re-install after a link came back).

@@ -477,3 +477,54 @@ Test(lab, failing_daemon_rolls_back)
 	snprintf(body, sizeof(body), "rm -rf '%s'", dir);
 	cr_expect_eq(system(body), 0);
 }
+
+static bool
+iface_has_addr(const cJSON *doc, const char *node, const char *ifn, const char *addr)
+{
+	const cJSON *i = hl_status_iface(doc, node, ifn), *a;
+
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(i, "addresses")) {
+		if (strcmp(cJSON_GetStringValue(a), addr) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* IPv6: addresses usable at once, routes with metric, addresses back after link up. */
+Test(lab, ipv6_addresses_routes_and_restore)
+{
+	cJSON *doc;
+	int rc;
+
+	hl_write_temp("{\"name\": \"v6\", \"nodes\": {"
+		      "\"a\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"fd00::1/64\"], "
+		      "\"mtu\": 1400, \"mac\": \"02:00:00:00:00:01\"}}, "
+		      "\"loopback\": [\"fd99::1/128\"], "
+		      "\"routes\": [{\"to\": \"fd77::/64\", \"via\": \"fd00::2\", \"metric\": 50}]}, "
+		      "\"b\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"fd00::2/64\"], "
+		      "\"mtu\": 1400}}, \"forwarding\": true}}, "
+		      "\"links\": [{\"endpoints\": [\"a:eth0\", \"b:eth0\"]}]}\n",
+	    topo_file, sizeof(topo_file));
+	rc = hl_anylab(NULL, "up", topo_file, "--name", lab1, NULL);
+	cr_assert_eq(rc, 0, "up: exit %d", rc);
+	doc = hl_status(lab1);
+	cr_expect(iface_has_addr(doc, "a", "eth0", "fd00::1/64"));
+	cr_expect(iface_has_addr(doc, "a", "lo", "fd99::1/128"));
+	cr_expect_str_eq(iface_field(doc, "a", "eth0", "mac"), "02:00:00:00:00:01");
+	cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(hl_status_iface(doc, "b", "eth0"),
+	    "mtu")), 1400);
+	cr_expect(hl_status_has_route(doc, "a", "fd77::/64"));
+	cr_expect(hl_status_has_route(doc, "a", "fd00::/64"));
+	cr_expect(!hl_status_has_route(doc, "a", "fd99::1/128"), "no prefix route for the anycast /128");
+	cJSON_Delete(doc);
+	/* IPv6 addresses go when the adapter is disabled; anylab puts them back. */
+	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab1, "a:eth0", "down", NULL), 0);
+	doc = hl_status(lab1);
+	cr_expect(!iface_has_addr(doc, "a", "eth0", "fd00::1/64"), "Linux kept it: test is moot");
+	cJSON_Delete(doc);
+	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab1, "a:eth0", "up", NULL), 0);
+	doc = hl_status(lab1);
+	cr_expect(iface_has_addr(doc, "a", "eth0", "fd00::1/64"), "address not restored");
+	cr_expect(hl_status_has_route(doc, "a", "fd77::/64"), "route not restored");
+	cJSON_Delete(doc);
+}
