@@ -186,8 +186,6 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 {
 	const struct dns_zone *z = zs ? dns_zoneset_find(zs, qname) : NULL;
 	uint8_t name[DNS_NAME_MAXLEN];
-	const struct dns_rrset *extra[CNAME_CHAIN_MAX + 1];
-	int nextra = 0;
 
 	if (z == NULL) {
 		a->info->rcode = DNS_R_REFUSED;
@@ -234,9 +232,7 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 		}
 		if ((rs = dns_node_rrset(n, qtype)) != NULL) {
 			if (put_rrset(a, DNS_SEC_ANSWER, owner, rs))
-				extra[nextra++] = rs;
-			for (int i = 0; i < nextra; i++)
-				add_targets(a, z, extra[i], false);
+				add_targets(a, z, rs, false);
 			return;
 		}
 		cname = dns_node_rrset(n, DNS_T_CNAME);
@@ -475,9 +471,8 @@ dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const
 	}
 	if (a.wr.err != WIRE_OK)
 		return 0;	/* cannot happen: 512 octets hold a header, question and OPT */
-	wire_patch_u16(&a.wr, 0, a.h.id);
 	{
-		struct wire_wr hw;
+		struct wire_wr hw;	/* the header, now that the counts are known */
 
 		wire_wr_init(&hw, resp, DNS_HEADER_LEN);
 		dns_header_write(&hw, &a.h);
