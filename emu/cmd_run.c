@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -443,7 +444,7 @@ run_expectation(struct runner *r, size_t idx)
  * Before the first step: every client's probe has an answer (the catchment
  * before any fault), or the probe timeout and a second more have passed.
  */
-static void
+static int
 settle(struct runner *r)
 {
 	int64_t deadline = now_rt_us() + (int64_t)r->scn->probe.timeout_ms * 1000 + 1000000;
@@ -452,12 +453,24 @@ settle(struct runner *r)
 		size_t ready = 0;
 
 		read_logs(r);
-		for (size_t c = 0; c < r->res.nclients; c++)
+		for (size_t c = 0; c < r->res.nclients; c++) {
+			int status;
+
+			if (waitpid(r->probes[c], &status, WNOHANG) == r->probes[c]) {
+				/* It said why on standard error. */
+				snprintf(r->res.error, sizeof(r->res.error),
+				    "the probe of %s exited before the first step",
+				    r->res.clients[c].name);
+				r->probes[c] = 0;
+				return -1;
+			}
 			ready += meas_answered(&r->logs[c], 0, INT64_MAX) > 0;
+		}
 		if (ready == r->res.nclients)
-			return;
+			return 0;
 		usleep(POLL_US);
 	}
+	return 0;
 }
 
 static void
@@ -736,10 +749,12 @@ cmd_run(int argc, char **argv)
 		snprintf(r.res.error, sizeof(r.res.error), "the probes could not start");
 		rc = EXIT_FAIL;
 	}
-	if (rc == EXIT_OK) {
-		settle(&r);
-		run_steps(&r);
+	if (rc == EXIT_OK && settle(&r) < 0) {
+		emu_err("%s", r.res.error);
+		rc = EXIT_FAIL;
 	}
+	if (rc == EXIT_OK)
+		run_steps(&r);
 	if (run_interrupted)
 		snprintf(r.res.error, sizeof(r.res.error), "interrupted");
 	r.res.end_us = now_rt_us();

@@ -156,13 +156,17 @@ results_table(const struct run_result *r, FILE *out)
 		for (size_t c = 0; c < r->nclients; c++) {
 			const struct meas_totals *t = &r->clients[c].totals;
 
+			char rtt[32] = "-";
+
+			if (t->rtt_median_us >= 0)
+				snprintf(rtt, sizeof(rtt), "%.3f ms", (double)t->rtt_median_us / 1e3);
+			snprintf(b1, sizeof(b1), "%" PRId64, t->late_median_us);
+			snprintf(b2, sizeof(b2), "%" PRId64, t->late_p99_us);
+			snprintf(b3, sizeof(b3), "%" PRId64, t->late_max_us);
 			fprintf(out,
 			    "          %-10s %7" PRIu64 " %8" PRIu64 " %6" PRIu64 " %6" PRIu64
-			    " %8.3f ms %s/%s/%s us\n", r->clients[c].name, t->sent, t->answered,
-			    t->lost, t->errors, (double)t->rtt_median_us / 1000.0,
-			    (snprintf(b1, sizeof(b1), "%" PRId64, t->late_median_us), b1),
-			    (snprintf(b2, sizeof(b2), "%" PRId64, t->late_p99_us), b2),
-			    (snprintf(b3, sizeof(b3), "%" PRId64, t->late_max_us), b3));
+			    " %11s %s/%s/%s us\n", r->clients[c].name, t->sent, t->answered,
+			    t->lost, t->errors, rtt, b1, b2, b3);
 		}
 	}
 	count_steps(r, &tests, &fail, &err, &skip, &expect, &held);
