@@ -440,8 +440,8 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 			if (len < 0)
 				return rd_fail(err, ti, "%s", cerr);
 			if (f == RD_TAG) {
-				if (buf[0] == 0)
-					return rd_fail(err, ti, "empty CAA tag");
+				if (buf[0] == 0 || buf[0] > 15)
+					return rd_fail(err, ti, "CAA tag must be 1 to 15 characters");
 				for (int k = 1; k <= buf[0]; k++)
 					if (!isalnum(buf[k]))
 						return rd_fail(err, ti,
@@ -561,9 +561,20 @@ dns_rdata_valid(uint16_t type, const uint8_t *rdata, size_t len)
 		case RD_A: wire_skip(&rd, 4); break;
 		case RD_AAAA: wire_skip(&rd, 16); break;
 		case RD_STR:
-		case RD_TAG:
 			wire_skip(&rd, wire_u8(&rd));
 			break;
+		case RD_TAG: {
+			/* RFC 8659 4.1: 1 to 15 letters and digits */
+			uint8_t l = wire_u8(&rd);
+			const uint8_t *tag = wire_ptr(&rd, l);
+
+			if (l == 0 || l > 15 || tag == NULL)
+				return false;
+			for (uint8_t k = 0; k < l; k++)
+				if (!isalnum(tag[k]))
+					return false;
+			break;
+		}
 		case RD_STRS:
 			do {
 				wire_skip(&rd, wire_u8(&rd));
