@@ -52,6 +52,8 @@ static const struct rd_desc rd_table[] = {
 static const struct rd_desc	*rd_lookup(uint16_t type);
 static int	 rd_fail(struct dns_rdata_err *, int token, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
+static int	 unescape(const struct dns_token *, uint8_t *out, size_t max, char *err,
+		    size_t errlen);
 static int	 parse_string(const struct dns_token *, uint8_t *out, char *err, size_t errlen);
 static int	 parse_generic(const struct dns_token *, int n, uint8_t *, size_t,
 		    struct dns_rdata_err *);
@@ -203,9 +205,9 @@ rd_fail(struct dns_rdata_err *err, int token, const char *fmt, ...)
 	return -1;
 }
 
-/* A character-string with escapes undone into out+1, length in out[0]. */
+/* The token's text with escapes undone into out (at most max octets): the length, or -1. */
 static int
-parse_string(const struct dns_token *t, uint8_t *out, char *err, size_t errlen)
+unescape(const struct dns_token *t, uint8_t *out, size_t max, char *err, size_t errlen)
 {
 	size_t len = 0;
 
@@ -220,11 +222,7 @@ parse_string(const struct dns_token *t, uint8_t *out, char *err, size_t errlen)
 			if (isdigit((unsigned char)t->s[i + 1])) {
 				unsigned v;
 
-				if (i + 3 >= t->len) {
-					snprintf(err, errlen, "\\DDD escape needs three digits");
-					return -1;
-				}
-				if (!isdigit((unsigned char)t->s[i + 2]) ||
+				if (i + 3 >= t->len || !isdigit((unsigned char)t->s[i + 2]) ||
 				    !isdigit((unsigned char)t->s[i + 3])) {
 					snprintf(err, errlen, "\\DDD escape needs three digits");
 					return -1;
@@ -244,14 +242,26 @@ parse_string(const struct dns_token *t, uint8_t *out, char *err, size_t errlen)
 		} else {
 			c = (uint8_t)t->s[i++];
 		}
-		if (len == 255) {
-			snprintf(err, errlen, "character-string longer than 255 octets");
+		if (len == max) {
+			snprintf(err, errlen, max == 255 ? "character-string longer than 255 octets" :
+			    "rdata longer than 65535 octets");
 			return -1;
 		}
-		out[1 + len++] = c;
+		out[len++] = c;
 	}
+	return (int)len;
+}
+
+/* A character-string with escapes undone into out+1, length in out[0]. */
+static int
+parse_string(const struct dns_token *t, uint8_t *out, char *err, size_t errlen)
+{
+	int len = unescape(t, out + 1, 255, err, errlen);
+
+	if (len < 0)
+		return -1;
 	out[0] = (uint8_t)len;
-	return (int)len + 1;
+	return len + 1;
 }
 
 static int
@@ -458,11 +468,11 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 			}
 			ti--;
 			break;
-		case RD_REST:
-			len = parse_string(&t[ti], buf, cerr, sizeof(cerr));
+		case RD_REST:	/* may exceed 255 octets: straight into out */
+			len = unescape(&t[ti], out + wr.len, cap - wr.len, cerr, sizeof(cerr));
 			if (len < 0)
 				return rd_fail(err, ti, "%s", cerr);
-			wire_put(&wr, buf + 1, buf[0]);
+			wire_reserve(&wr, (size_t)len);
 			break;
 		case RD_END:
 			break;
