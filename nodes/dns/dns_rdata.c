@@ -30,23 +30,25 @@ enum rd_field {
 };
 
 struct rd_desc {
-	uint16_t	type;
-	uint8_t		f[8];
+	uint16_t	 type;
+	uint8_t		 f[8];
+	const char	*syntax;	/* for error messages */
 };
 
 static const struct rd_desc rd_table[] = {
-	{ DNS_T_A, { RD_A } },
-	{ DNS_T_NS, { RD_NAME_C } },
-	{ DNS_T_CNAME, { RD_NAME_C } },
-	{ DNS_T_SOA, { RD_NAME_C, RD_NAME_C, RD_U32, RD_U32, RD_U32, RD_U32, RD_U32 } },
-	{ DNS_T_PTR, { RD_NAME_C } },
-	{ DNS_T_HINFO, { RD_STR, RD_STR } },
-	{ DNS_T_MX, { RD_U16, RD_NAME_C } },
-	{ DNS_T_TXT, { RD_STRS } },
-	{ DNS_T_AAAA, { RD_AAAA } },
-	{ DNS_T_SRV, { RD_U16, RD_U16, RD_U16, RD_NAME } },
-	{ DNS_T_DNAME, { RD_NAME } },
-	{ DNS_T_CAA, { RD_U8, RD_TAG, RD_REST } },
+	{ DNS_T_A, { RD_A }, "IPV4-ADDRESS" },
+	{ DNS_T_NS, { RD_NAME_C }, "NAME-SERVER" },
+	{ DNS_T_CNAME, { RD_NAME_C }, "CANONICAL-NAME" },
+	{ DNS_T_SOA, { RD_NAME_C, RD_NAME_C, RD_U32, RD_U32, RD_U32, RD_U32, RD_U32 },
+	    "MNAME RNAME SERIAL REFRESH RETRY EXPIRE MINIMUM" },
+	{ DNS_T_PTR, { RD_NAME_C }, "NAME" },
+	{ DNS_T_HINFO, { RD_STR, RD_STR }, "CPU OS" },
+	{ DNS_T_MX, { RD_U16, RD_NAME_C }, "PREFERENCE EXCHANGE" },
+	{ DNS_T_TXT, { RD_STRS }, "STRING..." },
+	{ DNS_T_AAAA, { RD_AAAA }, "IPV6-ADDRESS" },
+	{ DNS_T_SRV, { RD_U16, RD_U16, RD_U16, RD_NAME }, "PRIORITY WEIGHT PORT TARGET" },
+	{ DNS_T_DNAME, { RD_NAME }, "TARGET" },
+	{ DNS_T_CAA, { RD_U8, RD_TAG, RD_REST }, "FLAGS TAG VALUE" },
 };
 
 static const struct rd_desc	*rd_lookup(uint16_t type);
@@ -404,7 +406,7 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 		int len;
 
 		if (ti >= n)
-			return rd_fail(err, -1, "missing fields");
+			return rd_fail(err, -1, "missing fields; expected %s", d->syntax);
 		switch (f) {
 		case RD_NAME_C:
 		case RD_NAME:
@@ -482,7 +484,7 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 			return rd_fail(err, ti - 1, "rdata longer than 65535 octets");
 	}
 	if (ti < n)
-		return rd_fail(err, ti, "unexpected extra field");
+		return rd_fail(err, ti, "unexpected extra field; expected %s", d->syntax);
 	return (int)wr.len;
 }
 

@@ -91,7 +91,8 @@ Test(config, errors_name_the_path)
 	cr_assert(strstr(err_text(3), "nodes.dc001.dns.zones[0].records[1].type: expected a "
 	    "record type") != NULL, "%s", err_text(3));
 	cr_assert_str_eq(err_text(4), "lab.json: nodes.dc001.dns.zones[0].records[2].data: "
-	    "A data \"10.0.0.1 extra\": column 10: unexpected extra field");
+	    "A data \"10.0.0.1 extra\": column 10: unexpected extra field; "
+	    "expected IPV4-ADDRESS");
 	cr_assert_str_eq(err_text(5), "lab.json: nodes.dc001.dns.zones[0].records[3].name: "
 	    "\"d.other.\" is outside the zone");
 	cr_assert(strstr(err_text(6), "nodes.dc001.dns.zones[1]: zone origin also at "

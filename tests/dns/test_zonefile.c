@@ -219,11 +219,12 @@ Test(zonefile, rdata_from_string)
 	cr_assert_str_eq(err, "column 1: expected an IPv4 address");
 	n = dns_rdata_from_string(DNS_T_MX, "10", origin, out, sizeof(out), err, sizeof(err));
 	cr_assert_eq(n, -1);
-	cr_assert_str_eq(err, "column 3: missing fields");
+	cr_assert_str_eq(err, "column 3: missing fields; expected PREFERENCE EXCHANGE");
 	n = dns_rdata_from_string(DNS_T_SRV, "1 2 3 t x", origin, out, sizeof(out), err,
 	    sizeof(err));
 	cr_assert_eq(n, -1);
-	cr_assert_str_eq(err, "column 9: unexpected extra field");
+	cr_assert_str_eq(err, "column 9: unexpected extra field; expected PRIORITY WEIGHT PORT "
+	    "TARGET");
 	n = dns_rdata_from_string(DNS_T_TXT, "a\nb", origin, out, sizeof(out), err, sizeof(err));
 	cr_assert_eq(n, -1);
 	sb_free(&sb);
