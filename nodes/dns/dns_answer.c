@@ -123,7 +123,7 @@ put_rrset(struct actx *a, enum dns_section sec, const uint8_t *owner,
 			if (sec == DNS_SEC_ADDITIONAL) {
 				a->full = true;
 			} else {
-				/* RFC 2181 9: TC, and nothing the client could mistake for whole. */
+				/* RFC 2181 9: TC, nothing that looks whole */
 				a->truncated = true;
 				rewind_to(a, (struct wr_mark){ a->question_end, 0 });
 				a->c.count = 0;
@@ -222,11 +222,14 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 		if (qtype == DNS_T_ANY && n->nrrsets > 0) {
 			/* RFC 8482 4.1: one RRset is enough; prefer one that is not the SOA/NS. */
 			rs = &n->rrsets[0];
-			for (uint16_t i = 0; i < n->nrrsets; i++)
-				if (n->rrsets[i].type != DNS_T_SOA && n->rrsets[i].type != DNS_T_NS) {
+			for (uint16_t i = 0; i < n->nrrsets; i++) {
+				uint16_t t = n->rrsets[i].type;
+
+				if (t != DNS_T_SOA && t != DNS_T_NS) {
 					rs = &n->rrsets[i];
 					break;
 				}
+			}
 			put_rrset(a, DNS_SEC_ANSWER, owner, rs);
 			return;
 		}

@@ -152,7 +152,8 @@ reload(struct dns_daemon *d)
 		log_warn("identity changed to \"%s\": takes effect at the next start", id);
 	if (cfg.port != d->cfg.port || cfg.workers != d->cfg.workers ||
 	    cfg.nlisten != d->cfg.nlisten || cfg.edns_size != d->cfg.edns_size)
-		log_warn("listen, port, workers or edns_size changed: take effect at the next start");
+		log_warn("listen, port, workers or edns_size changed: "
+		    "they take effect at the next start");
 	zs->generation = ++d->generation;
 	dns_server_set_zones(d->srv, zs);
 	dns_config_free(&cfg);

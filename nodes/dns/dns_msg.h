@@ -49,7 +49,7 @@ void	dns_header_write(struct wire_wr *, const struct dns_header *);
 
 /* What to ask. */
 struct dns_query_spec {
-	const char	*name;		/* presentation form; relative names are taken as absolute */
+	const char	*name;		/* presentation form; always taken as absolute */
 	uint16_t	 type;
 	uint16_t	 cls;		/* DNS_C_IN by default */
 	uint16_t	 id;

@@ -180,7 +180,8 @@ dns_lex_entry(struct dns_lexer *lx, struct dns_token *t, int max, int *n, bool *
 				if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';' ||
 				    c == '(' || c == ')' || c == '"')
 					break;
-				if (c == '\\' && lx->pos + 1 < lx->len && lx->text[lx->pos + 1] != '\n')
+				if (c == '\\' && lx->pos + 1 < lx->len &&
+				    lx->text[lx->pos + 1] != '\n')
 					lex_adv(lx);
 				lex_adv(lx);
 			}
@@ -230,7 +231,8 @@ unescape(const struct dns_token *t, uint8_t *out, size_t max, char *err, size_t 
 					return -1;
 				}
 				v = (unsigned)(t->s[i + 1] - '0') * 100 +
-				    (unsigned)(t->s[i + 2] - '0') * 10 + (unsigned)(t->s[i + 3] - '0');
+				    (unsigned)(t->s[i + 2] - '0') * 10 +
+				    (unsigned)(t->s[i + 3] - '0');
 				if (v > 255) {
 					snprintf(err, errlen, "\\DDD escape above 255");
 					return -1;
@@ -245,7 +247,8 @@ unescape(const struct dns_token *t, uint8_t *out, size_t max, char *err, size_t 
 			c = (uint8_t)t->s[i++];
 		}
 		if (len == max) {
-			snprintf(err, errlen, max == 255 ? "character-string longer than 255 octets" :
+			snprintf(err, errlen, "%s", max == 255 ?
+			    "character-string longer than 255 octets" :
 			    "rdata longer than 65535 octets");
 			return -1;
 		}
@@ -395,7 +398,8 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 		return len;
 	}
 	if (d == NULL)
-		return rd_fail(err, 0, "type %s has no presentation format here; use \\# LENGTH HEX",
+		return rd_fail(err, 0, "type %s has no presentation format here; "
+		    "use \\# LENGTH HEX",
 		    dns_type_name(type, tn, sizeof(tn)));
 	wire_wr_init(&wr, out, cap);
 	for (int fi = 0; fi < 8 && d->f[fi] != RD_END; fi++) {
@@ -411,7 +415,8 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 		case RD_NAME_C:
 		case RD_NAME:
 			if (t[ti].quoted)
-				return rd_fail(err, ti, "expected a domain name, not a quoted string");
+				return rd_fail(err, ti,
+				    "expected a domain name, not a quoted string");
 			len = dns_name_from_text(t[ti].s, t[ti].len, origin, buf);
 			if (len < 0)
 				return rd_fail(err, ti, "bad domain name: %s", dns_strerror(len));
@@ -420,8 +425,8 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 		case RD_U8:
 		case RD_U16:
 		case RD_U32:
-			if (parse_uint(&t[ti], f == RD_U8 ? 255 : f == RD_U16 ? 65535 : 0xffffffffULL,
-			    f == RD_U32, &v) < 0)
+			if (parse_uint(&t[ti], f == RD_U8 ? 255 :
+			    f == RD_U16 ? 65535 : 0xffffffffULL, f == RD_U32, &v) < 0)
 				return rd_fail(err, ti, "expected a number up to %s",
 				    f == RD_U8 ? "255" : f == RD_U16 ? "65535" : "4294967295");
 			if (f == RD_U8)
@@ -453,7 +458,8 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 				return rd_fail(err, ti, "%s", cerr);
 			if (f == RD_TAG) {
 				if (buf[0] == 0 || buf[0] > 15)
-					return rd_fail(err, ti, "CAA tag must be 1 to 15 characters");
+					return rd_fail(err, ti,
+					    "CAA tag must be 1 to 15 characters");
 				for (int k = 1; k <= buf[0]; k++)
 					if (!isalnum(buf[k]))
 						return rd_fail(err, ti,

@@ -598,8 +598,8 @@ udp_read(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 			uint8_t *resp = w->tx + (size_t)out * w->txsize;
 			size_t len;
 
-			len = dns_answer(&w->srv->acfg, w->zs, w->riov[i].iov_base, w->rmsg[i].msg_len,
-			    DNS_TR_UDP, resp, w->txsize, &info);
+			len = dns_answer(&w->srv->acfg, w->zs, w->riov[i].iov_base,
+			    w->rmsg[i].msg_len, DNS_TR_UDP, resp, w->txsize, &info);
 			account(w, DNS_TR_UDP, &info, &w->peer[i]);
 			if (len == 0)
 				continue;
@@ -617,7 +617,8 @@ udp_read(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 			out++;
 		}
 		while (sent < out) {
-			int k = sendmmsg(s->fd, w->smsg + sent, (unsigned)(out - sent), MSG_DONTWAIT);
+			int k = sendmmsg(s->fd, w->smsg + sent, (unsigned)(out - sent),
+			    MSG_DONTWAIT);
 
 			if (k < 0) {
 				if (errno == EINTR)
@@ -744,7 +745,8 @@ tcp_process(struct tcp_conn *c)
 			break;
 		rlen = dns_answer(&w->srv->acfg, w->zs, c->rbuf + off + 2, mlen, DNS_TR_TCP,
 		    w->tcpbuf, DNS_MSG_MAX, &info);
-		if (info.formerr != NULL && getpeername(c->fd, (struct sockaddr *)&peer, &plen) == 0)
+		if (info.formerr != NULL &&
+		    getpeername(c->fd, (struct sockaddr *)&peer, &plen) == 0)
 			account(w, DNS_TR_TCP, &info, &peer);
 		else
 			account(w, DNS_TR_TCP, &info, NULL);

@@ -245,8 +245,9 @@ make_defaults(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 		wire_put_u32(&wr, WIN_SOA_MINIMUM);
 		if (zb_push(zb, zb->origin, DNS_T_SOA, WIN_TTL, rdata, wr.len) < 0)
 			return -1;
-		dns_zmsg_note(msgs, "zone %s has no SOA record: made \"%s %u IN SOA %s hostmaster.%s "
-		    "%u %u %u %u %u\" as Windows DNS does for a new zone", zn, zn, WIN_TTL, pn,
+		dns_zmsg_note(msgs, "zone %s has no SOA record: made "
+		    "\"%s %u IN SOA %s hostmaster.%s %u %u %u %u %u\" as Windows DNS does "
+		    "for a new zone", zn, zn, WIN_TTL, pn,
 		    zn[1] ? zn : "", WIN_SOA_SERIAL, WIN_SOA_REFRESH, WIN_SOA_RETRY,
 		    WIN_SOA_EXPIRE, WIN_SOA_MINIMUM);
 	}
@@ -353,7 +354,8 @@ dns_zb_finish(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 	z->apex = &z->nodes[0];
 	/* RRsets: records are sorted by owner then type. */
 	for (size_t i = 0; i < zb->nrecs;) {
-		struct dns_node *n = hash_find(z, zb->recs[i].owner, dns_name_hash(zb->recs[i].owner));
+		const uint8_t *owner = zb->recs[i].owner;
+		struct dns_node *n = hash_find(z, owner, dns_name_hash(owner));
 		size_t j = i, total = 0, o = 0;
 		struct dns_rrset *rs, *more;
 		uint32_t ttl = zb->recs[i].ttl;
@@ -401,8 +403,8 @@ dns_zb_finish(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 		i = j;
 	}
 	if (nsoa != 1)
-		dns_zmsg_err(msgs, "%s: zone %s has %zu SOA records; it needs exactly one", z->source,
-		    zn, nsoa);
+		dns_zmsg_err(msgs, "%s: zone %s has %zu SOA records; it needs exactly one",
+		    z->source, zn, nsoa);
 	for (size_t i = 0; i < z->nnodes; i++) {
 		struct dns_node *n = &z->nodes[i];
 		const struct dns_node *parent;
@@ -412,7 +414,8 @@ dns_zb_finish(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 			dns_zmsg_err(msgs, "%s: %s has a CNAME and other records (RFC 1034 3.6.2)",
 			    z->source, on);
 		if (dns_node_rrset(n, DNS_T_CNAME) != NULL && n == z->apex)
-			dns_zmsg_err(msgs, "%s: %s: a CNAME cannot be at the zone apex", z->source, on);
+			dns_zmsg_err(msgs, "%s: %s: a CNAME cannot be at the zone apex",
+			    z->source, on);
 		n->delegation = n != z->apex && dns_node_rrset(n, DNS_T_NS) != NULL;
 		if (n == z->apex)
 			continue;

@@ -31,8 +31,10 @@ struct dns_zmsgs {
 	char	note[DNS_ZMSG_MAX][320];
 };
 
-void	dns_zmsg_err(struct dns_zmsgs *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void	dns_zmsg_note(struct dns_zmsgs *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void	dns_zmsg_err(struct dns_zmsgs *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	dns_zmsg_note(struct dns_zmsgs *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /* An RRset: count rdatas, each stored as a 2-octet length (host order) then the octets. */
 struct dns_rrset {

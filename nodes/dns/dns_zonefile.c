@@ -32,6 +32,8 @@ static void	zf_entry(struct zf_state *, const struct dns_token *, int n, bool bl
 static void	zf_directive(struct zf_state *, const struct dns_token *, int n);
 static bool	tok_is(const struct dns_token *, const char *);
 
+#define TTL_EXPECTED	"expected a TTL (seconds, or units such as 1h30m) up to 2147483647"
+
 static void
 zf_err(struct zf_state *st, int line, int col, const char *fmt, ...)
 {
@@ -87,14 +89,15 @@ zf_directive(struct zf_state *st, const struct dns_token *t, int n)
 		}
 		if (t[1].quoted || dns_ttl_parse(t[1].s, t[1].len, &st->dir_ttl) < 0) {
 			zf_err(st, t[1].line, t[1].col,
-			    "expected a TTL (seconds, or units such as 1h30m) up to 2147483647");
+			    TTL_EXPECTED);
 			return;
 		}
 		st->have_dir_ttl = true;
 		return;
 	}
 	if (tok_is(&t[0], "$INCLUDE")) {
-		zf_err(st, t[0].line, t[0].col, "$INCLUDE is not supported; list each file as a zone");
+		zf_err(st, t[0].line, t[0].col,
+		    "$INCLUDE is not supported; list each file as a zone");
 		return;
 	}
 	zf_err(st, t[0].line, t[0].col, "unknown directive \"%.*s\"; expected $ORIGIN or $TTL",
@@ -139,7 +142,7 @@ zf_entry(struct zf_state *st, const struct dns_token *t, int n, bool blank)
 		    t[i].s[0] <= '9') {
 			if (dns_ttl_parse(t[i].s, t[i].len, &ttl) < 0) {
 				zf_err(st, t[i].line, t[i].col,
-				    "expected a TTL (seconds, or units such as 1h30m) up to 2147483647");
+				    TTL_EXPECTED);
 				return;
 			}
 			have_ttl = true;
@@ -173,8 +176,8 @@ zf_entry(struct zf_state *st, const struct dns_token *t, int n, bool blank)
 	memcpy(ts, t[i].s, t[i].len);
 	ts[t[i].len] = '\0';
 	if (dns_type_parse(ts, &type) < 0) {
-		zf_err(st, t[i].line, t[i].col, "unknown record type \"%s\" (use TYPEnnn for others)",
-		    ts);
+		zf_err(st, t[i].line, t[i].col,
+		    "unknown record type \"%s\" (use TYPEnnn for others)", ts);
 		return;
 	}
 	rdata = malloc(DNS_RDATA_MAX);

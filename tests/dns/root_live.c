@@ -128,7 +128,8 @@ write_config(const char *txt)
 	    "  \"zones\": [ { \"origin\": \"zone.tst\", \"records\": [\n"
 	    "    { \"name\": \"server\", \"type\": \"TXT\", \"data\": \"%s\" },\n"
 	    "    { \"name\": \"www\", \"type\": \"A\", \"data\": \"10.53.0.80\" },\n"
-	    "    { \"name\": \"big\", \"type\": \"TXT\", \"data\": \"%0250d %0250d %0250d\" } ] } ] }\n",
+	    "    { \"name\": \"big\", \"type\": \"TXT\",\n"
+	    "      \"data\": \"%0250d %0250d %0250d\" } ] } ] }\n",
 	    txt, 1, 2, 3);
 	fclose(fp);
 	cr_assert_eq(rename(tmp, lab.config), 0);
@@ -159,7 +160,8 @@ daemon_ready(int timeout_ms)
 	for (int waited = 0; waited < timeout_ms; waited += 20) {
 		char *reply = NULL;
 
-		if (ctl_call(lab.ctl, "status", &reply, 500) == 0 && strstr(reply, "\"ready\": true")) {
+		if (ctl_call(lab.ctl, "status", &reply, 500) == 0 &&
+		    strstr(reply, "\"ready\": true")) {
 			free(reply);
 			return true;
 		}
@@ -199,8 +201,9 @@ setup(void)
 	    lab.cli, lab.cli, lab.cli, lab.cli), 0);
 	/* IPv6 as well (nodad: usable at once); the test of it skips if this fails */
 	sh("ip -n %s addr add 2001:db8:5151::51/128 dev lo && ip -n %s addr add 2001:db8:53::1/64 "
-	    "dev v0 nodad && ip -n %s addr add 2001:db8:53::2/64 dev v1 nodad && ip -n %s route add "
-	    "2001:db8:5151::/64 via 2001:db8:53::1", lab.srv, lab.srv, lab.cli, lab.cli);
+	    "dev v0 nodad && ip -n %s addr add 2001:db8:53::2/64 dev v1 nodad && "
+	    "ip -n %s route add 2001:db8:5151::/64 via 2001:db8:53::1", lab.srv, lab.srv, lab.cli,
+	    lab.cli);
 	write_config("DC001");
 	snprintf(logp, sizeof(logp), "%s/dns.log", lab.dir);
 	lab.daemon = fork();
@@ -377,7 +380,8 @@ udp_source_check(void *arg)
 		return 2;
 	inet_ntop(AF_INET, &from.sin_addr, fa, sizeof(fa));
 	if (strcmp(fa, dst) != 0 || ntohs(from.sin_port) != 53) {
-		fprintf(stderr, "reply to %s came from %s port %u\n", dst, fa, ntohs(from.sin_port));
+		fprintf(stderr, "reply to %s came from %s port %u\n", dst, fa,
+		    ntohs(from.sin_port));
 		return 3;
 	}
 	if (dns_msg_parse(r, (size_t)got, &m) != DNS_OK || !dns_msg_matches(&m, &spec))

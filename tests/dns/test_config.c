@@ -51,8 +51,9 @@ Test(config, defaults)
 
 Test(config, every_key)
 {
-	cr_assert_eq(parse("{ \"identity\": \"DC001\", \"listen\": [\"51.51.51.51\", \"10.10.10.1\", "
-	    "\"2001:db8::1\"], \"port\": 5353, \"workers\": 2, \"edns_size\": 4096, "
+	cr_assert_eq(parse("{ \"identity\": \"DC001\", "
+	    "\"listen\": [\"51.51.51.51\", \"10.10.10.1\", \"2001:db8::1\"], \"port\": 5353, "
+	    "\"workers\": 2, \"edns_size\": 4096, "
 	    "\"tcp\": {\"idle_timeout_ms\": 500, \"max_connections\": 3}, "
 	    "\"zones\": [{\"origin\": \"zone.tst\", \"ttl\": 60, \"records\": ["
 	    "{\"name\": \"server\", \"type\": \"TXT\", \"data\": \"DC001\"},"

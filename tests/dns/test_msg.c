@@ -116,7 +116,7 @@ Test(decompress, pointers_and_loops)
 	char t[DNS_NAME_TEXT_MAX];
 	size_t o = 12;
 
-	/* 12: 3abc 0 ; 17: 1x ptr->12 ; 21: ptr->21 (self) ; 23: ptr->25 (forward) ; 25: 1y ptr->27?*/
+	/* 12: 3abc 0; 17: 1x ptr->12; 21: ptr->21 (itself); 23: ptr->25 (forward) */
 	memcpy(msg + o, "\003abc\000", 5);
 	o = 17;
 	memcpy(msg + o, "\001x\300\014", 4);
@@ -297,7 +297,7 @@ Test(response, every_section)
 	char txt[64], nsid[64];
 
 	spec.id = 7;
-	cr_assert_eq(dns_msg_parse(buf, n, &m), DNS_OK, "%s", dns_strerror(dns_msg_parse(buf, n, &m)));
+	cr_assert_eq(dns_msg_parse(buf, n, &m), DNS_OK);
 	cr_assert(dns_msg_matches(&m, &spec));
 	cr_assert_eq(m.rcode, DNS_R_BADVERS);
 	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);

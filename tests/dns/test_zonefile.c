@@ -214,7 +214,8 @@ Test(zonefile, rdata_from_string)
 	sb_reset(&sb);
 	n = dns_rdata_from_string(DNS_T_TXT, "DC001", origin, out, sizeof(out), err, sizeof(err));
 	cr_assert_eq(n, 6);
-	n = dns_rdata_from_string(DNS_T_A, "10.0.0.256", origin, out, sizeof(out), err, sizeof(err));
+	n = dns_rdata_from_string(DNS_T_A, "10.0.0.256", origin, out, sizeof(out), err,
+	    sizeof(err));
 	cr_assert_eq(n, -1);
 	cr_assert_str_eq(err, "column 1: expected an IPv4 address");
 	n = dns_rdata_from_string(DNS_T_MX, "10", origin, out, sizeof(out), err, sizeof(err));
