@@ -46,6 +46,15 @@ queue_add(struct bgp_peer *p, const struct prefix *pfx)
 	p->advq[p->advq_len++] = *pfx;
 }
 
+/* Export "none", or RFC 8212 on an external session: nothing to queue. */
+static bool
+exports_anything(const struct bgp_peer *p)
+{
+	const char *why;
+
+	return policy_describe(p->conf, POLICY_EXPORT, p->ebgp, &why);
+}
+
 void
 adv_changed(struct bgpd *d, struct rib_entry *e)
 {
@@ -56,7 +65,7 @@ adv_changed(struct bgpd *d, struct rib_entry *e)
 	for (size_t i = 0; i < d->npeers; i++) {
 		struct bgp_peer *p = d->peers[i];
 
-		if (p->fsm.state == BGP_ESTABLISHED && p->ctx.af[af])
+		if (p->fsm.state == BGP_ESTABLISHED && p->ctx.af[af] && exports_anything(p))
 			queue_add(p, &e->pfx);
 	}
 }
@@ -85,7 +94,8 @@ adv_peer_up(struct bgp_peer *p)
 	struct full_walk fw = { p, -1 };
 
 	p->advq_len = p->advq_pos = 0;
-	rib_walk(p->d->rib, queue_entry, &fw);
+	if (exports_anything(p))
+		rib_walk(p->d->rib, queue_entry, &fw);
 	for (int af = 0; af < BGP_AF_COUNT; af++)
 		p->eor_pending[af] = p->ctx.af[af];
 }
@@ -117,7 +127,8 @@ adv_refresh(struct bgp_peer *p, enum bgp_af af)
 
 	/* Forget what was sent so that everything goes out again. */
 	rib_walk(p->d->rib, forget_out, &fw);
-	rib_walk(p->d->rib, queue_entry, &fw);
+	if (exports_anything(p))
+		rib_walk(p->d->rib, queue_entry, &fw);
 	p->eor_pending[af] = true;
 }
 

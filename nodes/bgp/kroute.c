@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <stddef.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
+#include <linux/filter.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
@@ -355,23 +358,39 @@ struct dump_ctx {
 	struct nl_sock	*sk;
 	bool		 remove_stale;
 	size_t		 stale;
+	struct rtnl_route **stale_msgs;
 };
 
-static void
-dump_route(struct nl_object *o, void *arg)
+/* One route of the dump: our own are only counted (stale ones removed), others tracked. */
+static int
+dump_route_msg(struct nl_msg *msg, void *arg)
 {
 	struct dump_ctx *dc = arg;
-	struct rtnl_route *rt = (struct rtnl_route *)o;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct rtmsg *rtm = nlmsg_data(h);
+	struct rtnl_route *rt = NULL;
 	struct kr_route r;
 
-	if (rtnl_route_get_protocol(rt) == dc->kr->p.protocol &&
-	    rtnl_route_get_table(rt) == dc->kr->p.table) {
-		if (dc->remove_stale && rtnl_route_delete(dc->sk, rt, 0) == 0)
-			dc->stale++;
-		return;
+	if (h->nlmsg_type != RTM_NEWROUTE)
+		return NL_OK;
+	if (rtm->rtm_protocol == dc->kr->p.protocol) {
+		if (dc->remove_stale)
+			dc->stale_msgs = realloc(dc->stale_msgs, (dc->stale + 1) * sizeof(*dc->stale_msgs));
+		if (dc->remove_stale && dc->stale_msgs &&
+		    rtnl_route_parse(h, &dc->stale_msgs[dc->stale]) == 0) {
+			if (rtnl_route_get_table(dc->stale_msgs[dc->stale]) == dc->kr->p.table)
+				dc->stale++;
+			else
+				rtnl_route_put(dc->stale_msgs[dc->stale]);
+		}
+		return NL_OK;
 	}
+	if (rtnl_route_parse(h, &rt) < 0)
+		return NL_OK;
 	if (route_from_nl(dc->kr, rt, &r))
 		routes_add(dc->kr, &r);
+	rtnl_route_put(rt);
+	return NL_OK;
 }
 
 static void
@@ -402,11 +421,24 @@ dump_state(struct kroute *kr, bool remove_stale)
 	if (r < 0)
 		goto free_sock;
 	kr->nroutes = 0;
-	r = rtnl_route_alloc_cache(dc.sk, AF_UNSPEC, 0, &cache);
-	if (r < 0)
-		goto free_sock;
-	nl_cache_foreach(cache, dump_route, &dc);
-	nl_cache_free(cache);
+	{
+		/* A raw dump, not a libnl cache: a million routes of ours are skipped cheaply. */
+		struct rtmsg rtm = { .rtm_family = AF_UNSPEC };
+
+		nl_socket_modify_cb(dc.sk, NL_CB_VALID, NL_CB_CUSTOM, dump_route_msg, &dc);
+		r = nl_send_simple(dc.sk, RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof(rtm));
+		if (r >= 0)
+			r = nl_recvmsgs_default(dc.sk);
+		if (r < 0)
+			goto free_sock;
+	}
+	for (size_t i = 0; i < dc.stale; i++) {
+		rtnl_route_set_scope(dc.stale_msgs[i], RT_SCOPE_NOWHERE);
+		rtnl_route_delete(dc.sk, dc.stale_msgs[i], 0);
+		rtnl_route_put(dc.stale_msgs[i]);
+	}
+	free(dc.stale_msgs);
+	dc.stale_msgs = NULL;
 	if (dc.stale)
 		log_info("removed %zu stale routes of protocol %u from table %u", dc.stale,
 		    kr->p.protocol, kr->p.table);
@@ -420,11 +452,41 @@ dump_state(struct kroute *kr, bool remove_stale)
 	return 0;
 free_sock:
 	log_err("netlink dump: %s", nl_geterror(r));
+	for (size_t i = 0; i < dc.stale; i++)
+		rtnl_route_put(dc.stale_msgs[i]);
+	free(dc.stale_msgs);
 	nl_socket_free(dc.sk);
 	return -1;
 }
 
 /* ---- setup ---- */
+
+/*
+ * A classic BPF filter on the event socket drops the notifications of our
+ * own route changes in the kernel: installing a million routes would
+ * otherwise send a million events back (and overflow the socket).
+ */
+static int
+evt_filter(struct kroute *kr)
+{
+	struct sock_filter code[] = {
+		/* A = nlmsg_type */
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, offsetof(struct nlmsghdr, nlmsg_type)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_NEWROUTE), 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_DELROUTE), 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+		/* A = rtm_protocol */
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
+		    sizeof(struct nlmsghdr) + offsetof(struct rtmsg, rtm_protocol)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kr->p.protocol, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+
+	return setsockopt(nl_socket_get_fd(kr->evt), SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog));
+}
 
 static struct nl_sock *
 sock_open(struct kroute *kr, nl_recvmsg_msg_cb_t valid, nl_recvmsg_err_cb_t err)
@@ -465,6 +527,9 @@ kroute_open(struct ev_loop *loop, const struct kroute_params *params)
 	kr->evt = sock_open(kr, evt_valid, NULL);
 	if (kr->cmd == NULL || kr->evt == NULL)
 		goto fail;
+	if (evt_filter(kr) < 0)
+		log_warn("no socket filter on the netlink event socket: our own route changes "
+		    "come back as events");
 	if (nl_socket_add_memberships(kr->evt, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
 	    RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, 0) < 0)
 		goto fail;
