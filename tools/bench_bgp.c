@@ -253,8 +253,13 @@ wait_keepalive(int fd)
 	double t0 = now_ms();
 
 	while (now_ms() - t0 < 30000) {
-		ssize_t n = recv(fd, buf + have, sizeof(buf) - have, 0);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
 		size_t off = 0;
+
+		if (poll(&p, 1, 1000) <= 0)
+			continue;
+		n = recv(fd, buf + have, sizeof(buf) - have, 0);
 
 		if (n <= 0) {
 			fprintf(stderr, "bench_bgp: session refused\n");
@@ -359,13 +364,15 @@ feed(const struct opts *o)
 	}
 	getsockname(fd, (struct sockaddr *)&la, &ll);
 	ipaddr_from_v4(&nh, ntohl(la.sin_addr.s_addr));
+	/* OPEN + KEEPALIVE with a plain send: nothing the speaker answers may be drained. */
 	bgp_open_init(&op, o->local_as, 0, ntohl(id.s_addr), af);
 	wire_wr_init(&w, m, sizeof(m));
 	bgp_open_write(&w, &op);
-	send_all(fd, m, w.len);
-	wire_wr_init(&w, m, sizeof(m));
 	bgp_keepalive_write(&w);
-	send_all(fd, m, w.len);
+	if (send(fd, m, w.len, MSG_NOSIGNAL) != (ssize_t)w.len) {
+		perror("bench_bgp: send OPEN");
+		return 1;
+	}
 	wait_keepalive(fd);
 
 	/* Everything encoded before the clock starts. */

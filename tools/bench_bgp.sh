@@ -50,7 +50,8 @@ cleanup() {
 	for n in $F $A $B; do ip netns del "$n" 2>/dev/null || true; done
 	[ -n "${KEEP:-}" ] || rm -rf "$dir"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 # The feeder, against this build's codec.
 cc -O2 -D_GNU_SOURCE -std=c11 -I"$top/nodes/bgp" -I"$top/nodes/common" \

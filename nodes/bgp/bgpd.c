@@ -14,6 +14,8 @@
 #include "kroute.h"
 #include "log.h"
 
+#define FLUSH_BATCH	4096
+
 static void
 rib_changed(void *arg, struct rib_entry *e)
 {
@@ -29,7 +31,11 @@ flush_cb(struct ev_loop *loop, struct ev_timer *t)
 {
 	struct bgpd *d = t->arg;
 
-	rib_process(d->rib);
+	/*
+	 * In rounds of FLUSH_BATCH prefixes: the kernel and advertisement queues
+	 * stay small, and sessions, timers and the control socket get their turn.
+	 */
+	rib_process_some(d->rib, FLUSH_BATCH);
 	if (d->kr)
 		kroute_flush(d->kr, d->rib);
 	for (size_t i = 0; i < d->npeers; i++)
@@ -37,6 +43,8 @@ flush_cb(struct ev_loop *loop, struct ev_timer *t)
 		    d->peers[i]->eor_pending[1])
 			adv_flush(d->peers[i]);
 	session_reap();
+	if (rib_pending(d->rib))
+		bgpd_schedule_flush(d);
 }
 
 void

@@ -731,7 +731,7 @@ kroute_flush(struct kroute *kr, struct rib *rib)
 		rib_gc_entry(rib, e);
 	}
 	kr->qlen = 0;
-	if (kr->qcap > 65536) {
+	if (kr->qcap > 16384) {
 		free(kr->queue);
 		kr->queue = NULL;
 		kr->qcap = 0;

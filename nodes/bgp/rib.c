@@ -3,6 +3,7 @@
  * (RFC 4271 3.2); see rib.h. Decision itself is decision.c.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,6 +389,12 @@ rib_mark_all(struct rib *r)
 size_t
 rib_process(struct rib *r)
 {
+	return rib_process_some(r, SIZE_MAX);
+}
+
+size_t
+rib_process_some(struct rib *r, size_t max)
+{
 	struct decision_params dp = {
 		.local_as = r->p.local_as,
 		.max_paths = r->p.max_paths,
@@ -399,7 +406,7 @@ rib_process(struct rib *r)
 	struct rib_entry *e;
 
 	/* changed() may queue more dirty entries (not expected, but safe). */
-	while ((e = r->dirty) != NULL) {
+	while (max-- > 0 && (e = r->dirty) != NULL) {
 		r->dirty = e->dnext;
 		if (r->dirty == NULL)
 			r->dirty_tail = &r->dirty;

@@ -105,6 +105,8 @@ bool		 rib_withdraw(struct rib *, const struct prefix *, struct rib_source *);
 size_t		 rib_withdraw_source(struct rib *, struct rib_source *);
 /* Runs the decision process on every dirty entry; returns how many changed. */
 size_t		 rib_process(struct rib *);
+/* The same for at most max dirty entries (the rest stay queued: rib_pending()). */
+size_t		 rib_process_some(struct rib *, size_t max);
 /* Marks every entry dirty (next hops changed). */
 void		 rib_mark_all(struct rib *);
 bool		 rib_pending(const struct rib *);
