@@ -70,6 +70,7 @@ static const char bird_conf[] =
 static void
 setup_pair(void)
 {
+	need("bird");
 	cr_assert_eq(tn_init(&T, "bb"), 0);
 	NA = tn_ns(&T, "a");
 	NB = tn_ns(&T, "b");
@@ -177,6 +178,7 @@ setup_multipath(void)
 {
 	char conf[1024];
 
+	need("bird");
 	cr_assert_eq(tn_init(&T, "bm"), 0);
 	NA = tn_ns(&T, "a");
 	NB = tn_ns(&T, "b1");
