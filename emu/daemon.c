@@ -106,9 +106,16 @@ daemon_child(int gate, int nsfd, const char *dir, const char *out, char *const a
 	char go;
 	int fd;
 
+	sigset_t none;
+
 	if (netns_enter(nsfd) < 0 || chdir(dir) < 0)
 		_exit(127);
 	setsid();
+	/* A daemon starts with default signals, whatever its starter ignored or blocked. */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	fd = open("/dev/null", O_RDONLY);
 	if (fd >= 0) {
 		dup2(fd, STDIN_FILENO);

@@ -44,7 +44,8 @@ cleanup() {
 	done
 	rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 now() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -188,6 +189,11 @@ run_batch_up() {
 run_script_down() { for n in "${ip_names[@]}"; do ip netns del "$n"; done; }
 run_batch_down() { printf 'netns del %s\n' "${ip_names[@]}" | ip -batch -; }
 
+# A lab stays up this long before it is removed (seconds): removal is measured on a lab
+# whose interfaces have settled (IPv6 link-local addresses, DAD), as a user's would have,
+# not in the kernel's wake right after building it.
+hold=${ANYLAB_BENCH_HOLD:-1}
+
 # Let the kernel finish freeing the last run's namespaces (cleanup_net is asynchronous).
 settle() { sleep "$1"; }
 
@@ -217,14 +223,17 @@ for size in $sizes; do
 			case $(((r + k) % 3)) in
 			0)
 				t0=$(now); "$anylab" up "$file" --name "$lab_al" --no-daemons --json >/dev/null
-				t1=$(now); "$anylab" down "$lab_al" --json >/dev/null; t2=$(now)
-				echo $(((t1 - t0) / 1000)) >>"$tmp/al.up"; echo $(((t2 - t1) / 1000)) >>"$tmp/al.down" ;;
+				t1=$(now); sleep "$hold"
+				t1b=$(now); "$anylab" down "$lab_al" --json >/dev/null; t2=$(now)
+				echo $(((t1 - t0) / 1000)) >>"$tmp/al.up"; echo $(((t2 - t1b) / 1000)) >>"$tmp/al.down" ;;
 			1)
-				t0=$(now); run_script_up "$size"; t1=$(now); run_script_down; t2=$(now)
-				echo $(((t1 - t0) / 1000)) >>"$tmp/sc.up"; echo $(((t2 - t1) / 1000)) >>"$tmp/sc.down" ;;
+				t0=$(now); run_script_up "$size"; t1=$(now); sleep "$hold"
+				t1b=$(now); run_script_down; t2=$(now)
+				echo $(((t1 - t0) / 1000)) >>"$tmp/sc.up"; echo $(((t2 - t1b) / 1000)) >>"$tmp/sc.down" ;;
 			2)
-				t0=$(now); run_batch_up "$size"; t1=$(now); run_batch_down; t2=$(now)
-				echo $(((t1 - t0) / 1000)) >>"$tmp/ba.up"; echo $(((t2 - t1) / 1000)) >>"$tmp/ba.down" ;;
+				t0=$(now); run_batch_up "$size"; t1=$(now); sleep "$hold"
+				t1b=$(now); run_batch_down; t2=$(now)
+				echo $(((t1 - t0) / 1000)) >>"$tmp/ba.up"; echo $(((t2 - t1b) / 1000)) >>"$tmp/ba.down" ;;
 			esac
 			settle "$st"
 		done
