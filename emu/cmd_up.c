@@ -16,13 +16,18 @@ up_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: anylab up FILE [--name LAB] [--json] [--no-daemons] [--timeout SEC]\n"
+	    "                      [--no-wait] [--converge-timeout SEC]\n"
 	    "  Validate FILE, then build the lab: namespaces LAB-NODE, switch namespace\n"
 	    "  LAB.sw, links, addresses, routes, sysctls, resolvers, and the daemons the\n"
 	    "  nodes' bgp/dns sections ask for. A failed up removes what it made.\n"
 	    "  --name LAB      use LAB instead of the topology's name\n"
 	    "  --json          no progress; print a JSON summary on standard output\n"
 	    "  --no-daemons    build the network only\n"
-	    "  --timeout SEC   wait at most SEC for each daemon to answer (default 10)\n");
+	    "  --timeout SEC   wait at most SEC for each daemon to answer (default 10)\n"
+	    "  --no-wait       do not wait for BGP to converge\n"
+	    "  --converge-timeout SEC  wait at most SEC for every BGP session to be\n"
+	    "                  established and the routes installed (default 30; a lab\n"
+	    "                  that has not converged by then is up, with a warning)\n");
 }
 
 int
@@ -45,6 +50,8 @@ cmd_up(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-daemons", no_argument, NULL, 'D' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "no-wait", no_argument, NULL, 'W' },
+		{ "converge-timeout", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -57,7 +64,7 @@ cmd_up(int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "n:jDt:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:jDt:WC:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.name = optarg;
@@ -72,6 +79,17 @@ cmd_up(int argc, char **argv)
 			o.daemon_timeout_ms = (int)(strtod(optarg, &end) * 1000);
 			if (*end != '\0' || o.daemon_timeout_ms <= 0) {
 				fprintf(stderr, "anylab up: --timeout %s: expected seconds\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'W':
+			o.no_wait = true;
+			break;
+		case 'C':
+			o.converge_timeout_ms = (int)(strtod(optarg, &end) * 1000);
+			if (*end != '\0' || o.converge_timeout_ms <= 0) {
+				fprintf(stderr, "anylab up: --converge-timeout %s: expected seconds\n",
+				    optarg);
 				return EXIT_USAGE;
 			}
 			break;

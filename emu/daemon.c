@@ -244,6 +244,30 @@ daemon_show_tail(const char *path, int nlines)
 	fprintf(stderr, "--- last lines of %s:\n%s\n---\n", path, start);
 }
 
+int
+daemon_bgp_progress(const char *ctl, struct daemon_bgp_state *st)
+{
+	char *reply = NULL;
+	cJSON *doc;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	err = ctl_call(ctl, "status", &reply, 1000);
+	if (err < 0)
+		return err;
+	doc = cJSON_Parse(reply);
+	free(reply);
+	if (doc == NULL)
+		return -EPROTO;
+	st->peers = (unsigned)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "peers"));
+	st->established = (unsigned)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "established"));
+	st->kernel_routes = (unsigned long long)cJSON_GetNumberValue(
+	    cJSON_GetObjectItem(doc, "kernel_routes"));
+	st->pending = cJSON_IsTrue(cJSON_GetObjectItem(doc, "pending"));
+	cJSON_Delete(doc);
+	return 0;
+}
+
 bool
 daemon_running(const struct state_entry *e)
 {

@@ -43,6 +43,16 @@ int	daemon_start(struct state *st, const char *lab, const struct topo_node *,
 /* Wait until the control socket answers `status`. 0, or -ETIMEDOUT / -ECHILD (it exited). */
 int	daemon_wait_ready(const char *lab, const char *node, enum daemon_service, pid_t pid,
 	    int timeout_ms);
+/* What anybgpd's `status` says about convergence. */
+struct daemon_bgp_state {
+	unsigned		 peers;
+	unsigned		 established;
+	unsigned long long	 kernel_routes;
+	bool			 pending;	/* RIB work not yet done */
+};
+
+/* Ask a BGP speaker's control socket. 0 or -errno. */
+int	daemon_bgp_progress(const char *ctl, struct daemon_bgp_state *);
 /* Copy the last lines of a daemon's log or output file to standard error. */
 void	daemon_show_tail(const char *path, int nlines);
 /* Is the recorded process still the one that was started? */

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <linux/if_addr.h>
 
 #include "anylab.h"
@@ -664,6 +665,77 @@ lab_start_daemons(struct lab_build *b, int timeout_ms)
 	return rc;
 }
 
+/*
+ * Wait until the lab has converged: every speaker has all its sessions
+ * established, no RIB work pending, and its count of kernel routes has not
+ * changed for LAB_STABLE_US (the last UPDATEs have been applied). A lab that
+ * does not converge in time is still up: a warning names what is missing.
+ */
+#define LAB_STABLE_US	500000
+
+static void
+lab_wait_converged(struct lab_build *b, int timeout_ms)
+{
+	struct topology *t = b->t;
+	struct daemon_bgp_state now;
+	unsigned long long *routes;
+	long long deadline = emu_now_us() + (long long)timeout_ms * 1000, *since;
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	char ctl[ANYLAB_PATH_MAX];
+	size_t speakers = 0, done;
+
+	for (size_t i = 0; i < t->nnodes; i++)
+		speakers += t->nodes[i].bgp != NULL;
+	if (speakers == 0)
+		return;
+	routes = calloc(t->nnodes, sizeof(*routes));
+	since = calloc(t->nnodes, sizeof(*since));
+	if (routes == NULL || since == NULL)
+		goto out;
+	for (;;) {
+		done = 0;
+		for (size_t i = 0; i < t->nnodes; i++) {
+			if (t->nodes[i].bgp == NULL)
+				continue;
+			daemon_file(b->lab, t->nodes[i].name, DAEMON_BGP, "ctl", ctl, sizeof(ctl));
+			if (daemon_bgp_progress(ctl, &now) < 0 || now.established < now.peers ||
+			    now.pending) {
+				since[i] = 0;
+				continue;
+			}
+			if (since[i] == 0 || routes[i] != now.kernel_routes) {
+				since[i] = emu_now_us();
+				routes[i] = now.kernel_routes;
+			}
+			if (emu_now_us() - since[i] >= LAB_STABLE_US)
+				done++;
+		}
+		emu_progress("BGP speakers converged", done, speakers);
+		if (done == speakers || lab_interrupted)
+			break;
+		if (emu_now_us() >= deadline) {
+			emu_progress_end();
+			for (size_t i = 0; i < t->nnodes; i++) {
+				if (t->nodes[i].bgp == NULL)
+					continue;
+				daemon_file(b->lab, t->nodes[i].name, DAEMON_BGP, "ctl", ctl,
+				    sizeof(ctl));
+				if (daemon_bgp_progress(ctl, &now) == 0 &&
+				    now.established == now.peers && !now.pending)
+					continue;
+				emu_err("warning: %s: %u of %u BGP sessions established after %d ms%s",
+				    t->nodes[i].name, now.established, now.peers, timeout_ms,
+				    now.pending ? ", routes still being processed" : "");
+			}
+			break;
+		}
+		nanosleep(&pause, NULL);
+	}
+out:
+	free(routes);
+	free(since);
+}
+
 static int
 lab_precheck(const struct topology *t, const char *lab)
 {
@@ -737,6 +809,8 @@ lab_build(struct lab_build *b, const struct lab_up_opts *o)
 		rc = lab_make_node_dirs(b);
 	if (rc == 0 && !o->no_daemons)
 		rc = lab_start_daemons(b, o->daemon_timeout_ms > 0 ? o->daemon_timeout_ms : 10000);
+	if (rc == 0 && !o->no_daemons && !o->no_wait)
+		lab_wait_converged(b, o->converge_timeout_ms > 0 ? o->converge_timeout_ms : 30000);
 	if (rc == 0 && lab_interrupted)
 		rc = EXIT_FAIL;
 	if (rc == 0 && state_mark_complete(&b->st) < 0)

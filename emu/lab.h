@@ -25,6 +25,8 @@ struct lab_up_opts {
 	bool		 quiet;		/* no progress lines */
 	bool		 no_daemons;	/* build the network only */
 	int		 daemon_timeout_ms;	/* per daemon, to answer `status` */
+	bool		 no_wait;	/* do not wait for BGP to converge */
+	int		 converge_timeout_ms;	/* 0: 30 s */
 };
 
 struct lab_up_result {

@@ -340,6 +340,25 @@ Test(lab, lab_a_daemons_started_and_stopped)
 	n = status_daemons(lab1, pids, 8, &running);
 	cr_expect_eq(n, 5, "gateway bgp, dc001/dc002 bgp+dns: %d daemons", n);
 	cr_expect_eq(running, 5);
+	/* up waited for BGP to converge: the gateway's ECMP route is there at once. */
+	{
+		cJSON *doc = hl_status(lab1);
+		const cJSON *node, *r;
+		int hops = -1;
+
+		cJSON_ArrayForEach(node, cJSON_GetObjectItem(doc, "nodes")) {
+			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(node, "name")),
+			    "gateway") != 0)
+				continue;
+			cJSON_ArrayForEach(r, cJSON_GetObjectItem(node, "routes")) {
+				if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(r, "dst")),
+				    "51.51.51.0/24") == 0)
+					hops = cJSON_GetArraySize(cJSON_GetObjectItem(r, "nexthops"));
+			}
+		}
+		cJSON_Delete(doc);
+		cr_expect_eq(hops, 2, "gateway's 51.51.51.0/24 right after up: %d next hops", hops);
+	}
 	snprintf(ctl, sizeof(ctl), "/run/anylab/%s/nodes/dc001/dns.ctl", lab1);
 	cr_expect(access(ctl, F_OK) == 0, "%s", ctl);
 	rc = hl_anylab(NULL, "down", lab1, NULL);
