@@ -1,0 +1,179 @@
+/*
+ * The daemon and route actions on Lab A (root): a copy of the topology with
+ * a scenario of its own that withdraws and announces 51.51.51.0/24 through
+ * dc001's speaker, stops and continues anydnsd on dc002, kills dc001's
+ * speaker and starts it again, each followed by what it must do to the
+ * clients, the gateway's kernel route and its session. Expectations are
+ * phrased so that they do not depend on which DC a client lands on.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cJSON.h>
+
+#include "jcfg.h"
+
+static char lab[16], dir[128], bin[512], topo[256];
+
+#define SCENARIO \
+	"{\"actions\": {\"probe\": {\"clients\": [\"client1\", \"client2\"], \"timeout\": 0.5}," \
+	" \"steps\": [" \
+	"  {\"expect\": \"instances\", \"set\": [\"DC001\", \"DC002\"], \"within\": 30}," \
+	"  {\"action\": \"withdraw\", \"node\": \"dc001\", \"prefix\": \"51.51.51.0/24\"}," \
+	"  {\"expect\": \"answered\", \"clients_of\": \"DC001\", \"by\": \"DC002\", \"within\": 5}," \
+	"  {\"expect\": \"nexthops\", \"node\": \"gateway\", \"prefix\": \"51.51.51.0/24\"," \
+	"   \"count\": 1, \"within\": 5}," \
+	"  {\"action\": \"announce\", \"node\": \"dc001\", \"prefix\": \"51.51.51.0/24\"}," \
+	"  {\"expect\": \"nexthops\", \"node\": \"gateway\", \"prefix\": \"51.51.51.0/24\"," \
+	"   \"count\": 2, \"within\": 10}," \
+	"  {\"action\": \"stop\", \"node\": \"dc002\", \"daemon\": \"dns\"}," \
+	"  {\"expect\": \"no_answer\", \"clients_of\": \"DC002\", \"seconds\": 2}," \
+	"  {\"action\": \"start\", \"node\": \"dc002\", \"daemon\": \"dns\"}," \
+	"  {\"expect\": \"answered\", \"clients_of\": \"DC002\", \"by\": \"DC002\", \"within\": 5}," \
+	"  {\"action\": \"kill\", \"node\": \"dc001\", \"daemon\": \"bgp\"}," \
+	"  {\"expect\": \"session\", \"node\": \"gateway\", \"peer\": \"10.10.10.1\"," \
+	"   \"state\": \"down\", \"within\": 15}," \
+	"  {\"expect\": \"nexthops\", \"node\": \"gateway\", \"prefix\": \"51.51.51.0/24\"," \
+	"   \"count\": 1, \"within\": 5}," \
+	"  {\"action\": \"start\", \"node\": \"dc001\", \"daemon\": \"bgp\"}," \
+	"  {\"expect\": \"session\", \"node\": \"gateway\", \"peer\": \"10.10.10.1\"," \
+	"   \"state\": \"established\", \"within\": 30}," \
+	"  {\"expect\": \"nexthops\", \"node\": \"gateway\", \"prefix\": \"51.51.51.0/24\"," \
+	"   \"count\": 2, \"within\": 10}]}}"
+
+static int
+sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+static void
+setup(void)
+{
+	const char *b = getenv("ANYLAB_BUILD_DIR"), *s = getenv("ANYLAB_SOURCE_DIR");
+	char path[600], *text;
+	struct cfg_errors e;
+	cJSON *t;
+	FILE *f;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root (network namespaces)");
+	if (b == NULL || s == NULL)
+		cr_skip_test("ANYLAB_BUILD_DIR and ANYLAB_SOURCE_DIR unset (run under ctest)");
+	snprintf(bin, sizeof(bin), "%s/bin/anylab", b);
+	snprintf(path, sizeof(path), "%s/bin/anybgpd", b);
+	if (access(bin, X_OK) != 0 || access(path, X_OK) != 0)
+		cr_skip_test("anylab or anybgpd not built");
+	snprintf(path, sizeof(path), "%s/bin/anydnsd", b);
+	if (access(path, X_OK) != 0)
+		cr_skip_test("anydnsd not built");
+	snprintf(lab, sizeof(lab), "ac%d", getpid() % 1000000);
+	snprintf(dir, sizeof(dir), "/tmp/anylab-root-actions-%d", getpid());
+	mkdir(dir, 0700);
+
+	/* Lab A with this test's scenario inside the topology. */
+	cfg_errors_init(&e, "anycast-lab.json");
+	snprintf(path, sizeof(path), "%s/topologies/anycast-lab.json", s);
+	t = jc_parse_file(path, &e);
+	cr_assert_not_null(t);
+	cJSON_DeleteItemFromObject(t, "$schema");
+	cJSON_ReplaceItemInObject(t, "name", cJSON_CreateString(lab));
+	cJSON_AddItemToObject(t, "scenarios", jc_parse_string(SCENARIO, &e));
+	cr_assert_eq(e.count, 0);
+	snprintf(topo, sizeof(topo), "%s/lab.json", dir);
+	f = fopen(topo, "w");
+	cr_assert_not_null(f);
+	text = cJSON_Print(t);
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	cJSON_Delete(t);
+}
+
+static void
+teardown(void)
+{
+	char rec[256];
+
+	snprintf(rec, sizeof(rec), "/run/anylab/%s", lab);
+	if (lab[0] && access(rec, F_OK) == 0)
+		sh("%s down %s >/dev/null 2>&1", bin, lab);
+	if (dir[0])
+		sh("rm -rf %s", dir);
+}
+
+TestSuite(actions, .init = setup, .fini = teardown, .timeout = 180);
+
+static const cJSON *
+step(const cJSON *j, int i)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItem(j, "steps"), i);
+}
+
+static const char *
+field(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+Test(actions, withdraw_announce_stop_start_kill)
+{
+	char cmd[1024], *text = NULL, buf[4096];
+	size_t len = 0, n;
+	const cJSON *st, *f, *c;
+	FILE *p, *mem;
+	int status;
+	cJSON *j;
+
+	snprintf(cmd, sizeof(cmd), "%s run %s --scenario actions --json --out %s", bin, topo, dir);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	mem = open_memstream(&text, &len);
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		fwrite(buf, 1, n, mem);
+	fclose(mem);
+	status = pclose(p);
+	j = cJSON_Parse(text);
+	cr_assert_not_null(j, "no JSON:\n%s", text);
+	free(text);
+	cJSON_ArrayForEach(st, cJSON_GetObjectItem(j, "steps"))
+		cr_expect(strcmp(field(st, "status"), "pass") == 0 ||
+		    strcmp(field(st, "status"), "done") == 0, "step %d %s: %s: %s",
+		    cJSON_GetObjectItem(st, "index")->valueint, field(st, "label"),
+		    field(st, "status"), field(st, "detail"));
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "passed")));
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	cr_assert_not_null(strstr(field(step(j, 1), "detail"), "withdrew 51.51.51.0/24"));
+	cr_assert_not_null(strstr(field(step(j, 6), "detail"), "stopped (SIGSTOP)"));
+	cr_assert_not_null(strstr(field(step(j, 8), "detail"), "continued (SIGCONT)"));
+	cr_assert_not_null(strstr(field(step(j, 10), "detail"), "killed (SIGKILL)"));
+	cr_assert_not_null(strstr(field(step(j, 13), "detail"), "started again"));
+	/*
+	 * A withdrawal is an UPDATE, not a timer: DC001's client is on DC002
+	 * within a second. A killed speaker's TCP connection is closed by the
+	 * kernel, so the gateway sees the session end at once, not after 9 s.
+	 */
+	f = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "faults"), 0);
+	cr_assert_str_eq(field(f, "label"), "withdraw dc001 51.51.51.0/24");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(f, "clients")) {
+		if (strcmp(field(c, "before"), "DC001") != 0)
+			continue;
+		cr_assert_lt(cJSON_GetObjectItem(c, "failover_ms")->valuedouble, 1000);
+	}
+	cr_assert_lt(cJSON_GetObjectItem(step(j, 11), "elapsed_ms")->valuedouble, 3000,
+	    "session loss after the speaker was killed: %s", field(step(j, 11), "detail"));
+	cJSON_Delete(j);
+}
