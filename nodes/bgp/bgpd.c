@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 
 #include "adv.h"
 #include "bgpd.h"
@@ -26,15 +28,18 @@ rib_changed(void *arg, struct rib_entry *e)
 	adv_changed(d, e);
 }
 
+/*
+ * The pipeline after input: decision, kernel, adverts. Driven by an eventfd
+ * in the event loop rather than a timer, in rounds of FLUSH_BATCH prefixes,
+ * so that sessions (which stop reading while much is queued, see session.c),
+ * timers and the control socket get their turn between rounds.
+ */
 static void
-flush_cb(struct ev_loop *loop, struct ev_timer *t)
+flush_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 {
-	struct bgpd *d = t->arg;
+	struct bgpd *d = io->arg;
+	uint64_t v;
 
-	/*
-	 * In rounds of FLUSH_BATCH prefixes: the kernel and advertisement queues
-	 * stay small, and sessions, timers and the control socket get their turn.
-	 */
 	rib_process_some(d->rib, FLUSH_BATCH);
 	if (d->kr)
 		kroute_flush(d->kr, d->rib);
@@ -43,15 +48,23 @@ flush_cb(struct ev_loop *loop, struct ev_timer *t)
 		    d->peers[i]->eor_pending[1])
 			adv_flush(d->peers[i]);
 	session_reap();
-	if (rib_pending(d->rib))
-		bgpd_schedule_flush(d);
+	if (!rib_pending(d->rib)) {
+		/* Drained: the eventfd goes quiet until the next schedule. */
+		if (read(d->flush_fd, &v, sizeof(v)) < 0)
+			v = 0;
+		d->flush_armed = false;
+	}
 }
 
 void
 bgpd_schedule_flush(struct bgpd *d)
 {
-	if (!ev_timer_armed(&d->flush_timer))
-		ev_timer_start(d->loop, &d->flush_timer, 0);
+	uint64_t one = 1;
+
+	if (d->flush_armed)
+		return;
+	if (write(d->flush_fd, &one, sizeof(one)) == sizeof(one))
+		d->flush_armed = true;
 }
 
 static void
@@ -144,7 +157,12 @@ bgpd_start(struct bgpd *d, struct ev_loop *loop, const char *ctl_path)
 	d->loop = loop;
 	d->start_us = ev_now_us(loop);
 	d->start_wall = (uint64_t)time(NULL);
-	ev_timer_init(&d->flush_timer, flush_cb, d);
+	d->flush_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (d->flush_fd < 0)
+		return -1;
+	ev_io_init(&d->flush_io, d->flush_fd, flush_cb, d);
+	if (ev_io_start(loop, &d->flush_io, EPOLLIN) < 0)
+		return -1;
 	d->local.local = true;
 	d->local.asn = d->cfg.asn;
 	d->local.router_id = ntohl(d->cfg.router_id.v4.s_addr);
@@ -183,7 +201,11 @@ bgpd_stop(struct bgpd *d)
 		kroute_close(d->kr, d->rib);
 	d->kr = NULL;
 	control_close(d);
-	ev_timer_stop(d->loop, &d->flush_timer);
+	if (d->flush_fd > 0) {
+		ev_io_stop(d->loop, &d->flush_io);
+		close(d->flush_fd);
+		d->flush_fd = -1;
+	}
 	session_free(d);
 	rib_free(d->rib);
 	d->rib = NULL;

@@ -103,7 +103,9 @@ struct bgpd {
 	struct ev_io		 listen_io[2];
 	struct kroute		*kr;
 	struct ctl_server	*ctl;
-	struct ev_timer		 flush_timer;	/* decision + FIB + adverts after input */
+	int			 flush_fd;	/* eventfd: decision + FIB + adverts pending */
+	struct ev_io		 flush_io;
+	bool			 flush_armed;
 	uint64_t		 start_us;
 	uint64_t		 start_wall;
 	bool			 shutting_down;

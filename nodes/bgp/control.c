@@ -260,7 +260,7 @@ path_json(struct strbuf *out, const struct rib_entry *e, const struct rib_path *
 		sb_puts(out, ",\"ineligible\":");
 		sb_json_str(out, rib_inelig_name((enum rib_inelig)p->inelig));
 	}
-	sb_printf(out, ",\"installed\":%s", (e->flags & RIB_E_FIB) &&
+	sb_printf(out, ",\"installed\":%s", (rib_entry_flags(e) & RIB_E_FIB) &&
 	    (p->flags & RIB_PATH_MULTIPATH) ? "true" : "false");
 	sb_puts(out, ",\"local_pref\":");
 	if (a->present & BGP_ATTRS_LOCAL_PREF)

@@ -621,10 +621,10 @@ install(struct kroute *kr, struct rib_entry *e)
 	struct ipaddr seen[BGP_MAX_PATHS_KR];
 	size_t nseen = 0;
 
-	if (!(e->flags & RIB_E_FIB) && !kr->p.install)
+	if (!(rib_entry_flags(e) & RIB_E_FIB) && !kr->p.install)
 		return;
 	if (rib_best(e) == NULL || !kr->p.install) {
-		if (!(e->flags & RIB_E_FIB))
+		if (!(rib_entry_flags(e) & RIB_E_FIB))
 			return;
 		rt = route_base(kr, &e->pfx);
 		if (rt == NULL)
@@ -633,7 +633,7 @@ install(struct kroute *kr, struct rib_entry *e)
 			kr->st.deletes++;
 			kr->st.installed--;
 		}
-		e->flags &= ~RIB_E_FIB;
+		rib_entry_set_flag(e, RIB_E_FIB, false);
 		rtnl_route_put(rt);
 		return;
 	}
@@ -683,7 +683,7 @@ install(struct kroute *kr, struct rib_entry *e)
 	if (nseen == 0) {
 		/* Only a local path (or none usable): no kernel route of ours. */
 		rtnl_route_put(rt);
-		if (e->flags & RIB_E_FIB) {
+		if (rib_entry_flags(e) & RIB_E_FIB) {
 			rt = route_base(kr, &e->pfx);
 			if (rt && send_route(kr, rt, false) == 0) {
 				kr->st.deletes++;
@@ -691,15 +691,15 @@ install(struct kroute *kr, struct rib_entry *e)
 			}
 			if (rt)
 				rtnl_route_put(rt);
-			e->flags &= ~RIB_E_FIB;
+			rib_entry_set_flag(e, RIB_E_FIB, false);
 		}
 		return;
 	}
 	if (send_route(kr, rt, true) == 0) {
 		kr->st.adds++;
-		if (!(e->flags & RIB_E_FIB))
+		if (!(rib_entry_flags(e) & RIB_E_FIB))
 			kr->st.installed++;
-		e->flags |= RIB_E_FIB;
+		rib_entry_set_flag(e, RIB_E_FIB, true);
 	}
 	rtnl_route_put(rt);
 }
@@ -750,7 +750,7 @@ remove_one(struct rib_entry *e, void *arg)
 	struct close_ctx *cc = arg;
 	struct rtnl_route *rt;
 
-	if (!(e->flags & RIB_E_FIB))
+	if (!(rib_entry_flags(e) & RIB_E_FIB))
 		return true;
 	rt = route_base(cc->kr, &e->pfx);
 	if (rt) {
@@ -758,7 +758,7 @@ remove_one(struct rib_entry *e, void *arg)
 			cc->n++;
 		rtnl_route_put(rt);
 	}
-	e->flags &= ~RIB_E_FIB;
+	rib_entry_set_flag(e, RIB_E_FIB, false);
 	return true;
 }
 

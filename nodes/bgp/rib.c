@@ -35,8 +35,11 @@ struct rib {
 	size_t			 nbuckets;	/* power of two */
 	size_t			 nentries;
 	size_t			 npaths;
-	struct rib_entry	*dirty;
-	struct rib_entry	**dirty_tail;
+	size_t			 nbest;		/* entries with a best path after the decision */
+	struct rib_entry	**dirty;	/* queue of entries flagged RIB_E_DIRTY */
+	size_t			 ndirty;
+	size_t			 dirty_pos;
+	size_t			 dirty_cap;
 	struct pool		 entry_pool;
 	struct pool		 path_pool;
 	struct pool		 out_pool;
@@ -50,6 +53,18 @@ static int	 rib_grow(struct rib *);
 static struct rib_entry *entry_get(struct rib *, const struct prefix *);
 static void	 mark_dirty(struct rib *, struct rib_entry *);
 static void	 path_free(struct rib *, struct rib_entry *, struct rib_path *);
+
+static struct rib_out *
+out_list(const struct rib_entry *e)
+{
+	return (struct rib_out *)(e->out_flags & ~(uintptr_t)RIB_E_FLAGS);
+}
+
+static void
+out_list_set(struct rib_entry *e, struct rib_out *o)
+{
+	e->out_flags = (uintptr_t)o | (e->out_flags & RIB_E_FLAGS);
+}
 
 static const char *const inelig_names[RIB_INELIG_COUNT] = {
 	[RIB_ELIGIBLE] = "eligible",
@@ -67,7 +82,8 @@ static void
 pool_init(struct pool *p, size_t size)
 {
 	memset(p, 0, sizeof(*p));
-	p->size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	/* Alignment, not size, of max_align_t (32 octets on x86-64, alignment 16). */
+	p->size = (size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
 	if (size <= 8)
 		p->size = 8;
 	else if (size <= 16)
@@ -156,7 +172,6 @@ rib_new(const struct rib_params *params)
 		free(r);
 		return NULL;
 	}
-	r->dirty_tail = &r->dirty;
 	pool_init(&r->entry_pool, sizeof(struct rib_entry));
 	pool_init(&r->path_pool, sizeof(struct rib_path));
 	pool_init(&r->out_pool, sizeof(struct rib_out));
@@ -172,7 +187,7 @@ rib_free(struct rib *r)
 		for (struct rib_entry *e = r->buckets[b]; e; e = e->hnext) {
 			for (struct rib_path *p = e->paths; p; p = p->next)
 				bgp_attr_unref(r->attrs, p->attrs);
-			for (struct rib_out *o = e->out; o; o = o->next)
+			for (struct rib_out *o = out_list(e); o; o = o->next)
 				bgp_attr_unref(r->attrs, o->attrs);
 		}
 	pool_free_all(&r->entry_pool);
@@ -180,6 +195,7 @@ rib_free(struct rib *r)
 	pool_free_all(&r->out_pool);
 	bgp_attr_table_free(r->attrs);
 	free(r->buckets);
+	free(r->dirty);
 	free(r);
 }
 
@@ -252,8 +268,8 @@ entry_get(struct rib *r, const struct prefix *pfx)
 
 	if (e)
 		return e;
-	if (r->nentries >= r->nbuckets)
-		rib_grow(r);	/* on failure the chains just get longer */
+	if (r->nentries >= 2 * r->nbuckets)
+		rib_grow(r);	/* chains of two on average: 4 octets per prefix */	/* on failure the chains just get longer */
 	e = pool_get(&r->entry_pool);
 	if (e == NULL)
 		return NULL;
@@ -268,18 +284,31 @@ entry_get(struct rib *r, const struct prefix *pfx)
 static void
 mark_dirty(struct rib *r, struct rib_entry *e)
 {
-	if (e->flags & RIB_E_DIRTY)
+	if (rib_entry_flags(e) & RIB_E_DIRTY)
 		return;
-	e->flags |= RIB_E_DIRTY;
-	e->dnext = NULL;
-	*r->dirty_tail = e;
-	r->dirty_tail = &e->dnext;
+	if (r->ndirty == r->dirty_cap) {
+		size_t cap = r->dirty_cap ? r->dirty_cap * 2 : 1024;
+		struct rib_entry **n = realloc(r->dirty, cap * sizeof(*n));
+
+		if (n == NULL)
+			return;	/* decided at the next rib_mark_all(); never expected */
+		r->dirty = n;
+		r->dirty_cap = cap;
+	}
+	rib_entry_set_flag(e, RIB_E_DIRTY, true);
+	r->dirty[r->ndirty++] = e;
 }
 
 bool
 rib_pending(const struct rib *r)
 {
-	return r->dirty != NULL;
+	return r->dirty_pos < r->ndirty;
+}
+
+size_t
+rib_dirty_count(const struct rib *r)
+{
+	return r->ndirty - r->dirty_pos;
 }
 
 int
@@ -308,7 +337,7 @@ rib_update(struct rib *r, const struct prefix *pfx, struct rib_source *src,
 		bgp_attr_unref(r->attrs, p->attrs);
 		p->attrs = ia;
 		if (p->flags)
-			e->flags |= RIB_E_RESEL;
+			rib_entry_set_flag(e, RIB_E_RESEL, true);
 	} else {
 		p = pool_get(&r->path_pool);
 		if (p == NULL) {
@@ -331,7 +360,7 @@ static void
 path_free(struct rib *r, struct rib_entry *e, struct rib_path *p)
 {
 	if (p->flags)
-		e->flags |= RIB_E_RESEL;
+		rib_entry_set_flag(e, RIB_E_RESEL, true);
 	bgp_attr_unref(r->attrs, p->attrs);
 	p->src->npaths--;
 	r->npaths--;
@@ -406,19 +435,39 @@ rib_process_some(struct rib *r, size_t max)
 	struct rib_entry *e;
 
 	/* changed() may queue more dirty entries (not expected, but safe). */
-	while (max-- > 0 && (e = r->dirty) != NULL) {
-		r->dirty = e->dnext;
-		if (r->dirty == NULL)
-			r->dirty_tail = &r->dirty;
-		e->dnext = NULL;
-		e->flags &= ~RIB_E_DIRTY;
-		if (decision_run(&dp, e) || (e->flags & RIB_E_RESEL)) {
-			e->flags &= ~RIB_E_RESEL;
+	while (max-- > 0 && r->dirty_pos < r->ndirty) {
+		bool had_best, has_best;
+
+		e = r->dirty[r->dirty_pos++];
+		rib_entry_set_flag(e, RIB_E_DIRTY, false);
+		had_best = (rib_entry_flags(e) & RIB_E_BEST) != 0;
+		if (decision_run(&dp, e) || (rib_entry_flags(e) & RIB_E_RESEL)) {
+			rib_entry_set_flag(e, RIB_E_RESEL, false);
 			changed++;
 			if (r->p.changed)
 				r->p.changed(r->p.changed_arg, e);
 		}
+		has_best = rib_best(e) != NULL;
+		if (had_best != has_best) {
+			r->nbest += has_best ? 1 : (size_t)-1;
+			rib_entry_set_flag(e, RIB_E_BEST, has_best);
+		}
 		rib_gc_entry(r, e);
+	}
+	if (r->dirty_pos > 4096 && r->dirty_pos * 2 > r->ndirty) {
+		/* Input keeps coming while we work: reuse the consumed front. */
+		memmove(r->dirty, r->dirty + r->dirty_pos,
+		    (r->ndirty - r->dirty_pos) * sizeof(*r->dirty));
+		r->ndirty -= r->dirty_pos;
+		r->dirty_pos = 0;
+	}
+	if (r->dirty_pos == r->ndirty) {
+		r->dirty_pos = r->ndirty = 0;
+		if (r->dirty_cap > 65536) {
+			free(r->dirty);
+			r->dirty = NULL;
+			r->dirty_cap = 0;
+		}
 	}
 	return changed;
 }
@@ -449,7 +498,7 @@ rib_walk(struct rib *r, bool (*fn)(struct rib_entry *, void *), void *arg)
 const struct bgp_attrs *
 rib_out_get(const struct rib_entry *e, const void *peer)
 {
-	for (const struct rib_out *o = e->out; o; o = o->next)
+	for (const struct rib_out *o = out_list(e); o; o = o->next)
 		if (o->peer == peer)
 			return o->attrs;
 	return NULL;
@@ -458,15 +507,17 @@ rib_out_get(const struct rib_entry *e, const void *peer)
 void
 rib_out_set(struct rib *r, struct rib_entry *e, void *peer, const struct bgp_attrs *attrs)
 {
-	struct rib_out **op, *o;
+	struct rib_out *o, *prev = NULL;
 
-	for (op = &e->out; *op; op = &(*op)->next)
-		if ((*op)->peer == peer)
+	for (o = out_list(e); o; prev = o, o = o->next)
+		if (o->peer == peer)
 			break;
-	o = *op;
 	if (attrs == NULL) {
 		if (o) {
-			*op = o->next;
+			if (prev)
+				prev->next = o->next;
+			else
+				out_list_set(e, o->next);
 			bgp_attr_unref(r->attrs, o->attrs);
 			pool_put(&r->out_pool, o);
 		}
@@ -477,8 +528,8 @@ rib_out_set(struct rib *r, struct rib_entry *e, void *peer, const struct bgp_att
 		if (o == NULL)
 			return;	/* forgotten: the peer gets it again next time */
 		o->peer = peer;
-		o->next = e->out;
-		e->out = o;
+		o->next = out_list(e);
+		out_list_set(e, o);
 	} else {
 		bgp_attr_unref(r->attrs, o->attrs);
 	}
@@ -493,7 +544,7 @@ rib_out_clear(struct rib *r, void *peer)
 
 		for (e = r->buckets[b]; e; e = next) {
 			next = e->hnext;
-			if (e->out == NULL)
+			if (out_list(e) == NULL)
 				continue;
 			rib_out_set(r, e, peer, NULL);
 			rib_gc_entry(r, e);
@@ -506,7 +557,7 @@ rib_gc_entry(struct rib *r, struct rib_entry *e)
 {
 	size_t i;
 
-	if (e->paths || e->out || (e->flags & (RIB_E_FIB | RIB_E_DIRTY)))
+	if (e->paths || out_list(e) || (rib_entry_flags(e) & (RIB_E_FIB | RIB_E_DIRTY)))
 		return;
 	i = prefix_hash(&e->pfx) & (r->nbuckets - 1);
 	for (struct rib_entry **ep = &r->buckets[i]; *ep; ep = &(*ep)->hnext)
@@ -524,10 +575,7 @@ rib_get_stats(const struct rib *r, struct rib_stats *s)
 	memset(s, 0, sizeof(*s));
 	s->prefixes = r->nentries;
 	s->paths = r->npaths;
-	for (size_t b = 0; b < r->nbuckets; b++)
-		for (const struct rib_entry *e = r->buckets[b]; e; e = e->hnext)
-			if (rib_best(e))
-				s->best++;
+	s->best = r->nbest;
 	s->attr_sets = bgp_attr_table_count(r->attrs);
 	s->bytes = r->nbuckets * sizeof(void *) +
 	    (r->entry_pool.nchunks + r->path_pool.nchunks + r->out_pool.nchunks) * POOL_CHUNK +

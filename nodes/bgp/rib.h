@@ -65,15 +65,35 @@ struct rib_out {
 #define RIB_E_DIRTY	0x01	/* waiting for the decision process */
 #define RIB_E_FIB	0x02	/* a route is in the kernel table */
 #define RIB_E_RESEL	0x04	/* a selected path went or changed its attributes */
+#define RIB_E_BEST	0x08	/* counted in the RIB's best-path total */
+#define RIB_E_FLAGS	0x0f
 
+/*
+ * One prefix: 48 octets. The Adj-RIB-Out list and the RIB_E_* flags share one
+ * word (rib_out objects are 16-octet aligned, so the low 4 bits are free);
+ * use rib_entry_flags() and rib_entry_set_flag().
+ */
 struct rib_entry {
 	struct prefix		 pfx;
 	struct rib_entry	*hnext;
-	struct rib_entry	*dnext;	/* dirty queue */
 	struct rib_path		*paths;
-	struct rib_out		*out;
-	uint8_t			 flags;
+	uintptr_t		 out_flags;
 };
+
+static inline unsigned
+rib_entry_flags(const struct rib_entry *e)
+{
+	return (unsigned)(e->out_flags & RIB_E_FLAGS);
+}
+
+static inline void
+rib_entry_set_flag(struct rib_entry *e, unsigned flag, bool on)
+{
+	if (on)
+		e->out_flags |= flag;
+	else
+		e->out_flags &= ~(uintptr_t)flag;
+}
 
 struct rib;
 
@@ -110,6 +130,8 @@ size_t		 rib_process_some(struct rib *, size_t max);
 /* Marks every entry dirty (next hops changed). */
 void		 rib_mark_all(struct rib *);
 bool		 rib_pending(const struct rib *);
+/* Entries waiting for the decision process (input backs off above a bound). */
+size_t		 rib_dirty_count(const struct rib *);
 
 struct rib_entry *rib_lookup(struct rib *, const struct prefix *);
 struct rib_path	*rib_best(const struct rib_entry *);

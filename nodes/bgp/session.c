@@ -28,6 +28,7 @@
 
 #define RBUF_SIZE	(64 * 1024)
 #define WBUF_BUSY	(256 * 1024)
+#define READ_PAUSE_DIRTY	262144
 
 static void	conn_io_cb(struct ev_loop *, struct ev_io *, uint32_t);
 static void	conn_close(struct bgp_conn *);
@@ -794,9 +795,20 @@ conn_read(struct bgp_peer *p, struct bgp_conn *c)
 	size_t off = 0;
 
 	/* Bounded per wake-up so that the decision, timers and other peers run in between. */
-	for (int round = 0; round < 16; round++) {
+	for (int round = 0; round < 4; round++) {
 		size_t space = c->rcap - c->rlen;
-		ssize_t n = recv(c->fd, c->rbuf + c->rlen, space, MSG_DONTWAIT);
+		ssize_t n;
+
+		/*
+		 * Back-pressure: while the decision process is behind, leave the
+		 * input in the socket (TCP flow control slows the peer down) rather
+		 * than queueing without bound. Level-triggered: we are called again.
+		 */
+		if (rib_dirty_count(p->d->rib) > READ_PAUSE_DIRTY) {
+			bgpd_schedule_flush(p->d);
+			return;
+		}
+		n = recv(c->fd, c->rbuf + c->rlen, space, MSG_DONTWAIT);
 
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
 			if (c == p->conn) {

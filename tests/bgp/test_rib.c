@@ -202,7 +202,7 @@ Test(rib, many_prefixes_few_attribute_sets, .timeout = 60)
 	cr_assert_eq(st.attr_sets, 100, "attribute sets are shared");
 	cr_log_info("200000 prefixes: %zu bytes, %.1f per prefix", st.bytes,
 	    (double)st.bytes / 200000);
-	cr_assert_lt(st.bytes / 200000, 160, "more than 160 bytes per prefix");
+	cr_assert_lt(st.bytes / 200000, 100, "more than 100 bytes per prefix");
 	for (int i = 0; i < 100; i++)
 		bgp_attrs_clear(&a[i]);
 }
