@@ -1,5 +1,7 @@
 /*
- * libpcap captures inside lab namespaces (capture.h).
+ * libpcap captures inside lab namespaces (capture.h). libpcap is loaded
+ * when the first capture starts (dynlib.h), not linked: the verbs that
+ * never capture start without it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,12 +19,69 @@
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "dynlib.h"
 #include "lab.h"
 #include "netns.h"
 #include "topo.h"
 
 #define SNAPLEN_DEFAULT	262144
 #define MAX_TARGETS	256
+
+/* The libpcap functions used here, resolved by dynlib_load (capture_load). */
+static struct {
+	__typeof__(pcap_activate)	*pcap_activate;
+	__typeof__(pcap_close)	*pcap_close;
+	__typeof__(pcap_compile)	*pcap_compile;
+	__typeof__(pcap_create)	*pcap_create;
+	__typeof__(pcap_datalink)	*pcap_datalink;
+	__typeof__(pcap_dispatch)	*pcap_dispatch;
+	__typeof__(pcap_dump)	*pcap_dump;
+	__typeof__(pcap_dump_close)	*pcap_dump_close;
+	__typeof__(pcap_dump_flush)	*pcap_dump_flush;
+	__typeof__(pcap_dump_open)	*pcap_dump_open;
+	__typeof__(pcap_freecode)	*pcap_freecode;
+	__typeof__(pcap_get_selectable_fd)	*pcap_get_selectable_fd;
+	__typeof__(pcap_geterr)	*pcap_geterr;
+	__typeof__(pcap_set_buffer_size)	*pcap_set_buffer_size;
+	__typeof__(pcap_set_immediate_mode)	*pcap_set_immediate_mode;
+	__typeof__(pcap_set_promisc)	*pcap_set_promisc;
+	__typeof__(pcap_set_snaplen)	*pcap_set_snaplen;
+	__typeof__(pcap_setdirection)	*pcap_setdirection;
+	__typeof__(pcap_setfilter)	*pcap_setfilter;
+	__typeof__(pcap_setnonblock)	*pcap_setnonblock;
+} pcap_fn;
+
+#define PCAP_SYM(f)	{ #f, (void **)&pcap_fn.f }
+static const struct dynlib_sym pcap_syms[] = {
+	PCAP_SYM(pcap_activate),
+	PCAP_SYM(pcap_close),
+	PCAP_SYM(pcap_compile),
+	PCAP_SYM(pcap_create),
+	PCAP_SYM(pcap_datalink),
+	PCAP_SYM(pcap_dispatch),
+	PCAP_SYM(pcap_dump),
+	PCAP_SYM(pcap_dump_close),
+	PCAP_SYM(pcap_dump_flush),
+	PCAP_SYM(pcap_dump_open),
+	PCAP_SYM(pcap_freecode),
+	PCAP_SYM(pcap_get_selectable_fd),
+	PCAP_SYM(pcap_geterr),
+	PCAP_SYM(pcap_set_buffer_size),
+	PCAP_SYM(pcap_set_immediate_mode),
+	PCAP_SYM(pcap_set_promisc),
+	PCAP_SYM(pcap_set_snaplen),
+	PCAP_SYM(pcap_setdirection),
+	PCAP_SYM(pcap_setfilter),
+	PCAP_SYM(pcap_setnonblock),
+};
+/* Debian names it after its old soname; upstream's is libpcap.so.1. */
+static const char *const pcap_sonames[] = { "libpcap.so.0.8", "libpcap.so.1", NULL };
+static struct dynlib pcap_lib = {
+	.sonames = pcap_sonames,
+	.package = "libpcap0.8",
+	.syms = pcap_syms,
+	.nsyms = sizeof(pcap_syms) / sizeof(pcap_syms[0]),
+};
 
 static volatile sig_atomic_t capture_stopping;
 
@@ -119,6 +179,44 @@ nomem:
 	return -1;
 }
 
+/* Made by up: the interface is an end of a link that has two or more ends. */
+static bool
+iface_exists(const struct topo_iface *i)
+{
+	return i->link != NULL && i->link->nends >= 2;
+}
+
+static int
+add_node_files(const char *lab, const struct topo_node *node, const char *dir,
+    struct capture_target **v, size_t *n)
+{
+	for (size_t k = 0; k < node->nifaces; k++) {
+		if (!iface_exists(&node->ifaces[k]))
+			continue;
+		if (add_node_iface(lab, node, &node->ifaces[k], v, n) < 0)
+			return -1;
+		snprintf((*v)[*n - 1].file, sizeof((*v)[*n - 1].file), "%s/%s-%s.pcap", dir,
+		    (*v)[*n - 1].netns, node->ifaces[k].name);
+	}
+	return 0;
+}
+
+int
+capture_targets_node(const char *lab, const struct topo_node *node, const char *dir,
+    struct capture_target **out, char *err, size_t errlen)
+{
+	struct capture_target *v = NULL;
+	size_t n = 0;
+
+	if (add_node_files(lab, node, dir, &v, &n) < 0) {
+		free(v);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	*out = v;
+	return (int)n;
+}
+
 int
 capture_targets_all(const char *lab, const struct topology *topo, const char *dir,
     struct capture_target **out, char *err, size_t errlen)
@@ -127,20 +225,24 @@ capture_targets_all(const char *lab, const struct topology *topo, const char *di
 	size_t n = 0;
 
 	for (size_t i = 0; i < topo->nnodes; i++) {
-		const struct topo_node *node = &topo->nodes[i];
-
-		for (size_t k = 0; k < node->nifaces; k++) {
-			if (add_node_iface(lab, node, &node->ifaces[k], &v, &n) < 0) {
-				free(v);
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-			snprintf(v[n - 1].file, sizeof(v[n - 1].file), "%s/%s-%s.pcap", dir,
-			    v[n - 1].netns, node->ifaces[k].name);
+		if (add_node_files(lab, &topo->nodes[i], dir, &v, &n) < 0) {
+			free(v);
+			snprintf(err, errlen, "out of memory");
+			return -1;
 		}
 	}
 	*out = v;
 	return (int)n;
+}
+
+static int
+capture_load(char *err, size_t errlen)
+{
+	if (dynlib_load(&pcap_lib) < 0) {
+		snprintf(err, errlen, "capture: %s", pcap_lib.error);
+		return -1;
+	}
+	return 0;
 }
 
 /* Open one handle with the thread inside the target's namespace. */
@@ -159,41 +261,41 @@ open_handle(const struct capture_target *t, const struct capture_opts *o, char *
 		snprintf(err, errlen, "%s: cannot enter namespace %s", t->what, t->netns);
 		goto out;
 	}
-	p = pcap_create(t->iface, ebuf);
+	p = pcap_fn.pcap_create(t->iface, ebuf);
 	if (p == NULL) {
 		snprintf(err, errlen, "%s: %s", t->what, ebuf);
 		goto back;
 	}
-	pcap_set_snaplen(p, o->snaplen ? o->snaplen : SNAPLEN_DEFAULT);
-	pcap_set_promisc(p, 0);
-	pcap_set_immediate_mode(p, 1);
-	pcap_set_buffer_size(p, 4 << 20);
-	r = pcap_activate(p);
+	pcap_fn.pcap_set_snaplen(p, o->snaplen ? o->snaplen : SNAPLEN_DEFAULT);
+	pcap_fn.pcap_set_promisc(p, 0);
+	pcap_fn.pcap_set_immediate_mode(p, 1);
+	pcap_fn.pcap_set_buffer_size(p, 4 << 20);
+	r = pcap_fn.pcap_activate(p);
 	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", t->what, pcap_geterr(p));
-		pcap_close(p);
+		snprintf(err, errlen, "%s: %s", t->what, pcap_fn.pcap_geterr(p));
+		pcap_fn.pcap_close(p);
 		p = NULL;
 		goto back;
 	}
-	if (t->inbound_only && pcap_setdirection(p, PCAP_D_IN) < 0) {
-		snprintf(err, errlen, "%s: %s", t->what, pcap_geterr(p));
-		pcap_close(p);
+	if (t->inbound_only && pcap_fn.pcap_setdirection(p, PCAP_D_IN) < 0) {
+		snprintf(err, errlen, "%s: %s", t->what, pcap_fn.pcap_geterr(p));
+		pcap_fn.pcap_close(p);
 		p = NULL;
 		goto back;
 	}
 	if (o->filter && o->filter[0]) {
-		if (pcap_compile(p, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
-		    pcap_setfilter(p, &prog) < 0) {
-			snprintf(err, errlen, "filter \"%s\": %s", o->filter, pcap_geterr(p));
-			pcap_close(p);
+		if (pcap_fn.pcap_compile(p, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+		    pcap_fn.pcap_setfilter(p, &prog) < 0) {
+			snprintf(err, errlen, "filter \"%s\": %s", o->filter, pcap_fn.pcap_geterr(p));
+			pcap_fn.pcap_close(p);
 			p = NULL;
 			goto back;
 		}
-		pcap_freecode(&prog);
+		pcap_fn.pcap_freecode(&prog);
 	}
-	if (pcap_setnonblock(p, 1, ebuf) < 0) {
+	if (pcap_fn.pcap_setnonblock(p, 1, ebuf) < 0) {
 		snprintf(err, errlen, "%s: %s", t->what, ebuf);
-		pcap_close(p);
+		pcap_fn.pcap_close(p);
 		p = NULL;
 	}
 back:
@@ -222,7 +324,7 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 
 	if (c->limit && (uint64_t)*c->written >= c->limit)
 		return;
-	pcap_dump((u_char *)c->d, h, bytes);
+	pcap_fn.pcap_dump((u_char *)c->d, h, bytes);
 	(*c->written)++;
 }
 
@@ -258,7 +360,7 @@ capture_loop(const struct capture_target *t, size_t n, const struct capture_opts
 		h[i] = open_handle(&t[i], o, err, errlen);
 		if (h[i] == NULL)
 			fail = 1;
-		else if (i > 0 && o->merged_file && pcap_datalink(h[i]) != pcap_datalink(h[0])) {
+		else if (i > 0 && o->merged_file && pcap_fn.pcap_datalink(h[i]) != pcap_fn.pcap_datalink(h[0])) {
 			snprintf(err, errlen, "%s: link type differs from %s; capture them into "
 			    "separate files", t[i].what, t[0].what);
 			fail = 1;
@@ -270,13 +372,13 @@ capture_loop(const struct capture_target *t, size_t n, const struct capture_opts
 		if (o->merged_file && i > 0) {
 			d[i] = d[0];
 		} else {
-			d[i] = pcap_dump_open(h[i], file);
+			d[i] = pcap_fn.pcap_dump_open(h[i], file);
 			if (d[i] == NULL) {
-				snprintf(err, errlen, "%s: %s", file, pcap_geterr(h[i]));
+				snprintf(err, errlen, "%s: %s", file, pcap_fn.pcap_geterr(h[i]));
 				fail = 1;
 			}
 		}
-		pfd[i].fd = pcap_get_selectable_fd(h[i]);
+		pfd[i].fd = pcap_fn.pcap_get_selectable_fd(h[i]);
 		pfd[i].events = POLLIN;
 		ctx[i].d = d[i];
 		ctx[i].written = &written;
@@ -309,27 +411,27 @@ capture_loop(const struct capture_target *t, size_t n, const struct capture_opts
 		if (poll(pfd, n, wait) < 0 && errno != EINTR)
 			break;
 		for (i = 0; i < n; i++) {
-			if (pcap_dispatch(h[i], -1, on_packet, (u_char *)&ctx[i]) < 0) {
-				snprintf(err, errlen, "%s: %s", t[i].what, pcap_geterr(h[i]));
+			if (pcap_fn.pcap_dispatch(h[i], -1, on_packet, (u_char *)&ctx[i]) < 0) {
+				snprintf(err, errlen, "%s: %s", t[i].what, pcap_fn.pcap_geterr(h[i]));
 				capture_stopping = 1;
 			}
 		}
 		for (i = 0; i < n; i++)
 			if (d[i] && (i == 0 || !o->merged_file))
-				pcap_dump_flush(d[i]);
+				pcap_fn.pcap_dump_flush(d[i]);
 		if (o->count && (uint64_t)written >= o->count)
 			break;
 	}
 	/* Whatever is still queued. */
 	for (i = 0; i < n; i++)
-		pcap_dispatch(h[i], -1, on_packet, (u_char *)&ctx[i]);
+		pcap_fn.pcap_dispatch(h[i], -1, on_packet, (u_char *)&ctx[i]);
 out:
 	for (i = 0; d && i < n; i++)
 		if (d[i] && (i == 0 || !o->merged_file))
-			pcap_dump_close(d[i]);
+			pcap_fn.pcap_dump_close(d[i]);
 	for (i = 0; h && i < n; i++)
 		if (h[i])
-			pcap_close(h[i]);
+			pcap_fn.pcap_close(h[i]);
 	free(h);
 	free(d);
 	free(pfd);
@@ -343,44 +445,146 @@ capture_run(const struct capture_target *t, size_t n, const struct capture_opts 
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
+	if (capture_load(err, errlen) < 0)
+		return -1;
 	capture_stopping = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	return capture_loop(t, n, o, -1, err, errlen);
 }
 
+/* Close every descriptor from 3 up but a and b. */
+static void
+close_all_but(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		syscall(SYS_close_range, 3U, (unsigned)lo - 1, 0U);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, (unsigned)lo + 1, (unsigned)hi - 1, 0U);
+	syscall(SYS_close_range, (unsigned)hi + 1, ~0U, 0U);
+}
+
+/*
+ * A capture that outlives its starter (up --capture): its own session,
+ * default signal dispositions and an empty mask, standard input from
+ * /dev/null, output appended to o->output, no descriptor of the starter's.
+ */
+static void
+child_detach(const struct capture_opts *o, int gate, int ready)
+{
+	sigset_t none;
+	int fd;
+
+	setsid();
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+	}
+	fd = open(o->output ? o->output : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	close_all_but(gate, ready);
+}
+
+/* In the child: never returns. */
+static void
+capture_child(const struct capture_target *t, size_t n, const struct capture_opts *o, int gate,
+    int ready)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	char cerr[512] = "", go;
+	long long r;
+
+	prctl(PR_SET_NAME, "anylab-capture");	/* what ps and top show */
+	if (o->detach)
+		child_detach(o, gate, ready);
+	else
+		prctl(PR_SET_PDEATHSIG, SIGTERM);	/* files closed cleanly if anylab dies */
+	capture_stopping = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* Wait until the starter has recorded us; EOF means it died or gave up first. */
+	if (gate >= 0) {
+		if (read(gate, &go, 1) != 1)
+			_exit(0);
+		close(gate);
+	}
+	r = capture_loop(t, n, o, ready, cerr, sizeof(cerr));
+	if (r >= 0 && cerr[0] != '\0')
+		fprintf(stderr, "anylab capture: %s\n", cerr);	/* after it was ready */
+	if (r >= 0 && o->detach)
+		fprintf(stderr, "anylab capture: %lld packets written\n", r);
+	_exit(r < 0 ? 1 : 0);
+}
+
 pid_t
 capture_start(const struct capture_target *t, size_t n, const struct capture_opts *o, char *err,
     size_t errlen)
 {
-	int p[2];
+	int p[2], gate[2] = { -1, -1 };
 	pid_t pid;
 	char line[600] = "";
 	ssize_t r;
 
+	if (capture_load(err, errlen) < 0)
+		return -1;
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
 	}
+	if (o->record != NULL && pipe2(gate, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
+		if (gate[0] >= 0) {
+			close(gate[0]);
+			close(gate[1]);
+		}
 		return -1;
 	}
 	if (pid == 0) {
-		struct sigaction sa = { .sa_handler = on_signal };
-		char cerr[512];
-
 		close(p[0]);
-		prctl(PR_SET_PDEATHSIG, SIGTERM);	/* files closed cleanly if anylab dies */
-		capture_stopping = 0;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		_exit(capture_loop(t, n, o, p[1], cerr, sizeof(cerr)) < 0 ? 1 : 0);
+		if (gate[1] >= 0)
+			close(gate[1]);
+		capture_child(t, n, o, gate[0], p[1]);
 	}
 	close(p[1]);
+	if (o->record != NULL) {
+		close(gate[0]);
+		if (o->record(pid, o->record_arg) < 0) {
+			snprintf(err, errlen, "the capture could not be recorded");
+			close(gate[1]);	/* the child exits on EOF */
+			close(p[0]);
+			waitpid(pid, NULL, 0);
+			return -1;
+		}
+		if (write(gate[1], "g", 1) != 1) {
+			snprintf(err, errlen, "capture child: %s", strerror(errno));
+			close(gate[1]);
+			close(p[0]);
+			waitpid(pid, NULL, 0);
+			return -1;
+		}
+		close(gate[1]);
+	}
 	do {
 		r = read(p[0], line, sizeof(line) - 1);
 	} while (r < 0 && errno == EINTR);

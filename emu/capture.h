@@ -6,8 +6,11 @@
  * dissected; timestamps are the kernel's CLOCK_REALTIME, the clock of the
  * probe logs and of the scenario's results.
  *
- * A capture runs in a forked child (capture_start) or in the foreground
- * (capture_run, for `anylab capture`).
+ * A capture runs in a forked child (capture_start: `run --capture`, and
+ * `up --capture`, whose children are recorded in the lab's record and
+ * stopped by `down`) or in the foreground (capture_run, for `anylab
+ * capture`). libpcap is loaded at run time (dynlib.h): a missing library
+ * is an error of the capture, not of anylab's start.
  */
 #ifndef ANYLAB_CAPTURE_H
 #define ANYLAB_CAPTURE_H
@@ -19,6 +22,7 @@
 #include <sys/types.h>
 
 struct topology;
+struct topo_node;
 
 struct capture_target {
 	char	netns[96];		/* namespace holding the interface */
@@ -39,8 +43,14 @@ struct capture_target {
 int	capture_targets(const char *lab, const struct topology *, const char *spec,
 	    struct capture_target **out, char *err, size_t errlen);
 
-/* Every interface of every node, one file each: DIR/LAB-NODE-IFACE.pcap. */
+/*
+ * Every interface of every node, one file each: DIR/LAB-NODE-IFACE.pcap
+ * (interfaces on no link, which up does not make, are left out).
+ */
 int	capture_targets_all(const char *lab, const struct topology *, const char *dir,
+	    struct capture_target **out, char *err, size_t errlen);
+/* The same for one node. */
+int	capture_targets_node(const char *lab, const struct topo_node *, const char *dir,
 	    struct capture_target **out, char *err, size_t errlen);
 
 struct capture_opts {
@@ -49,6 +59,18 @@ struct capture_opts {
 	uint64_t	 duration_ms;	/* 0: until stopped */
 	uint64_t	 count;		/* 0: no limit */
 	int		 snaplen;	/* 0: 262144 */
+	/*
+	 * capture_start only. detach: the child outlives its starter (up
+	 * --capture): own session, default signals, output appended to
+	 * `output` (NULL: discarded), none of the starter's descriptors;
+	 * otherwise it gets SIGTERM when its starter dies. record: called with
+	 * the child's pid after fork and before the child may open anything
+	 * (it waits on a pipe; it exits when record fails or the starter dies).
+	 */
+	bool		 detach;
+	const char	*output;
+	int		(*record)(pid_t pid, void *arg);
+	void		*record_arg;
 };
 
 /*

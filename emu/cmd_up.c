@@ -1,10 +1,13 @@
 /*
  * anylab up FILE: validate, refuse a lab that is up, build, start daemons.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "anylab.h"
 #include "cmds.h"
@@ -16,7 +19,7 @@ up_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: anylab up FILE [--name LAB] [--json] [--no-daemons] [--timeout SEC]\n"
-	    "                      [--no-wait] [--converge-timeout SEC]\n"
+	    "                      [--no-wait] [--converge-timeout SEC] [--capture DIR]\n"
 	    "  Validate FILE, then build the lab: namespaces LAB-NODE, switch namespace\n"
 	    "  LAB.sw, links, addresses, routes, sysctls, resolvers, and the daemons the\n"
 	    "  nodes' bgp/dns sections ask for. A failed up removes what it made.\n"
@@ -27,7 +30,31 @@ up_usage(FILE *f)
 	    "  --no-wait       do not wait for BGP to converge\n"
 	    "  --converge-timeout SEC  wait at most SEC for every BGP session to be\n"
 	    "                  established and the routes installed (default 30; a lab\n"
-	    "                  that has not converged by then is up, with a warning)\n");
+	    "                  that has not converged by then is up, with a warning)\n"
+	    "  --capture DIR   capture every interface of every node into\n"
+	    "                  DIR/LAB-NODE-IFACE.pcap from before the daemons start\n"
+	    "                  until `anylab down` (DIR is made when missing)\n");
+}
+
+/* mkdir -p */
+static int
+up_mkdir_p(const char *path)
+{
+	char buf[ANYLAB_PATH_MAX];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 int
@@ -52,6 +79,7 @@ cmd_up(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "no-wait", no_argument, NULL, 'W' },
 		{ "converge-timeout", required_argument, NULL, 'C' },
+		{ "capture", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -64,7 +92,7 @@ cmd_up(int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "n:jDt:WC:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:jDt:WC:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.name = optarg;
@@ -93,6 +121,9 @@ cmd_up(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'c':
+			o.capture_dir = optarg;
+			break;
 		case 'h':
 			up_usage(stdout);
 			return EXIT_OK;
@@ -117,19 +148,28 @@ cmd_up(int argc, char **argv)
 		topo_free(t);
 		return EXIT_INVALID;
 	}
+	if (o.capture_dir != NULL && geteuid() == 0 && up_mkdir_p(o.capture_dir) < 0) {
+		fprintf(stderr, "anylab up: --capture %s: %s\n", o.capture_dir, strerror(errno));
+		topo_free(t);
+		return EXIT_FAIL;
+	}
 	rc = lab_up(t, &o, &r);
 	if (rc == 0) {
 		const char *lab = o.name != NULL ? o.name : t->name;
 
 		if (json)
 			printf("{\"lab\": \"%s\", \"namespaces\": %zu, \"links\": %zu, "
-			       "\"bridges\": %zu, \"daemons\": %zu, \"network_ms\": %.3f, "
-			       "\"elapsed_ms\": %.3f}\n", lab, r.namespaces, r.links, r.bridges,
-			    r.daemons, r.network_us / 1000.0, r.elapsed_us / 1000.0);
+			       "\"bridges\": %zu, \"daemons\": %zu, \"captures\": %zu, "
+			       "\"network_ms\": %.3f, \"elapsed_ms\": %.3f}\n", lab, r.namespaces,
+			    r.links, r.bridges, r.daemons, r.captures, r.network_us / 1000.0,
+			    r.elapsed_us / 1000.0);
 		else
 			printf("lab %s is up: %zu namespaces, %zu links, %zu bridges, %zu daemons "
 			       "(%.0f ms)\n", lab, r.namespaces, r.links, r.bridges, r.daemons,
 			    r.elapsed_us / 1000.0);
+		if (!json && o.capture_dir != NULL)
+			printf("capturing %zu interfaces into %s/%s-*.pcap until `anylab down %s`\n",
+			    r.captures, o.capture_dir, lab, lab);
 	}
 	topo_free(t);
 	return rc;

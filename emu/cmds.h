@@ -1,11 +1,8 @@
 /*
  * The subcommand table of the anylab command (iproute2's cmds[]): one entry
  * per verb, each implemented in emu/cmd_VERB.c as int cmd_VERB(argc, argv)
- * returning an exit status (anylab.h). argv[0] is the verb.
- *
- * run, capture and bgp are written by other parts of the project; main.c
- * puts them in the table only when their file exists (__has_include), so
- * the command builds before they do and such a verb answers "not built".
+ * returning an exit status (anylab.h). argv[0] is the verb. main.c holds
+ * the table; a new verb is a new file, a declaration here and a row there.
  */
 #ifndef ANYLAB_CMDS_H
 #define ANYLAB_CMDS_H
@@ -23,7 +20,6 @@ int	cmd_exec(int argc, char **argv);
 int	cmd_link(int argc, char **argv);
 int	cmd_validate(int argc, char **argv);
 int	cmd_list(int argc, char **argv);
-
 int	cmd_run(int argc, char **argv);
 int	cmd_capture(int argc, char **argv);
 int	cmd_bgp(int argc, char **argv);

@@ -271,16 +271,11 @@ daemon_bgp_progress(const char *ctl, struct daemon_bgp_state *st)
 bool
 daemon_running(const struct state_entry *e)
 {
-	unsigned long long now;
-
-	if (e->kind != STATE_DAEMON || e->pid <= 1)
-		return false;
-	now = state_proc_starttime(e->pid);
-	return now != 0 && now == e->starttime;
+	return e->kind == STATE_DAEMON && state_proc_running(e);
 }
 
 int
-daemon_stop_all(const struct state *st, int grace_ms)
+daemon_stop_recorded(const struct state *st, enum state_kind kind, int grace_ms)
 {
 	struct timespec pause = { 0, 5 * 1000 * 1000 };
 	long long deadline = emu_now_us() + (long long)grace_ms * 1000;
@@ -288,27 +283,33 @@ daemon_stop_all(const struct state *st, int grace_ms)
 	int killed = 0;
 
 	for (size_t i = 0; i < st->nentries; i++) {
-		if (daemon_running(&st->entries[i]))
+		if (st->entries[i].kind == kind && state_proc_running(&st->entries[i]))
 			kill(st->entries[i].pid, SIGTERM);
 	}
 	do {
 		left = false;
 		for (size_t i = 0; i < st->nentries; i++) {
-			if (st->entries[i].kind != STATE_DAEMON)
+			if (st->entries[i].kind != kind)
 				continue;
 			waitpid(st->entries[i].pid, NULL, WNOHANG);	/* ours during up */
-			if (daemon_running(&st->entries[i]))
+			if (state_proc_running(&st->entries[i]))
 				left = true;
 		}
 		if (left)
 			nanosleep(&pause, NULL);
 	} while (left && emu_now_us() < deadline);
 	for (size_t i = 0; left && i < st->nentries; i++) {
-		if (daemon_running(&st->entries[i])) {
+		if (st->entries[i].kind == kind && state_proc_running(&st->entries[i])) {
 			kill(st->entries[i].pid, SIGKILL);
 			waitpid(st->entries[i].pid, NULL, 0);
 			killed++;
 		}
 	}
 	return killed;
+}
+
+int
+daemon_stop_all(const struct state *st, int grace_ms)
+{
+	return daemon_stop_recorded(st, STATE_DAEMON, grace_ms);
 }

@@ -59,5 +59,11 @@ void	daemon_show_tail(const char *path, int nlines);
 bool	daemon_running(const struct state_entry *);
 /* Stop every daemon in the record; returns how many had to be killed with SIGKILL. */
 int	daemon_stop_all(const struct state *, int grace_ms);
+/*
+ * Stop every recorded process of one kind (STATE_DAEMON, STATE_CAPTURE)
+ * that is still the process recorded: SIGTERM, up to grace_ms to exit, then
+ * SIGKILL. Returns how many had to be killed.
+ */
+int	daemon_stop_recorded(const struct state *, enum state_kind, int grace_ms);
 
 #endif

@@ -2,8 +2,9 @@
  * Fault injection (fault.h). Link faults go through the lab core
  * (lab_link_set), so that an enabled adapter gets its routes back exactly as
  * `anylab link` does. Impairments are made inside the node's namespace:
- * nftables (libnftables) netdev chains on the interface's ingress and
- * egress hooks for loss and black holes, tbf or netem root qdiscs through
+ * nftables (libnftables, loaded at run time: dynlib.h) netdev chains on the
+ * interface's ingress and egress hooks for loss and black holes, tbf or
+ * netem root qdiscs through
  * libnl-route-3 for rate and delay. Daemons are signalled by the pid and
  * start time the lab's record holds, never by name.
  */
@@ -28,6 +29,7 @@
 #include "anylab.h"
 #include "ctl.h"
 #include "daemon.h"
+#include "dynlib.h"
 #include "fault.h"
 #include "lab.h"
 #include "log.h"
@@ -58,26 +60,58 @@ nft_table_name(const char *iface, char *buf, size_t len)
 			*c = '_';
 }
 
+/* The libnftables functions used here, resolved by dynlib_load when first needed. */
+static struct {
+	__typeof__(nft_ctx_new)			*nft_ctx_new;
+	__typeof__(nft_ctx_free)		*nft_ctx_free;
+	__typeof__(nft_ctx_buffer_output)	*nft_ctx_buffer_output;
+	__typeof__(nft_ctx_buffer_error)	*nft_ctx_buffer_error;
+	__typeof__(nft_ctx_get_error_buffer)	*nft_ctx_get_error_buffer;
+	__typeof__(nft_run_cmd_from_buffer)	*nft_run_cmd_from_buffer;
+} nft_fn;
+
+#define NFT_SYM(f)	{ #f, (void **)&nft_fn.f }
+static const struct dynlib_sym nft_syms[] = {
+	NFT_SYM(nft_ctx_new),
+	NFT_SYM(nft_ctx_free),
+	NFT_SYM(nft_ctx_buffer_output),
+	NFT_SYM(nft_ctx_buffer_error),
+	NFT_SYM(nft_ctx_get_error_buffer),
+	NFT_SYM(nft_run_cmd_from_buffer),
+};
+static const char *const nft_sonames[] = { "libnftables.so.1", NULL };
+static struct dynlib nft_lib = {
+	.sonames = nft_sonames,
+	.package = "libnftables1",
+	.syms = nft_syms,
+	.nsyms = sizeof(nft_syms) / sizeof(nft_syms[0]),
+};
+
 static int
 nft_run(const char *cmd, char *msg, size_t msglen)
 {
-	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *nft;
 	int r;
 
+	if (dynlib_load(&nft_lib) < 0) {
+		snprintf(msg, msglen, "loss and black holes need nftables: %s", nft_lib.error);
+		return -1;
+	}
+	nft = nft_fn.nft_ctx_new(NFT_CTX_DEFAULT);
 	if (nft == NULL) {
 		snprintf(msg, msglen, "nftables: cannot make a context");
 		return -1;
 	}
-	nft_ctx_buffer_output(nft);
-	nft_ctx_buffer_error(nft);
-	r = nft_run_cmd_from_buffer(nft, cmd);
+	nft_fn.nft_ctx_buffer_output(nft);
+	nft_fn.nft_ctx_buffer_error(nft);
+	r = nft_fn.nft_run_cmd_from_buffer(nft, cmd);
 	if (r != 0) {
-		const char *e = nft_ctx_get_error_buffer(nft);
+		const char *e = nft_fn.nft_ctx_get_error_buffer(nft);
 
 		snprintf(msg, msglen, "nftables: %.*s", (int)strcspn(e ? e : "", "\n"),
 		    e ? e : "failed");
 	}
-	nft_ctx_free(nft);
+	nft_fn.nft_ctx_free(nft);
 	return r == 0 ? 0 : -1;
 }
 

@@ -27,6 +27,7 @@ struct lab_up_opts {
 	int		 daemon_timeout_ms;	/* per daemon, to answer `status` */
 	bool		 no_wait;	/* do not wait for BGP to converge */
 	int		 converge_timeout_ms;	/* 0: 30 s */
+	const char	*capture_dir;	/* capture every interface into DIR, or NULL */
 };
 
 struct lab_up_result {
@@ -34,6 +35,7 @@ struct lab_up_result {
 	size_t		 links;		/* veth pairs */
 	size_t		 bridges;
 	size_t		 daemons;
+	size_t		 captures;	/* pcap files being written (capture_dir) */
 	long long	 elapsed_us;
 	long long	 network_us;	/* namespaces, links, addresses, routes */
 };

@@ -8,27 +8,6 @@
 #include "anylab.h"
 #include "cmds.h"
 
-/*
- * Verbs written by other parts: present when their file is (the library
- * holds every emu C file, and a real reference pulls the member in; a weak
- * reference alone would not pull it out of a static library).
- */
-#if __has_include("cmd_run.c")
-#define CMD_RUN cmd_run
-#else
-#define CMD_RUN NULL
-#endif
-#if __has_include("cmd_capture.c")
-#define CMD_CAPTURE cmd_capture
-#else
-#define CMD_CAPTURE NULL
-#endif
-#if __has_include("cmd_bgp.c")
-#define CMD_BGP cmd_bgp
-#else
-#define CMD_BGP NULL
-#endif
-
 static const struct cmd cmds[] = {
 	{ "up", cmd_up, "build a lab from a topology file" },
 	{ "down", cmd_down, "remove a lab (from its record)" },
@@ -37,9 +16,9 @@ static const struct cmd cmds[] = {
 	{ "link", cmd_link, "disable/enable an adapter or cut its cable" },
 	{ "validate", cmd_validate, "check a topology file, build nothing" },
 	{ "list", cmd_list, "the labs that are up" },
-	{ "run", CMD_RUN, "run a scenario and report" },
-	{ "capture", CMD_CAPTURE, "capture packets on a node's interface" },
-	{ "bgp", CMD_BGP, "ask a node's BGP speaker" },
+	{ "run", cmd_run, "run a scenario and report" },
+	{ "capture", cmd_capture, "capture packets on a node's interface" },
+	{ "bgp", cmd_bgp, "ask a node's BGP speaker" },
 };
 
 static void
@@ -47,8 +26,7 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: anylab VERB [OPTIONS] [ARGS]   (anylab VERB --help for each)\n\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-9s %s%s\n", cmds[i].name, cmds[i].summary,
-		    cmds[i].fn == NULL ? " (not built)" : "");
+		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\nexit statuses: 0 ok, 1 failed, 2 usage, 3 invalid topology, 4 already up,\n"
 		   "5 no such lab, 6 daemon not built, 7 needs root, 8 daemon did not start\n");
 }
@@ -68,10 +46,6 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(argv[1], cmds[i].name) != 0)
 			continue;
-		if (cmds[i].fn == NULL) {
-			fprintf(stderr, "anylab: %s: not built in this version\n", cmds[i].name);
-			return EXIT_FAIL;
-		}
 		return cmds[i].fn(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "anylab: %s: unknown verb\n", argv[1]);

@@ -22,6 +22,7 @@ const char *const state_kind_names[STATE_KIND_MAX] = {
 	[STATE_ETC] = "etc",
 	[STATE_LINK] = "link",
 	[STATE_DAEMON] = "daemon",
+	[STATE_CAPTURE] = "capture",
 };
 
 const char *
@@ -144,6 +145,13 @@ state_parse_line(struct state *st, char *line)
 		snprintf(e.service, sizeof(e.service), "%s", w[2]);
 		e.pid = (pid_t)strtol(w[3], NULL, 10);
 		e.starttime = strtoull(w[4], NULL, 10);
+		if (e.pid <= 1)
+			return 0;
+	} else if (strcmp(w[0], "capture") == 0 && n == 4) {
+		e.kind = STATE_CAPTURE;
+		snprintf(e.node, sizeof(e.node), "%s", w[1]);
+		e.pid = (pid_t)strtol(w[2], NULL, 10);
+		e.starttime = strtoull(w[3], NULL, 10);
 		if (e.pid <= 1)
 			return 0;
 	} else {
@@ -273,6 +281,19 @@ state_add_daemon(struct state *st, const char *node, const char *service, pid_t 
 }
 
 int
+state_add_capture(struct state *st, const char *node, pid_t pid, unsigned long long starttime)
+{
+	struct state_entry e = { .kind = STATE_CAPTURE, .pid = pid, .starttime = starttime };
+	char line[300];
+	int err;
+
+	snprintf(e.node, sizeof(e.node), "%s", node);
+	snprintf(line, sizeof(line), "capture %s %d %llu\n", node, (int)pid, starttime);
+	err = state_write(st, line);
+	return err < 0 ? err : state_push(st, &e);
+}
+
+int
 state_mark_complete(struct state *st)
 {
 	int err = state_write(st, "complete\n");
@@ -386,4 +407,15 @@ state_proc_starttime(pid_t pid)
 		}
 	}
 	return start;
+}
+
+bool
+state_proc_running(const struct state_entry *e)
+{
+	unsigned long long now;
+
+	if ((e->kind != STATE_DAEMON && e->kind != STATE_CAPTURE) || e->pid <= 1)
+		return false;
+	now = state_proc_starttime(e->pid);
+	return now != 0 && now == e->starttime;
 }

@@ -9,6 +9,9 @@
  *                                         it goes away with its namespace)
  *                     daemon NODE SERVICE PID STARTTIME   (written after fork,
  *                                         before the child may exec)
+ *                     capture NODE PID STARTTIME   a capture child of
+ *                                         `up --capture` (written after fork,
+ *                                         before it opens anything)
  *                     complete            up finished
  *   topology.json   the topology file the lab was built from
  *   nodes/NODE/     the node's daemon configs, control sockets and logs
@@ -28,6 +31,7 @@ enum state_kind {
 	STATE_ETC,
 	STATE_LINK,
 	STATE_DAEMON,
+	STATE_CAPTURE,
 	STATE_KIND_MAX,
 };
 
@@ -38,9 +42,9 @@ struct state_entry {
 	bool		 cancelled;	/* netns: it existed, not ours */
 	char		 name[256];	/* netns or etc name; link: netns */
 	char		 ifname[16];	/* link */
-	char		 node[64];	/* daemon */
+	char		 node[64];	/* daemon, capture */
 	char		 service[16];	/* daemon: "bgp" or "dns" */
-	pid_t		 pid;
+	pid_t		 pid;		/* daemon, capture */
 	unsigned long long starttime;	/* /proc/PID/stat field 22 */
 };
 
@@ -73,6 +77,7 @@ int	state_add_etc(struct state *, const char *name);
 int	state_add_link(struct state *, const char *netns, const char *ifname);
 int	state_add_daemon(struct state *, const char *node, const char *service, pid_t,
 	    unsigned long long starttime);
+int	state_add_capture(struct state *, const char *node, pid_t, unsigned long long starttime);
 int	state_mark_complete(struct state *);
 /* Remove the lab's directory and everything in it. 0 or -errno. */
 int	state_remove(const char *lab);
@@ -81,5 +86,10 @@ int	state_list(char ***names, size_t *count);
 void	state_list_free(char **names, size_t count);
 /* Start time of a process (clock ticks since boot), 0 when it is gone or a zombie. */
 unsigned long long state_proc_starttime(pid_t);
+/*
+ * Is a recorded process (daemon, capture) still the one that was started:
+ * /proc/PID exists, is no zombie, and has the recorded start time?
+ */
+bool	state_proc_running(const struct state_entry *);
 
 #endif
