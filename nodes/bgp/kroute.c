@@ -614,11 +614,24 @@ send_route(struct kroute *kr, struct rtnl_route *rt, bool add)
 	return 0;
 }
 
+struct kr_nexthop {
+	struct ipaddr	 gw;
+	int		 oif;
+};
+
+static int
+kr_nexthop_cmp(const void *a, const void *b)
+{
+	const struct kr_nexthop *x = a, *y = b;
+
+	return ipaddr_cmp(&x->gw, &y->gw);
+}
+
 static void
 install(struct kroute *kr, struct rib_entry *e)
 {
 	struct rtnl_route *rt;
-	struct ipaddr seen[BGP_MAX_PATHS_KR];
+	struct kr_nexthop seen[BGP_MAX_PATHS_KR];
 	size_t nseen = 0;
 
 	if (!(rib_entry_flags(e) & RIB_E_FIB) && !kr->p.install)
@@ -642,8 +655,6 @@ install(struct kroute *kr, struct rib_entry *e)
 		return;
 	for (struct rib_path *p = e->paths; p; p = p->next) {
 		const struct ipaddr *gw;
-		struct rtnl_nexthop *nh;
-		struct nl_addr *a;
 		bool dup = false;
 		int oif;
 
@@ -657,13 +668,29 @@ install(struct kroute *kr, struct rib_entry *e)
 		if (gw->family == 0)
 			continue;
 		for (size_t i = 0; i < nseen; i++)
-			if (ipaddr_eq(&seen[i], gw))
+			if (ipaddr_eq(&seen[i].gw, gw))
 				dup = true;
 		if (dup || nseen == BGP_MAX_PATHS_KR)
 			continue;
-		seen[nseen++] = *gw;
-		nh = rtnl_route_nh_alloc();
-		a = nladdr(gw, -1);
+		oif = kroute_ifindex_for(kr, gw);
+		if (oif == 0 && gw == &p->attrs->nexthop_ll)
+			oif = kroute_ifindex_for(kr, &p->attrs->nexthop);
+		seen[nseen].gw = *gw;
+		seen[nseen].oif = oif;
+		nseen++;
+	}
+	/*
+	 * The kernel hashes a flow onto the next hops in the order they are
+	 * listed, so list them in address order: the flow-to-path mapping then
+	 * depends only on the set and the hash seed, not on which session
+	 * announced first, and a flow returns to its path when that path comes
+	 * back (RFC 4786 section 4.4.3).
+	 */
+	qsort(seen, nseen, sizeof(seen[0]), kr_nexthop_cmp);
+	for (size_t i = 0; i < nseen; i++) {
+		struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+		struct nl_addr *a = nladdr(&seen[i].gw, -1);
+
 		if (nh == NULL || a == NULL) {
 			if (nh)
 				rtnl_route_nh_free(nh);
@@ -673,11 +700,8 @@ install(struct kroute *kr, struct rib_entry *e)
 		}
 		rtnl_route_nh_set_gateway(nh, a);
 		nl_addr_put(a);
-		oif = kroute_ifindex_for(kr, gw);
-		if (oif == 0 && gw == &p->attrs->nexthop_ll)
-			oif = kroute_ifindex_for(kr, &p->attrs->nexthop);
-		if (oif)
-			rtnl_route_nh_set_ifindex(nh, oif);
+		if (seen[i].oif)
+			rtnl_route_nh_set_ifindex(nh, seen[i].oif);
 		rtnl_route_add_nexthop(rt, nh);
 	}
 	if (nseen == 0) {
