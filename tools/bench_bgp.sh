@@ -172,8 +172,9 @@ for n in sizes:
         a = [r[key] for r in feeds if r['speaker'] == 'anybgpd' and r['prefixes'] == n]
         b = [r[key] for r in feeds if r['speaker'] == 'bird' and r['prefixes'] == n]
         ma, mb = med(a), med(b)
-        print(f"| {n} | {name} | {ma:.0f} | {mb:.0f} | {ma / mb if mb else float('nan'):.2f} | "
-              f"{max(a):.0f} | {max(b):.0f} |")
+        fmt = '.2f' if key == 'cpu_s' else '.0f'
+        print(f"| {n} | {name} | {ma:{fmt}} | {mb:{fmt}} | {ma / mb if mb else float('nan'):.2f} | "
+              f"{max(a):{fmt}} | {max(b):{fmt}} |")
 starts = [r for r in runs if r.get('start')]
 if starts:
     a = [r['start_to_route_ms'] for r in starts if r['speaker'] == 'anybgpd']
