@@ -312,7 +312,8 @@ cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 		rl.filter = &filter;
 	}
 	rib_walk(d->rib, collect, &rl);
-	qsort(rl.e, rl.n, sizeof(*rl.e), entry_cmp);
+	if (rl.n > 1)
+		qsort(rl.e, rl.n, sizeof(*rl.e), entry_cmp);
 	sb_puts(out, "{\"routes\":[");
 	for (size_t i = 0; i < rl.n; i++)
 		for (const struct rib_path *p = rl.e[i]->paths; p; p = p->next) {
