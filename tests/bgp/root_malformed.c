@@ -1,8 +1,8 @@
 /*
  * A table of crafted malformed messages sent from a raw TCP socket to a live
  * anybgpd (needs root): each must be answered as RFC 4271 section 6, RFC
- * 6608 and RFC 7606 say (the NOTIFICATION read back with its code and
- * subcode, or treat-as-withdraw with the session kept), while the daemon
+ * 6608, RFC 7606 and RFC 4486 say (the NOTIFICATION read back with its code
+ * and subcode, or treat-as-withdraw with the session kept), while the daemon
  * keeps serving its other peer (a second anybgpd) without a flap.
  */
 #include <errno.h>
@@ -73,6 +73,9 @@ static const struct mcase cases[] = {
 	  MARKER "002f 02 0000 0014 400101 05 400206 02 01 0000fdea 400304 0a000002 18 3c3c3c", 0,
 	  0, 0 },
 	{ "silence past the hold time", ST_ESTABLISHED, NULL, 4, 0, 3 },
+	{ "three prefixes over max_prefixes 2", ST_ESTABLISHED,
+	  MARKER "0037 02 0000 0014 400101 00 400206 02 01 0000fdea 400304 0a000002"
+	  " 18 3c3c3d 18 3c3c3e 18 3c3c3f", 6, 1, 0 },
 };
 
 /* The valid announcement the treat-as-withdraw case takes back. */
@@ -124,7 +127,7 @@ setup(void)
 	    "  \"originate\": [\"51.51.51.0/24\"],\n"
 	    "  \"peers\": [\n"
 	    "    { \"address\": \"10.0.0.2\", \"asn\": 65002, \"passive\": true,\n"
-	    "      \"import\": \"all\", \"export\": \"all\" },\n"
+	    "      \"max_prefixes\": 2, \"import\": \"all\", \"export\": \"all\" },\n"
 	    "    { \"address\": \"10.0.1.2\", \"asn\": 65003, \"import\": \"all\", \"export\": \"all\" } ] }\n");
 	tn_write(&T, "c.json",
 	    "{ \"asn\": 65003, \"router_id\": \"10.0.1.2\", \"hold_time\": 9,\n"
