@@ -108,6 +108,8 @@ tn_cleanup(struct tnet *t)
 			registered[i] = NULL;
 }
 
+static int	vsh(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static int
 vsh(const char *fmt, va_list ap)
 {
