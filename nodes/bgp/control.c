@@ -18,6 +18,8 @@
 #include "log.h"
 #include "policy.h"
 
+#define CTL_ROUTES_MAX	100000	/* paths listed by one "routes" answer */
+
 struct ctl_cmd {
 	const char	*name;
 	int		 min_args;
@@ -302,6 +304,7 @@ cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 	struct route_list rl = { 0 };
 	struct prefix filter;
 	bool first = true;
+	size_t listed = 0;
 
 	if (argc > 1) {
 		if (prefix_parse(argv[1], &filter, true) < 0) {
@@ -315,14 +318,17 @@ cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 	if (rl.n > 1)
 		qsort(rl.e, rl.n, sizeof(*rl.e), entry_cmp);
 	sb_puts(out, "{\"routes\":[");
-	for (size_t i = 0; i < rl.n; i++)
+	for (size_t i = 0; i < rl.n && listed < CTL_ROUTES_MAX; i++)
 		for (const struct rib_path *p = rl.e[i]->paths; p; p = p->next) {
 			if (!first)
 				sb_puts(out, ",");
 			first = false;
 			path_json(out, rl.e[i], p);
+			listed++;
 		}
-	sb_printf(out, "],\"prefixes\":%zu}", rl.n);
+	/* A full table would be hundreds of MB of JSON: the first CTL_ROUTES_MAX paths. */
+	sb_printf(out, "],\"prefixes\":%zu,\"truncated\":%s}", rl.n,
+	    listed >= CTL_ROUTES_MAX ? "true" : "false");
 	free(rl.e);
 }
 
