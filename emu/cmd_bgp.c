@@ -133,7 +133,9 @@ print_routes(const cJSON *j)
 			printf("%s(%s)", first ? "" : " ", js(r, "ineligible", "ineligible"));
 		printf("\n");
 	}
-	printf("%.0f prefixes\n", jn(j, "prefixes"));
+	printf("%.0f prefixes%s\n", jn(j, "prefixes"),
+	    cJSON_IsTrue(cJSON_GetObjectItem(j, "truncated")) ?
+	    " (listing truncated by the speaker: name a PREFIX to see the rest)" : "");
 }
 
 static void
