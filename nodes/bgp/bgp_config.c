@@ -197,7 +197,7 @@ parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
 {
 	static const char *const keys[] = { "address", "asn", "port", "passive", "hold_time",
 		"keepalive", "connect_retry", "local_address", "next_hop_ipv4", "next_hop_ipv6",
-		"families", "import", "export", "max_prefixes", "description", NULL };
+		"families", "import", "export", "max_prefixes", "description", "password", NULL };
 	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
 	const cJSON *arr;
 	const char *s;
@@ -265,6 +265,13 @@ parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
 		pc->max_prefixes = (uint32_t)v;
 	if (jc_string(obj, "description", path, false, &s, e) == 1)
 		pc->description = xstrdup(s);
+	if (jc_string(obj, "password", path, false, &s, e) == 1) {
+		if (s[0] == '\0' || strlen(s) > 80)
+			cfg_error(e, jc_path(p, path, "password"),
+			    "expected a TCP MD5 key of 1 to 80 characters");
+		else
+			pc->password = xstrdup(s);
+	}
 	return e->count == before ? 0 : -1;
 }
 
@@ -414,8 +421,10 @@ bgp_config_free(struct bgp_config *cfg)
 	for (size_t i = 0; i < cfg->npolicies; i++)
 		policy_free(&cfg->policies[i]);
 	free(cfg->policies);
-	for (size_t i = 0; i < cfg->npeers; i++)
+	for (size_t i = 0; i < cfg->npeers; i++) {
 		free(cfg->peers[i].description);
+		free(cfg->peers[i].password);
+	}
 	free(cfg->peers);
 	free(cfg->originate);
 	memset(cfg, 0, sizeof(*cfg));

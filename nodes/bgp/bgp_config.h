@@ -72,6 +72,7 @@ struct bgp_peer_config {
 	const struct bgp_policy	*export;
 	uint32_t		 max_prefixes;	/* 0: no limit */
 	char			*description;
+	char			*password;	/* TCP MD5 signature key (RFC 2385), NULL: none */
 };
 
 struct bgp_config {

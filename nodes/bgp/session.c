@@ -112,6 +112,25 @@ sock_options(int fd, int family)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
 }
 
+/*
+ * TCP MD5 signatures (RFC 2385) for peer p on socket fd: on the connecting
+ * socket before connect(), on the listening socket for accepted ones.
+ */
+static int
+md5_key(int fd, const struct bgp_peer_config *pc)
+{
+	struct tcp_md5sig sig;
+	unsigned sl;
+
+	if (pc->password == NULL)
+		return 0;
+	memset(&sig, 0, sizeof(sig));
+	ipaddr_to_sockaddr(&pc->addr, 0, &sig.tcpm_addr, &sl);
+	sig.tcpm_keylen = (uint16_t)strlen(pc->password);
+	memcpy(sig.tcpm_key, pc->password, sig.tcpm_keylen);
+	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &sig, sizeof(sig));
+}
+
 /* Best effort: push what is buffered, then close. */
 static void
 conn_close(struct bgp_conn *c)
@@ -266,6 +285,12 @@ op_connect(struct bgp_fsm *f)
 		return;
 	}
 	sock_options(fd, p->conf->addr.family);
+	if (md5_key(fd, p->conf) < 0) {
+		set_last_error(p, "TCP MD5 signature: %s", strerror(errno));
+		log_err("peer %s: cannot set the TCP MD5 key: %s", p->name, strerror(errno));
+		close(fd);
+		return;
+	}
 	if (p->conf->local_addr.family) {
 		ipaddr_to_sockaddr(&p->conf->local_addr, 0, &ss, &sl);
 		if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
@@ -1098,6 +1123,17 @@ session_init(struct bgpd *d)
 			snprintf(p->policy_note + l, sizeof(p->policy_note) - l, "%s%s",
 			    l ? "; " : "", why);
 			log_warn("peer %s: %s", p->name, why);
+		}
+	}
+	/* Keys of the peers with a password on the listening socket of their family. */
+	for (size_t i = 0; i < d->npeers; i++) {
+		const struct bgp_peer_config *pc = d->peers[i]->conf;
+		int l = d->listen_fd[pc->addr.family == AF_INET ? 0 : 1];
+
+		if (pc->password && l >= 0 && md5_key(l, pc) < 0) {
+			log_err("peer %s: cannot set the TCP MD5 key on the listening socket: %s",
+			    d->peers[i]->name, strerror(errno));
+			return -1;
 		}
 	}
 	/* No initial delay: every peer starts now (both sides active: 6.8 sorts it out). */

@@ -68,8 +68,10 @@ static const char bird_conf[] =
 	"  ipv6 { import all; export all; }; }\n";
 
 static void
-setup_pair(void)
+build_pair(const char *our_password, const char *bird_password)
 {
+	char conf[2048];
+
 	need("bird");
 	cr_assert_eq(tn_init(&T, "bb"), 0);
 	NA = tn_ns(&T, "a");
@@ -84,13 +86,32 @@ setup_pair(void)
 	    "{ \"asn\": 65001, \"router_id\": \"10.0.0.1\", \"hold_time\": 9, \"keepalive\": 3,\n"
 	    "  \"originate\": [\"51.51.51.0/24\", \"2001:db8:51::/48\"],\n"
 	    "  \"peers\": [\n"
-	    "    { \"address\": \"10.0.0.2\", \"asn\": 65002, \"families\": [\"ipv4\"],\n"
+	    "    { \"address\": \"10.0.0.2\", \"asn\": 65002, \"families\": [\"ipv4\"],%s%s%s\n"
 	    "      \"connect_retry\": 2, \"import\": \"all\", \"export\": \"all\" },\n"
 	    "    { \"address\": \"fd00::2\", \"asn\": 65002, \"families\": [\"ipv6\"],\n"
-	    "      \"connect_retry\": 2, \"import\": \"all\", \"export\": \"all\" } ] }\n");
-	cr_assert_gt(bird_start(NB, "bird", bird_conf), 0);
+	    "      \"connect_retry\": 2, \"import\": \"all\", \"export\": \"all\" } ] }\n",
+	    our_password ? " \"password\": \"" : "", our_password ? our_password : "",
+	    our_password ? "\"," : "");
+	snprintf(conf, sizeof(conf), "%s", bird_conf);
+	if (bird_password) {
+		char *b4 = strstr(conf, "neighbor 10.0.0.1 as 65001;");
+
+		cr_assert_not_null(b4);
+		snprintf(b4, sizeof(conf) - (size_t)(b4 - conf),
+		    "neighbor 10.0.0.1 as 65001; password \"%s\";\n"
+		    "  ipv4 { import all; export all; }; }\n"
+		    "protocol bgp b6 from common { neighbor fd00::1 as 65001;\n"
+		    "  ipv6 { import all; export all; }; }\n", bird_password);
+	}
+	cr_assert_gt(bird_start(NB, "bird", conf), 0);
 	usleep(200000);
 	cr_assert_gt(tn_anybgpd_start(&T, NA, "a"), 0);
+}
+
+static void
+setup_pair(void)
+{
+	build_pair(NULL, NULL);
 }
 
 static void
@@ -297,4 +318,24 @@ Test(bird, capture_decodes_cleanly, .init = setup_pair, .fini = teardown, .timeo
 		free(out);
 	}
 	cr_assert_eq(bad, 0, "tshark reports %d malformed or warned BGP frames", bad);
+}
+
+/* RFC 2385 TCP MD5 signatures: the session comes up with the same key, not with another. */
+Test(bird, tcp_md5_password, .fini = teardown, .timeout = 60)
+{
+	build_pair("s3cret-key", "s3cret-key");
+	cr_assert(TN_WAIT(15000, tn_peer_state(&T, "a", "10.0.0.2", "Established")),
+	    "no session with matching TCP MD5 keys");
+	cr_assert(TN_WAIT(10000, tn_routes(&T, "a", "52.52.52.0/24", true) == 1));
+}
+
+Test(bird, tcp_md5_wrong_password, .fini = teardown, .timeout = 60)
+{
+	build_pair("s3cret-key", "other-key");
+	/* The IPv6 session (no key on either side) comes up: the daemons work. */
+	cr_assert(TN_WAIT(15000, tn_peer_state(&T, "a", "fd00::2", "Established")));
+	sleep(4);
+	cr_assert_not(tn_peer_state(&T, "a", "10.0.0.2", "Established"),
+	    "a session with mismatched TCP MD5 keys came up");
+	cr_assert_eq(tn_peer_num(&T, "a", "10.0.0.2", "established_count"), 0);
 }
