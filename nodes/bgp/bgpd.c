@@ -134,6 +134,82 @@ bgpd_originate(struct bgpd *d, const struct prefix *pfx, bool on)
 	return 0;
 }
 
+static bool
+same_but_originate(const cJSON *a, const cJSON *b)
+{
+	cJSON *x = cJSON_Duplicate(a, true), *y = cJSON_Duplicate(b, true);
+	bool same;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(x, "originate");
+	cJSON_DeleteItemFromObjectCaseSensitive(y, "originate");
+	same = x && y && cJSON_Compare(x, y, true);
+	cJSON_Delete(x);
+	cJSON_Delete(y);
+	return same;
+}
+
+static bool
+in_list(const struct prefix *list, size_t n, const struct prefix *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (prefix_cmp(&list[i], p) == 0)
+			return true;
+	return false;
+}
+
+int
+bgpd_reload(struct bgpd *d, struct strbuf *why, struct strbuf *done)
+{
+	struct cfg_errors errs;
+	struct bgp_config nc;
+	char buf[512], pb[PREFIX_STRLEN];
+	cJSON *nj;
+
+	if (d->config_path == NULL || d->config_json == NULL) {
+		sb_puts(why, "no configuration file to read again");
+		return -1;
+	}
+	cfg_errors_init(&errs, d->config_path);
+	nj = jc_parse_file(d->config_path, &errs);
+	if (nj == NULL || bgp_config_parse(nj, "", &nc, &errs) < 0) {
+		sb_printf(why, "%s", cfg_error_text(&errs, 0, buf, sizeof(buf)));
+		cJSON_Delete(nj);
+		return -1;
+	}
+	if (!same_but_originate(d->config_json, nj)) {
+		sb_puts(why, "only \"originate\" changes at run time; restart anybgpd to apply the "
+		    "other changes");
+		bgp_config_free(&nc);
+		cJSON_Delete(nj);
+		return -1;
+	}
+	for (size_t i = 0; i < d->cfg.noriginate; i++)
+		if (!in_list(nc.originate, nc.noriginate, &d->cfg.originate[i]) &&
+		    bgpd_originate(d, &d->cfg.originate[i], false) == 0)
+			sb_printf(done, "%swithdrawn %s", done->len ? ", " : "",
+			    prefix_ntop(&d->cfg.originate[i], pb, sizeof(pb)));
+	for (size_t i = 0; i < nc.noriginate; i++)
+		if (!in_list(d->cfg.originate, d->cfg.noriginate, &nc.originate[i]) &&
+		    bgpd_originate(d, &nc.originate[i], true) == 0)
+			sb_printf(done, "%sannounced %s", done->len ? ", " : "",
+			    prefix_ntop(&nc.originate[i], pb, sizeof(pb)));
+	/* Keep the new list; everything else of nc equals the running config. */
+	{
+		struct prefix *t = d->cfg.originate;
+		size_t n = d->cfg.noriginate;
+
+		d->cfg.originate = nc.originate;
+		d->cfg.noriginate = nc.noriginate;
+		nc.originate = t;
+		nc.noriginate = n;
+	}
+	bgp_config_free(&nc);
+	cJSON_Delete(d->config_json);
+	d->config_json = nj;
+	log_info("configuration reloaded: %s", done->len ? sb_str(done) : "no change");
+	return 0;
+}
+
 int
 bgpd_start(struct bgpd *d, struct ev_loop *loop, const char *ctl_path)
 {
@@ -156,6 +232,12 @@ bgpd_start(struct bgpd *d, struct ev_loop *loop, const char *ctl_path)
 
 	d->loop = loop;
 	d->start_us = ev_now_us(loop);
+	if (d->config_path) {
+		struct cfg_errors errs;
+
+		cfg_errors_init(&errs, d->config_path);
+		d->config_json = jc_parse_file(d->config_path, &errs);	/* NULL: no reload */
+	}
 	d->start_wall = (uint64_t)time(NULL);
 	d->flush_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (d->flush_fd < 0)
@@ -209,4 +291,6 @@ bgpd_stop(struct bgpd *d)
 	session_free(d);
 	rib_free(d->rib);
 	d->rib = NULL;
+	cJSON_Delete(d->config_json);
+	d->config_json = NULL;
 }

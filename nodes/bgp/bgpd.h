@@ -17,6 +17,7 @@
 #include "evloop.h"
 #include "fsm.h"
 #include "rib.h"
+#include "strbuf.h"
 
 struct kroute;
 struct ctl_server;
@@ -94,6 +95,7 @@ struct bgpd {
 	struct ev_loop		*loop;
 	struct bgp_config	 cfg;
 	const char		*config_path;
+	cJSON			*config_json;	/* as loaded, for reload's comparison */
 	const char		*node;
 	struct rib		*rib;
 	struct rib_source	 local;		/* originated routes */
@@ -139,5 +141,11 @@ void		 bgpd_schedule_flush(struct bgpd *);
 
 /* Origination (main.c owns the list; adds or removes the local path). */
 int		 bgpd_originate(struct bgpd *, const struct prefix *, bool on);
+/*
+ * Re-reads the configuration file. Only "originate" may differ from the
+ * running configuration: its changes are applied (prefixes announced and
+ * withdrawn). 0, or -1 with the reason in why (nothing changed).
+ */
+int		 bgpd_reload(struct bgpd *, struct strbuf *why, struct strbuf *done);
 
 #endif

@@ -445,8 +445,17 @@ cmd_reset(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 static void
 cmd_reload(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 {
-	ctl_reply_error(out, "reload is not supported: restart anybgpd to apply a new "
-	    "configuration (use announce/withdraw to change origination at run time)");
+	struct strbuf why = STRBUF_INIT, done = STRBUF_INIT;
+
+	if (bgpd_reload(d, &why, &done) < 0) {
+		ctl_reply_error(out, sb_str(&why));
+	} else {
+		sb_puts(out, "{\"ok\":true,\"applied\":");
+		sb_json_str(out, done.len ? sb_str(&done) : "no change");
+		sb_puts(out, "}");
+	}
+	sb_free(&why);
+	sb_free(&done);
 }
 
 static const struct ctl_cmd cmds[] = {

@@ -249,3 +249,42 @@ Test(laba, rfc8212_peer_without_policy, .fini = teardown, .timeout = 60)
 		free(log);
 	}
 }
+
+Test(laba, reload_applies_originate_only, .init = setup, .fini = teardown, .timeout = 60)
+{
+	cJSON *j;
+
+	cr_assert(TN_WAIT(5000, nexthops() == 2));
+	/* DC002's configuration loses its prefix: reload withdraws it. */
+	tn_write(&T, "dc2.json",
+	    "{ \"asn\": 65511, \"router_id\": \"10.10.10.2\", \"hold_time\": 9,\n"
+	    "  \"keepalive\": 3, \"originate\": [],\n"
+	    "  \"peers\": [ { \"address\": \"10.10.10.254\", \"asn\": 8075,\n"
+	    "      \"import\": \"all\", \"export\": \"all\" } ] }\n");
+	j = tn_ctl(&T, "dc2", "reload");
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "ok")), "reload refused");
+	cJSON_Delete(j);
+	cr_assert(TN_WAIT(2000, nexthops() == 1));
+	/* Another change than originate is refused, and nothing is applied. */
+	tn_write(&T, "dc2.json",
+	    "{ \"asn\": 65512, \"router_id\": \"10.10.10.2\", \"hold_time\": 9,\n"
+	    "  \"keepalive\": 3, \"originate\": [\"51.51.51.0/24\"],\n"
+	    "  \"peers\": [ { \"address\": \"10.10.10.254\", \"asn\": 8075,\n"
+	    "      \"import\": \"all\", \"export\": \"all\" } ] }\n");
+	j = tn_ctl(&T, "dc2", "reload");
+	cr_assert_not_null(cJSON_GetObjectItem(j, "error"), "an AS change was accepted at run time");
+	cJSON_Delete(j);
+	usleep(300000);
+	cr_assert_eq(nexthops(), 1);
+	/* A broken file: refused with the place of the error. */
+	tn_write(&T, "dc2.json", "{ \"asn\": \"x\" }");
+	j = tn_ctl(&T, "dc2", "reload");
+	cr_assert_not_null(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(j, "error")), "asn"));
+	cJSON_Delete(j);
+	/* Back: announced again. */
+	write_configs(true);
+	j = tn_ctl(&T, "dc2", "reload");
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "ok")));
+	cJSON_Delete(j);
+	cr_assert(TN_WAIT(2000, nexthops() == 2));
+}
