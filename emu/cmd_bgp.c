@@ -1,6 +1,6 @@
 /*
  * anylab bgp [-l LAB] NODE peers|routes [PREFIX]|stats|status [--json]
- * anylab bgp [-l LAB] NODE announce|withdraw PREFIX | refresh|reset PEER
+ * anylab bgp [-l LAB] NODE announce|withdraw PREFIX | refresh|reset PEER | reload
  *
  * Asks the node's BGP speaker (anybgpd) through its control socket
  * (/run/anylab/LAB/nodes/NODE/bgp.ctl) and prints what Windows prints with
@@ -36,6 +36,7 @@ bgp_usage(FILE *f)
 		   "  withdraw PREFIX  stop originating it (Remove-BgpCustomRoute)\n"
 		   "  refresh PEER     ask PEER for its routes again (ROUTE-REFRESH)\n"
 		   "  reset PEER       close the session with a Cease and start it again\n"
+		   "  reload           read bgp.json again (only \"originate\" changes at run time)\n"
 		   "  --json           the daemon's JSON answer as it is\n");
 }
 
@@ -199,6 +200,7 @@ cmd_bgp(int argc, char **argv)
 		{ "withdraw", 1, 1, NULL },
 		{ "refresh", 1, 1, NULL },
 		{ "reset", 1, 1, NULL },
+		{ "reload", 0, 0, NULL },
 	};
 	const char *given = NULL, *node, *verb;
 	char lab[64], dir[512], sock[600], req[256], *reply = NULL;
@@ -237,7 +239,7 @@ cmd_bgp(int argc, char **argv)
 	if (v == sizeof(verbs) / sizeof(verbs[0]) || nargs < (size_t)verbs[v].nargs_min ||
 	    nargs > (size_t)verbs[v].nargs_max) {
 		emu_err("bgp: expected peers, routes [PREFIX], stats, status, announce PREFIX, "
-		    "withdraw PREFIX, refresh PEER or reset PEER after the node name");
+		    "withdraw PREFIX, refresh PEER, reset PEER or reload after the node name");
 		return EXIT_USAGE;
 	}
 	r = lab_resolve(given, lab, sizeof(lab));
