@@ -9,15 +9,21 @@
 # dnsperf to CPU CLIENT_CPU. Each run gives every server DURATION seconds of
 # dnsperf (servers in rotating order); the figures are medians over RUNS runs:
 #   qps            dnsperf's "Queries per second"
-#   cpu            server CPU seconds used during the dnsperf run (utime+stime
-#                  from /proc/PID/stat, summed over the server's processes)
-#   q/cpu-s        answered queries per server CPU-second
+#   cpu            server CPU seconds used during the dnsperf run: the scheduler's
+#                  exact run time of every thread of the server's processes
+#                  (/proc/PID/task/TID/schedstat, nanoseconds)
+#   tick cpu       the same from utime+stime in /proc/PID/stat (tick-sampled, then
+#                  scaled by the kernel to the exact total), shown for reference
+#   q/cpu-s        answered queries per server CPU-second (exact run time)
 #   rss, hwm       VmRSS and VmHWM after the run (kB, summed over processes)
 # NSD runs with response rate limiting off (rrl-ratelimit: 0), Debian's default
 # would truncate answers. NSD and Knot are started by this script with their
 # own configuration in a temporary directory, and stopped by pid.
 #
-# Usage (root): tools/bench_dns.sh [-r RUNS] [-d SECONDS] [-c CLIENTS] [-o FILE]
+# Usage (root): tools/bench_dns.sh [-r RUNS] [-d SECONDS] [-c CLIENTS] [-Q QPS] [-o FILE]
+#   -Q QPS    offer this many queries per second (dnsperf -Q) instead of as many as
+#             dnsperf can send: every server then does the same work, and the CPU it
+#             takes for it compares the servers with less noise from a busy machine
 #   -o FILE   also write the markdown table to FILE
 # Environment: ANYDNSD (default build/bin/anydnsd, else build-dns/bin/anydnsd),
 #   SERVER_CPU (1), CLIENT_CPU (0).
@@ -26,17 +32,19 @@ set -euo pipefail
 runs=3
 duration=10
 clients=10
+rate=
 outfile=
-while getopts "r:d:c:o:h" opt; do
+while getopts "r:d:c:Q:o:h" opt; do
 	case $opt in
 	r) runs=$OPTARG ;;
 	d) duration=$OPTARG ;;
 	c) clients=$OPTARG ;;
+	Q) rate=$OPTARG ;;
 	o) outfile=$OPTARG ;;
-	*) sed -n '2,25p' "$0"; exit 2 ;;
+	*) sed -n "2,27p" "$0"; exit 2 ;;
 	esac
 done
-for v in "$runs" "$duration" "$clients"; do
+for v in "$runs" "$duration" "$clients" ${rate:+"$rate"}; do
 	case $v in '' | *[!0-9]*) echo "bench_dns: numbers only" >&2; exit 2 ;; esac
 done
 [ "$duration" -le 120 ] || { echo "bench_dns: at most 120 s per measurement" >&2; exit 2; }
@@ -180,6 +188,16 @@ cpu_ticks() {
 	done
 	echo $t
 }
+cpu_ns() {	# exact: the scheduler's run time of every thread
+	local t=0 p f
+	for p in $(tree_pids "$1"); do
+		for f in /proc/"$p"/task/*/schedstat; do
+			[ -r "$f" ] || continue
+			t=$((t + $(cut -d' ' -f1 "$f" 2>/dev/null || echo 0)))
+		done
+	done
+	echo $t
+}
 mem_kb() {	# $1 pid, $2 VmRSS or VmHWM
 	local t=0 p v
 	for p in $(tree_pids "$1"); do
@@ -228,19 +246,25 @@ for run in $(seq "$runs"); do
 		ip netns exec "$cli" taskset -c "$client_cpu" dnsperf -s 51.51.51.51 -d "$tmp/queries" \
 			-l 1 -c "$clients" >/dev/null 2>&1 || true
 		c0=$(cpu_ticks "$server_pid")
+		n0=$(cpu_ns "$server_pid")
 		out=$(ip netns exec "$cli" taskset -c "$client_cpu" dnsperf -s 51.51.51.51 \
-			-d "$tmp/queries" -l "$duration" -c "$clients" -q 200 2>&1)
+			-d "$tmp/queries" -l "$duration" -c "$clients" -q 200 ${rate:+-Q "$rate"} 2>&1)
 		c1=$(cpu_ticks "$server_pid")
+		n1=$(cpu_ns "$server_pid")
 		rss=$(mem_kb "$server_pid" VmRSS)
 		hwm=$(mem_kb "$server_pid" VmHWM)
 		qps=$(echo "$out" | awk '/Queries per second:/ { print $4 }')
 		done_q=$(echo "$out" | awk '/Queries completed:/ { print $3 }')
 		lost=$(echo "$out" | awk '/Queries lost:/ { print $3 }')
-		cpu=$(awk -v a="$c0" -v b="$c1" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')
+		tcpu=$(awk -v a="$c0" -v b="$c1" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')
+		cpu=$(awk -v a="$n0" -v b="$n1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 		qcpu=$(awk -v q="$done_q" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? q / c : 0) }')
-		echo "$s $run $qps $cpu $qcpu $rss $hwm $lost" >>"$results"
-		echo "bench_dns: run $run $s: ${qps} qps, server cpu ${cpu}s for ${duration}s," \
-			"${qcpu} q/cpu-s, rss ${rss} kB, hwm ${hwm} kB, lost ${lost}" >&2
+		tqcpu=$(awk -v q="$done_q" -v c="$tcpu" 'BEGIN { printf "%.0f", (c > 0 ? q / c : 0) }')
+		qps=$(printf "%.0f" "$qps")
+		echo "$s $run $qps $cpu $qcpu $rss $hwm $lost $tcpu $tqcpu" >>"$results"
+		echo "bench_dns: run $run $s: ${qps} qps, server cpu ${cpu}s (ticks ${tcpu}s) for" \
+			"${duration}s, ${qcpu} q/cpu-s (ticks ${tqcpu}), rss ${rss} kB, hwm ${hwm} kB," \
+			"lost ${lost}" >&2
 		stop_server
 	done
 done
@@ -251,10 +275,10 @@ median() {	# server column
 }
 table() {
 	local kq_qps kq_cpu nq_qps nq_cpu
-	echo "| server | qps | server CPU (s per ${duration} s) | queries per CPU-second | RSS kB | peak RSS kB |"
-	echo "|---|---|---|---|---|---|"
+	echo "| server | qps | server CPU s (per ${duration} s) | queries per CPU-second | tick-sampled CPU s | queries per tick CPU-second | RSS kB | peak RSS kB |"
+	echo "|---|---|---|---|---|---|---|---|"
 	for s in "${servers[@]}"; do
-		echo "| $s | $(median "$s" 3) | $(median "$s" 4) | $(median "$s" 5) | $(median "$s" 6) | $(median "$s" 7) |"
+		echo "| $s | $(median "$s" 3) | $(median "$s" 4) | $(median "$s" 5) | $(median "$s" 9) | $(median "$s" 10) | $(median "$s" 6) | $(median "$s" 7) |"
 	done
 	kq_cpu=$(median knot 5); nq_cpu=$(median nsd 5)
 	kq_qps=$(median knot 3); nq_qps=$(median nsd 3)
@@ -266,7 +290,7 @@ table() {
 		printf "anydnsd / NSD:  queries per CPU-second %.2f, qps %.2f, RSS %.2f\n", a / n, aq / nq, ar / nr
 	}'
 	echo
-	echo "Medians of $runs runs of ${duration} s; dnsperf -c $clients -q 200 on CPU $client_cpu, server on CPU $server_cpu,"
+	echo "Medians of $runs runs of ${duration} s; dnsperf -c $clients -q 200${rate:+ -Q $rate} on CPU $client_cpu, server on CPU $server_cpu,"
 	echo "one server thread each; $(uname -r), $(nproc) CPUs; $(date -u +%Y-%m-%d)."
 }
 table | tee ${outfile:+"$outfile"}
