@@ -139,6 +139,18 @@ Test(laba, start_to_multipath_route_without_delay, .fini = teardown, .timeout = 
 	cr_assert_lt(t_both, 1000, "%.0f ms: something waits", t_both);
 }
 
+/*
+ * The kernel hashes a flow onto a multipath route's next hops in the order
+ * they are listed. Whichever DC announced last, 10.10.10.1 comes first, so
+ * each client's flow goes back to the server it had before a fault.
+ */
+static bool
+nexthops_in_address_order(void)
+{
+	return tn_sh("ip -n %s route show 51.51.51.0/24 | tr -d '\\n' | "
+	    "grep -q 'nexthop via 10.10.10.1 .*nexthop via 10.10.10.2 '", GW) == 0;
+}
+
 Test(laba, one_route_two_next_hops, .init = setup, .fini = teardown, .timeout = 60)
 {
 	cJSON *j;
@@ -185,6 +197,7 @@ Test(laba, adapter_disabled_and_enabled, .init = setup, .fini = teardown, .timeo
 	t0 = now_ms();
 	cr_assert_eq(tn_sh("ip -n %s link set eth0 up", D1), 0);
 	cr_assert(TN_WAIT(15000, nexthops() == 2), "DC001's route did not come back");
+	cr_assert(nexthops_in_address_order(), "next hops out of order after DC001 came back");
 	cr_log_info("DC001 back in the gateway's route %.0f ms after its adapter came up",
 	    now_ms() - t0);
 }
@@ -203,6 +216,7 @@ Test(laba, custom_route_withdraw_and_announce, .init = setup, .fini = teardown, 
 	cJSON_Delete(j);
 	cJSON_Delete(tn_ctl(&T, "dc2", "announce 51.51.51.0/24"));
 	cr_assert(TN_WAIT(2000, nexthops() == 2));
+	cr_assert(nexthops_in_address_order(), "next hops out of order after DC002 came back");
 	j = tn_ctl(&T, "dc2", "announce 51.51.51.1/24");
 	cr_assert_not_null(cJSON_GetObjectItem(j, "error"), "host bits must be refused");
 	cJSON_Delete(j);
