@@ -20,8 +20,14 @@
 # `ip -n NS -batch` per namespace for what must happen inside it: the fewest
 # ip processes that can do the job.
 #
-# Bounded: fixed sizes and repetitions; every namespace is removed by its
-# exact name on exit, whatever happens. Prints a Markdown table of medians.
+# A second table isolates removal: the same anylab-built lab removed either by
+# `anylab down` or by one `ip -batch` of `netns del` for the namespaces its record
+# names (what anylab made outside namespaces, /etc/netns resolver files and its
+# record, is then removed untimed), the two taking turns.
+#
+# Bounded: fixed sizes and repetitions (ANYLAB_BENCH_REPS overrides the count for
+# every size); every namespace is removed by its exact name on exit, whatever
+# happens. Prints Markdown tables of medians.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
@@ -197,9 +203,13 @@ hold=${ANYLAB_BENCH_HOLD:-1}
 # Let the kernel finish freeing the last run's namespaces (cleanup_net is asynchronous).
 settle() { sleep "$1"; }
 
-reps_for() { case $1 in laba | 10) echo 7 ;; 100) echo 5 ;; *) echo 3 ;; esac; }
+reps_for() {
+	if [ -n "${ANYLAB_BENCH_REPS:-}" ]; then echo "$ANYLAB_BENCH_REPS"; return; fi
+	case $1 in laba | 10) echo 7 ;; 100) echo 5 ;; *) echo 3 ;; esac
+}
 settle_for() { case $1 in laba | 10) echo 0.3 ;; 100) echo 2 ;; *) echo 8 ;; esac; }
 
+declare -a same_rows=()
 printf '| lab | nodes | tool | build ms (median) | remove ms (median) | build per node ms | build vs anylab | remove vs anylab |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
 for size in $sizes; do
@@ -238,6 +248,26 @@ for size in $sizes; do
 			settle "$st"
 		done
 	done
+	# The same anylab-built lab, removed by anylab or by ip -batch in turn.
+	: >"$tmp/same.al"; : >"$tmp/same.ba"
+	for ((r = 0; r < 2 * reps; r++)); do
+		"$anylab" up "$file" --name "$lab_al" --no-daemons --json >/dev/null
+		sleep "$hold"
+		if ((r % 2 == 0)); then
+			t0=$(now); "$anylab" down "$lab_al" --json >/dev/null; t1=$(now)
+			echo $(((t1 - t0) / 1000)) >>"$tmp/same.al"
+		else
+			awk '$1 == "netns" {print "netns del " $2}' "/run/anylab/$lab_al/record" >"$tmp/same.del"
+			t0=$(now); ip -batch "$tmp/same.del"; t1=$(now)
+			echo $(((t1 - t0) / 1000)) >>"$tmp/same.ba"
+			"$anylab" down "$lab_al" >/dev/null 2>&1	# the record and resolver files
+		fi
+		settle "$st"
+	done
+	same_rows+=("$(awk -v lab="$size" -v n="$nodes" -v a="$(median <"$tmp/same.al")" \
+		-v b="$(median <"$tmp/same.ba")" 'BEGIN {
+		printf "| %s | %d | %.1f | %.1f | %.2fx |", lab, n, a / 1000, b / 1000, b / a }')")
+
 	alu=$(median <"$tmp/al.up"); ald=$(median <"$tmp/al.down")
 	for tool in al sc ba; do
 		u=$(median <"$tmp/$tool.up"); d=$(median <"$tmp/$tool.down")
@@ -248,3 +278,8 @@ for size in $sizes; do
 				lab, n, name, u / 1000, d / 1000, u / 1000 / n, u / au, d / ad }'
 	done
 done
+
+printf '\nRemoval of the same anylab-built lab (medians of 2 x reps, taking turns):\n\n'
+printf '| lab | nodes | anylab down ms | ip -batch netns del ms | ip -batch vs anylab |\n'
+printf '|---|---|---|---|---|\n'
+printf '%s\n' "${same_rows[@]}"
