@@ -199,6 +199,18 @@ open_sock(struct dns_worker *w, const struct ipaddr *addr, int family, enum sock
 		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
 	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one));
+	if (kind == SOCK_UDP) {
+		/*
+		 * Ignore path MTU information (forged ICMP could make us fragment answers) and
+		 * never set DF; answers stay below edns_size anyway (DNS flag day 2020).
+		 */
+		int omit = family == AF_INET ? IP_PMTUDISC_OMIT : IPV6_PMTUDISC_OMIT;
+
+		if (family == AF_INET)
+			setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &omit, sizeof(omit));
+		else
+			setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &omit, sizeof(omit));
+	}
 	if (kind == SOCK_UDP && wildcard) {
 		if (family == AF_INET &&
 		    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0)
