@@ -5,8 +5,9 @@
 # Two namespaces made here (bdsrv-PID, bdcli-PID) joined by a veth whose ends
 # are created inside them, as on Lab A's path: the server holds 51.51.51.51/32
 # on lo and 10.99.0.1/24 on its veth; dnsperf runs in the client namespace and
-# queries 51.51.51.51 across the veth. Servers are pinned to CPU SERVER_CPU,
-# dnsperf to CPU CLIENT_CPU. Each run gives every server DURATION seconds of
+# queries 51.51.51.51 across the veth. Servers are pinned to CPU SERVER_CPU (every
+# thread, re-pinned after start: Knot sets its own worker affinity), dnsperf to CPU
+# CLIENT_CPU. Each run gives every server DURATION seconds of
 # dnsperf (servers in rotating order); the figures are medians over RUNS runs:
 #   qps            dnsperf's "Queries per second"
 #   cpu            server CPU seconds used during the dnsperf run: the scheduler's
@@ -207,6 +208,24 @@ mem_kb() {	# $1 pid, $2 VmRSS or VmHWM
 	echo $t
 }
 
+# Knot pins its UDP workers to CPUs by itself (here its one UDP thread went to CPU 0,
+# dnsperf's, where waking it costs less); every thread of every server is put back on
+# SERVER_CPU once the server answers, and checked.
+pin_all() {
+	local p t
+	for p in $(tree_pids "$server_pid"); do
+		taskset -a -p -c "$server_cpu" "$p" >/dev/null
+	done
+	for p in $(tree_pids "$server_pid"); do
+		for t in /proc/"$p"/task/*; do
+			if [ "$(awk '/^Cpus_allowed_list:/ { print $2 }' "$t/status" 2>/dev/null)" != "$server_cpu" ]; then
+				echo "bench_dns: $1 thread ${t##*/} is not on CPU $server_cpu" >&2
+				exit 1
+			fi
+		done
+	done
+}
+
 start_server() {
 	case $1 in
 	anydnsd) ip netns exec "$srv" taskset -c "$server_cpu" "$anydnsd" -c "$tmp/anydnsd.json" \
@@ -220,6 +239,7 @@ start_server() {
 	for _ in $(seq 100); do
 		if ip netns exec "$cli" dig @51.51.51.51 +short +time=1 +tries=1 server.zone.tst TXT \
 			2>/dev/null | grep -q DC001; then
+			pin_all "$1"
 			return 0
 		fi
 		sleep 0.1
