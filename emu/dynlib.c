@@ -13,7 +13,7 @@
 int
 dynlib_load(struct dynlib *lib)
 {
-	const char *why = NULL;
+	char why[200] = "";
 	size_t i;
 
 	if (lib->tried)
@@ -21,12 +21,16 @@ dynlib_load(struct dynlib *lib)
 	lib->tried = true;
 	for (i = 0; lib->sonames[i] != NULL && lib->handle == NULL; i++) {
 		lib->handle = dlopen(lib->sonames[i], RTLD_NOW | RTLD_LOCAL);
-		if (lib->handle == NULL && why == NULL)
-			why = dlerror();
+		/* The first failure says most; the next dlopen frees dlerror()'s text: copy. */
+		if (lib->handle == NULL && why[0] == '\0') {
+			const char *e = dlerror();
+
+			snprintf(why, sizeof(why), "%s", e != NULL ? e : "not found");
+		}
 	}
 	if (lib->handle == NULL) {
 		snprintf(lib->error, sizeof(lib->error), "cannot load %s (%s; install the Debian "
-		    "package %s)", lib->sonames[0], why != NULL ? why : "not found", lib->package);
+		    "package %s)", lib->sonames[0], why, lib->package);
 		return -1;
 	}
 	for (i = 0; i < lib->nsyms; i++) {
