@@ -3,19 +3,25 @@
 # runs each for a bounded time: FUZZ_SECONDS (default 60) per target.
 # A seed corpus is taken from tests/fuzz/PART/corpus/NAME/ when present;
 # new inputs go to a temporary copy, never into the tree.
-# Usage: tools/fuzz.sh [TARGET...]
+# Usage: tools/fuzz.sh [TARGET|PART...]
+#   TARGET: a target's name (fuzz_msg); PART: a folder of tests/fuzz (dns, bgp,
+#   emu) for all its targets; nothing: every target. Only those are built.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$top/build-fuzz
 seconds=${FUZZ_SECONDS:-60}
 
 CC=clang cmake -S "$top" -B "$dir" -DANYLAB_FUZZ=ON -DANYLAB_WERROR=ON >/dev/null
-targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then
-	for src in "$top"/tests/fuzz/*/fuzz_*.c; do
-		[ -e "$src" ] && targets+=("$(basename "$src" .c)")
-	done
-fi
+targets=()
+for arg in "${@:-*}"; do
+	if [ "$arg" = "*" ] || [ -d "$top/tests/fuzz/$arg" ]; then
+		for src in "$top"/tests/fuzz/$arg/fuzz_*.c; do
+			[ -e "$src" ] && targets+=("$(basename "$src" .c)")
+		done
+	else
+		targets+=("$arg")
+	fi
+done
 if [ ${#targets[@]} -eq 0 ]; then
 	echo "fuzz: no targets"
 	exit 0
