@@ -46,6 +46,22 @@ emu_bin_dir(void)
 	return dir;
 }
 
+const char *
+emu_file_dir(const char *file, char *buf, size_t len)
+{
+	char *abs = realpath(file, NULL);
+	char *d;
+
+	if (abs == NULL) {
+		snprintf(buf, len, ".");
+		return buf;
+	}
+	d = dirname(abs);
+	snprintf(buf, len, "%s", d);
+	free(abs);
+	return buf;
+}
+
 static bool progress_on;
 static bool progress_shown;
 

@@ -33,6 +33,8 @@ enum anylab_exit {
 const char	*emu_run_dir(void);
 /* Directory holding the anylab binary (daemons are looked up there). */
 const char	*emu_bin_dir(void);
+/* The absolute directory holding file (its relative names resolve there). */
+const char	*emu_file_dir(const char *file, char *buf, size_t len);
 /* "anylab: " + message on standard error. */
 void		 emu_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Progress: one line rewritten on a terminal; nothing when quiet or not a tty. */

@@ -138,16 +138,20 @@ daemon_child(int gate, int nsfd, const char *dir, const char *out, char *const a
 
 int
 daemon_start(struct state *st, const char *lab, const struct topo_node *n,
-    enum daemon_service s, int nsfd, pid_t *pidp)
+    enum daemon_service s, const char *base_dir, int nsfd, pid_t *pidp)
 {
 	char bin[ANYLAB_PATH_MAX], conf[ANYLAB_PATH_MAX], ctl[ANYLAB_PATH_MAX];
 	char logf[ANYLAB_PATH_MAX], out[ANYLAB_PATH_MAX], dir[ANYLAB_PATH_MAX];
-	char *argv[] = { bin, "-c", conf, "-s", ctl, "-l", logf, "-n", n->name, NULL };
+	char *argv[] = { bin, "-c", conf, "-s", ctl, "-l", logf, "-n", n->name, NULL, NULL, NULL };
 	unsigned long long start;
 	int gate[2], err;
 	pid_t pid;
 
 	daemon_binary(s, bin, sizeof(bin));
+	if (s == DAEMON_DNS && base_dir != NULL) {
+		argv[9] = "-b";
+		argv[10] = (char *)base_dir;
+	}
 	daemon_file(lab, n->name, s, "json", conf, sizeof(conf));
 	daemon_file(lab, n->name, s, "ctl", ctl, sizeof(ctl));
 	daemon_file(lab, n->name, s, "log", logf, sizeof(logf));

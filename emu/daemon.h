@@ -36,10 +36,11 @@ const char *daemon_file(const char *lab, const char *node, enum daemon_service,
 	    const char *suffix, char *buf, size_t len);
 /*
  * Write the config, start the daemon in namespace nsfd, record it in st.
- * 0 or -errno; the error is reported.
+ * base_dir is the topology's directory: anydnsd resolves relative zone file
+ * names there (-b). 0 or -errno; the error is reported.
  */
 int	daemon_start(struct state *st, const char *lab, const struct topo_node *,
-	    enum daemon_service, int nsfd, pid_t *pid);
+	    enum daemon_service, const char *base_dir, int nsfd, pid_t *pid);
 /* Wait until the control socket answers `status`. 0, or -ETIMEDOUT / -ECHILD (it exited). */
 int	daemon_wait_ready(const char *lab, const char *node, enum daemon_service, pid_t pid,
 	    int timeout_ms);

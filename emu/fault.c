@@ -335,7 +335,7 @@ restart_daemon(struct state *s, const char *lab, const struct topology *topo,
     const struct scn_step *st, enum daemon_service svc, char *msg, size_t msglen)
 {
 	const struct topo_node *n = NULL;
-	char rec[ANYLAB_PATH_MAX + 16], nsname[LAB_NS_MAX];
+	char rec[ANYLAB_PATH_MAX + 16], nsname[LAB_NS_MAX], base[ANYLAB_PATH_MAX];
 	pid_t pid;
 	int nsfd, r;
 
@@ -357,7 +357,8 @@ restart_daemon(struct state *s, const char *lab, const struct topology *topo,
 		snprintf(msg, msglen, "namespace %s: %s", nsname, strerror(-nsfd));
 		return FAULT_ERROR;
 	}
-	r = daemon_start(s, lab, n, svc, nsfd, &pid);
+	r = daemon_start(s, lab, n, svc, emu_file_dir(topo->file, base, sizeof(base)), nsfd,
+	    &pid);
 	close(nsfd);
 	if (r < 0) {
 		snprintf(msg, msglen, "starting %s on %s: %s", daemon_binary_names[svc], st->node,

@@ -23,6 +23,7 @@
 #include "capture.h"
 #include "daemon.h"
 #include "dns_config.h"
+#include "dns_zone.h"
 #include "lab.h"
 #include "log.h"
 #include "netlink.h"
@@ -43,6 +44,7 @@ struct lab_build {
 	int			 next_port_index;
 	bool			 warned_seed;
 	bool			 warned_v6;
+	char			 base_dir[ANYLAB_PATH_MAX];	/* the topology's */
 };
 
 static volatile sig_atomic_t lab_interrupted;
@@ -165,10 +167,12 @@ lab_topology(const char *lab, struct topology **t)
 int
 lab_check_sections(const struct topology *t, struct cfg_errors *errs)
 {
-	char path[CFG_PATH_MAX];
+	char path[CFG_PATH_MAX], base[ANYLAB_PATH_MAX];
+	struct dns_zoneset *zs;
 	int rc = 0;
 
 	cfg_errors_init(errs, t->file);
+	emu_file_dir(t->file, base, sizeof(base));
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 
@@ -188,10 +192,17 @@ lab_check_sections(const struct topology *t, struct cfg_errors *errs)
 
 			memset(&cfg, 0, sizeof(cfg));
 			snprintf(path, sizeof(path), "nodes.%s.dns", n->name);
-			if (dns_config_parse(n->dns, path, &cfg, errs) < 0)
+			if (dns_config_parse(n->dns, path, &cfg, errs) < 0) {
+				rc = -1;
+				continue;
+			}
+			/* Zone files and whole-zone rules (one SOA, CNAME alone...). */
+			zs = dns_config_load_zones(&cfg, base, n->name, errs, NULL);
+			if (zs == NULL)
 				rc = -1;
 			else
-				dns_config_free(&cfg);
+				dns_zoneset_put(zs);
+			dns_config_free(&cfg);
 		}
 	}
 	return rc;
@@ -203,6 +214,31 @@ static int
 lab_iface_index(const struct topo_node *n, const struct topo_iface *i)
 {
 	return LAB_IFINDEX_BASE + (int)(i - n->ifaces);
+}
+
+/*
+ * Zone files named relative to the topology's directory are named absolute
+ * in the record's copy, so a daemon restarted from the record (a scenario's
+ * start step) reads the same files.
+ */
+static void
+lab_absolute_zone_files(cJSON *root, const char *base)
+{
+	const cJSON *node, *zone;
+
+	cJSON_ArrayForEach(node, cJSON_GetObjectItem(root, "nodes")) {
+		const cJSON *dns = cJSON_GetObjectItem(node, "dns");
+
+		cJSON_ArrayForEach(zone, cJSON_GetObjectItem(dns, "zones")) {
+			cJSON *file = cJSON_GetObjectItem(zone, "file");
+			char abs[ANYLAB_PATH_MAX * 2];
+
+			if (!cJSON_IsString(file) || file->valuestring[0] == '/')
+				continue;
+			snprintf(abs, sizeof(abs), "%s/%s", base, file->valuestring);
+			cJSON_ReplaceItemInObject((cJSON *)zone, "file", cJSON_CreateString(abs));
+		}
+	}
 }
 
 static int
@@ -220,6 +256,7 @@ lab_copy_topology(struct lab_build *b)
 	/* The record's copy carries the lab's actual name (up --name). */
 	if (cJSON_GetObjectItem(copy, "name") != NULL)
 		cJSON_ReplaceItemInObject(copy, "name", cJSON_CreateString(b->lab));
+	lab_absolute_zone_files(copy, b->base_dir);
 	text = cJSON_Print(copy);
 	cJSON_Delete(copy);
 	if (text == NULL)
@@ -678,8 +715,8 @@ lab_start_daemons(struct lab_build *b, int timeout_ms)
 		for (int s = 0; s < DAEMON_SERVICE_MAX; s++) {
 			if (daemon_section(&t->nodes[i], s) == NULL)
 				continue;
-			err = daemon_start(&b->st, b->lab, &t->nodes[i], s, b->nodes[i].fd,
-			    &pids[i * DAEMON_SERVICE_MAX + s]);
+			err = daemon_start(&b->st, b->lab, &t->nodes[i], s, b->base_dir,
+			    b->nodes[i].fd, &pids[i * DAEMON_SERVICE_MAX + s]);
 			if (err < 0) {
 				emu_err("%s: starting %s: %s", t->nodes[i].name,
 				    daemon_binary_names[s], strerror(-err));
@@ -881,6 +918,8 @@ int
 lab_up(struct topology *t, const struct lab_up_opts *o, struct lab_up_result *res)
 {
 	struct lab_build b = { .t = t };
+
+	emu_file_dir(t->file, b.base_dir, sizeof(b.base_dir));
 	struct sigaction sa, old[3];
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
 	int rc, missing, err;
