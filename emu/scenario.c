@@ -809,7 +809,11 @@ scenario_names(const cJSON *scenarios)
 	}
 	if (sb.err)
 		fatal("out of memory");
-	return sb.len ? sb_steal(&sb) : xstrdup("(none)");
+	if (sb.len)
+		return sb_steal(&sb);
+	/* Only empty names: the buffer may still be allocated. */
+	sb_free(&sb);
+	return xstrdup("(none)");
 }
 
 int
