@@ -32,15 +32,18 @@ need(const char *bin)
 static pid_t
 bird_start(const char *ns, const char *name, const char *conf)
 {
-	char c[64], s[64], l[64];
+	char c[64], s[64], l[64], cpath[256], spath[256];
 	const char *argv[] = { tn_which("bird"), "-c", NULL, "-s", NULL, "-f", NULL };
 
 	snprintf(c, sizeof(c), "%s.conf", name);
 	snprintf(s, sizeof(s), "%s.sock", name);
 	snprintf(l, sizeof(l), "%s.log", name);
 	tn_write(&T, c, "%s", conf);
-	argv[2] = strdup(tn_path(&T, c));
-	argv[4] = strdup(tn_path(&T, s));
+	/* Own copies: tn_path's buffers are reused; on the stack, nothing to free. */
+	snprintf(cpath, sizeof(cpath), "%s", tn_path(&T, c));
+	snprintf(spath, sizeof(spath), "%s", tn_path(&T, s));
+	argv[2] = cpath;
+	argv[4] = spath;
 	return tn_spawn(&T, ns, tn_path(&T, l), NULL, argv);
 }
 

@@ -68,6 +68,7 @@ setup(void)
 {
 	const char *argv[] = { FRR_BGPD, "-f", NULL, "-i", NULL, "--vty_socket", NULL, "-u", "frr",
 		"-g", "frr", "-Z", "--log", "stdout", NULL };
+	char conf[256], pidf[256];
 
 	need();
 	cr_assert_eq(tn_init(&T, "bf"), 0);
@@ -108,8 +109,11 @@ setup(void)
 	    "  neighbor fd00::1 activate\n"
 	    " exit-address-family\n");
 	tn_sh("chown -R frr:frr %s", T.dir);
-	argv[2] = strdup(tn_path(&T, "bgpd.conf"));
-	argv[4] = strdup(tn_path(&T, "bgpd.pid"));
+	/* Own copies: tn_path's buffers are reused; on the stack, nothing to free. */
+	snprintf(conf, sizeof(conf), "%s", tn_path(&T, "bgpd.conf"));
+	snprintf(pidf, sizeof(pidf), "%s", tn_path(&T, "bgpd.pid"));
+	argv[2] = conf;
+	argv[4] = pidf;
 	argv[6] = T.dir;
 	cr_assert_gt(tn_spawn(&T, NB, tn_path(&T, "frr.log"), NULL, argv), 0);
 	usleep(300000);

@@ -49,6 +49,7 @@ static void
 setup(void)
 {
 	const char *argv[] = { NULL, "-f", NULL, "-p", "--api-hosts", "127.0.0.1:50051", NULL };
+	char conf[256];
 
 	need();
 	cr_assert_eq(tn_init(&T, "bg"), 0);
@@ -97,7 +98,9 @@ setup(void)
 	    "    [neighbors.afi-safis.config]\n"
 	    "      afi-safi-name = \"ipv6-unicast\"\n");
 	argv[0] = tn_which("gobgpd");
-	argv[2] = strdup(tn_path(&T, "gobgpd.toml"));
+	/* Own copy: tn_path's buffers are reused; on the stack, nothing to free. */
+	snprintf(conf, sizeof(conf), "%s", tn_path(&T, "gobgpd.toml"));
+	argv[2] = conf;
 	cr_assert_gt(tn_spawn(&T, NB, tn_path(&T, "gobgpd.log"), NULL, argv), 0);
 	cr_assert(TN_WAIT(10000, gobgp("global") == 0), "gobgpd API not answering");
 	cr_assert_eq(gobgp("global rib add 52.52.52.0/24 -a ipv4"), 0);
