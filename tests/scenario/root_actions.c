@@ -19,6 +19,9 @@
 #include "jcfg.h"
 
 static char lab[16], dir[128], bin[512], topo[256];
+/* Parsed documents, deleted in teardown so a failed assertion leaks nothing. */
+static cJSON *topo_doc, *result;
+static char *output;
 
 #define SCENARIO \
 	"{\"actions\": {\"probe\": {\"clients\": [\"client1\", \"client2\"], \"timeout\": 0.5}," \
@@ -64,7 +67,6 @@ setup(void)
 	const char *b = getenv("ANYLAB_BUILD_DIR"), *s = getenv("ANYLAB_SOURCE_DIR");
 	char path[600], *text;
 	struct cfg_errors e;
-	cJSON *t;
 	FILE *f;
 
 	if (geteuid() != 0)
@@ -85,20 +87,21 @@ setup(void)
 	/* Lab A with this test's scenario inside the topology. */
 	cfg_errors_init(&e, "anycast-lab.json");
 	snprintf(path, sizeof(path), "%s/topologies/anycast-lab.json", s);
-	t = jc_parse_file(path, &e);
-	cr_assert_not_null(t);
-	cJSON_DeleteItemFromObject(t, "$schema");
-	cJSON_ReplaceItemInObject(t, "name", cJSON_CreateString(lab));
-	cJSON_AddItemToObject(t, "scenarios", jc_parse_string(SCENARIO, &e));
+	topo_doc = jc_parse_file(path, &e);
+	cr_assert_not_null(topo_doc);
+	cJSON_DeleteItemFromObject(topo_doc, "$schema");
+	cJSON_ReplaceItemInObject(topo_doc, "name", cJSON_CreateString(lab));
+	cJSON_AddItemToObject(topo_doc, "scenarios", jc_parse_string(SCENARIO, &e));
 	cr_assert_eq(e.count, 0);
 	snprintf(topo, sizeof(topo), "%s/lab.json", dir);
 	f = fopen(topo, "w");
 	cr_assert_not_null(f);
-	text = cJSON_Print(t);
+	text = cJSON_Print(topo_doc);
 	fputs(text, f);
 	fclose(f);
 	free(text);
-	cJSON_Delete(t);
+	cJSON_Delete(topo_doc);
+	topo_doc = NULL;
 }
 
 static void
@@ -111,6 +114,12 @@ teardown(void)
 		sh("%s down %s >/dev/null 2>&1", bin, lab);
 	if (dir[0])
 		sh("rm -rf %s", dir);
+	cJSON_Delete(topo_doc);
+	topo_doc = NULL;
+	cJSON_Delete(result);
+	result = NULL;
+	free(output);
+	output = NULL;
 }
 
 TestSuite(actions, .init = setup, .fini = teardown, .timeout = 180);
@@ -131,49 +140,50 @@ field(const cJSON *o, const char *k)
 
 Test(actions, withdraw_announce_stop_start_kill)
 {
-	char cmd[1024], *text = NULL, buf[4096];
+	char cmd[1024], buf[4096];
 	size_t len = 0, n;
 	const cJSON *st, *f, *c;
 	FILE *p, *mem;
 	int status;
-	cJSON *j;
 
 	snprintf(cmd, sizeof(cmd), "%s run %s --scenario actions --json --out %s", bin, topo, dir);
 	p = popen(cmd, "r");
 	cr_assert_not_null(p);
-	mem = open_memstream(&text, &len);
+	mem = open_memstream(&output, &len);
 	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
 		fwrite(buf, 1, n, mem);
 	fclose(mem);
 	status = pclose(p);
-	j = cJSON_Parse(text);
-	cr_assert_not_null(j, "no JSON:\n%s", text);
-	free(text);
-	cJSON_ArrayForEach(st, cJSON_GetObjectItem(j, "steps"))
+	result = cJSON_Parse(output);
+	cr_assert_not_null(result, "no JSON:\n%s", output);
+	free(output);
+	output = NULL;
+	cJSON_ArrayForEach(st, cJSON_GetObjectItem(result, "steps"))
 		cr_expect(strcmp(field(st, "status"), "pass") == 0 ||
 		    strcmp(field(st, "status"), "done") == 0, "step %d %s: %s: %s",
 		    cJSON_GetObjectItem(st, "index")->valueint, field(st, "label"),
 		    field(st, "status"), field(st, "detail"));
-	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "passed")));
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(result, "passed")));
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	cr_assert_not_null(strstr(field(step(j, 1), "detail"), "withdrew 51.51.51.0/24"));
-	cr_assert_not_null(strstr(field(step(j, 6), "detail"), "stopped (SIGSTOP)"));
-	cr_assert_not_null(strstr(field(step(j, 8), "detail"), "continued (SIGCONT)"));
-	cr_assert_not_null(strstr(field(step(j, 10), "detail"), "killed (SIGKILL)"));
-	cr_assert_not_null(strstr(field(step(j, 13), "detail"), "started again"));
+	cr_assert_not_null(strstr(field(step(result, 1), "detail"), "withdrew 51.51.51.0/24"));
+	cr_assert_not_null(strstr(field(step(result, 6), "detail"), "stopped (SIGSTOP)"));
+	cr_assert_not_null(strstr(field(step(result, 8), "detail"), "continued (SIGCONT)"));
+	cr_assert_not_null(strstr(field(step(result, 10), "detail"), "killed (SIGKILL)"));
+	cr_assert_not_null(strstr(field(step(result, 13), "detail"), "started again"));
 	/*
 	 * A withdrawal is an UPDATE, not a timer: DC001's client is on DC002
 	 * within a second. A killed speaker's TCP connection is closed by the
 	 * kernel, so the gateway sees the session end at once, not after 9 s.
 	 */
-	f = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "faults"), 0);
+	f = cJSON_GetArrayItem(cJSON_GetObjectItem(result, "faults"), 0);
 	cr_assert_str_eq(field(f, "label"), "withdraw dc001 51.51.51.0/24");
 	cJSON_ArrayForEach(c, cJSON_GetObjectItem(f, "clients")) {
 		if (strcmp(field(c, "before"), "DC001") != 0)
 			continue;
 		cr_assert_lt(cJSON_GetObjectItem(c, "failover_ms")->valuedouble, 1000);
 	}
-	cr_assert_lt(cJSON_GetObjectItem(step(j, 11), "elapsed_ms")->valuedouble, 3000,
-	    "session loss after the speaker was killed: %s", field(step(j, 11), "detail"));
-	cJSON_Delete(j);
+	cr_assert_lt(cJSON_GetObjectItem(step(result, 11), "elapsed_ms")->valuedouble, 3000,
+	    "session loss after the speaker was killed: %s", field(step(result, 11), "detail"));
+	cJSON_Delete(result);
+	result = NULL;
 }
