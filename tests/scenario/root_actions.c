@@ -34,6 +34,7 @@ static char *output;
 	"  {\"action\": \"announce\", \"node\": \"dc001\", \"prefix\": \"51.51.51.0/24\"}," \
 	"  {\"expect\": \"nexthops\", \"node\": \"gateway\", \"prefix\": \"51.51.51.0/24\"," \
 	"   \"count\": 2, \"within\": 10}," \
+	"  {\"expect\": \"instances\", \"set\": [\"DC001\", \"DC002\"], \"within\": 10}," \
 	"  {\"action\": \"stop\", \"node\": \"dc002\", \"daemon\": \"dns\"}," \
 	"  {\"expect\": \"no_answer\", \"clients_of\": \"DC002\", \"seconds\": 2}," \
 	"  {\"action\": \"start\", \"node\": \"dc002\", \"daemon\": \"dns\"}," \
@@ -166,10 +167,10 @@ Test(actions, withdraw_announce_stop_start_kill)
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(result, "passed")));
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	cr_assert_not_null(strstr(field(step(result, 1), "detail"), "withdrew 51.51.51.0/24"));
-	cr_assert_not_null(strstr(field(step(result, 6), "detail"), "stopped (SIGSTOP)"));
-	cr_assert_not_null(strstr(field(step(result, 8), "detail"), "continued (SIGCONT)"));
-	cr_assert_not_null(strstr(field(step(result, 10), "detail"), "killed (SIGKILL)"));
-	cr_assert_not_null(strstr(field(step(result, 13), "detail"), "started again"));
+	cr_assert_not_null(strstr(field(step(result, 7), "detail"), "stopped (SIGSTOP)"));
+	cr_assert_not_null(strstr(field(step(result, 9), "detail"), "continued (SIGCONT)"));
+	cr_assert_not_null(strstr(field(step(result, 11), "detail"), "killed (SIGKILL)"));
+	cr_assert_not_null(strstr(field(step(result, 14), "detail"), "started again"));
 	/*
 	 * A withdrawal is an UPDATE, not a timer: DC001's client is on DC002
 	 * within a second. A killed speaker's TCP connection is closed by the
@@ -182,8 +183,8 @@ Test(actions, withdraw_announce_stop_start_kill)
 			continue;
 		cr_assert_lt(cJSON_GetObjectItem(c, "failover_ms")->valuedouble, 1000);
 	}
-	cr_assert_lt(cJSON_GetObjectItem(step(result, 11), "elapsed_ms")->valuedouble, 3000,
-	    "session loss after the speaker was killed: %s", field(step(result, 11), "detail"));
+	cr_assert_lt(cJSON_GetObjectItem(step(result, 12), "elapsed_ms")->valuedouble, 3000,
+	    "session loss after the speaker was killed: %s", field(step(result, 12), "detail"));
 	cJSON_Delete(result);
 	result = NULL;
 }
