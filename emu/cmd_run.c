@@ -349,6 +349,7 @@ run_expectation(struct runner *r, size_t idx)
 	size_t nsel = 0;
 
 	if (st->kind != SCN_NEXTHOPS && st->kind != SCN_SESSION) {
+		read_logs(r);	/* the selection looks at answers up to this step */
 		nsel = select_clients(r, st, start, sel);
 		describe_selection(r, sel, names, sizeof(names));
 		if (nsel == 0) {
