@@ -17,6 +17,7 @@
 #include <cJSON.h>
 
 #include "jcfg.h"
+#include "helper_scn.h"
 
 static char lab[16], dir[128], bin[512], topo[256];
 /* Parsed documents, deleted in teardown so a failed assertion leaks nothing. */
@@ -50,40 +51,16 @@ static char *output;
 	"  {\"expect\": \"nexthops\", \"node\": \"gateway\", \"prefix\": \"51.51.51.0/24\"," \
 	"   \"count\": 2, \"within\": 10}]}}"
 
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static void
 setup(void)
 {
-	const char *b = getenv("ANYLAB_BUILD_DIR"), *s = getenv("ANYLAB_SOURCE_DIR");
+	const char *s = getenv("ANYLAB_SOURCE_DIR");
 	char path[600], *text;
 	struct cfg_errors e;
 	FILE *f;
 
-	if (geteuid() != 0)
-		cr_skip_test("needs root (network namespaces)");
-	if (b == NULL || s == NULL)
-		cr_skip_test("ANYLAB_BUILD_DIR and ANYLAB_SOURCE_DIR unset (run under ctest)");
-	snprintf(bin, sizeof(bin), "%s/bin/anylab", b);
-	snprintf(path, sizeof(path), "%s/bin/anybgpd", b);
-	if (access(bin, X_OK) != 0 || access(path, X_OK) != 0)
-		cr_skip_test("anylab or anybgpd not built");
-	snprintf(path, sizeof(path), "%s/bin/anydnsd", b);
-	if (access(path, X_OK) != 0)
-		cr_skip_test("anydnsd not built");
-	snprintf(lab, sizeof(lab), "ac%d", getpid() % 1000000);
-	snprintf(dir, sizeof(dir), "/tmp/anylab-root-actions-%d", getpid());
-	mkdir(dir, 0700);
+	hs_require(bin, sizeof(bin), "anybgpd", "anydnsd", NULL);
+	hs_lab_dir("ac", "actions", lab, sizeof(lab), dir, sizeof(dir));
 
 	/* Lab A with this test's scenario inside the topology. */
 	cfg_errors_init(&e, "anycast-lab.json");
@@ -108,13 +85,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char rec[256];
-
-	snprintf(rec, sizeof(rec), "/run/anylab/%s", lab);
-	if (lab[0] && access(rec, F_OK) == 0)
-		sh("%s down %s >/dev/null 2>&1", bin, lab);
-	if (dir[0])
-		sh("rm -rf %s", dir);
+	hs_cleanup(bin, lab, dir);
 	cJSON_Delete(topo_doc);
 	topo_doc = NULL;
 	cJSON_Delete(result);
@@ -125,66 +96,44 @@ teardown(void)
 
 TestSuite(actions, .init = setup, .fini = teardown, .timeout = 180);
 
-static const cJSON *
-step(const cJSON *j, int i)
-{
-	return cJSON_GetArrayItem(cJSON_GetObjectItem(j, "steps"), i);
-}
-
-static const char *
-field(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItem(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 Test(actions, withdraw_announce_stop_start_kill)
 {
-	char cmd[1024], buf[4096];
-	size_t len = 0, n;
+	char cmd[1024];
 	const cJSON *st, *f, *c;
-	FILE *p, *mem;
 	int status;
 
 	snprintf(cmd, sizeof(cmd), "%s run %s --scenario actions --json --out %s", bin, topo, dir);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	mem = open_memstream(&output, &len);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		fwrite(buf, 1, n, mem);
-	fclose(mem);
-	status = pclose(p);
+	output = hs_output(cmd, &status);
 	result = cJSON_Parse(output);
 	cr_assert_not_null(result, "no JSON:\n%s", output);
 	free(output);
 	output = NULL;
 	cJSON_ArrayForEach(st, cJSON_GetObjectItem(result, "steps"))
-		cr_expect(strcmp(field(st, "status"), "pass") == 0 ||
-		    strcmp(field(st, "status"), "done") == 0, "step %d %s: %s: %s",
-		    cJSON_GetObjectItem(st, "index")->valueint, field(st, "label"),
-		    field(st, "status"), field(st, "detail"));
+		cr_expect(strcmp(hs_field(st, "status"), "pass") == 0 ||
+		    strcmp(hs_field(st, "status"), "done") == 0, "step %d %s: %s: %s",
+		    cJSON_GetObjectItem(st, "index")->valueint, hs_field(st, "label"),
+		    hs_field(st, "status"), hs_field(st, "detail"));
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(result, "passed")));
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	cr_assert_not_null(strstr(field(step(result, 1), "detail"), "withdrew 51.51.51.0/24"));
-	cr_assert_not_null(strstr(field(step(result, 7), "detail"), "stopped (SIGSTOP)"));
-	cr_assert_not_null(strstr(field(step(result, 9), "detail"), "continued (SIGCONT)"));
-	cr_assert_not_null(strstr(field(step(result, 11), "detail"), "killed (SIGKILL)"));
-	cr_assert_not_null(strstr(field(step(result, 14), "detail"), "started again"));
+	cr_assert_not_null(strstr(hs_field(hs_step(result, 1), "detail"), "withdrew 51.51.51.0/24"));
+	cr_assert_not_null(strstr(hs_field(hs_step(result, 7), "detail"), "stopped (SIGSTOP)"));
+	cr_assert_not_null(strstr(hs_field(hs_step(result, 9), "detail"), "continued (SIGCONT)"));
+	cr_assert_not_null(strstr(hs_field(hs_step(result, 11), "detail"), "killed (SIGKILL)"));
+	cr_assert_not_null(strstr(hs_field(hs_step(result, 14), "detail"), "started again"));
 	/*
 	 * A withdrawal is an UPDATE, not a timer: DC001's client is on DC002
 	 * within a second. A killed speaker's TCP connection is closed by the
 	 * kernel, so the gateway sees the session end at once, not after 9 s.
 	 */
 	f = cJSON_GetArrayItem(cJSON_GetObjectItem(result, "faults"), 0);
-	cr_assert_str_eq(field(f, "label"), "withdraw dc001 51.51.51.0/24");
+	cr_assert_str_eq(hs_field(f, "label"), "withdraw dc001 51.51.51.0/24");
 	cJSON_ArrayForEach(c, cJSON_GetObjectItem(f, "clients")) {
-		if (strcmp(field(c, "before"), "DC001") != 0)
+		if (strcmp(hs_field(c, "before"), "DC001") != 0)
 			continue;
 		cr_assert_lt(cJSON_GetObjectItem(c, "failover_ms")->valuedouble, 1000);
 	}
-	cr_assert_lt(cJSON_GetObjectItem(step(result, 12), "elapsed_ms")->valuedouble, 3000,
-	    "session loss after the speaker was killed: %s", field(step(result, 12), "detail"));
+	cr_assert_lt(cJSON_GetObjectItem(hs_step(result, 12), "elapsed_ms")->valuedouble, 3000,
+	    "session loss after the speaker was killed: %s", hs_field(hs_step(result, 12), "detail"));
 	cJSON_Delete(result);
 	result = NULL;
 }

@@ -18,20 +18,9 @@
 #include <cJSON.h>
 
 #include "fault.h"
+#include "helper_scn.h"
 
 static char lab[16], dir[128], bin[512], topo[256];
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 #define TOPOLOGY_FMT \
 	"{\"name\": \"%s\", \"nodes\": {" \
@@ -67,21 +56,10 @@ sh(const char *fmt, ...)
 static void
 setup(void)
 {
-	const char *b = getenv("ANYLAB_BUILD_DIR");
-	char dnsd[600];
 	FILE *f;
 
-	if (geteuid() != 0)
-		cr_skip_test("needs root (network namespaces)");
-	if (b == NULL)
-		cr_skip_test("ANYLAB_BUILD_DIR unset (run under ctest)");
-	snprintf(bin, sizeof(bin), "%s/bin/anylab", b);
-	snprintf(dnsd, sizeof(dnsd), "%s/bin/anydnsd", b);
-	if (access(bin, X_OK) != 0 || access(dnsd, X_OK) != 0)
-		cr_skip_test("anylab or anydnsd not built");
-	snprintf(lab, sizeof(lab), "im%d", getpid() % 1000000);
-	snprintf(dir, sizeof(dir), "/tmp/anylab-root-impair-%d", getpid());
-	mkdir(dir, 0700);
+	hs_require(bin, sizeof(bin), "anydnsd", NULL);
+	hs_lab_dir("im", "impair", lab, sizeof(lab), dir, sizeof(dir));
 	snprintf(topo, sizeof(topo), "%s/impair.json", dir);
 	f = fopen(topo, "w");
 	cr_assert_not_null(f);
@@ -92,13 +70,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char rec[256];
-
-	snprintf(rec, sizeof(rec), "/run/anylab/%s", lab);
-	if (lab[0] && access(rec, F_OK) == 0)
-		sh("%s down %s >/dev/null 2>&1", bin, lab);
-	if (dir[0])
-		sh("rm -rf %s", dir);
+	hs_cleanup(bin, lab, dir);
 }
 
 TestSuite(impair, .init = setup, .fini = teardown, .timeout = 120);
@@ -106,38 +78,16 @@ TestSuite(impair, .init = setup, .fini = teardown, .timeout = 120);
 static cJSON *
 run(const char *scenario, int *status)
 {
-	char cmd[2048], *text = NULL, buf[4096];
-	size_t len = 0, n;
-	FILE *p, *mem;
+	char cmd[2048], *text;
 	cJSON *j;
 
 	snprintf(cmd, sizeof(cmd), "%s run %s --scenario %s --json --out %s", bin, topo, scenario,
 	    dir);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	mem = open_memstream(&text, &len);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		fwrite(buf, 1, n, mem);
-	fclose(mem);
-	*status = pclose(p);
+	text = hs_output(cmd, status);
 	j = cJSON_Parse(text);
 	cr_assert_not_null(j, "no JSON from `%s`:\n%s", cmd, text);
 	free(text);
 	return j;
-}
-
-static const cJSON *
-step(const cJSON *j, int i)
-{
-	return cJSON_GetArrayItem(cJSON_GetObjectItem(j, "steps"), i);
-}
-
-static const char *
-field(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItem(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
 Test(impair, loss_black_hole_clear_and_rate)
@@ -147,15 +97,15 @@ Test(impair, loss_black_hole_clear_and_rate)
 	const cJSON *st;
 
 	cJSON_ArrayForEach(st, cJSON_GetObjectItem(j, "steps"))
-		cr_expect(strcmp(field(st, "status"), "pass") == 0 ||
-		    strcmp(field(st, "status"), "done") == 0, "step %d %s: %s: %s",
-		    cJSON_GetObjectItem(st, "index")->valueint, field(st, "label"),
-		    field(st, "status"), field(st, "detail"));
+		cr_expect(strcmp(hs_field(st, "status"), "pass") == 0 ||
+		    strcmp(hs_field(st, "status"), "done") == 0, "step %d %s: %s: %s",
+		    cJSON_GetObjectItem(st, "index")->valueint, hs_field(st, "label"),
+		    hs_field(st, "status"), hs_field(st, "detail"));
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "passed")));
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	cr_assert_not_null(strstr(field(step(j, 1), "detail"), "30% loss both ways"));
-	cr_assert_not_null(strstr(field(step(j, 4), "detail"), "black hole (carrier up)"));
-	cr_assert_not_null(strstr(field(step(j, 10), "detail"), "rate 1000 kbit/s"));
+	cr_assert_not_null(strstr(hs_field(hs_step(j, 1), "detail"), "30% loss both ways"));
+	cr_assert_not_null(strstr(hs_field(hs_step(j, 4), "detail"), "black hole (carrier up)"));
+	cr_assert_not_null(strstr(hs_field(hs_step(j, 10), "detail"), "rate 1000 kbit/s"));
 	cJSON_Delete(j);
 }
 
@@ -163,16 +113,16 @@ Test(impair, delay_needs_netem)
 {
 	int status;
 	cJSON *j = run("delay", &status);
-	const char *s = field(step(j, 0), "status");
+	const char *s = hs_field(hs_step(j, 0), "status");
 
 	if (fault_have_netem()) {
-		cr_assert_str_eq(s, "done", "%s", field(step(j, 0), "detail"));
+		cr_assert_str_eq(s, "done", "%s", hs_field(hs_step(j, 0), "detail"));
 		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	} else {
 		/* This machine's kernel: said clearly, and the run does not pass. */
 		cr_assert_str_eq(s, "unsupported");
-		cr_assert_not_null(strstr(field(step(j, 0), "detail"),
-		    "this kernel has no netem qdisc"), "%s", field(step(j, 0), "detail"));
+		cr_assert_not_null(strstr(hs_field(hs_step(j, 0), "detail"),
+		    "this kernel has no netem qdisc"), "%s", hs_field(hs_step(j, 0), "detail"));
 		cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "passed")));
 		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	}

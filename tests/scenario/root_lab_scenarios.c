@@ -17,55 +17,22 @@
 #include <unistd.h>
 #include <cJSON.h>
 
+#include "helper_scn.h"
+
 static char lab[16], dir[128], bin[512], topo[512];
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 static void
 setup(void)
 {
-	const char *b = getenv("ANYLAB_BUILD_DIR"), *s = getenv("ANYLAB_SOURCE_DIR");
-	char path[600];
-
-	if (geteuid() != 0)
-		cr_skip_test("needs root (network namespaces)");
-	if (b == NULL || s == NULL)
-		cr_skip_test("ANYLAB_BUILD_DIR and ANYLAB_SOURCE_DIR unset (run under ctest)");
-	snprintf(bin, sizeof(bin), "%s/bin/anylab", b);
-	snprintf(topo, sizeof(topo), "%s/topologies/anycast-lab.json", s);
-	snprintf(path, sizeof(path), "%s/bin/anybgpd", b);
-	if (access(bin, X_OK) != 0 || access(path, X_OK) != 0)
-		cr_skip_test("anylab or anybgpd not built");
-	snprintf(path, sizeof(path), "%s/bin/anydnsd", b);
-	if (access(path, X_OK) != 0)
-		cr_skip_test("anydnsd not built");
-	/* Lab names: at most 11 characters, no '-'. */
-	snprintf(lab, sizeof(lab), "sc%d", getpid() % 1000000);
-	snprintf(dir, sizeof(dir), "/tmp/anylab-root-scn-%d", getpid());
-	mkdir(dir, 0700);
+	hs_require(bin, sizeof(bin), "anybgpd", "anydnsd", NULL);
+	snprintf(topo, sizeof(topo), "%s/topologies/anycast-lab.json", getenv("ANYLAB_SOURCE_DIR"));
+	hs_lab_dir("sc", "scn", lab, sizeof(lab), dir, sizeof(dir));
 }
 
 static void
 teardown(void)
 {
-	char rec[256];
-
-	/* The run takes its lab down itself; if it died, down it by its exact name. */
-	snprintf(rec, sizeof(rec), "/run/anylab/%s", lab);
-	if (lab[0] && access(rec, F_OK) == 0)
-		sh("%s down %s >/dev/null 2>&1", bin, lab);
-	if (dir[0])
-		sh("rm -rf %s", dir);
+	hs_cleanup(bin, lab, dir);
 }
 
 TestSuite(lab_scenarios, .init = setup, .fini = teardown, .timeout = 240);
@@ -74,23 +41,13 @@ TestSuite(lab_scenarios, .init = setup, .fini = teardown, .timeout = 240);
 static cJSON *
 run(const char *scenario, const char *capdir, int *status)
 {
-	char cmd[2048], *text = NULL;
-	size_t len = 0;
-	FILE *p, *mem;
-	char buf[4096];
-	size_t n;
+	char cmd[2048], *text;
 	cJSON *j;
 
 	snprintf(cmd, sizeof(cmd), "%s run %s --scenario %s --name %s --json --out %s%s%s "
 	    "--junit %s/%s.xml", bin, topo, scenario, lab, dir, capdir ? " --capture " : "",
 	    capdir ? capdir : "", dir, scenario);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	mem = open_memstream(&text, &len);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		fwrite(buf, 1, n, mem);
-	fclose(mem);
-	*status = pclose(p);
+	text = hs_output(cmd, status);
 	j = cJSON_Parse(text);
 	cr_assert_not_null(j, "no JSON from `%s`:\n%s", cmd, text);
 	free(text);
@@ -226,22 +183,12 @@ Test(lab_scenarios, service_dies_is_a_black_hole)
 static char *
 tshark(const char *file, const char *filter, const char *fields)
 {
-	char cmd[1024], *out = NULL;
-	size_t len = 0;
-	FILE *p, *mem;
-	char buf[4096];
-	size_t n;
+	char cmd[1024];
+	int status;
 
 	snprintf(cmd, sizeof(cmd), "tshark -r %s -Y '%s' -T fields %s 2>/dev/null", file, filter,
 	    fields);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	mem = open_memstream(&out, &len);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		fwrite(buf, 1, n, mem);
-	fclose(mem);
-	pclose(p);
-	return out;
+	return hs_output(cmd, &status);
 }
 
 Test(lab_scenarios, link_cut_with_capture_read_by_tshark)
@@ -253,7 +200,7 @@ Test(lab_scenarios, link_cut_with_capture_read_by_tshark)
 	int status;
 	cJSON *j;
 
-	if (sh("command -v tshark >/dev/null") != 0)
+	if (hs_sh("command -v tshark >/dev/null") != 0)
 		cr_skip_test("tshark not installed");
 	snprintf(capdir, sizeof(capdir), "%s/pcap", dir);
 	j = run("link-cut", capdir, &status);

@@ -26,21 +26,10 @@
 #include "netns.h"
 #include "probe.h"
 #include "wire.h"
+#include "helper_scn.h"
 
 static char ns_cli[64], ns_srv[64], dir[128];
 static pid_t responder = -1;
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 /* Answer TXT "name" (switching to name2 after switch_after answers); drop ids % 10 == 0. */
 static void
@@ -98,11 +87,11 @@ setup(void)
 	snprintf(ns_srv, sizeof(ns_srv), "scnp%d-srv", getpid());
 	snprintf(dir, sizeof(dir), "/tmp/anylab-root-probe-%d", getpid());
 	mkdir(dir, 0700);
-	cr_assert_eq(sh("ip netns add %s && ip netns add %s", ns_cli, ns_srv), 0);
-	cr_assert_eq(sh("ip -n %s link add v0 type veth peer name v1 netns %s", ns_cli, ns_srv), 0);
-	cr_assert_eq(sh("ip -n %s addr add 10.99.0.1/24 dev v0 && ip -n %s link set v0 up && "
+	cr_assert_eq(hs_sh("ip netns add %s && ip netns add %s", ns_cli, ns_srv), 0);
+	cr_assert_eq(hs_sh("ip -n %s link add v0 type veth peer name v1 netns %s", ns_cli, ns_srv), 0);
+	cr_assert_eq(hs_sh("ip -n %s addr add 10.99.0.1/24 dev v0 && ip -n %s link set v0 up && "
 	    "ip -n %s link set lo up", ns_cli, ns_cli, ns_cli), 0);
-	cr_assert_eq(sh("ip -n %s addr add 10.99.0.2/24 dev v1 && ip -n %s link set v1 up && "
+	cr_assert_eq(hs_sh("ip -n %s addr add 10.99.0.2/24 dev v1 && ip -n %s link set v1 up && "
 	    "ip -n %s link set lo up", ns_srv, ns_srv, ns_srv), 0);
 }
 
@@ -130,11 +119,11 @@ teardown(void)
 		responder = -1;
 	}
 	if (ns_cli[0])
-		sh("ip netns del %s 2>/dev/null", ns_cli);
+		hs_sh("ip netns del %s 2>/dev/null", ns_cli);
 	if (ns_srv[0])
-		sh("ip netns del %s 2>/dev/null", ns_srv);
+		hs_sh("ip netns del %s 2>/dev/null", ns_srv);
 	if (dir[0])
-		sh("rm -rf %s", dir);
+		hs_sh("rm -rf %s", dir);
 }
 
 TestSuite(probe_live, .init = setup, .fini = teardown, .timeout = 60);
