@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <criterion/criterion.h>
+
 #include "bgp/helper_netns.h"
 #include "ctl.h"
 
@@ -210,6 +212,29 @@ tn_addr(const char *ns, const char *ifname, const char *cidr)
 {
 	return tn_sh("ip -n %s addr add %s dev %s%s", ns, cidr, ifname,
 	    strchr(cidr, ':') ? " nodad" : "");
+}
+
+void
+tn_pair(struct tnet *t, const char *tag, const char **na, const char **nb)
+{
+	cr_assert_eq(tn_init(t, tag), 0);
+	*na = tn_ns(t, "a");
+	*nb = tn_ns(t, "b");
+	cr_assert(*na && *nb);
+	cr_assert_eq(tn_veth(t, *na, "eth0", *nb, "eth0"), 0);
+	cr_assert_eq(tn_addr(*na, "eth0", "10.0.0.1/24"), 0);
+	cr_assert_eq(tn_addr(*na, "eth0", "fd00::1/64"), 0);
+	cr_assert_eq(tn_addr(*nb, "eth0", "10.0.0.2/24"), 0);
+	cr_assert_eq(tn_addr(*nb, "eth0", "fd00::2/64"), 0);
+}
+
+void
+tn_pair_established(struct tnet *t, int ms, const char *peer_name)
+{
+	cr_assert(TN_WAIT(ms, tn_peer_state(t, "a", "10.0.0.2", "Established")),
+	    "IPv4 session with %s not established", peer_name);
+	cr_assert(TN_WAIT(ms, tn_peer_state(t, "a", "fd00::2", "Established")),
+	    "IPv6 session with %s not established", peer_name);
 }
 
 const char *

@@ -38,6 +38,14 @@ const char *tn_ns(struct tnet *, const char *name);
 int	 tn_veth(struct tnet *, const char *ns1, const char *if1, const char *ns2, const char *if2);
 /* Address on an interface (IPv6 without duplicate address detection). */
 int	 tn_addr(const char *ns, const char *ifname, const char *cidr);
+/*
+ * The interop tests' pair: namespaces a (anybgpd) and b (the real peer)
+ * joined by eth0, with 10.0.0.1/24 and fd00::1/64 on a, .2 and ::2 on b.
+ * Asserts on failure.
+ */
+void	 tn_pair(struct tnet *, const char *tag, const char **na, const char **nb);
+/* Asserts that node a's IPv4 and IPv6 sessions to peer_name establish within ms. */
+void	 tn_pair_established(struct tnet *, int ms, const char *peer_name);
 
 /* Shell command (for scaffolding only); exit status. */
 int	 tn_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -76,15 +76,7 @@ build_pair(const char *our_password, const char *bird_password)
 	char conf[2048];
 
 	need("bird");
-	cr_assert_eq(tn_init(&T, "bb"), 0);
-	NA = tn_ns(&T, "a");
-	NB = tn_ns(&T, "b");
-	cr_assert(NA && NB);
-	cr_assert_eq(tn_veth(&T, NA, "eth0", NB, "eth0"), 0);
-	tn_addr(NA, "eth0", "10.0.0.1/24");
-	tn_addr(NA, "eth0", "fd00::1/64");
-	tn_addr(NB, "eth0", "10.0.0.2/24");
-	tn_addr(NB, "eth0", "fd00::2/64");
+	tn_pair(&T, "bb", &NA, &NB);
 	tn_write(&T, "a.json",
 	    "{ \"asn\": 65001, \"router_id\": \"10.0.0.1\", \"hold_time\": 9, \"keepalive\": 3,\n"
 	    "  \"originate\": [\"51.51.51.0/24\", \"2001:db8:51::/48\"],\n"
@@ -126,10 +118,7 @@ teardown(void)
 static void
 wait_established(void)
 {
-	cr_assert(TN_WAIT(15000, tn_peer_state(&T, "a", "10.0.0.2", "Established")),
-	    "IPv4 session with BIRD not established");
-	cr_assert(TN_WAIT(15000, tn_peer_state(&T, "a", "fd00::2", "Established")),
-	    "IPv6 session with BIRD not established");
+	tn_pair_established(&T, 15000, "BIRD");
 }
 
 Test(bird, sessions_and_routes_both_ways, .init = setup_pair, .fini = teardown, .timeout = 90)

@@ -71,15 +71,7 @@ setup(void)
 	char conf[256], pidf[256];
 
 	need();
-	cr_assert_eq(tn_init(&T, "bf"), 0);
-	NA = tn_ns(&T, "a");
-	NB = tn_ns(&T, "b");
-	cr_assert(NA && NB);
-	cr_assert_eq(tn_veth(&T, NA, "eth0", NB, "eth0"), 0);
-	tn_addr(NA, "eth0", "10.0.0.1/24");
-	tn_addr(NA, "eth0", "fd00::1/64");
-	tn_addr(NB, "eth0", "10.0.0.2/24");
-	tn_addr(NB, "eth0", "fd00::2/64");
+	tn_pair(&T, "bf", &NA, &NB);
 	tn_write(&T, "a.json",
 	    "{ \"asn\": 65001, \"router_id\": \"10.0.0.1\", \"hold_time\": 9,\n"
 	    "  \"originate\": [\"51.51.51.0/24\", \"2001:db8:51::/48\"],\n"
@@ -129,10 +121,7 @@ teardown(void)
 static void
 wait_established(void)
 {
-	cr_assert(TN_WAIT(20000, tn_peer_state(&T, "a", "10.0.0.2", "Established")),
-	    "IPv4 session with FRR not established");
-	cr_assert(TN_WAIT(20000, tn_peer_state(&T, "a", "fd00::2", "Established")),
-	    "IPv6 session with FRR not established");
+	tn_pair_established(&T, 20000, "FRR");
 }
 
 Test(frr, sessions_and_routes_both_ways, .init = setup, .fini = teardown, .timeout = 90)
