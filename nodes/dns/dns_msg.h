@@ -3,7 +3,7 @@
  * the header, building a query, parsing a whole message into sections, the
  * OPT record, TXT strings.
  *
- * This is the stable client API that anylab's probe (emu/probe.c) and the
+ * This is the stable client API that anylab's probe (emu/scenario/probe.c) and the
  * tests link through the `anydns` library:
  *
  *	uint8_t q[512], r[65535];

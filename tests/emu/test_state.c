@@ -1,5 +1,5 @@
 /*
- * Unit tests of the lab record (emu/state.c) and lab naming (emu/lab.c),
+ * Unit tests of the lab record (emu/core/state.c) and lab naming (emu/core/lab.c),
  * no root: the record lives under a temporary ANYLAB_RUN_DIR.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: the scenario parser (emu/scenario.c) and the probe log
- * line parser (emu/probe.c) on arbitrary text. The scenario input is taken
+ * libFuzzer target: the scenario parser (emu/scenario/scenario.c) and the probe log
+ * line parser (emu/scenario/probe.c) on arbitrary text. The scenario input is taken
  * as a "scenarios" object and scenario "t" is parsed, against Lab A's
  * topology (so the cross-checks run too); every input must parse or fail
  * with at least one error, and nothing may crash, leak or read out of

@@ -3,7 +3,7 @@
  * topo_load() (topo.c, the only code that reads cJSON for topologies); read
  * by everything else in emu/. The daemon sections ("bgp", "dns") and the
  * scenarios are kept as JSON: their own parsers (nodes/bgp, nodes/dns,
- * emu/scenario.c) validate them, and anylab writes a node's section out as
+ * emu/scenario/scenario.c) validate them, and anylab writes a node's section out as
  * that daemon's config file.
  */
 #ifndef ANYLAB_TOPO_H
