@@ -22,6 +22,8 @@ static int	topo_parse(struct topology *, cJSON *, struct cfg_errors *);
 static void	topo_parse_nodes(struct topology *, const cJSON *, struct cfg_errors *);
 static void	topo_parse_node(struct topo_node *, const cJSON *, const char *,
 		    struct cfg_errors *);
+static void	topo_parse_services(struct topo_node *, const cJSON *, const char *,
+		    struct cfg_errors *);
 static void	topo_parse_ifaces(struct topo_node *, const cJSON *, const char *,
 		    struct cfg_errors *);
 static void	topo_parse_iface(struct topo_iface *, const cJSON *, const char *,
@@ -55,7 +57,7 @@ static const char *const top_keys[] = {
 };
 static const char *const node_keys[] = {
 	"interfaces", "loopback", "routes", "forwarding", "multipath", "resolver", "bgp", "dns",
-	NULL
+	"services", NULL
 };
 static const char *const iface_keys[] = { "addresses", "mtu", "mac", NULL };
 static const char *const route_keys[] = { "to", "via", "dev", "metric", NULL };
@@ -343,6 +345,35 @@ topo_parse_node(struct topo_node *node, const cJSON *j, const char *path, struct
 		node->bgp = item;
 	if (jc_typed(j, "dns", path, false, cJSON_Object, &item, e) == 1)
 		node->dns = item;
+	if (jc_typed(j, "services", path, false, cJSON_Object, &item, e) == 1)
+		topo_parse_services(node, item, jc_path(p, path, "services"), e);
+}
+
+/*
+ * "services": { NAME: { "command": [argv...], "ready": {...} } }. The
+ * entry's own keys are the service kind's to check (kinds/kind_service.c);
+ * here only the names, which become record and file names.
+ */
+static void
+topo_parse_services(struct topo_node *node, const cJSON *svcs, const char *path,
+    struct cfg_errors *e)
+{
+	size_t count = 0;
+
+	for (const cJSON *s = svcs->child; s; s = s->next) {
+		char p[CFG_PATH_MAX];
+
+		jc_path(p, path, s->string);
+		if (!name_valid(s->string, TOPO_NAME_MAX - 1, true) || strcmp(s->string, "bgp") == 0 ||
+		    strcmp(s->string, "dns") == 0)
+			cfg_error(e, p, "invalid service name: expected %s, at most %d characters, "
+			    "not bgp or dns", NAME_CHARS, TOPO_NAME_MAX - 1);
+		else if (!cJSON_IsObject(s))
+			cfg_error(e, p, "expected an object with \"command\"");
+		if (++count == TOPO_SERVICES_MAX + 1)
+			cfg_error(e, p, "too many services: at most %d per node", TOPO_SERVICES_MAX);
+	}
+	node->services = svcs;
 }
 
 static void

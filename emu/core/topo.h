@@ -30,6 +30,7 @@
 #define TOPO_NAME_MAX		32	/* node names: at most 31 characters */
 #define TOPO_LAB_NAME_MAX	11	/* lab names: at most this many characters */
 #define TOPO_LINK_NAME_MAX	(IFNAMSIZ - 1)	/* link names: at most 15 characters */
+#define TOPO_SERVICES_MAX	8	/* "services" entries per node */
 #define TOPO_RESOLVERS_MAX	3	/* glibc reads at most 3 nameserver lines (MAXNS) */
 
 struct topo_node;
@@ -69,6 +70,7 @@ struct topo_node {
 	size_t			 nresolvers;
 	const cJSON		*bgp;		/* NULL when the node runs no speaker */
 	const cJSON		*dns;		/* NULL when the node runs no responder */
+	const cJSON		*services;	/* "services" object (name -> entry), or NULL */
 };
 
 struct topo_endpoint {

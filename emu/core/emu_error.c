@@ -1,0 +1,32 @@
+/*
+ * emu_strerror: names of anylab's own error codes (emu_error.h); negated
+ * errno values go to strerror().
+ */
+#include <string.h>
+
+#include "emu_error.h"
+
+static const char *const emu_error_names[] = {
+	[0] = "not supported by this kernel or build",
+	[1] = "invalid configuration",
+	[2] = "program not installed",
+	[3] = "daemon did not start or answer",
+	[4] = "unreadable answer from a daemon",
+	[5] = "refused by the daemon",
+	[6] = "command failed",
+	[7] = "text too long for its buffer",
+};
+
+const char *
+emu_strerror(int err)
+{
+	int i = -err - EMU_EBASE;
+
+	if (err >= 0)
+		return err == 0 ? "success" : "unknown error";
+	if (i >= 0 && i < (int)(sizeof(emu_error_names) / sizeof(emu_error_names[0])))
+		return emu_error_names[i];
+	if (-err < EMU_EBASE)
+		return strerror(-err);
+	return "unknown error";
+}
