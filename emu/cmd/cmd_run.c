@@ -84,14 +84,6 @@ on_interrupt(int sig)
 	run_interrupted = 1;
 }
 
-static int64_t
-now_rt_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void
 read_logs(struct runner *r)
@@ -114,7 +106,7 @@ static bool
 wait_until(struct runner *r, int64_t t)
 {
 	for (;;) {
-		int64_t left = t - now_rt_us();
+		int64_t left = t - emu_now_rt_us();
 
 		read_logs(r);
 		if (run_interrupted)
@@ -359,7 +351,7 @@ run_expectation(struct runner *r, size_t idx)
 			if (st->clients.of[0])
 				strncat(rs->detail, r->last_fault_us ? " before the fault" :
 				    " at this step", sizeof(rs->detail) - strlen(rs->detail) - 1);
-			rs->end_us = now_rt_us();
+			rs->end_us = emu_now_rt_us();
 			return RES_FAIL;
 		}
 	}
@@ -379,7 +371,7 @@ run_expectation(struct runner *r, size_t idx)
 			sent += meas_lost(&r->logs[c], from, start) +
 			    meas_answered(&r->logs[c], from, start);
 		}
-		rs->end_us = now_rt_us();
+		rs->end_us = emu_now_rt_us();
 		snprintf(rs->detail, sizeof(rs->detail), "%s: %" PRIu64 " of %" PRIu64
 		    " queries lost in %.3f s", names, lost, sent, (double)(start - from) / 1e6);
 		if (st->lost_min >= 0 && lost < (uint64_t)st->lost_min)
@@ -420,7 +412,7 @@ run_expectation(struct runner *r, size_t idx)
 			ok = check_session(r, st, rs->detail, sizeof(rs->detail));
 		else
 			ok = check_answers(r, st, sel, start, rs->detail, sizeof(rs->detail));
-		now = now_rt_us();
+		now = emu_now_rt_us();
 		if (ok) {
 			size_t n = strlen(rs->detail);
 
@@ -448,9 +440,9 @@ run_expectation(struct runner *r, size_t idx)
 static int
 settle(struct runner *r)
 {
-	int64_t deadline = now_rt_us() + (int64_t)r->scn->probe.timeout_ms * 1000 + 1000000;
+	int64_t deadline = emu_now_rt_us() + (int64_t)r->scn->probe.timeout_ms * 1000 + 1000000;
 
-	while (!run_interrupted && now_rt_us() < deadline) {
+	while (!run_interrupted && emu_now_rt_us() < deadline) {
 		size_t ready = 0;
 
 		read_logs(r);
@@ -483,16 +475,16 @@ run_steps(struct runner *r)
 
 		if (run_interrupted)
 			break;
-		rs->start_us = now_rt_us();
+		rs->start_us = emu_now_rt_us();
 		if (st->kind == SCN_WAIT) {
 			if (!wait_until(r, rs->start_us + (int64_t)st->duration_ms * 1000))
 				break;
 			rs->status = RES_DONE;
-			rs->end_us = now_rt_us();
+			rs->end_us = emu_now_rt_us();
 		} else if (scn_is_action(st->kind)) {
 			int f = fault_apply(r->lab, r->topo, st, rs->detail, sizeof(rs->detail));
 
-			rs->end_us = now_rt_us();
+			rs->end_us = emu_now_rt_us();
 			rs->status = f == FAULT_OK ? RES_DONE : f == FAULT_UNSUPPORTED ?
 			    RES_UNSUPPORTED : RES_ERROR;
 			if (f == FAULT_OK && scn_undo_kind(st->kind) >= 0)
@@ -525,24 +517,6 @@ write_file(const char *path, const struct strbuf *sb)
 	return ok ? 0 : -EIO;
 }
 
-static int
-mkdir_p(const char *dir)
-{
-	char buf[ANYLAB_PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 static int
 start_probes(struct runner *r, const char rundir[384])
@@ -689,7 +663,7 @@ cmd_run(int argc, char **argv)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(rundir, sizeof(rundir), "%s/%s-%s-%s", outdir, r.lab, scn_name, stamp);
-	if (mkdir_p(rundir) < 0 || (capdir && mkdir_p(capdir) < 0)) {
+	if (emu_mkdir_p(rundir, 0755) < 0 || (capdir && emu_mkdir_p(capdir, 0755) < 0)) {
 		emu_err("%s: %s", capdir && access(rundir, F_OK) == 0 ? capdir : rundir,
 		    strerror(errno));
 		rc = EXIT_FAIL;
@@ -745,7 +719,7 @@ cmd_run(int argc, char **argv)
 				r.res.captures[r.res.ncaptures++] = strdup(caps[i].file);
 		}
 	}
-	r.res.start_us = now_rt_us();
+	r.res.start_us = emu_now_rt_us();
 	if (rc == EXIT_OK && start_probes(&r, rundir) < 0) {
 		snprintf(r.res.error, sizeof(r.res.error), "the probes could not start");
 		rc = EXIT_FAIL;
@@ -758,7 +732,7 @@ cmd_run(int argc, char **argv)
 		run_steps(&r);
 	if (run_interrupted)
 		snprintf(r.res.error, sizeof(r.res.error), "interrupted");
-	r.res.end_us = now_rt_us();
+	r.res.end_us = emu_now_rt_us();
 	stop_probes(&r);
 	if (cap_pid > 0 && capture_stop(cap_pid) < 0)
 		emu_err("the capture did not end cleanly");

@@ -36,26 +36,6 @@ up_usage(FILE *f)
 	    "                  until `anylab down` (DIR is made when missing)\n");
 }
 
-/* mkdir -p */
-static int
-up_mkdir_p(const char *path)
-{
-	char buf[ANYLAB_PATH_MAX];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
 
 int
 cmd_wants_help(int argc, char **argv)
@@ -89,7 +69,7 @@ cmd_up(int argc, char **argv)
 	struct topology *t;
 	bool json = false;
 	char *end;
-	int c, rc;
+	int c, rc, err;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "n:jDt:WC:c:h", opts, NULL)) != -1) {
@@ -148,8 +128,9 @@ cmd_up(int argc, char **argv)
 		topo_free(t);
 		return EXIT_INVALID;
 	}
-	if (o.capture_dir != NULL && geteuid() == 0 && up_mkdir_p(o.capture_dir) < 0) {
-		fprintf(stderr, "anylab up: --capture %s: %s\n", o.capture_dir, strerror(errno));
+	if (o.capture_dir != NULL && geteuid() == 0 &&
+	    (err = emu_mkdir_p(o.capture_dir, 0755)) < 0) {
+		fprintf(stderr, "anylab up: --capture %s: %s\n", o.capture_dir, emu_strerror(err));
 		topo_free(t);
 		return EXIT_FAIL;
 	}

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "anylab.h"
@@ -117,4 +119,60 @@ emu_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+long long
+emu_now_rt_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int
+emu_mkdir_p(const char *path, unsigned mode)
+{
+	char buf[ANYLAB_PATH_MAX];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static void
+emu_out_of_memory(void)
+{
+	fputs("anylab: out of memory\n", stderr);
+	abort();
+}
+
+void *
+emu_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		emu_out_of_memory();
+	return p;
+}
+
+char *
+emu_strdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		emu_out_of_memory();
+	return p;
 }

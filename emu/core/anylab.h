@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "emu_error.h"
+
 enum anylab_exit {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,		/* the kernel or the system refused; rolled back */
@@ -41,7 +43,14 @@ void		 emu_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void		 emu_progress_enable(bool on);
 void		 emu_progress(const char *what, size_t done, size_t total);
 void		 emu_progress_end(void);
-/* Microseconds on the monotonic clock. */
+/* Microseconds on the monotonic clock (intervals, deadlines). */
 long long	 emu_now_us(void);
+/* Microseconds on the realtime clock (timestamps shared with probe logs and captures). */
+long long	 emu_now_rt_us(void);
+/* mkdir -p with mode for every folder made. 0 or -errno (-ENAMETOOLONG). */
+int		 emu_mkdir_p(const char *path, unsigned mode);
+/* calloc/strdup that end anylab on exhaustion ("out of memory"): no caller checks. */
+void		*emu_calloc(size_t n, size_t size);
+char		*emu_strdup(const char *s);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "anylab.h"
 #include "topo.h"
 
 static int	topo_parse(struct topology *, cJSON *, struct cfg_errors *);
@@ -66,29 +67,7 @@ static const char *const link_keys[] = { "name", "endpoints", "switch", NULL };
 
 #define NAME_CHARS	"a-z, 0-9, '_' and '-', starting with a letter or digit"
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
 
-	if (p == NULL) {
-		fprintf(stderr, "anylab: out of memory\n");
-		abort();
-	}
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL) {
-		fprintf(stderr, "anylab: out of memory\n");
-		abort();
-	}
-	return p;
-}
 
 static size_t
 child_count(const cJSON *j)
@@ -207,8 +186,8 @@ topo_load(const char *file, struct topology **out, struct cfg_errors *e)
 	root = jc_parse_file(file, e);
 	if (root == NULL)
 		return -1;
-	t = xcalloc(1, sizeof(*t));
-	t->file = xstrdup(file);
+	t = emu_calloc(1, sizeof(*t));
+	t->file = emu_strdup(file);
 	if (topo_parse(t, root, e) < 0) {
 		topo_free(t);
 		return -1;
@@ -229,8 +208,8 @@ topo_load_string(const char *text, const char *file, struct topology **out,
 	root = jc_parse_string(text, e);
 	if (root == NULL)
 		return -1;
-	t = xcalloc(1, sizeof(*t));
-	t->file = xstrdup(file ? file : "<topology>");
+	t = emu_calloc(1, sizeof(*t));
+	t->file = emu_strdup(file ? file : "<topology>");
 	if (topo_parse(t, root, e) < 0) {
 		topo_free(t);
 		return -1;
@@ -263,7 +242,7 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 			    "separates lab and node in LAB-NODE), found \"%s\"",
 			    TOPO_LAB_NAME_MAX, s);
 		else
-			t->name = xstrdup(s);
+			t->name = emu_strdup(s);
 	}
 	jc_string(root, "description", "", false, &s, e);
 	if (jc_typed(root, "nodes", "", true, cJSON_Object, &nodes, e) == 1) {
@@ -273,8 +252,8 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 	}
 	for (size_t n = 0; n < t->nnodes; n++)
 		total += t->nodes[n].nifaces;
-	cl.iface = xcalloc(total, sizeof(*cl.iface));
-	cl.link = xcalloc(total, sizeof(*cl.link));
+	cl.iface = emu_calloc(total, sizeof(*cl.iface));
+	cl.link = emu_calloc(total, sizeof(*cl.link));
 	links_errors = e->count;
 	if (jc_typed(root, "links", "", false, cJSON_Array, &links, e) == 1)
 		topo_parse_links(t, links, &cl, e);
@@ -295,7 +274,7 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 static void
 topo_parse_nodes(struct topology *t, const cJSON *nodes, struct cfg_errors *e)
 {
-	t->nodes = xcalloc(child_count(nodes), sizeof(*t->nodes));
+	t->nodes = emu_calloc(child_count(nodes), sizeof(*t->nodes));
 	for (const cJSON *n = nodes->child; n; n = n->next) {
 		char p[CFG_PATH_MAX];
 		struct topo_node *node;
@@ -316,7 +295,7 @@ topo_parse_nodes(struct topology *t, const cJSON *nodes, struct cfg_errors *e)
 			continue;
 		}
 		node = &t->nodes[t->nnodes++];
-		node->name = xstrdup(n->string);
+		node->name = emu_strdup(n->string);
 		node->hash_policy = -1;
 		topo_parse_node(node, n, p, e);
 	}
@@ -380,7 +359,7 @@ static void
 topo_parse_ifaces(struct topo_node *node, const cJSON *ifaces, const char *path,
     struct cfg_errors *e)
 {
-	node->ifaces = xcalloc(child_count(ifaces), sizeof(*node->ifaces));
+	node->ifaces = emu_calloc(child_count(ifaces), sizeof(*node->ifaces));
 	for (const cJSON *i = ifaces->child; i; i = i->next) {
 		char p[CFG_PATH_MAX];
 		struct topo_iface *ifc;
@@ -417,7 +396,7 @@ topo_parse_iface(struct topo_iface *ifc, const cJSON *j, const char *path, struc
 	if (jc_typed(j, "addresses", path, false, cJSON_Array, &addrs, e) == 1) {
 		int idx = 0;
 
-		ifc->addrs = xcalloc(child_count(addrs), sizeof(*ifc->addrs));
+		ifc->addrs = emu_calloc(child_count(addrs), sizeof(*ifc->addrs));
 		for (const cJSON *a = addrs->child; a; a = a->next, idx++) {
 			char ap[CFG_PATH_MAX], base[CFG_PATH_MAX];
 			struct prefix pf;
@@ -463,7 +442,7 @@ topo_parse_loopback(struct topo_node *node, const cJSON *arr, const char *path,
 {
 	int idx = 0;
 
-	node->loopback = xcalloc(child_count(arr), sizeof(*node->loopback));
+	node->loopback = emu_calloc(child_count(arr), sizeof(*node->loopback));
 	for (const cJSON *a = arr->child; a; a = a->next, idx++) {
 		char p[CFG_PATH_MAX];
 		struct prefix pf;
@@ -569,7 +548,7 @@ topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
 {
 	int idx = 0;
 
-	node->routes = xcalloc(child_count(arr), sizeof(*node->routes));
+	node->routes = emu_calloc(child_count(arr), sizeof(*node->routes));
 	for (const cJSON *j = arr->child; j; j = j->next, idx++) {
 		char p[CFG_PATH_MAX], fp[CFG_PATH_MAX];
 		struct topo_route r;
@@ -669,7 +648,7 @@ topo_parse_resolvers(struct topo_node *node, const cJSON *arr, const char *path,
 		    "found %zu", TOPO_RESOLVERS_MAX, n);
 		return;
 	}
-	node->resolvers = xcalloc(n, sizeof(*node->resolvers));
+	node->resolvers = emu_calloc(n, sizeof(*node->resolvers));
 	for (const cJSON *a = arr->child; a; a = a->next, idx++) {
 		char p[CFG_PATH_MAX];
 
@@ -701,7 +680,7 @@ topo_parse_links(struct topology *t, const cJSON *links, struct claims *cl,
 {
 	int idx = 0;
 
-	t->links = xcalloc(child_count(links), sizeof(*t->links));
+	t->links = emu_calloc(child_count(links), sizeof(*t->links));
 	for (const cJSON *j = links->child; j; j = j->next, idx++) {
 		topo_parse_link(t, &t->links[t->nlinks], idx, j, cl, e);
 		if (t->links[t->nlinks].name != NULL)
@@ -758,7 +737,7 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 		    "bridge needs one", n, sw ? ", switch" : "");
 		ok = false;
 	}
-	l->ends = xcalloc(n, sizeof(*l->ends));
+	l->ends = emu_calloc(n, sizeof(*l->ends));
 	for (const cJSON *ep = eps->child; ep; ep = ep->next, i++) {
 		char ep_path[CFG_PATH_MAX], node_name[TOPO_NAME_MAX + 1];
 		const char *spec, *colon;
@@ -830,13 +809,13 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 		return;
 	}
 	if (name != NULL) {
-		l->name = xstrdup(name);
+		l->name = emu_strdup(name);
 	} else {
 		char buf[2 * (TOPO_NAME_MAX + IFNAMSIZ + 1) + 4];
 
 		snprintf(buf, sizeof(buf), "%s:%s--%s:%s", l->ends[0].node->name,
 		    l->ends[0].iface->name, l->ends[1].node->name, l->ends[1].iface->name);
-		l->name = xstrdup(buf);
+		l->name = emu_strdup(buf);
 	}
 	for (size_t k = 0; k < l->nends; k++)
 		l->ends[k].iface->link = l;

@@ -12,6 +12,7 @@
 
 #include "dns_proto.h"
 #include "log.h"
+#include "anylab.h"
 #include "scenario.h"
 #include "strbuf.h"
 #include "topo.h"
@@ -102,25 +103,7 @@ scn_step_undoes(const struct scn_step *a, const struct scn_step *b)
 	return true;
 }
 
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
 
-	if (d == NULL)
-		fatal("out of memory");
-	return d;
-}
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL)
-		fatal("out of memory");
-	return p;
-}
 
 /* A duration in seconds (a JSON number, fractions allowed) as milliseconds. */
 static int
@@ -183,7 +166,7 @@ get_node(const cJSON *obj, const char *path, const struct topology *topo, struct
 		    s);
 		return -1;
 	}
-	st->node = xstrdup(s);
+	st->node = emu_strdup(s);
 	return 0;
 }
 
@@ -219,8 +202,8 @@ get_iface(const cJSON *obj, const char *path, const struct topology *topo, struc
 			return -1;
 		}
 	}
-	st->node = xstrdup(nname);
-	st->iface = xstrdup(colon + 1);
+	st->node = emu_strdup(nname);
+	st->iface = emu_strdup(colon + 1);
 	return 0;
 }
 
@@ -300,7 +283,7 @@ get_clients(const cJSON *obj, const char *path, const struct scenario *s, struct
 		cfg_error(e, p, "expected at least one client");
 		return -1;
 	}
-	c->names = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
+	c->names = emu_calloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
 	cJSON_ArrayForEach(it, arr) {
 		const char *name;
 
@@ -315,7 +298,7 @@ get_clients(const cJSON *obj, const char *path, const struct scenario *s, struct
 			bad = 1;
 			continue;
 		}
-		c->names[c->n++] = xstrdup(name);
+		c->names[c->n++] = emu_strdup(name);
 	}
 	return bad ? -1 : 0;
 }
@@ -335,7 +318,7 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo,
 	int before = e->count, i = 0;
 
 	pr->port = DNS_PORT;
-	pr->qname = xstrdup("server.zone.tst");
+	pr->qname = emu_strdup("server.zone.tst");
 	pr->qtype = DNS_T_TXT;
 	pr->identity = SCN_ID_TXT;
 	pr->rate = DEFAULT_RATE;
@@ -346,7 +329,7 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo,
 		jc_path(p, path, "clients");
 		if (cJSON_GetArraySize(arr) == 0 || cJSON_GetArraySize(arr) > SCN_MAX_CLIENTS)
 			cfg_error(e, p, "expected 1 to %d client node names", SCN_MAX_CLIENTS);
-		pr->clients = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
+		pr->clients = emu_calloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
 		cJSON_ArrayForEach(it, arr) {
 			const struct topo_node *n = NULL;
 			bool dup = false;
@@ -365,7 +348,7 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo,
 				cfg_error(e, ip, "client \"%s\" named twice", s);
 				continue;
 			}
-			pr->clients[pr->nclients++] = xstrdup(s);
+			pr->clients[pr->nclients++] = emu_strdup(s);
 		}
 	}
 	jc_ipaddr(obj, "server", path, false, 0, &pr->server, e);
@@ -375,7 +358,7 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo,
 		if (s[0] == '\0' || strlen(s) > 253)
 			cfg_error(e, jc_path(p, path, "qname"), "expected a domain name");
 		free(pr->qname);
-		pr->qname = xstrdup(s);
+		pr->qname = emu_strdup(s);
 	}
 	if (jc_string(obj, "qtype", path, false, &s, e) > 0 && dns_type_parse(s, &pr->qtype) < 0)
 		cfg_error(e, jc_path(p, path, "qtype"), "expected a record type such as \"TXT\"");
@@ -513,7 +496,7 @@ get_set(const cJSON *obj, const char *path, struct scn_step *st, struct cfg_erro
 		cfg_error(e, p, "expected at least one instance name");
 		return -1;
 	}
-	st->set = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
+	st->set = emu_calloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
 	cJSON_ArrayForEach(it, arr) {
 		const char *s;
 
@@ -528,7 +511,7 @@ get_set(const cJSON *obj, const char *path, struct scn_step *st, struct cfg_erro
 			bad = 1;
 			continue;
 		}
-		st->set[st->nset++] = xstrdup(s);
+		st->set[st->nset++] = emu_strdup(s);
 	}
 	return bad ? -1 : 0;
 }
@@ -717,7 +700,7 @@ parse_step(const cJSON *obj, const char *path, const struct topology *topo,
 		else if (st->lost_min >= 0 && st->lost_max >= 0 && st->lost_min > st->lost_max)
 			cfg_error(e, jc_path(p, path, "min"), "expected min <= max");
 		if (jc_string(obj, "since", path, false, &ks, e) > 0)
-			st->since = xstrdup(ks);
+			st->since = emu_strdup(ks);
 		break;
 	case SCN_NO_ANSWER:
 		get_clients(obj, path, s, &st->clients, e);
@@ -735,7 +718,7 @@ parse_step(const cJSON *obj, const char *path, const struct topology *topo,
 		if (lbl[0] == '\0')
 			cfg_error(e, jc_path(p, path, "label"), "expected a non-empty label");
 		else
-			st->label = xstrdup(lbl);
+			st->label = emu_strdup(lbl);
 	}
 	if (e->count > before)
 		return -1;
@@ -813,7 +796,7 @@ scenario_names(const cJSON *scenarios)
 		return sb_steal(&sb);
 	/* Only empty names: the buffer may still be allocated. */
 	sb_free(&sb);
-	return xstrdup("(none)");
+	return emu_strdup("(none)");
 }
 
 int
@@ -842,17 +825,17 @@ scenario_parse(const cJSON *scenarios, const char *path, const char *name,
 	jc_path(p, path, name);
 	if (!jc_check_object(obj, p, scenario_keys, e))
 		return -1;
-	s = xcalloc(1, sizeof(*s));
-	s->name = xstrdup(name);
+	s = emu_calloc(1, sizeof(*s));
+	s->name = emu_strdup(name);
 	if (jc_string(obj, "description", p, false, &desc, e) > 0)
-		s->description = xstrdup(desc);
+		s->description = emu_strdup(desc);
 	if (jc_typed(obj, "probe", p, false, cJSON_Object, &probe, e) > 0)
 		parse_probe(probe, jc_path(sp, p, "probe"), topo, &s->probe, e);
 	if (jc_typed(obj, "steps", p, true, cJSON_Array, &steps, e) > 0) {
 		jc_path(sp, p, "steps");
 		if (cJSON_GetArraySize(steps) == 0)
 			cfg_error(e, sp, "expected at least one step");
-		s->steps = xcalloc((size_t)cJSON_GetArraySize(steps), sizeof(*s->steps));
+		s->steps = emu_calloc((size_t)cJSON_GetArraySize(steps), sizeof(*s->steps));
 		cJSON_ArrayForEach(it, steps) {
 			struct scn_step *st = &s->steps[s->nsteps++];
 
@@ -878,7 +861,7 @@ scenario_beside_path(const char *topology_file)
 
 	if (n > 5 && strcmp(topology_file + n - 5, ".json") == 0)
 		n -= 5;
-	p = xcalloc(n + sizeof(".scenarios.json"), 1);
+	p = emu_calloc(n + sizeof(".scenarios.json"), 1);
 	memcpy(p, topology_file, n);
 	memcpy(p + n, ".scenarios.json", sizeof(".scenarios.json"));
 	return p;

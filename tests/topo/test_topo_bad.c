@@ -152,7 +152,7 @@
 	    "expected an object, found an array") \
 	X(node_unknown_key, "nodes.a.interface", \
 	    "unknown key \"interface\"; expected one of: interfaces, loopback, " \
-	    "routes, forwarding, multipath, resolver, bgp, dns") \
+	    "routes, forwarding, multipath, resolver, bgp, dns, services") \
 	X(nodes_empty, "nodes", \
 	    "expected at least one node, found none") \
 	X(nodes_missing, "nodes", \
@@ -274,7 +274,7 @@ Test(topo_bad, many_errors_are_all_reported)
 		    "starting with a letter or digit (no '-': it separates lab and node in "
 		    "LAB-NODE), found \"Bad Name\"" },
 		{ "nodes.a.colour", "unknown key \"colour\"; expected one of: interfaces, "
-		    "loopback, routes, forwarding, multipath, resolver, bgp, dns" },
+		    "loopback, routes, forwarding, multipath, resolver, bgp, dns, services" },
 		{ "nodes.a.interfaces.eth0.mtu", "expected an integer from 68 to 65535, found 10" },
 		{ "nodes.a.interfaces.eth0.mac", "expected a MAC address of six hex pairs such as "
 		    "\"02:00:00:00:00:01\", found \"zz:00:00:00:00:01\"" },
