@@ -423,8 +423,18 @@ do_daemon(const char *lab, const struct topology *topo, const struct scn_step *s
 			break;
 		}
 		if (st->kind == SCN_KILL) {
-			/* Reap it if it is ours (the lab was brought up by this process). */
-			for (int i = 0; i < 100 && waitpid(e->pid, NULL, WNOHANG) == 0; i++)
+			/*
+			 * SIGKILL is delivered asynchronously: wait (up to 2 s) until the
+			 * process is gone, reaping it if it is ours (the lab was brought up
+			 * by this process), so that a `start` right after finds it dead.
+			 */
+			for (int i = 0; i < 1000 && state_proc_running(e); i++) {
+				waitpid(e->pid, NULL, WNOHANG);
+				usleep(2000);
+			}
+		} else {
+			/* Likewise until it shows as stopped, so a `start` right after continues it. */
+			for (int i = 0; i < 1000 && !stopped(e->pid); i++)
 				usleep(2000);
 		}
 		snprintf(msg, msglen, "%s on %s (pid %d) %s", bin, st->node, (int)e->pid,
