@@ -68,7 +68,7 @@ knot_render(const struct kind_node *k, const struct dns_kind_conf *c, struct str
 	sb_printf(sb, "    tcp-idle-timeout: %u\n", c->cfg.tcp_idle_ms / 1000);
 	sb_printf(sb, "    tcp-max-clients: %u\n", c->cfg.tcp_max_conns);
 	sb_puts(sb, "\nlog:\n");
-	sb_printf(sb, "  - target: \"%s/knot.log\"\n", k->dir);
+	sb_printf(sb, "  - target: \"%s/%s.log\"\n", k->dir, k->service);
 	sb_puts(sb, "    any: info\n");
 	sb_puts(sb, "\ndatabase:\n");
 	sb_printf(sb, "    storage: \"%s\"\n", k->dir);

@@ -110,7 +110,7 @@ nsd_render(const struct kind_node *k, const struct dns_kind_conf *c, struct strb
 	sb_printf(sb, "\txfrdfile: \"%s/nsd.xfrd\"\n", k->dir);
 	sb_printf(sb, "\txfrdir: \"%s\"\n", k->dir);
 	sb_printf(sb, "\tcookie-secret-file: \"%s/nsd.cookies\"\n", k->dir);
-	sb_printf(sb, "\tlogfile: \"%s/nsd.log\"\n", k->dir);
+	sb_printf(sb, "\tlogfile: \"%s/%s.log\"\n", k->dir, k->service);
 	sb_puts(sb, "\tverbosity: 1\n");
 	sb_puts(sb, "remote-control:\n");
 	sb_puts(sb, "\tcontrol-enable: no\n");
