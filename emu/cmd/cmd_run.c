@@ -12,6 +12,8 @@
 
 #include "anylab.h"
 #include "cmds.h"
+#include "kind.h"
+#include "lab.h"
 #include "results.h"
 #include "runner.h"
 #include "scenario.h"
@@ -27,6 +29,7 @@ run_usage(FILE *f)
 	fprintf(f,
 	    "usage: anylab run TOPOLOGY --scenario NAME [--junit FILE] [--json] [--out DIR]\n"
 	    "                  [--keep] [--capture DIR] [--name LAB] [--verbose]\n"
+	    "                  [--kind [NODE.]bgp|dns=KIND]...\n"
 	    "  Run scenario NAME (from TOPOLOGY's \"scenarios\" or the file beside it,\n"
 	    "  TOPOLOGY.scenarios.json): bring the lab up unless it is up, probe the\n"
 	    "  clients, apply the steps, print the result, write results.json and\n"
@@ -41,7 +44,10 @@ run_usage(FILE *f)
 	    "  --capture DIR    capture every interface of every node into\n"
 	    "                   DIR/LAB-NODE-IFACE.pcap while the scenario runs\n"
 	    "  --name LAB       use LAB instead of the topology's lab name\n"
-	    "  --verbose        each step on standard error as it completes\n");
+	    "  --verbose        each step on standard error as it completes\n"
+	    "  --kind [NODE.]bgp=KIND, --kind [NODE.]dns=KIND\n"
+	    "                   run the lab's speakers or responders (all, or NODE's) as\n"
+	    "                   KIND, as `anylab up --kind` does; repeatable\n");
 }
 
 static void
@@ -77,11 +83,14 @@ cmd_run(int argc, char **argv)
 		{ "capture", required_argument, NULL, 'c' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "kind", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct runner_opts o = { .outdir = "anylab-results" };
 	const char *scn_name = NULL;
+	char *kinds[CMD_KINDS_MAX], msg[KIND_MSG_MAX];
+	size_t nkinds = 0;
 	struct topology *topo = NULL;
 	struct scenario *scn = NULL;
 	struct run_result res;
@@ -90,7 +99,7 @@ cmd_run(int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "s:J:jo:kc:n:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:J:jo:kc:n:vK:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			scn_name = optarg;
@@ -116,6 +125,13 @@ cmd_run(int argc, char **argv)
 		case 'v':
 			o.verbose = true;
 			break;
+		case 'K':
+			if (nkinds == CMD_KINDS_MAX) {
+				fprintf(stderr, "anylab run: at most %d --kind\n", CMD_KINDS_MAX);
+				return EXIT_USAGE;
+			}
+			kinds[nkinds++] = optarg;
+			break;
 		case 'h':
 			run_usage(stdout);
 			return EXIT_OK;
@@ -132,6 +148,18 @@ cmd_run(int argc, char **argv)
 		cfg_errors_print(&errs, stderr);
 		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n",
 		    argv[optind]);
+		return EXIT_INVALID;
+	}
+	if (kind_override(topo, kinds, nkinds, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "anylab run: %s\n", msg);
+		topo_free(topo);
+		return EXIT_USAGE;
+	}
+	if (lab_check_sections(topo, &errs) < 0) {
+		cfg_errors_print(&errs, stderr);
+		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n",
+		    argv[optind]);
+		topo_free(topo);
 		return EXIT_INVALID;
 	}
 	if (scenario_load(topo, scn_name, &scn, &errs) < 0) {

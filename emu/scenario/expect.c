@@ -13,6 +13,7 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "expect.h"
+#include "kind.h"
 #include "lab.h"
 #include "measure.h"
 #include "netlink.h"
@@ -213,23 +214,25 @@ check_nexthops(const struct expect_view *v, const struct scn_step *st, char *det
 static bool
 check_session(const struct expect_view *r, const struct scn_step *st, char *detail, size_t len)
 {
-	char ctl[ANYLAB_PATH_MAX], ab[IPADDR_STRLEN], *reply = NULL;
+	char ab[IPADDR_STRLEN];
 	const char *state = NULL;
 	const cJSON *peers, *p;
-	cJSON *j;
+	struct kind_node k;
+	cJSON *j = NULL;
 	bool ok;
 	int e;
 
 	ipaddr_ntop(&st->peer, ab, sizeof(ab));
-	daemon_file(r->lab, st->node, DAEMON_BGP, "ctl", ctl, sizeof(ctl));
-	e = ctl_call(ctl, "peers", &reply, 2000);
+	e = kind_node_find(r->lab, r->topo, st->node, "bgp", &k);
+	if (e == 0)
+		e = k.kind->bgp_peers(&k, &j);
 	if (e < 0) {
-		snprintf(detail, len, "%s's speaker does not answer: %s", st->node, strerror(-e));
+		snprintf(detail, len, "%s's speaker does not answer: %s", st->node,
+		    emu_strerror(e));
+		cJSON_Delete(j);
 		return false;
 	}
-	j = cJSON_Parse(reply);
-	free(reply);
-	peers = j ? cJSON_GetObjectItem(j, "peers") : NULL;
+	peers = cJSON_GetObjectItem(j, "peers");
 	cJSON_ArrayForEach(p, peers) {
 		const cJSON *a = cJSON_GetObjectItem(p, "address");
 		const cJSON *s = cJSON_GetObjectItem(p, "state");

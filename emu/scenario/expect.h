@@ -18,10 +18,12 @@
 #include "probe.h"
 #include "results.h"
 #include "scenario.h"
+#include "topo.h"
 
 /* What an expectation looks at. */
 struct expect_view {
 	const char		*lab;
+	const struct topology	*topo;		/* the lab's (node kinds) */
 	const struct res_client	*clients;	/* the probed clients (their names) */
 	const struct probe_log	*logs;		/* one per client, sorted */
 	size_t			 nclients;

@@ -82,7 +82,7 @@ run_error(struct runner *r, const char *fmt, ...)
 static struct expect_view
 runner_view(const struct runner *r)
 {
-	return (struct expect_view){ .lab = r->lab, .clients = r->res.clients, .logs = r->logs,
+	return (struct expect_view){ .lab = r->lab, .topo = r->topo, .clients = r->res.clients, .logs = r->logs,
 	    .nclients = r->res.nclients, .last_fault_us = r->last_fault_us };
 }
 
