@@ -51,6 +51,14 @@ static volatile int *guard_settled;	/* shared page: set by runner_end in the chi
 
 static void	on_interrupt(int sig);
 static void	guard_forward(int sig);
+static void	read_logs(struct runner *);
+static bool	wait_until(struct runner *, int64_t t);
+static int64_t	label_time(struct runner *, const char *label);
+static int	settle(struct runner *);
+static void	run_steps(struct runner *);
+static int	write_file(const char *path, const struct strbuf *sb);
+static int	start_probes(struct runner *, const char rundir[384]);
+static void	stop_probes(struct runner *);
 static void	run_error(struct runner *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 static struct expect_view runner_view(const struct runner *);
@@ -82,8 +90,8 @@ run_error(struct runner *r, const char *fmt, ...)
 static struct expect_view
 runner_view(const struct runner *r)
 {
-	return (struct expect_view){ .lab = r->lab, .topo = r->topo, .clients = r->res.clients, .logs = r->logs,
-	    .nclients = r->res.nclients, .last_fault_us = r->last_fault_us };
+	return (struct expect_view){ .lab = r->lab, .topo = r->topo, .clients = r->res.clients,
+	    .logs = r->logs, .nclients = r->res.nclients, .last_fault_us = r->last_fault_us };
 }
 
 /* An action's outcome: unsupported only when the kernel lacks what it needs. */
@@ -534,7 +542,8 @@ runner_guard(const struct runner_opts *o, bool *in_child)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa = { .sa_handler = guard_forward }, old[4];
-	int *settled, status, rc = EXIT_FAIL;
+	volatile int *settled;
+	int status, rc = EXIT_FAIL;
 	pid_t pid;
 
 	*in_child = false;
@@ -549,7 +558,7 @@ runner_guard(const struct runner_opts *o, bool *in_child)
 	pid = fork();
 	if (pid < 0) {
 		emu_err("run: fork: %s", strerror(errno));
-		munmap(settled, sizeof(*settled));
+		munmap((void *)settled, sizeof(*settled));
 		return EXIT_FAIL;
 	}
 	if (pid == 0) {
@@ -588,6 +597,6 @@ runner_guard(const struct runner_opts *o, bool *in_child)
 		lab_down(o->lab, true);
 	}
 out_unmap:
-	munmap(settled, sizeof(*settled));
+	munmap((void *)settled, sizeof(*settled));
 	return rc;
 }

@@ -33,7 +33,7 @@ struct runner_opts {
 	const char		*junit;		/* JUnit XML file, or NULL */
 	bool			 json;		/* results as JSON on stdout: no progress lines */
 	bool			 verbose;	/* each step on standard error as it completes */
-	bool			 keep;		/* leave the lab up at the end (and after a crash) */
+	bool			 keep;		/* leave the lab up at the end, and after a crash */
 };
 
 /*
