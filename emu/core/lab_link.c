@@ -48,7 +48,8 @@ lab_restore(const char *lab, const struct topo_node *n, const struct topo_iface 
 		err = kn_addr_add(&ns, idx, &ifc->addrs[k], true);
 		if (err < 0) {
 			emu_err("%s: address %s on %s: %s", name,
-			    prefix_ntop(&ifc->addrs[k], p, sizeof(p)), ifc->name, emu_strerror(err));
+			    prefix_ntop(&ifc->addrs[k], p, sizeof(p)), ifc->name,
+			    emu_strerror(err));
 			first = first < 0 ? first : err;
 		}
 	}

@@ -368,7 +368,8 @@ lab_precheck(const struct topology *t, const char *lab)
 	for (size_t i = 0; i < t->nnodes; i++) {
 		lab_ns_name(lab, t->nodes[i].name, name, sizeof(name));
 		if (netns_exists(name)) {
-			emu_err("namespace %s already exists and is not part of a lab record", name);
+			emu_err("namespace %s already exists and is not part of a lab record",
+			    name);
 			return -EEXIST;
 		}
 		snprintf(path, sizeof(path), "%s/%s", ANYLAB_ETC_NETNS_DIR, name);

@@ -210,8 +210,10 @@ capture_loop(const struct capture_target *t, size_t n, const struct capture_opts
 
 	err[0] = '\0';
 	if (n == 0 || n > MAX_TARGETS) {
-		snprintf(err, errlen, n ? "more than %d interfaces to capture" : "nothing to capture",
-		    MAX_TARGETS);
+		if (n == 0)
+			snprintf(err, errlen, "nothing to capture");
+		else
+			snprintf(err, errlen, "more than %d interfaces to capture", MAX_TARGETS);
 		fail = -EINVAL;
 		goto out;
 	}

@@ -105,7 +105,8 @@ Test(links, veth_and_lan_status_cut_restore)
 		      "\"routes\": [{\"to\": \"10.9.7.0/24\", \"via\": \"10.9.1.1\"}]},"
 		      "\"c\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.9.0.3/24\"]}}}},"
 		      "\"links\": [{\"name\": \"wan\", \"endpoints\": [\"a:eth0\", \"b:eth0\", "
-		      "\"c:eth0\"]}, {\"name\": \"p2p\", \"endpoints\": [\"a:eth1\", \"b:eth1\"]}]}\n",
+		      "\"c:eth0\"]}, "
+		      "{\"name\": \"p2p\", \"endpoints\": [\"a:eth1\", \"b:eth1\"]}]}\n",
 	    topo_file, sizeof(topo_file));
 	rc = hl_anylab(NULL, "up", topo_file, "--name", lab, "--json", NULL);
 	cr_assert_eq(rc, 0, "up: exit %d", rc);
