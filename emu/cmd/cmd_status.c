@@ -122,8 +122,7 @@ cmd_status(int argc, char **argv)
 	rc = lab_resolve(optind < argc ? argv[optind] : NULL, lab, sizeof(lab));
 	if (rc != 0)
 		return rc;
-	doc = lab_status(lab);
-	if (doc == NULL) {
+	if (lab_status(lab, &doc) < 0) {
 		emu_err("lab %s: cannot read its status", lab);
 		return EXIT_FAIL;
 	}

@@ -199,7 +199,7 @@ check_nexthops(const struct expect_view *v, const struct scn_step *st, char *det
 		kn_ns_close(&k);
 	}
 	if (err < 0) {
-		tb_printf(&tb, "cannot read %s's routes: %s", st->node, kn_strerror(err));
+		tb_printf(&tb, "cannot read %s's routes: %s", st->node, emu_strerror(err));
 		return false;
 	}
 	if (count < 0)

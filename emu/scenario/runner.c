@@ -446,7 +446,7 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 	if (o->capdir) {
 		struct capture_opts co = { 0 };
 
-		ncaps = capture_targets_all(r.lab, r.topo, o->capdir, &caps, err, sizeof(err));
+		ncaps = lab_capture_targets_all(r.lab, r.topo, o->capdir, &caps, err, sizeof(err));
 		if (ncaps > 0)
 			cap_pid = capture_start(caps, (size_t)ncaps, &co, err, sizeof(err));
 		if (ncaps <= 0 || cap_pid < 0) {
