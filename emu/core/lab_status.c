@@ -9,6 +9,7 @@
 
 #include "anylab.h"
 #include "daemon.h"
+#include "kind.h"
 #include "lab.h"
 #include "link.h"
 #include "netlink.h"
@@ -40,10 +41,13 @@ lab_status_ns(const char *nsname)
 
 /* The node's daemons and captures from the record. */
 static void
-lab_status_procs(const char *lab, const struct state *st, const char *node, cJSON *n)
+lab_status_procs(const char *lab, const struct state *st, const struct topology *t,
+    const struct topo_node *node_t, cJSON *n)
 {
-	char dir[ANYLAB_PATH_MAX], path[ANYLAB_PATH_MAX + 64];
+	const char *node = node_t->name;
+	char dir[ANYLAB_PATH_MAX], path[ANYLAB_PATH_MAX + 64], svc[sizeof(st->entries[0].service)];
 	cJSON *ds, *d, *caps = NULL;
+	struct kind_node kn;
 
 	ds = cJSON_AddArrayToObject(n, "daemons");
 	for (size_t k = 0; k < st->nentries; k++) {
@@ -51,13 +55,21 @@ lab_status_procs(const char *lab, const struct state *st, const char *node, cJSO
 
 		if (e->kind != STATE_DAEMON || strcmp(e->node, node) != 0)
 			continue;
+		kn.kind = NULL;
 		d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "service", e->service);
+		/* "bgp.zebra" is a helper process of the bgp daemon: the same kind. */
+		snprintf(svc, sizeof(svc), "%.*s", (int)strcspn(e->service, "."), e->service);
+		if (kind_node_get(lab, t, node_t, svc, &kn) == 0)
+			cJSON_AddStringToObject(d, "kind", kn.kind->name);
 		cJSON_AddNumberToObject(d, "pid", e->pid);
 		cJSON_AddBoolToObject(d, "running", daemon_running(e));
-		snprintf(path, sizeof(path), "%s/%s.ctl",
-		    state_node_dir(lab, e->node, dir, sizeof(dir)), e->service);
-		cJSON_AddStringToObject(d, "control", path);
+		if (kn.kind != NULL && kn.kind->package == NULL && kn.role != KIND_SERVICE) {
+			/* anylab's own daemons answer on SERVICE.ctl */
+			snprintf(path, sizeof(path), "%s/%s.ctl",
+			    state_node_dir(lab, e->node, dir, sizeof(dir)), e->service);
+			cJSON_AddStringToObject(d, "control", path);
+		}
 		cJSON_AddItemToArray(ds, d);
 	}
 	for (size_t k = 0; k < st->nentries; k++) {
@@ -100,7 +112,7 @@ lab_status(const char *lab, cJSON **out)
 	for (size_t i = 0; i < t->nnodes; i++) {
 		n = lab_status_ns(lab_ns_name(lab, t->nodes[i].name, name, sizeof(name)));
 		cJSON_AddItemToObject(n, "name", cJSON_CreateString(t->nodes[i].name));
-		lab_status_procs(lab, &st, t->nodes[i].name, n);
+		lab_status_procs(lab, &st, t, &t->nodes[i], n);
 		cJSON_AddItemToArray(nodes, n);
 	}
 	if (netns_exists(lab_switch_ns_name(lab, name, sizeof(name))))
