@@ -236,6 +236,18 @@ toml_policy(struct strbuf *sb, const struct bgp_config *cfg, bool import)
 	const char *dir = import ? "import" : "export";
 	size_t n = 0;
 
+	/*
+	 * GoBGP runs routes added through its API (ours: "originate",
+	 * announce) through the global import policy too: they pass first.
+	 */
+	if (import) {
+		sb_printf(sb, "\n[[policy-definitions]]\n  name = \"anylab-%s\"\n", dir);
+		sb_puts(sb, "  [[policy-definitions.statements]]\n    name = \"originated\"\n");
+		sb_puts(sb, "    [policy-definitions.statements.conditions.bgp-conditions]\n");
+		sb_puts(sb, "      route-type = \"local\"\n");
+		toml_actions(sb, cfg, NULL, import);
+		n++;
+	}
 	for (size_t i = 0; i < cfg->npeers; i++) {
 		const struct bgp_peer_config *p = &cfg->peers[i];
 		const struct bgp_policy *pol;
@@ -609,10 +621,13 @@ static const char *const gobgp_states[] = {
 	[6] = "Established",
 };
 
+/* A number of o, 0 when absent (the daemons leave zero counters out). */
 static double
 num(const cJSON *o, const char *key)
 {
-	return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, key));
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
 static const cJSON *
@@ -1015,7 +1030,31 @@ static int
 gobgp_announce(const struct kind_node *k, const struct prefix *p, bool announce, char *msg,
     size_t msglen)
 {
-	return gobgp_rib_change(k, p, announce, msg, msglen);
+	char pfx[PREFIX_STRLEN];
+	bool known = false;
+	const cJSON *r;
+	cJSON *doc;
+	int err;
+
+	if (announce)
+		return gobgp_rib_change(k, p, true, msg, msglen);
+	/* `gobgp global rib del` succeeds silently for a prefix it never had. */
+	prefix_ntop(p, pfx, sizeof(pfx));
+	err = gobgp_routes(k, pfx, &doc);
+	if (err < 0) {
+		snprintf(msg, msglen, "gobgp global rib: %s", emu_strerror(err));
+		return err;
+	}
+	cJSON_ArrayForEach(r, obj(doc, "routes"))
+		if (strcmp(cJSON_GetStringValue(obj(r, "prefix")), pfx) == 0 &&
+		    strcmp(cJSON_GetStringValue(obj(r, "peer")), "local") == 0)
+			known = true;
+	cJSON_Delete(doc);
+	if (!known) {
+		snprintf(msg, msglen, "%s is not originated", pfx);
+		return EMU_EREFUSED;
+	}
+	return gobgp_rib_change(k, p, false, msg, msglen);
 }
 
 const struct kind_ops kind_gobgp = {

@@ -444,10 +444,13 @@ obj(const cJSON *o, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
+/* A number of o, 0 when absent. */
 static double
 num(const cJSON *o, const char *key)
 {
-	return cJSON_GetNumberValue(obj(o, key));
+	const cJSON *v = obj(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
 /* remote_as is a string in bgpctl's JSON ("65511"), a number elsewhere. */
