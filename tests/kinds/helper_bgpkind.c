@@ -332,11 +332,19 @@ bk_pair_up(const char *lab, char *dir, size_t len)
 void
 bk_start(struct bk_node *n)
 {
-	struct kind_proc procs[KIND_PROCS_MAX];
-	char msg[KIND_MSG_MAX] = "", ns[64];
-	int count;
+	char msg[KIND_MSG_MAX] = "";
 
 	cr_assert_eq(n->k.kind->configure(&n->k, msg, sizeof(msg)), 0, "configure: %s", msg);
+	bk_start_procs(n);
+}
+
+void
+bk_start_procs(struct bk_node *n)
+{
+	struct kind_proc procs[KIND_PROCS_MAX];
+	char ns[64];
+	int count;
+
 	memset(procs, 0, sizeof(procs));
 	count = n->k.kind->procs(&n->k, procs, KIND_PROCS_MAX);
 	cr_assert_gt(count, 0);
@@ -365,6 +373,9 @@ bk_start(struct bk_node *n)
 		}
 		n->pids[n->npids++] = pid;
 	}
+	for (int i = 0; i < bk_pair.nstarted; i++)
+		if (bk_pair.started[i] == n)
+			return;
 	if (bk_pair.nstarted < 8)
 		bk_pair.started[bk_pair.nstarted++] = n;
 }

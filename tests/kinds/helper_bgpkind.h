@@ -55,6 +55,8 @@ void	bk_require(const struct kind_ops *);
 void	bk_pair_up(const char *lab, char *dir, size_t len);
 /* configure + procs of n, started in its namespace and folder; asserts. */
 void	bk_start(struct bk_node *);
+/* The same without configure (a restart as the supervisor's `start` does it). */
+void	bk_start_procs(struct bk_node *);
 /* Stops n's processes (SIGTERM, SIGKILL after 3 s). */
 void	bk_stop(struct bk_node *);
 /* Removes what bk_pair_up made (also at exit). */
