@@ -178,6 +178,22 @@ peer_accepts(const struct bgp_config *cfg, const struct bgp_peer_config *p, bool
 	}
 }
 
+/*
+ * The family peer p negotiates but has no next hop for: anybgpd sends no
+ * IPv6 route over an IPv4 session (nor the reverse) without next_hop_*
+ * (refused here), where GoBGP would send one with a next hop of its own.
+ * AF_INET6, AF_INET, or 0.
+ */
+static int
+other_family(const struct bgp_peer_config *p)
+{
+	if (p->addr.family == AF_INET && p->ipv6)
+		return AF_INET6;
+	if (p->addr.family == AF_INET6 && p->ipv4)
+		return AF_INET;
+	return 0;
+}
+
 static size_t
 policy_index(const struct bgp_config *cfg, const struct bgp_policy *pol)
 {
@@ -256,6 +272,17 @@ toml_policy(struct strbuf *sb, const struct bgp_config *cfg, bool import)
 			continue;
 		if (n++ == 0)
 			sb_printf(sb, "\n[[policy-definitions]]\n  name = \"anylab-%s\"\n", dir);
+		if (!import && other_family(p) != 0) {
+			sb_puts(sb, "  [[policy-definitions.statements]]\n");
+			sb_printf(sb, "    name = \"peer%zu-%s-no-next-hop\"\n", i, dir);
+			sb_puts(sb, "    [policy-definitions.statements.conditions.match-neighbor-set]\n");
+			sb_printf(sb, "      neighbor-set = \"peer%zu\"\n", i);
+			sb_puts(sb, "    [policy-definitions.statements.conditions.match-prefix-set]\n");
+			sb_printf(sb, "      prefix-set = \"any-%s\"\n",
+			    other_family(p) == AF_INET6 ? "ipv6" : "ipv4");
+			sb_puts(sb, "    [policy-definitions.statements.actions]\n");
+			sb_puts(sb, "      route-disposition = \"reject-route\"\n");
+		}
 		for (size_t r = 0; pol != NULL && r < pol->nrules; r++) {
 			sb_puts(sb, "  [[policy-definitions.statements]]\n");
 			sb_printf(sb, "    name = \"peer%zu-%s-%zu\"\n", i, dir, r);
@@ -292,6 +319,24 @@ toml_sets(struct strbuf *sb, const struct bgp_config *cfg)
 		sb_printf(sb, "  neighbor-set-name = \"peer%zu\"\n", i);
 		sb_printf(sb, "  neighbor-info-list = [\"%s\"]\n",
 		    ipaddr_ntop(&cfg->peers[i].addr, b, sizeof(b)));
+	}
+	for (int f = 0; f < 2; f++) {
+		bool used = false;
+
+		for (size_t i = 0; i < cfg->npeers; i++) {
+			const struct bgp_policy *pol;
+
+			if (other_family(&cfg->peers[i]) == (f == 0 ? AF_INET : AF_INET6) &&
+			    peer_accepts(cfg, &cfg->peers[i], false, &pol))
+				used = true;
+		}
+		if (!used)
+			continue;
+		sb_puts(sb, "\n[[defined-sets.prefix-sets]]\n");
+		sb_printf(sb, "  prefix-set-name = \"any-%s\"\n", f == 0 ? "ipv4" : "ipv6");
+		sb_puts(sb, "  [[defined-sets.prefix-sets.prefix-list]]\n");
+		sb_printf(sb, "    ip-prefix = \"%s\"\n", f == 0 ? "0.0.0.0/0" : "::/0");
+		sb_printf(sb, "    masklength-range = \"0..%u\"\n", f == 0 ? 32 : 128);
 	}
 	for (size_t i = 0; i < cfg->npolicies; i++) {
 		const struct bgp_policy *pol = &cfg->policies[i];

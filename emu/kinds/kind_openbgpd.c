@@ -233,6 +233,15 @@ conf_filter(struct strbuf *sb, const struct bgp_config *cfg, const struct bgp_pe
 	ipaddr_ntop(&p->addr, a, sizeof(a));
 	if (ref == BGP_POLICY_NONE || (ref == BGP_POLICY_UNSET && p->asn != cfg->asn))
 		return;	/* nothing; RFC 8212 for an external peer without a policy */
+	/*
+	 * anybgpd sends no IPv6 route over an IPv4 session (nor the reverse)
+	 * without next_hop_* (refused here); bgpd would, with a next hop of
+	 * its own choosing (::1 in Lab A).
+	 */
+	if (!import && p->addr.family == AF_INET && p->ipv6)
+		sb_printf(sb, "deny quick to %s inet6\n", a);
+	else if (!import && p->addr.family == AF_INET6 && p->ipv4)
+		sb_printf(sb, "deny quick to %s inet\n", a);
 	if (ref != BGP_POLICY_NAMED) {
 		sb_printf(sb, "allow %s %s\n", dir, a);
 		return;

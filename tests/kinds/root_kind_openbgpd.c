@@ -29,7 +29,7 @@ static const char *const sec_a =
     "{ \"kind\": \"openbgpd\", \"asn\": 65001, \"router_id\": \"10.0.0.1\", \"hold_time\": 9,\n"
     "  \"connect_retry\": 2, \"originate\": [\"51.51.51.0/24\", \"2001:db8:51::/48\"],\n"
     "  \"peers\": [\n"
-    "    { \"address\": \"10.0.0.2\", \"asn\": 65002, \"families\": [\"ipv4\"],\n"
+    "    { \"address\": \"10.0.0.2\", \"asn\": 65002,\n"
     "      \"import\": \"all\", \"export\": \"all\", \"description\": \"b over IPv4\" },\n"
     "    { \"address\": \"fd00::2\", \"asn\": 65002, \"families\": [\"ipv6\"],\n"
     "      \"import\": \"all\", \"export\": \"all\" },\n"
@@ -42,7 +42,7 @@ static const char *const sec_b =
     "      { \"prefix\": \"53.0.0.0/8\", \"ge\": 24, \"le\": 24, \"action\": \"reject\" } ],\n"
     "    \"default\": \"accept\", \"local_pref\": 200, \"communities\": [\"65002:7\"] } },\n"
     "  \"peers\": [\n"
-    "    { \"address\": \"10.0.0.1\", \"asn\": 65001, \"families\": [\"ipv4\"],\n"
+    "    { \"address\": \"10.0.0.1\", \"asn\": 65001,\n"
     "      \"import\": \"IN\", \"export\": \"all\" },\n"
     "    { \"address\": \"fd00::1\", \"asn\": 65001, \"families\": [\"ipv6\"],\n"
     "      \"import\": \"all\" } ] }";
@@ -165,8 +165,13 @@ Test(kind_openbgpd_root, peers_routes_policy_announce_withdraw, .init = setup, .
 	    "b kept a route a withdrew");
 	cr_assert_eq(kind_openbgpd.bgp_announce(&A.k, &p54, false, msg, sizeof(msg)), EMU_EREFUSED);
 	cr_assert_str_eq(msg, "54.54.54.0/24 is not originated");
-	/* b exports nothing to fd00::1 (no "export" on an external session: RFC 8212) */
+	/*
+	 * b exports nothing to fd00::1 (no "export" on an external session:
+	 * RFC 8212), and no IPv6 route over its IPv4 session (no next hop for
+	 * it, as anybgpd), though both sessions negotiate both families
+	 */
 	cr_assert_eq(bk_paths(&A, "2001:db8:52::/48", NULL), 0);
+	cr_assert_eq(bk_paths(&B, "2001:db8:51::/48", "10.0.0.1"), 0);
 }
 
 Test(kind_openbgpd_root, peer_going_away_and_host_untouched, .init = setup, .fini = teardown,
