@@ -7,8 +7,8 @@
  * (docs/kinds/openbgpd.md lists them).
  *
  * No kernel routes: Debian's bgpd 7.7 is built without libmnl, so it has
- * portable's kroute-disabled.c, whose kr_change() does nothing (and 7.7's
- * kroute-linux.c had no route messages yet either). bgpd.conf says
+ * portable's kroute-disabled.c (not kroute-linux.c), whose kr_change()
+ * does nothing and which takes every nexthop as valid. bgpd.conf says
  * `fib-update no`, and a section asking for kernel installation or
  * multipath is refused.
  *
