@@ -35,6 +35,7 @@
 #define GOBGP_CONF	"gobgpd.toml"
 #define GOBGP_MARK	"gobgp.originated"	/* pid of the gobgpd that got "originate" */
 #define GOBGP_TIMEOUT_MS	5000
+#define STATEMENT	"    [policy-definitions.statements"	/* TOML table prefix */
 
 static const char *const gobgp_programs[] = { GOBGPD, GOBGP, NULL };
 static const char *const own_keys[] = { "kind", "config", NULL };
@@ -211,7 +212,7 @@ static void
 toml_actions(struct strbuf *sb, const struct bgp_config *cfg, const struct bgp_policy *pol,
     bool import)
 {
-	const char *pre = "    [policy-definitions.statements.actions";
+	const char *pre = STATEMENT ".actions";
 
 	sb_printf(sb, "%s]\n      route-disposition = \"accept-route\"\n", pre);
 	if (pol == NULL)
@@ -233,7 +234,8 @@ toml_actions(struct strbuf *sb, const struct bgp_config *cfg, const struct bgp_p
 	}
 	if (pol->ncommunities > 0 || pol->communities_replace) {
 		sb_printf(sb, "%s.bgp-actions.set-community]\n", pre);
-		sb_printf(sb, "      options = \"%s\"\n", pol->communities_replace ? "replace" : "add");
+		sb_printf(sb, "      options = \"%s\"\n",
+		    pol->communities_replace ? "replace" : "add");
 		sb_printf(sb, "%s.bgp-actions.set-community.set-community-method]\n", pre);
 		sb_puts(sb, "        communities-list = [");
 		for (size_t i = 0; i < pol->ncommunities; i++) {
@@ -259,7 +261,7 @@ toml_policy(struct strbuf *sb, const struct bgp_config *cfg, bool import)
 	if (import) {
 		sb_printf(sb, "\n[[policy-definitions]]\n  name = \"anylab-%s\"\n", dir);
 		sb_puts(sb, "  [[policy-definitions.statements]]\n    name = \"originated\"\n");
-		sb_puts(sb, "    [policy-definitions.statements.conditions.bgp-conditions]\n");
+		sb_puts(sb, STATEMENT ".conditions.bgp-conditions]\n");
 		sb_puts(sb, "      route-type = \"local\"\n");
 		toml_actions(sb, cfg, NULL, import);
 		n++;
@@ -275,26 +277,26 @@ toml_policy(struct strbuf *sb, const struct bgp_config *cfg, bool import)
 		if (!import && other_family(p) != 0) {
 			sb_puts(sb, "  [[policy-definitions.statements]]\n");
 			sb_printf(sb, "    name = \"peer%zu-%s-no-next-hop\"\n", i, dir);
-			sb_puts(sb, "    [policy-definitions.statements.conditions.match-neighbor-set]\n");
+			sb_puts(sb, STATEMENT ".conditions.match-neighbor-set]\n");
 			sb_printf(sb, "      neighbor-set = \"peer%zu\"\n", i);
-			sb_puts(sb, "    [policy-definitions.statements.conditions.match-prefix-set]\n");
+			sb_puts(sb, STATEMENT ".conditions.match-prefix-set]\n");
 			sb_printf(sb, "      prefix-set = \"any-%s\"\n",
 			    other_family(p) == AF_INET6 ? "ipv6" : "ipv4");
-			sb_puts(sb, "    [policy-definitions.statements.actions]\n");
+			sb_puts(sb, STATEMENT ".actions]\n");
 			sb_puts(sb, "      route-disposition = \"reject-route\"\n");
 		}
 		for (size_t r = 0; pol != NULL && r < pol->nrules; r++) {
 			sb_puts(sb, "  [[policy-definitions.statements]]\n");
 			sb_printf(sb, "    name = \"peer%zu-%s-%zu\"\n", i, dir, r);
-			sb_puts(sb, "    [policy-definitions.statements.conditions.match-neighbor-set]\n");
+			sb_puts(sb, STATEMENT ".conditions.match-neighbor-set]\n");
 			sb_printf(sb, "      neighbor-set = \"peer%zu\"\n", i);
-			sb_puts(sb, "    [policy-definitions.statements.conditions.match-prefix-set]\n");
+			sb_puts(sb, STATEMENT ".conditions.match-prefix-set]\n");
 			sb_printf(sb, "      prefix-set = \"policy%zu-%zu\"\n",
 			    policy_index(cfg, pol), r);
 			if (pol->rules[r].accept) {
 				toml_actions(sb, cfg, pol, import);
 			} else {
-				sb_puts(sb, "    [policy-definitions.statements.actions]\n");
+				sb_puts(sb, STATEMENT ".actions]\n");
 				sb_puts(sb, "      route-disposition = \"reject-route\"\n");
 			}
 		}
@@ -302,7 +304,7 @@ toml_policy(struct strbuf *sb, const struct bgp_config *cfg, bool import)
 			continue;
 		sb_puts(sb, "  [[policy-definitions.statements]]\n");
 		sb_printf(sb, "    name = \"peer%zu-%s\"\n", i, dir);
-		sb_puts(sb, "    [policy-definitions.statements.conditions.match-neighbor-set]\n");
+		sb_puts(sb, STATEMENT ".conditions.match-neighbor-set]\n");
 		sb_printf(sb, "      neighbor-set = \"peer%zu\"\n", i);
 		toml_actions(sb, cfg, pol, import);
 	}
@@ -347,7 +349,8 @@ toml_sets(struct strbuf *sb, const struct bgp_config *cfg)
 			sb_puts(sb, "\n[[defined-sets.prefix-sets]]\n");
 			sb_printf(sb, "  prefix-set-name = \"policy%zu-%zu\"\n", i, r);
 			sb_puts(sb, "  [[defined-sets.prefix-sets.prefix-list]]\n");
-			sb_printf(sb, "    ip-prefix = \"%s\"\n", prefix_ntop(&rule->pfx, b, sizeof(b)));
+			sb_printf(sb, "    ip-prefix = \"%s\"\n",
+			    prefix_ntop(&rule->pfx, b, sizeof(b)));
 			sb_printf(sb, "    masklength-range = \"%u..%u\"\n", rule->ge, rule->le);
 		}
 	}
@@ -1033,7 +1036,8 @@ gobgp_routes(const struct kind_node *k, const char *prefix, cJSON **doc)
 	if (routes == NULL)
 		return -ENOMEM;
 	for (int f = 0; f < 2 && err == 0; f++) {
-		const char *args[] = { "-j", "global", "rib", "-a", f == 0 ? "ipv4" : "ipv6", NULL };
+		const char *args[] = { "-j", "global", "rib", "-a", f == 0 ? "ipv4" : "ipv6",
+			NULL };
 		char *out = NULL;
 
 		if (fp != NULL && fp->addr.family != (f == 0 ? AF_INET : AF_INET6))

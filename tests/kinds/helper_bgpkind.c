@@ -178,7 +178,8 @@ golden_good(const struct kind_ops *kind, const char *gdir, const char *file,
 		char cmd[2400];
 		int st;
 
-		snprintf(cmd, sizeof(cmd), "%s %s '%s' >/dev/null 2>&1", checker, checker_args, out);
+		snprintf(cmd, sizeof(cmd), "%s %s '%s' >/dev/null 2>&1", checker, checker_args,
+		    out);
 		st = system(cmd);
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: the daemon refuses the "
 		    "rendered file (%s)", path, cmd);

@@ -30,8 +30,8 @@ struct bk_node {
 	int			npids;
 };
 
-void	bk_node_init(struct bk_node *, const struct kind_ops *, const char *lab, const char *name,
-	    const cJSON *section, const char *dir);
+void	bk_node_init(struct bk_node *, const struct kind_ops *, const char *lab,
+	    const char *name, const cJSON *section, const char *dir);
 
 /*
  * Every golden of kind: NAME.json through check and configure, the file

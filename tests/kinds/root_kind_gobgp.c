@@ -4,10 +4,10 @@
  * hgg<pid>-a and hgg<pid>-b (named as a lab names them, so the kind's
  * client runs where the lab would run it), peering over IPv4 and IPv6.
  * Checked through the kind's ops only: ready (the API answers, "originate"
- * added), peers in anybgpd's shape, routes both ways in both families (no IPv6 route over the IPv4 session),
- * b's import policy (LOCAL_PREF, community, a rejected prefix), RFC 8212
- * (an external peer without policy gets and gives nothing), announce and
- * withdraw, the refusal of a withdrawal of a prefix never originated, and
+ * added), peers in anybgpd's shape, routes both ways in both families (no
+ * IPv6 route over the IPv4 session), b's import policy (LOCAL_PREF,
+ * community, a rejected prefix), RFC 8212 (an external peer without policy
+ * gets and gives nothing), announce and withdraw, the refusal of a withdrawal of a prefix never originated, and
  * "originate" back after gobgpd restarts without a new configure.
  */
 #include <stdio.h>
