@@ -7,8 +7,9 @@
  * added), peers in anybgpd's shape, routes both ways in both families (no
  * IPv6 route over the IPv4 session), b's import policy (LOCAL_PREF,
  * community, a rejected prefix), RFC 8212 (an external peer without policy
- * gets and gives nothing), announce and withdraw, the refusal of a withdrawal of a prefix never originated, and
- * "originate" back after gobgpd restarts without a new configure.
+ * gets and gives nothing), announce and withdraw, the refusal of a
+ * withdrawal of a prefix never originated, and "originate" back after
+ * gobgpd restarts without a new configure.
  */
 #include <stdio.h>
 #include <stdlib.h>
