@@ -1,11 +1,13 @@
 /*
  * Lab A (topologies/anycast-lab.json) with the DCs' speakers on GoBGP and
  * on OpenBGPD, the gateway on anybgpd (root; skips without root, the built
- * anylab or the daemons): `anylab run --scenario failover --kind bgp=KIND
- * --kind gateway.bgp=anybgpd` must hold all 9 expectations (sessions,
- * both next hops, clients split, DC001's adapter disabled and its clients
- * moved to DC002, the session down, the adapter back and DC001 answering
- * again). And the gateway on those kinds is refused with its reason:
+ * anylab or the daemons): `anylab run --scenario S --kind bgp=KIND --kind
+ * gateway.bgp=anybgpd` must hold every expectation of failover (9:
+ * sessions, both next hops, clients split, DC001's adapter disabled and its
+ * clients moved to DC002, the session down, the adapter back and DC001
+ * answering again), link-cut (8) and service-dies (10: the DNS responder
+ * killed while BGP stays). And the gateway on those kinds is refused with
+ * its reason:
  * neither GoBGP 3.10 (no zebra it can read here) nor OpenBGPD 7.7 on
  * Linux puts routes in the kernel, and the gateway's multipath set of 2
  * is refused by both. Each run uses its own lab name (hgl<pid><n>) and
@@ -92,31 +94,63 @@ cleanup(void)
 	lab[0] = outdir[0] = '\0';
 }
 
+/* Every expectation of the scenario held: "PASS: N of N expectations held", N > 0. */
+static bool
+all_held(const char *out, int *held)
+{
+	const char *p = strstr(out, "PASS: ");
+	int total = -1;
+
+	*held = -1;
+	return p != NULL && sscanf(p, "PASS: %d of %d expectations held", held, &total) == 2 &&
+	    *held == total && total > 0;
+}
+
 static void
-failover(const struct kind_ops *kind, int n)
+scenario(const struct kind_ops *kind, const char *name, int n, int want)
 {
 	char *out = NULL;
-	int rc;
+	int rc, held;
 
 	need(kind);
 	snprintf(lab, sizeof(lab), "hgl%d%d", (int)(getpid() % 10000), n);
-	rc = run(&out, "run '%s' --scenario failover --name %s --kind bgp=%s "
-	    "--kind gateway.bgp=anybgpd", topo, lab, kind->name);
+	rc = run(&out, "run '%s' --scenario %s --name %s --kind bgp=%s "
+	    "--kind gateway.bgp=anybgpd", topo, name, lab, kind->name);
 	cr_log_info("%s", out);
 	cr_expect_eq(rc, 0, "anylab run exited %d", rc);
-	cr_expect(strstr(out, "PASS: 9 of 9 expectations held") != NULL,
-	    "failover with the DCs on %s did not hold every expectation:\n%s", kind->name, out);
+	cr_expect(all_held(out, &held) && held == want, "%s with the DCs on %s: %d of %d "
+	    "expectations held:\n%s", name, kind->name, held, want, out);
 	free(out);
 }
 
 Test(lab_kinds, failover_dcs_on_gobgp, .fini = cleanup, .timeout = 300)
 {
-	failover(&kind_gobgp, 1);
+	scenario(&kind_gobgp, "failover", 1, 9);
 }
 
 Test(lab_kinds, failover_dcs_on_openbgpd, .fini = cleanup, .timeout = 300)
 {
-	failover(&kind_openbgpd, 2);
+	scenario(&kind_openbgpd, "failover", 2, 9);
+}
+
+Test(lab_kinds, link_cut_dcs_on_gobgp, .fini = cleanup, .timeout = 300)
+{
+	scenario(&kind_gobgp, "link-cut", 3, 8);
+}
+
+Test(lab_kinds, link_cut_dcs_on_openbgpd, .fini = cleanup, .timeout = 300)
+{
+	scenario(&kind_openbgpd, "link-cut", 4, 8);
+}
+
+Test(lab_kinds, service_dies_dcs_on_gobgp, .fini = cleanup, .timeout = 300)
+{
+	scenario(&kind_gobgp, "service-dies", 5, 10);
+}
+
+Test(lab_kinds, service_dies_dcs_on_openbgpd, .fini = cleanup, .timeout = 300)
+{
+	scenario(&kind_openbgpd, "service-dies", 6, 10);
 }
 
 Test(lab_kinds, gateway_on_gobgp_or_openbgpd_refused, .fini = cleanup, .timeout = 60)
