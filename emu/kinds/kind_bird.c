@@ -506,7 +506,7 @@ bird_protocols_parse(const char *text, struct bird_proto **out, size_t *np)
 {
 	struct bird_proto *v = NULL, *p = NULL;
 	size_t n = 0, cap = 0;
-	char line[512], val[256];
+	char line[512], val[256], channel[16] = "";
 
 	*out = NULL;
 	*np = 0;
@@ -529,6 +529,7 @@ bird_protocols_parse(const char *text, struct bird_proto **out, size_t *np)
 			p = &v[n++];
 			memset(p, 0, sizeof(*p));
 			p->hold_time = p->keepalive = -1;
+			channel[0] = '\0';
 			protocol_header(p, line);
 			continue;
 		}
@@ -551,8 +552,13 @@ bird_protocols_parse(const char *text, struct bird_proto **out, size_t *np)
 			p->hold_time = atoi(strchr(val, '/') + 1);
 		else if (field(line, "Keepalive timer:", val, sizeof(val)) && strchr(val, '/'))
 			p->keepalive = atoi(strchr(val, '/') + 1);
-		else if (field(line, "Channel", val, sizeof(val)) && p->nfamilies < 2)
-			snprintf(p->families[p->nfamilies++], sizeof(p->families[0]), "%.7s", val);
+		else if (field(line, "Channel", channel, sizeof(channel)))
+			continue;
+		else if (field(line, "State:", val, sizeof(val)) && channel[0] != '\0' &&
+		    strcmp(val, "UP") == 0 && p->nfamilies < 2)
+			/* A channel is up once both sides negotiated its family. */
+			snprintf(p->families[p->nfamilies++], sizeof(p->families[0]), "%.7s",
+			    channel);
 		else if (field(line, "Routes:", val, sizeof(val)))
 			protocol_routes(p, val);
 		else if (field(line, "Import updates:", val, sizeof(val)))
@@ -1340,7 +1346,7 @@ bird_status_json(const struct kind_node *k, const struct bird_proto *v, size_t n
 		}
 	}
 	if (now > 0 && boot > 0)
-		cJSON_AddNumberToObject(o, "uptime", now - boot);
+		cJSON_AddNumberToObject(o, "uptime", (double)(long long)((now - boot) * 1000) / 1000);
 	cJSON_AddNumberToObject(o, "peers", peers);
 	cJSON_AddNumberToObject(o, "established", est);
 	cJSON_AddNumberToObject(o, "kernel_routes", (double)kr);
@@ -1398,7 +1404,7 @@ bird_command(const struct kind_node *k, const char *verb, const char *arg, cJSON
 	if (strcmp(verb, "status") == 0 || strcmp(verb, "stats") == 0) {
 		char pidfile[ANYLAB_PATH_MAX];
 		double routes, nets;
-		cJSON *peers;
+		cJSON *peers, *kernel;
 
 		err = bird_call(k, "show status", &r);
 		if (err == 0)
@@ -1408,6 +1414,11 @@ bird_command(const struct kind_node *k, const char *verb, const char *arg, cJSON
 		*doc = bird_status_json(k, v, n, sb_str(&r.text));
 		if (strcmp(verb, "status") == 0)
 			goto out;
+		/* stats: anybgpd's keys, per-peer details in "peers" instead of a count. */
+		kernel = cJSON_DetachItemFromObject(*doc, "kernel_routes");
+		cJSON_DeleteItemFromObject(*doc, "peers");
+		cJSON_DeleteItemFromObject(*doc, "established");
+		cJSON_DeleteItemFromObject(*doc, "pending");
 		kind_file(k, BIRD_PID, pidfile, sizeof(pidfile));
 		cJSON_AddNumberToObject(*doc, "rss_kb", (double)proc_status_kb(pidfile, "VmRSS:"));
 		cJSON_AddNumberToObject(*doc, "peak_rss_kb",
@@ -1415,9 +1426,11 @@ bird_command(const struct kind_node *k, const char *verb, const char *arg, cJSON
 		route_counts(sb_str(&c.text), &routes, &nets);
 		{
 			cJSON *rib = cJSON_AddObjectToObject(*doc, "rib");
+			cJSON *kobj = cJSON_AddObjectToObject(*doc, "kernel");
 
 			cJSON_AddNumberToObject(rib, "prefixes", nets);
 			cJSON_AddNumberToObject(rib, "paths", routes);
+			cJSON_AddItemToObject(kobj, "installed", kernel);
 		}
 		peers = bird_peers_json(v, n, bird_status_time(sb_str(&r.text),
 		    "Current server time is"));
