@@ -48,7 +48,7 @@ teardown(void)
 
 /* One `anylab run`; asserts it passed; logs how long it took and the failover figures. */
 static void
-run(const char *topology, const char *scenario, const char *kinds)
+run(const char *topology, const char *scenario, const char *kinds, const char *label)
 {
 	char cmd[2048], line[512];
 	struct strbuf figures = STRBUF_INIT;
@@ -78,7 +78,7 @@ run(const char *topology, const char *scenario, const char *kinds)
 		}
 	}
 	/* On standard error, so that ctest -V shows the figures. */
-	fprintf(stderr, "lab A %s [%s]: %s in %.1f s,%s\n", scenario, kinds,
+	fprintf(stderr, "lab A %s [%s]: %s in %.1f s,%s\n", scenario, label,
 	    cJSON_IsTrue(cJSON_GetObjectItem(res, "passed")) ? "passed" : "FAILED",
 	    cJSON_GetNumberValue(cJSON_GetObjectItem(res, "duration_ms")) / 1000,
 	    sb_str(&figures));
@@ -98,10 +98,10 @@ run(const char *topology, const char *scenario, const char *kinds)
 }
 
 static void
-run_all(const char *topology, const char *kinds)
+run_all(const char *topology, const char *kinds, const char *label)
 {
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
-		run(topology, scenarios[i], kinds);
+		run(topology, scenarios[i], kinds, label);
 }
 
 static const char *
@@ -115,17 +115,18 @@ lab_a(void)
 
 Test(lab_bird, every_speaker_bird, .init = setup, .fini = teardown, .timeout = 180)
 {
-	run_all(lab_a(), "--kind bgp=bird");
+	run_all(lab_a(), "--kind bgp=bird", "every speaker BIRD");
 }
 
 Test(lab_bird, gateway_bird_dcs_anybgpd, .init = setup, .fini = teardown, .timeout = 180)
 {
-	run_all(lab_a(), "--kind gateway.bgp=bird");
+	run_all(lab_a(), "--kind gateway.bgp=bird", "gateway BIRD, DCs anybgpd");
 }
 
 Test(lab_bird, dcs_bird_gateway_anybgpd, .init = setup, .fini = teardown, .timeout = 180)
 {
-	run_all(lab_a(), "--kind bgp=bird --kind gateway.bgp=anybgpd");
+	run_all(lab_a(), "--kind bgp=bird --kind gateway.bgp=anybgpd",
+	    "DCs BIRD, gateway anybgpd");
 }
 
 /* Lab A whose dc001 runs the user's own bird.conf, the scenarios file beside it. */
@@ -160,5 +161,5 @@ Test(lab_bird, user_config_on_dc001, .init = setup, .fini = teardown, .timeout =
 	    src_dir(), dir), 0);
 	cr_assert_eq(hs_sh("cp %s/tests/kinds/golden/bird/user-config.bird %s/dc001-bird.conf",
 	    src_dir(), dir), 0);
-	run_all(topo, "--kind gateway.bgp=bird");
+	run_all(topo, "--kind gateway.bgp=bird", "dc001 on a user's bird.conf, gateway BIRD, dc002 anybgpd");
 }
