@@ -28,7 +28,8 @@
 #define BIRD_CONF		"bird.conf"
 #define BIRD_CTL		"bird.ctl"
 #define BIRD_PID		"bird.pid"
-#define BIRD_RUNTIME		"bird.announce"	/* announce/withdraw state between invocations */
+/* What announce/withdraw changed, kept between invocations of anylab. */
+#define BIRD_RUNTIME		"bird.announce"
 #define BIRD_CTL_TIMEOUT_MS	5000
 #define BIRD_RTS_KERNEL_PROTO	186	/* what anybgpd's kernel.protocol defaults to */
 /*
@@ -261,10 +262,11 @@ render_ref(struct strbuf *out, const struct bgp_config *cfg, const struct bgp_pe
 	switch (ref) {
 	case BGP_POLICY_UNSET:
 		if (peer_ebgp(cfg, pc))
-			sb_printf(out, "\t\t%s none;\t# RFC 8212: no \"%s\" on an external session\n",
-			    dir, dir);
+			sb_printf(out, "\t\t%s none;\t# RFC 8212: no \"%s\" on an external "
+			    "session\n", dir, dir);
 		else
-			sb_printf(out, "\t\t%s all;\t# no \"%s\" on an internal session\n", dir, dir);
+			sb_printf(out, "\t\t%s all;\t# no \"%s\" on an internal session\n", dir,
+			    dir);
 		break;
 	case BGP_POLICY_ALL:
 		sb_printf(out, "\t\t%s all;\n", dir);
@@ -290,7 +292,8 @@ render_channel(struct strbuf *out, const struct bgp_config *cfg, const struct bg
 	sb_printf(out, "\t%s {\n", family == AF_INET ? "ipv4" : "ipv6");
 	render_ref(out, cfg, pc, true, family);
 	if (pc->addr.family != family && nh->family == 0)
-		sb_printf(out, "\t\texport none;\t# %s routes over an %s session need next_hop_%s\n",
+		sb_printf(out, "\t\texport none;\t# %s routes over an %s session need "
+		    "next_hop_%s\n",
 		    family == AF_INET ? "IPv4" : "IPv6", family == AF_INET ? "IPv6" : "IPv4",
 		    family == AF_INET ? "ipv4" : "ipv6");
 	else
@@ -332,7 +335,8 @@ render_peer(struct strbuf *out, const struct bgp_config *cfg, const struct bgp_p
 	if (!peer_ebgp(cfg, pc))
 		sb_puts(out, "\tdirect;\t# internal peer on a shared network: next hops direct\n");
 	if (pc->local_addr.family)
-		sb_printf(out, "\tsource address %s;\n", ipaddr_ntop(&pc->local_addr, s, sizeof(s)));
+		sb_printf(out, "\tsource address %s;\n",
+		    ipaddr_ntop(&pc->local_addr, s, sizeof(s)));
 	if (pc->passive)
 		sb_puts(out, "\tpassive on;\n");
 	if (pc->password)
@@ -547,7 +551,8 @@ bird_protocols_parse(const char *text, struct bird_proto **out, size_t *np)
 		else if (field(line, "Local AS:", val, sizeof(val)))
 			p->local_as = strtoul(val, NULL, 10);
 		else if (field(line, "Session:", val, sizeof(val)))
-			snprintf(p->session, sizeof(p->session), "%.*s", (int)strcspn(val, " "), val);
+			snprintf(p->session, sizeof(p->session), "%.*s", (int)strcspn(val, " "),
+			    val);
 		else if (field(line, "Hold timer:", val, sizeof(val)) && strchr(val, '/'))
 			p->hold_time = atoi(strchr(val, '/') + 1);
 		else if (field(line, "Keepalive timer:", val, sizeof(val)) && strchr(val, '/'))
@@ -684,8 +689,10 @@ bird_peers_json(const struct bird_proto *v, size_t n, double now)
 			cJSON_AddStringToObject(o, "router_id", p->neighbor_id);
 		else
 			cJSON_AddNullToObject(o, "router_id");
-		cJSON_AddNumberToObject(o, "hold_time", est && p->hold_time >= 0 ? p->hold_time : 0);
-		cJSON_AddNumberToObject(o, "keepalive", est && p->keepalive >= 0 ? p->keepalive : 0);
+		cJSON_AddNumberToObject(o, "hold_time",
+		    est && p->hold_time >= 0 ? p->hold_time : 0);
+		cJSON_AddNumberToObject(o, "keepalive",
+		    est && p->keepalive >= 0 ? p->keepalive : 0);
 		fam = cJSON_AddArrayToObject(o, "families");
 		for (int f = 0; est && f < p->nfamilies; f++)
 			cJSON_AddItemToArray(fam, cJSON_CreateString(p->families[f]));
@@ -802,7 +809,7 @@ bird_routes_json(const char *text, const struct bird_proto *v, size_t n)
 {
 	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "routes");
 	cJSON *cur = NULL;
-	char line[1200], pfx[PREFIX_STRLEN + 8] = "", last[PREFIX_STRLEN + 8] = "";
+	char line[4096], pfx[PREFIX_STRLEN + 8] = "", last[PREFIX_STRLEN + 8] = "";
 	int prefixes = 0;
 
 	while (next_line(&text, line, sizeof(line))) {
@@ -1074,7 +1081,8 @@ bird_routes(const struct kind_node *k, const char *prefix, cJSON **doc)
 	err = bird_protocols(k, &v, &n);
 	if (err < 0)
 		return err;
-	snprintf(cmd, sizeof(cmd), "show route all%s%s", prefix ? " in " : "", prefix ? prefix : "");
+	snprintf(cmd, sizeof(cmd), "show route all%s%s", prefix ? " in " : "",
+	    prefix ? prefix : "");
 	err = bird_call(k, cmd, &r);
 	if (err == 0 && bird_ctl_failed(r.code) && r.code != 8001) {	/* 8001: no route */
 		*doc = cJSON_CreateObject();
@@ -1239,7 +1247,7 @@ bird_announce(const struct kind_node *k, const struct prefix *p, bool announce, 
 		goto free_cfg;
 	}
 	if (prefix_listed(cfg.originate, cfg.noriginate, p)) {
-		/* An "originate" prefix: its static protocol, and the state for later configures. */
+		/* An "originate" prefix: its static protocol, and the state for configures. */
 		if (announce)
 			prefix_list_del(rt.withdrawn, &rt.nwithdrawn, p);
 		else
@@ -1346,7 +1354,8 @@ bird_status_json(const struct kind_node *k, const struct bird_proto *v, size_t n
 		}
 	}
 	if (now > 0 && boot > 0)
-		cJSON_AddNumberToObject(o, "uptime", (double)(long long)((now - boot) * 1000) / 1000);
+		cJSON_AddNumberToObject(o, "uptime",
+		    (double)(long long)((now - boot) * 1000) / 1000);
 	cJSON_AddNumberToObject(o, "peers", peers);
 	cJSON_AddNumberToObject(o, "established", est);
 	cJSON_AddNumberToObject(o, "kernel_routes", (double)kr);

@@ -34,8 +34,8 @@ struct bird_runtime {
  */
 int	bird_conf_check(const struct bgp_config *, const char *path, struct cfg_errors *);
 /* bird.conf for cfg (path names the section in the header comment); rt may be NULL. */
-void	bird_conf_render(const struct bgp_config *, const char *path, const struct bird_runtime *rt,
-	    struct strbuf *out);
+void	bird_conf_render(const struct bgp_config *, const char *path,
+	    const struct bird_runtime *rt, struct strbuf *out);
 /* BIRD's protocol name of a peer ("bgp_10_10_10_1") or an originated prefix ("originate_..."). */
 const char *bird_peer_name(const struct ipaddr *, char *buf, size_t len);
 const char *bird_originate_name(const struct prefix *, char *buf, size_t len);

@@ -28,7 +28,8 @@ static struct topology *topo;
 
 #define TOPOLOGY \
 	"{\"name\": \"%s\", \"nodes\": {\n" \
-	" \"r1\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.0.0.1/24\", \"fd00::1/64\"]}},\n" \
+	" \"r1\": {\"interfaces\": {\"eth0\":\n" \
+	"  {\"addresses\": [\"10.0.0.1/24\", \"fd00::1/64\"]}},\n" \
 	"  \"bgp\": {\"kind\": \"bird\", \"asn\": 65001, \"router_id\": \"10.0.0.1\",\n" \
 	"   \"hold_time\": 9, \"keepalive\": 3,\n" \
 	"   \"originate\": [\"51.51.51.0/24\", \"2001:db8:51::/48\"],\n" \
@@ -37,7 +38,8 @@ static struct topology *topo;
 	"     \"import\": \"all\", \"export\": \"all\", \"description\": \"r2 over IPv4\"},\n" \
 	"    {\"address\": \"fd00::2\", \"asn\": 65002, \"families\": [\"ipv6\"],\n" \
 	"     \"import\": \"all\", \"export\": \"all\"}]}},\n" \
-	" \"r2\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.0.0.2/24\", \"fd00::2/64\"]}},\n" \
+	" \"r2\": {\"interfaces\": {\"eth0\":\n" \
+	"  {\"addresses\": [\"10.0.0.2/24\", \"fd00::2/64\"]}},\n" \
 	"  \"bgp\": {\"kind\": \"bird\", \"asn\": 65002, \"router_id\": \"10.0.0.2\",\n" \
 	"   \"hold_time\": 9, \"keepalive\": 3,\n" \
 	"   \"policies\": {\"FROM-R1\": {\"local_pref\": 200, \"communities\": [\"65002:7\"]}},\n" \
@@ -210,7 +212,8 @@ Test(kind_bird, ops_against_live_bird, .init = setup, .fini = teardown, .timeout
 	cr_assert_eq(k1.kind->bgp_announce(&k1, &p60, true, msg, sizeof(msg)), 0, "%s", msg);
 	cr_assert(waitfor_paths("60.60.60.0/24", 1, 10000), "r2 did not get 60.60.60.0/24");
 	sleep(1);
-	cr_assert_eq(paths("51.51.51.0/24", NULL), 0, "configure brought the withdrawn prefix back");
+	cr_assert_eq(paths("51.51.51.0/24", NULL), 0,
+	    "configure brought the withdrawn prefix back");
 
 	/* A later invocation (a new kind_node) withdraws it again, from the file kept in DIR. */
 	node("r1", &k1);
@@ -235,7 +238,8 @@ Test(kind_bird, ops_against_live_bird, .init = setup, .fini = teardown, .timeout
 		usleep(100000);
 		cr_assert_eq(k2.kind->bgp_peers(&k2, &doc), 0);
 		up = strcmp(hs_field(peer_of(doc, "10.0.0.1"), "state"), "Established") == 0 &&
-		    cJSON_GetNumberValue(cJSON_GetObjectItem(peer_of(doc, "10.0.0.1"), "uptime")) < 5;
+		    cJSON_GetNumberValue(cJSON_GetObjectItem(peer_of(doc, "10.0.0.1"),
+		    "uptime")) < 5;
 		cJSON_Delete(doc);
 	}
 	cr_assert(up, "the session did not come back after reset");

@@ -69,7 +69,8 @@ run(const char *topology, const char *scenario, const char *kinds, const char *l
 
 			if (!cJSON_IsTrue(cJSON_GetObjectItem(c, "affected")))
 				continue;
-			snprintf(line, sizeof(line), " %s: failover %s%.0f ms, lost %.0f, back %.0f ms;",
+			snprintf(line, sizeof(line),
+			    " %s: failover %s%.0f ms, lost %.0f, back %.0f ms;",
 			    hs_field(c, "client"), cJSON_IsNumber(fo) ? "" : "none ",
 			    cJSON_IsNumber(fo) ? fo->valuedouble : 0,
 			    cJSON_GetNumberValue(cJSON_GetObjectItem(c, "lost")),
@@ -157,9 +158,10 @@ Test(lab_bird, user_config_on_dc001, .init = setup, .fini = teardown, .timeout =
 	fclose(f);
 	free(text);
 	cJSON_Delete(t);
-	cr_assert_eq(hs_sh("cp %s/topologies/anycast-lab.scenarios.json %s/laba-user.scenarios.json",
-	    src_dir(), dir), 0);
+	cr_assert_eq(hs_sh("cp %s/topologies/anycast-lab.scenarios.json "
+	    "%s/laba-user.scenarios.json", src_dir(), dir), 0);
 	cr_assert_eq(hs_sh("cp %s/tests/kinds/golden/bird/user-config.bird %s/dc001-bird.conf",
 	    src_dir(), dir), 0);
-	run_all(topo, "--kind gateway.bgp=bird", "dc001 on a user's bird.conf, gateway BIRD, dc002 anybgpd");
+	run_all(topo, "--kind gateway.bgp=bird",
+	    "dc001 on a user's bird.conf, gateway BIRD, dc002 anybgpd");
 }

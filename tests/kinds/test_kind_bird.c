@@ -413,7 +413,8 @@ Test(bird_ctl, decode_codes_and_continuations)
 
 	cr_assert_eq(bird_ctl_decode(raw, sizeof(raw) - 1, &r), (long)sizeof(raw) - 1);
 	cr_assert_eq(r.code, 0);
-	cr_assert_str_eq(sb_str(&r.text), "Name       Proto\ndevice1    Device\nkernel4    Kernel\n");
+	cr_assert_str_eq(sb_str(&r.text),
+	    "Name       Proto\ndevice1    Device\nkernel4    Kernel\n");
 	bird_reply_free(&r);
 }
 
@@ -547,7 +548,8 @@ Test(bird_parse, gateway_routes_two_paths)
 		cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(r, "as_path")), "65511");
 		cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(r, "next_hop")), peer);
 		cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(r, "origin")), "IGP");
-		peers |= strcmp(peer, "10.10.10.1") == 0 ? 1 : strcmp(peer, "10.10.10.2") == 0 ? 2 : 4;
+		peers |= strcmp(peer, "10.10.10.1") == 0 ? 1 :
+		    strcmp(peer, "10.10.10.2") == 0 ? 2 : 4;
 		best += cJSON_IsTrue(cJSON_GetObjectItem(r, "best"));
 	}
 	cr_assert_eq(peers, 3);
