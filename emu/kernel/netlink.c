@@ -533,3 +533,56 @@ out:
 	nl_cache_free(c.links);
 	return err;
 }
+
+/* ---- reading a route's next hops; libnl errors as errno ---- */
+
+int
+kn_route_nexthops(struct kn_ns *ns, const struct prefix *p, int *count)
+{
+	size_t alen = ipaddr_size(p->addr.family);
+	struct nl_cache *cache = NULL;
+	struct nl_object *obj;
+	int err;
+
+	*count = -1;
+	err = rtnl_route_alloc_cache(ns->sk, p->addr.family, 0, &cache);
+	if (err < 0)
+		return err;
+	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_route *rt = (struct rtnl_route *)obj;
+		struct nl_addr *dst = rtnl_route_get_dst(rt);
+
+		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || dst == NULL ||
+		    nl_addr_get_prefixlen(dst) != p->len || nl_addr_get_len(dst) != alen ||
+		    memcmp(nl_addr_get_binary_addr(dst), p->addr.bytes, alen) != 0)
+			continue;
+		*count = rtnl_route_get_nnexthops(rt);
+		break;
+	}
+	nl_cache_free(cache);
+	return 0;
+}
+
+int
+kn_errno(int nlerr)
+{
+	static const int map[] = {
+		[NLE_FAILURE] = EIO,		[NLE_INTR] = EINTR,
+		[NLE_BAD_SOCK] = EBADF,		[NLE_AGAIN] = EAGAIN,
+		[NLE_NOMEM] = ENOMEM,		[NLE_EXIST] = EEXIST,
+		[NLE_INVAL] = EINVAL,		[NLE_RANGE] = ERANGE,
+		[NLE_MSGSIZE] = EMSGSIZE,	[NLE_OPNOTSUPP] = EOPNOTSUPP,
+		[NLE_AF_NOSUPPORT] = EAFNOSUPPORT, [NLE_OBJ_NOTFOUND] = ENOENT,
+		[NLE_NOATTR] = ENOENT,		[NLE_MISSING_ATTR] = EINVAL,
+		[NLE_NOADDR] = EADDRNOTAVAIL,	[NLE_BUSY] = EBUSY,
+		[NLE_NOACCESS] = EACCES,	[NLE_PERM] = EPERM,
+		[NLE_NODEV] = ENODEV,
+	};
+	int e = nlerr < 0 ? -nlerr : nlerr;
+
+	if (e == 0)
+		return 0;
+	if ((size_t)e < sizeof(map) / sizeof(map[0]) && map[e] != 0)
+		return -map[e];
+	return -EIO;
+}

@@ -75,4 +75,13 @@ int	kn_sysctl_write(int nsfd, const char *path, const char *value);
  */
 int	kn_dump(struct kn_ns *, cJSON *ifaces, cJSON *routes);
 
+/*
+ * The number of next hops of the main-table route to exactly p in ns's
+ * namespace (a scenario's "nexthops" expectation): 0 with *count, -1 when
+ * there is no such route; or NLE_*.
+ */
+int	kn_route_nexthops(struct kn_ns *, const struct prefix *p, int *count);
+/* The negated errno value closest to a libnl error (emu's error type, emu_error.h). */
+int	kn_errno(int nlerr);
+
 #endif

@@ -25,11 +25,14 @@
 
 extern const struct kind_ops kind_anybgpd, kind_anydnsd, kind_service;
 extern const struct kind_ops kind_bird;
+extern const struct kind_ops kind_nsd, kind_knot;
 
 /* Every kind, one line each; the first kind of a role is its default. */
 static const struct kind_ops *const kinds[] = {
 	&kind_anybgpd,
 	&kind_anydnsd,
+	&kind_nsd,
+	&kind_knot,
 	&kind_service,
 	&kind_bird,
 };
