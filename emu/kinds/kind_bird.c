@@ -1247,20 +1247,21 @@ bird_announce(const struct kind_node *k, const struct prefix *p, bool announce, 
 		goto free_cfg;
 	}
 	if (prefix_listed(cfg.originate, cfg.noriginate, p)) {
-		/* An "originate" prefix: its static protocol, and the state for configures. */
-		if (announce)
+		/*
+		 * An "originate" prefix: its static protocol; then, once BIRD took it,
+		 * the state and bird.conf, so that a later configure keeps it.
+		 */
+		snprintf(cmd, sizeof(cmd), "%s %s", announce ? "enable" : "disable",
+		    bird_originate_name(p, name, sizeof(name)));
+		err = bird_command_ok(k, cmd, msg, msglen);
+		if (err == 0 && announce)
 			prefix_list_del(rt.withdrawn, &rt.nwithdrawn, p);
-		else
+		else if (err == 0)
 			err = prefix_list_add(&rt.withdrawn, &rt.nwithdrawn, p);
 		if (err == 0)
 			err = runtime_save(k, &rt);
 		if (err == 0)
 			err = bird_write_conf(k, &cfg, &rt, msg, msglen);
-		if (err == 0) {
-			snprintf(cmd, sizeof(cmd), "%s %s", announce ? "enable" : "disable",
-			    bird_originate_name(p, name, sizeof(name)));
-			err = bird_command_ok(k, cmd, msg, msglen);
-		}
 		goto free_rt;
 	}
 	if (!announce && !prefix_listed(rt.extra, rt.nextra, p)) {
