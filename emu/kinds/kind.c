@@ -24,12 +24,14 @@
 #include "strbuf.h"
 
 extern const struct kind_ops kind_anybgpd, kind_anydnsd, kind_service;
+extern const struct kind_ops kind_frr;
 
 /* Every kind, one line each; the first kind of a role is its default. */
 static const struct kind_ops *const kinds[] = {
 	&kind_anybgpd,
 	&kind_anydnsd,
 	&kind_service,
+	&kind_frr,
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
