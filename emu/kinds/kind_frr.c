@@ -158,9 +158,9 @@ frr_check_config(const struct kind_node *k, const cJSON *sec, const struct bgp_c
 		if (pc->addr.family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&pc->addr.v6))
 			cfg_error(errs, jc_path(q, pp, "address"), "kind frr needs an "
 			    "interface for a link-local peer, which anybgpd's keys cannot name");
-		if (pc->password != NULL && !frr_printable(pc->password, true))
+		if (pc->password != NULL && !frr_printable(pc->password, false))
 			cfg_error(errs, jc_path(q, pp, "password"), "kind frr needs a key of "
-			    "printable ASCII without leading or trailing spaces");
+			    "printable ASCII without spaces (one word in its configuration)");
 		if (pc->description != NULL && !frr_printable(pc->description, true))
 			cfg_error(errs, jc_path(q, pp, "description"), "kind frr needs a "
 			    "description of printable ASCII without leading or trailing spaces");
