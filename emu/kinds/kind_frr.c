@@ -757,13 +757,13 @@ frr_progress(const struct kind_node *k, struct kind_bgp_progress *pr)
 	static const char *const zcmds[] = { "show ip route summary json",
 		"show ipv6 route summary json" };
 	char path[ANYLAB_PATH_MAX], *out = NULL;
-	cJSON *summary, *routes[2] = { NULL, NULL };
+	cJSON *neighbors, *routes[2] = { NULL, NULL };
 	struct frr_vty v;
 	bool zclient = false;
 	int err, rc;
 
 	memset(pr, 0, sizeof(*pr));
-	err = frr_query_json(k, "bgpd", "show bgp summary json", &summary);
+	err = frr_query_json(k, "bgpd", "show bgp neighbors json", &neighbors);
 	if (err < 0)
 		return err;
 	/* zebra: one session for its three answers. */
@@ -786,12 +786,12 @@ frr_progress(const struct kind_node *k, struct kind_bgp_progress *pr)
 	free(out);
 	frr_vty_close(&v);
 	if (err == 0)
-		frr_json_progress(summary, (const cJSON *const *)routes, 2, pr);
+		frr_json_progress(neighbors, (const cJSON *const *)routes, 2, pr);
 	if (!zclient)
 		pr->pending = true;
 	cJSON_Delete(routes[0]);
 	cJSON_Delete(routes[1]);
-	cJSON_Delete(summary);
+	cJSON_Delete(neighbors);
 	return err;
 }
 
@@ -1261,31 +1261,46 @@ frr_json_routes(const cJSON *const tables[], size_t ntables, const struct prefix
 	return 0;
 }
 
+/* An established session whose End-of-RIB has not come yet, for at most this long. */
+#define FRR_EOR_WAIT_MS		10000
+
+/* Whether n is established and still owes us its initial table in some family. */
+static bool
+frr_peer_syncing(const cJSON *n)
+{
+	const cJSON *gr = cJSON_GetObjectItemCaseSensitive(n, "gracefulRestartInfo");
+	const cJSON *eor = cJSON_GetObjectItemCaseSensitive(gr, "endOfRibRecv");
+	const cJSON *af;
+
+	if (num(n, "bgpTimerUpMsec", 0) >= FRR_EOR_WAIT_MS)
+		return false;	/* a peer that never sends End-of-RIB */
+	cJSON_ArrayForEach(af, cJSON_GetObjectItemCaseSensitive(n, "addressFamilyInfo"))
+		if (frr_family(af->string) != NULL &&
+		    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(eor, af->string)))
+			return true;
+	return false;
+}
+
 void
-frr_json_progress(const cJSON *summary, const cJSON *const route_summaries[], size_t nsum,
+frr_json_progress(const cJSON *neighbors, const cJSON *const route_summaries[], size_t nsum,
     struct kind_bgp_progress *pr)
 {
-	const cJSON *af, *p, *t;
-	/* A peer appears under each family it has; count addresses once. */
-	cJSON *seen = cJSON_CreateObject();
+	const cJSON *n, *t;
 
 	memset(pr, 0, sizeof(*pr));
-	cJSON_ArrayForEach(af, summary) {
-		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(af, "peers")) {
-			const char *st = str(p, "state");
-			bool est = st != NULL && strcmp(st, "Established") == 0;
-			cJSON *prev = cJSON_GetObjectItemCaseSensitive(seen, p->string);
+	cJSON_ArrayForEach(n, neighbors) {
+		const cJSON *ms = cJSON_GetObjectItemCaseSensitive(n, "messageStats");
+		const char *st = str(n, "bgpState");
+		bool est = st != NULL && strcmp(st, "Established") == 0;
 
-			if (num(p, "inq", 0) > 0 || num(p, "outq", 0) > 0)
-				pr->pending = true;
-			if (prev == NULL) {
-				cJSON_AddBoolToObject(seen, p->string, est);
-				pr->peers++;
-				pr->established += est;
-			}
-		}
+		if (!cJSON_IsObject(n))
+			continue;
+		pr->peers++;
+		pr->established += est;
+		if (num(ms, "depthInq", 0) > 0 || num(ms, "depthOutq", 0) > 0 ||
+		    (est && frr_peer_syncing(n)))
+			pr->pending = true;
 	}
-	cJSON_Delete(seen);
 	for (size_t i = 0; i < nsum; i++) {
 		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(route_summaries[i], "routes")) {
 			const char *type = str(t, "type");

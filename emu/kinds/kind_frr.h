@@ -25,12 +25,14 @@ int	frr_json_peers(const cJSON *neighbors, cJSON **doc);
 int	frr_json_routes(const cJSON *const tables[], size_t ntables, const struct prefix *filter,
 	    cJSON **doc);
 /*
- * Convergence from `show bgp summary json` (peers and their states, queues)
- * and zebra's `show ip route summary json` / `show ipv6 route summary json`
- * (NULL ones skipped): BGP routes in the kernel, and pending while a peer
- * has queued messages or zebra holds BGP routes not yet in the kernel.
+ * Convergence from `show bgp neighbors json` (peers, their states, queues,
+ * End-of-RIB received) and zebra's `show ip route summary json` / `show
+ * ipv6 route summary json` (NULL ones skipped): BGP routes in the kernel,
+ * and pending while a peer has queued messages, an established peer has not
+ * sent End-of-RIB for one of its families (in its first 10 s), or zebra
+ * holds BGP routes not yet in the kernel.
  */
-void	frr_json_progress(const cJSON *summary, const cJSON *const route_summaries[],
+void	frr_json_progress(const cJSON *neighbors, const cJSON *const route_summaries[],
 	    size_t nsummaries, struct kind_bgp_progress *);
 
 #endif

@@ -635,26 +635,44 @@ Test(kind_frr, routes_originated_locally)
 	cJSON_Delete(t[0]);
 }
 
-Test(kind_frr, progress_from_summaries)
+Test(kind_frr, progress_from_neighbors_and_zebra)
 {
-	cJSON *s = sample("gw-summary.json");
+	cJSON *s = sample("gw-neighbors.json");
 	cJSON *rs[2] = { sample("gw-route-summary.json"), sample("gw-route6-summary.json") };
+	cJSON *n, *gr;
 	struct kind_bgp_progress pr;
 
 	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
-	cr_expect_eq(pr.peers, 4, "a peer is counted once over its families");
+	cr_expect_eq(pr.peers, 4);
 	cr_expect_eq(pr.established, 3);
 	cr_expect_eq(pr.kernel_routes, 3, "two IPv4 and one IPv6 BGP route in the kernel");
 	cr_expect(!pr.pending);
-	cJSON_Delete(s);
-	s = sample("gw-summary-down.json");
+	/* a session 2 s old whose End-of-RIB has not come: its table is still arriving */
+	n = cJSON_GetObjectItem(s, "10.10.10.1");
+	cJSON_SetNumberValue(cJSON_GetObjectItem(n, "bgpTimerUpMsec"), 2000);
 	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
-	cr_expect_eq(pr.established, 2);
+	cr_expect(!pr.pending, "End-of-RIB came: nothing pending");
+	gr = cJSON_GetObjectItem(cJSON_GetObjectItem(n, "gracefulRestartInfo"), "endOfRibRecv");
+	cJSON_DeleteItemFromObject(gr, "ipv4Unicast");
+	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
+	cr_expect(pr.pending, "no End-of-RIB yet: pending");
+	/* ... but not for ever: after 10 s a peer that never sends it is not waited for */
+	cJSON_SetNumberValue(cJSON_GetObjectItem(n, "bgpTimerUpMsec"), 10000);
+	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
+	cr_expect(!pr.pending);
+	/* messages queued in or out */
+	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(n, "messageStats"),
+	    "depthOutq"), 3);
+	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
+	cr_expect(pr.pending);
 	cJSON_Delete(s);
+	s = sample("gw-neighbors-down.json");
+	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
+	cr_expect_eq(pr.peers, 4);
+	cr_expect_eq(pr.established, 2);
 	/* zebra holding a BGP route it has not put in the kernel yet */
 	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(rs[0],
 	    "routes"), 1), "fib"), 1);
-	s = sample("gw-summary.json");
 	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
 	cr_expect(pr.pending);
 	cr_expect_eq(pr.kernel_routes, 2);
