@@ -2,11 +2,12 @@
  * anylab bgp [-l LAB] NODE peers|routes [PREFIX]|stats|status [--json]
  * anylab bgp [-l LAB] NODE announce|withdraw PREFIX | refresh|reset PEER | reload
  *
- * Asks the node's BGP speaker (anybgpd) through its control socket
- * (/run/anylab/LAB/nodes/NODE/bgp.ctl) and prints what Windows prints with
- * Get-BgpPeer / Get-BgpStatistics / Get-BgpRouteInformation, as tables, or
- * the daemon's JSON as it is with --json. announce/withdraw are
- * Add-BgpCustomRoute / Remove-BgpCustomRoute.
+ * Asks the node's BGP speaker, whatever its kind, through its kind's adapter
+ * (kinds/kind.h: anybgpd's control socket, BIRD's, FRR's vty...) and prints
+ * what Windows prints with Get-BgpPeer / Get-BgpStatistics /
+ * Get-BgpRouteInformation, as tables, or the JSON (one shape for every
+ * kind, anybgpd's) with --json. announce/withdraw are Add-BgpCustomRoute /
+ * Remove-BgpCustomRoute.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,10 +17,8 @@
 
 #include "anylab.h"
 #include "cmds.h"
-#include "ctl.h"
+#include "kind.h"
 #include "lab.h"
-
-#define BGP_CTL_TIMEOUT_MS	5000
 
 static void
 bgp_usage(FILE *f)
@@ -37,7 +36,9 @@ bgp_usage(FILE *f)
 		   "  refresh PEER     ask PEER for its routes again (ROUTE-REFRESH)\n"
 		   "  reset PEER       close the session with a Cease and start it again\n"
 		   "  reload           read bgp.json again (only \"originate\" changes at run time)\n"
-		   "  --json           the daemon's JSON answer as it is\n");
+		   "  --json           the answer as JSON, one shape for every kind\n"
+		   "  stats, status, refresh, reset and reload as far as the node's kind has them\n"
+		   "  (docs/kinds.md).\n");
 }
 
 static const char *
@@ -171,8 +172,8 @@ print_status(const cJSON *j)
 {
 	char up[32];
 
-	printf("anybgpd on %s: AS %.0f, router id %s, up %s, %.0f of %.0f sessions established, "
-	    "%.0f kernel routes\n", js(j, "node", "?"), jn(j, "asn"), js(j, "router_id", "?"),
+	printf("%s on %s: AS %.0f, router id %s, up %s, %.0f of %.0f sessions established, "
+	    "%.0f kernel routes\n", js(j, "kind", "anybgpd"), js(j, "node", "?"), jn(j, "asn"), js(j, "router_id", "?"),
 	    duration(jn(j, "uptime"), up, sizeof(up)), jn(j, "established"), jn(j, "peers"),
 	    jn(j, "kernel_routes"));
 }
@@ -202,11 +203,13 @@ cmd_bgp(int argc, char **argv)
 		{ "reset", 1, 1, NULL },
 		{ "reload", 0, 0, NULL },
 	};
-	const char *given = NULL, *node, *verb;
-	char lab[64], dir[512], sock[600], req[256], *reply = NULL;
+	const char *given = NULL, *node, *verb, *arg;
+	char lab[64], msg[KIND_MSG_MAX] = "";
+	struct topology *t;
+	struct kind_node k;
 	bool json = false;
 	size_t v, nargs;
-	cJSON *j;
+	cJSON *j = NULL;
 	int c, r;
 
 	optind = 0;
@@ -245,35 +248,73 @@ cmd_bgp(int argc, char **argv)
 	r = lab_resolve(given, lab, sizeof(lab));
 	if (r != 0)
 		return r;
-	lab_node_dir(lab, node, dir, sizeof(dir));
-	snprintf(sock, sizeof(sock), "%s/bgp.ctl", dir);
-	snprintf(req, sizeof(req), "%s%s%s", verb, nargs ? " " : "", nargs ? argv[optind + 2] : "");
-	r = ctl_call(sock, req, &reply, BGP_CTL_TIMEOUT_MS);
-	if (r < 0) {
-		emu_err("bgp: node %s of lab %s: no BGP speaker answers on %s (%s)", node, lab,
-		    sock, strerror(-r));
-		return EXIT_DAEMON;
+	r = lab_topology(lab, &t);
+	if (r != 0)
+		return r;
+	arg = nargs ? argv[optind + 2] : NULL;
+	if (kind_node_find(lab, t, node, "bgp", &k) < 0) {
+		emu_err("bgp: lab %s has no BGP speaker on node %s", lab, node);
+		topo_free(t);
+		return EXIT_USAGE;
 	}
-	j = cJSON_Parse(reply);
-	if (j == NULL) {
-		emu_err("bgp: node %s: the speaker's answer is not JSON", node);
-		free(reply);
-		return EXIT_DAEMON;
+	if (strcmp(verb, "peers") == 0) {
+		r = k.kind->bgp_peers(&k, &j);
+	} else if (strcmp(verb, "routes") == 0) {
+		r = k.kind->bgp_routes(&k, arg, &j);
+	} else if (strcmp(verb, "announce") == 0 || strcmp(verb, "withdraw") == 0) {
+		struct prefix pfx;
+
+		if (prefix_parse(arg, &pfx, false) < 0) {
+			emu_err("bgp: %s: expected a prefix such as 51.51.51.0/24", arg);
+			topo_free(t);
+			return EXIT_USAGE;
+		}
+		r = k.kind->bgp_announce(&k, &pfx, verb[0] == 'a', msg, sizeof(msg));
+		if (r == 0)
+			j = cJSON_CreateObject();
+	} else if (k.kind->bgp_command != NULL) {
+		r = k.kind->bgp_command(&k, verb, arg, &j);
+	} else {
+		emu_err("bgp: node %s: kind %s has no \"%s\"", node, k.kind->name, verb);
+		topo_free(t);
+		return EXIT_USAGE;
 	}
-	if (cJSON_GetObjectItem(j, "error") != NULL) {
-		if (json)
-			fputs(reply, stdout);
-		else
+	if (r == EMU_EREFUSED && j != NULL) {
+		if (json) {
+			char *text = cJSON_PrintUnformatted(j);
+
+			printf("%s\n", text ? text : "{}");
+			free(text);
+		} else {
 			emu_err("bgp: node %s: %s", node, js(j, "error", "?"));
+		}
 		cJSON_Delete(j);
-		free(reply);
+		topo_free(t);
 		return EXIT_FAIL;
 	}
-	if (json || verbs[v].print == NULL)
-		fputs(reply, stdout);
-	else
+	if (r < 0) {
+		if (msg[0] != '\0')
+			emu_err("bgp: node %s: %s", node, msg);
+		else
+			emu_err("bgp: node %s of lab %s: the %s speaker does not answer (%s)", node,
+			    lab, k.kind->name, emu_strerror(r));
+		cJSON_Delete(j);
+		topo_free(t);
+		return r == EMU_EREFUSED ? EXIT_FAIL : EXIT_DAEMON;
+	}
+	if (j == NULL)
+		j = cJSON_CreateObject();
+	if (cJSON_GetObjectItem(j, "kind") == NULL && strcmp(verb, "status") == 0)
+		cJSON_AddStringToObject(j, "kind", k.kind->name);
+	if (json || verbs[v].print == NULL) {
+		char *text = cJSON_PrintUnformatted(j);
+
+		printf("%s\n", text ? text : "{}");
+		free(text);
+	} else {
 		verbs[v].print(j);
+	}
 	cJSON_Delete(j);
-	free(reply);
+	topo_free(t);
 	return EXIT_OK;
 }

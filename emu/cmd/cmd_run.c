@@ -26,7 +26,7 @@
 #include "capture.h"
 #include "cmds.h"
 #include "ctl.h"
-#include "daemon.h"
+#include "kind.h"
 #include "fault.h"
 #include "lab.h"
 #include "log.h"
@@ -60,6 +60,7 @@ run_usage(FILE *f)
 	fprintf(f,
 	    "usage: anylab run TOPOLOGY --scenario NAME [--junit FILE] [--json] [--out DIR]\n"
 	    "                  [--keep] [--capture DIR] [--name LAB] [--verbose]\n"
+	    "                  [--kind [NODE.]bgp|dns=KIND]...\n"
 	    "  Run scenario NAME (from TOPOLOGY's \"scenarios\" or the file beside it,\n"
 	    "  TOPOLOGY.scenarios.json): bring the lab up unless it is up, probe the\n"
 	    "  clients, apply the steps, print the result, write results.json and\n"
@@ -74,7 +75,10 @@ run_usage(FILE *f)
 	    "  --capture DIR    capture every interface of every node into\n"
 	    "                   DIR/LAB-NODE-IFACE.pcap while the scenario runs\n"
 	    "  --name LAB       use LAB instead of the topology's lab name\n"
-	    "  --verbose        each step on standard error as it completes\n");
+	    "  --verbose        each step on standard error as it completes\n"
+	    "  --kind [NODE.]bgp=KIND, --kind [NODE.]dns=KIND\n"
+	    "                   run the lab's speakers or responders (all, or NODE's) as\n"
+	    "                   KIND, as `anylab up --kind` does; repeatable\n");
 }
 
 static void
@@ -278,23 +282,25 @@ check_nexthops(struct runner *r, const struct scn_step *st, char *detail, size_t
 static bool
 check_session(struct runner *r, const struct scn_step *st, char *detail, size_t len)
 {
-	char ctl[ANYLAB_PATH_MAX], ab[IPADDR_STRLEN], *reply = NULL;
+	char ab[IPADDR_STRLEN];
 	const char *state = NULL;
 	const cJSON *peers, *p;
-	cJSON *j;
+	struct kind_node k;
+	cJSON *j = NULL;
 	bool ok;
 	int e;
 
 	ipaddr_ntop(&st->peer, ab, sizeof(ab));
-	daemon_file(r->lab, st->node, DAEMON_BGP, "ctl", ctl, sizeof(ctl));
-	e = ctl_call(ctl, "peers", &reply, 2000);
+	e = kind_node_find(r->lab, r->topo, st->node, "bgp", &k);
+	if (e == 0)
+		e = k.kind->bgp_peers(&k, &j);
 	if (e < 0) {
-		snprintf(detail, len, "%s's speaker does not answer: %s", st->node, strerror(-e));
+		snprintf(detail, len, "%s's speaker does not answer: %s", st->node,
+		    emu_strerror(e));
+		cJSON_Delete(j);
 		return false;
 	}
-	j = cJSON_Parse(reply);
-	free(reply);
-	peers = j ? cJSON_GetObjectItem(j, "peers") : NULL;
+	peers = cJSON_GetObjectItem(j, "peers");
 	cJSON_ArrayForEach(p, peers) {
 		const cJSON *a = cJSON_GetObjectItem(p, "address");
 		const cJSON *s = cJSON_GetObjectItem(p, "state");
@@ -583,6 +589,7 @@ cmd_run(int argc, char **argv)
 		{ "capture", required_argument, NULL, 'c' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "kind", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -594,14 +601,15 @@ cmd_run(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
 	struct capture_target *caps = NULL;
 	pid_t cap_pid = 0;
-	char rundir[384], stamp[32], err[400];
+	char rundir[384], stamp[32], err[400], *kinds[CMD_KINDS_MAX], msg[KIND_MSG_MAX];
+	size_t nkinds = 0;
 	struct strbuf sb = STRBUF_INIT;
 	time_t now;
 	struct tm tm;
 	int c, rc = EXIT_OK, ncaps = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "s:J:jo:kc:n:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:J:jo:kc:n:vK:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			scn_name = optarg;
@@ -627,6 +635,13 @@ cmd_run(int argc, char **argv)
 		case 'v':
 			r.verbose = true;
 			break;
+		case 'K':
+			if (nkinds == CMD_KINDS_MAX) {
+				fprintf(stderr, "anylab run: at most %d --kind\n", CMD_KINDS_MAX);
+				return EXIT_USAGE;
+			}
+			kinds[nkinds++] = optarg;
+			break;
 		case 'h':
 			run_usage(stdout);
 			return EXIT_OK;
@@ -643,6 +658,18 @@ cmd_run(int argc, char **argv)
 		cfg_errors_print(&errs, stderr);
 		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n",
 		    argv[optind]);
+		return EXIT_INVALID;
+	}
+	if (kind_override(r.topo, kinds, nkinds, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "anylab run: %s\n", msg);
+		topo_free(r.topo);
+		return EXIT_USAGE;
+	}
+	if (lab_check_sections(r.topo, &errs) < 0) {
+		cfg_errors_print(&errs, stderr);
+		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n",
+		    argv[optind]);
+		topo_free(r.topo);
 		return EXIT_INVALID;
 	}
 	if (scenario_load(r.topo, scn_name, &r.scn, &errs) < 0) {

@@ -12,6 +12,7 @@
 #include "anylab.h"
 #include "cmds.h"
 #include "lab.h"
+#include "kind.h"
 #include "topo.h"
 
 static void
@@ -20,6 +21,7 @@ up_usage(FILE *f)
 	fprintf(f,
 	    "usage: anylab up FILE [--name LAB] [--json] [--no-daemons] [--timeout SEC]\n"
 	    "                      [--no-wait] [--converge-timeout SEC] [--capture DIR]\n"
+	    "                      [--kind [NODE.]bgp|dns=KIND]...\n"
 	    "  Validate FILE, then build the lab: namespaces LAB-NODE, switch namespace\n"
 	    "  LAB.sw, links, addresses, routes, sysctls, resolvers, and the daemons the\n"
 	    "  nodes' bgp/dns sections ask for. A failed up removes what it made.\n"
@@ -33,7 +35,11 @@ up_usage(FILE *f)
 	    "                  that has not converged by then is up, with a warning)\n"
 	    "  --capture DIR   capture every interface of every node into\n"
 	    "                  DIR/LAB-NODE-IFACE.pcap from before the daemons start\n"
-	    "                  until `anylab down` (DIR is made when missing)\n");
+	    "                  until `anylab down` (DIR is made when missing)\n"
+	    "  --kind [NODE.]bgp=KIND, --kind [NODE.]dns=KIND\n"
+	    "                  run every node's (or NODE's) speaker or responder as KIND\n"
+	    "                  (bgp: anybgpd, bird, frr, gobgp, openbgpd; dns: anydnsd,\n"
+	    "                  nsd, knot); repeatable, NODE-qualified ones win\n");
 }
 
 
@@ -60,6 +66,7 @@ cmd_up(int argc, char **argv)
 		{ "no-wait", no_argument, NULL, 'W' },
 		{ "converge-timeout", required_argument, NULL, 'C' },
 		{ "capture", required_argument, NULL, 'c' },
+		{ "kind", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -68,11 +75,12 @@ cmd_up(int argc, char **argv)
 	struct cfg_errors errs;
 	struct topology *t;
 	bool json = false;
-	char *end;
+	char *end, *kinds[CMD_KINDS_MAX], msg[KIND_MSG_MAX];
+	size_t nkinds = 0;
 	int c, rc, err;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "n:jDt:WC:c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:jDt:WC:c:K:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.name = optarg;
@@ -104,6 +112,13 @@ cmd_up(int argc, char **argv)
 		case 'c':
 			o.capture_dir = optarg;
 			break;
+		case 'K':
+			if (nkinds == CMD_KINDS_MAX) {
+				fprintf(stderr, "anylab up: at most %d --kind\n", CMD_KINDS_MAX);
+				return EXIT_USAGE;
+			}
+			kinds[nkinds++] = optarg;
+			break;
 		case 'h':
 			up_usage(stdout);
 			return EXIT_OK;
@@ -121,6 +136,11 @@ cmd_up(int argc, char **argv)
 		cfg_errors_print(&errs, stderr);
 		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n", argv[optind]);
 		return EXIT_INVALID;
+	}
+	if (kind_override(t, kinds, nkinds, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "anylab up: %s\n", msg);
+		topo_free(t);
+		return EXIT_USAGE;
 	}
 	if (lab_check_sections(t, &errs) < 0) {
 		cfg_errors_print(&errs, stderr);

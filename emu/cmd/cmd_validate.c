@@ -6,6 +6,7 @@
 
 #include "anylab.h"
 #include "cmds.h"
+#include "kind.h"
 #include "lab.h"
 #include "strbuf.h"
 #include "topo.h"
@@ -13,9 +14,10 @@
 static void
 validate_usage(FILE *f)
 {
-	fprintf(f, "usage: anylab validate FILE [--json]\n"
+	fprintf(f, "usage: anylab validate FILE [--json] [--kind [NODE.]bgp|dns=KIND]...\n"
 		   "  Check FILE as `up` does, build nothing. Every error is printed as\n"
-		   "  FILE: JSON.PATH: what was expected. Exit status 3 when invalid.\n");
+		   "  FILE: JSON.PATH: what was expected. Exit status 3 when invalid.\n"
+		   "  --kind  as for up: check FILE with these node kinds\n");
 }
 
 int
@@ -23,21 +25,30 @@ cmd_validate(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "kind", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct strbuf sb = STRBUF_INIT;
 	struct cfg_errors errs;
 	struct topology *t;
-	char text[600];
+	char text[600], *kinds[CMD_KINDS_MAX], msg[KIND_MSG_MAX];
+	size_t nkinds = 0;
 	bool json = false;
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jK:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'K':
+			if (nkinds == CMD_KINDS_MAX) {
+				fprintf(stderr, "anylab validate: at most %d --kind\n", CMD_KINDS_MAX);
+				return EXIT_USAGE;
+			}
+			kinds[nkinds++] = optarg;
 			break;
 		case 'h':
 			validate_usage(stdout);
@@ -53,6 +64,11 @@ cmd_validate(int argc, char **argv)
 	}
 	t = NULL;
 	rc = topo_load(argv[optind], &t, &errs) < 0 ? EXIT_INVALID : EXIT_OK;
+	if (rc == EXIT_OK && kind_override(t, kinds, nkinds, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "anylab validate: %s\n", msg);
+		topo_free(t);
+		return EXIT_USAGE;
+	}
 	if (rc == EXIT_OK && lab_check_sections(t, &errs) < 0)
 		rc = EXIT_INVALID;
 	if (json) {

@@ -24,6 +24,9 @@ int	cmd_run(int argc, char **argv);
 int	cmd_capture(int argc, char **argv);
 int	cmd_bgp(int argc, char **argv);
 
+/* --kind [NODE.]SECTION=KIND (up, run, validate): at most this many. */
+#define CMD_KINDS_MAX	16
+
 /* Shared by the cmd_*.c files: true when argv[i] is --help or -h. */
 int	cmd_wants_help(int argc, char **argv);
 

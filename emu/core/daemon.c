@@ -1,5 +1,8 @@
 /*
- * Node daemon supervision (see daemon.h). A started daemon is recorded
+ * Node daemon supervision (see daemon.h), the same for every node kind:
+ * the kind (kinds/) writes the configuration and says which processes to
+ * start and when they are ready; this file starts, records and stops them.
+ * A started process is recorded
  * before it can exec: the child waits on a pipe until the parent has
  * appended "daemon NODE SERVICE PID STARTTIME" to the record, and exits if
  * the parent dies first (EOF), so a SIGKILLed `up` never leaves an
@@ -19,85 +22,9 @@
 #include <sys/wait.h>
 
 #include "anylab.h"
-#include "ctl.h"
 #include "daemon.h"
+#include "kind.h"
 #include "netns.h"
-
-const char *const daemon_service_names[DAEMON_SERVICE_MAX] = {
-	[DAEMON_BGP] = "bgp",
-	[DAEMON_DNS] = "dns",
-};
-
-const char *const daemon_binary_names[DAEMON_SERVICE_MAX] = {
-	[DAEMON_BGP] = "anybgpd",
-	[DAEMON_DNS] = "anydnsd",
-};
-
-const cJSON *
-daemon_section(const struct topo_node *n, enum daemon_service s)
-{
-	return s == DAEMON_BGP ? n->bgp : n->dns;
-}
-
-const char *
-daemon_binary(enum daemon_service s, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/%s", emu_bin_dir(), daemon_binary_names[s]);
-	return buf;
-}
-
-int
-daemon_check_binaries(const struct topology *t)
-{
-	char path[ANYLAB_PATH_MAX];
-
-	for (int s = 0; s < DAEMON_SERVICE_MAX; s++) {
-		for (size_t i = 0; i < t->nnodes; i++) {
-			if (daemon_section(&t->nodes[i], s) == NULL)
-				continue;
-			if (access(daemon_binary(s, path, sizeof(path)), X_OK) < 0)
-				return s;
-			break;
-		}
-	}
-	return -1;
-}
-
-const char *
-daemon_file(const char *lab, const char *node, enum daemon_service s, const char *suffix,
-    char *buf, size_t len)
-{
-	char dir[ANYLAB_PATH_MAX];
-
-	snprintf(buf, len, "%s/%s.%s", state_node_dir(lab, node, dir, sizeof(dir)),
-	    daemon_service_names[s], suffix);
-	return buf;
-}
-
-static int
-daemon_write_config(const char *path, const cJSON *section)
-{
-	char *text = cJSON_Print(section);
-	size_t len;
-	FILE *f;
-	int err = 0;
-
-	if (text == NULL)
-		return -ENOMEM;
-	f = fopen(path, "we");
-	if (f == NULL) {
-		err = -errno;
-		goto out;
-	}
-	len = strlen(text);
-	if (fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF)
-		err = -EIO;
-	if (fclose(f) != 0 && err == 0)
-		err = -errno;
-out:
-	free(text);
-	return err;
-}
 
 /* In the child: never returns. */
 static void
@@ -131,58 +58,43 @@ daemon_child(int gate, int nsfd, const char *dir, const char *out, char *const a
 	if (read(gate, &go, 1) != 1)
 		_exit(0);
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	execv(argv[0], argv);
+	execvp(argv[0], argv);	/* a service may name its program without a path */
 	fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
 
-int
-daemon_start(struct state *st, const char *lab, const struct topo_node *n,
-    enum daemon_service s, const char *base_dir, int nsfd, pid_t *pidp)
+/* Start one process of a daemon and record it as service (before it may exec). */
+static int
+daemon_spawn(struct state *st, const struct kind_node *k, const struct kind_proc *p,
+    const char *service, int nsfd, pid_t *pidp)
 {
-	char bin[ANYLAB_PATH_MAX], conf[ANYLAB_PATH_MAX], ctl[ANYLAB_PATH_MAX];
-	char logf[ANYLAB_PATH_MAX], out[ANYLAB_PATH_MAX], dir[ANYLAB_PATH_MAX];
-	char *argv[] = { bin, "-c", conf, "-s", ctl, "-l", logf, "-n", n->name, NULL, NULL, NULL };
+	char out[ANYLAB_PATH_MAX + 64];
 	unsigned long long start;
 	int gate[2], err;
 	pid_t pid;
 
-	daemon_binary(s, bin, sizeof(bin));
-	if (s == DAEMON_DNS && base_dir != NULL) {
-		argv[9] = "-b";
-		argv[10] = (char *)base_dir;
-	}
-	daemon_file(lab, n->name, s, "json", conf, sizeof(conf));
-	daemon_file(lab, n->name, s, "ctl", ctl, sizeof(ctl));
-	daemon_file(lab, n->name, s, "log", logf, sizeof(logf));
-	daemon_file(lab, n->name, s, "out", out, sizeof(out));
-	state_node_dir(lab, n->name, dir, sizeof(dir));
-	err = daemon_write_config(conf, daemon_section(n, s));
-	if (err < 0) {
-		emu_err("%s: %s", conf, strerror(-err));
-		return err;
-	}
+	if (snprintf(out, sizeof(out), "%s/%s.out", k->dir, service) >= (int)sizeof(out))
+		return -ENAMETOOLONG;
 	if (pipe2(gate, O_CLOEXEC) < 0)
 		return -errno;
+	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
 		close(gate[0]);
 		close(gate[1]);
-		emu_err("fork: %s", strerror(-err));
 		return err;
 	}
 	if (pid == 0) {
 		close(gate[1]);
-		daemon_child(gate[0], nsfd, dir, out, argv);
+		daemon_child(gate[0], nsfd, k->dir, out, p->argv);
 	}
 	close(gate[0]);
 	start = state_proc_starttime(pid);
-	err = state_add_daemon(st, n->name, daemon_service_names[s], pid, start);
+	err = state_add_daemon(st, k->node->name, service, pid, start);
 	if (err < 0) {
 		close(gate[1]);	/* the child exits on EOF */
 		waitpid(pid, NULL, 0);
-		emu_err("%s/record: %s", st->dir, strerror(-err));
 		return err;
 	}
 	if (write(gate[1], "g", 1) != 1)
@@ -193,26 +105,74 @@ daemon_start(struct state *st, const char *lab, const struct topo_node *n,
 }
 
 int
-daemon_wait_ready(const char *lab, const char *node, enum daemon_service s, pid_t pid,
-    int timeout_ms)
+daemon_start(struct state *st, const struct kind_node *k, int nsfd, pid_t *pidp, char *msg,
+    size_t msglen)
 {
-	char ctl[ANYLAB_PATH_MAX], *reply = NULL;
+	struct kind_proc *procs;
+	char service[sizeof(st->entries[0].service)];
+	int n, err;
+
+	msg[0] = '\0';
+	err = k->kind->configure(k, msg, msglen);
+	if (err < 0) {
+		if (msg[0] == '\0')
+			snprintf(msg, msglen, "writing its configuration: %s", emu_strerror(err));
+		return err;
+	}
+	procs = emu_calloc(KIND_PROCS_MAX, sizeof(*procs));
+	n = k->kind->procs(k, procs, KIND_PROCS_MAX);
+	if (n <= 0) {
+		snprintf(msg, msglen, "its command line: %s", emu_strerror(n < 0 ? n : EMU_ETRUNC));
+		free(procs);
+		return n < 0 ? n : EMU_ETRUNC;
+	}
+	for (int i = 0; i < n; i++) {
+		pid_t pid;
+
+		if (procs[i].name[0] != '\0')
+			snprintf(service, sizeof(service), "%s.%s", k->service, procs[i].name);
+		else
+			snprintf(service, sizeof(service), "%s", k->service);
+		err = daemon_spawn(st, k, &procs[i], service, nsfd, &pid);
+		if (err < 0) {
+			snprintf(msg, msglen, "starting %s: %s", procs[i].argv[0], emu_strerror(err));
+			break;
+		}
+		if (i == 0)
+			*pidp = pid;
+	}
+	free(procs);
+	return err;
+}
+
+int
+daemon_wait_ready(const struct kind_node *k, pid_t pid, int timeout_ms)
+{
 	long long deadline = emu_now_us() + (long long)timeout_ms * 1000;
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
-	int status;
+	int status, err;
 
-	daemon_file(lab, node, s, "ctl", ctl, sizeof(ctl));
 	for (;;) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return -ECHILD;
-		if (access(ctl, F_OK) == 0 && ctl_call(ctl, "status", &reply, 1000) == 0) {
-			free(reply);
-			return 0;
-		}
+		err = k->kind->ready(k);
+		if (err != -EAGAIN)
+			return err;
 		if (emu_now_us() >= deadline)
 			return -ETIMEDOUT;
 		nanosleep(&pause, NULL);
 	}
+}
+
+void
+daemon_show_files(const struct kind_node *k)
+{
+	char path[ANYLAB_PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s.log", k->dir, k->service);
+	daemon_show_tail(path, 10);
+	snprintf(path, sizeof(path), "%s/%s.out", k->dir, k->service);
+	daemon_show_tail(path, 10);
 }
 
 void
@@ -246,30 +206,6 @@ daemon_show_tail(const char *path, int nlines)
 		}
 	}
 	fprintf(stderr, "--- last lines of %s:\n%s\n---\n", path, start);
-}
-
-int
-daemon_bgp_progress(const char *ctl, struct daemon_bgp_state *st)
-{
-	char *reply = NULL;
-	cJSON *doc;
-	int err;
-
-	memset(st, 0, sizeof(*st));
-	err = ctl_call(ctl, "status", &reply, 1000);
-	if (err < 0)
-		return err;
-	doc = cJSON_Parse(reply);
-	free(reply);
-	if (doc == NULL)
-		return -EPROTO;
-	st->peers = (unsigned)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "peers"));
-	st->established = (unsigned)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "established"));
-	st->kernel_routes = (unsigned long long)cJSON_GetNumberValue(
-	    cJSON_GetObjectItem(doc, "kernel_routes"));
-	st->pending = cJSON_IsTrue(cJSON_GetObjectItem(doc, "pending"));
-	cJSON_Delete(doc);
-	return 0;
 }
 
 bool

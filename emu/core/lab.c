@@ -19,11 +19,9 @@
 #include <linux/if_addr.h>
 
 #include "anylab.h"
-#include "bgp_config.h"
 #include "capture.h"
 #include "daemon.h"
-#include "dns_config.h"
-#include "dns_zone.h"
+#include "kind.h"
 #include "lab.h"
 #include "log.h"
 #include "netlink.h"
@@ -167,45 +165,9 @@ lab_topology(const char *lab, struct topology **t)
 int
 lab_check_sections(const struct topology *t, struct cfg_errors *errs)
 {
-	char path[CFG_PATH_MAX], base[ANYLAB_PATH_MAX];
-	struct dns_zoneset *zs;
-	int rc = 0;
-
 	cfg_errors_init(errs, t->file);
-	emu_file_dir(t->file, base, sizeof(base));
-	for (size_t i = 0; i < t->nnodes; i++) {
-		const struct topo_node *n = &t->nodes[i];
-
-		/* The daemons' own config parsers (nodes/bgp, nodes/dns). */
-		if (n->bgp != NULL) {
-			struct bgp_config cfg;
-
-			memset(&cfg, 0, sizeof(cfg));
-			snprintf(path, sizeof(path), "nodes.%s.bgp", n->name);
-			if (bgp_config_parse(n->bgp, path, &cfg, errs) < 0)
-				rc = -1;
-			else
-				bgp_config_free(&cfg);
-		}
-		if (n->dns != NULL) {
-			struct dns_config cfg;
-
-			memset(&cfg, 0, sizeof(cfg));
-			snprintf(path, sizeof(path), "nodes.%s.dns", n->name);
-			if (dns_config_parse(n->dns, path, &cfg, errs) < 0) {
-				rc = -1;
-				continue;
-			}
-			/* Zone files and whole-zone rules (one SOA, CNAME alone...). */
-			zs = dns_config_load_zones(&cfg, base, n->name, errs, NULL);
-			if (zs == NULL)
-				rc = -1;
-			else
-				dns_zoneset_put(zs);
-			dns_config_free(&cfg);
-		}
-	}
-	return rc;
+	/* Each daemon's kind: its name, its own checks, anylab's daemons' parsers. */
+	return kind_check_topology(t, errs);
 }
 
 /* ---- up ---- */
@@ -616,7 +578,9 @@ lab_make_node_dirs(struct lab_build *b)
 
 	/* Nodes without daemons get theirs on demand (lab_node_dir_make). */
 	for (size_t i = 0; i < b->t->nnodes; i++) {
-		if (b->t->nodes[i].bgp == NULL && b->t->nodes[i].dns == NULL)
+		const struct topo_node *n = &b->t->nodes[i];
+
+		if (n->bgp == NULL && n->dns == NULL && n->services == NULL)
 			continue;
 		state_node_dir(b->lab, b->t->nodes[i].name, dir, sizeof(dir));
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
@@ -694,73 +658,105 @@ lab_start_captures(struct lab_build *b, const char *dir)
 	return 0;
 }
 
+/* One daemon of the lab being started: what it is and its main process. */
+struct lab_daemon {
+	struct kind_node	 k;
+	size_t			 node;	/* index in t->nodes */
+	pid_t			 pid;
+};
+
+/* Every daemon of every node, in start order. *count set; NULL when there are none. */
+static struct lab_daemon *
+lab_daemons(struct lab_build *b, size_t *count)
+{
+	struct topology *t = b->t;
+	struct lab_daemon *d = NULL;
+	struct kind_node ks[TOPO_SERVICES_MAX + 2];
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < t->nnodes; i++) {
+		size_t nk = kind_node_all(b->lab, t, &t->nodes[i], ks, sizeof(ks) / sizeof(ks[0]));
+
+		for (size_t k = 0; k < nk; k++) {
+			if (n == cap) {
+				struct lab_daemon *nd;
+
+				cap = cap ? 2 * cap : 16;
+				nd = realloc(d, cap * sizeof(*d));
+				if (nd == NULL) {
+					free(d);
+					emu_err("out of memory");
+					abort();
+				}
+				d = nd;
+			}
+			d[n].k = ks[k];
+			d[n].node = i;
+			d[n].pid = 0;
+			n++;
+		}
+	}
+	*count = n;
+	return d;
+}
+
 static int
 lab_start_daemons(struct lab_build *b, int timeout_ms)
 {
 	struct topology *t = b->t;
-	char logf[ANYLAB_PATH_MAX];
-	pid_t *pids;
-	size_t total = 0, started = 0;
+	struct lab_daemon *d;
+	char msg[KIND_MSG_MAX];
+	size_t total, started = 0;
 	int err, rc = 0;
 
-	for (size_t i = 0; i < t->nnodes; i++)
-		total += (t->nodes[i].bgp != NULL) + (t->nodes[i].dns != NULL);
+	d = lab_daemons(b, &total);
 	if (total == 0)
 		return 0;
-	pids = calloc(t->nnodes * DAEMON_SERVICE_MAX, sizeof(*pids));
-	if (pids == NULL)
-		return EXIT_FAIL;
 	/* Start them all, then wait for each: they come up in parallel. */
-	for (size_t i = 0; i < t->nnodes && rc == 0; i++) {
-		for (int s = 0; s < DAEMON_SERVICE_MAX; s++) {
-			if (daemon_section(&t->nodes[i], s) == NULL)
-				continue;
-			err = daemon_start(&b->st, b->lab, &t->nodes[i], s, b->base_dir,
-			    b->nodes[i].fd, &pids[i * DAEMON_SERVICE_MAX + s]);
-			if (err < 0) {
-				emu_err("%s: starting %s: %s", t->nodes[i].name,
-				    daemon_binary_names[s], strerror(-err));
-				rc = EXIT_DAEMON;
-				break;
-			}
-			b->res->daemons++;
+	for (size_t i = 0; i < total && rc == 0; i++) {
+		err = daemon_start(&b->st, &d[i].k, b->nodes[d[i].node].fd, &d[i].pid, msg,
+		    sizeof(msg));
+		if (err < 0) {
+			emu_err("%s: %s (kind %s): %s", t->nodes[d[i].node].name, d[i].k.service,
+			    d[i].k.kind->name, msg);
+			rc = EXIT_DAEMON;
+			break;
 		}
+		b->res->daemons++;
 	}
-	for (size_t i = 0; i < t->nnodes && rc == 0; i++) {
-		for (int s = 0; s < DAEMON_SERVICE_MAX && rc == 0; s++) {
-			pid_t pid = pids[i * DAEMON_SERVICE_MAX + s];
+	for (size_t i = 0; i < total && rc == 0; i++) {
+		const char *node = t->nodes[d[i].node].name;
 
-			if (pid == 0)
-				continue;
-			if (lab_interrupted) {
-				rc = EXIT_FAIL;
-				break;
-			}
-			err = daemon_wait_ready(b->lab, t->nodes[i].name, s, pid, timeout_ms);
-			daemon_file(b->lab, t->nodes[i].name, s, "log", logf, sizeof(logf));
-			if (err == -ECHILD)
-				emu_err("%s: %s exited at start", t->nodes[i].name,
-				    daemon_binary_names[s]);
-			else if (err < 0)
-				emu_err("%s: %s did not answer `status` on its control socket within "
-				    "%d ms", t->nodes[i].name, daemon_binary_names[s], timeout_ms);
-			if (err < 0) {
-				/* The rollback removes its files: show them now. */
-				daemon_show_tail(logf, 10);
-				daemon_file(b->lab, t->nodes[i].name, s, "out", logf, sizeof(logf));
-				daemon_show_tail(logf, 10);
-				rc = EXIT_DAEMON;
-			}
-			emu_progress("daemons ready", ++started, total);
+		if (d[i].pid == 0)
+			continue;
+		if (lab_interrupted) {
+			rc = EXIT_FAIL;
+			break;
 		}
+		err = daemon_wait_ready(&d[i].k, d[i].pid, timeout_ms);
+		if (err == -ECHILD)
+			emu_err("%s: %s (kind %s) exited at start", node, d[i].k.service,
+			    d[i].k.kind->name);
+		else if (err == -ETIMEDOUT)
+			emu_err("%s: %s (kind %s) was not ready within %d ms", node,
+			    d[i].k.service, d[i].k.kind->name, timeout_ms);
+		else if (err < 0)
+			emu_err("%s: %s (kind %s) will not be ready: %s", node, d[i].k.service,
+			    d[i].k.kind->name, emu_strerror(err));
+		if (err < 0) {
+			/* The rollback removes its files: show them now. */
+			daemon_show_files(&d[i].k);
+			rc = EXIT_DAEMON;
+		}
+		emu_progress("daemons ready", ++started, total);
 	}
-	free(pids);
+	free(d);
 	return rc;
 }
 
 /*
  * Wait until the lab has converged: every speaker has all its sessions
- * established, no RIB work pending, and its count of kernel routes has not
+ * established, no work pending, and its count of kernel routes has not
  * changed for LAB_STABLE_US (the last UPDATEs have been applied). A lab that
  * does not converge in time is still up: a warning names what is missing.
  */
@@ -770,29 +766,30 @@ static void
 lab_wait_converged(struct lab_build *b, int timeout_ms)
 {
 	struct topology *t = b->t;
-	struct daemon_bgp_state now;
+	struct kind_bgp_progress now;
+	struct kind_node *ks;
 	unsigned long long *routes;
 	long long deadline = emu_now_us() + (long long)timeout_ms * 1000, *since;
 	struct timespec pause = { 0, 50 * 1000 * 1000 };
-	char ctl[ANYLAB_PATH_MAX];
 	size_t speakers = 0, done;
 
-	for (size_t i = 0; i < t->nnodes; i++)
-		speakers += t->nodes[i].bgp != NULL;
-	if (speakers == 0)
-		return;
-	routes = calloc(t->nnodes, sizeof(*routes));
-	since = calloc(t->nnodes, sizeof(*since));
-	if (routes == NULL || since == NULL)
-		goto out;
-	for (;;) {
+	ks = emu_calloc(t->nnodes, sizeof(*ks));
+	for (size_t i = 0; i < t->nnodes; i++) {
+		if (kind_node_get(b->lab, t, &t->nodes[i], "bgp", &ks[i]) == 0 &&
+		    ks[i].kind->bgp_progress != NULL)
+			speakers++;
+		else
+			ks[i].kind = NULL;
+	}
+	routes = emu_calloc(t->nnodes, sizeof(*routes));
+	since = emu_calloc(t->nnodes, sizeof(*since));
+	for (; speakers > 0;) {
 		done = 0;
 		for (size_t i = 0; i < t->nnodes; i++) {
-			if (t->nodes[i].bgp == NULL)
+			if (ks[i].kind == NULL)
 				continue;
-			daemon_file(b->lab, t->nodes[i].name, DAEMON_BGP, "ctl", ctl, sizeof(ctl));
-			if (daemon_bgp_progress(ctl, &now) < 0 || now.established < now.peers ||
-			    now.pending) {
+			if (ks[i].kind->bgp_progress(&ks[i], &now) < 0 ||
+			    now.established < now.peers || now.pending) {
 				since[i] = 0;
 				continue;
 			}
@@ -809,22 +806,21 @@ lab_wait_converged(struct lab_build *b, int timeout_ms)
 		if (emu_now_us() >= deadline) {
 			emu_progress_end();
 			for (size_t i = 0; i < t->nnodes; i++) {
-				if (t->nodes[i].bgp == NULL)
+				if (ks[i].kind == NULL)
 					continue;
-				daemon_file(b->lab, t->nodes[i].name, DAEMON_BGP, "ctl", ctl,
-				    sizeof(ctl));
-				if (daemon_bgp_progress(ctl, &now) == 0 &&
+				if (ks[i].kind->bgp_progress(&ks[i], &now) == 0 &&
 				    now.established == now.peers && !now.pending)
 					continue;
-				emu_err("warning: %s: %u of %u BGP sessions established after %d ms%s",
-				    t->nodes[i].name, now.established, now.peers, timeout_ms,
-				    now.pending ? ", routes still being processed" : "");
+				emu_err("warning: %s: %u of %u BGP sessions established after %d ms%s "
+				    "(kind %s)", t->nodes[i].name, now.established, now.peers,
+				    timeout_ms, now.pending ? ", routes still being processed" : "",
+				    ks[i].kind->name);
 			}
 			break;
 		}
 		nanosleep(&pause, NULL);
 	}
-out:
+	free(ks);
 	free(routes);
 	free(since);
 }
@@ -920,9 +916,11 @@ lab_up(struct topology *t, const struct lab_up_opts *o, struct lab_up_result *re
 	struct lab_build b = { .t = t };
 
 	emu_file_dir(t->file, b.base_dir, sizeof(b.base_dir));
+	kind_absolute_configs(t, b.base_dir);	/* the record's copy is read from elsewhere */
 	struct sigaction sa, old[3];
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
-	int rc, missing, err;
+	char msg[KIND_MSG_MAX];
+	int rc, err;
 
 	memset(res, 0, sizeof(*res));
 	res->elapsed_us = emu_now_us();
@@ -934,12 +932,8 @@ lab_up(struct topology *t, const struct lab_up_opts *o, struct lab_up_result *re
 		    "or digit", b.lab, TOPO_LAB_NAME_MAX);
 		return EXIT_USAGE;
 	}
-	if (!o->no_daemons && (missing = daemon_check_binaries(t)) >= 0) {
-		char path[ANYLAB_PATH_MAX];
-
-		emu_err("the topology needs %s, which is not built: no executable %s (build it, "
-		    "or use --no-daemons)", daemon_binary_names[missing],
-		    daemon_binary(missing, path, sizeof(path)));
+	if (!o->no_daemons && kind_check_programs(t, msg, sizeof(msg)) < 0) {
+		emu_err("%s (or use --no-daemons)", msg);
 		return EXIT_MISSING;
 	}
 	if (geteuid() != 0) {

@@ -120,6 +120,17 @@ kind_node_get(const char *lab, const struct topology *t, const struct topo_node 
 	return 0;
 }
 
+int
+kind_node_find(const char *lab, const struct topology *t, const char *node, const char *service,
+    struct kind_node *k)
+{
+	const struct topo_node *n = topo_node_find(t, node);
+
+	if (n == NULL)
+		return -ENOENT;
+	return kind_node_get(lab, t, n, service, k);
+}
+
 size_t
 kind_node_all(const char *lab, const struct topology *t, const struct topo_node *n,
     struct kind_node *out, size_t max)
@@ -454,4 +465,96 @@ kind_bgp_state_name(const char *s)
 		if (strcasecmp(s, names[i]) == 0)
 			return names[i];
 	return NULL;
+}
+
+/* Apply one spec; only node-qualified ones when qualified is true. */
+static int
+kind_override_one(struct topology *t, const char *spec, bool qualified, char *msg, size_t msglen)
+{
+	char node[TOPO_NAME_MAX] = "", section[8];
+	const char *eq = strchr(spec, '='), *dot, *kind;
+	enum kind_role role;
+	size_t hits = 0;
+
+	if (eq == NULL)
+		goto bad;
+	kind = eq + 1;
+	dot = memchr(spec, '.', (size_t)(eq - spec));
+	if (dot != NULL) {
+		if ((size_t)(dot - spec) >= sizeof(node) || dot == spec)
+			goto bad;
+		memcpy(node, spec, (size_t)(dot - spec));
+		node[dot - spec] = '\0';
+		spec = dot + 1;
+	}
+	if ((size_t)(eq - spec) >= sizeof(section))
+		goto bad;
+	memcpy(section, spec, (size_t)(eq - spec));
+	section[eq - spec] = '\0';
+	if (strcmp(section, "bgp") == 0)
+		role = KIND_BGP;
+	else if (strcmp(section, "dns") == 0)
+		role = KIND_DNS;
+	else
+		goto bad;
+	if (kind_find(role, kind) == NULL) {
+		snprintf(msg, msglen, "--kind %s%s%s: unknown %s kind \"%s\": expected one of %s",
+		    node, node[0] ? "." : "", spec, section, kind, kind_names(role));
+		return EMU_ECONFIG;
+	}
+	if ((node[0] != '\0') != qualified)
+		return 0;
+	for (size_t i = 0; i < t->nnodes; i++) {
+		cJSON *sec = (cJSON *)(role == KIND_BGP ? t->nodes[i].bgp : t->nodes[i].dns);
+
+		if (sec == NULL || (node[0] && strcmp(node, t->nodes[i].name) != 0))
+			continue;
+		cJSON_DeleteItemFromObjectCaseSensitive(sec, "kind");
+		cJSON_AddStringToObject(sec, "kind", kind);
+		hits++;
+	}
+	if (node[0] && hits == 0) {
+		snprintf(msg, msglen, "--kind %s.%s: %s", node, spec,
+		    topo_node_find(t, node) == NULL ? "no such node in the topology" :
+		    "the node has no such section");
+		return EMU_ECONFIG;
+	}
+	return 0;
+bad:
+	snprintf(msg, msglen, "--kind %s: expected [NODE.]bgp=KIND or [NODE.]dns=KIND", spec);
+	return EMU_ECONFIG;
+}
+
+int
+kind_override(struct topology *t, char *const specs[], size_t nspecs, char *msg, size_t msglen)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < nspecs; i++) {
+			int err = kind_override_one(t, specs[i], pass == 1, msg, msglen);
+
+			if (err < 0)
+				return err;
+		}
+	}
+	return 0;
+}
+
+void
+kind_absolute_configs(struct topology *t, const char *base_dir)
+{
+	for (size_t i = 0; i < t->nnodes; i++) {
+		cJSON *secs[2] = { (cJSON *)t->nodes[i].bgp, (cJSON *)t->nodes[i].dns };
+
+		for (int s = 0; s < 2; s++) {
+			cJSON *c = secs[s] ? cJSON_GetObjectItemCaseSensitive(secs[s], "config") : NULL;
+			char path[ANYLAB_PATH_MAX];
+
+			if (!cJSON_IsString(c) || c->valuestring[0] == '/')
+				continue;
+			if (snprintf(path, sizeof(path), "%s/%s", base_dir, c->valuestring) >=
+			    (int)sizeof(path))
+				continue;
+			cJSON_SetValuestring(c, path);
+		}
+	}
 }

@@ -127,6 +127,9 @@ const char	*kind_names(enum kind_role);
  */
 int	kind_node_get(const char *lab, const struct topology *, const struct topo_node *,
 	    const char *service, struct kind_node *out);
+/* The same by node name; -ENOENT also when the topology has no such node. */
+int	kind_node_find(const char *lab, const struct topology *, const char *node,
+	    const char *service, struct kind_node *out);
 /* Every daemon of a node, in start order (bgp, dns, then services). Returns how many. */
 size_t	kind_node_all(const char *lab, const struct topology *, const struct topo_node *,
 	    struct kind_node *out, size_t max);
@@ -138,6 +141,18 @@ size_t	kind_node_all(const char *lab, const struct topology *, const struct topo
 int	kind_check_topology(const struct topology *, struct cfg_errors *errs);
 /* The first program a topology needs that is missing: 0, or EMU_EMISSING with msg naming it and its package. */
 int	kind_check_programs(const struct topology *, char *msg, size_t msglen);
+
+/*
+ * The --kind option of up, run and validate: "[NODE.]SECTION=KIND" (SECTION
+ * bgp or dns) sets "kind" in every node's SECTION, or in NODE's only; the
+ * node-qualified specs are applied after the others, whatever their order.
+ * Rewrites the topology's own JSON (so the lab's record carries it).
+ * 0, or EMU_ECONFIG with msg saying what is wrong with which spec.
+ */
+int	kind_override(struct topology *, char *const specs[], size_t nspecs, char *msg,
+	    size_t msglen);
+/* Make every "config" file name absolute (the record's copy lives elsewhere). */
+void	kind_absolute_configs(struct topology *, const char *base_dir);
 
 /* Helpers for the kinds' files. */
 /* Append one argument (printf-style) to p. 0 or EMU_ETRUNC. */

@@ -7,7 +7,8 @@
  *
  * "command" is the argv, run in the node's namespace and folder with
  * @LAB@, @NODE@, @DIR@ and @SERVICE@ replaced; "ready" is optional: a
- * TCP port that accepts a connection on the node's loopback ("tcp"), or a
+ * TCP port that accepts a connection on 127.0.0.1 or one of the node's
+ * addresses ("tcp"), or a
  * command that exits 0 ("command"); without it the service is ready once
  * started. docs/topology.md, "services".
  */
@@ -153,23 +154,46 @@ service_procs(const struct kind_node *k, struct kind_proc *p, size_t max)
 	return err < 0 ? err : 1;
 }
 
+struct service_probe {
+	const struct topo_node	*node;
+	uint16_t		 port;
+};
+
 static int
-service_connect_in(void *arg)
+service_connect(const struct ipaddr *a, uint16_t port)
 {
-	const int *port = arg;
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons((uint16_t)*port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
+	struct sockaddr_storage ss;
+	unsigned len;
+	int fd = socket(a->family, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
 
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+	ipaddr_to_sockaddr(a, port, &ss, &len);
+	if (connect(fd, (struct sockaddr *)&ss, (socklen_t)len) < 0)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+/* In the node's namespace: the port on its loopback, or on any of its addresses. */
+static int
+service_connect_in(void *arg)
+{
+	const struct service_probe *sp = arg;
+	const struct topo_node *n = sp->node;
+	struct ipaddr a;
+
+	ipaddr_parse("127.0.0.1", &a);
+	if (service_connect(&a, sp->port) == 0)
+		return 0;
+	for (size_t i = 0; i < n->nifaces; i++)
+		for (size_t j = 0; j < n->ifaces[i].naddrs; j++)
+			if (service_connect(&n->ifaces[i].addrs[j].addr, sp->port) == 0)
+				return 0;
+	for (size_t j = 0; j < n->nloopback; j++)
+		if (service_connect(&n->loopback[j].addr, sp->port) == 0)
+			return 0;
+	return -ECONNREFUSED;
 }
 
 static int
@@ -183,9 +207,9 @@ service_ready(const struct kind_node *k)
 	tcp = cJSON_GetObjectItemCaseSensitive(ready, "tcp");
 	cmd = cJSON_GetObjectItemCaseSensitive(ready, "command");
 	if (cJSON_IsNumber(tcp)) {
-		int port = tcp->valueint;
+		struct service_probe sp = { .node = k->node, .port = (uint16_t)tcp->valueint };
 
-		if (lab_run_in(k->lab, k->node->name, service_connect_in, &port) < 0)
+		if (lab_run_in(k->lab, k->node->name, service_connect_in, &sp) < 0)
 			return -EAGAIN;
 	}
 	if (cJSON_IsArray(cmd)) {

@@ -29,6 +29,7 @@
 #include "anylab.h"
 #include "ctl.h"
 #include "daemon.h"
+#include "kind.h"
 #include "dynlib.h"
 #include "fault.h"
 #include "lab.h"
@@ -331,48 +332,39 @@ find_daemon(const struct state *s, const char *node, const char *service)
 }
 
 static int
-restart_daemon(struct state *s, const char *lab, const struct topology *topo,
-    const struct scn_step *st, enum daemon_service svc, char *msg, size_t msglen)
+restart_daemon(struct state *s, const char *lab, const struct kind_node *k, char *msg,
+    size_t msglen)
 {
-	const struct topo_node *n = NULL;
-	char rec[ANYLAB_PATH_MAX + 16], nsname[LAB_NS_MAX], base[ANYLAB_PATH_MAX];
+	char rec[ANYLAB_PATH_MAX + 16], nsname[LAB_NS_MAX], why[KIND_MSG_MAX];
 	pid_t pid;
 	int nsfd, r;
 
-	for (size_t i = 0; i < topo->nnodes; i++)
-		if (strcmp(topo->nodes[i].name, st->node) == 0)
-			n = &topo->nodes[i];
-	if (n == NULL) {
-		snprintf(msg, msglen, "no node %s in the lab", st->node);
-		return FAULT_ERROR;
-	}
 	snprintf(rec, sizeof(rec), "%s/record", s->dir);
 	s->fd = open(rec, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (s->fd < 0) {
 		snprintf(msg, msglen, "%s: %s", rec, strerror(errno));
 		return FAULT_ERROR;
 	}
-	nsfd = netns_open(lab_ns_name(lab, st->node, nsname, sizeof(nsname)));
+	nsfd = netns_open(lab_ns_name(lab, k->node->name, nsname, sizeof(nsname)));
 	if (nsfd < 0) {
 		snprintf(msg, msglen, "namespace %s: %s", nsname, strerror(-nsfd));
 		return FAULT_ERROR;
 	}
-	r = daemon_start(s, lab, n, svc, emu_file_dir(topo->file, base, sizeof(base)), nsfd,
-	    &pid);
+	r = daemon_start(s, k, nsfd, &pid, why, sizeof(why));
 	close(nsfd);
 	if (r < 0) {
-		snprintf(msg, msglen, "starting %s on %s: %s", daemon_binary_names[svc], st->node,
-		    strerror(-r));
+		snprintf(msg, msglen, "starting %s (kind %s) on %s: %s", k->service, k->kind->name,
+		    k->node->name, why);
 		return FAULT_ERROR;
 	}
-	r = daemon_wait_ready(lab, st->node, svc, pid, 10000);
+	r = daemon_wait_ready(k, pid, 10000);
 	if (r < 0) {
-		snprintf(msg, msglen, "%s on %s started (pid %d) but not ready: %s",
-		    daemon_binary_names[svc], st->node, (int)pid, strerror(-r));
+		snprintf(msg, msglen, "%s on %s started (pid %d) but not ready: %s", k->kind->name,
+		    k->node->name, (int)pid, emu_strerror(r));
 		return FAULT_ERROR;
 	}
-	snprintf(msg, msglen, "%s on %s started again, pid %d, ready", daemon_binary_names[svc],
-	    st->node, (int)pid);
+	snprintf(msg, msglen, "%s on %s started again, pid %d, ready",
+	    k->role == KIND_SERVICE ? k->service : k->kind->name, k->node->name, (int)pid);
 	return FAULT_OK;
 }
 
@@ -397,19 +389,24 @@ static int
 do_daemon(const char *lab, const struct topology *topo, const struct scn_step *st, char *msg,
     size_t msglen)
 {
-	enum daemon_service svc = st->daemon == SCN_DAEMON_DNS ? DAEMON_DNS : DAEMON_BGP;
-	const char *bin = daemon_binary_names[svc];
 	const struct state_entry *e;
+	struct kind_node k;
+	const char *bin;
 	struct state s;
 	int r = FAULT_OK, err;
 	bool running;
 
+	if (kind_node_find(lab, topo, st->node, st->daemon, &k) < 0) {
+		snprintf(msg, msglen, "node %s runs no daemon %s", st->node, st->daemon);
+		return FAULT_ERROR;
+	}
+	bin = k.role == KIND_SERVICE ? k.service : k.kind->name;
 	err = state_open(lab, &s);
 	if (err < 0) {
 		snprintf(msg, msglen, "lab %s has no record: %s", lab, strerror(-err));
 		return FAULT_ERROR;
 	}
-	e = find_daemon(&s, st->node, daemon_service_names[svc]);
+	e = find_daemon(&s, st->node, st->daemon);
 	running = e && daemon_running(e);
 	switch (st->kind) {
 	case SCN_KILL:
@@ -426,8 +423,18 @@ do_daemon(const char *lab, const struct topology *topo, const struct scn_step *s
 			break;
 		}
 		if (st->kind == SCN_KILL) {
-			/* Reap it if it is ours (the lab was brought up by this process). */
-			for (int i = 0; i < 100 && waitpid(e->pid, NULL, WNOHANG) == 0; i++)
+			/*
+			 * SIGKILL is delivered asynchronously: wait (up to 2 s) until the
+			 * process is gone, reaping it if it is ours (the lab was brought up
+			 * by this process), so that a `start` right after finds it dead.
+			 */
+			for (int i = 0; i < 1000 && state_proc_running(e); i++) {
+				waitpid(e->pid, NULL, WNOHANG);
+				usleep(2000);
+			}
+		} else {
+			/* Likewise until it shows as stopped, so a `start` right after continues it. */
+			for (int i = 0; i < 1000 && !stopped(e->pid); i++)
 				usleep(2000);
 		}
 		snprintf(msg, msglen, "%s on %s (pid %d) %s", bin, st->node, (int)e->pid,
@@ -444,7 +451,7 @@ do_daemon(const char *lab, const struct topology *topo, const struct scn_step *s
 			    st->node,
 			    (int)e->pid);
 		} else {
-			r = restart_daemon(&s, lab, topo, st, svc, msg, msglen);
+			r = restart_daemon(&s, lab, &k, msg, msglen);
 		}
 		break;
 	default:
@@ -455,32 +462,24 @@ do_daemon(const char *lab, const struct topology *topo, const struct scn_step *s
 }
 
 static int
-do_route(const char *lab, const struct scn_step *st, char *msg, size_t msglen)
+do_route(const char *lab, const struct topology *topo, const struct scn_step *st, char *msg,
+    size_t msglen)
 {
-	char ctl[ANYLAB_PATH_MAX], req[128], pbuf[PREFIX_STRLEN], *reply = NULL;
-	cJSON *j;
+	char pbuf[PREFIX_STRLEN], why[KIND_MSG_MAX] = "";
+	struct kind_node k;
 	int r;
 
-	daemon_file(lab, st->node, DAEMON_BGP, "ctl", ctl, sizeof(ctl));
 	prefix_ntop(&st->prefix, pbuf, sizeof(pbuf));
-	snprintf(req, sizeof(req), "%s %s", scn_kind_names[st->kind], pbuf);
-	r = ctl_call(ctl, req, &reply, 5000);
+	if (kind_node_find(lab, topo, st->node, "bgp", &k) < 0 || k.kind->bgp_announce == NULL) {
+		snprintf(msg, msglen, "node %s runs no BGP speaker", st->node);
+		return FAULT_ERROR;
+	}
+	r = k.kind->bgp_announce(&k, &st->prefix, st->kind == SCN_ANNOUNCE, why, sizeof(why));
 	if (r < 0) {
-		snprintf(msg, msglen, "%s: %s", ctl, strerror(-r));
+		snprintf(msg, msglen, "%s %s on %s (kind %s): %s", scn_kind_names[st->kind], pbuf,
+		    st->node, k.kind->name, why[0] ? why : emu_strerror(r));
 		return FAULT_ERROR;
 	}
-	j = cJSON_Parse(reply);
-	if (j == NULL || cJSON_GetObjectItem(j, "error")) {
-		const cJSON *e = j ? cJSON_GetObjectItem(j, "error") : NULL;
-
-		snprintf(msg, msglen, "%s on %s: %s", req, st->node,
-		    cJSON_IsString(e) ? e->valuestring : "unreadable reply");
-		cJSON_Delete(j);
-		free(reply);
-		return FAULT_ERROR;
-	}
-	cJSON_Delete(j);
-	free(reply);
 	snprintf(msg, msglen, "%s's speaker: %s %s", st->node,
 	    st->kind == SCN_WITHDRAW ? "withdrew" : "announced", pbuf);
 	return FAULT_OK;
@@ -533,7 +532,7 @@ fault_apply(const char *lab, const struct topology *topo, const struct scn_step 
 		return do_daemon(lab, topo, st, msg, msglen);
 	case SCN_WITHDRAW:
 	case SCN_ANNOUNCE:
-		return do_route(lab, st, msg, msglen);
+		return do_route(lab, topo, st, msg, msglen);
 	default:
 		snprintf(msg, msglen, "%s is not an action", scn_kind_names[st->kind]);
 		return FAULT_ERROR;

@@ -38,10 +38,6 @@ const char *const scn_kind_names[SCN_KIND_COUNT] = {
 	[SCN_NO_ANSWER] = "no_answer",
 };
 
-const char *const scn_daemon_names[2] = {
-	[SCN_DAEMON_DNS] = "dns",
-	[SCN_DAEMON_BGP] = "bgp",
-};
 
 const char *const scn_session_state_names[SCN_SS_COUNT] = {
 	[SCN_SS_IDLE] = "idle",
@@ -97,7 +93,7 @@ scn_step_undoes(const struct scn_step *a, const struct scn_step *b)
 	if (!streq_null(a->node, b->node) || !streq_null(a->iface, b->iface))
 		return false;
 	if (a->kind == SCN_KILL || a->kind == SCN_STOP)
-		return a->daemon == b->daemon;
+		return strcmp(a->daemon, b->daemon) == 0;
 	if (a->kind == SCN_WITHDRAW)
 		return prefix_cmp(&a->prefix, &b->prefix) == 0;
 	return true;
@@ -213,22 +209,29 @@ get_daemon(const cJSON *obj, const char *path, const struct topo_node *node,
 {
 	const char *s;
 	char p[CFG_PATH_MAX];
+	bool builtin;
 	int r = jc_string(obj, "daemon", path, true, &s, e);
 
 	if (r <= 0)
 		return -1;
 	jc_path(p, path, "daemon");
-	if (strcmp(s, "dns") == 0)
-		st->daemon = SCN_DAEMON_DNS;
-	else if (strcmp(s, "bgp") == 0)
-		st->daemon = SCN_DAEMON_BGP;
-	else {
-		cfg_error(e, p, "expected \"dns\" or \"bgp\", found \"%s\"", s);
+	builtin = strcmp(s, "dns") == 0 || strcmp(s, "bgp") == 0;
+	if (strlen(s) >= sizeof(st->daemon) || (!builtin && node == NULL)) {
+		cfg_error(e, p, "expected \"dns\", \"bgp\" or a name in the node's \"services\", "
+		    "found \"%s\"", s);
 		return -1;
 	}
-	if (node && ((st->daemon == SCN_DAEMON_DNS && node->dns == NULL) ||
-	    (st->daemon == SCN_DAEMON_BGP && node->bgp == NULL))) {
+	snprintf(st->daemon, sizeof(st->daemon), "%s", s);
+	if (node == NULL)
+		return 0;
+	if (builtin && (strcmp(s, "dns") == 0 ? node->dns : node->bgp) == NULL) {
 		cfg_error(e, p, "node %s runs no %s daemon (no \"%s\" section)", node->name, s, s);
+		return -1;
+	}
+	if (!builtin && (node->services == NULL ||
+	    cJSON_GetObjectItemCaseSensitive(node->services, s) == NULL)) {
+		cfg_error(e, p, "expected \"dns\", \"bgp\" or a name in node %s's \"services\", "
+		    "found \"%s\"", node->name, s);
 		return -1;
 	}
 	return 0;
@@ -538,7 +541,7 @@ make_label(struct scn_step *st)
 	case SCN_KILL:
 	case SCN_STOP:
 	case SCN_START:
-		sb_printf(&sb, " %s %s", st->node, scn_daemon_names[st->daemon]);
+		sb_printf(&sb, " %s %s", st->node, st->daemon);
 		break;
 	case SCN_WITHDRAW:
 	case SCN_ANNOUNCE:

@@ -49,12 +49,6 @@ enum scn_kind {
 
 extern const char *const scn_kind_names[SCN_KIND_COUNT];
 
-/* The daemons a node runs. */
-enum scn_daemon {
-	SCN_DAEMON_DNS,
-	SCN_DAEMON_BGP,
-};
-extern const char *const scn_daemon_names[2];
 
 /* BGP FSM states as the speaker's control socket names them (RFC 4271 8.2.2), plus "down". */
 enum scn_session_state {
@@ -97,7 +91,7 @@ struct scn_step {
 	/* targets */
 	char		*node;		/* node of iface, daemon or speaker */
 	char		*iface;		/* interface name on node */
-	enum scn_daemon	 daemon;
+	char		 daemon[32];	/* kill/stop/start: "bgp", "dns" or a service's name */
 	struct prefix	 prefix;	/* withdraw, announce, nexthops */
 	struct ipaddr	 peer;		/* session */
 	/* parameters */

@@ -230,7 +230,7 @@ Test(scenario_parse, daemon_the_node_does_not_run)
 	    "node gateway runs no dns daemon (no \"dns\" section)");
 	expect_error("{\"steps\": [{\"action\": \"stop\", \"node\": \"dc001\", "
 	    "\"daemon\": \"ntp\"}]}", "scenarios.t.steps[0].daemon",
-	    "expected \"dns\" or \"bgp\", found \"ntp\"");
+	    "expected \"dns\", \"bgp\" or a name in node dc001's \"services\", found \"ntp\"");
 	expect_error("{\"steps\": [{\"action\": \"start\", \"node\": \"nosuch\", "
 	    "\"daemon\": \"dns\"}]}", "scenarios.t.steps[0].node",
 	    "expected a node of the topology, found \"nosuch\"");

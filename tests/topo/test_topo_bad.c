@@ -35,6 +35,11 @@
 	    "expected an array, found a string") \
 	X(bgp_not_object, "nodes.a.bgp", \
 	    "expected an object, found an array") \
+	X(service_name_reserved, "nodes.a.services.bgp", \
+	    "invalid service name: expected a-z, 0-9, '_' and '-', starting with a letter or " \
+	    "digit, at most 31 characters, not bgp or dns") \
+	X(service_not_object, "nodes.a.services.web", \
+	    "expected an object with \"command\"") \
 	X(description_not_string, "description", \
 	    "expected a string, found an array") \
 	X(dns_not_object, "nodes.a.dns", \
