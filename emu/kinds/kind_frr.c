@@ -2,9 +2,11 @@
  * Kind "frr": FRRouting 8.4 (Debian package frr) as a node's BGP speaker.
  * Two processes: bgpd (the main one) and zebra, which puts bgpd's selected
  * routes, multipath ones included, into the node's kernel. Both start as
- * root and drop to user frr; every file of theirs is in the node's folder
- * under frr/ (configs, pid files, the zserv socket, the vty sockets, logs),
- * nothing in the host's /etc/frr or /var/run/frr, and no vty TCP port.
+ * root and drop to user frr; every file of theirs is in the node's folder:
+ * under frr/ (owned by frr) the configs, pid files, the zserv socket and
+ * the vty sockets, beside it their logs bgp.log and bgp.zebra.log (opened
+ * before the drop). Nothing goes to the host's /etc/frr or /var/run/frr,
+ * and there is no vty TCP port.
  *
  * The node's bgp section (anybgpd's keys, docs/anybgpd.md) becomes
  * frr/bgpd.conf; keys FRR cannot express as anybgpd means them are refused
@@ -633,7 +635,11 @@ frr_configure(const struct kind_node *k, char *msg, size_t msglen)
 	return frr_chown(k, msg, msglen);
 }
 
-/* Arguments both daemons take: user, files, sockets, log; no vty TCP port. */
+/*
+ * Arguments both daemons take: user, files, sockets, log; no vty TCP port.
+ * Logs: bgpd's is the node's SERVICE.log (the lab shows it when the daemon
+ * fails), zebra's SERVICE.zebra.log.
+ */
 static int
 frr_common_args(const struct kind_node *k, struct kind_proc *p, const char *daemon)
 {
@@ -655,7 +661,11 @@ frr_common_args(const struct kind_node *k, struct kind_proc *p, const char *daem
 	err |= kind_proc_arg(p, "-P");
 	err |= kind_proc_arg(p, "0");
 	err |= kind_proc_arg(p, "--log");
-	err |= kind_proc_arg(p, "file:%s/%s/%s.log", k->dir, FRR_DIR, daemon);
+	/* Opened as root before the drop, beside the supervisor's SERVICE.out. */
+	if (strcmp(daemon, "bgpd") == 0)
+		err |= kind_proc_arg(p, "file:%s/%s.log", k->dir, k->service);
+	else
+		err |= kind_proc_arg(p, "file:%s/%s.%s.log", k->dir, k->service, daemon);
 	return err;
 }
 

@@ -424,11 +424,13 @@ Test(kind_frr, procs_bgpd_main_zebra_second_all_paths_explicit)
 		    joined);
 		cr_expect(strstr(joined, "--vty_socket /run/anylab/hf/nodes/n/frr ") != NULL, "%s",
 		    joined);
+		if (i == 1)
+			cr_expect(strstr(joined, "file:/run/anylab/hf/nodes/n/bgp.zebra.log") != NULL);
 		if (i == 0) {
 			/* listen false, kernel.install false */
 			cr_expect(strstr(joined, " -p 0 ") != NULL, "%s", joined);
 			cr_expect(strstr(joined, " -n ") != NULL, "%s", joined);
-			cr_expect(strstr(joined, "file:/run/anylab/hf/nodes/n/frr/bgpd.log") != NULL);
+			cr_expect(strstr(joined, "file:/run/anylab/hf/nodes/n/bgp.log") != NULL);
 		}
 	}
 	cJSON_Delete(sec);
