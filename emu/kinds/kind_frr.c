@@ -1271,19 +1271,29 @@ frr_json_routes(const cJSON *const tables[], size_t ntables, const struct prefix
 	return 0;
 }
 
-/* An established session whose End-of-RIB has not come yet, for at most this long. */
+/* An established session whose initial table has not come yet, for at most this long. */
 #define FRR_EOR_WAIT_MS		10000
 
-/* Whether n is established and still owes us its initial table in some family. */
+/*
+ * Whether n is established and still owes us its initial table. FRR shows
+ * the End-of-RIB it received per family only from peers that sent the
+ * graceful restart capability; from the others (anybgpd), it is known only
+ * that nothing came yet while no UPDATE at all has (End-of-RIB is one).
+ */
 static bool
 frr_peer_syncing(const cJSON *n)
 {
+	const cJSON *caps = cJSON_GetObjectItemCaseSensitive(n, "neighborCapabilities");
 	const cJSON *gr = cJSON_GetObjectItemCaseSensitive(n, "gracefulRestartInfo");
 	const cJSON *eor = cJSON_GetObjectItemCaseSensitive(gr, "endOfRibRecv");
+	const char *grcap = str(caps, "gracefulRestart");
 	const cJSON *af;
 
 	if (num(n, "bgpTimerUpMsec", 0) >= FRR_EOR_WAIT_MS)
 		return false;	/* a peer that never sends End-of-RIB */
+	if (grcap == NULL || strstr(grcap, "eceived") == NULL)
+		return num(cJSON_GetObjectItemCaseSensitive(n, "messageStats"), "updatesRecv",
+		    0) == 0;
 	cJSON_ArrayForEach(af, cJSON_GetObjectItemCaseSensitive(n, "addressFamilyInfo"))
 		if (frr_family(af->string) != NULL &&
 		    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(eor, af->string)))

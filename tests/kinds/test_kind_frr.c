@@ -662,6 +662,17 @@ Test(kind_frr, progress_from_neighbors_and_zebra)
 	cJSON_SetNumberValue(cJSON_GetObjectItem(n, "bgpTimerUpMsec"), 10000);
 	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
 	cr_expect(!pr.pending);
+	/* a peer without graceful restart: FRR does not show its End-of-RIB; any UPDATE will do */
+	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(n, "neighborCapabilities"),
+	    "gracefulRestart");
+	cJSON_SetNumberValue(cJSON_GetObjectItem(n, "bgpTimerUpMsec"), 2000);
+	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
+	cr_expect(!pr.pending, "UPDATEs came from a peer without graceful restart");
+	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(n, "messageStats"),
+	    "updatesRecv"), 0);
+	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
+	cr_expect(pr.pending, "nothing came yet from a peer without graceful restart");
+	cJSON_SetNumberValue(cJSON_GetObjectItem(n, "bgpTimerUpMsec"), 10000);
 	/* messages queued in or out */
 	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(n, "messageStats"),
 	    "depthOutq"), 3);
