@@ -108,6 +108,16 @@ speaker_daemon(const char *node)
 	return d ? d : strdup("?");
 }
 
+/* "1234 ms", or "none" for a null (no failover: the client stayed on its DC). */
+static void
+ms_text(const cJSON *v, char *buf, size_t len)
+{
+	if (cJSON_IsNumber(v))
+		snprintf(buf, len, "%.0f ms", v->valuedouble);
+	else
+		snprintf(buf, len, "none");
+}
+
 static void
 scenario(const char *name, const char *kinds, const char *gw_daemon, const char *dc_daemon)
 {
@@ -129,14 +139,16 @@ scenario(const char *name, const char *kinds, const char *gw_daemon, const char 
 		cJSON_ArrayForEach(c, cJSON_GetObjectItem(f, "clients")) {
 			if (!cJSON_IsTrue(cJSON_GetObjectItem(c, "affected")))
 				continue;
-			cr_log_info("  %s: %s -> %s -> %s, failover %.0f ms, %d lost, back %.0f ms",
+			char fo[32], back[32];
+
+			ms_text(cJSON_GetObjectItem(c, "failover_ms"), fo, sizeof(fo));
+			ms_text(cJSON_GetObjectItem(c, "back_ms"), back, sizeof(back));
+			cr_log_info("  %s: %s -> %s -> %s, failover %s, %d lost, back %s",
 			    cJSON_GetStringValue(cJSON_GetObjectItem(c, "client")),
 			    cJSON_GetStringValue(cJSON_GetObjectItem(c, "before")),
 			    cJSON_GetStringValue(cJSON_GetObjectItem(c, "during")),
-			    cJSON_GetStringValue(cJSON_GetObjectItem(c, "after")),
-			    cJSON_GetNumberValue(cJSON_GetObjectItem(c, "failover_ms")),
-			    (int)cJSON_GetNumberValue(cJSON_GetObjectItem(c, "lost")),
-			    cJSON_GetNumberValue(cJSON_GetObjectItem(c, "back_ms")));
+			    cJSON_GetStringValue(cJSON_GetObjectItem(c, "after")), fo,
+			    (int)cJSON_GetNumberValue(cJSON_GetObjectItem(c, "lost")), back);
 		}
 	cr_expect_eq(rc, 0, "%s with %s: exit %d", name, kinds, rc);
 	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(res, "passed")), "%s with %s failed", name,
