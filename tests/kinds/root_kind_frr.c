@@ -6,7 +6,7 @@
  * supervisor uses them: configure into each node's folder (a temporary
  * directory), procs started in their array order inside the node's
  * namespace, ready, bgp_progress until the gateway has its multipath route
- * in the kernel, then bgp_peers, bgp_routes, bgp_announce (announce,
+ * in the kernel, then bgp_peers, bgp_routes, bgp_announce (announce in both families,
  * withdraw, withdraw again: FRR's refusal) and a DC's bgpd killed. Also:
  * real FRR reads every golden file of tests/kinds/golden/frr/ without an
  * unknown command (bgpd -C). Namespaces, processes and files are removed
@@ -359,7 +359,8 @@ Test(kind_frr_live, lab_a_speakers, .init = setup, .fini = teardown, .timeout = 
 	struct paths_want one51 = { "51.51.51.0/24", 1 };
 	struct paths_want one52 = { "52.52.52.0/24", 1 }, none52 = { "52.52.52.0/24", 0 };
 	char msg[KIND_MSG_MAX] = "", path[600];
-	struct prefix p52;
+	struct paths_want one6 = { "2001:db8:51::/48", 1 }, none6 = { "2001:db8:51::/48", 0 };
+	struct prefix p52, p6;
 	cJSON *doc = NULL;
 	const cJSON *p;
 	int best, mp;
@@ -412,6 +413,15 @@ Test(kind_frr_live, lab_a_speakers, .init = setup, .fini = teardown, .timeout = 
 	    EMU_EREFUSED);
 	cr_expect(strstr(msg, "Can't find") != NULL, "FRR's reason is not in msg: %s", msg);
 	cr_log_info("frr: withdrawing what is not announced: %s", msg);
+
+	/* IPv6 over the IPv4 sessions (Lab A offers both families): the gateway's IPv6 table */
+	cr_assert_eq(prefix_parse("2001:db8:51::/48", &p6, false), 0);
+	cr_assert_eq(L.k[1].kind->bgp_announce(&L.k[1], &p6, true, msg, sizeof(msg)), 0, "%s",
+	    msg);
+	cr_expect(wait_for(10000, gw_has_paths, &one6), "gateway never learned 2001:db8:51::/48");
+	cr_assert_eq(L.k[1].kind->bgp_announce(&L.k[1], &p6, false, msg, sizeof(msg)), 0, "%s",
+	    msg);
+	cr_expect(wait_for(10000, gw_has_paths, &none6), "gateway kept 2001:db8:51::/48");
 
 	/* status */
 	doc = NULL;
