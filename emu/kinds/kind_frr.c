@@ -285,8 +285,8 @@ frr_prefix_lists(const struct bgp_policy *pol, struct strbuf *sb)
 			seq += 5;
 		}
 		if (pol->default_accept)
-			sb_printf(sb, "%s prefix-list %s-%s seq %u permit %s le %u\n", kw, pol->name,
-			    sfx, seq, afs[f] == AF_INET ? "0.0.0.0/0" : "::/0",
+			sb_printf(sb, "%s prefix-list %s-%s seq %u permit %s le %u\n", kw,
+			    pol->name, sfx, seq, afs[f] == AF_INET ? "0.0.0.0/0" : "::/0",
 			    ipaddr_bits(afs[f]));
 	}
 	sb_puts(sb, "!\n");
@@ -520,8 +520,10 @@ frr_render(const struct kind_node *k, const struct bgp_config *cfg, struct strbu
 	for (size_t i = 0; i < cfg->npolicies; i++) {
 		const struct bgp_policy *pol = &cfg->policies[i];
 
-		if (frr_policy_filters(pol) && (frr_policy_family(pol, AF_INET) ||
-		    frr_policy_family(pol, AF_INET6)) && (frr_policy_used(cfg, pol, FRR_IN) || frr_policy_used(cfg, pol, FRR_OUT)))
+		bool used = frr_policy_used(cfg, pol, FRR_IN) || frr_policy_used(cfg, pol, FRR_OUT);
+
+		if (used && frr_policy_filters(pol) && (frr_policy_family(pol, AF_INET) ||
+		    frr_policy_family(pol, AF_INET6)))
 			frr_prefix_lists(pol, sb);
 	}
 	if (frr_ref_used(cfg, BGP_POLICY_ALL) && !frr_policy_free(cfg))
@@ -954,7 +956,8 @@ frr_command(const struct kind_node *k, const char *verb, const char *arg, cJSON 
 		if (err == 0)
 			cJSON_AddBoolToObject(*doc, "ok", true);
 		else
-			cJSON_AddStringToObject(*doc, "error", out && *out ? out : emu_strerror(err));
+			cJSON_AddStringToObject(*doc, "error",
+			    out && *out ? out : emu_strerror(err));
 		free(out);
 		return err;
 	}
@@ -1038,7 +1041,8 @@ frr_peer(const char *addr, const cJSON *n)
 		cJSON_AddStringToObject(p, "router_id", str(n, "remoteRouterId"));
 	else
 		cJSON_AddNullToObject(p, "router_id");
-	cJSON_AddNumberToObject(p, "hold_time", est ? num(n, "bgpTimerHoldTimeMsecs", 0) / 1000 : 0);
+	cJSON_AddNumberToObject(p, "hold_time",
+	    est ? num(n, "bgpTimerHoldTimeMsecs", 0) / 1000 : 0);
 	cJSON_AddNumberToObject(p, "keepalive",
 	    est ? num(n, "bgpTimerKeepAliveIntervalMsecs", 0) / 1000 : 0);
 	copy_num(p, "hold_time_configured", n, "bgpTimerConfiguredHoldTimeMsecs", 1000);
@@ -1196,9 +1200,8 @@ frr_route(const struct frr_route *fr)
 		cJSON_AddNumberToObject(r, "med", v->valuedouble);
 	else
 		cJSON_AddNullToObject(r, "med");
-	if (str(path, "origin"))
-		cJSON_AddStringToObject(r, "origin", strcmp(str(path, "origin"), "incomplete") == 0 ||
-		    strcmp(str(path, "origin"), "?") == 0 ? "incomplete" : str(path, "origin"));
+	if (str(path, "origin"))	/* IGP, EGP, incomplete: as anybgpd names them */
+		cJSON_AddStringToObject(r, "origin", str(path, "origin"));
 	cJSON_AddStringToObject(r, "as_path", asp == NULL || strcmp(asp, "Local") == 0 ? "" : asp);
 	frr_route_communities(r, path);
 	return r;
@@ -1322,10 +1325,13 @@ frr_json_progress(const cJSON *neighbors, const cJSON *const route_summaries[], 
 			pr->pending = true;
 	}
 	for (size_t i = 0; i < nsum; i++) {
-		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(route_summaries[i], "routes")) {
+		const cJSON *types = cJSON_GetObjectItemCaseSensitive(route_summaries[i], "routes");
+
+		cJSON_ArrayForEach(t, types) {
 			const char *type = str(t, "type");
 
-			if (type == NULL || (strcmp(type, "ebgp") != 0 && strcmp(type, "ibgp") != 0))
+			if (type == NULL ||
+			    (strcmp(type, "ebgp") != 0 && strcmp(type, "ibgp") != 0))
 				continue;
 			pr->kernel_routes += (unsigned long long)num(t, "fib", 0);
 			if (num(t, "rib", 0) > num(t, "fib", 0))

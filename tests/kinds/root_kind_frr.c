@@ -338,10 +338,13 @@ peer_state(const char *addr)
 
 	state[0] = '\0';
 	if (L.k[0].kind->bgp_peers(&L.k[0], &doc) == 0)
-		cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "peers"))
-			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "address")), addr) == 0)
+		cJSON_ArrayForEach(p, cJSON_GetObjectItem(doc, "peers")) {
+			const char *a = cJSON_GetStringValue(cJSON_GetObjectItem(p, "address"));
+
+			if (a != NULL && strcmp(a, addr) == 0)
 				snprintf(state, sizeof(state), "%s",
 				    cJSON_GetStringValue(cJSON_GetObjectItem(p, "state")));
+		}
 	cJSON_Delete(doc);
 	return state;
 }
@@ -466,7 +469,8 @@ Test(kind_frr_live, frr_accepts_every_golden_config, .timeout = 120)
 		/* -C: parse and exit; its exit status is 0 even for bad lines, so read them. */
 		snprintf(cmd, sizeof(cmd), "cp '%s' %s/t.conf && chown frr:frr %s/t.conf && "
 		    "%s -C -u frr -g frr -f %s/t.conf -i %s/t.pid -z %s/t.api --vty_socket %s "
-		    "-P 0 --log stdout 2>&1", g.gl_pathv[i], tmp, tmp, FRR_BGPD, tmp, tmp, tmp, tmp);
+		    "-P 0 --log stdout 2>&1", g.gl_pathv[i], tmp, tmp, FRR_BGPD, tmp, tmp, tmp,
+		    tmp);
 		f = popen(cmd, "r");
 		cr_assert_not_null(f);
 		while (fgets(line, sizeof(line), f) != NULL)

@@ -425,7 +425,8 @@ Test(kind_frr, procs_bgpd_main_zebra_second_all_paths_explicit)
 		cr_expect(strstr(joined, "--vty_socket /run/anylab/hf/nodes/n/frr ") != NULL, "%s",
 		    joined);
 		if (i == 1)
-			cr_expect(strstr(joined, "file:/run/anylab/hf/nodes/n/bgp.zebra.log") != NULL);
+			cr_expect(strstr(joined, "file:/run/anylab/hf/nodes/n/bgp.zebra.log") !=
+			    NULL, "%s", joined);
 		if (i == 0) {
 			/* listen false, kernel.install false */
 			cr_expect(strstr(joined, " -p 0 ") != NULL, "%s", joined);
