@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bgp_config.h"
@@ -58,6 +59,10 @@ static void	 frr_render(const struct kind_node *, const struct bgp_config *, str
 static int	 frr_mkdir(const struct kind_node *, char *msg, size_t msglen);
 static int	 frr_chown(const struct kind_node *, char *msg, size_t msglen);
 static const char *frr_path(const struct kind_node *, const char *name, char *buf, size_t len);
+static double	 num(const cJSON *, const char *key, double def);
+static const char *str(const cJSON *, const char *key);
+static void	 copy_num(cJSON *to, const char *name, const cJSON *from, const char *key,
+		    double scale);
 
 /* The section as bgp_config_parse reads it: without "kind". Caller deletes. */
 static cJSON *
@@ -898,6 +903,131 @@ frr_announce(const struct kind_node *k, const struct prefix *p, bool announce, c
 	return err;
 }
 
+/* bgpd's pid (its pid file), and since when it runs (the file's time); 0 when unknown. */
+static pid_t
+frr_bgpd_pid(const struct kind_node *k, double *uptime)
+{
+	char path[ANYLAB_PATH_MAX];
+	struct stat st;
+	long pid = 0;
+	FILE *f;
+
+	*uptime = 0;
+	f = fopen(frr_path(k, "bgpd.pid", path, sizeof(path)), "re");
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 0)
+		pid = 0;
+	if (fstat(fileno(f), &st) == 0)
+		*uptime = difftime(time(NULL), st.st_mtime);
+	fclose(f);
+	return (pid_t)pid;
+}
+
+/* VmRSS or VmHWM of pid in kB, -1 when unknown. */
+static long
+frr_proc_kb(pid_t pid, const char *field)
+{
+	char path[64], line[256];
+	size_t n = strlen(field);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, field, n) == 0 && line[n] == ':') {
+			v = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* anybgpd's "status": the daemon, its AS and router id, sessions, kernel routes. */
+static int
+frr_status(const struct kind_node *k, cJSON **doc)
+{
+	struct kind_bgp_progress pr;
+	const cJSON *af = NULL;
+	cJSON *sum = NULL;
+	double uptime;
+	pid_t pid;
+	int err;
+
+	err = frr_progress(k, &pr);
+	if (err == 0)
+		err = frr_query_json(k, "bgpd", "show bgp summary json", &sum);
+	if (err < 0)
+		return err;
+	af = cJSON_GetObjectItem(sum, "ipv4Unicast");
+	if (af == NULL)
+		af = cJSON_GetObjectItem(sum, "ipv6Unicast");
+	*doc = cJSON_CreateObject();
+	cJSON_AddStringToObject(*doc, "daemon", "frr");
+	cJSON_AddStringToObject(*doc, "node", k->node->name);
+	pid = frr_bgpd_pid(k, &uptime);
+	if (pid > 0) {
+		cJSON_AddNumberToObject(*doc, "pid", pid);
+		cJSON_AddNumberToObject(*doc, "uptime", uptime);
+	}
+	copy_num(*doc, "asn", af, "as", 1);
+	if (str(af, "routerId") != NULL)
+		cJSON_AddStringToObject(*doc, "router_id", str(af, "routerId"));
+	cJSON_AddNumberToObject(*doc, "peers", pr.peers);
+	cJSON_AddNumberToObject(*doc, "established", pr.established);
+	cJSON_AddNumberToObject(*doc, "kernel_routes", (double)pr.kernel_routes);
+	cJSON_AddBoolToObject(*doc, "pending", pr.pending);
+	cJSON_Delete(sum);
+	return 0;
+}
+
+/* anybgpd's "stats" as far as FRR tells: bgpd's memory, the RIB counted, peers. */
+static int
+frr_stats(const struct kind_node *k, cJSON **doc)
+{
+	struct kind_bgp_progress pr;
+	cJSON *peers = NULL, *routes = NULL, *rib, *kern;
+	const cJSON *r;
+	double uptime, paths = 0, best = 0;
+	pid_t pid;
+	int err;
+
+	err = frr_progress(k, &pr);
+	if (err == 0)
+		err = frr_peers(k, &peers);
+	if (err == 0)
+		err = frr_routes(k, NULL, &routes);
+	if (err < 0) {
+		cJSON_Delete(peers);
+		cJSON_Delete(routes);
+		return err;
+	}
+	*doc = cJSON_CreateObject();
+	pid = frr_bgpd_pid(k, &uptime);
+	if (pid > 0) {
+		cJSON_AddNumberToObject(*doc, "uptime", uptime);
+		cJSON_AddNumberToObject(*doc, "rss_kb", (double)frr_proc_kb(pid, "VmRSS"));
+		cJSON_AddNumberToObject(*doc, "peak_rss_kb", (double)frr_proc_kb(pid, "VmHWM"));
+	}
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(routes, "routes")) {
+		paths++;
+		best += cJSON_IsTrue(cJSON_GetObjectItem(r, "best"));
+	}
+	rib = cJSON_AddObjectToObject(*doc, "rib");
+	copy_num(rib, "prefixes", routes, "prefixes", 1);
+	cJSON_AddNumberToObject(rib, "paths", paths);
+	cJSON_AddNumberToObject(rib, "best", best);
+	kern = cJSON_AddObjectToObject(*doc, "kernel");
+	cJSON_AddNumberToObject(kern, "installed", (double)pr.kernel_routes);
+	cJSON_AddItemToObject(*doc, "peers", cJSON_DetachItemFromObject(peers, "peers"));
+	cJSON_Delete(peers);
+	cJSON_Delete(routes);
+	return 0;
+}
+
 static int
 frr_command(const struct kind_node *k, const char *verb, const char *arg, cJSON **doc)
 {
@@ -907,45 +1037,10 @@ frr_command(const struct kind_node *k, const char *verb, const char *arg, cJSON 
 	int err;
 
 	*doc = NULL;
-	if (strcmp(verb, "status") == 0 || strcmp(verb, "stats") == 0) {
-		struct kind_bgp_progress pr;
-		cJSON *peers = NULL, *v;
-
-		err = frr_progress(k, &pr);
-		if (err == 0 && strcmp(verb, "stats") == 0)
-			err = frr_peers(k, &peers);
-		if (err < 0)
-			return err;
-		*doc = cJSON_CreateObject();
-		cJSON_AddStringToObject(*doc, "daemon", "frr");
-		cJSON_AddStringToObject(*doc, "node", k->node->name);
-		err = frr_query_json(k, "bgpd", "show bgp summary json", &v);
-		if (err == 0) {
-			const cJSON *af = cJSON_GetObjectItem(v, "ipv4Unicast");
-
-			if (af == NULL)
-				af = cJSON_GetObjectItem(v, "ipv6Unicast");
-			if (cJSON_IsNumber(cJSON_GetObjectItem(af, "as")))
-				cJSON_AddNumberToObject(*doc, "asn",
-				    cJSON_GetObjectItem(af, "as")->valuedouble);
-			if (cJSON_IsString(cJSON_GetObjectItem(af, "routerId")))
-				cJSON_AddStringToObject(*doc, "router_id",
-				    cJSON_GetObjectItem(af, "routerId")->valuestring);
-			if (cJSON_IsNumber(cJSON_GetObjectItem(af, "ribCount")))
-				cJSON_AddNumberToObject(*doc, "rib_entries",
-				    cJSON_GetObjectItem(af, "ribCount")->valuedouble);
-		}
-		cJSON_Delete(v);
-		cJSON_AddNumberToObject(*doc, "peers", pr.peers);
-		cJSON_AddNumberToObject(*doc, "established", pr.established);
-		cJSON_AddNumberToObject(*doc, "kernel_routes", (double)pr.kernel_routes);
-		cJSON_AddBoolToObject(*doc, "pending", pr.pending);
-		if (peers != NULL)
-			cJSON_AddItemToObject(*doc, "peers_detail",
-			    cJSON_DetachItemFromObject(peers, "peers"));
-		cJSON_Delete(peers);
-		return 0;
-	}
+	if (strcmp(verb, "status") == 0)
+		return frr_status(k, doc);
+	if (strcmp(verb, "stats") == 0)
+		return frr_stats(k, doc);
 	if ((strcmp(verb, "refresh") == 0 || strcmp(verb, "reset") == 0) && arg != NULL &&
 	    ipaddr_parse(arg, &a) == 0) {
 		snprintf(cmd, sizeof(cmd), "clear bgp %s%s", arg,
