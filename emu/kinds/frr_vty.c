@@ -24,7 +24,8 @@ int
 frr_vty_open(struct frr_vty *v, const char *path, int timeout_ms)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int err;
+	socklen_t len = sizeof(int);
+	int err, soerr = 0;
 
 	v->fd = -1;
 	v->deadline_us = emu_now_us() + (long long)timeout_ms * 1000;
@@ -34,21 +35,21 @@ frr_vty_open(struct frr_vty *v, const char *path, int timeout_ms)
 	v->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (v->fd < 0)
 		return -errno;
-	if (connect(v->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 && errno != EINPROGRESS) {
+	if (connect(v->fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		return 0;
+	if (errno != EINPROGRESS) {
 		err = -errno;
 		goto close_fd;
 	}
-	if (errno == EINPROGRESS) {
-		socklen_t len = sizeof(err);
-
-		err = vty_wait(v, POLLOUT);
-		if (err < 0)
-			goto close_fd;
-		if (getsockopt(v->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err != 0) {
-			err = err ? -err : -errno;
-			goto close_fd;
-		}
-	}
+	err = vty_wait(v, POLLOUT);
+	if (err < 0)
+		goto close_fd;
+	if (getsockopt(v->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		err = -errno;
+	else if (soerr != 0)
+		err = -soerr;
+	if (err < 0)
+		goto close_fd;
 	return 0;
 
 close_fd:

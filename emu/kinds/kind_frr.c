@@ -748,6 +748,9 @@ frr_ready(const struct kind_node *k)
 		err = frr_vty_query(frr_path(k, name, path, sizeof(path)), "show version",
 		    FRR_READY_MS, &out);
 		free(out);
+		/* A socket name the kernel cannot take: the daemons cannot make it either. */
+		if (err == -ENAMETOOLONG)
+			return err;
 		if (err < 0)
 			return -EAGAIN;
 	}
