@@ -11,7 +11,7 @@ packages=(
 	# run
 	iproute2 nftables
 	# real clients and peers used by tests and benchmarks
-	dnsutils knot-dnsutils tshark bird2 frr gobgpd nsd knot dnsperf
+	dnsutils knot-dnsutils tshark bird2 frr gobgpd openbgpd nsd knot dnsperf
 	procps psmisc python3-jsonschema
 )
 

@@ -1,8 +1,9 @@
 /*
  * anylab capture NODE:IFACE|NODE|LINK -w FILE [--filter BPF]
  *                [--duration S | --count N] [--lab LAB]
- * Captures in the foreground, inside the lab's namespaces (capture.c),
- * into one pcap file, until Ctrl-C, the duration or the count.
+ * Captures in the foreground, inside the lab's namespaces (capture.c), the
+ * interfaces the lab names for the spec (lab_capture_targets), into one
+ * pcap file, until Ctrl-C, the duration or the count.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -104,14 +105,13 @@ cmd_capture(int argc, char **argv)
 	rc = lab_resolve(labarg, lab, sizeof(lab));
 	if (rc != 0)
 		return rc;
-	rc = lab_topology(lab, &topo);
-	if (rc != 0)
-		return rc;
-	nt = capture_targets(lab, topo, argv[optind], &t, err, sizeof(err));
+	if (lab_topology(lab, &topo) < 0)
+		return EXIT_FAIL;
+	nt = lab_capture_targets(lab, topo, argv[optind], &t, err, sizeof(err));
 	if (nt < 0) {
 		emu_err("%s", err);
 		topo_free(topo);
-		return EXIT_USAGE;
+		return nt == EMU_EARG ? EXIT_USAGE : EXIT_FAIL;
 	}
 	o.merged_file = file;
 	if (isatty(2))

@@ -75,7 +75,7 @@ status_print(const cJSON *doc)
 		printf("\n%s (netns %s)\n", jstr(n, "name"), jstr(n, "netns"));
 		status_print_ns(n, false);
 		cJSON_ArrayForEach(d, cJSON_GetObjectItem(n, "daemons")) {
-			printf("  daemon %s pid %.0f %s\n", jstr(d, "service"),
+			printf("  daemon %s (%s) pid %.0f %s\n", jstr(d, "service"), jstr(d, "kind"),
 			    cJSON_GetNumberValue(cJSON_GetObjectItem(d, "pid")),
 			    cJSON_IsTrue(cJSON_GetObjectItem(d, "running")) ? "running" :
 			    "NOT RUNNING");
@@ -122,8 +122,7 @@ cmd_status(int argc, char **argv)
 	rc = lab_resolve(optind < argc ? argv[optind] : NULL, lab, sizeof(lab));
 	if (rc != 0)
 		return rc;
-	doc = lab_status(lab);
-	if (doc == NULL) {
+	if (lab_status(lab, &doc) < 0) {
 		emu_err("lab %s: cannot read its status", lab);
 		return EXIT_FAIL;
 	}

@@ -25,6 +25,7 @@
 #include "daemon.h"
 #include "kind.h"
 #include "netns.h"
+#include "proc.h"
 
 /* In the child: never returns. */
 static void
@@ -214,38 +215,39 @@ daemon_running(const struct state_entry *e)
 	return e->kind == STATE_DAEMON && state_proc_running(e);
 }
 
+struct daemon_stop_set {
+	const struct state_entry	**entries;
+};
+
+/* Still the process the record names (pid and start time)? */
+static bool
+daemon_still_recorded(size_t i, void *arg)
+{
+	const struct daemon_stop_set *set = arg;
+
+	return state_proc_running(set->entries[i]);
+}
+
 int
 daemon_stop_recorded(const struct state *st, enum state_kind kind, int grace_ms)
 {
-	struct timespec pause = { 0, 5 * 1000 * 1000 };
-	long long deadline = emu_now_us() + (long long)grace_ms * 1000;
-	bool left;
-	int killed = 0;
+	struct daemon_stop_set set;
+	pid_t *pids;
+	size_t n = 0;
+	int killed;
 
+	set.entries = emu_calloc(st->nentries, sizeof(*set.entries));
+	pids = emu_calloc(st->nentries, sizeof(*pids));
 	for (size_t i = 0; i < st->nentries; i++) {
-		if (st->entries[i].kind == kind && state_proc_running(&st->entries[i]))
-			kill(st->entries[i].pid, SIGTERM);
+		if (st->entries[i].kind != kind || !state_proc_running(&st->entries[i]))
+			continue;
+		set.entries[n] = &st->entries[i];
+		pids[n++] = st->entries[i].pid;
 	}
-	do {
-		left = false;
-		for (size_t i = 0; i < st->nentries; i++) {
-			if (st->entries[i].kind != kind)
-				continue;
-			waitpid(st->entries[i].pid, NULL, WNOHANG);	/* ours during up */
-			if (state_proc_running(&st->entries[i]))
-				left = true;
-		}
-		if (left)
-			nanosleep(&pause, NULL);
-	} while (left && emu_now_us() < deadline);
-	for (size_t i = 0; left && i < st->nentries; i++) {
-		if (st->entries[i].kind == kind && state_proc_running(&st->entries[i])) {
-			kill(st->entries[i].pid, SIGKILL);
-			waitpid(st->entries[i].pid, NULL, 0);
-			killed++;
-		}
-	}
-	return killed;
+	killed = n ? proc_stop(pids, n, grace_ms, daemon_still_recorded, &set, NULL) : 0;
+	free(pids);
+	free(set.entries);
+	return killed < 0 ? 0 : killed;
 }
 
 int

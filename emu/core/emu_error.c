@@ -15,6 +15,8 @@ static const char *const emu_error_names[] = {
 	[5] = "refused by the daemon",
 	[6] = "command failed",
 	[7] = "text too long for its buffer",
+	[8] = "no such lab",
+	[9] = "invalid argument",
 };
 
 const char *

@@ -21,7 +21,9 @@ enum emu_error {
 	EMU_EREFUSED = -(EMU_EBASE + 5),	/* a daemon refused the request */
 	EMU_ECOMMAND = -(EMU_EBASE + 6),	/* a command ran and failed (exit status) */
 	EMU_ETRUNC = -(EMU_EBASE + 7),		/* a text did not fit its buffer */
-	EMU_ELAST = -(EMU_EBASE + 8),
+	EMU_ENOLAB = -(EMU_EBASE + 8),		/* no such lab (not up, or not a lab name) */
+	EMU_EARG = -(EMU_EBASE + 9),		/* an argument names nothing usable */
+	EMU_ELAST = -(EMU_EBASE + 10),
 };
 
 /* Text for an emu error or a negated errno value (static storage). */

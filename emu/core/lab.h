@@ -1,12 +1,19 @@
 /*
- * A lab's life: build it from a topology (up), take it down from its record,
- * read it back (status), change a link, and the helpers other parts of
- * anylab (scenario runner, capture, bgp verb) use to reach a running lab:
- * lab name resolution, node directories, entering a node's namespace.
+ * A lab's life, the public face of the lab core: build it from a topology
+ * (up: lab_up.c, its daemons lab_daemons.c, its captures lab_capture.c),
+ * remove it from its record (down: lab_down.c), read it back (status:
+ * lab_status.c), change a link (lab_link.c); and, through lab_node.h,
+ * what every part of anylab uses to reach a running lab (names, which lab,
+ * node directories, entering a node). Links are made, cut and reported by
+ * their kind (links/link.h).
  *
  * Names: node namespace LAB-NODE, switch namespace LAB.sw (one per lab,
  * holding a bridge per LAN link, named after the link, and one port per
- * member, LINK.N or lL.N with alias "node:iface"); see docs/anylab.md.
+ * member, LINK.N or lL.N); see docs/anylab.md.
+ *
+ * Errors: 0 or a negative emu error (emu_error.h), said on standard error
+ * where they happen. The exit statuses of the verbs are decided in
+ * emu/cmd/ (lab_exit_status and the functions of the last section).
  */
 #ifndef ANYLAB_LAB_H
 #define ANYLAB_LAB_H
@@ -16,9 +23,10 @@
 #include <sys/types.h>
 #include <cJSON.h>
 
+#include "lab_node.h"
 #include "topo.h"
 
-#define LAB_NS_MAX	80	/* LAB-NODE fits */
+struct capture_target;
 
 struct lab_up_opts {
 	const char	*name;		/* overrides the topology's lab name, or NULL */
@@ -40,26 +48,6 @@ struct lab_up_result {
 	long long	 network_us;	/* namespaces, links, addresses, routes */
 };
 
-/* "LAB-NODE" */
-const char *lab_ns_name(const char *lab, const char *node, char *buf, size_t len);
-/* "LAB.sw" */
-const char *lab_switch_ns_name(const char *lab, char *buf, size_t len);
-/* The switch port of member m of LAN link l (index in topo->links). */
-const char *lab_port_name(const struct topology *, size_t l, size_t m, char *buf, size_t len);
-
-/*
- * The lab to act on: name itself when given (it must have a record), else
- * the only lab that is up. 0 with out filled, or an exit status
- * (EXIT_NOLAB) after printing why.
- */
-int	lab_resolve(const char *name, char *out, size_t len);
-/* /run/anylab/LAB/nodes/NODE (made by up only for nodes that run daemons) */
-const char *lab_node_dir(const char *lab, const char *node, char *buf, size_t len);
-/* The same, made when missing (for captures, probes' logs...). 0 or -errno. */
-int	lab_node_dir_make(const char *lab, const char *node, char *buf, size_t len);
-/* The topology a running lab was built from (its record's copy). 0 or exit status. */
-int	lab_topology(const char *lab, struct topology **);
-
 /*
  * Check every node's bgp and dns section with the daemons' own parsers
  * (bgp_config_parse, dns_config_parse), so `validate` and `up` reject a
@@ -68,33 +56,62 @@ int	lab_topology(const char *lab, struct topology **);
  */
 int	lab_check_sections(const struct topology *, struct cfg_errors *errs);
 
-/* Build. Returns an exit status; on failure everything made is removed. */
-int	lab_up(struct topology *, const struct lab_up_opts *, struct lab_up_result *);
-/* Remove from the record. 0 also when there is nothing; else exit status. */
-int	lab_down(const char *lab, bool quiet);
-
-/* setns() the calling thread into the node's namespace. 0 or -errno. */
-int	lab_enter(const char *lab, const char *node);
-/* Run fn in the node's namespace on the calling thread, then come back. fn's value or -errno. */
-int	lab_run_in(const char *lab, const char *node, int (*fn)(void *), void *arg);
-/* A socket opened in the node's namespace (usable from anywhere). fd or -errno. */
-int	lab_socket(const char *lab, const char *node, int domain, int type, int protocol);
 /*
- * Start argv in the node's namespace as `ip netns exec` would (its own
- * mount namespace, /etc/netns/LAB-NODE/resolv.conf over /etc/resolv.conf).
- * Returns the child's pid, or -errno. Caller waits.
+ * up: build the lab. On failure everything made is removed. EMU_EARG (not
+ * a lab name), EMU_EMISSING (a daemon is not built), -EPERM (not root),
+ * -EEXIST (the lab or one of its namespaces exists), EMU_EDAEMON (a daemon
+ * did not start or answer), -EINTR (a signal), or another error.
  */
-pid_t	lab_spawn(const char *lab, const char *node, char *const argv[]);
-
-/* Read the lab back from the kernel: the `status --json` document. NULL on error. */
-cJSON	*lab_status(const char *lab);
-
+int	lab_build(struct topology *, const struct lab_up_opts *, struct lab_up_result *);
+/*
+ * down: remove what the record names, daemons and captures stopped first.
+ * 0 also when there is nothing; EMU_ENOLAB when lab is not a lab name.
+ */
+int	lab_remove(const char *lab, bool quiet);
+/* status: the lab read back from the kernel, the `status --json` document. */
+int	lab_status(const char *lab, cJSON **doc);
 /*
  * `link NODE:IFACE up|down`: the node's adapter (cut false) or the far side
- * (switch port or the veth peer, cut true). Bringing something up puts the
- * configured addresses and static routes back on the node(s) whose
- * interface comes back. Exit status.
+ * through the link's kind (cut true: switch port, the veth peer). Bringing
+ * something up puts the configured addresses and static routes back on the
+ * node(s) whose interface comes back. EMU_EARG when spec names no
+ * interface of the lab, or (cut) one on no link.
  */
-int	lab_link_set(const char *lab, const char *endpoint, bool up, bool cut);
+int	lab_link_change(const char *lab, const char *spec, bool up, bool cut);
+
+/*
+ * What `anylab capture` and `run --capture` point at, as capture targets
+ * (capture.h):
+ *   NODE:IFACE  that interface, in the node's namespace
+ *   NODE        every interface of the node
+ *   LINK        what the link's kind says sees its traffic once (a veth
+ *               pair: its first end; a LAN: every switch port, inbound)
+ * Returns the number of targets (allocated in *out) or a negative emu
+ * error with err set.
+ */
+int	lab_capture_targets(const char *lab, const struct topology *, const char *spec,
+	    struct capture_target **out, char *err, size_t errlen);
+/*
+ * Every interface of every node, one file each: DIR/LAB-NODE-IFACE.pcap
+ * (interfaces on no link, which up does not make, are left out).
+ */
+int	lab_capture_targets_all(const char *lab, const struct topology *, const char *dir,
+	    struct capture_target **out, char *err, size_t errlen);
+
+/*
+ * ---- Exit statuses (emu/cmd/cmd_lab.c) ----
+ * The verbs' face of the calls above: each prints nothing more and returns
+ * the exit status (anylab.h) the verbs have always returned.
+ */
+/* An emu error as the exit status of up (and of verbs that fail the same ways): 0 for 0. */
+int	lab_exit_status(int err);
+/* lab_find: 0 with out filled, EXIT_NOLAB, or EXIT_FAIL. */
+int	lab_resolve(const char *name, char *out, size_t len);
+/* lab_build. */
+int	lab_up(struct topology *, const struct lab_up_opts *, struct lab_up_result *);
+/* lab_remove; a name that is no lab's is EXIT_NOLAB. */
+int	lab_down(const char *lab, bool quiet);
+/* lab_link_change; an unknown NODE:IFACE is EXIT_USAGE. */
+int	lab_link_set(const char *lab, const char *spec, bool up, bool cut);
 
 #endif

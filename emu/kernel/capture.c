@@ -18,14 +18,15 @@
 
 #include <pcap/pcap.h>
 
+#include "anylab.h"
 #include "capture.h"
 #include "dynlib.h"
-#include "lab.h"
 #include "netns.h"
-#include "topo.h"
+#include "proc.h"
 
 #define SNAPLEN_DEFAULT	262144
 #define MAX_TARGETS	256
+#define STOP_GRACE_MS	5000	/* a capture flushes and closes its files on SIGTERM */
 
 /* The libpcap functions used here, resolved by dynlib_load (capture_load). */
 static struct {
@@ -92,155 +93,12 @@ on_signal(int sig)
 	capture_stopping = 1;
 }
 
-static struct capture_target *
-grow(struct capture_target **v, size_t *n)
-{
-	struct capture_target *p = reallocarray(*v, *n + 1, sizeof(**v));
-
-	if (p == NULL)
-		return NULL;
-	*v = p;
-	memset(&p[*n], 0, sizeof(p[*n]));
-	return &p[(*n)++];
-}
-
-static int
-add_node_iface(const char *lab, const struct topo_node *n, const struct topo_iface *i,
-    struct capture_target **v, size_t *cnt)
-{
-	struct capture_target *t = grow(v, cnt);
-
-	if (t == NULL)
-		return -1;
-	lab_ns_name(lab, n->name, t->netns, sizeof(t->netns));
-	snprintf(t->iface, sizeof(t->iface), "%s", i->name);
-	snprintf(t->what, sizeof(t->what), "%s:%s", n->name, i->name);
-	return 0;
-}
-
-int
-capture_targets(const char *lab, const struct topology *topo, const char *spec,
-    struct capture_target **out, char *err, size_t errlen)
-{
-	struct capture_target *v = NULL;
-	size_t n = 0;
-	const char *colon = strchr(spec, ':');
-
-	*out = NULL;
-	if (colon) {
-		struct topo_endpoint ep;
-
-		if (topo_endpoint_find(topo, spec, &ep) < 0) {
-			snprintf(err, errlen, "%s: no such NODE:IFACE in lab %s", spec, lab);
-			return -1;
-		}
-		if (add_node_iface(lab, ep.node, ep.iface, &v, &n) < 0)
-			goto nomem;
-	} else if (topo_node_find(topo, spec)) {
-		const struct topo_node *node = topo_node_find(topo, spec);
-
-		for (size_t i = 0; i < node->nifaces; i++)
-			if (add_node_iface(lab, node, &node->ifaces[i], &v, &n) < 0)
-				goto nomem;
-		if (n == 0) {
-			snprintf(err, errlen, "node %s has no interfaces to capture on", spec);
-			return -1;
-		}
-	} else if (topo_link_find(topo, spec)) {
-		const struct topo_link *l = topo_link_find(topo, spec);
-		size_t li = (size_t)(l - topo->links);
-
-		if (!l->lan) {
-			if (add_node_iface(lab, l->ends[0].node, l->ends[0].iface, &v, &n) < 0)
-				goto nomem;
-		} else {
-			for (size_t m = 0; m < l->nends; m++) {
-				struct capture_target *t = grow(&v, &n);
-
-				if (t == NULL)
-					goto nomem;
-				lab_switch_ns_name(lab, t->netns, sizeof(t->netns));
-				lab_port_name(topo, li, m, t->iface, sizeof(t->iface));
-				t->inbound_only = true;
-				snprintf(t->what, sizeof(t->what), "%s (port of %s:%s)", l->name,
-				    l->ends[m].node->name, l->ends[m].iface->name);
-			}
-		}
-	} else {
-		snprintf(err, errlen, "%s: neither NODE:IFACE, a node nor a link of lab %s", spec,
-		    lab);
-		return -1;
-	}
-	*out = v;
-	return (int)n;
-nomem:
-	free(v);
-	snprintf(err, errlen, "out of memory");
-	return -1;
-}
-
-/* Made by up: the interface is an end of a link that has two or more ends. */
-static bool
-iface_exists(const struct topo_iface *i)
-{
-	return i->link != NULL && i->link->nends >= 2;
-}
-
-static int
-add_node_files(const char *lab, const struct topo_node *node, const char *dir,
-    struct capture_target **v, size_t *n)
-{
-	for (size_t k = 0; k < node->nifaces; k++) {
-		if (!iface_exists(&node->ifaces[k]))
-			continue;
-		if (add_node_iface(lab, node, &node->ifaces[k], v, n) < 0)
-			return -1;
-		snprintf((*v)[*n - 1].file, sizeof((*v)[*n - 1].file), "%s/%s-%s.pcap", dir,
-		    (*v)[*n - 1].netns, node->ifaces[k].name);
-	}
-	return 0;
-}
-
-int
-capture_targets_node(const char *lab, const struct topo_node *node, const char *dir,
-    struct capture_target **out, char *err, size_t errlen)
-{
-	struct capture_target *v = NULL;
-	size_t n = 0;
-
-	if (add_node_files(lab, node, dir, &v, &n) < 0) {
-		free(v);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	*out = v;
-	return (int)n;
-}
-
-int
-capture_targets_all(const char *lab, const struct topology *topo, const char *dir,
-    struct capture_target **out, char *err, size_t errlen)
-{
-	struct capture_target *v = NULL;
-	size_t n = 0;
-
-	for (size_t i = 0; i < topo->nnodes; i++) {
-		if (add_node_files(lab, &topo->nodes[i], dir, &v, &n) < 0) {
-			free(v);
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-	}
-	*out = v;
-	return (int)n;
-}
-
 static int
 capture_load(char *err, size_t errlen)
 {
 	if (dynlib_load(&pcap_lib) < 0) {
 		snprintf(err, errlen, "capture: %s", pcap_lib.error);
-		return -1;
+		return EMU_EMISSING;
 	}
 	return 0;
 }
@@ -351,19 +209,28 @@ capture_loop(const struct capture_target *t, size_t n, const struct capture_opts
 	int fail = 0;
 
 	err[0] = '\0';
-	if (h == NULL || d == NULL || pfd == NULL || ctx == NULL || n == 0 || n > MAX_TARGETS) {
-		snprintf(err, errlen, n ? "out of memory" : "nothing to capture");
-		fail = 1;
+	if (n == 0 || n > MAX_TARGETS) {
+		if (n == 0)
+			snprintf(err, errlen, "nothing to capture");
+		else
+			snprintf(err, errlen, "more than %d interfaces to capture", MAX_TARGETS);
+		fail = -EINVAL;
+		goto out;
+	}
+	if (h == NULL || d == NULL || pfd == NULL || ctx == NULL) {
+		snprintf(err, errlen, "out of memory");
+		fail = -ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < n && !fail; i++) {
 		h[i] = open_handle(&t[i], o, err, errlen);
 		if (h[i] == NULL)
-			fail = 1;
-		else if (i > 0 && o->merged_file && pcap_fn.pcap_datalink(h[i]) != pcap_fn.pcap_datalink(h[0])) {
+			fail = EMU_ECOMMAND;
+		else if (i > 0 && o->merged_file &&
+		    pcap_fn.pcap_datalink(h[i]) != pcap_fn.pcap_datalink(h[0])) {
 			snprintf(err, errlen, "%s: link type differs from %s; capture them into "
 			    "separate files", t[i].what, t[0].what);
-			fail = 1;
+			fail = -EINVAL;
 		}
 	}
 	for (i = 0; i < n && !fail; i++) {
@@ -375,7 +242,7 @@ capture_loop(const struct capture_target *t, size_t n, const struct capture_opts
 			d[i] = pcap_fn.pcap_dump_open(h[i], file);
 			if (d[i] == NULL) {
 				snprintf(err, errlen, "%s: %s", file, pcap_fn.pcap_geterr(h[i]));
-				fail = 1;
+				fail = -EIO;
 			}
 		}
 		pfd[i].fd = pcap_fn.pcap_get_selectable_fd(h[i]);
@@ -436,7 +303,7 @@ out:
 	free(d);
 	free(pfd);
 	free(ctx);
-	return fail ? -1 : written;
+	return fail < 0 ? fail : written;
 }
 
 long long
@@ -444,9 +311,10 @@ capture_run(const struct capture_target *t, size_t n, const struct capture_opts 
     size_t errlen)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	int e = capture_load(err, errlen);
 
-	if (capture_load(err, errlen) < 0)
-		return -1;
+	if (e < 0)
+		return e;
 	capture_stopping = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -531,34 +399,34 @@ pid_t
 capture_start(const struct capture_target *t, size_t n, const struct capture_opts *o, char *err,
     size_t errlen)
 {
-	int p[2], gate[2] = { -1, -1 };
+	int p[2], gate[2] = { -1, -1 }, e;
 	pid_t pid;
 	char line[600] = "";
 	ssize_t r;
 
-	if (capture_load(err, errlen) < 0)
-		return -1;
+	e = capture_load(err, errlen);
+	if (e < 0)
+		return e;
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
+		e = -errno;
+		snprintf(err, errlen, "pipe: %s", strerror(-e));
+		return e;
 	}
 	if (o->record != NULL && pipe2(gate, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return -1;
+		e = -errno;
+		snprintf(err, errlen, "pipe: %s", strerror(-e));
+		goto out_pipe;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
+		e = -errno;
+		snprintf(err, errlen, "fork: %s", strerror(-e));
 		if (gate[0] >= 0) {
 			close(gate[0]);
 			close(gate[1]);
 		}
-		return -1;
+		goto out_pipe;
 	}
 	if (pid == 0) {
 		close(p[0]);
@@ -569,55 +437,57 @@ capture_start(const struct capture_target *t, size_t n, const struct capture_opt
 	close(p[1]);
 	if (o->record != NULL) {
 		close(gate[0]);
-		if (o->record(pid, o->record_arg) < 0) {
+		e = o->record(pid, o->record_arg);
+		if (e < 0) {
 			snprintf(err, errlen, "the capture could not be recorded");
 			close(gate[1]);	/* the child exits on EOF */
-			close(p[0]);
-			waitpid(pid, NULL, 0);
-			return -1;
+			goto out_child;
 		}
 		if (write(gate[1], "g", 1) != 1) {
-			snprintf(err, errlen, "capture child: %s", strerror(errno));
+			e = -errno;
+			snprintf(err, errlen, "capture child: %s", strerror(-e));
 			close(gate[1]);
-			close(p[0]);
-			waitpid(pid, NULL, 0);
-			return -1;
+			goto out_child;
 		}
 		close(gate[1]);
 	}
 	do {
 		r = read(p[0], line, sizeof(line) - 1);
 	} while (r < 0 && errno == EINTR);
-	close(p[0]);
 	if (r > 0)
 		line[r] = '\0';
 	if (r <= 0 || strcmp(line, "ok\n") != 0) {
 		line[strcspn(line, "\n")] = '\0';
 		snprintf(err, errlen, "%s", r > 0 ? line : "capture child died");
-		waitpid(pid, NULL, 0);
-		return -1;
+		e = EMU_ECOMMAND;
+		goto out_child;
 	}
+	close(p[0]);
 	return pid;
+
+out_child:
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	return e;
+out_pipe:
+	close(p[0]);
+	close(p[1]);
+	return e;
 }
 
 int
 capture_stop(pid_t pid)
 {
-	int status;
+	int status, killed;
 
 	if (pid <= 0)
 		return -EINVAL;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 500; i++) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
-		if (r < 0)
-			return -errno;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -ETIMEDOUT;
+	killed = proc_stop(&pid, 1, STOP_GRACE_MS, NULL, NULL, &status);
+	if (killed < 0)
+		return killed;
+	if (killed > 0)
+		return -ETIMEDOUT;
+	if (status == -1)
+		return -ECHILD;	/* not a child of ours */
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
 }

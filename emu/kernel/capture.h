@@ -11,6 +11,10 @@
  * stopped by `down`) or in the foreground (capture_run, for `anylab
  * capture`). libpcap is loaded at run time (dynlib.h): a missing library
  * is an error of the capture, not of anylab's start.
+ *
+ * This file knows targets (a namespace and an interface), not labs: which
+ * interfaces of a lab to capture is the lab's business (lab_capture.c).
+ * Errors are negative emu errors (emu_error.h) with the text in err.
  */
 #ifndef ANYLAB_CAPTURE_H
 #define ANYLAB_CAPTURE_H
@@ -21,9 +25,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct topology;
-struct topo_node;
-
 struct capture_target {
 	char	netns[96];		/* namespace holding the interface */
 	char	iface[IFNAMSIZ];
@@ -31,27 +32,6 @@ struct capture_target {
 	char	file[512];		/* its own file, or "" when writing one merged file */
 	char	what[128];		/* "node:iface" or "link (port)" for messages */
 };
-
-/*
- * What `anylab capture` and `run --capture` point at, as targets:
- *   NODE:IFACE  that interface, in the node's namespace
- *   NODE        every interface of the node
- *   LINK        a point-to-point link: its first endpoint; a LAN: every
- *               switch port, inbound only, so each frame is seen once
- * Returns the number of targets (allocated in *out) or -1 with err set.
- */
-int	capture_targets(const char *lab, const struct topology *, const char *spec,
-	    struct capture_target **out, char *err, size_t errlen);
-
-/*
- * Every interface of every node, one file each: DIR/LAB-NODE-IFACE.pcap
- * (interfaces on no link, which up does not make, are left out).
- */
-int	capture_targets_all(const char *lab, const struct topology *, const char *dir,
-	    struct capture_target **out, char *err, size_t errlen);
-/* The same for one node. */
-int	capture_targets_node(const char *lab, const struct topo_node *, const char *dir,
-	    struct capture_target **out, char *err, size_t errlen);
 
 struct capture_opts {
 	const char	*filter;	/* BPF, or NULL */
@@ -66,6 +46,7 @@ struct capture_opts {
 	 * otherwise it gets SIGTERM when its starter dies. record: called with
 	 * the child's pid after fork and before the child may open anything
 	 * (it waits on a pipe; it exits when record fails or the starter dies).
+	 * record returns 0 or a negative emu error.
 	 */
 	bool		 detach;
 	const char	*output;
@@ -75,18 +56,23 @@ struct capture_opts {
 
 /*
  * Capture in this process until SIGINT/SIGTERM, duration or count. Returns
- * the number of packets written, or -1 with err set (nothing is left open).
+ * the number of packets written, or a negative emu error with err set
+ * (nothing is left open).
  */
 long long capture_run(const struct capture_target *, size_t n, const struct capture_opts *,
 	    char *err, size_t errlen);
 
 /*
  * Fork a child running capture_run; returns once every handle is open
- * (the child's pid), or -1 with err set (the child has exited).
+ * (the child's pid), or a negative emu error with err set (the child has
+ * exited).
  */
 pid_t	capture_start(const struct capture_target *, size_t n, const struct capture_opts *,
 	    char *err, size_t errlen);
-/* SIGTERM the child and wait (files are flushed and closed). 0 or -errno. */
+/*
+ * Stop the child (proc_stop: SIGTERM, files flushed and closed, SIGKILL
+ * after a grace period). 0 when it ended cleanly, else -errno.
+ */
 int	capture_stop(pid_t);
 
 #endif

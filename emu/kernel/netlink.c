@@ -44,20 +44,20 @@ kn_ns_open_fd(struct kn_ns *ns, const char *name, int fd)
 	ns->fd = fd;
 	ns->sk = nl_socket_alloc();
 	if (ns->sk == NULL)
-		return -NLE_NOMEM;
+		return -ENOMEM;
 	self = netns_open_self();
 	if (self < 0) {
-		err = -nl_syserr2nlerr(-self);
+		err = self;
 		goto out_free;
 	}
-	if (netns_enter(fd) < 0) {
-		err = -nl_syserr2nlerr(errno);
+	err = netns_enter(fd);
+	if (err < 0) {
 		close(self);
 		goto out_free;
 	}
-	err = nl_connect(ns->sk, NETLINK_ROUTE);
+	err = kn_errno(nl_connect(ns->sk, NETLINK_ROUTE));
 	if (netns_enter(self) < 0)
-		err = -nl_syserr2nlerr(errno);
+		err = -errno;
 	close(self);
 	if (err < 0)
 		goto out_free;
@@ -77,7 +77,7 @@ kn_ns_open(struct kn_ns *ns, const char *name)
 	ns->fd = -1;
 	ns->sk = NULL;
 	if (fd < 0)
-		return -nl_syserr2nlerr(-fd);
+		return fd;
 	err = kn_ns_open_fd(ns, name, fd);
 	if (err < 0) {
 		close(fd);
@@ -97,10 +97,34 @@ kn_ns_close(struct kn_ns *ns)
 	ns->fd = -1;
 }
 
-const char *
-kn_strerror(int err)
+/*
+ * libnl's NLE_* code (negative, or 0) as the errno it stands for: libnl
+ * turns the kernel's errno into its own code (nl_syserr2nlerr); this is the
+ * way back, so that the lab's callers see one error type (emu_error.h).
+ * Codes of libnl's own (a message it could not parse) are -EPROTO.
+ */
+int
+kn_errno(int nlerr)
 {
-	return nl_geterror(err);
+	static const int errnos[] = {
+		[NLE_FAILURE] = EIO,		[NLE_INTR] = EINTR,
+		[NLE_BAD_SOCK] = EBADF,		[NLE_AGAIN] = EAGAIN,
+		[NLE_NOMEM] = ENOMEM,		[NLE_EXIST] = EEXIST,
+		[NLE_INVAL] = EINVAL,		[NLE_RANGE] = ERANGE,
+		[NLE_MSGSIZE] = EMSGSIZE,	[NLE_OPNOTSUPP] = EOPNOTSUPP,
+		[NLE_AF_NOSUPPORT] = EAFNOSUPPORT, [NLE_OBJ_NOTFOUND] = ENOENT,
+		[NLE_NOADDR] = EADDRNOTAVAIL,	[NLE_BUSY] = EBUSY,
+		[NLE_PROTO_MISMATCH] = EPROTONOSUPPORT, [NLE_NOACCESS] = EACCES,
+		[NLE_PERM] = EPERM,		[NLE_NODEV] = ENODEV,
+		[NLE_DUMP_INTR] = EINTR,
+	};
+	int code = -nlerr;
+
+	if (nlerr >= 0)
+		return nlerr;
+	if (code < (int)(sizeof(errnos) / sizeof(errnos[0])) && errnos[code] != 0)
+		return -errnos[code];
+	return -EPROTO;
 }
 
 static int
@@ -121,7 +145,7 @@ kn_end_fill(struct rtnl_link *l, const struct kn_end *e, bool up)
 	if (e->mac != NULL) {
 		mac = nl_addr_build(AF_LLC, e->mac, 6);
 		if (mac == NULL)
-			return -NLE_NOMEM;
+			return -ENOMEM;
 		rtnl_link_set_addr(l, mac);
 		nl_addr_put(mac);
 	}
@@ -136,13 +160,13 @@ kn_veth_add(struct kn_ns *ns, const struct kn_end *a, const struct kn_end *b)
 
 	link = rtnl_link_veth_alloc();
 	if (link == NULL)
-		return -NLE_NOMEM;
+		return -ENOMEM;
 	peer = rtnl_link_veth_get_peer(link);
 	err = kn_end_fill(link, a, true);
 	if (err == 0)
 		err = kn_end_fill(peer, b, false);
 	if (err == 0)
-		err = rtnl_link_add(ns->sk, link, NLM_F_CREATE | NLM_F_EXCL);
+		err = kn_errno(rtnl_link_add(ns->sk, link, NLM_F_CREATE | NLM_F_EXCL));
 	rtnl_link_put(peer);
 	rtnl_link_veth_release(link);
 	return err;
@@ -156,12 +180,12 @@ kn_bridge_add(struct kn_ns *ns, const char *name, int ifindex)
 
 	link = rtnl_link_bridge_alloc();
 	if (link == NULL)
-		return -NLE_NOMEM;
+		return -ENOMEM;
 	rtnl_link_set_name(link, name);
 	rtnl_link_set_flags(link, IFF_UP);
 	if (ifindex > 0)
 		rtnl_link_set_ifindex(link, ifindex);
-	err = rtnl_link_add(ns->sk, link, NLM_F_CREATE | NLM_F_EXCL);
+	err = kn_errno(rtnl_link_add(ns->sk, link, NLM_F_CREATE | NLM_F_EXCL));
 	rtnl_link_put(link);
 	return err;
 }
@@ -174,7 +198,7 @@ kn_ifindex(struct kn_ns *ns, const char *name)
 
 	err = rtnl_link_get_kernel(ns->sk, 0, name, &link);
 	if (err < 0)
-		return err;
+		return kn_errno(err);
 	idx = rtnl_link_get_ifindex(link);
 	rtnl_link_put(link);
 	return idx;
@@ -189,7 +213,7 @@ kn_link_set_up(struct kn_ns *ns, int ifindex, bool up)
 	orig = rtnl_link_alloc();
 	change = rtnl_link_alloc();
 	if (orig == NULL || change == NULL) {
-		err = -NLE_NOMEM;
+		err = -ENOMEM;
 		goto out;
 	}
 	rtnl_link_set_ifindex(orig, ifindex);
@@ -197,7 +221,7 @@ kn_link_set_up(struct kn_ns *ns, int ifindex, bool up)
 		rtnl_link_set_flags(change, IFF_UP);
 	else
 		rtnl_link_unset_flags(change, IFF_UP);
-	err = rtnl_link_change(ns->sk, orig, change, 0);
+	err = kn_errno(rtnl_link_change(ns->sk, orig, change, 0));
 out:
 	if (orig != NULL)
 		rtnl_link_put(orig);
@@ -233,12 +257,12 @@ kn_addr_add_flags(struct kn_ns *ns, int ifindex, const struct prefix *p, bool re
 	addr = rtnl_addr_alloc();
 	local = kn_nladdr(&p->addr, p->len);
 	if (addr == NULL || local == NULL) {
-		err = -NLE_NOMEM;
+		err = -ENOMEM;
 		goto out;
 	}
 	rtnl_addr_set_ifindex(addr, ifindex);
 	rtnl_addr_set_family(addr, p->addr.family);
-	err = rtnl_addr_set_local(addr, local);
+	err = kn_errno(rtnl_addr_set_local(addr, local));
 	if (err < 0)
 		goto out;
 	rtnl_addr_set_prefixlen(addr, p->len);
@@ -248,7 +272,7 @@ kn_addr_add_flags(struct kn_ns *ns, int ifindex, const struct prefix *p, bool re
 	if (extra != 0)
 		rtnl_addr_set_flags(addr, extra);
 	flags |= replace ? NLM_F_REPLACE : NLM_F_EXCL;
-	err = rtnl_addr_add(ns->sk, addr, flags);
+	err = kn_errno(rtnl_addr_add(ns->sk, addr, flags));
 out:
 	if (local != NULL)
 		nl_addr_put(local);
@@ -268,7 +292,7 @@ kn_route_add(struct kn_ns *ns, const struct topo_route *r, int ifindex, bool rep
 	route = rtnl_route_alloc();
 	dst = kn_nladdr(&r->dst.addr, r->dst.len);
 	if (route == NULL || dst == NULL) {
-		err = -NLE_NOMEM;
+		err = -ENOMEM;
 		goto out;
 	}
 	rtnl_route_set_family(route, r->dst.addr.family);
@@ -281,7 +305,7 @@ kn_route_add(struct kn_ns *ns, const struct topo_route *r, int ifindex, bool rep
 		rtnl_route_set_priority(route, r->metric);
 	nh = rtnl_route_nh_alloc();
 	if (nh == NULL) {
-		err = -NLE_NOMEM;
+		err = -ENOMEM;
 		goto out;
 	}
 	if (ifindex > 0)
@@ -290,13 +314,14 @@ kn_route_add(struct kn_ns *ns, const struct topo_route *r, int ifindex, bool rep
 		gw = kn_nladdr(&r->via, ipaddr_bits(r->via.family));
 		if (gw == NULL) {
 			rtnl_route_nh_free(nh);
-			err = -NLE_NOMEM;
+			err = -ENOMEM;
 			goto out;
 		}
 		rtnl_route_nh_set_gateway(nh, gw);
 	}
 	rtnl_route_add_nexthop(route, nh);
-	err = rtnl_route_add(ns->sk, route, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
+	err = kn_errno(rtnl_route_add(ns->sk, route,
+	    NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
 out:
 	if (gw != NULL)
 		nl_addr_put(gw);
@@ -513,15 +538,15 @@ kn_dump(struct kn_ns *ns, cJSON *ifaces, cJSON *routes)
 	struct nl_cache *addrs = NULL, *rts = NULL;
 	int err;
 
-	err = rtnl_link_alloc_cache(ns->sk, AF_UNSPEC, &c.links);
+	err = kn_errno(rtnl_link_alloc_cache(ns->sk, AF_UNSPEC, &c.links));
 	if (err < 0)
 		return err;
 	nl_cache_foreach(c.links, kn_dump_link, &c);
-	err = rtnl_addr_alloc_cache(ns->sk, &addrs);
+	err = kn_errno(rtnl_addr_alloc_cache(ns->sk, &addrs));
 	if (err < 0)
 		goto out;
 	nl_cache_foreach(addrs, kn_dump_addr, &c);
-	err = rtnl_route_alloc_cache(ns->sk, AF_UNSPEC, 0, &rts);
+	err = kn_errno(rtnl_route_alloc_cache(ns->sk, AF_UNSPEC, 0, &rts));
 	if (err < 0)
 		goto out;
 	nl_cache_foreach(rts, kn_dump_route, &c);
@@ -532,4 +557,33 @@ out:
 		nl_cache_free(addrs);
 	nl_cache_free(c.links);
 	return err;
+}
+
+/* ---- reading a route's next hops; libnl errors as errno ---- */
+
+int
+kn_route_nexthops(struct kn_ns *ns, const struct prefix *p, int *count)
+{
+	size_t alen = ipaddr_size(p->addr.family);
+	struct nl_cache *cache = NULL;
+	struct nl_object *obj;
+	int err;
+
+	*count = -1;
+	err = rtnl_route_alloc_cache(ns->sk, p->addr.family, 0, &cache);
+	if (err < 0)
+		return kn_errno(err);
+	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_route *rt = (struct rtnl_route *)obj;
+		struct nl_addr *dst = rtnl_route_get_dst(rt);
+
+		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || dst == NULL ||
+		    nl_addr_get_prefixlen(dst) != p->len || nl_addr_get_len(dst) != alen ||
+		    memcmp(nl_addr_get_binary_addr(dst), p->addr.bytes, alen) != 0)
+			continue;
+		*count = rtnl_route_get_nnexthops(rt);
+		break;
+	}
+	nl_cache_free(cache);
+	return 0;
 }

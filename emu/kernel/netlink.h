@@ -6,8 +6,8 @@
  * written from inside the namespace). The only file in emu/ that talks
  * netlink for lab building.
  *
- * Functions return 0 or a negative libnl error (NLE_*, kn_strerror()),
- * except kn_sysctl_*, which return -errno.
+ * Functions return 0 or -errno (emu_error.h, emu_strerror()): libnl's own
+ * codes are turned back into the errno the kernel answered (kn_errno).
  */
 #ifndef ANYLAB_NETLINK_H
 #define ANYLAB_NETLINK_H
@@ -33,7 +33,8 @@ int	kn_ns_open_fd(struct kn_ns *, const char *name, int fd);
 /* Open by name (/run/netns/NAME). */
 int	kn_ns_open(struct kn_ns *, const char *name);
 void	kn_ns_close(struct kn_ns *);
-const char *kn_strerror(int err);
+/* A libnl return value (0, or -NLE_*) as 0 or -errno. */
+int	kn_errno(int nlerr);
 
 /* One end of a veth pair. */
 struct kn_end {
@@ -53,7 +54,7 @@ struct kn_end {
 int	kn_veth_add(struct kn_ns *sk, const struct kn_end *a, const struct kn_end *b);
 /* A bridge, up, in sk's namespace. */
 int	kn_bridge_add(struct kn_ns *, const char *name, int ifindex);
-int	kn_ifindex(struct kn_ns *, const char *name);	/* > 0 or NLE_* */
+int	kn_ifindex(struct kn_ns *, const char *name);	/* > 0 or -errno */
 int	kn_link_set_up(struct kn_ns *, int ifindex, bool up);
 /* Add (replace: also when it exists) an address; IPv6 ones get IFA_F_NODAD. */
 int	kn_addr_add(struct kn_ns *, int ifindex, const struct prefix *, bool replace);
@@ -66,7 +67,7 @@ int	kn_addr_add_flags(struct kn_ns *, int ifindex, const struct prefix *, bool r
  */
 int	kn_route_add(struct kn_ns *, const struct topo_route *, int ifindex, bool replace);
 
-/* Write "value" to /proc/sys/PATH inside namespace nsfd. 0 or -errno. */
+/* Write "value" to /proc/sys/PATH inside namespace nsfd. */
 int	kn_sysctl_write(int nsfd, const char *path, const char *value);
 
 /*
@@ -74,5 +75,12 @@ int	kn_sysctl_write(int nsfd, const char *path, const char *value);
  * three cJSON arrays (documented in docs/anylab.md, `status --json`).
  */
 int	kn_dump(struct kn_ns *, cJSON *ifaces, cJSON *routes);
+
+/*
+ * The number of next hops of the main-table route to exactly p in ns's
+ * namespace (a scenario's "nexthops" expectation): 0 with *count, -1 when
+ * there is no such route; or -errno.
+ */
+int	kn_route_nexthops(struct kn_ns *, const struct prefix *p, int *count);
 
 #endif

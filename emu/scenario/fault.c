@@ -1,17 +1,18 @@
 /*
- * Fault injection (fault.h). Link faults go through the lab core
- * (lab_link_set), so that an enabled adapter gets its routes back exactly as
- * `anylab link` does. Impairments are made inside the node's namespace:
- * nftables (libnftables, loaded at run time: dynlib.h) netdev chains on the
- * interface's ingress and egress hooks for loss and black holes, tbf or
- * netem root qdiscs through
- * libnl-route-3 for rate and delay. Daemons are signalled by the pid and
- * start time the lab's record holds, never by name.
+ * Fault injection (fault.h): what each action means, in the scenario's
+ * terms. Link faults go through the lab core (lab_link_set), so that an
+ * enabled adapter gets its routes back exactly as `anylab link` does.
+ * Impairments are made inside the node's namespace by the kernel files:
+ * nftables netdev chains for loss and black holes (kernel/nft.c), tbf or
+ * netem root qdiscs for rate and delay (kernel/qdisc.c). Daemons are
+ * signalled by the pid and start time the lab's record holds, never by name.
+ *
+ * Errors are emu errors (emu_error.h): EMU_EUNSUPPORTED only when the
+ * kernel lacks what a step needs (netem); a node whose namespace is gone is
+ * -ENOENT, whatever else the kernel refused its -errno.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,300 +20,148 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <netlink/netlink.h>
-#include <netlink/route/qdisc.h>
-#include <netlink/route/qdisc/netem.h>
-#include <netlink/route/qdisc/tbf.h>
-#include <netlink/route/tc.h>
-#include <nftables/libnftables.h>
-
 #include "anylab.h"
 #include "ctl.h"
 #include "daemon.h"
-#include "kind.h"
-#include "dynlib.h"
 #include "fault.h"
+#include "kind.h"
 #include "lab.h"
 #include "log.h"
 #include "netns.h"
+#include "nft.h"
+#include "qdisc.h"
 #include "state.h"
+#include "textbuf.h"
 #include "topo.h"
 
 #define NETEM_MISSING \
 	"this kernel has no netem qdisc (sch_netem): delay and jitter are not available here; " \
 	"loss, black holes and rate limits are (nftables, tbf)"
 
+/*
+ * The daemon and route actions below keep their bodies until node kinds take
+ * them over: FAULT_OK and FAULT_ERROR are their names for EMU_OK and
+ * EMU_EDAEMON.
+ */
+#define FAULT_OK	EMU_OK
+#define FAULT_ERROR	EMU_EDAEMON
+
+/* One impairment, made inside the node's namespace by impair_in_ns. */
 struct impair_job {
 	const char		*iface;
 	const struct scn_impair	*im;
 	bool			 clear;
-	char			*msg;
-	size_t			 msglen;
+	bool			 entered;	/* impair_in_ns ran: not an error entering */
+	const char		*what;		/* the part that failed */
+	char			 why[256];	/* nftables' own words */
 };
 
-/* nftables table names allow [A-Za-z0-9_]: "anylab_" and the interface name. */
-static void
-nft_table_name(const char *iface, char *buf, size_t len)
-{
-	snprintf(buf, len, "anylab_%s", iface);
-	for (char *c = buf; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || *c == '_'))
-			*c = '_';
-}
-
-/* The libnftables functions used here, resolved by dynlib_load when first needed. */
-static struct {
-	__typeof__(nft_ctx_new)			*nft_ctx_new;
-	__typeof__(nft_ctx_free)		*nft_ctx_free;
-	__typeof__(nft_ctx_buffer_output)	*nft_ctx_buffer_output;
-	__typeof__(nft_ctx_buffer_error)	*nft_ctx_buffer_error;
-	__typeof__(nft_ctx_get_error_buffer)	*nft_ctx_get_error_buffer;
-	__typeof__(nft_run_cmd_from_buffer)	*nft_run_cmd_from_buffer;
-} nft_fn;
-
-#define NFT_SYM(f)	{ #f, (void **)&nft_fn.f }
-static const struct dynlib_sym nft_syms[] = {
-	NFT_SYM(nft_ctx_new),
-	NFT_SYM(nft_ctx_free),
-	NFT_SYM(nft_ctx_buffer_output),
-	NFT_SYM(nft_ctx_buffer_error),
-	NFT_SYM(nft_ctx_get_error_buffer),
-	NFT_SYM(nft_run_cmd_from_buffer),
-};
-static const char *const nft_sonames[] = { "libnftables.so.1", NULL };
-static struct dynlib nft_lib = {
-	.sonames = nft_sonames,
-	.package = "libnftables1",
-	.syms = nft_syms,
-	.nsyms = sizeof(nft_syms) / sizeof(nft_syms[0]),
-};
-
-static int
-nft_run(const char *cmd, char *msg, size_t msglen)
-{
-	struct nft_ctx *nft;
-	int r;
-
-	if (dynlib_load(&nft_lib) < 0) {
-		snprintf(msg, msglen, "loss and black holes need nftables: %s", nft_lib.error);
-		return -1;
-	}
-	nft = nft_fn.nft_ctx_new(NFT_CTX_DEFAULT);
-	if (nft == NULL) {
-		snprintf(msg, msglen, "nftables: cannot make a context");
-		return -1;
-	}
-	nft_fn.nft_ctx_buffer_output(nft);
-	nft_fn.nft_ctx_buffer_error(nft);
-	r = nft_fn.nft_run_cmd_from_buffer(nft, cmd);
-	if (r != 0) {
-		const char *e = nft_fn.nft_ctx_get_error_buffer(nft);
-
-		snprintf(msg, msglen, "nftables: %.*s", (int)strcspn(e ? e : "", "\n"),
-		    e ? e : "failed");
-	}
-	nft_fn.nft_ctx_free(nft);
-	return r == 0 ? 0 : -1;
-}
-
-static int
-nft_impair(const char *iface, const struct scn_impair *im, bool clear, char *msg, size_t msglen)
-{
-	char table[64], cmd[1024], rule[128];
-	char err[256];
-
-	nft_table_name(iface, table, sizeof(table));
-	/* Replace whatever this interface had: delete (ignoring "no such table"), then add. */
-	snprintf(cmd, sizeof(cmd), "delete table netdev %s\n", table);
-	nft_run(cmd, err, sizeof(err));
-	if (clear || (!im->blackhole && im->loss_pct <= 0))
-		return 0;
-	if (im->blackhole)
-		snprintf(rule, sizeof(rule), "counter drop");
-	else
-		snprintf(rule, sizeof(rule), "numgen random mod 100 < %d counter drop",
-		    im->loss_pct);
-	snprintf(cmd, sizeof(cmd),
-	    "table netdev %s {\n"
-	    "  chain in { type filter hook ingress device \"%s\" priority -500; "
-	    "policy accept; %s; }\n"
-	    "  chain out { type filter hook egress device \"%s\" priority -500; "
-	    "policy accept; %s; }\n"
-	    "}\n", table, iface, rule, iface, rule);
-	return nft_run(cmd, msg, msglen);
-}
-
-static int
-qdisc_impair(const char *iface, const struct scn_impair *im, bool clear, char *msg, size_t msglen)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-	struct rtnl_qdisc *q = NULL;
-	int ifindex = (int)if_nametoindex(iface), err = 0;
-
-	if (sk == NULL || nl_connect(sk, NETLINK_ROUTE) < 0) {
-		snprintf(msg, msglen, "netlink: cannot connect");
-		err = -1;
-		goto out;
-	}
-	if (ifindex == 0) {
-		snprintf(msg, msglen, "no interface %s", iface);
-		err = -1;
-		goto out;
-	}
-	q = rtnl_qdisc_alloc();
-	if (q == NULL) {
-		err = -1;
-		goto out;
-	}
-	rtnl_tc_set_ifindex(TC_CAST(q), ifindex);
-	rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
-	if (clear) {
-		/* Back to the default qdisc; nothing there is not an error. */
-		int r = rtnl_qdisc_delete(sk, q);
-
-		if (r < 0 && r != -NLE_OBJ_NOTFOUND && r != -NLE_INVAL && r != -NLE_NOADDR) {
-			snprintf(msg, msglen, "removing the qdisc of %s: %s", iface,
-			    nl_geterror(r));
-			err = -1;
-		}
-		goto out;
-	}
-	if (im->delay_ms == 0 && im->rate_kbit == 0)
-		goto out;
-	rtnl_tc_set_handle(TC_CAST(q), TC_HANDLE(1, 0));
-	if (im->delay_ms) {
-		if (im->rate_kbit) {
-			snprintf(msg, msglen,
-			    "delay together with rate_kbit on one interface is not "
-			    "supported; use two steps on the two ends");
-			err = -1;
-			goto out;
-		}
-		if (rtnl_tc_set_kind(TC_CAST(q), "netem") < 0) {
-			snprintf(msg, msglen, "libnl has no netem support");
-			err = FAULT_UNSUPPORTED;
-			goto out;
-		}
-		rtnl_netem_set_delay(q, (int)im->delay_ms * 1000);
-		if (im->jitter_ms)
-			rtnl_netem_set_jitter(q, (int)im->jitter_ms * 1000);
-		rtnl_netem_set_limit(q, 10000);
-	} else {
-		uint64_t bytes = im->rate_kbit * 1000 / 8;
-		/* A burst of 10 ms of the rate, at least two full frames. */
-		int burst = (int)(bytes / 100 > 3000 ? bytes / 100 : 3000);
-
-		rtnl_tc_set_kind(TC_CAST(q), "tbf");
-		rtnl_qdisc_tbf_set_rate(q, (int)(bytes > INT32_MAX ? INT32_MAX : bytes), burst, 0);
-		rtnl_qdisc_tbf_set_limit_by_latency(q, 50000);	/* 50 ms of queue */
-	}
-	err = rtnl_qdisc_add(sk, q, NLM_F_CREATE | NLM_F_REPLACE);
-	if (err < 0) {
-		if (im->delay_ms && (err == -NLE_OBJ_NOTFOUND || err == -NLE_OPNOTSUPP ||
-		    err == -NLE_NOATTR || err == -NLE_INVAL)) {
-			snprintf(msg, msglen, NETEM_MISSING);
-			err = FAULT_UNSUPPORTED;
-		} else {
-			snprintf(msg, msglen, "adding a %s qdisc on %s: %s",
-			    im->delay_ms ? "netem" : "tbf", iface, nl_geterror(err));
-			err = -1;
-		}
-	}
-out:
-	if (q)
-		rtnl_qdisc_put(q);
-	if (sk)
-		nl_socket_free(sk);
-	return err;
-}
+static int	impair_in_ns(void *arg);
+static void	impair_describe(const struct scn_step *st, bool clear, struct textbuf *tb);
+static void	impair_error(const struct scn_step *st, const struct impair_job *j, int err,
+		    struct textbuf *tb);
 
 static int
 impair_in_ns(void *arg)
 {
 	struct impair_job *j = arg;
-	static const struct scn_impair none = { .loss_pct = -1 };
-	const struct scn_impair *im = j->clear ? &none : j->im;
-	int r;
+	const struct scn_impair *im = j->im;
+	int err;
 
-	r = nft_impair(j->iface, im, j->clear, j->msg, j->msglen);
-	if (r < 0)
-		return FAULT_ERROR;
-	if (!j->clear && im->delay_ms && !fault_have_netem()) {
-		snprintf(j->msg, j->msglen, NETEM_MISSING);
-		return FAULT_UNSUPPORTED;
+	j->entered = true;
+	if (j->clear) {
+		kn_nft_clear(j->iface);
+		j->what = "removing the qdisc of";
+		return kn_qdisc_clear(j->iface);
 	}
-	return qdisc_impair(j->iface, im, j->clear, j->msg, j->msglen);
+	if (im->blackhole || im->loss_pct > 0) {
+		j->what = "nftables";
+		err = kn_nft_drop(j->iface, im->blackhole ? 100 : im->loss_pct, j->why,
+		    sizeof(j->why));
+		if (err < 0)
+			return err;
+	} else {
+		kn_nft_clear(j->iface);	/* an impairment replaces the interface's last one */
+	}
+	if (im->delay_ms) {
+		j->what = "adding a netem qdisc on";
+		return kn_qdisc_delay(j->iface, im->delay_ms, im->jitter_ms);
+	}
+	if (im->rate_kbit) {
+		j->what = "adding a tbf qdisc on";
+		return kn_qdisc_rate(j->iface, im->rate_kbit);
+	}
+	return 0;
+}
+
+static void
+impair_describe(const struct scn_step *st, bool clear, struct textbuf *tb)
+{
+	tb_printf(tb, "%s:%s:", st->node, st->iface);
+	if (clear) {
+		tb_puts(tb, " impairments removed");
+		return;
+	}
+	if (st->impair.blackhole)
+		tb_puts(tb, " black hole (carrier up)");
+	else if (st->impair.loss_pct > 0)
+		tb_printf(tb, " %d%% loss both ways", st->impair.loss_pct);
+	if (st->impair.rate_kbit)
+		tb_printf(tb, " rate %llu kbit/s out", (unsigned long long)st->impair.rate_kbit);
+	if (st->impair.delay_ms)
+		tb_printf(tb, " delay %u ms jitter %u ms out", st->impair.delay_ms,
+		    st->impair.jitter_ms);
+}
+
+static void
+impair_error(const struct scn_step *st, const struct impair_job *j, int err, struct textbuf *tb)
+{
+	if (!j->entered) {
+		if (err == -ENOENT)
+			tb_printf(tb, "%s's namespace is gone (%s)", st->node, emu_strerror(err));
+		else
+			tb_printf(tb, "cannot enter %s's namespace: %s", st->node,
+			    emu_strerror(err));
+	} else if (err == EMU_EUNSUPPORTED) {
+		tb_puts(tb, NETEM_MISSING);
+	} else if (err == EMU_EMISSING) {
+		tb_printf(tb, "loss and black holes need nftables: %s", j->why);
+	} else if (j->why[0]) {
+		tb_printf(tb, "%s: %s", j->what, j->why);
+	} else if (err == -ENODEV) {
+		tb_printf(tb, "no interface %s", st->iface);
+	} else {
+		tb_printf(tb, "%s %s: %s", j->what, st->iface, emu_strerror(err));
+	}
+}
+
+static int
+do_impair(const char *lab, const struct scn_step *st, bool clear, char *msg, size_t msglen)
+{
+	struct impair_job j = { .iface = st->iface, .im = &st->impair, .clear = clear };
+	struct textbuf tb;
+	int err;
+
+	tb_init(&tb, msg, msglen);
+	if (!clear && st->impair.delay_ms && st->impair.rate_kbit) {
+		tb_puts(&tb, "delay together with rate_kbit on one interface is not supported; "
+		    "use two steps on the two ends");
+		return EMU_ECONFIG;
+	}
+	err = lab_run_in(lab, st->node, impair_in_ns, &j);
+	if (err < 0) {
+		impair_error(st, &j, err, &tb);
+		return err;
+	}
+	impair_describe(st, clear, &tb);
+	return 0;
 }
 
 /* In a throw-away namespace of our own: can a netem qdisc be made on lo? */
 bool
 fault_have_netem(void)
 {
-	static int known = -1;
-	int self, sk_ok = 0;
-
-	if (known >= 0)
-		return known;
-	self = netns_open_self();
-	if (self < 0)
-		return false;
-	if (unshare(CLONE_NEWNET) == 0) {
-		struct nl_sock *sk = nl_socket_alloc();
-		struct rtnl_qdisc *q = rtnl_qdisc_alloc();
-
-		if (sk && q && nl_connect(sk, NETLINK_ROUTE) == 0) {
-			rtnl_tc_set_ifindex(TC_CAST(q), 1);	/* lo */
-			rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
-			rtnl_tc_set_handle(TC_CAST(q), TC_HANDLE(1, 0));
-			if (rtnl_tc_set_kind(TC_CAST(q), "netem") == 0) {
-				rtnl_netem_set_delay(q, 1000);
-				sk_ok = rtnl_qdisc_add(sk, q, NLM_F_CREATE) == 0;
-			}
-		}
-		if (q)
-			rtnl_qdisc_put(q);
-		if (sk)
-			nl_socket_free(sk);
-		if (netns_enter(self) < 0)
-			fatal("cannot return to the original network namespace");
-	}
-	close(self);
-	known = sk_ok;
-	return sk_ok;
-}
-
-static int
-do_impair(const char *lab, const struct scn_step *st, bool clear, char *msg, size_t msglen)
-{
-	struct impair_job j = { st->iface, &st->impair, clear, msg, msglen };
-	int r = lab_run_in(lab, st->node, impair_in_ns, &j);
-
-	if (r == FAULT_OK) {
-		if (clear) {
-			snprintf(msg, msglen, "%s:%s: impairments removed", st->node, st->iface);
-		} else {
-			int n = snprintf(msg, msglen, "%s:%s:", st->node, st->iface);
-
-			if (st->impair.blackhole)
-				n += snprintf(msg + n, msglen - (size_t)n,
-				    " black hole (carrier up)");
-			else if (st->impair.loss_pct > 0)
-				n += snprintf(msg + n, msglen - (size_t)n, " %d%% loss both ways",
-				    st->impair.loss_pct);
-			if (st->impair.rate_kbit)
-				n += snprintf(msg + n, msglen - (size_t)n, " rate %llu kbit/s out",
-				    (unsigned long long)st->impair.rate_kbit);
-			if (st->impair.delay_ms)
-				snprintf(msg + n, msglen - (size_t)n,
-				    " delay %u ms jitter %u ms out",
-				    st->impair.delay_ms, st->impair.jitter_ms);
-		}
-	} else if (r != FAULT_ERROR && r != FAULT_UNSUPPORTED) {
-		snprintf(msg, msglen, "cannot enter %s's namespace: %s", st->node, strerror(-r));
-		r = FAULT_ERROR;
-	}
-	return r;
+	return kn_qdisc_have_netem();
 }
 
 /* The latest record line for node's service (a restart appends a new one). */
@@ -491,32 +340,36 @@ do_link(const char *lab, const struct scn_step *st, char *msg, size_t msglen)
 	char ep[256];
 	bool up = st->kind == SCN_ENABLE || st->kind == SCN_RESTORE;
 	bool cut = st->kind == SCN_CUT || st->kind == SCN_RESTORE;
+	struct textbuf tb;
 	int rc;
 
+	tb_init(&tb, msg, msglen);
 	snprintf(ep, sizeof(ep), "%s:%s", st->node, st->iface);
 	rc = lab_link_set(lab, ep, up, cut);
 	if (rc != 0) {
-		snprintf(msg, msglen, "%s %s failed (exit status %d; see above)",
+		tb_printf(&tb, "%s %s failed (exit status %d; see above)",
 		    scn_kind_names[st->kind], ep, rc);
-		return FAULT_ERROR;
+		return EMU_ECOMMAND;
 	}
 	if (cut)
-		snprintf(msg, msglen, "%s: cable %s (far side %s)", ep, up ? "restored" : "cut",
+		tb_printf(&tb, "%s: cable %s (far side %s)", ep, up ? "restored" : "cut",
 		    up ? "up" : "down");
 	else
-		snprintf(msg, msglen, "%s: adapter %s%s", ep, up ? "enabled" : "disabled",
+		tb_printf(&tb, "%s: adapter %s%s", ep, up ? "enabled" : "disabled",
 		    up ? ", addresses and routes restored" : "");
-	return FAULT_OK;
+	return 0;
 }
 
 int
 fault_apply(const char *lab, const struct topology *topo, const struct scn_step *st, char *msg,
     size_t msglen)
 {
-	msg[0] = '\0';
+	struct textbuf tb;
+
+	tb_init(&tb, msg, msglen);
 	switch (st->kind) {
 	case SCN_WAIT:
-		return FAULT_OK;	/* the runner waits, probing meanwhile */
+		return 0;	/* the runner waits, probing meanwhile */
 	case SCN_DISABLE:
 	case SCN_ENABLE:
 	case SCN_CUT:
@@ -534,7 +387,7 @@ fault_apply(const char *lab, const struct topology *topo, const struct scn_step 
 	case SCN_ANNOUNCE:
 		return do_route(lab, topo, st, msg, msglen);
 	default:
-		snprintf(msg, msglen, "%s is not an action", scn_kind_names[st->kind]);
-		return FAULT_ERROR;
+		tb_printf(&tb, "%s is not an action", scn_kind_names[st->kind]);
+		return EMU_ECONFIG;
 	}
 }

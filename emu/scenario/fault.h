@@ -3,10 +3,10 @@
  * "Actions"): an adapter disabled or enabled and a cable cut or restored
  * (through the lab core's lab_link_set), packet loss and silent black holes
  * (nftables netdev ingress and egress chains on the node's interface, loss
- * with numgen random), rate limits (tbf through libnl-route-3), delay and
- * jitter (netem, only where the kernel has it), a node's daemon killed,
- * stopped or started (by the pid the lab's record holds), and a prefix
- * withdrawn or announced through the speaker's control socket.
+ * with numgen random: kernel/nft.c), rate limits (tbf) and delay and jitter
+ * (netem, only where the kernel has it: kernel/qdisc.c), a node's daemon
+ * killed, stopped or started (by the pid the lab's record holds), and a
+ * prefix withdrawn or announced through the speaker's control socket.
  */
 #ifndef ANYLAB_FAULT_H
 #define ANYLAB_FAULT_H
@@ -18,15 +18,12 @@
 
 struct topology;
 
-enum fault_result {
-	FAULT_OK = 0,
-	FAULT_ERROR = -1,	/* msg says why */
-	FAULT_UNSUPPORTED = -2,	/* the kernel lacks what it needs (netem); msg says what */
-};
-
 /*
- * Apply one action step to lab (built from topo). Returns a fault_result
- * with a one-line description or error in msg.
+ * Apply one action step to lab (built from topo). Returns 0 or an emu error
+ * (emu_error.h): EMU_EUNSUPPORTED only when the kernel lacks what the step
+ * needs (netem); -ENOENT when the node's namespace is gone; any other code
+ * when the action could not be applied. msg gets a one-line description of
+ * what was done, or why not.
  */
 int	fault_apply(const char *lab, const struct topology *topo, const struct scn_step *step,
 	    char *msg, size_t msglen);

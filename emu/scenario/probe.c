@@ -25,6 +25,7 @@
 #include "log.h"
 #include "netns.h"
 #include "probe.h"
+#include "proc.h"
 
 const char *const probe_status_names[PROBE_STATUS_COUNT] = {
 	[PROBE_OK] = "ok",
@@ -545,24 +546,15 @@ probe_start(const struct probe_cfg *cfg)
 int
 probe_stop(pid_t pid, unsigned timeout_ms)
 {
-	int64_t deadline = clock_us(CLOCK_MONOTONIC) + (int64_t)timeout_ms * 1000 + 2000000;
-	int status;
+	int status = -1, killed;
 
 	if (pid <= 0)
 		return -EINVAL;
-	kill(pid, SIGTERM);
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
-		if (r < 0)
-			return -errno;
-		if (clock_us(CLOCK_MONOTONIC) > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return -ETIMEDOUT;
-		}
-		usleep(10000);
-	}
+	/* Its last query may still be waiting for its answer: its timeout, and 2 s more. */
+	killed = proc_stop(&pid, 1, (int)timeout_ms + 2000, NULL, NULL, &status);
+	if (killed < 0)
+		return killed;
+	if (killed > 0)
+		return -ETIMEDOUT;
+	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
 }

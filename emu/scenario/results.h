@@ -1,7 +1,7 @@
 /*
  * The result of one scenario run and its three forms: a readable table, a
  * JSON document (docs/scenarios.md, "Results") and JUnit XML (one testcase
- * per step). Filled by cmd_run.c; written here; drawn by timeline_svg.c.
+ * per step). Filled by the runner (runner.c); written here; drawn by timeline_svg.c.
  * Every time is CLOCK_REALTIME microseconds, the clock of the probe logs,
  * of the captures' pcap timestamps and of the daemons' log lines.
  */
@@ -59,6 +59,8 @@ struct run_result {
 	int64_t			 start_us;
 	int64_t			 end_us;
 	bool			 passed;
+	bool			 on_lab;	/* the run reached the lab (it brought it up,
+						   or it was up already) */
 	char			 error[512];	/* a setup failure, "" when none */
 	struct res_step		*steps;		/* one per scenario step */
 	struct res_fault	*faults;

@@ -5,7 +5,7 @@
  * beside it (lab.json -> lab.scenarios.json, whose top-level object holds a
  * "scenarios" key too, so errors read "scenarios.failover.steps[3].iface:
  * expected ..." in both cases). Cross-references (nodes, interfaces, clients)
- * are checked against the topology. Running the steps is cmd_run.c's.
+ * are checked against the topology. Running the steps is runner.c's.
  */
 #ifndef ANYLAB_SCENARIO_H
 #define ANYLAB_SCENARIO_H

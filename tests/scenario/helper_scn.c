@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,8 +53,16 @@ void
 hs_lab_dir(const char *tag, const char *what, char *lab, size_t lablen, char *dir,
     size_t dirlen)
 {
-	/* Lab names: at most 11 characters, no '-'. */
-	snprintf(lab, lablen, "%s%d", tag, getpid() % 1000000);
+	const char *prefix = getenv("ANYLAB_TEST_LAB_PREFIX");
+	int digits, mod = 1;
+
+	/* Lab names: at most 11 characters, no '-'; PREFIX TAG and the pid's last digits. */
+	if (prefix == NULL || strlen(prefix) > 3)
+		prefix = "";
+	digits = 11 - (int)strlen(prefix) - (int)strlen(tag);
+	for (int i = 0; i < digits && i < 6; i++)
+		mod *= 10;
+	snprintf(lab, lablen, "%s%s%d", prefix, tag, getpid() % mod);
 	snprintf(dir, dirlen, "/tmp/anylab-root-%s-%d", what, getpid());
 	mkdir(dir, 0700);
 }

@@ -18,7 +18,11 @@ int	hs_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * anylab binary's path goes into bin.
  */
 void	hs_require(char *bin, size_t len, const char *daemon, ...) __attribute__((sentinel));
-/* The lab name TAG + pid digits (a valid lab name) and a fresh /tmp/anylab-root-WHAT-PID. */
+/*
+ * The lab name TAG + pid digits (a valid lab name; prefixed with
+ * $ANYLAB_TEST_LAB_PREFIX, up to 3 characters, when set, so that parallel
+ * runs keep apart) and a fresh /tmp/anylab-root-WHAT-PID.
+ */
 void	hs_lab_dir(const char *tag, const char *what, char *lab, size_t lablen, char *dir,
 	    size_t dirlen);
 /* `anylab down LAB` when its record is still there (a run that died), then rm -rf dir. */

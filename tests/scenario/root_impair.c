@@ -6,6 +6,8 @@
  * black hole loses all with the carrier up, clearing brings the answers
  * back, a tbf rate limit is applied, and delay either works (netem) or is
  * reported as unsupported with the reason, as on kernels without netem.
+ * Impairing a node whose namespace is gone is an error that says so, not
+ * "unsupported" (which means: the kernel lacks it).
  */
 #include <criterion/criterion.h>
 #include <stdarg.h>
@@ -51,7 +53,9 @@ static char lab[16], dir[128], bin[512], topo[256];
 	"    {\"action\": \"clear\", \"iface\": \"s:eth0\"}]}," \
 	"  \"delay\": {\"probe\": {\"clients\": [\"c\"]}, \"steps\": [" \
 	"    {\"action\": \"impair\", \"iface\": \"s:eth0\", \"delay_ms\": 50}," \
-	"    {\"action\": \"wait\", \"seconds\": 1}]}}}"
+	"    {\"action\": \"wait\", \"seconds\": 1}]}," \
+	"  \"gone\": {\"probe\": {\"clients\": [\"c\"], \"timeout\": 0.3}, \"steps\": [" \
+	"    {\"action\": \"impair\", \"iface\": \"s:eth0\", \"loss\": 30}]}}}"
 
 static void
 setup(void)
@@ -126,5 +130,25 @@ Test(impair, delay_needs_netem)
 		cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "passed")));
 		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	}
+	cJSON_Delete(j);
+}
+
+Test(impair, gone_namespace_is_an_error_not_unsupported)
+{
+	char ns[64];
+	int status;
+	cJSON *j;
+
+	/* The lab up, then s's namespace removed under it (anydnsd keeps it alive, unnamed). */
+	cr_assert_eq(hs_sh("%s up %s >/dev/null 2>&1", bin, topo), 0);
+	snprintf(ns, sizeof(ns), "%s-s", lab);
+	cr_assert_eq(hs_sh("ip netns delete %s", ns), 0);
+	j = run("gone", &status);
+	cr_assert_str_eq(hs_field(hs_step(j, 0), "status"), "error", "%s: %s",
+	    hs_field(hs_step(j, 0), "status"), hs_field(hs_step(j, 0), "detail"));
+	cr_assert_str_eq(hs_field(hs_step(j, 0), "detail"),
+	    "s's namespace is gone (No such file or directory)");
+	cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "passed")));
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	cJSON_Delete(j);
 }

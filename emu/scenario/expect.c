@@ -1,0 +1,258 @@
+/*
+ * Scenario expectations (expect.h): client selection, and one check per
+ * expectation kind, each writing its detail through a textbuf so that any
+ * number of clients (up to SCN_MAX_CLIENTS) fits or is cut, never overrun.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "anylab.h"
+#include "ctl.h"
+#include "daemon.h"
+#include "expect.h"
+#include "kind.h"
+#include "lab.h"
+#include "measure.h"
+#include "netlink.h"
+#include "textbuf.h"
+
+static bool	check_answers(const struct expect_view *, const struct scn_step *, const bool *sel,
+		    int64_t since, char *detail, size_t len);
+static bool	check_nexthops(const struct expect_view *, const struct scn_step *, char *detail,
+		    size_t len);
+static bool	check_session(const struct expect_view *, const struct scn_step *, char *detail,
+		    size_t len);
+
+bool
+expect_about_clients(const struct scn_step *st)
+{
+	return st->kind != SCN_NEXTHOPS && st->kind != SCN_SESSION;
+}
+
+bool
+expect_is_window(const struct scn_step *st)
+{
+	return st->kind == SCN_LOST || st->kind == SCN_NO_ANSWER;
+}
+
+size_t
+expect_select(const struct expect_view *v, const struct scn_step *st, int64_t step_start,
+    bool *sel, char *detail, size_t len)
+{
+	struct textbuf tb;
+	size_t n = 0;
+
+	for (size_t c = 0; c < v->nclients; c++) {
+		char inst[SCN_INST_MAX];
+
+		sel[c] = false;
+		if (st->clients.n) {
+			for (size_t k = 0; k < st->clients.n; k++)
+				sel[c] |= strcmp(st->clients.names[k], v->clients[c].name) == 0;
+		} else {
+			sel[c] = true;
+		}
+		if (sel[c] && st->clients.of[0]) {
+			meas_before(&v->logs[c], v->last_fault_us ? v->last_fault_us : step_start,
+			    inst);
+			sel[c] = strcmp(inst, st->clients.of) == 0;
+		}
+		n += sel[c];
+	}
+	if (n == 0) {
+		tb_init(&tb, detail, len);
+		if (st->clients.of[0])
+			tb_printf(&tb, "no client was answered by %s%s", st->clients.of,
+			    v->last_fault_us ? " before the fault" : " at this step");
+		else
+			tb_puts(&tb, "no client selected");
+	}
+	return n;
+}
+
+void
+expect_selection_names(const struct expect_view *v, const bool *sel, char *buf, size_t len)
+{
+	struct textbuf tb;
+
+	tb_init(&tb, buf, len);
+	for (size_t c = 0; c < v->nclients; c++) {
+		if (!sel[c])
+			continue;
+		tb_sep(&tb, ", ");
+		tb_puts(&tb, v->clients[c].name);
+	}
+}
+
+bool
+expect_check(const struct expect_view *v, const struct scn_step *st, const bool *sel,
+    int64_t since_us, char *detail, size_t len)
+{
+	switch (st->kind) {
+	case SCN_ANSWERED:
+	case SCN_INSTANCES:
+		return check_answers(v, st, sel, since_us, detail, len);
+	case SCN_NEXTHOPS:
+		return check_nexthops(v, st, detail, len);
+	case SCN_SESSION:
+		return check_session(v, st, detail, len);
+	default:
+		snprintf(detail, len, "%s is not a polled expectation", scn_kind_names[st->kind]);
+		return false;
+	}
+}
+
+bool
+expect_window(const struct expect_view *v, const struct scn_step *st, const bool *sel,
+    const char *names, int64_t from_us, int64_t to_us, char *detail, size_t len)
+{
+	uint64_t answered = 0, lost = 0;
+	struct textbuf tb;
+
+	tb_init(&tb, detail, len);
+	for (size_t c = 0; c < v->nclients; c++) {
+		if (!sel[c])
+			continue;
+		answered += meas_answered(&v->logs[c], from_us, to_us);
+		lost += meas_lost(&v->logs[c], from_us, to_us);
+	}
+	if (st->kind == SCN_NO_ANSWER) {
+		tb_printf(&tb, "%s: %" PRIu64 " answered, %" PRIu64 " lost in %.3f s", names,
+		    answered, lost, (double)st->duration_ms / 1000.0);
+		return answered == 0 && lost > 0;
+	}
+	tb_printf(&tb, "%s: %" PRIu64 " of %" PRIu64 " queries lost in %.3f s", names, lost,
+	    lost + answered, (double)(to_us - from_us) / 1e6);
+	if (st->lost_min >= 0 && lost < (uint64_t)st->lost_min)
+		return false;
+	if (st->lost_max >= 0 && lost > (uint64_t)st->lost_max)
+		return false;
+	return true;
+}
+
+/* answered / instances: the latest answer of each selected client. */
+static bool
+check_answers(const struct expect_view *v, const struct scn_step *st, const bool *sel,
+    int64_t since, char *detail, size_t len)
+{
+	char got[SCN_MAX_CLIENTS][SCN_INST_MAX];
+	struct textbuf tb;
+	bool ok = true;
+
+	tb_init(&tb, detail, len);
+	for (size_t c = 0; c < v->nclients; c++) {
+		if (!sel[c])
+			continue;
+		tb_sep(&tb, "; ");
+		if (!meas_latest(&v->logs[c], since, got[c])) {
+			ok = false;
+			tb_printf(&tb, "%s: no answer", v->clients[c].name);
+			continue;
+		}
+		if (st->kind == SCN_ANSWERED) {
+			bool good = st->by[0] ? strcmp(got[c], st->by) == 0 :
+			    strcmp(got[c], st->not_by) != 0;
+
+			ok &= good;
+		}
+		tb_printf(&tb, "%s: %s", v->clients[c].name, got[c]);
+	}
+	if (ok && st->kind == SCN_INSTANCES) {
+		/* The set of latest instances equals the expected set. */
+		for (size_t k = 0; k < st->nset && ok; k++) {
+			bool found = false;
+
+			for (size_t c = 0; c < v->nclients; c++)
+				found |= sel[c] && strcmp(got[c], st->set[k]) == 0;
+			ok = found;
+		}
+		for (size_t c = 0; c < v->nclients && ok; c++) {
+			bool found = false;
+
+			if (!sel[c])
+				continue;
+			for (size_t k = 0; k < st->nset; k++)
+				found |= strcmp(got[c], st->set[k]) == 0;
+			ok = found;
+		}
+	}
+	return ok;
+}
+
+/* nexthops: the node's main-table route to the prefix. */
+static bool
+check_nexthops(const struct expect_view *v, const struct scn_step *st, char *detail, size_t len)
+{
+	char pb[PREFIX_STRLEN], ns[LAB_NS_MAX];
+	struct textbuf tb;
+	struct kn_ns k;
+	int count = -1, err;
+
+	tb_init(&tb, detail, len);
+	prefix_ntop(&st->prefix, pb, sizeof(pb));
+	err = kn_ns_open(&k, lab_ns_name(v->lab, st->node, ns, sizeof(ns)));
+	if (err == 0) {
+		err = kn_route_nexthops(&k, &st->prefix, &count);
+		kn_ns_close(&k);
+	}
+	if (err < 0) {
+		tb_printf(&tb, "cannot read %s's routes: %s", st->node, emu_strerror(err));
+		return false;
+	}
+	if (count < 0)
+		tb_printf(&tb, "%s has no route to %s", st->node, pb);
+	else
+		tb_printf(&tb, "%s: %s has %d next hop%s", st->node, pb, count,
+		    count == 1 ? "" : "s");
+	return (count < 0 ? 0 : count) == (int)st->count;
+}
+
+/* The peer's state from the speaker's `peers` (nodes/bgp/control.c). */
+static bool
+check_session(const struct expect_view *r, const struct scn_step *st, char *detail, size_t len)
+{
+	char ab[IPADDR_STRLEN];
+	const char *state = NULL;
+	const cJSON *peers, *p;
+	struct kind_node k;
+	cJSON *j = NULL;
+	bool ok;
+	int e;
+
+	ipaddr_ntop(&st->peer, ab, sizeof(ab));
+	e = kind_node_find(r->lab, r->topo, st->node, "bgp", &k);
+	if (e == 0)
+		e = k.kind->bgp_peers(&k, &j);
+	if (e < 0) {
+		snprintf(detail, len, "%s's speaker does not answer: %s", st->node,
+		    emu_strerror(e));
+		cJSON_Delete(j);
+		return false;
+	}
+	peers = cJSON_GetObjectItem(j, "peers");
+	cJSON_ArrayForEach(p, peers) {
+		const cJSON *a = cJSON_GetObjectItem(p, "address");
+		const cJSON *s = cJSON_GetObjectItem(p, "state");
+		struct ipaddr addr;
+
+		if (cJSON_IsString(a) && cJSON_IsString(s) &&
+		    ipaddr_parse(a->valuestring, &addr) == 0 &&
+		    ipaddr_eq(&addr, &st->peer))
+			state = s->valuestring;
+	}
+	if (state == NULL) {
+		snprintf(detail, len, "%s has no peer %s", st->node, ab);
+		ok = st->state == SCN_SS_DOWN;
+	} else {
+		snprintf(detail, len, "%s: session to %s %s", st->node, ab, state);
+		if (st->state == SCN_SS_DOWN)
+			ok = strcasecmp(state, "established") != 0;
+		else
+			ok = strcasecmp(state, scn_session_state_names[st->state]) == 0;
+	}
+	cJSON_Delete(j);
+	return ok;
+}

@@ -1,0 +1,167 @@
+/*
+ * Lab A (topologies/anycast-lab.json) with BIRD speakers, through the real
+ * lab (root, bird2, anybgpd and anydnsd built; skips without them): each of
+ * its three scenarios (failover, link-cut, service-dies) must pass with
+ *   - every speaker BIRD (--kind bgp=bird),
+ *   - the gateway BIRD and the DCs anybgpd (--kind gateway.bgp=bird),
+ *   - the DCs BIRD and the gateway anybgpd (--kind bgp=bird --kind gateway.bgp=anybgpd),
+ *   - dc001 running a user's own bird.conf ("config", the fixture
+ *     tests/kinds/golden/bird/user-config.bird) beside a BIRD gateway.
+ * Each run's duration and failover figures are printed on standard error. `anylab
+ * run` takes its lab down itself; hs_cleanup downs it by name if a run died.
+ */
+#include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cJSON.h>
+
+#include "scenario/helper_scn.h"
+#include "strbuf.h"
+
+static char lab[16], dir[128], bin[512];
+static const char *const scenarios[] = { "failover", "link-cut", "service-dies" };
+
+static const char *
+src_dir(void)
+{
+	return getenv("ANYLAB_SOURCE_DIR") ? getenv("ANYLAB_SOURCE_DIR") : ".";
+}
+
+static void
+setup(void)
+{
+	hs_require(bin, sizeof(bin), "anybgpd", "anydnsd", (char *)NULL);
+	if (access("/usr/sbin/bird", X_OK) < 0)
+		cr_skip_test("bird2 is not installed (/usr/sbin/bird)");
+	hs_lab_dir("hbl", "lab-bird", lab, sizeof(lab), dir, sizeof(dir));
+}
+
+static void
+teardown(void)
+{
+	hs_cleanup(bin, lab, dir);
+}
+
+/* One `anylab run`; asserts it passed; logs how long it took and the failover figures. */
+static void
+run(const char *topology, const char *scenario, const char *kinds, const char *label)
+{
+	char cmd[2048], line[512];
+	struct strbuf figures = STRBUF_INIT;
+	const cJSON *f, *c;
+	cJSON *res;
+	char *out;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s run %s --scenario %s --name %s --json --out %s %s "
+	    "2>%s/run.err", bin, topology, scenario, lab, dir, kinds, dir);
+	out = hs_output(cmd, &st);
+	res = cJSON_Parse(out);
+	cr_assert_not_null(res, "%s %s: no results JSON: %s", kinds, scenario, out);
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(res, "faults")) {
+		cJSON_ArrayForEach(c, cJSON_GetObjectItem(f, "clients")) {
+			const cJSON *fo = cJSON_GetObjectItem(c, "failover_ms");
+			const cJSON *back = cJSON_GetObjectItem(c, "back_ms");
+
+			if (!cJSON_IsTrue(cJSON_GetObjectItem(c, "affected")))
+				continue;
+			snprintf(line, sizeof(line),
+			    " %s: failover %s%.0f ms, lost %.0f, back %.0f ms;",
+			    hs_field(c, "client"), cJSON_IsNumber(fo) ? "" : "none ",
+			    cJSON_IsNumber(fo) ? fo->valuedouble : 0,
+			    cJSON_GetNumberValue(cJSON_GetObjectItem(c, "lost")),
+			    cJSON_IsNumber(back) ? back->valuedouble : -1);
+			sb_puts(&figures, line);
+		}
+	}
+	/* On standard error, so that ctest -V shows the figures. */
+	fprintf(stderr, "lab A %s [%s]: %s in %.1f s,%s\n", scenario, label,
+	    cJSON_IsTrue(cJSON_GetObjectItem(res, "passed")) ? "passed" : "FAILED",
+	    cJSON_GetNumberValue(cJSON_GetObjectItem(res, "duration_ms")) / 1000,
+	    sb_str(&figures));
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(res, "passed"))) {
+		const cJSON *s;
+
+		cJSON_ArrayForEach(s, cJSON_GetObjectItem(res, "steps"))
+			cr_log_error("  %s: %s: %s", hs_field(s, "status"), hs_field(s, "label"),
+			    hs_field(s, "detail"));
+	}
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(res, "passed")), "%s %s did not pass (%s)",
+	    scenario, kinds, hs_field(res, "error"));
+	cr_assert_eq(st, 0, "anylab run exited %d", st);
+	cJSON_Delete(res);
+	free(out);
+	sb_free(&figures);
+}
+
+static void
+run_all(const char *topology, const char *kinds, const char *label)
+{
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		run(topology, scenarios[i], kinds, label);
+}
+
+static const char *
+lab_a(void)
+{
+	static char path[512];
+
+	snprintf(path, sizeof(path), "%s/topologies/anycast-lab.json", src_dir());
+	return path;
+}
+
+Test(lab_bird, every_speaker_bird, .init = setup, .fini = teardown, .timeout = 180)
+{
+	run_all(lab_a(), "--kind bgp=bird", "every speaker BIRD");
+}
+
+Test(lab_bird, gateway_bird_dcs_anybgpd, .init = setup, .fini = teardown, .timeout = 180)
+{
+	run_all(lab_a(), "--kind gateway.bgp=bird", "gateway BIRD, DCs anybgpd");
+}
+
+Test(lab_bird, dcs_bird_gateway_anybgpd, .init = setup, .fini = teardown, .timeout = 180)
+{
+	run_all(lab_a(), "--kind bgp=bird --kind gateway.bgp=anybgpd",
+	    "DCs BIRD, gateway anybgpd");
+}
+
+/* Lab A whose dc001 runs the user's own bird.conf, the scenarios file beside it. */
+Test(lab_bird, user_config_on_dc001, .init = setup, .fini = teardown, .timeout = 180)
+{
+	char path[600], topo[256];
+	cJSON *t, *dc;
+	char *text;
+	FILE *f;
+
+	int st;
+
+	snprintf(path, sizeof(path), "cat %s", lab_a());
+	text = hs_output(path, &st);
+	t = cJSON_Parse(text);
+	free(text);
+	cr_assert_not_null(t);
+	cJSON_DeleteItemFromObject(t, "$schema");
+	dc = cJSON_GetObjectItem(cJSON_GetObjectItem(t, "nodes"), "dc001");
+	cr_assert_not_null(dc);
+	cJSON_ReplaceItemInObject(dc, "bgp", cJSON_Parse("{\"kind\": \"bird\", "
+	    "\"config\": \"dc001-bird.conf\"}"));
+	snprintf(topo, sizeof(topo), "%s/laba-user.json", dir);
+	f = fopen(topo, "w");
+	cr_assert_not_null(f);
+	text = cJSON_Print(t);
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	cJSON_Delete(t);
+	cr_assert_eq(hs_sh("cp %s/topologies/anycast-lab.scenarios.json "
+	    "%s/laba-user.scenarios.json", src_dir(), dir), 0);
+	cr_assert_eq(hs_sh("cp %s/tests/kinds/golden/bird/user-config.bird %s/dc001-bird.conf",
+	    src_dir(), dir), 0);
+	run_all(topo, "--kind gateway.bgp=bird",
+	    "dc001 on a user's bird.conf, gateway BIRD, dc002 anybgpd");
+}
