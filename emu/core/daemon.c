@@ -105,9 +105,40 @@ daemon_spawn(struct state *st, const struct kind_node *k, const struct kind_proc
 	return err;
 }
 
+/* Is the latest record of service still its running process? */
+static bool
+daemon_recorded_running(const struct state *st, const char *node, const char *service)
+{
+	const struct state_entry *found = NULL;
+
+	for (size_t i = 0; i < st->nentries; i++) {
+		const struct state_entry *e = &st->entries[i];
+
+		if (e->kind == STATE_DAEMON && strcmp(e->node, node) == 0 &&
+		    strcmp(e->service, service) == 0)
+			found = e;
+	}
+	return found != NULL && state_proc_running(found);
+}
+
+/* Wait until path exists (a helper's socket): 0, or -ETIMEDOUT. */
+static int
+daemon_wait_path(const char *path, int timeout_ms)
+{
+	long long deadline = emu_now_us() + (long long)timeout_ms * 1000;
+	struct timespec pause = { 0, 2 * 1000 * 1000 };
+
+	while (access(path, F_OK) < 0) {
+		if (emu_now_us() >= deadline)
+			return -ETIMEDOUT;
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
 int
-daemon_start(struct state *st, const struct kind_node *k, int nsfd, pid_t *pidp, char *msg,
-    size_t msglen)
+daemon_start(struct state *st, const struct kind_node *k, int nsfd, bool only_dead, pid_t *pidp,
+    char *msg, size_t msglen)
 {
 	struct kind_proc *procs;
 	char service[sizeof(st->entries[0].service)];
@@ -127,13 +158,24 @@ daemon_start(struct state *st, const struct kind_node *k, int nsfd, pid_t *pidp,
 		free(procs);
 		return n < 0 ? n : EMU_ETRUNC;
 	}
-	for (int i = 0; i < n; i++) {
-		pid_t pid;
+	/* Helpers (1..n-1) first, the main process (0) last. */
+	for (int k_i = 1; k_i <= n; k_i++) {
+		int i = k_i % n;
+		pid_t pid = 0;
 
 		if (procs[i].name[0] != '\0')
 			snprintf(service, sizeof(service), "%s.%s", k->service, procs[i].name);
 		else
 			snprintf(service, sizeof(service), "%s", k->service);
+		if (only_dead && daemon_recorded_running(st, k->node->name, service))
+			continue;
+		if (procs[i].wait_path[0] != '\0' &&
+		    daemon_wait_path(procs[i].wait_path, KIND_WAIT_PATH_MS) < 0) {
+			err = -ETIMEDOUT;
+			snprintf(msg, msglen, "%s did not appear within %d ms (started by a helper)",
+			    procs[i].wait_path, KIND_WAIT_PATH_MS);
+			break;
+		}
 		err = daemon_spawn(st, k, &procs[i], service, nsfd, &pid);
 		if (err < 0) {
 			snprintf(msg, msglen, "starting %s: %s", procs[i].argv[0], emu_strerror(err));

@@ -21,10 +21,12 @@ struct kind_node;
  * Write the daemon's configuration (its kind's configure op) and start its
  * processes (procs op) in namespace nsfd, in the node's folder, each
  * recorded in st as SERVICE or SERVICE.PROC before it may exec; *pid is the
- * main one. 0 or a negative emu error with msg saying what failed.
+ * main one. Helpers start first; a process with a wait_path starts once that
+ * path exists. only_dead (a restart): processes whose record still runs
+ * (FRR's zebra when only bgpd was killed) are left as they are. 0 or a negative emu error with msg saying what failed.
  */
-int	daemon_start(struct state *st, const struct kind_node *, int nsfd, pid_t *pid, char *msg,
-	    size_t msglen);
+int	daemon_start(struct state *st, const struct kind_node *, int nsfd, bool only_dead,
+	    pid_t *pid, char *msg, size_t msglen);
 /* Poll the kind's ready op. 0, -ETIMEDOUT, -ECHILD (it exited) or the kind's error. */
 int	daemon_wait_ready(const struct kind_node *, pid_t pid, int timeout_ms);
 /* The last lines of its log and output files on standard error (after a failed start). */

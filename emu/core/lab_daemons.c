@@ -113,7 +113,7 @@ lab_start_daemons(struct lab_build *b, int timeout_ms)
 		return 0;
 	/* Start them all, then wait for each: they come up in parallel. */
 	for (size_t i = 0; i < total && rc == 0; i++) {
-		err = daemon_start(&b->st, &d[i].k, b->nodes[d[i].node].fd, &d[i].pid, msg,
+		err = daemon_start(&b->st, &d[i].k, b->nodes[d[i].node].fd, false, &d[i].pid, msg,
 		    sizeof(msg));
 		if (err < 0) {
 			emu_err("%s: %s (kind %s): %s", t->nodes[d[i].node].name, d[i].k.service,

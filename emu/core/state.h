@@ -43,7 +43,7 @@ struct state_entry {
 	char		 name[256];	/* netns or etc name; link: netns */
 	char		 ifname[16];	/* link */
 	char		 node[64];	/* daemon, capture */
-	char		 service[48];	/* daemon: "bgp", "dns", a service name, or SERVICE.PROC */
+	char		 service[64];	/* daemon: "bgp", "dns", a service name, or SERVICE.PROC */
 	pid_t		 pid;		/* daemon, capture */
 	unsigned long long starttime;	/* /proc/PID/stat field 22 */
 };

@@ -42,6 +42,7 @@ extern const char *const kind_role_names[KIND_ROLE_MAX];
 #define KIND_PROCS_MAX	3	/* processes one daemon of a kind may need (FRR: zebra, bgpd) */
 #define KIND_ARGV_MAX	32
 #define KIND_MSG_MAX	512
+#define KIND_WAIT_PATH_MS	10000
 
 /* One node's daemon of one kind: what every op is given. */
 struct kind_node {
@@ -60,12 +61,19 @@ struct kind_node {
 /*
  * One process to start, inside the node's namespace, in the node's folder,
  * standard output and error appended to the node's SERVICE.out. The first
- * process of a daemon is its main one: the one `kill`, `stop` and `start`
+ * process of the array is the daemon's main one (started last, after its
+ * helpers): the one `kill`, `stop` and `start`
  * act on and whose exit means the daemon is gone. Others (FRR's zebra)
  * are recorded as SERVICE.NAME.
  */
 struct kind_proc {
 	char		 name[32];	/* "" for the main process, else "zebra"... */
+	/*
+	 * "" or a path (a helper's socket) that must exist before this process
+	 * starts: the supervisor starts the helpers first, then waits for it
+	 * (at most KIND_WAIT_PATH_MS) before starting the main process.
+	 */
+	char		 wait_path[ANYLAB_PATH_MAX];
 	char		*argv[KIND_ARGV_MAX];	/* NULL-terminated; strings in buf */
 	char		 buf[4096];
 	size_t		 used;

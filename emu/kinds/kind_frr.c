@@ -707,6 +707,8 @@ frr_procs(const struct kind_node *k, struct kind_proc *p, size_t max)
 	}
 	if (parsed && !cfg.kernel_install)
 		err |= kind_proc_arg(&p[0], "-n");
+	/* bgpd retries zebra only after 10 s: start it once zebra's socket is there. */
+	frr_path(k, "zserv.api", p[0].wait_path, sizeof(p[0].wait_path));
 	if (parsed)
 		bgp_config_free(&cfg);
 	memset(&p[1], 0, sizeof(p[1]));

@@ -199,7 +199,7 @@ restart_daemon(struct state *s, const char *lab, const struct kind_node *k, char
 		snprintf(msg, msglen, "namespace %s: %s", nsname, strerror(-nsfd));
 		return FAULT_ERROR;
 	}
-	r = daemon_start(s, k, nsfd, &pid, why, sizeof(why));
+	r = daemon_start(s, k, nsfd, true, &pid, why, sizeof(why));
 	close(nsfd);
 	if (r < 0) {
 		snprintf(msg, msglen, "starting %s (kind %s) on %s: %s", k->service, k->kind->name,
