@@ -189,10 +189,7 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 static long long
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return emu_now_us() / 1000;
 }
 
 /* Open everything; ready_fd (or -1) gets "ok\n" or the error once all is open. */

@@ -24,6 +24,7 @@
 #include "dns_msg.h"
 #include "log.h"
 #include "netns.h"
+#include "anylab.h"
 #include "probe.h"
 #include "proc.h"
 
@@ -58,15 +59,7 @@ struct probe {
 	struct slot		*slots;		/* ID_SPACE, indexed by id */
 };
 
-static int64_t
-clock_us(clockid_t c)
-{
-	struct timespec ts;
-
-	clock_gettime(c, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
+/* The schedule needs nanoseconds; every other time in anylab is emu_now_us / emu_now_rt_us. */
 static int64_t
 mono_ns(void)
 {
@@ -424,13 +417,13 @@ probe_run(const struct probe_cfg *cfg)
 	snprintf(hdr, sizeof(hdr),
 	    "# anylab probe client=%s server=%s port=%u qname=%s rate=%u timeout_ms=%u "
 	    "start_us=%" PRId64 "\n", cfg->client, ipaddr_ntop(&cfg->server, abuf, sizeof(abuf)),
-	    cfg->port, cfg->qname, cfg->rate, cfg->timeout_ms, clock_us(CLOCK_REALTIME));
+	    cfg->port, cfg->qname, cfg->rate, cfg->timeout_ms, emu_now_rt_us());
 	if (write(p.logfd, hdr, strlen(hdr)) < 0) {
 		err = -errno;
 		goto out;
 	}
 	p.anchor_mono = mono_ns();
-	p.anchor_rt_us = clock_us(CLOCK_REALTIME);
+	p.anchor_rt_us = emu_now_rt_us();
 	p.t0_mono = p.anchor_mono + 1000000;	/* the first query 1 ms from now */
 	its.it_value.tv_sec = p.t0_mono / 1000000000;
 	its.it_value.tv_nsec = p.t0_mono % 1000000000;
