@@ -417,7 +417,7 @@ probe_run(const struct probe_cfg *cfg)
 	snprintf(hdr, sizeof(hdr),
 	    "# anylab probe client=%s server=%s port=%u qname=%s rate=%u timeout_ms=%u "
 	    "start_us=%" PRId64 "\n", cfg->client, ipaddr_ntop(&cfg->server, abuf, sizeof(abuf)),
-	    cfg->port, cfg->qname, cfg->rate, cfg->timeout_ms, emu_now_rt_us());
+	    cfg->port, cfg->qname, cfg->rate, cfg->timeout_ms, (int64_t)emu_now_rt_us());
 	if (write(p.logfd, hdr, strlen(hdr)) < 0) {
 		err = -errno;
 		goto out;
