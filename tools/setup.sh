@@ -8,6 +8,8 @@ packages=(
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	libnl-3-dev libnl-route-3-dev libcjson-dev libpcap-dev libnftables-dev
 	libcriterion-dev
+	# format check (tools/format.sh: clang-format 14)
+	clang-format
 	# run
 	iproute2 nftables
 	# real clients and peers used by tests and benchmarks

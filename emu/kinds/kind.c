@@ -26,11 +26,13 @@
 extern const struct kind_ops kind_anybgpd, kind_anydnsd, kind_service;
 extern const struct kind_ops kind_bird, kind_gobgp, kind_openbgpd;
 extern const struct kind_ops kind_nsd, kind_knot;
+extern const struct kind_ops kind_frr;
 
 /* Every kind, one line each; the first kind of a role is its default. */
 static const struct kind_ops *const kinds[] = {
 	&kind_anybgpd,
 	&kind_bird,
+	&kind_frr,
 	&kind_gobgp,
 	&kind_openbgpd,
 	&kind_anydnsd,
