@@ -96,7 +96,7 @@ Test(bird, route_refresh_both_ways, .init = setup, .fini = teardown, .timeout = 
 	up_pair();
 	wait_established();
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "52.52.52.0/24", true, NULL) == 1));
-	/* BIRD asks us (ROUTE-REFRESH: its kind's refresh is `reload in`); we send our table again. */
+	/* BIRD asks us (its kind's refresh is `reload in`); we send our table again. */
 	cr_assert_eq(tl_bgp_do(&T, "b", "refresh 10.0.0.1"), 0);
 	cr_assert(TN_WAIT(5000, tl_peer_num(&T, "a", "10.0.0.2", "refresh_in") >= 1),
 	    "anybgpd did not receive BIRD's ROUTE-REFRESH");
@@ -225,8 +225,8 @@ Test(bird, capture_decodes_cleanly, .init = setup, .fini = teardown, .timeout = 
 	    strstr(out, "5"), "expected OPEN, UPDATE, NOTIFICATION, KEEPALIVE and ROUTE-REFRESH, "
 	    "got types %s", out);
 	free(out);
-	out = tn_out("tshark -r %s -Y '_ws.malformed || (bgp && _ws.expert.severity >= 0x00600000)' "
-	    "2>/dev/null | wc -l", pcap);
+	out = tn_out("tshark -r %s -Y '_ws.malformed || (bgp && _ws.expert.severity >= "
+	    "0x00600000)' 2>/dev/null | wc -l", pcap);
 	bad = atoi(out);
 	free(out);
 	cr_assert_gt(bgp, 5);
