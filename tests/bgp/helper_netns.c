@@ -1,10 +1,8 @@
 /*
- * Namespace test scaffolding for tests/bgp/root_*.c; see helper_netns.h.
+ * Namespace test scaffolding for tests/bgp/root_laba.c and root_malformed.c; see helper_netns.h.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -44,25 +42,6 @@ tn_can_run(const char **why)
 	}
 	*why = "";
 	return true;
-}
-
-const char *
-tn_which(const char *name)
-{
-	static char buf[4][256];
-	static int n;
-	const char *dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin",
-		"/usr/local/sbin", NULL };
-	char *b = buf[n++ % 4];
-
-	if (name[0] == '/')
-		return access(name, X_OK) == 0 ? name : NULL;
-	for (int i = 0; dirs[i]; i++) {
-		snprintf(b, 256, "%s/%s", dirs[i], name);
-		if (access(b, X_OK) == 0)
-			return b;
-	}
-	return NULL;
 }
 
 int
@@ -214,29 +193,6 @@ tn_addr(const char *ns, const char *ifname, const char *cidr)
 	    strchr(cidr, ':') ? " nodad" : "");
 }
 
-void
-tn_pair(struct tnet *t, const char *tag, const char **na, const char **nb)
-{
-	cr_assert_eq(tn_init(t, tag), 0);
-	*na = tn_ns(t, "a");
-	*nb = tn_ns(t, "b");
-	cr_assert(*na && *nb);
-	cr_assert_eq(tn_veth(t, *na, "eth0", *nb, "eth0"), 0);
-	cr_assert_eq(tn_addr(*na, "eth0", "10.0.0.1/24"), 0);
-	cr_assert_eq(tn_addr(*na, "eth0", "fd00::1/64"), 0);
-	cr_assert_eq(tn_addr(*nb, "eth0", "10.0.0.2/24"), 0);
-	cr_assert_eq(tn_addr(*nb, "eth0", "fd00::2/64"), 0);
-}
-
-void
-tn_pair_established(struct tnet *t, int ms, const char *peer_name)
-{
-	cr_assert(TN_WAIT(ms, tn_peer_state(t, "a", "10.0.0.2", "Established")),
-	    "IPv4 session with %s not established", peer_name);
-	cr_assert(TN_WAIT(ms, tn_peer_state(t, "a", "fd00::2", "Established")),
-	    "IPv6 session with %s not established", peer_name);
-}
-
 const char *
 tn_path(struct tnet *t, const char *name)
 {
@@ -262,9 +218,9 @@ tn_write(struct tnet *t, const char *name, const char *fmt, ...)
 	return fclose(f);
 }
 
-pid_t
-tn_spawn(struct tnet *t, const char *ns, const char *logfile, const char *user,
-    const char *const argv[])
+/* Runs argv inside namespace ns, standard output and error to logfile; the pid, recorded. */
+static pid_t
+spawn(struct tnet *t, const char *ns, const char *logfile, const char *const argv[])
 {
 	pid_t pid;
 
@@ -296,24 +252,11 @@ tn_spawn(struct tnet *t, const char *ns, const char *logfile, const char *user,
 			close(fd);
 		}
 		setpgid(0, 0);
-		if (user) {
-			struct passwd *pw = getpwnam(user);
-
-			if (pw == NULL || initgroups(user, pw->pw_gid) < 0 ||
-			    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
-				_exit(125);
-		}
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	t->pids[t->npids++] = pid;
 	return pid;
-}
-
-bool
-tn_alive(pid_t pid)
-{
-	return pid > 0 && waitpid(pid, NULL, WNOHANG) == 0;
 }
 
 int
@@ -344,8 +287,9 @@ tn_kill(struct tnet *t, pid_t pid)
 	return -1;
 }
 
-const char *
-tn_anybgpd(void)
+/* The anybgpd binary of this build. */
+static const char *
+anybgpd_path(void)
 {
 	static char path[512];
 	const char *b = getenv("ANYLAB_BUILD_DIR");
@@ -358,7 +302,7 @@ pid_t
 tn_anybgpd_start(struct tnet *t, const char *ns, const char *name)
 {
 	char cfg[256], ctl[256], log[256], f[64];
-	const char *argv[] = { tn_anybgpd(), "-c", cfg, "-s", ctl, "-l", log, "-n", name, "-d",
+	const char *argv[] = { anybgpd_path(), "-c", cfg, "-s", ctl, "-l", log, "-n", name, "-d",
 		NULL };
 	pid_t pid;
 
@@ -369,7 +313,7 @@ tn_anybgpd_start(struct tnet *t, const char *ns, const char *name)
 	snprintf(f, sizeof(f), "%s.log", name);
 	snprintf(log, sizeof(log), "%s", tn_path(t, f));
 	snprintf(f, sizeof(f), "%s.out", name);
-	pid = tn_spawn(t, ns, tn_path(t, f), NULL, argv);
+	pid = spawn(t, ns, tn_path(t, f), argv);
 	/* Ready when the control socket answers. */
 	for (int i = 0; i < 100 && pid > 0; i++) {
 		cJSON *j = tn_ctl(t, name, "status");

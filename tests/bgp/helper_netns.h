@@ -1,10 +1,12 @@
 /*
- * Scaffolding for the BGP namespace tests (tests/bgp/root_*.c): uniquely
- * named namespaces and veth pairs (both ends created inside the test's own
- * namespaces), daemons started inside them by fork + setns + exec and killed
- * by pid, a temporary directory for their configs and sockets, and queries
- * of anybgpd's control socket. Everything a test makes is recorded and
- * removed by tn_cleanup(), which also runs at exit.
+ * Scaffolding for the BGP namespace tests that build their own namespaces
+ * (tests/bgp/root_laba.c, root_malformed.c; the interop tests run labs
+ * instead, helper_lab.h): uniquely named namespaces and veth pairs (both ends
+ * created inside the test's own namespaces), anybgpd started inside them by
+ * fork + setns + exec and killed by pid, a temporary directory for configs
+ * and sockets, and queries of anybgpd's control socket. Everything a test
+ * makes is recorded and removed by tn_cleanup(), which also runs at exit.
+ * tn_kernel_nexthops() and TN_WAIT serve the interop tests too.
  */
 #ifndef ANYLAB_TEST_HELPER_NETNS_H
 #define ANYLAB_TEST_HELPER_NETNS_H
@@ -27,8 +29,6 @@ struct tnet {
 
 /* NULL when the test cannot run here (not root); *why says why. */
 bool	 tn_can_run(const char **why);
-/* A binary on the system (bird, gobgpd, /usr/lib/frr/bgpd...): its path or NULL. */
-const char *tn_which(const char *name);
 int	 tn_init(struct tnet *, const char *tag);
 void	 tn_cleanup(struct tnet *);
 
@@ -38,15 +38,6 @@ const char *tn_ns(struct tnet *, const char *name);
 int	 tn_veth(struct tnet *, const char *ns1, const char *if1, const char *ns2, const char *if2);
 /* Address on an interface (IPv6 without duplicate address detection). */
 int	 tn_addr(const char *ns, const char *ifname, const char *cidr);
-/*
- * The interop tests' pair: namespaces a (anybgpd) and b (the real peer)
- * joined by eth0, with 10.0.0.1/24 and fd00::1/64 on a, .2 and ::2 on b.
- * Asserts on failure.
- */
-void	 tn_pair(struct tnet *, const char *tag, const char **na, const char **nb);
-/* Asserts that node a's IPv4 and IPv6 sessions to peer_name establish within ms. */
-void	 tn_pair_established(struct tnet *, int ms, const char *peer_name);
-
 /* Shell command (for scaffolding only); exit status. */
 int	 tn_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Its standard output (caller frees), NULL on failure. */
@@ -57,18 +48,9 @@ const char *tn_path(struct tnet *, const char *name);
 int	 tn_write(struct tnet *, const char *name, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
-/*
- * Runs argv inside namespace ns (stdout and stderr to logfile when not NULL);
- * with user set, as that user and group (FRR). Returns the pid, recorded.
- */
-pid_t	 tn_spawn(struct tnet *, const char *ns, const char *logfile, const char *user,
-	    const char *const argv[]);
 /* SIGTERM, then SIGKILL after 3 s; the exit status (or -1). */
 int	 tn_kill(struct tnet *, pid_t);
-bool	 tn_alive(pid_t);
 
-/* The anybgpd binary of this build. */
-const char *tn_anybgpd(void);
 /* Starts anybgpd with config NAME.json, socket NAME.ctl, log NAME.log in the test dir. */
 pid_t	 tn_anybgpd_start(struct tnet *, const char *ns, const char *name);
 
