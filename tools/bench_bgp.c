@@ -47,18 +47,18 @@
 #include "ctl.h"
 
 struct opts {
-	const char	*connect;
-	uint32_t	 local_as;
-	uint32_t	 peer_as;
-	const char	*id;
-	unsigned	 prefixes;
-	unsigned	 sets;
-	const char	*ctl;
-	const char	*bird;
-	const char	*kns;
-	int		 kproto;
-	const char	*prefix;
-	int		 timeout;
+	const char *connect;
+	uint32_t local_as;
+	uint32_t peer_as;
+	const char *id;
+	unsigned prefixes;
+	unsigned sets;
+	const char *ctl;
+	const char *bird;
+	const char *kns;
+	int kproto;
+	const char *prefix;
+	int timeout;
 };
 
 static double
@@ -73,10 +73,10 @@ now_ms(void)
 /* ---- kernel route count through netlink, in another namespace ---- */
 
 struct kcount {
-	int		 proto;
-	long		 n;
+	int proto;
+	long n;
 	const struct prefix *want;
-	bool		 found;
+	bool found;
 };
 
 static int
@@ -165,7 +165,7 @@ rib_count(const struct opts *o)
 			if (cJSON_IsNumber(best))
 				n = (long)best->valuedouble;
 			if (cJSON_IsTrue(pend))
-				n = -2;	/* decision still running: not settled */
+				n = -2; /* decision still running: not settled */
 			cJSON_Delete(j);
 		}
 	} else if (o->bird) {
@@ -290,9 +290,9 @@ wait_keepalive(int fd)
 }
 
 struct wbuf {
-	uint8_t	*b;
-	size_t	 len;
-	size_t	 cap;
+	uint8_t *b;
+	size_t len;
+	size_t cap;
 };
 
 static uint8_t *
@@ -428,9 +428,9 @@ feed(const struct opts *o)
 	tw_send = now_ms() - t1;
 	wait_counts(o, sk, 0, t1, &tw_rib, &tw_kern);
 	printf("{\"prefixes\":%u,\"sets\":%u,\"update_bytes\":%zu,\"send_ms\":%.1f,"
-	    "\"rib_ms\":%.1f,\"kernel_ms\":%.1f,\"withdraw_send_ms\":%.1f,"
-	    "\"withdraw_rib_ms\":%.1f,\"withdraw_kernel_ms\":%.1f}\n", o->prefixes, o->sets,
-	    ann.len, t_send, ta_rib, ta_kern, tw_send, tw_rib, tw_kern);
+	       "\"rib_ms\":%.1f,\"kernel_ms\":%.1f,\"withdraw_send_ms\":%.1f,"
+	       "\"withdraw_rib_ms\":%.1f,\"withdraw_kernel_ms\":%.1f}\n",
+	    o->prefixes, o->sets, ann.len, t_send, ta_rib, ta_kern, tw_send, tw_rib, tw_kern);
 	fflush(stdout);
 	close(fd);
 	nl_socket_free(sk);
@@ -467,7 +467,8 @@ start(const struct opts *o, char **cmd)
 
 		kernel_count(sk, o->kproto, &want, &found);
 		if (found) {
-			printf("{\"start_to_route_ms\":%.1f,\"pid\":%d}\n", now_ms() - t0, (int)pid);
+			printf("{\"start_to_route_ms\":%.1f,\"pid\":%d}\n", now_ms() - t0,
+			    (int)pid);
 			return 0;
 		}
 		usleep(1000);
@@ -494,8 +495,13 @@ main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .local_as = 65002, .peer_as = 65001, .id = "10.255.0.2",
-		.prefixes = 100000, .sets = 2000, .kproto = 186, .timeout = 300 };
+	struct opts o = { .local_as = 65002,
+		.peer_as = 65001,
+		.id = "10.255.0.2",
+		.prefixes = 100000,
+		.sets = 2000,
+		.kproto = 186,
+		.timeout = 300 };
 	const char *mode;
 	int c;
 
@@ -507,19 +513,44 @@ main(int argc, char **argv)
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
 		switch (c) {
-		case 'c': o.connect = optarg; break;
-		case 'l': o.local_as = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'p': o.peer_as = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'i': o.id = optarg; break;
-		case 'n': o.prefixes = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'k': o.sets = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'a': o.ctl = optarg; break;
-		case 'b': o.bird = optarg; break;
-		case 'N': o.kns = optarg; break;
-		case 'P': o.kproto = atoi(optarg); break;
-		case 'x': o.prefix = optarg; break;
-		case 't': o.timeout = atoi(optarg); break;
-		default: return 2;
+		case 'c':
+			o.connect = optarg;
+			break;
+		case 'l':
+			o.local_as = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'p':
+			o.peer_as = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'i':
+			o.id = optarg;
+			break;
+		case 'n':
+			o.prefixes = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'k':
+			o.sets = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'a':
+			o.ctl = optarg;
+			break;
+		case 'b':
+			o.bird = optarg;
+			break;
+		case 'N':
+			o.kns = optarg;
+			break;
+		case 'P':
+			o.kproto = atoi(optarg);
+			break;
+		case 'x':
+			o.prefix = optarg;
+			break;
+		case 't':
+			o.timeout = atoi(optarg);
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (o.kns == NULL)

@@ -23,22 +23,23 @@
 static void
 bgp_usage(FILE *f)
 {
-	fprintf(f, "usage: anylab bgp [-l LAB] NODE COMMAND [ARG] [--json]\n"
-		   "  peers            sessions: state, uptime, messages and updates in/out,\n"
-		   "                   prefixes received, last error, policy (Get-BgpStatistics)\n"
-		   "  routes [PREFIX]  every path: next hop, learned from, best and multipath\n"
-		   "                   flags, LOCAL_PREF, MED, AS path, communities\n"
-		   "                   (Get-BgpRouteInformation)\n"
-		   "  stats            RIB size, kernel routes, memory, per-peer counters\n"
-		   "  status           the daemon: AS, router id, uptime, sessions up\n"
-		   "  announce PREFIX  originate PREFIX (Add-BgpCustomRoute)\n"
-		   "  withdraw PREFIX  stop originating it (Remove-BgpCustomRoute)\n"
-		   "  refresh PEER     ask PEER for its routes again (ROUTE-REFRESH)\n"
-		   "  reset PEER       close the session with a Cease and start it again\n"
-		   "  reload           read bgp.json again (only \"originate\" changes at run time)\n"
-		   "  --json           the answer as JSON, one shape for every kind\n"
-		   "  stats, status, refresh, reset and reload as far as the node's kind has them\n"
-		   "  (docs/kinds.md).\n");
+	fprintf(f,
+	    "usage: anylab bgp [-l LAB] NODE COMMAND [ARG] [--json]\n"
+	    "  peers            sessions: state, uptime, messages and updates in/out,\n"
+	    "                   prefixes received, last error, policy (Get-BgpStatistics)\n"
+	    "  routes [PREFIX]  every path: next hop, learned from, best and multipath\n"
+	    "                   flags, LOCAL_PREF, MED, AS path, communities\n"
+	    "                   (Get-BgpRouteInformation)\n"
+	    "  stats            RIB size, kernel routes, memory, per-peer counters\n"
+	    "  status           the daemon: AS, router id, uptime, sessions up\n"
+	    "  announce PREFIX  originate PREFIX (Add-BgpCustomRoute)\n"
+	    "  withdraw PREFIX  stop originating it (Remove-BgpCustomRoute)\n"
+	    "  refresh PEER     ask PEER for its routes again (ROUTE-REFRESH)\n"
+	    "  reset PEER       close the session with a Cease and start it again\n"
+	    "  reload           read bgp.json again (only \"originate\" changes at run time)\n"
+	    "  --json           the answer as JSON, one shape for every kind\n"
+	    "  stats, status, refresh, reset and reload as far as the node's kind has them\n"
+	    "  (docs/kinds.md).\n");
 }
 
 static const char *
@@ -137,7 +138,8 @@ print_routes(const cJSON *j)
 	}
 	printf("%.0f prefixes%s\n", jn(j, "prefixes"),
 	    cJSON_IsTrue(cJSON_GetObjectItem(j, "truncated")) ?
-	    " (listing truncated by the speaker: name a PREFIX to see the rest)" : "");
+		" (listing truncated by the speaker: name a PREFIX to see the rest)" :
+		"");
 }
 
 static void
@@ -173,7 +175,8 @@ print_status(const cJSON *j)
 	char up[32];
 
 	printf("%s on %s: AS %.0f, router id %s, up %s, %.0f of %.0f sessions established, "
-	    "%.0f kernel routes\n", js(j, "kind", "anybgpd"), js(j, "node", "?"), jn(j, "asn"), js(j, "router_id", "?"),
+	       "%.0f kernel routes\n",
+	    js(j, "kind", "anybgpd"), js(j, "node", "?"), jn(j, "asn"), js(j, "router_id", "?"),
 	    duration(jn(j, "uptime"), up, sizeof(up)), jn(j, "established"), jn(j, "peers"),
 	    jn(j, "kernel_routes"));
 }
@@ -188,10 +191,10 @@ cmd_bgp(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct {
-		const char	*name;
-		int		 nargs_min;
-		int		 nargs_max;
-		void		(*print)(const cJSON *);
+		const char *name;
+		int nargs_min;
+		int nargs_max;
+		void (*print)(const cJSON *);
 	} verbs[] = {
 		{ "peers", 0, 0, print_peers },
 		{ "routes", 0, 1, print_routes },
@@ -242,7 +245,7 @@ cmd_bgp(int argc, char **argv)
 	if (v == sizeof(verbs) / sizeof(verbs[0]) || nargs < (size_t)verbs[v].nargs_min ||
 	    nargs > (size_t)verbs[v].nargs_max) {
 		emu_err("bgp: expected peers, routes [PREFIX], stats, status, announce PREFIX, "
-		    "withdraw PREFIX, refresh PEER, reset PEER or reload after the node name");
+			"withdraw PREFIX, refresh PEER, reset PEER or reload after the node name");
 		return EXIT_USAGE;
 	}
 	r = lab_resolve(given, lab, sizeof(lab));

@@ -78,8 +78,7 @@ cmd_capture(int argc, char **argv)
 			o.count = strtoull(optarg, &end, 10);
 			if (*end || o.count == 0) {
 				fprintf(stderr,
-				    "anylab capture: --count %s: expected a number > 0\n",
-				    optarg);
+				    "anylab capture: --count %s: expected a number > 0\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;

@@ -11,11 +11,12 @@
 static void
 down_usage(FILE *f)
 {
-	fprintf(f, "usage: anylab down [LAB] [--json]\n"
-		   "  Stop the lab's daemons, remove its namespaces, switch namespace,\n"
-		   "  /etc/netns entries and record, exactly as recorded under\n"
-		   "  /run/anylab/LAB/. LAB may be left out when one lab is up. A lab that\n"
-		   "  is not up is not an error (nothing to do).\n");
+	fprintf(f,
+	    "usage: anylab down [LAB] [--json]\n"
+	    "  Stop the lab's daemons, remove its namespaces, switch namespace,\n"
+	    "  /etc/netns entries and record, exactly as recorded under\n"
+	    "  /run/anylab/LAB/. LAB may be left out when one lab is up. A lab that\n"
+	    "  is not up is not an error (nothing to do).\n");
 }
 
 int

@@ -16,9 +16,10 @@
 static void
 exec_usage(FILE *f)
 {
-	fprintf(f, "usage: anylab exec [-l LAB] NODE [--] CMD [ARGS...]\n"
-		   "  Run CMD inside NODE's namespace with the node's resolver. The exit\n"
-		   "  status is CMD's; 125 when anylab failed, 126 not executable, 127 not found.\n");
+	fprintf(f,
+	    "usage: anylab exec [-l LAB] NODE [--] CMD [ARGS...]\n"
+	    "  Run CMD inside NODE's namespace with the node's resolver. The exit\n"
+	    "  status is CMD's; 125 when anylab failed, 126 not executable, 127 not found.\n");
 }
 
 int

@@ -11,8 +11,8 @@
 #include "lab.h"
 
 static const struct {
-	int	err;
-	int	status;
+	int err;
+	int status;
 } lab_exit_statuses[] = {
 	{ EMU_EARG, EXIT_USAGE },
 	{ -EEXIST, EXIT_EXISTS },
@@ -31,7 +31,7 @@ lab_exit_status(int err)
 		if (lab_exit_statuses[i].err == err)
 			return lab_exit_statuses[i].status;
 	}
-	return EXIT_FAIL;	/* the kernel or the system refused */
+	return EXIT_FAIL; /* the kernel or the system refused */
 }
 
 int

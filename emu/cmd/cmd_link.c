@@ -15,12 +15,13 @@
 static void
 link_usage(FILE *f)
 {
-	fprintf(f, "usage: anylab link [-l LAB] NODE:IFACE down|up [--cut]\n"
-		   "  Without --cut the node disables/enables its adapter (admin state).\n"
-		   "  With --cut the far side (switch port, or the peer end of a pair) goes\n"
-		   "  down/up, so the node sees its carrier go and come back. On up, the\n"
-		   "  node's configured addresses and static routes through that interface\n"
-		   "  are installed again (Linux drops them when a link goes down).\n");
+	fprintf(f,
+	    "usage: anylab link [-l LAB] NODE:IFACE down|up [--cut]\n"
+	    "  Without --cut the node disables/enables its adapter (admin state).\n"
+	    "  With --cut the far side (switch port, or the peer end of a pair) goes\n"
+	    "  down/up, so the node sees its carrier go and come back. On up, the\n"
+	    "  node's configured addresses and static routes through that interface\n"
+	    "  are installed again (Linux drops them when a link goes down).\n");
 }
 
 int
@@ -54,8 +55,8 @@ cmd_link(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 2 || (strcmp(argv[optind + 1], "up") != 0 &&
-	    strcmp(argv[optind + 1], "down") != 0)) {
+	if (argc - optind != 2 ||
+	    (strcmp(argv[optind + 1], "up") != 0 && strcmp(argv[optind + 1], "down") != 0)) {
 		link_usage(stderr);
 		return EXIT_USAGE;
 	}

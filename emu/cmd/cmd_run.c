@@ -20,8 +20,8 @@
 #include "strbuf.h"
 #include "topo.h"
 
-static void	run_usage(FILE *f);
-static void	run_print(const struct runner_opts *, const struct run_result *);
+static void run_usage(FILE *f);
+static void run_print(const struct runner_opts *, const struct run_result *);
 
 static void
 run_usage(FILE *f)
@@ -179,7 +179,7 @@ cmd_run(int argc, char **argv)
 
 	rc = runner_guard(&o, &in_child);
 	if (!in_child)
-		goto out_scn;	/* the guard: rc is the runner's exit status */
+		goto out_scn; /* the guard: rc is the runner's exit status */
 	rc = runner_run(&o, &res);
 	if (res.on_lab)
 		run_print(&o, &res);

@@ -14,9 +14,10 @@
 static void
 status_usage(FILE *f)
 {
-	fprintf(f, "usage: anylab status [LAB] [--json]\n"
-		   "  Nodes, interfaces (admin state, carrier), addresses, routes of the\n"
-		   "  main table (every next hop of a multipath route) and daemons.\n");
+	fprintf(f,
+	    "usage: anylab status [LAB] [--json]\n"
+	    "  Nodes, interfaces (admin state, carrier), addresses, routes of the\n"
+	    "  main table (every next hop of a multipath route) and daemons.\n");
 }
 
 static const char *
@@ -60,7 +61,8 @@ status_print_ns(const cJSON *n, bool is_switch)
 		}
 		printf(" proto %s", jstr(r, "protocol"));
 		if (cJSON_GetNumberValue(cJSON_GetObjectItem(r, "metric")) > 0)
-			printf(" metric %.0f", cJSON_GetNumberValue(cJSON_GetObjectItem(r, "metric")));
+			printf(" metric %.0f",
+			    cJSON_GetNumberValue(cJSON_GetObjectItem(r, "metric")));
 		printf("\n");
 	}
 }
@@ -75,10 +77,10 @@ status_print(const cJSON *doc)
 		printf("\n%s (netns %s)\n", jstr(n, "name"), jstr(n, "netns"));
 		status_print_ns(n, false);
 		cJSON_ArrayForEach(d, cJSON_GetObjectItem(n, "daemons")) {
-			printf("  daemon %s (%s) pid %.0f %s\n", jstr(d, "service"), jstr(d, "kind"),
-			    cJSON_GetNumberValue(cJSON_GetObjectItem(d, "pid")),
+			printf("  daemon %s (%s) pid %.0f %s\n", jstr(d, "service"),
+			    jstr(d, "kind"), cJSON_GetNumberValue(cJSON_GetObjectItem(d, "pid")),
 			    cJSON_IsTrue(cJSON_GetObjectItem(d, "running")) ? "running" :
-			    "NOT RUNNING");
+									      "NOT RUNNING");
 		}
 	}
 	sw = cJSON_GetObjectItem(doc, "switch");

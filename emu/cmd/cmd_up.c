@@ -42,7 +42,6 @@ up_usage(FILE *f)
 	    "                  nsd, knot); repeatable, NODE-qualified ones win\n");
 }
 
-
 int
 cmd_wants_help(int argc, char **argv)
 {
@@ -94,7 +93,8 @@ cmd_up(int argc, char **argv)
 		case 't':
 			o.daemon_timeout_ms = (int)(strtod(optarg, &end) * 1000);
 			if (*end != '\0' || o.daemon_timeout_ms <= 0) {
-				fprintf(stderr, "anylab up: --timeout %s: expected seconds\n", optarg);
+				fprintf(stderr, "anylab up: --timeout %s: expected seconds\n",
+				    optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -104,8 +104,8 @@ cmd_up(int argc, char **argv)
 		case 'C':
 			o.converge_timeout_ms = (int)(strtod(optarg, &end) * 1000);
 			if (*end != '\0' || o.converge_timeout_ms <= 0) {
-				fprintf(stderr, "anylab up: --converge-timeout %s: expected seconds\n",
-				    optarg);
+				fprintf(stderr,
+				    "anylab up: --converge-timeout %s: expected seconds\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -134,7 +134,8 @@ cmd_up(int argc, char **argv)
 	o.quiet = json;
 	if (topo_load(argv[optind], &t, &errs) < 0) {
 		cfg_errors_print(&errs, stderr);
-		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n", argv[optind]);
+		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n",
+		    argv[optind]);
 		return EXIT_INVALID;
 	}
 	if (kind_override(t, kinds, nkinds, msg, sizeof(msg)) < 0) {
@@ -144,7 +145,8 @@ cmd_up(int argc, char **argv)
 	}
 	if (lab_check_sections(t, &errs) < 0) {
 		cfg_errors_print(&errs, stderr);
-		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n", argv[optind]);
+		fprintf(stderr, "anylab: %s: invalid topology, nothing was created\n",
+		    argv[optind]);
 		topo_free(t);
 		return EXIT_INVALID;
 	}
@@ -161,15 +163,17 @@ cmd_up(int argc, char **argv)
 		if (json)
 			printf("{\"lab\": \"%s\", \"namespaces\": %zu, \"links\": %zu, "
 			       "\"bridges\": %zu, \"daemons\": %zu, \"captures\": %zu, "
-			       "\"network_ms\": %.3f, \"elapsed_ms\": %.3f}\n", lab, r.namespaces,
-			    r.links, r.bridges, r.daemons, r.captures, r.network_us / 1000.0,
-			    r.elapsed_us / 1000.0);
+			       "\"network_ms\": %.3f, \"elapsed_ms\": %.3f}\n",
+			    lab, r.namespaces, r.links, r.bridges, r.daemons, r.captures,
+			    r.network_us / 1000.0, r.elapsed_us / 1000.0);
 		else
 			printf("lab %s is up: %zu namespaces, %zu links, %zu bridges, %zu daemons "
-			       "(%.0f ms)\n", lab, r.namespaces, r.links, r.bridges, r.daemons,
+			       "(%.0f ms)\n",
+			    lab, r.namespaces, r.links, r.bridges, r.daemons,
 			    r.elapsed_us / 1000.0);
 		if (!json && o.capture_dir != NULL)
-			printf("capturing %zu interfaces into %s/%s-*.pcap until `anylab down %s`\n",
+			printf(
+			    "capturing %zu interfaces into %s/%s-*.pcap until `anylab down %s`\n",
 			    r.captures, o.capture_dir, lab, lab);
 	}
 	topo_free(t);

@@ -14,10 +14,11 @@
 static void
 validate_usage(FILE *f)
 {
-	fprintf(f, "usage: anylab validate FILE [--json] [--kind [NODE.]bgp|dns=KIND]...\n"
-		   "  Check FILE as `up` does, build nothing. Every error is printed as\n"
-		   "  FILE: JSON.PATH: what was expected. Exit status 3 when invalid.\n"
-		   "  --kind  as for up: check FILE with these node kinds\n");
+	fprintf(f,
+	    "usage: anylab validate FILE [--json] [--kind [NODE.]bgp|dns=KIND]...\n"
+	    "  Check FILE as `up` does, build nothing. Every error is printed as\n"
+	    "  FILE: JSON.PATH: what was expected. Exit status 3 when invalid.\n"
+	    "  --kind  as for up: check FILE with these node kinds\n");
 }
 
 int
@@ -45,7 +46,8 @@ cmd_validate(int argc, char **argv)
 			break;
 		case 'K':
 			if (nkinds == CMD_KINDS_MAX) {
-				fprintf(stderr, "anylab validate: at most %d --kind\n", CMD_KINDS_MAX);
+				fprintf(stderr, "anylab validate: at most %d --kind\n",
+				    CMD_KINDS_MAX);
 				return EXIT_USAGE;
 			}
 			kinds[nkinds++] = optarg;

@@ -8,26 +8,26 @@
 #define ANYLAB_CMDS_H
 
 struct cmd {
-	const char	*name;
-	int		(*fn)(int argc, char **argv);
-	const char	*summary;
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
 };
 
-int	cmd_up(int argc, char **argv);
-int	cmd_down(int argc, char **argv);
-int	cmd_status(int argc, char **argv);
-int	cmd_exec(int argc, char **argv);
-int	cmd_link(int argc, char **argv);
-int	cmd_validate(int argc, char **argv);
-int	cmd_list(int argc, char **argv);
-int	cmd_run(int argc, char **argv);
-int	cmd_capture(int argc, char **argv);
-int	cmd_bgp(int argc, char **argv);
+int cmd_up(int argc, char **argv);
+int cmd_down(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_link(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
+int cmd_bgp(int argc, char **argv);
 
 /* --kind [NODE.]SECTION=KIND (up, run, validate): at most this many. */
-#define CMD_KINDS_MAX	16
+#define CMD_KINDS_MAX 16
 
 /* Shared by the cmd_*.c files: true when argv[i] is --help or -h. */
-int	cmd_wants_help(int argc, char **argv);
+int cmd_wants_help(int argc, char **argv);
 
 #endif

@@ -27,8 +27,9 @@ usage(FILE *f)
 	fprintf(f, "usage: anylab VERB [OPTIONS] [ARGS]   (anylab VERB --help for each)\n\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f, "\nexit statuses: 0 ok, 1 failed, 2 usage, 3 invalid topology, 4 already up,\n"
-		   "5 no such lab, 6 daemon not built, 7 needs root, 8 daemon did not start\n");
+	fprintf(f,
+	    "\nexit statuses: 0 ok, 1 failed, 2 usage, 3 invalid topology, 4 already up,\n"
+	    "5 no such lab, 6 daemon not built, 7 needs root, 8 daemon did not start\n");
 }
 
 int

@@ -59,7 +59,7 @@ daemon_child(int gate, int nsfd, const char *dir, const char *out, char *const a
 	if (read(gate, &go, 1) != 1)
 		_exit(0);
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	execvp(argv[0], argv);	/* a service may name its program without a path */
+	execvp(argv[0], argv); /* a service may name its program without a path */
 	fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
@@ -94,7 +94,7 @@ daemon_spawn(struct state *st, const struct kind_node *k, const struct kind_proc
 	start = state_proc_starttime(pid);
 	err = state_add_daemon(st, k->node->name, service, pid, start);
 	if (err < 0) {
-		close(gate[1]);	/* the child exits on EOF */
+		close(gate[1]); /* the child exits on EOF */
 		waitpid(pid, NULL, 0);
 		return err;
 	}
@@ -172,13 +172,15 @@ daemon_start(struct state *st, const struct kind_node *k, int nsfd, bool only_de
 		if (procs[i].wait_path[0] != '\0' &&
 		    daemon_wait_path(procs[i].wait_path, KIND_WAIT_PATH_MS) < 0) {
 			err = -ETIMEDOUT;
-			snprintf(msg, msglen, "%s did not appear within %d ms (started by a helper)",
+			snprintf(msg, msglen,
+			    "%s did not appear within %d ms (started by a helper)",
 			    procs[i].wait_path, KIND_WAIT_PATH_MS);
 			break;
 		}
 		err = daemon_spawn(st, k, &procs[i], service, nsfd, &pid);
 		if (err < 0) {
-			snprintf(msg, msglen, "starting %s: %s", procs[i].argv[0], emu_strerror(err));
+			snprintf(msg, msglen, "starting %s: %s", procs[i].argv[0],
+			    emu_strerror(err));
 			break;
 		}
 		if (i == 0)
@@ -258,7 +260,7 @@ daemon_running(const struct state_entry *e)
 }
 
 struct daemon_stop_set {
-	const struct state_entry	**entries;
+	const struct state_entry **entries;
 };
 
 /* Still the process the record names (pid and start time)? */

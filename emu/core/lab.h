@@ -29,23 +29,23 @@
 struct capture_target;
 
 struct lab_up_opts {
-	const char	*name;		/* overrides the topology's lab name, or NULL */
-	bool		 quiet;		/* no progress lines */
-	bool		 no_daemons;	/* build the network only */
-	int		 daemon_timeout_ms;	/* per daemon, to answer `status` */
-	bool		 no_wait;	/* do not wait for BGP to converge */
-	int		 converge_timeout_ms;	/* 0: 30 s */
-	const char	*capture_dir;	/* capture every interface into DIR, or NULL */
+	const char *name;	 /* overrides the topology's lab name, or NULL */
+	bool quiet;		 /* no progress lines */
+	bool no_daemons;	 /* build the network only */
+	int daemon_timeout_ms;	 /* per daemon, to answer `status` */
+	bool no_wait;		 /* do not wait for BGP to converge */
+	int converge_timeout_ms; /* 0: 30 s */
+	const char *capture_dir; /* capture every interface into DIR, or NULL */
 };
 
 struct lab_up_result {
-	size_t		 namespaces;
-	size_t		 links;		/* veth pairs */
-	size_t		 bridges;
-	size_t		 daemons;
-	size_t		 captures;	/* pcap files being written (capture_dir) */
-	long long	 elapsed_us;
-	long long	 network_us;	/* namespaces, links, addresses, routes */
+	size_t namespaces;
+	size_t links; /* veth pairs */
+	size_t bridges;
+	size_t daemons;
+	size_t captures; /* pcap files being written (capture_dir) */
+	long long elapsed_us;
+	long long network_us; /* namespaces, links, addresses, routes */
 };
 
 /*
@@ -54,7 +54,7 @@ struct lab_up_result {
  * section a daemon would refuse, before anything is built. 0 or -1 with
  * errs (initialised here, named after the topology file) filled.
  */
-int	lab_check_sections(const struct topology *, struct cfg_errors *errs);
+int lab_check_sections(const struct topology *, struct cfg_errors *errs);
 
 /*
  * up: build the lab. On failure everything made is removed. EMU_EARG (not
@@ -62,14 +62,14 @@ int	lab_check_sections(const struct topology *, struct cfg_errors *errs);
  * -EEXIST (the lab or one of its namespaces exists), EMU_EDAEMON (a daemon
  * did not start or answer), -EINTR (a signal), or another error.
  */
-int	lab_build(struct topology *, const struct lab_up_opts *, struct lab_up_result *);
+int lab_build(struct topology *, const struct lab_up_opts *, struct lab_up_result *);
 /*
  * down: remove what the record names, daemons and captures stopped first.
  * 0 also when there is nothing; EMU_ENOLAB when lab is not a lab name.
  */
-int	lab_remove(const char *lab, bool quiet);
+int lab_remove(const char *lab, bool quiet);
 /* status: the lab read back from the kernel, the `status --json` document. */
-int	lab_status(const char *lab, cJSON **doc);
+int lab_status(const char *lab, cJSON **doc);
 /*
  * `link NODE:IFACE up|down`: the node's adapter (cut false) or the far side
  * through the link's kind (cut true: switch port, the veth peer). Bringing
@@ -77,7 +77,7 @@ int	lab_status(const char *lab, cJSON **doc);
  * node(s) whose interface comes back. EMU_EARG when spec names no
  * interface of the lab, or (cut) one on no link.
  */
-int	lab_link_change(const char *lab, const char *spec, bool up, bool cut);
+int lab_link_change(const char *lab, const char *spec, bool up, bool cut);
 
 /*
  * What `anylab capture` and `run --capture` point at, as capture targets
@@ -89,14 +89,14 @@ int	lab_link_change(const char *lab, const char *spec, bool up, bool cut);
  * Returns the number of targets (allocated in *out) or a negative emu
  * error with err set.
  */
-int	lab_capture_targets(const char *lab, const struct topology *, const char *spec,
-	    struct capture_target **out, char *err, size_t errlen);
+int lab_capture_targets(const char *lab, const struct topology *, const char *spec,
+    struct capture_target **out, char *err, size_t errlen);
 /*
  * Every interface of every node, one file each: DIR/LAB-NODE-IFACE.pcap
  * (interfaces on no link, which up does not make, are left out).
  */
-int	lab_capture_targets_all(const char *lab, const struct topology *, const char *dir,
-	    struct capture_target **out, char *err, size_t errlen);
+int lab_capture_targets_all(const char *lab, const struct topology *, const char *dir,
+    struct capture_target **out, char *err, size_t errlen);
 
 /*
  * ---- Exit statuses (emu/cmd/cmd_lab.c) ----
@@ -104,14 +104,14 @@ int	lab_capture_targets_all(const char *lab, const struct topology *, const char
  * the exit status (anylab.h) the verbs have always returned.
  */
 /* An emu error as the exit status of up (and of verbs that fail the same ways): 0 for 0. */
-int	lab_exit_status(int err);
+int lab_exit_status(int err);
 /* lab_find: 0 with out filled, EXIT_NOLAB, or EXIT_FAIL. */
-int	lab_resolve(const char *name, char *out, size_t len);
+int lab_resolve(const char *name, char *out, size_t len);
 /* lab_build. */
-int	lab_up(struct topology *, const struct lab_up_opts *, struct lab_up_result *);
+int lab_up(struct topology *, const struct lab_up_opts *, struct lab_up_result *);
 /* lab_remove; a name that is no lab's is EXIT_NOLAB. */
-int	lab_down(const char *lab, bool quiet);
+int lab_down(const char *lab, bool quiet);
 /* lab_link_change; an unknown NODE:IFACE is EXIT_USAGE. */
-int	lab_link_set(const char *lab, const char *spec, bool up, bool cut);
+int lab_link_set(const char *lab, const char *spec, bool up, bool cut);
 
 #endif

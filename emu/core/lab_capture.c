@@ -147,8 +147,8 @@ lab_capture_targets_all(const char *lab, const struct topology *topo, const char
 }
 
 struct lab_capture_rec {
-	struct lab_build	*b;
-	const char		*node;
+	struct lab_build *b;
+	const char *node;
 };
 
 /* Called by capture_start between fork and the child's start. */
@@ -177,7 +177,10 @@ lab_start_captures(struct lab_build *b, const char *dir)
 	struct capture_target *tg = NULL;
 	struct lab_capture_rec rec = { .b = b };
 	struct capture_opts o = {
-		.detach = true, .output = out, .record = lab_record_capture, .record_arg = &rec,
+		.detach = true,
+		.output = out,
+		.record = lab_record_capture,
+		.record_arg = &rec,
 	};
 	size_t n;
 	pid_t pid;
@@ -217,7 +220,7 @@ out_free:
 }
 
 struct lab_capture_set {
-	const struct state_entry	**entries;
+	const struct state_entry **entries;
 };
 
 static bool

@@ -59,9 +59,9 @@ lab_make_node_dirs(struct lab_build *b)
 
 /* One daemon of the lab being started: what it is and its main process. */
 struct lab_daemon {
-	struct kind_node	 k;
-	size_t			 node;	/* index in t->nodes */
-	pid_t			 pid;
+	struct kind_node k;
+	size_t node; /* index in t->nodes */
+	pid_t pid;
 };
 
 /* Every daemon of every node, in start order. *count set; NULL when there are none. */
@@ -137,8 +137,8 @@ lab_start_daemons(struct lab_build *b, int timeout_ms)
 			emu_err("%s: %s (kind %s) exited at start", node, d[i].k.service,
 			    d[i].k.kind->name);
 		else if (err == -ETIMEDOUT)
-			emu_err("%s: %s (kind %s) was not ready within %d ms", node,
-			    d[i].k.service, d[i].k.kind->name, timeout_ms);
+			emu_err("%s: %s (kind %s) was not ready within %d ms", node, d[i].k.service,
+			    d[i].k.kind->name, timeout_ms);
 		else if (err < 0)
 			emu_err("%s: %s (kind %s) will not be ready: %s", node, d[i].k.service,
 			    d[i].k.kind->name, emu_strerror(err));
@@ -159,7 +159,7 @@ lab_start_daemons(struct lab_build *b, int timeout_ms)
  * changed for LAB_STABLE_US (the last UPDATEs have been applied). A lab that
  * does not converge in time is still up: a warning names what is missing.
  */
-#define LAB_STABLE_US	500000
+#define LAB_STABLE_US 500000
 
 void
 lab_wait_converged(struct lab_build *b, int timeout_ms)
@@ -210,9 +210,11 @@ lab_wait_converged(struct lab_build *b, int timeout_ms)
 				if (ks[i].kind->bgp_progress(&ks[i], &now) == 0 &&
 				    now.established == now.peers && !now.pending)
 					continue;
-				emu_err("warning: %s: %u of %u BGP sessions established after %d ms%s "
-				    "(kind %s)", t->nodes[i].name, now.established, now.peers,
-				    timeout_ms, now.pending ? ", routes still being processed" : "",
+				emu_err(
+				    "warning: %s: %u of %u BGP sessions established after %d ms%s "
+				    "(kind %s)",
+				    t->nodes[i].name, now.established, now.peers, timeout_ms,
+				    now.pending ? ", routes still being processed" : "",
 				    ks[i].kind->name);
 			}
 			break;

@@ -15,7 +15,7 @@
 #include "netns.h"
 #include "state.h"
 
-#define LAB_STOP_GRACE_MS	3000
+#define LAB_STOP_GRACE_MS 3000
 
 static int
 lab_remove_etc(const char *name)

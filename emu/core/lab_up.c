@@ -25,8 +25,8 @@
 
 volatile sig_atomic_t lab_interrupted;
 
-static void	lab_on_signal(int sig);
-static int	lab_sysctl(struct lab_build *, struct kn_ns *, const char *path, const char *value);
+static void lab_on_signal(int sig);
+static int lab_sysctl(struct lab_build *, struct kn_ns *, const char *path, const char *value);
 
 static void
 lab_on_signal(int sig)
@@ -170,7 +170,11 @@ lab_make_links(struct lab_build *b)
 {
 	struct topology *t = b->t;
 	struct link_env env = {
-		.t = t, .lab = b->lab, .st = &b->st, .nodes = b->nodes, .sw = &b->sw,
+		.t = t,
+		.lab = b->lab,
+		.st = &b->st,
+		.nodes = b->nodes,
+		.sw = &b->sw,
 		.next_port_index = LINK_IFINDEX_BASE + (int)t->nlinks,
 	};
 	int err = 0;
@@ -236,9 +240,9 @@ lab_node_sysctls(struct lab_build *b, const struct topo_node *n, struct kn_ns *n
 		if (err == -ENOENT) {
 			if (!b->warned_seed)
 				emu_err("warning: this kernel has no "
-				    "net.ipv4.fib_multipath_hash_seed (Linux 6.11 and later): "
-				    "hash seeds are not set, the client-to-server mapping may "
-				    "differ from run to run");
+					"net.ipv4.fib_multipath_hash_seed (Linux 6.11 and later): "
+					"hash seeds are not set, the client-to-server mapping may "
+					"differ from run to run");
 			b->warned_seed = true;
 		} else if (err < 0) {
 			emu_err("%s: fib_multipath_hash_seed = %s: %s", ns->name, v,
@@ -441,8 +445,8 @@ lab_up_steps(struct lab_build *b, const struct lab_up_opts *o)
 	if (err == 0 && !o->no_daemons)
 		err = lab_daemons_err(lab_make_node_dirs(b));
 	if (err == 0 && !o->no_daemons)
-		err = lab_daemons_err(lab_start_daemons(b,
-		    o->daemon_timeout_ms > 0 ? o->daemon_timeout_ms : 10000));
+		err = lab_daemons_err(
+		    lab_start_daemons(b, o->daemon_timeout_ms > 0 ? o->daemon_timeout_ms : 10000));
 	if (err == 0 && !o->no_daemons && !o->no_wait)
 		lab_wait_converged(b, o->converge_timeout_ms > 0 ? o->converge_timeout_ms : 30000);
 	if (err == 0 && lab_interrupted)
@@ -461,7 +465,7 @@ lab_build(struct topology *t, const struct lab_up_opts *o, struct lab_up_result 
 	int err;
 
 	emu_file_dir(t->file, b.base_dir, sizeof(b.base_dir));
-	kind_absolute_configs(t, b.base_dir);	/* the record's copy is read from elsewhere */
+	kind_absolute_configs(t, b.base_dir); /* the record's copy is read from elsewhere */
 	memset(res, 0, sizeof(*res));
 	res->elapsed_us = emu_now_us();
 	b.res = res;
@@ -469,8 +473,8 @@ lab_build(struct topology *t, const struct lab_up_opts *o, struct lab_up_result 
 	b.sw.fd = -1;
 	if (!lab_name_valid(b.lab)) {
 		emu_err("%s: a lab name is 1 to %d characters [a-z0-9_], starting with a letter "
-		    "or digit (no '-': it separates lab and node in LAB-NODE)", b.lab,
-		    TOPO_LAB_NAME_MAX);
+			"or digit (no '-': it separates lab and node in LAB-NODE)",
+		    b.lab, TOPO_LAB_NAME_MAX);
 		return EMU_EARG;
 	}
 	err = lab_daemons_err(lab_check_binaries(t, o));

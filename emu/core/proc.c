@@ -17,24 +17,24 @@
 #include "anylab.h"
 #include "proc.h"
 
-#define PROC_POLL_NS	(5 * 1000 * 1000)
+#define PROC_POLL_NS (5 * 1000 * 1000)
 
 enum proc_seen {
-	PROC_GONE,	/* exited (reaped if ours), or never there */
+	PROC_GONE, /* exited (reaped if ours), or never there */
 	PROC_RUNNING,
 };
 
 struct proc_set {
-	const pid_t	*pids;
-	size_t		 n;
-	proc_alive_fn	 alive;
-	void		*arg;
-	int		*status;
-	bool		*ours;		/* a child of this process (waitpid knew it) */
-	bool		*gone;
+	const pid_t *pids;
+	size_t n;
+	proc_alive_fn alive;
+	void *arg;
+	int *status;
+	bool *ours; /* a child of this process (waitpid knew it) */
+	bool *gone;
 };
 
-static enum proc_seen	proc_look(struct proc_set *, size_t i);
+static enum proc_seen proc_look(struct proc_set *, size_t i);
 
 bool
 proc_exists(pid_t pid)
@@ -86,8 +86,7 @@ proc_look(struct proc_set *s, size_t i)
 }
 
 int
-proc_stop(const pid_t *pids, size_t n, int grace_ms, proc_alive_fn alive, void *arg,
-    int *status)
+proc_stop(const pid_t *pids, size_t n, int grace_ms, proc_alive_fn alive, void *arg, int *status)
 {
 	struct timespec pause = { 0, PROC_POLL_NS };
 	struct proc_set s = { pids, n, alive, arg, status, NULL, NULL };

@@ -27,10 +27,10 @@ typedef bool (*proc_alive_fn)(size_t i, void *arg);
  * Returns how many had to be killed with SIGKILL (0: every one ended on
  * SIGTERM or was gone already), or -errno.
  */
-int	proc_stop(const pid_t *pids, size_t n, int grace_ms, proc_alive_fn alive, void *arg,
-	    int *status);
+int proc_stop(const pid_t *pids, size_t n, int grace_ms, proc_alive_fn alive, void *arg,
+    int *status);
 
 /* /proc/PID exists and is no zombie. */
-bool	proc_exists(pid_t);
+bool proc_exists(pid_t);
 
 #endif

@@ -88,7 +88,7 @@ state_create(const char *lab, struct state *st)
 	if (mkdir(emu_run_dir(), 0755) < 0 && errno != EEXIST)
 		return -errno;
 	if (mkdir(st->dir, 0755) < 0)
-		return -errno;	/* EEXIST: up already, or a record left to down */
+		return -errno; /* EEXIST: up already, or a record left to down */
 	snprintf(path, sizeof(path), "%s/nodes", st->dir);
 	if (mkdir(path, 0755) < 0)
 		return -errno;
@@ -155,7 +155,7 @@ state_parse_line(struct state *st, char *line)
 		if (e.pid <= 1)
 			return 0;
 	} else {
-		return 0;	/* "lab NAME" and anything unknown */
+		return 0; /* "lab NAME" and anything unknown */
 	}
 	return state_push(st, &e);
 }
@@ -179,12 +179,12 @@ state_open(const char *lab, struct state *st)
 	if (f == NULL) {
 		err = -errno;
 		if (err == -ENOENT && access(st->dir, F_OK) == 0)
-			return 0;	/* killed before the record was made: empty */
+			return 0; /* killed before the record was made: empty */
 		return err;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] != '\n')
-			break;	/* torn last line */
+			break; /* torn last line */
 		line[n - 1] = '\0';
 		err = state_parse_line(st, line);
 		if (err < 0)
@@ -274,8 +274,7 @@ state_add_daemon(struct state *st, const char *node, const char *service, pid_t 
 
 	snprintf(e.node, sizeof(e.node), "%s", node);
 	snprintf(e.service, sizeof(e.service), "%s", service);
-	snprintf(line, sizeof(line), "daemon %s %s %d %llu\n", node, service, (int)pid,
-	    starttime);
+	snprintf(line, sizeof(line), "daemon %s %s %d %llu\n", node, service, (int)pid, starttime);
 	err = state_write(st, line);
 	return err < 0 ? err : state_push(st, &e);
 }

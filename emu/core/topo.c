@@ -19,55 +19,45 @@
 #include "anylab.h"
 #include "topo.h"
 
-static int	topo_parse(struct topology *, cJSON *, struct cfg_errors *);
-static void	topo_parse_nodes(struct topology *, const cJSON *, struct cfg_errors *);
-static void	topo_parse_node(struct topo_node *, const cJSON *, const char *,
-		    struct cfg_errors *);
-static void	topo_parse_services(struct topo_node *, const cJSON *, const char *,
-		    struct cfg_errors *);
-static void	topo_parse_ifaces(struct topo_node *, const cJSON *, const char *,
-		    struct cfg_errors *);
-static void	topo_parse_iface(struct topo_iface *, const cJSON *, const char *,
-		    struct cfg_errors *);
-static void	topo_parse_loopback(struct topo_node *, const cJSON *, const char *,
-		    struct cfg_errors *);
-static void	topo_parse_routes(struct topo_node *, const cJSON *, const char *,
-		    struct cfg_errors *);
-static void	topo_parse_resolvers(struct topo_node *, const cJSON *, const char *,
-		    struct cfg_errors *);
-static void	topo_parse_multipath(struct topo_node *, const cJSON *, const char *,
-		    struct cfg_errors *);
+static int topo_parse(struct topology *, cJSON *, struct cfg_errors *);
+static void topo_parse_nodes(struct topology *, const cJSON *, struct cfg_errors *);
+static void topo_parse_node(struct topo_node *, const cJSON *, const char *, struct cfg_errors *);
+static void topo_parse_services(struct topo_node *, const cJSON *, const char *,
+    struct cfg_errors *);
+static void topo_parse_ifaces(struct topo_node *, const cJSON *, const char *, struct cfg_errors *);
+static void topo_parse_iface(struct topo_iface *, const cJSON *, const char *, struct cfg_errors *);
+static void topo_parse_loopback(struct topo_node *, const cJSON *, const char *,
+    struct cfg_errors *);
+static void topo_parse_routes(struct topo_node *, const cJSON *, const char *, struct cfg_errors *);
+static void topo_parse_resolvers(struct topo_node *, const cJSON *, const char *,
+    struct cfg_errors *);
+static void topo_parse_multipath(struct topo_node *, const cJSON *, const char *,
+    struct cfg_errors *);
 /* Interfaces named by a link so far, valid link or not, and the link's index. */
 struct claims {
-	const struct topo_iface	**iface;
-	int			 *link;
-	size_t			  n;
+	const struct topo_iface **iface;
+	int *link;
+	size_t n;
 };
 
-static void	topo_parse_links(struct topology *, const cJSON *, struct claims *,
-		    struct cfg_errors *);
-static void	topo_parse_link(struct topology *, struct topo_link *, int, const cJSON *,
-		    struct claims *, struct cfg_errors *);
-static void	topo_check_unlinked(struct topology *, const struct claims *,
-		    struct cfg_errors *);
-static void	topo_check_node_addrs(struct topology *, struct cfg_errors *);
-static void	topo_check_segments(struct topology *, struct cfg_errors *);
+static void topo_parse_links(struct topology *, const cJSON *, struct claims *,
+    struct cfg_errors *);
+static void topo_parse_link(struct topology *, struct topo_link *, int, const cJSON *,
+    struct claims *, struct cfg_errors *);
+static void topo_check_unlinked(struct topology *, const struct claims *, struct cfg_errors *);
+static void topo_check_node_addrs(struct topology *, struct cfg_errors *);
+static void topo_check_segments(struct topology *, struct cfg_errors *);
 
-static const char *const top_keys[] = {
-	"$schema", "name", "description", "nodes", "links", "scenarios", NULL
-};
-static const char *const node_keys[] = {
-	"interfaces", "loopback", "routes", "forwarding", "multipath", "resolver", "bgp", "dns",
-	"services", NULL
-};
+static const char *const top_keys[] = { "$schema", "name", "description", "nodes", "links",
+	"scenarios", NULL };
+static const char *const node_keys[] = { "interfaces", "loopback", "routes", "forwarding",
+	"multipath", "resolver", "bgp", "dns", "services", NULL };
 static const char *const iface_keys[] = { "addresses", "mtu", "mac", NULL };
 static const char *const route_keys[] = { "to", "via", "dev", "metric", NULL };
 static const char *const multipath_keys[] = { "hash_policy", "hash_seed", NULL };
 static const char *const link_keys[] = { "name", "endpoints", "switch", NULL };
 
-#define NAME_CHARS	"a-z, 0-9, '_' and '-', starting with a letter or digit"
-
-
+#define NAME_CHARS "a-z, 0-9, '_' and '-', starting with a letter or digit"
 
 static size_t
 child_count(const cJSON *j)
@@ -91,7 +81,7 @@ name_valid(const char *s, size_t max, bool dash)
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' ||
-		    (dash && *p == '-')))
+			(dash && *p == '-')))
 			return false;
 	return true;
 }
@@ -115,19 +105,24 @@ iface_name_check(const char *name, const char *path, struct cfg_errors *e)
 		return false;
 	}
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-		cfg_error(e, path, "expected an interface name other than \".\" and \"..\", "
-		    "found \"%s\"", name);
+		cfg_error(e, path,
+		    "expected an interface name other than \".\" and \"..\", "
+		    "found \"%s\"",
+		    name);
 		return false;
 	}
 	for (const char *p = name; *p; p++)
 		if (*p == '/' || *p == ':' || *p == '%' || isspace((unsigned char)*p) ||
 		    !isprint((unsigned char)*p)) {
-			cfg_error(e, path, "expected an interface name without '/', ':', '%%', "
-			    "whitespace or control characters, found \"%s\"", name);
+			cfg_error(e, path,
+			    "expected an interface name without '/', ':', '%%', "
+			    "whitespace or control characters, found \"%s\"",
+			    name);
 			return false;
 		}
 	if (strcmp(name, "lo") == 0) {
-		cfg_error(e, path, "expected an interface name other than \"lo\": the node's "
+		cfg_error(e, path,
+		    "expected an interface name other than \"lo\": the node's "
 		    "loopback is configured through \"loopback\"");
 		return false;
 	}
@@ -197,8 +192,7 @@ topo_load(const char *file, struct topology **out, struct cfg_errors *e)
 }
 
 int
-topo_load_string(const char *text, const char *file, struct topology **out,
-    struct cfg_errors *e)
+topo_load_string(const char *text, const char *file, struct topology **out, struct cfg_errors *e)
 {
 	struct topology *t;
 	cJSON *root;
@@ -237,7 +231,8 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 	jc_string(root, "$schema", "", false, &s, e);
 	if (jc_string(root, "name", "", true, &s, e) == 1) {
 		if (!topo_lab_name_valid(s))
-			cfg_error(e, "name", "expected a lab name of 1 to %d characters from "
+			cfg_error(e, "name",
+			    "expected a lab name of 1 to %d characters from "
 			    "a-z, 0-9 and '_', starting with a letter or digit (no '-': it "
 			    "separates lab and node in LAB-NODE), found \"%s\"",
 			    TOPO_LAB_NAME_MAX, s);
@@ -290,8 +285,10 @@ topo_parse_nodes(struct topology *t, const cJSON *nodes, struct cfg_errors *e)
 			continue;
 		}
 		if (!name_valid(n->string, TOPO_NAME_MAX - 1, true)) {
-			cfg_error(e, p, "expected a node name of 1 to %d characters from "
-			    NAME_CHARS ", found \"%s\"", TOPO_NAME_MAX - 1, n->string);
+			cfg_error(e, p,
+			    "expected a node name of 1 to %d characters from " NAME_CHARS
+			    ", found \"%s\"",
+			    TOPO_NAME_MAX - 1, n->string);
 			continue;
 		}
 		node = &t->nodes[t->nnodes++];
@@ -343,14 +340,17 @@ topo_parse_services(struct topo_node *node, const cJSON *svcs, const char *path,
 		char p[CFG_PATH_MAX];
 
 		jc_path(p, path, s->string);
-		if (!name_valid(s->string, TOPO_NAME_MAX - 1, true) || strcmp(s->string, "bgp") == 0 ||
-		    strcmp(s->string, "dns") == 0)
-			cfg_error(e, p, "invalid service name: expected %s, at most %d characters, "
-			    "not bgp or dns", NAME_CHARS, TOPO_NAME_MAX - 1);
+		if (!name_valid(s->string, TOPO_NAME_MAX - 1, true) ||
+		    strcmp(s->string, "bgp") == 0 || strcmp(s->string, "dns") == 0)
+			cfg_error(e, p,
+			    "invalid service name: expected %s, at most %d characters, "
+			    "not bgp or dns",
+			    NAME_CHARS, TOPO_NAME_MAX - 1);
 		else if (!cJSON_IsObject(s))
 			cfg_error(e, p, "expected an object with \"command\"");
 		if (++count == TOPO_SERVICES_MAX + 1)
-			cfg_error(e, p, "too many services: at most %d per node", TOPO_SERVICES_MAX);
+			cfg_error(e, p, "too many services: at most %d per node",
+			    TOPO_SERVICES_MAX);
 	}
 	node->services = svcs;
 }
@@ -370,8 +370,10 @@ topo_parse_ifaces(struct topo_node *node, const cJSON *ifaces, const char *path,
 			if (strcmp(prev->string, i->string) == 0)
 				dup = true;
 		if (dup) {
-			cfg_error(e, p, "duplicate interface name \"%s\"; expected each interface "
-			    "once per node", i->string);
+			cfg_error(e, p,
+			    "duplicate interface name \"%s\"; expected each interface "
+			    "once per node",
+			    i->string);
 			continue;
 		}
 		if (!iface_name_check(i->string, p, e))
@@ -408,13 +410,14 @@ topo_parse_iface(struct topo_iface *ifc, const cJSON *j, const char *path, struc
 				if (ipaddr_eq(&ifc->addrs[k].addr, &pf.addr)) {
 					char s[IPADDR_STRLEN];
 
-					cfg_error(e, ap, "address %s is already addresses[%zu] of "
+					cfg_error(e, ap,
+					    "address %s is already addresses[%zu] of "
 					    "this interface; expected each address once",
 					    ipaddr_ntop(&pf.addr, s, sizeof(s)), k);
 					goto next;
 				}
 			ifc->addrs[ifc->naddrs++] = pf;
-next:;
+		next:;
 		}
 	}
 	if (jc_uint(j, "mtu", path, false, 68, 65535, &v, e) == 1)
@@ -422,13 +425,17 @@ next:;
 	if (jc_string(j, "mac", path, false, &mac, e) == 1) {
 		jc_path(p, path, "mac");
 		if (!mac_parse(mac, ifc->mac))
-			cfg_error(e, p, "expected a MAC address of six hex pairs such as "
-			    "\"02:00:00:00:00:01\", found \"%s\"", mac);
+			cfg_error(e, p,
+			    "expected a MAC address of six hex pairs such as "
+			    "\"02:00:00:00:00:01\", found \"%s\"",
+			    mac);
 		else if (ifc->mac[0] & 1)
-			cfg_error(e, p, "expected a unicast MAC address (first octet even), "
-			    "found \"%s\"", mac);
+			cfg_error(e, p,
+			    "expected a unicast MAC address (first octet even), "
+			    "found \"%s\"",
+			    mac);
 		else if (!(ifc->mac[0] | ifc->mac[1] | ifc->mac[2] | ifc->mac[3] | ifc->mac[4] |
-		    ifc->mac[5]))
+			     ifc->mac[5]))
 			cfg_error(e, p, "expected a MAC address other than all zeros, found \"%s\"",
 			    mac);
 		else
@@ -452,10 +459,13 @@ topo_parse_loopback(struct topo_node *node, const cJSON *arr, const char *path,
 		if (!cJSON_IsString(a) || prefix_parse(a->valuestring, &pf, true) < 0 ||
 		    pf.len != ipaddr_bits(pf.addr.family)) {
 			if (cJSON_IsString(a))
-				cfg_error(e, p, "expected a host address (\"51.51.51.51/32\" or "
-				    "\"2001:db8::1/128\"), found \"%s\"", a->valuestring);
+				cfg_error(e, p,
+				    "expected a host address (\"51.51.51.51/32\" or "
+				    "\"2001:db8::1/128\"), found \"%s\"",
+				    a->valuestring);
 			else
-				cfg_error(e, p, "expected a host address (\"51.51.51.51/32\" or "
+				cfg_error(e, p,
+				    "expected a host address (\"51.51.51.51/32\" or "
 				    "\"2001:db8::1/128\"), found a non-string");
 			continue;
 		}
@@ -518,33 +528,40 @@ route_check_via(struct topo_node *node, struct topo_route *r, const char *path,
 	ipaddr_ntop(&r->via, s, sizeof(s));
 	for (size_t i = 0; i < node->nifaces; i++)
 		if (iface_has_addr(&node->ifaces[i], &r->via)) {
-			cfg_error(e, path, "gateway %s is this node's own address on %s; expected "
-			    "a neighbour's address", s, node->ifaces[i].name);
+			cfg_error(e, path,
+			    "gateway %s is this node's own address on %s; expected "
+			    "a neighbour's address",
+			    s, node->ifaces[i].name);
 			return;
 		}
 	if (ipaddr_is_link_local(&r->via)) {
 		if (dev == NULL)
-			cfg_error(e, path, "gateway %s is link-local; expected \"dev\" to name the "
-			    "interface it is reached on", s);
+			cfg_error(e, path,
+			    "gateway %s is link-local; expected \"dev\" to name the "
+			    "interface it is reached on",
+			    s);
 		return;
 	}
 	if (dev != NULL) {
 		if (!iface_reaches(dev, &r->via))
-			cfg_error(e, path, "gateway %s is unreachable: not inside any prefix of "
-			    "%s; expected an address on a subnet of that interface", s, dev->name);
+			cfg_error(e, path,
+			    "gateway %s is unreachable: not inside any prefix of "
+			    "%s; expected an address on a subnet of that interface",
+			    s, dev->name);
 		return;
 	}
 	for (size_t i = 0; i < node->nifaces; i++)
 		if (iface_reaches(&node->ifaces[i], &r->via))
 			reach = true;
 	if (!reach)
-		cfg_error(e, path, "gateway %s is unreachable: not inside any prefix on this "
-		    "node's interfaces; expected an address on a connected subnet", s);
+		cfg_error(e, path,
+		    "gateway %s is unreachable: not inside any prefix on this "
+		    "node's interfaces; expected an address on a connected subnet",
+		    s);
 }
 
 static void
-topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
-    struct cfg_errors *e)
+topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path, struct cfg_errors *e)
 {
 	int idx = 0;
 
@@ -568,9 +585,11 @@ topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
 			if (strcmp(to, "default") == 0) {
 				is_default = true;
 			} else if (prefix_parse(to, &r.dst, false) < 0) {
-				cfg_error(e, jc_path(fp, p, "to"), "expected \"default\" or a "
+				cfg_error(e, jc_path(fp, p, "to"),
+				    "expected \"default\" or a "
 				    "network prefix with no host bits set (\"10.0.0.0/24\"), found "
-				    "\"%s\"", to);
+				    "\"%s\"",
+				    to);
 				ok = false;
 			}
 		} else {
@@ -587,8 +606,10 @@ topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
 				char list[160];
 
 				iface_list(node, list, sizeof(list));
-				cfg_error(e, jc_path(fp, p, "dev"), "expected an interface of node "
-				    "\"%s\" (%s), found \"%s\"", node->name, list, dev);
+				cfg_error(e, jc_path(fp, p, "dev"),
+				    "expected an interface of node "
+				    "\"%s\" (%s), found \"%s\"",
+				    node->name, list, dev);
 				ok = false;
 			} else {
 				snprintf(r.dev, sizeof(r.dev), "%s", dev);
@@ -608,8 +629,10 @@ topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
 		} else if (hv == 1 && r.via.family != r.dst.addr.family) {
 			char vs[IPADDR_STRLEN];
 
-			cfg_error(e, jc_path(fp, p, "via"), "expected an %s gateway for %s, "
-			    "found %s", r.dst.addr.family == AF_INET ? "IPv4" : "IPv6", to,
+			cfg_error(e, jc_path(fp, p, "via"),
+			    "expected an %s gateway for %s, "
+			    "found %s",
+			    r.dst.addr.family == AF_INET ? "IPv4" : "IPv6", to,
 			    ipaddr_ntop(&r.via, vs, sizeof(vs)));
 			continue;
 		}
@@ -625,7 +648,8 @@ topo_parse_routes(struct topo_node *node, const cJSON *arr, const char *path,
 			    node->routes[k].metric == r.metric) {
 				char ds[PREFIX_STRLEN];
 
-				cfg_error(e, p, "route to %s with metric %u is already given; "
+				cfg_error(e, p,
+				    "route to %s with metric %u is already given; "
 				    "expected each destination once per metric",
 				    prefix_ntop(&r.dst, ds, sizeof(ds)), r.metric);
 				ok = false;
@@ -644,8 +668,10 @@ topo_parse_resolvers(struct topo_node *node, const cJSON *arr, const char *path,
 	int idx = 0;
 
 	if (n > TOPO_RESOLVERS_MAX) {
-		cfg_error(e, path, "expected at most %d resolvers (the C library reads no more), "
-		    "found %zu", TOPO_RESOLVERS_MAX, n);
+		cfg_error(e, path,
+		    "expected at most %d resolvers (the C library reads no more), "
+		    "found %zu",
+		    TOPO_RESOLVERS_MAX, n);
 		return;
 	}
 	node->resolvers = emu_calloc(n, sizeof(*node->resolvers));
@@ -653,14 +679,13 @@ topo_parse_resolvers(struct topo_node *node, const cJSON *arr, const char *path,
 		char p[CFG_PATH_MAX];
 
 		if (jc_item_ipaddr(a, jc_path_idx(p, path, idx), 0,
-		    &node->resolvers[node->nresolvers], e))
+			&node->resolvers[node->nresolvers], e))
 			node->nresolvers++;
 	}
 }
 
 static void
-topo_parse_multipath(struct topo_node *node, const cJSON *j, const char *path,
-    struct cfg_errors *e)
+topo_parse_multipath(struct topo_node *node, const cJSON *j, const char *path, struct cfg_errors *e)
 {
 	uint64_t v;
 
@@ -675,8 +700,7 @@ topo_parse_multipath(struct topo_node *node, const cJSON *j, const char *path,
 }
 
 static void
-topo_parse_links(struct topology *t, const cJSON *links, struct claims *cl,
-    struct cfg_errors *e)
+topo_parse_links(struct topology *t, const cJSON *links, struct claims *cl, struct cfg_errors *e)
 {
 	int idx = 0;
 
@@ -689,8 +713,8 @@ topo_parse_links(struct topology *t, const cJSON *links, struct claims *cl,
 }
 
 static void
-topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j,
-    struct claims *cl, struct cfg_errors *e)
+topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j, struct claims *cl,
+    struct cfg_errors *e)
 {
 	const cJSON *eps = NULL;
 	const char *name = NULL;
@@ -704,15 +728,18 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 		return;
 	if (jc_string(j, "name", path, false, &name, e) == 1) {
 		if (!name_valid(name, TOPO_LINK_NAME_MAX, true)) {
-			cfg_error(e, jc_path(p, path, "name"), "expected a link name of 1 to %d "
-			    "characters from " NAME_CHARS ", found \"%s\"", TOPO_LINK_NAME_MAX,
-			    name);
+			cfg_error(e, jc_path(p, path, "name"),
+			    "expected a link name of 1 to %d "
+			    "characters from " NAME_CHARS ", found \"%s\"",
+			    TOPO_LINK_NAME_MAX, name);
 			ok = false;
 		} else {
 			for (size_t k = 0; k < t->nlinks; k++)
 				if (strcmp(t->links[k].name, name) == 0) {
-					cfg_error(e, jc_path(p, path, "name"), "duplicate link "
-					    "name \"%s\"; expected each link name once", name);
+					cfg_error(e, jc_path(p, path, "name"),
+					    "duplicate link "
+					    "name \"%s\"; expected each link name once",
+					    name);
 					ok = false;
 				}
 		}
@@ -727,14 +754,18 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 		return;
 	}
 	if (n > 2 && has_sw && !sw) {
-		cfg_error(e, jc_path(p, path, "switch"), "expected true or no \"switch\" for a "
-		    "link of %zu endpoints: more than two endpoints always make a LAN", n);
+		cfg_error(e, jc_path(p, path, "switch"),
+		    "expected true or no \"switch\" for a "
+		    "link of %zu endpoints: more than two endpoints always make a LAN",
+		    n);
 		ok = false;
 	}
 	l->lan = n > 2 || sw;
 	if (l->lan && name == NULL) {
-		cfg_error(e, path, "expected a \"name\" for a LAN link (%zu endpoints%s): its "
-		    "bridge needs one", n, sw ? ", switch" : "");
+		cfg_error(e, path,
+		    "expected a \"name\" for a LAN link (%zu endpoints%s): its "
+		    "bridge needs one",
+		    n, sw ? ", switch" : "");
 		ok = false;
 	}
 	l->ends = emu_calloc(n, sizeof(*l->ends));
@@ -762,8 +793,10 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 			node = topo_node_find(t, node_name);
 		}
 		if (node == NULL) {
-			cfg_error(e, ep_path, "node \"%.*s\" is not defined; expected a node under "
-			    "\"nodes\"", (int)(colon - spec), spec);
+			cfg_error(e, ep_path,
+			    "node \"%.*s\" is not defined; expected a node under "
+			    "\"nodes\"",
+			    (int)(colon - spec), spec);
 			ok = false;
 			continue;
 		}
@@ -772,15 +805,19 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 			char list[160];
 
 			iface_list(node, list, sizeof(list));
-			cfg_error(e, ep_path, "node \"%s\" has no interface \"%s\"; expected one "
-			    "of: %s", node->name, colon + 1, list);
+			cfg_error(e, ep_path,
+			    "node \"%s\" has no interface \"%s\"; expected one "
+			    "of: %s",
+			    node->name, colon + 1, list);
 			ok = false;
 			continue;
 		}
 		for (size_t k = 0; k < l->nends; k++)
 			if (l->ends[k].iface == ifc) {
-				cfg_error(e, ep_path, "\"%s\" is already an endpoint of this link; "
-				    "expected each interface once", spec);
+				cfg_error(e, ep_path,
+				    "\"%s\" is already an endpoint of this link; "
+				    "expected each interface once",
+				    spec);
 				dup = true;
 			}
 		if (dup) {
@@ -789,8 +826,10 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 		}
 		for (size_t k = 0; k < cl->n; k++)
 			if (cl->iface[k] == ifc) {
-				cfg_error(e, ep_path, "\"%s\" is already an endpoint of links[%d]; "
-				    "expected each interface in one link only", spec, cl->link[k]);
+				cfg_error(e, ep_path,
+				    "\"%s\" is already an endpoint of links[%d]; "
+				    "expected each interface in one link only",
+				    spec, cl->link[k]);
 				dup = true;
 			}
 		if (dup) {
@@ -839,7 +878,8 @@ topo_check_unlinked(struct topology *t, const struct claims *cl, struct cfg_erro
 			jc_path(p, "nodes", t->nodes[n].name);
 			jc_path(base, p, "interfaces");
 			jc_path(p, base, ifc->name);
-			cfg_error(e, p, "not an endpoint of any link; expected each interface in "
+			cfg_error(e, p,
+			    "not an endpoint of any link; expected each interface in "
 			    "exactly one link under \"links\"");
 		}
 }
@@ -872,9 +912,10 @@ node_check_addr(const struct topo_node *node, size_t i, size_t k, struct cfg_err
 	addr_path(p, node, &node->ifaces[i], k);
 	for (size_t l = 0; l < node->nloopback; l++)
 		if (ipaddr_eq(&node->loopback[l].addr, &pa->addr)) {
-			cfg_error(e, p, "address %s is also loopback[%zu] of this node; expected "
-			    "each address once per node", ipaddr_ntop(&pa->addr, s1, sizeof(s1)),
-			    l);
+			cfg_error(e, p,
+			    "address %s is also loopback[%zu] of this node; expected "
+			    "each address once per node",
+			    ipaddr_ntop(&pa->addr, s1, sizeof(s1)), l);
 			return;
 		}
 	for (size_t j = 0; j < i; j++) {
@@ -884,13 +925,15 @@ node_check_addr(const struct topo_node *node, size_t i, size_t k, struct cfg_err
 			const struct prefix *pb = &b->addrs[m];
 
 			if (ipaddr_eq(&pa->addr, &pb->addr)) {
-				cfg_error(e, p, "address %s is also on %s of this node; expected "
+				cfg_error(e, p,
+				    "address %s is also on %s of this node; expected "
 				    "each address once per node",
 				    ipaddr_ntop(&pa->addr, s1, sizeof(s1)), b->name);
 				return;
 			}
 			if (prefix_overlaps(pa, pb) && !prefix_is_link_local(pb)) {
-				cfg_error(e, p, "%s overlaps %s on %s of this node; expected each "
+				cfg_error(e, p,
+				    "%s overlaps %s on %s of this node; expected each "
 				    "interface on a subnet of its own",
 				    prefix_ntop(pa, s1, sizeof(s1)),
 				    prefix_ntop(pb, s2, sizeof(s2)), b->name);
@@ -925,9 +968,11 @@ link_check_addr(const struct topo_link *link, size_t i, size_t k, struct cfg_err
 		if (b->node == a->node || !iface_has_addr(b, &a->addrs[k].addr))
 			continue;
 		addr_path(p, a->node, a, k);
-		cfg_error(e, p, "address %s clashes with %s:%s on link \"%s\"; expected each "
-		    "address once per segment", ipaddr_ntop(&a->addrs[k].addr, s, sizeof(s)),
-		    b->node->name, b->name, link->name);
+		cfg_error(e, p,
+		    "address %s clashes with %s:%s on link \"%s\"; expected each "
+		    "address once per segment",
+		    ipaddr_ntop(&a->addrs[k].addr, s, sizeof(s)), b->node->name, b->name,
+		    link->name);
 		return;
 	}
 }

@@ -27,73 +27,73 @@
  * interface name itself (the LAN's bridge may carry it). Node names only
  * need "LAB-NODE" to be a usable netns and /etc/netns directory name.
  */
-#define TOPO_NAME_MAX		32	/* node names: at most 31 characters */
-#define TOPO_LAB_NAME_MAX	11	/* lab names: at most this many characters */
-#define TOPO_LINK_NAME_MAX	(IFNAMSIZ - 1)	/* link names: at most 15 characters */
-#define TOPO_SERVICES_MAX	8	/* "services" entries per node */
-#define TOPO_RESOLVERS_MAX	3	/* glibc reads at most 3 nameserver lines (MAXNS) */
+#define TOPO_NAME_MAX	   32		  /* node names: at most 31 characters */
+#define TOPO_LAB_NAME_MAX  11		  /* lab names: at most this many characters */
+#define TOPO_LINK_NAME_MAX (IFNAMSIZ - 1) /* link names: at most 15 characters */
+#define TOPO_SERVICES_MAX  8		  /* "services" entries per node */
+#define TOPO_RESOLVERS_MAX 3		  /* glibc reads at most 3 nameserver lines (MAXNS) */
 
 struct topo_node;
 struct topo_link;
 
 struct topo_iface {
-	char			 name[IFNAMSIZ];
-	struct topo_node	*node;
-	struct topo_link	*link;		/* set once a link names it */
-	struct prefix		*addrs;		/* host bits kept: 10.10.10.1/24 */
-	size_t			 naddrs;
-	unsigned		 mtu;		/* 0: kernel default */
-	bool			 has_mac;
-	uint8_t			 mac[6];
+	char name[IFNAMSIZ];
+	struct topo_node *node;
+	struct topo_link *link; /* set once a link names it */
+	struct prefix *addrs;	/* host bits kept: 10.10.10.1/24 */
+	size_t naddrs;
+	unsigned mtu; /* 0: kernel default */
+	bool has_mac;
+	uint8_t mac[6];
 };
 
 struct topo_route {
-	struct prefix		 dst;		/* "default" is 0.0.0.0/0 or ::/0 */
-	struct ipaddr		 via;		/* family 0: on-link through dev */
-	char			 dev[IFNAMSIZ];	/* "" unless given */
-	unsigned		 metric;
+	struct prefix dst;  /* "default" is 0.0.0.0/0 or ::/0 */
+	struct ipaddr via;  /* family 0: on-link through dev */
+	char dev[IFNAMSIZ]; /* "" unless given */
+	unsigned metric;
 };
 
 struct topo_node {
-	char			*name;
-	struct topo_iface	*ifaces;
-	size_t			 nifaces;
-	struct prefix		*loopback;	/* anycast /32 and /128 on lo */
-	size_t			 nloopback;
-	struct topo_route	*routes;
-	size_t			 nroutes;
-	bool			 forwarding;
-	int			 hash_policy;	/* -1: leave the kernel's */
-	bool			 has_hash_seed;
-	uint32_t		 hash_seed;
-	struct ipaddr		*resolvers;
-	size_t			 nresolvers;
-	const cJSON		*bgp;		/* NULL when the node runs no speaker */
-	const cJSON		*dns;		/* NULL when the node runs no responder */
-	const cJSON		*services;	/* "services" object (name -> entry), or NULL */
+	char *name;
+	struct topo_iface *ifaces;
+	size_t nifaces;
+	struct prefix *loopback; /* anycast /32 and /128 on lo */
+	size_t nloopback;
+	struct topo_route *routes;
+	size_t nroutes;
+	bool forwarding;
+	int hash_policy; /* -1: leave the kernel's */
+	bool has_hash_seed;
+	uint32_t hash_seed;
+	struct ipaddr *resolvers;
+	size_t nresolvers;
+	const cJSON *bgp;      /* NULL when the node runs no speaker */
+	const cJSON *dns;      /* NULL when the node runs no responder */
+	const cJSON *services; /* "services" object (name -> entry), or NULL */
 };
 
 struct topo_endpoint {
-	struct topo_node	*node;
-	struct topo_iface	*iface;
+	struct topo_node *node;
+	struct topo_iface *iface;
 };
 
 struct topo_link {
-	char			*name;		/* given, or made from the endpoints */
-	bool			 lan;		/* a bridge in the switch namespace */
-	struct topo_endpoint	*ends;
-	size_t			 nends;
+	char *name; /* given, or made from the endpoints */
+	bool lan;   /* a bridge in the switch namespace */
+	struct topo_endpoint *ends;
+	size_t nends;
 };
 
 struct topology {
-	char			*file;
-	char			*name;
-	struct topo_node	*nodes;
-	size_t			 nnodes;
-	struct topo_link	*links;
-	size_t			 nlinks;
-	const cJSON		*scenarios;	/* NULL when the file has none */
-	cJSON			*root;		/* owns every cJSON pointer above */
+	char *file;
+	char *name;
+	struct topo_node *nodes;
+	size_t nnodes;
+	struct topo_link *links;
+	size_t nlinks;
+	const cJSON *scenarios; /* NULL when the file has none */
+	cJSON *root;		/* owns every cJSON pointer above */
 };
 
 /*
@@ -101,18 +101,17 @@ struct topology {
  * every error found in errs (which topo_load initialises with file as the
  * name shown before each error). Nothing is half made: on -1 nothing is kept.
  */
-int		 topo_load(const char *file, struct topology **out, struct cfg_errors *errs);
+int topo_load(const char *file, struct topology **out, struct cfg_errors *errs);
 /* The same from text in memory; file is only the name used in errors. */
-int		 topo_load_string(const char *text, const char *file, struct topology **out,
-		    struct cfg_errors *errs);
-void		 topo_free(struct topology *);
+int topo_load_string(const char *text, const char *file, struct topology **out,
+    struct cfg_errors *errs);
+void topo_free(struct topology *);
 struct topo_node *topo_node_find(const struct topology *, const char *name);
 struct topo_iface *topo_iface_find(const struct topo_node *, const char *name);
 struct topo_link *topo_link_find(const struct topology *, const char *name);
 /* A lab name as topo_load accepts it (also for a name given on the command line). */
-bool		 topo_lab_name_valid(const char *name);
+bool topo_lab_name_valid(const char *name);
 /* "node:iface" (the endpoint syntax) to an endpoint; -1 when either is unknown. */
-int		 topo_endpoint_find(const struct topology *, const char *spec,
-		    struct topo_endpoint *out);
+int topo_endpoint_find(const struct topology *, const char *spec, struct topo_endpoint *out);
 
 #endif

@@ -24,35 +24,38 @@
 #include "netns.h"
 #include "proc.h"
 
-#define SNAPLEN_DEFAULT	262144
+#define SNAPLEN_DEFAULT 262144
 #define MAX_TARGETS	256
-#define STOP_GRACE_MS	5000	/* a capture flushes and closes its files on SIGTERM */
+#define STOP_GRACE_MS	5000 /* a capture flushes and closes its files on SIGTERM */
 
 /* The libpcap functions used here, resolved by dynlib_load (capture_load). */
 static struct {
-	__typeof__(pcap_activate)	*pcap_activate;
-	__typeof__(pcap_close)	*pcap_close;
-	__typeof__(pcap_compile)	*pcap_compile;
-	__typeof__(pcap_create)	*pcap_create;
-	__typeof__(pcap_datalink)	*pcap_datalink;
-	__typeof__(pcap_dispatch)	*pcap_dispatch;
-	__typeof__(pcap_dump)	*pcap_dump;
-	__typeof__(pcap_dump_close)	*pcap_dump_close;
-	__typeof__(pcap_dump_flush)	*pcap_dump_flush;
-	__typeof__(pcap_dump_open)	*pcap_dump_open;
-	__typeof__(pcap_freecode)	*pcap_freecode;
-	__typeof__(pcap_get_selectable_fd)	*pcap_get_selectable_fd;
-	__typeof__(pcap_geterr)	*pcap_geterr;
-	__typeof__(pcap_set_buffer_size)	*pcap_set_buffer_size;
-	__typeof__(pcap_set_immediate_mode)	*pcap_set_immediate_mode;
-	__typeof__(pcap_set_promisc)	*pcap_set_promisc;
-	__typeof__(pcap_set_snaplen)	*pcap_set_snaplen;
-	__typeof__(pcap_setdirection)	*pcap_setdirection;
-	__typeof__(pcap_setfilter)	*pcap_setfilter;
-	__typeof__(pcap_setnonblock)	*pcap_setnonblock;
+	__typeof__(pcap_activate) *pcap_activate;
+	__typeof__(pcap_close) *pcap_close;
+	__typeof__(pcap_compile) *pcap_compile;
+	__typeof__(pcap_create) *pcap_create;
+	__typeof__(pcap_datalink) *pcap_datalink;
+	__typeof__(pcap_dispatch) *pcap_dispatch;
+	__typeof__(pcap_dump) *pcap_dump;
+	__typeof__(pcap_dump_close) *pcap_dump_close;
+	__typeof__(pcap_dump_flush) *pcap_dump_flush;
+	__typeof__(pcap_dump_open) *pcap_dump_open;
+	__typeof__(pcap_freecode) *pcap_freecode;
+	__typeof__(pcap_get_selectable_fd) *pcap_get_selectable_fd;
+	__typeof__(pcap_geterr) *pcap_geterr;
+	__typeof__(pcap_set_buffer_size) *pcap_set_buffer_size;
+	__typeof__(pcap_set_immediate_mode) *pcap_set_immediate_mode;
+	__typeof__(pcap_set_promisc) *pcap_set_promisc;
+	__typeof__(pcap_set_snaplen) *pcap_set_snaplen;
+	__typeof__(pcap_setdirection) *pcap_setdirection;
+	__typeof__(pcap_setfilter) *pcap_setfilter;
+	__typeof__(pcap_setnonblock) *pcap_setnonblock;
 } pcap_fn;
 
-#define PCAP_SYM(f)	{ #f, (void **)&pcap_fn.f }
+#define PCAP_SYM(f) \
+	{ \
+#f, (void **)&pcap_fn.f \
+	}
 static const struct dynlib_sym pcap_syms[] = {
 	PCAP_SYM(pcap_activate),
 	PCAP_SYM(pcap_close),
@@ -105,8 +108,7 @@ capture_load(char *err, size_t errlen)
 
 /* Open one handle with the thread inside the target's namespace. */
 static pcap_t *
-open_handle(const struct capture_target *t, const struct capture_opts *o, char *err,
-    size_t errlen)
+open_handle(const struct capture_target *t, const struct capture_opts *o, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
@@ -144,7 +146,8 @@ open_handle(const struct capture_target *t, const struct capture_opts *o, char *
 	if (o->filter && o->filter[0]) {
 		if (pcap_fn.pcap_compile(p, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
 		    pcap_fn.pcap_setfilter(p, &prog) < 0) {
-			snprintf(err, errlen, "filter \"%s\": %s", o->filter, pcap_fn.pcap_geterr(p));
+			snprintf(err, errlen, "filter \"%s\": %s", o->filter,
+			    pcap_fn.pcap_geterr(p));
 			pcap_fn.pcap_close(p);
 			p = NULL;
 			goto back;
@@ -170,9 +173,9 @@ out:
 }
 
 struct dump_ctx {
-	pcap_dumper_t	*d;
-	long long	*written;
-	uint64_t	 limit;
+	pcap_dumper_t *d;
+	long long *written;
+	uint64_t limit;
 };
 
 static void
@@ -194,8 +197,8 @@ now_ms(void)
 
 /* Open everything; ready_fd (or -1) gets "ok\n" or the error once all is open. */
 static long long
-capture_loop(const struct capture_target *t, size_t n, const struct capture_opts *o,
-    int ready_fd, char *err, size_t errlen)
+capture_loop(const struct capture_target *t, size_t n, const struct capture_opts *o, int ready_fd,
+    char *err, size_t errlen)
 {
 	pcap_t **h = calloc(n, sizeof(*h));
 	pcap_dumper_t **d = calloc(n, sizeof(*d));
@@ -225,8 +228,10 @@ capture_loop(const struct capture_target *t, size_t n, const struct capture_opts
 			fail = EMU_ECOMMAND;
 		else if (i > 0 && o->merged_file &&
 		    pcap_fn.pcap_datalink(h[i]) != pcap_fn.pcap_datalink(h[0])) {
-			snprintf(err, errlen, "%s: link type differs from %s; capture them into "
-			    "separate files", t[i].what, t[0].what);
+			snprintf(err, errlen,
+			    "%s: link type differs from %s; capture them into "
+			    "separate files",
+			    t[i].what, t[0].what);
 			fail = -EINVAL;
 		}
 	}
@@ -276,7 +281,8 @@ capture_loop(const struct capture_target *t, size_t n, const struct capture_opts
 			break;
 		for (i = 0; i < n; i++) {
 			if (pcap_fn.pcap_dispatch(h[i], -1, on_packet, (u_char *)&ctx[i]) < 0) {
-				snprintf(err, errlen, "%s: %s", t[i].what, pcap_fn.pcap_geterr(h[i]));
+				snprintf(err, errlen, "%s: %s", t[i].what,
+				    pcap_fn.pcap_geterr(h[i]));
 				capture_stopping = 1;
 			}
 		}
@@ -370,11 +376,11 @@ capture_child(const struct capture_target *t, size_t n, const struct capture_opt
 	char cerr[512] = "", go;
 	long long r;
 
-	prctl(PR_SET_NAME, "anylab-capture");	/* what ps and top show */
+	prctl(PR_SET_NAME, "anylab-capture"); /* what ps and top show */
 	if (o->detach)
 		child_detach(o, gate, ready);
 	else
-		prctl(PR_SET_PDEATHSIG, SIGTERM);	/* files closed cleanly if anylab dies */
+		prctl(PR_SET_PDEATHSIG, SIGTERM); /* files closed cleanly if anylab dies */
 	capture_stopping = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -386,7 +392,7 @@ capture_child(const struct capture_target *t, size_t n, const struct capture_opt
 	}
 	r = capture_loop(t, n, o, ready, cerr, sizeof(cerr));
 	if (r >= 0 && cerr[0] != '\0')
-		fprintf(stderr, "anylab capture: %s\n", cerr);	/* after it was ready */
+		fprintf(stderr, "anylab capture: %s\n", cerr); /* after it was ready */
 	if (r >= 0 && o->detach)
 		fprintf(stderr, "anylab capture: %lld packets written\n", r);
 	_exit(r < 0 ? 1 : 0);
@@ -437,7 +443,7 @@ capture_start(const struct capture_target *t, size_t n, const struct capture_opt
 		e = o->record(pid, o->record_arg);
 		if (e < 0) {
 			snprintf(err, errlen, "the capture could not be recorded");
-			close(gate[1]);	/* the child exits on EOF */
+			close(gate[1]); /* the child exits on EOF */
 			goto out_child;
 		}
 		if (write(gate[1], "g", 1) != 1) {
@@ -485,6 +491,6 @@ capture_stop(pid_t pid)
 	if (killed > 0)
 		return -ETIMEDOUT;
 	if (status == -1)
-		return -ECHILD;	/* not a child of ours */
+		return -ECHILD; /* not a child of ours */
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
 }

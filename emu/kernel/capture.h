@@ -26,19 +26,19 @@
 #include <sys/types.h>
 
 struct capture_target {
-	char	netns[96];		/* namespace holding the interface */
-	char	iface[IFNAMSIZ];
-	bool	inbound_only;		/* a switch port: frames its member sent, once each */
-	char	file[512];		/* its own file, or "" when writing one merged file */
-	char	what[128];		/* "node:iface" or "link (port)" for messages */
+	char netns[96]; /* namespace holding the interface */
+	char iface[IFNAMSIZ];
+	bool inbound_only; /* a switch port: frames its member sent, once each */
+	char file[512];	   /* its own file, or "" when writing one merged file */
+	char what[128];	   /* "node:iface" or "link (port)" for messages */
 };
 
 struct capture_opts {
-	const char	*filter;	/* BPF, or NULL */
-	const char	*merged_file;	/* one file for every target, or NULL: each its own */
-	uint64_t	 duration_ms;	/* 0: until stopped */
-	uint64_t	 count;		/* 0: no limit */
-	int		 snaplen;	/* 0: 262144 */
+	const char *filter;	 /* BPF, or NULL */
+	const char *merged_file; /* one file for every target, or NULL: each its own */
+	uint64_t duration_ms;	 /* 0: until stopped */
+	uint64_t count;		 /* 0: no limit */
+	int snaplen;		 /* 0: 262144 */
 	/*
 	 * capture_start only. detach: the child outlives its starter (up
 	 * --capture): own session, default signals, output appended to
@@ -48,10 +48,10 @@ struct capture_opts {
 	 * (it waits on a pipe; it exits when record fails or the starter dies).
 	 * record returns 0 or a negative emu error.
 	 */
-	bool		 detach;
-	const char	*output;
-	int		(*record)(pid_t pid, void *arg);
-	void		*record_arg;
+	bool detach;
+	const char *output;
+	int (*record)(pid_t pid, void *arg);
+	void *record_arg;
 };
 
 /*
@@ -60,19 +60,19 @@ struct capture_opts {
  * (nothing is left open).
  */
 long long capture_run(const struct capture_target *, size_t n, const struct capture_opts *,
-	    char *err, size_t errlen);
+    char *err, size_t errlen);
 
 /*
  * Fork a child running capture_run; returns once every handle is open
  * (the child's pid), or a negative emu error with err set (the child has
  * exited).
  */
-pid_t	capture_start(const struct capture_target *, size_t n, const struct capture_opts *,
-	    char *err, size_t errlen);
+pid_t capture_start(const struct capture_target *, size_t n, const struct capture_opts *, char *err,
+    size_t errlen);
 /*
  * Stop the child (proc_stop: SIGTERM, files flushed and closed, SIGKILL
  * after a grace period). 0 when it ended cleanly, else -errno.
  */
-int	capture_stop(pid_t);
+int capture_stop(pid_t);
 
 #endif

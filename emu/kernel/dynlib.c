@@ -29,16 +29,20 @@ dynlib_load(struct dynlib *lib)
 		}
 	}
 	if (lib->handle == NULL) {
-		snprintf(lib->error, sizeof(lib->error), "cannot load %s (%s; install the Debian "
-		    "package %s)", lib->sonames[0], why, lib->package);
+		snprintf(lib->error, sizeof(lib->error),
+		    "cannot load %s (%s; install the Debian "
+		    "package %s)",
+		    lib->sonames[0], why, lib->package);
 		return -1;
 	}
 	for (i = 0; i < lib->nsyms; i++) {
 		dlerror();
 		*lib->syms[i].addr = dlsym(lib->handle, lib->syms[i].name);
 		if (*lib->syms[i].addr == NULL) {
-			snprintf(lib->error, sizeof(lib->error), "%s has no symbol %s (a version "
-			    "of %s too old?)", lib->sonames[0], lib->syms[i].name, lib->package);
+			snprintf(lib->error, sizeof(lib->error),
+			    "%s has no symbol %s (a version "
+			    "of %s too old?)",
+			    lib->sonames[0], lib->syms[i].name, lib->package);
 			dlclose(lib->handle);
 			lib->handle = NULL;
 			return -1;

@@ -15,19 +15,19 @@
 
 /* One symbol to resolve: its name and where its address goes. */
 struct dynlib_sym {
-	const char	*name;
-	void		**addr;		/* (void **)&table.function */
+	const char *name;
+	void **addr; /* (void **)&table.function */
 };
 
 struct dynlib {
-	const char *const	*sonames;	/* tried in order, NULL-terminated */
-	const char		*package;	/* the Debian package, for the error */
-	const struct dynlib_sym	*syms;
-	size_t			 nsyms;
+	const char *const *sonames; /* tried in order, NULL-terminated */
+	const char *package;	    /* the Debian package, for the error */
+	const struct dynlib_sym *syms;
+	size_t nsyms;
 	/* set by dynlib_load */
-	void			*handle;
-	bool			 tried;
-	char			 error[256];
+	void *handle;
+	bool tried;
+	char error[256];
 };
 
 /*
@@ -35,6 +35,6 @@ struct dynlib {
  * outcome) and resolve every symbol. 0, or -1 with lib->error saying which
  * library or symbol is missing and which package provides it.
  */
-int	dynlib_load(struct dynlib *lib);
+int dynlib_load(struct dynlib *lib);
 
 #endif

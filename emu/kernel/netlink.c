@@ -32,7 +32,7 @@
 #include "netns.h"
 
 #ifndef IFF_LOWER_UP
-#define IFF_LOWER_UP	0x10000	/* linux/if.h, which clashes with net/if.h */
+#define IFF_LOWER_UP 0x10000 /* linux/if.h, which clashes with net/if.h */
 #endif
 
 int
@@ -107,15 +107,24 @@ int
 kn_errno(int nlerr)
 {
 	static const int errnos[] = {
-		[NLE_FAILURE] = EIO,		[NLE_INTR] = EINTR,
-		[NLE_BAD_SOCK] = EBADF,		[NLE_AGAIN] = EAGAIN,
-		[NLE_NOMEM] = ENOMEM,		[NLE_EXIST] = EEXIST,
-		[NLE_INVAL] = EINVAL,		[NLE_RANGE] = ERANGE,
-		[NLE_MSGSIZE] = EMSGSIZE,	[NLE_OPNOTSUPP] = EOPNOTSUPP,
-		[NLE_AF_NOSUPPORT] = EAFNOSUPPORT, [NLE_OBJ_NOTFOUND] = ENOENT,
-		[NLE_NOADDR] = EADDRNOTAVAIL,	[NLE_BUSY] = EBUSY,
-		[NLE_PROTO_MISMATCH] = EPROTONOSUPPORT, [NLE_NOACCESS] = EACCES,
-		[NLE_PERM] = EPERM,		[NLE_NODEV] = ENODEV,
+		[NLE_FAILURE] = EIO,
+		[NLE_INTR] = EINTR,
+		[NLE_BAD_SOCK] = EBADF,
+		[NLE_AGAIN] = EAGAIN,
+		[NLE_NOMEM] = ENOMEM,
+		[NLE_EXIST] = EEXIST,
+		[NLE_INVAL] = EINVAL,
+		[NLE_RANGE] = ERANGE,
+		[NLE_MSGSIZE] = EMSGSIZE,
+		[NLE_OPNOTSUPP] = EOPNOTSUPP,
+		[NLE_AF_NOSUPPORT] = EAFNOSUPPORT,
+		[NLE_OBJ_NOTFOUND] = ENOENT,
+		[NLE_NOADDR] = EADDRNOTAVAIL,
+		[NLE_BUSY] = EBUSY,
+		[NLE_PROTO_MISMATCH] = EPROTONOSUPPORT,
+		[NLE_NOACCESS] = EACCES,
+		[NLE_PERM] = EPERM,
+		[NLE_NODEV] = ENODEV,
 		[NLE_DUMP_INTR] = EINTR,
 	};
 	int code = -nlerr;
@@ -320,8 +329,8 @@ kn_route_add(struct kn_ns *ns, const struct topo_route *r, int ifindex, bool rep
 		rtnl_route_nh_set_gateway(nh, gw);
 	}
 	rtnl_route_add_nexthop(route, nh);
-	err = kn_errno(rtnl_route_add(ns->sk, route,
-	    NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
+	err = kn_errno(
+	    rtnl_route_add(ns->sk, route, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
 out:
 	if (gw != NULL)
 		nl_addr_put(gw);
@@ -386,9 +395,9 @@ kn_addr_str(struct nl_addr *a, char *buf, size_t len, bool with_len)
 }
 
 struct kn_dump_ctx {
-	cJSON		*ifaces;
-	cJSON		*routes;
-	struct nl_cache	*links;
+	cJSON *ifaces;
+	cJSON *routes;
+	struct nl_cache *links;
 };
 
 static cJSON *
@@ -416,16 +425,18 @@ kn_dump_link(struct nl_object *obj, void *arg)
 
 	cJSON_AddStringToObject(o, "name", rtnl_link_get_name(l));
 	cJSON_AddNumberToObject(o, "index", rtnl_link_get_ifindex(l));
-	cJSON_AddStringToObject(o, "type", type != NULL ? type : (flags & IFF_LOOPBACK) ?
-	    "loopback" : "other");
+	cJSON_AddStringToObject(o, "type",
+	    type != NULL	       ? type :
+		(flags & IFF_LOOPBACK) ? "loopback" :
+					 "other");
 	cJSON_AddStringToObject(o, "admin", (flags & IFF_UP) ? "up" : "down");
 	cJSON_AddStringToObject(o, "carrier", (flags & IFF_LOWER_UP) ? "up" : "down");
 	cJSON_AddStringToObject(o, "oper",
 	    rtnl_link_operstate2str(rtnl_link_get_operstate(l), buf, sizeof(buf)));
 	cJSON_AddNumberToObject(o, "mtu", rtnl_link_get_mtu(l));
 	if (!(flags & IFF_LOOPBACK))
-		cJSON_AddStringToObject(o, "mac", nl_addr2str(rtnl_link_get_addr(l), buf,
-		    sizeof(buf)));
+		cJSON_AddStringToObject(o, "mac",
+		    nl_addr2str(rtnl_link_get_addr(l), buf, sizeof(buf)));
 	if (master > 0)
 		cJSON_AddStringToObject(o, "master",
 		    rtnl_link_i2name(c->links, master, mbuf, sizeof(mbuf)));
@@ -457,8 +468,8 @@ kn_route_dst(struct rtnl_route *r, char *buf, size_t len)
 	if (dst == NULL || nl_addr_get_prefixlen(dst) == 0)
 		return "default";
 	if (nl_addr_get_len(dst) == 0) {
-		snprintf(buf, len, "%s/%u", rtnl_route_get_family(r) == AF_INET6 ? "::" :
-		    "0.0.0.0", nl_addr_get_prefixlen(dst));
+		snprintf(buf, len, "%s/%u", rtnl_route_get_family(r) == AF_INET6 ? "::" : "0.0.0.0",
+		    nl_addr_get_prefixlen(dst));
 		return buf;
 	}
 	return kn_addr_str(dst, buf, len, true);
@@ -469,11 +480,17 @@ static const char *
 kn_proto_name(int proto, char *buf, size_t len)
 {
 	static const struct {
-		int		 proto;
-		const char	*name;
+		int proto;
+		const char *name;
 	} names[] = {
-		{ 11, "zebra" }, { 12, "bird" }, { 42, "babel" }, { 186, "bgp" }, { 187, "isis" },
-		{ 188, "ospf" }, { 189, "rip" }, { 192, "eigrp" },
+		{ 11, "zebra" },
+		{ 12, "bird" },
+		{ 42, "babel" },
+		{ 186, "bgp" },
+		{ 187, "isis" },
+		{ 188, "ospf" },
+		{ 189, "rip" },
+		{ 192, "eigrp" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -500,11 +517,11 @@ kn_dump_route(struct nl_object *obj, void *arg)
 	    rtnl_route_get_dst(r) != NULL && nl_addr_get_len(rtnl_route_get_dst(r)) == 16 &&
 	    ((const uint8_t *)nl_addr_get_binary_addr(rtnl_route_get_dst(r)))[0] == 0xfe &&
 	    (((const uint8_t *)nl_addr_get_binary_addr(rtnl_route_get_dst(r)))[1] & 0xc0) == 0x80)
-		return;	/* fe80::/64 on every interface */
+		return; /* fe80::/64 on every interface */
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "dst", kn_route_dst(r, buf, sizeof(buf)));
-	cJSON_AddStringToObject(o, "family", rtnl_route_get_family(r) == AF_INET6 ? "ipv6" :
-	    "ipv4");
+	cJSON_AddStringToObject(o, "family",
+	    rtnl_route_get_family(r) == AF_INET6 ? "ipv6" : "ipv4");
 	cJSON_AddStringToObject(o, "protocol",
 	    kn_proto_name(rtnl_route_get_protocol(r), name, sizeof(name)));
 	cJSON_AddNumberToObject(o, "metric", rtnl_route_get_priority(r));
@@ -518,10 +535,10 @@ kn_dump_route(struct nl_object *obj, void *arg)
 		cJSON *h = cJSON_CreateObject();
 
 		if (rtnl_route_nh_get_gateway(nh) != NULL)
-			cJSON_AddStringToObject(h, "via", kn_addr_str(rtnl_route_nh_get_gateway(nh),
-			    buf, sizeof(buf), false));
-		cJSON_AddStringToObject(h, "dev", rtnl_link_i2name(c->links,
-		    rtnl_route_nh_get_ifindex(nh), name, sizeof(name)));
+			cJSON_AddStringToObject(h, "via",
+			    kn_addr_str(rtnl_route_nh_get_gateway(nh), buf, sizeof(buf), false));
+		cJSON_AddStringToObject(h, "dev",
+		    rtnl_link_i2name(c->links, rtnl_route_nh_get_ifindex(nh), name, sizeof(name)));
 		if (n > 1)
 			cJSON_AddNumberToObject(h, "weight", rtnl_route_nh_get_weight(nh) + 1);
 		if (rtnl_route_nh_get_flags(nh) & RTNH_F_LINKDOWN)

@@ -23,27 +23,27 @@ struct nl_sock;
 
 /* A routing netlink socket bound inside one namespace. */
 struct kn_ns {
-	char		 name[256];	/* namespace name (LAB-NODE) */
-	int		 fd;		/* namespace descriptor, -1 when closed */
-	struct nl_sock	*sk;
+	char name[256]; /* namespace name (LAB-NODE) */
+	int fd;		/* namespace descriptor, -1 when closed */
+	struct nl_sock *sk;
 };
 
 /* Open a socket inside namespace fd (fd is kept, closed by kn_ns_close). */
-int	kn_ns_open_fd(struct kn_ns *, const char *name, int fd);
+int kn_ns_open_fd(struct kn_ns *, const char *name, int fd);
 /* Open by name (/run/netns/NAME). */
-int	kn_ns_open(struct kn_ns *, const char *name);
-void	kn_ns_close(struct kn_ns *);
+int kn_ns_open(struct kn_ns *, const char *name);
+void kn_ns_close(struct kn_ns *);
 /* A libnl return value (0, or -NLE_*) as 0 or -errno. */
-int	kn_errno(int nlerr);
+int kn_errno(int nlerr);
 
 /* One end of a veth pair. */
 struct kn_end {
-	const char	*name;
-	int		 nsfd;		/* namespace it is created in */
-	int		 ifindex;	/* 0: the kernel picks */
-	unsigned	 mtu;		/* 0: default */
-	const uint8_t	*mac;		/* NULL: random */
-	int		 master;	/* ifindex of a bridge in the same namespace, or 0 */
+	const char *name;
+	int nsfd;	    /* namespace it is created in */
+	int ifindex;	    /* 0: the kernel picks */
+	unsigned mtu;	    /* 0: default */
+	const uint8_t *mac; /* NULL: random */
+	int master;	    /* ifindex of a bridge in the same namespace, or 0 */
 };
 
 /*
@@ -51,36 +51,36 @@ struct kn_end {
  * in its own namespace (IFLA_NET_NS_FD), a up (and in its master), b down:
  * the kernel cannot open the peer during creation; set it up afterwards.
  */
-int	kn_veth_add(struct kn_ns *sk, const struct kn_end *a, const struct kn_end *b);
+int kn_veth_add(struct kn_ns *sk, const struct kn_end *a, const struct kn_end *b);
 /* A bridge, up, in sk's namespace. */
-int	kn_bridge_add(struct kn_ns *, const char *name, int ifindex);
-int	kn_ifindex(struct kn_ns *, const char *name);	/* > 0 or -errno */
-int	kn_link_set_up(struct kn_ns *, int ifindex, bool up);
+int kn_bridge_add(struct kn_ns *, const char *name, int ifindex);
+int kn_ifindex(struct kn_ns *, const char *name); /* > 0 or -errno */
+int kn_link_set_up(struct kn_ns *, int ifindex, bool up);
 /* Add (replace: also when it exists) an address; IPv6 ones get IFA_F_NODAD. */
-int	kn_addr_add(struct kn_ns *, int ifindex, const struct prefix *, bool replace);
+int kn_addr_add(struct kn_ns *, int ifindex, const struct prefix *, bool replace);
 /* The same with more IFA_F_* flags (IFA_F_NOPREFIXROUTE). */
-int	kn_addr_add_flags(struct kn_ns *, int ifindex, const struct prefix *, bool replace,
-	    unsigned extra);
+int kn_addr_add_flags(struct kn_ns *, int ifindex, const struct prefix *, bool replace,
+    unsigned extra);
 /*
  * A static route of the topology; ifindex is the route's dev (0: none).
  * replace: NLM_F_REPLACE (re-install after a link came back).
  */
-int	kn_route_add(struct kn_ns *, const struct topo_route *, int ifindex, bool replace);
+int kn_route_add(struct kn_ns *, const struct topo_route *, int ifindex, bool replace);
 
 /* Write "value" to /proc/sys/PATH inside namespace nsfd. */
-int	kn_sysctl_write(int nsfd, const char *path, const char *value);
+int kn_sysctl_write(int nsfd, const char *path, const char *value);
 
 /*
  * Read the namespace's interfaces, addresses and main-table routes into
  * three cJSON arrays (documented in docs/anylab.md, `status --json`).
  */
-int	kn_dump(struct kn_ns *, cJSON *ifaces, cJSON *routes);
+int kn_dump(struct kn_ns *, cJSON *ifaces, cJSON *routes);
 
 /*
  * The number of next hops of the main-table route to exactly p in ns's
  * namespace (a scenario's "nexthops" expectation): 0 with *count, -1 when
  * there is no such route; or -errno.
  */
-int	kn_route_nexthops(struct kn_ns *, const struct prefix *p, int *count);
+int kn_route_nexthops(struct kn_ns *, const struct prefix *p, int *count);
 
 #endif

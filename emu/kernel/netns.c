@@ -211,8 +211,7 @@ netns_enter_exec(const char *name)
 	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
 		return -errno;
 	/* A /sys that shows this namespace's devices. */
-	if (umount2("/sys", MNT_DETACH) < 0 && statvfs("/sys", &st) == 0 &&
-	    (st.f_flag & ST_RDONLY))
+	if (umount2("/sys", MNT_DETACH) < 0 && statvfs("/sys", &st) == 0 && (st.f_flag & ST_RDONLY))
 		flags = MS_RDONLY;
 	if (mount(name, "/sys", "sysfs", flags, NULL) < 0)
 		return -errno;

@@ -12,20 +12,23 @@
 #include "emu_error.h"
 #include "nft.h"
 
-static int	nft_run(const char *cmd, char *why, size_t len);
-static void	nft_table_name(const char *iface, char *buf, size_t len);
+static int nft_run(const char *cmd, char *why, size_t len);
+static void nft_table_name(const char *iface, char *buf, size_t len);
 
 /* The libnftables functions used here, resolved by dynlib_load when first needed. */
 static struct {
-	__typeof__(nft_ctx_new)			*nft_ctx_new;
-	__typeof__(nft_ctx_free)		*nft_ctx_free;
-	__typeof__(nft_ctx_buffer_output)	*nft_ctx_buffer_output;
-	__typeof__(nft_ctx_buffer_error)	*nft_ctx_buffer_error;
-	__typeof__(nft_ctx_get_error_buffer)	*nft_ctx_get_error_buffer;
-	__typeof__(nft_run_cmd_from_buffer)	*nft_run_cmd_from_buffer;
+	__typeof__(nft_ctx_new) *nft_ctx_new;
+	__typeof__(nft_ctx_free) *nft_ctx_free;
+	__typeof__(nft_ctx_buffer_output) *nft_ctx_buffer_output;
+	__typeof__(nft_ctx_buffer_error) *nft_ctx_buffer_error;
+	__typeof__(nft_ctx_get_error_buffer) *nft_ctx_get_error_buffer;
+	__typeof__(nft_run_cmd_from_buffer) *nft_run_cmd_from_buffer;
 } nft_fn;
 
-#define NFT_SYM(f)	{ #f, (void **)&nft_fn.f }
+#define NFT_SYM(f) \
+	{ \
+#f, (void **)&nft_fn.f \
+	}
 static const struct dynlib_sym nft_syms[] = {
 	NFT_SYM(nft_ctx_new),
 	NFT_SYM(nft_ctx_free),
@@ -49,7 +52,7 @@ nft_table_name(const char *iface, char *buf, size_t len)
 	snprintf(buf, len, "anylab_%s", iface);
 	for (char *c = buf; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || *c == '_'))
+			(*c >= '0' && *c <= '9') || *c == '_'))
 			*c = '_';
 }
 
@@ -89,7 +92,7 @@ kn_nft_clear(const char *iface)
 
 	nft_table_name(iface, table, sizeof(table));
 	snprintf(cmd, sizeof(cmd), "delete table netdev %s\n", table);
-	(void)nft_run(cmd, why, sizeof(why));	/* "no such table" is what clear wants */
+	(void)nft_run(cmd, why, sizeof(why)); /* "no such table" is what clear wants */
 }
 
 int
@@ -97,7 +100,7 @@ kn_nft_drop(const char *iface, int loss_pct, char *why, size_t len)
 {
 	char table[64], cmd[1024], rule[128];
 
-	kn_nft_clear(iface);	/* replace whatever this interface had */
+	kn_nft_clear(iface); /* replace whatever this interface had */
 	nft_table_name(iface, table, sizeof(table));
 	if (loss_pct >= 100)
 		snprintf(rule, sizeof(rule), "counter drop");
@@ -109,6 +112,7 @@ kn_nft_drop(const char *iface, int loss_pct, char *why, size_t len)
 	    "policy accept; %s; }\n"
 	    "  chain out { type filter hook egress device \"%s\" priority -500; "
 	    "policy accept; %s; }\n"
-	    "}\n", table, iface, rule, iface, rule);
+	    "}\n",
+	    table, iface, rule, iface, rule);
 	return nft_run(cmd, why, len);
 }

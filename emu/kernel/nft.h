@@ -17,8 +17,8 @@
 #include <stddef.h>
 
 /* Replace iface's table with one that drops loss_pct % of packets both ways (100: all). */
-int	kn_nft_drop(const char *iface, int loss_pct, char *why, size_t len);
+int kn_nft_drop(const char *iface, int loss_pct, char *why, size_t len);
 /* Remove iface's table (nothing there, or no libnftables, is nothing to remove). */
-void	kn_nft_clear(const char *iface);
+void kn_nft_clear(const char *iface);
 
 #endif

@@ -22,8 +22,8 @@
 #include "netns.h"
 #include "qdisc.h"
 
-static int	qdisc_root(const char *iface, struct nl_sock **sk, struct rtnl_qdisc **q);
-static void	qdisc_put(struct nl_sock *sk, struct rtnl_qdisc *q);
+static int qdisc_root(const char *iface, struct nl_sock **sk, struct rtnl_qdisc **q);
+static void qdisc_put(struct nl_sock *sk, struct rtnl_qdisc *q);
 
 /* A socket and a qdisc object for iface's root. 0 or an emu error. */
 static int
@@ -76,7 +76,7 @@ kn_qdisc_rate(const char *iface, uint64_t rate_kbit)
 	rtnl_tc_set_handle(TC_CAST(q), TC_HANDLE(1, 0));
 	rtnl_tc_set_kind(TC_CAST(q), "tbf");
 	rtnl_qdisc_tbf_set_rate(q, (int)(bytes > INT32_MAX ? INT32_MAX : bytes), burst, 0);
-	rtnl_qdisc_tbf_set_limit_by_latency(q, 50000);	/* 50 ms of queue */
+	rtnl_qdisc_tbf_set_limit_by_latency(q, 50000); /* 50 ms of queue */
 	err = rtnl_qdisc_add(sk, q, NLM_F_CREATE | NLM_F_REPLACE);
 	qdisc_put(sk, q);
 	return err < 0 ? kn_errno(err) : 0;
@@ -96,7 +96,7 @@ kn_qdisc_delay(const char *iface, unsigned delay_ms, unsigned jitter_ms)
 		return err;
 	rtnl_tc_set_handle(TC_CAST(q), TC_HANDLE(1, 0));
 	if (rtnl_tc_set_kind(TC_CAST(q), "netem") < 0) {
-		err = EMU_EUNSUPPORTED;		/* this libnl has no netem */
+		err = EMU_EUNSUPPORTED; /* this libnl has no netem */
 		goto out_put;
 	}
 	rtnl_netem_set_delay(q, (int)delay_ms * 1000);
@@ -106,7 +106,7 @@ kn_qdisc_delay(const char *iface, unsigned delay_ms, unsigned jitter_ms)
 	err = rtnl_qdisc_add(sk, q, NLM_F_CREATE | NLM_F_REPLACE);
 	if (err == -NLE_OBJ_NOTFOUND || err == -NLE_OPNOTSUPP || err == -NLE_NOATTR ||
 	    err == -NLE_INVAL)
-		err = EMU_EUNSUPPORTED;		/* the kernel has no sch_netem */
+		err = EMU_EUNSUPPORTED; /* the kernel has no sch_netem */
 	else if (err < 0)
 		err = kn_errno(err);
 out_put:
@@ -148,7 +148,7 @@ kn_qdisc_have_netem(void)
 		struct rtnl_qdisc *q = rtnl_qdisc_alloc();
 
 		if (sk && q && nl_connect(sk, NETLINK_ROUTE) == 0) {
-			rtnl_tc_set_ifindex(TC_CAST(q), 1);	/* lo */
+			rtnl_tc_set_ifindex(TC_CAST(q), 1); /* lo */
 			rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
 			rtnl_tc_set_handle(TC_CAST(q), TC_HANDLE(1, 0));
 			if (rtnl_tc_set_kind(TC_CAST(q), "netem") == 0) {

@@ -16,12 +16,12 @@
 #include <stdint.h>
 
 /* A tbf root qdisc: rate_kbit out, a burst of 10 ms (two full frames at least), 50 ms queue. */
-int	kn_qdisc_rate(const char *iface, uint64_t rate_kbit);
+int kn_qdisc_rate(const char *iface, uint64_t rate_kbit);
 /* A netem root qdisc: delay_ms (and jitter_ms) on every packet out. */
-int	kn_qdisc_delay(const char *iface, unsigned delay_ms, unsigned jitter_ms);
+int kn_qdisc_delay(const char *iface, unsigned delay_ms, unsigned jitter_ms);
 /* Remove the root qdisc; none there is not an error. */
-int	kn_qdisc_clear(const char *iface);
+int kn_qdisc_clear(const char *iface);
 /* Can a netem qdisc be made here? Tried once on lo of a throw-away namespace; cached. */
-bool	kn_qdisc_have_netem(void);
+bool kn_qdisc_have_netem(void);
 
 #endif

@@ -15,8 +15,7 @@
 #include "bird_ctl.h"
 #include "emu_error.h"
 
-static int	bird_ctl_read(int fd, long long deadline_us, struct strbuf *raw,
-		    struct bird_reply *r);
+static int bird_ctl_read(int fd, long long deadline_us, struct strbuf *raw, struct bird_reply *r);
 
 static bool
 is_code(const char *s, size_t len)
@@ -108,7 +107,7 @@ bird_ctl_read(int fd, long long deadline_us, struct strbuf *raw, struct bird_rep
 		if (n < 0)
 			return -errno;
 		if (n == 0)
-			return EMU_EPROTO;	/* closed before the final line */
+			return EMU_EPROTO; /* closed before the final line */
 		if (raw->len + (size_t)n > BIRD_REPLY_MAX)
 			return EMU_ETRUNC;
 		sb_add(raw, buf, (size_t)n);
@@ -146,7 +145,7 @@ bird_ctl_call(const char *sock, const char *cmd, int timeout_ms, struct bird_rep
 	}
 	err = bird_ctl_read(fd, deadline, &raw, &hello);
 	if (err == 0 && hello.code != 1)
-		err = EMU_EPROTO;	/* not BIRD's "0001 ... ready." */
+		err = EMU_EPROTO; /* not BIRD's "0001 ... ready." */
 	bird_reply_free(&hello);
 	if (err < 0)
 		goto close_fd;

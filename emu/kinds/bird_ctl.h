@@ -15,12 +15,12 @@
 
 #include "strbuf.h"
 
-#define BIRD_REPLY_MAX	(16u << 20)	/* longest reply read (a full table) */
+#define BIRD_REPLY_MAX (16u << 20) /* longest reply read (a full table) */
 
 /* A reply decoded: its lines as birdc prints them, and the final line's code. */
 struct bird_reply {
-	struct strbuf	 text;
-	int		 code;		/* the final line's code, -1 before it came */
+	struct strbuf text;
+	int code; /* the final line's code, -1 before it came */
 };
 
 /*
@@ -28,15 +28,15 @@ struct bird_reply {
  * were consumed, with r->code set once the final line was read; -1 when a
  * line is not in BIRD's format.
  */
-long	bird_ctl_decode(const char *raw, size_t len, struct bird_reply *r);
+long bird_ctl_decode(const char *raw, size_t len, struct bird_reply *r);
 /* Is code an error (8xxx run-time, 9xxx syntax)? */
-bool	bird_ctl_failed(int code);
+bool bird_ctl_failed(int code);
 /*
  * Connect to the socket, read the greeting, send cmd, read its reply. 0,
  * or a negative errno / emu error (EMU_EPROTO for a malformed reply,
  * -ETIMEDOUT past timeout_ms). r is filled on success; bird_reply_free it.
  */
-int	bird_ctl_call(const char *sock, const char *cmd, int timeout_ms, struct bird_reply *r);
-void	bird_reply_free(struct bird_reply *);
+int bird_ctl_call(const char *sock, const char *cmd, int timeout_ms, struct bird_reply *r);
+void bird_reply_free(struct bird_reply *);
 
 #endif

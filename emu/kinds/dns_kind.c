@@ -20,18 +20,18 @@
 #include "lab.h"
 #include "strbuf.h"
 
-#define DNS_KIND_READY_WAIT_MS	300	/* one ready call waits at most this for its answer */
+#define DNS_KIND_READY_WAIT_MS 300 /* one ready call waits at most this for its answer */
 
-static cJSON	*dns_kind_section(const struct kind_node *);
-static size_t	 dns_kind_addresses(const struct kind_node *, const struct dns_config *,
-		    struct ipaddr *, size_t max);
-static int	 dns_kind_common_refusals(const struct kind_node *, struct dns_kind_conf *,
-		    struct cfg_errors *);
-static int	 dns_kind_name_zones(struct dns_kind_conf *);
-static int	 dns_kind_write_zones(const struct kind_node *, const struct dns_kind_conf *,
-		    char *, size_t);
-static int	 dns_kind_ask(const struct kind_node *, const struct ipaddr *, uint16_t port,
-		    const char *qname, bool any_rcode);
+static cJSON *dns_kind_section(const struct kind_node *);
+static size_t dns_kind_addresses(const struct kind_node *, const struct dns_config *,
+    struct ipaddr *, size_t max);
+static int dns_kind_common_refusals(const struct kind_node *, struct dns_kind_conf *,
+    struct cfg_errors *);
+static int dns_kind_name_zones(struct dns_kind_conf *);
+static int dns_kind_write_zones(const struct kind_node *, const struct dns_kind_conf *, char *,
+    size_t);
+static int dns_kind_ask(const struct kind_node *, const struct ipaddr *, uint16_t port,
+    const char *qname, bool any_rcode);
 
 /* The section less "kind": exactly what anydnsd would read as dns.json. */
 static cJSON *
@@ -128,16 +128,19 @@ dns_kind_common_refusals(const struct kind_node *k, struct dns_kind_conf *c,
 	int rc = 0;
 
 	if (!dns_kind_quotable(c->identity)) {
-		cfg_error(errs, jc_path(p, k->path, "identity"), "kind %s cannot express identity "
+		cfg_error(errs, jc_path(p, k->path, "identity"),
+		    "kind %s cannot express identity "
 		    "\"%s\" in its configuration file: printable ASCII without '\"' or '\\' "
-		    "expected", kn, c->identity);
+		    "expected",
+		    kn, c->identity);
 		rc = -1;
 	}
 	if (c->cfg.tcp_idle_ms % 1000 != 0) {
 		jc_path(q, k->path, "tcp");
-		cfg_error(errs, jc_path(p, q, "idle_timeout_ms"), "kind %s cannot express %u ms: "
-		    "its TCP idle timeout is in whole seconds (a multiple of 1000 expected)", kn,
-		    c->cfg.tcp_idle_ms);
+		cfg_error(errs, jc_path(p, q, "idle_timeout_ms"),
+		    "kind %s cannot express %u ms: "
+		    "its TCP idle timeout is in whole seconds (a multiple of 1000 expected)",
+		    kn, c->cfg.tcp_idle_ms);
 		rc = -1;
 	}
 	for (size_t i = 0; i < c->cfg.nzones; i++) {
@@ -145,9 +148,11 @@ dns_kind_common_refusals(const struct kind_node *k, struct dns_kind_conf *c,
 
 		dns_name_to_text(c->cfg.zones[i].origin, origin, sizeof(origin));
 		if (strchr(origin, '\\') != NULL) {
-			cfg_error(errs, jc_path(p, c->cfg.zones[i].path, "origin"), "kind %s cannot "
+			cfg_error(errs, jc_path(p, c->cfg.zones[i].path, "origin"),
+			    "kind %s cannot "
 			    "name zone \"%s\" in its configuration file: a name without escaped "
-			    "characters expected", kn, origin);
+			    "characters expected",
+			    kn, origin);
 			rc = -1;
 		}
 	}
@@ -171,12 +176,13 @@ dns_kind_name_zones(struct dns_kind_conf *c)
 		dns_name_to_text(z->zone->origin, z->origin, sizeof(z->origin));
 		len = strlen(z->origin);
 		if (len > 1)
-			len--;	/* the final dot */
+			len--; /* the final dot */
 		for (size_t j = 0; j < len && b + 1 < sizeof(base); j++) {
 			unsigned char ch = (unsigned char)tolower((unsigned char)z->origin[j]);
 
 			base[b++] = (char)(isalnum(ch) || ch == '.' || ch == '-' || ch == '_' ?
-			    ch : '_');
+				ch :
+				'_');
 		}
 		base[b] = '\0';
 		if (strcmp(z->origin, ".") == 0)
@@ -257,7 +263,8 @@ dns_kind_check_user(const struct kind_node *k, struct cfg_errors *errs)
 	cJSON_ArrayForEach(it, k->section) {
 		if (strcmp(it->string, "kind") == 0 || strcmp(it->string, "config") == 0)
 			continue;
-		cfg_error(errs, jc_path(p, k->path, it->string), "kind %s: with \"config\" the "
+		cfg_error(errs, jc_path(p, k->path, it->string),
+		    "kind %s: with \"config\" the "
 		    "section holds only \"kind\" and \"config\" (the native file says the rest)",
 		    k->kind->name);
 		rc = -1;
@@ -296,8 +303,10 @@ dns_kind_write_zones(const struct kind_node *k, const struct dns_kind_conf *c, c
 		struct strbuf sb = { 0 };
 		int err;
 
-		sb_printf(&sb, "; written by anylab for kind %s from %s: the zone as anydnsd "
-		    "loads it\n", k->kind->name, c->cfg.zones[i].path);
+		sb_printf(&sb,
+		    "; written by anylab for kind %s from %s: the zone as anydnsd "
+		    "loads it\n",
+		    k->kind->name, c->cfg.zones[i].path);
 		dns_zone_print(c->zones[i].zone, &sb);
 		err = kind_write_file(k, c->zones[i].file, sb_str(&sb));
 		sb_free(&sb);
@@ -313,8 +322,8 @@ dns_kind_write_zones(const struct kind_node *k, const struct dns_kind_conf *c, c
 int
 dns_kind_configure(const struct kind_node *k, const char *conf_name,
     int (*refuse)(const struct kind_node *, const struct dns_kind_conf *, struct cfg_errors *),
-    int (*render)(const struct kind_node *, const struct dns_kind_conf *, struct strbuf *,
-    char *, size_t),
+    int (*render)(const struct kind_node *, const struct dns_kind_conf *, struct strbuf *, char *,
+	size_t),
     char *msg, size_t msglen)
 {
 	struct dns_kind_conf c;
@@ -355,8 +364,8 @@ dns_kind_configure(const struct kind_node *k, const char *conf_name,
  * error of opening the socket when the namespace is unusable.
  */
 static int
-dns_kind_ask(const struct kind_node *k, const struct ipaddr *a, uint16_t port,
-    const char *qname, bool any_rcode)
+dns_kind_ask(const struct kind_node *k, const struct ipaddr *a, uint16_t port, const char *qname,
+    bool any_rcode)
 {
 	struct dns_query_spec spec = DNS_QUERY_SPEC_INIT(qname, DNS_T_SOA);
 	long long deadline = emu_now_us() + DNS_KIND_READY_WAIT_MS * 1000LL;
@@ -369,8 +378,8 @@ dns_kind_ask(const struct kind_node *k, const struct ipaddr *a, uint16_t port,
 	qlen = dns_query_build(&spec, q, sizeof(q));
 	if (qlen < 0)
 		return EMU_ECONFIG;
-	fd = lab_socket(k->lab, k->node->name, a->family, SOCK_DGRAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
+	fd = lab_socket(k->lab, k->node->name, a->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
 	if (fd < 0)
 		return fd;
 	ipaddr_to_sockaddr(a, port, &ss, &slen);
@@ -387,7 +396,7 @@ dns_kind_ask(const struct kind_node *k, const struct ipaddr *a, uint16_t port,
 			break;
 		n = recv(fd, r, sizeof(r), 0);
 		if (n < 0)
-			break;	/* ECONNREFUSED: nothing listens yet */
+			break; /* ECONNREFUSED: nothing listens yet */
 		if (dns_msg_parse(r, (size_t)n, &m) != DNS_OK || !dns_msg_matches(&m, &spec))
 			continue;
 		if (any_rcode || (m.rcode == DNS_R_NOERROR && (m.hdr.flags & DNS_FLAG_AA)))

@@ -38,28 +38,28 @@
 #include "jcfg.h"
 #include "kind.h"
 
-#define DNS_KIND_LISTEN_MAX	64
-#define DNS_KIND_IDENTITY_MAX	256	/* anydnsd's 255 characters and the NUL */
+#define DNS_KIND_LISTEN_MAX   64
+#define DNS_KIND_IDENTITY_MAX 256 /* anydnsd's 255 characters and the NUL */
 
 /* One zone as written for the daemon. */
 struct dns_kind_zone {
-	char			 origin[DNS_NAME_TEXT_MAX];	/* "zone.tst." */
-	char			 file[NAME_MAX + 1];		/* in the node's folder */
-	const struct dns_zone	*zone;
+	char origin[DNS_NAME_TEXT_MAX]; /* "zone.tst." */
+	char file[NAME_MAX + 1];	/* in the node's folder */
+	const struct dns_zone *zone;
 };
 
 /* A node's dns section as the nsd and knot kinds render it. */
 struct dns_kind_conf {
-	struct dns_config	 cfg;
-	struct dns_zoneset	*zoneset;
-	struct dns_kind_zone	*zones;		/* one per zoneset->zones[] */
-	size_t			 nzones;
-	char			 identity[DNS_KIND_IDENTITY_MAX];
-	struct ipaddr		 listen[DNS_KIND_LISTEN_MAX];
-	size_t			 nlisten;
-	bool			 parsed;		/* the section itself was read */
-	bool			 workers_given;		/* "workers" was written */
-	bool			 tcp_max_given;		/* "tcp.max_connections" was written */
+	struct dns_config cfg;
+	struct dns_zoneset *zoneset;
+	struct dns_kind_zone *zones; /* one per zoneset->zones[] */
+	size_t nzones;
+	char identity[DNS_KIND_IDENTITY_MAX];
+	struct ipaddr listen[DNS_KIND_LISTEN_MAX];
+	size_t nlisten;
+	bool parsed;	    /* the section itself was read */
+	bool workers_given; /* "workers" was written */
+	bool tcp_max_given; /* "tcp.max_connections" was written */
 };
 
 /*
@@ -68,17 +68,16 @@ struct dns_kind_conf {
  * and zone file names. 0, or -1 with errors in errs ("PATH: ... (kind X)").
  * c is always left so that dns_kind_free may be called.
  */
-int	dns_kind_load(const struct kind_node *k, struct dns_kind_conf *c, struct cfg_errors *errs);
-void	dns_kind_free(struct dns_kind_conf *c);
+int dns_kind_load(const struct kind_node *k, struct dns_kind_conf *c, struct cfg_errors *errs);
+void dns_kind_free(struct dns_kind_conf *c);
 
 /*
  * The check op's frame: with "config", the section holds only "kind" and
  * "config" and the file exists; otherwise dns_kind_load, then refuse (the
  * kind's own refusals, may be NULL). 0 or -1.
  */
-int	dns_kind_check(const struct kind_node *k, struct cfg_errors *errs,
-	    int (*refuse)(const struct kind_node *, const struct dns_kind_conf *,
-	    struct cfg_errors *));
+int dns_kind_check(const struct kind_node *k, struct cfg_errors *errs,
+    int (*refuse)(const struct kind_node *, const struct dns_kind_conf *, struct cfg_errors *));
 
 /*
  * The configure op's frame: the user's own file copied to conf_name, or the
@@ -86,21 +85,20 @@ int	dns_kind_check(const struct kind_node *k, struct cfg_errors *errs,
  * master file, and render's text written to conf_name. 0 or an error with
  * one line in msg.
  */
-int	dns_kind_configure(const struct kind_node *k, const char *conf_name,
-	    int (*refuse)(const struct kind_node *, const struct dns_kind_conf *,
-	    struct cfg_errors *),
-	    int (*render)(const struct kind_node *, const struct dns_kind_conf *,
-	    struct strbuf *, char *, size_t),
-	    char *msg, size_t msglen);
+int dns_kind_configure(const struct kind_node *k, const char *conf_name,
+    int (*refuse)(const struct kind_node *, const struct dns_kind_conf *, struct cfg_errors *),
+    int (*render)(const struct kind_node *, const struct dns_kind_conf *, struct strbuf *, char *,
+	size_t),
+    char *msg, size_t msglen);
 
 /* s as hexadecimal digits (NSID in both daemons' files); out holds 2 * strlen(s) + 1. */
-void	dns_kind_hex(const char *s, char *out, size_t cap);
+void dns_kind_hex(const char *s, char *out, size_t cap);
 
 /*
  * Is a path usable inside a double-quoted string of nsd.conf and knot.conf
  * (no '"', '\\' or control characters)?
  */
-bool	dns_kind_quotable(const char *s);
+bool dns_kind_quotable(const char *s);
 
 /*
  * The ready op of both kinds: 0 once the SOA query for the first zone, sent
@@ -110,6 +108,6 @@ bool	dns_kind_quotable(const char *s);
  * addresses unknown) any answer to SOA "." on the node's first address,
  * port 53, counts.
  */
-int	dns_kind_ready(const struct kind_node *k);
+int dns_kind_ready(const struct kind_node *k);
 
 #endif

@@ -18,7 +18,7 @@
 #include "frr_vty.h"
 #include "strbuf.h"
 
-static int	vty_wait(struct frr_vty *, short events);
+static int vty_wait(struct frr_vty *, short events);
 
 int
 frr_vty_open(struct frr_vty *v, const char *path, int timeout_ms)
@@ -123,7 +123,7 @@ frr_vty_exec(struct frr_vty *v, const char *cmd, char **outp, int *rc)
 			goto free_out;
 		}
 		if (n == 0) {
-			err = EMU_EPROTO;	/* closed before the end marker */
+			err = EMU_EPROTO; /* closed before the end marker */
 			goto free_out;
 		}
 		if (out.len + (size_t)n > FRR_VTY_OUT_MAX) {

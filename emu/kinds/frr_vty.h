@@ -12,31 +12,31 @@
 
 #include <stddef.h>
 
-#define FRR_VTY_OUT_MAX	(16u << 20)	/* most output one command may give */
+#define FRR_VTY_OUT_MAX (16u << 20) /* most output one command may give */
 
 struct frr_vty {
-	int		 fd;
-	long long	 deadline_us;	/* emu_now_us() after which every call fails */
+	int fd;
+	long long deadline_us; /* emu_now_us() after which every call fails */
 };
 
 /*
  * Connect to the socket at path; timeout_ms bounds the whole session.
  * 0 or -errno (-ENOENT: no daemon has made the socket yet).
  */
-int	frr_vty_open(struct frr_vty *, const char *path, int timeout_ms);
+int frr_vty_open(struct frr_vty *, const char *path, int timeout_ms);
 /*
  * Run one command. *out (caller frees, NUL-terminated) gets its output and
  * *rc its return code. 0 when the daemon answered (whatever *rc says),
  * -ETIMEDOUT, EMU_EPROTO (connection closed or garbled), EMU_ETRUNC.
  */
-int	frr_vty_exec(struct frr_vty *, const char *cmd, char **out, int *rc);
-void	frr_vty_close(struct frr_vty *);
+int frr_vty_exec(struct frr_vty *, const char *cmd, char **out, int *rc);
+void frr_vty_close(struct frr_vty *);
 
 /*
  * One session: "enable", then cmd. Returns 0 with *out when the command's
  * return code was 0, EMU_EREFUSED with *out holding FRR's error text when
  * it was not, or another error (then *out is NULL).
  */
-int	frr_vty_query(const char *path, const char *cmd, int timeout_ms, char **out);
+int frr_vty_query(const char *path, const char *cmd, int timeout_ms, char **out);
 
 #endif

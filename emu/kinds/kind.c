@@ -41,7 +41,7 @@ static const struct kind_ops *const kinds[] = {
 	&kind_service,
 };
 
-#define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 const char *const kind_role_names[KIND_ROLE_MAX] = {
 	[KIND_BGP] = "bgp",
@@ -171,17 +171,20 @@ kind_check_topology(const struct topology *t, struct cfg_errors *errs)
 		/* Kind names first: a node whose kind is unknown gets no further checks. */
 		for (int r = 0; r < 2; r++) {
 			const cJSON *sec = r == 0 ? n->bgp : n->dns;
-			const cJSON *kname = sec ? cJSON_GetObjectItemCaseSensitive(sec, "kind") : NULL;
+			const cJSON *kname = sec ? cJSON_GetObjectItemCaseSensitive(sec, "kind") :
+						   NULL;
 			char path[CFG_PATH_MAX];
 
 			if (kname == NULL)
 				continue;
-			snprintf(path, sizeof(path), "nodes.%s.%s.kind", n->name, r == 0 ? "bgp" : "dns");
+			snprintf(path, sizeof(path), "nodes.%s.%s.kind", n->name,
+			    r == 0 ? "bgp" : "dns");
 			if (!cJSON_IsString(kname)) {
 				cfg_error(errs, path, "expected a string: one of %s",
 				    kind_names(r == 0 ? KIND_BGP : KIND_DNS));
 				rc = -1;
-			} else if (kind_find(r == 0 ? KIND_BGP : KIND_DNS, kname->valuestring) == NULL) {
+			} else if (kind_find(r == 0 ? KIND_BGP : KIND_DNS, kname->valuestring) ==
+			    NULL) {
 				cfg_error(errs, path, "unknown kind \"%s\": expected one of %s",
 				    kname->valuestring, kind_names(r == 0 ? KIND_BGP : KIND_DNS));
 				rc = -1;
@@ -240,13 +243,15 @@ kind_check_programs(const struct topology *t, char *msg, size_t msglen)
 				if (kind_program_found(o->programs[p]))
 					continue;
 				if (o->package != NULL)
-					snprintf(msg, msglen, "%s: kind %s needs %s, which is not "
+					snprintf(msg, msglen,
+					    "%s: kind %s needs %s, which is not "
 					    "installed (Debian package %s; tools/setup.sh installs it)",
 					    ks[k].path, o->name, o->programs[p], o->package);
 				else
-					snprintf(msg, msglen, "%s: kind %s needs %s/%s, which is not "
-					    "built (run tools/build.sh)", ks[k].path, o->name,
-					    emu_bin_dir(), o->programs[p]);
+					snprintf(msg, msglen,
+					    "%s: kind %s needs %s/%s, which is not "
+					    "built (run tools/build.sh)",
+					    ks[k].path, o->name, emu_bin_dir(), o->programs[p]);
 				return EMU_EMISSING;
 			}
 		}
@@ -280,7 +285,7 @@ const char *
 kind_file(const struct kind_node *k, const char *name, char *buf, size_t len)
 {
 	if (snprintf(buf, len, "%s/%s", k->dir, name) >= (int)len)
-		buf[0] = '\0';	/* never a shortened path: an empty one fails to open */
+		buf[0] = '\0'; /* never a shortened path: an empty one fails to open */
 	return buf;
 }
 
@@ -312,7 +317,7 @@ kind_write_file(const struct kind_node *k, const char *name, const char *text)
 	return err;
 }
 
-#define KIND_RUN_OUT_MAX	(16u << 20)
+#define KIND_RUN_OUT_MAX (16u << 20)
 
 int
 kind_run(const struct kind_node *k, char *const argv[], int timeout_ms, char **outp)
@@ -399,8 +404,9 @@ kind_user_config_path(const struct kind_node *k, char *buf, size_t len)
 {
 	const char *file = kind_user_config(k);
 
-	if (file == NULL || snprintf(buf, len, "%s%s%s", file[0] == '/' ? "" : k->base_dir,
-	    file[0] == '/' ? "" : "/", file) >= (int)len)
+	if (file == NULL ||
+	    snprintf(buf, len, "%s%s%s", file[0] == '/' ? "" : k->base_dir,
+		file[0] == '/' ? "" : "/", file) >= (int)len)
 		return NULL;
 	return buf;
 }
@@ -465,7 +471,12 @@ const char *
 kind_bgp_state_name(const char *s)
 {
 	static const char *const names[] = {
-		"Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established",
+		"Idle",
+		"Connect",
+		"Active",
+		"OpenSent",
+		"OpenConfirm",
+		"Established",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -523,7 +534,7 @@ kind_override_one(struct topology *t, const char *spec, bool qualified, char *ms
 	if (node[0] && hits == 0) {
 		snprintf(msg, msglen, "--kind %s.%s: %s", node, spec,
 		    topo_node_find(t, node) == NULL ? "no such node in the topology" :
-		    "the node has no such section");
+						      "the node has no such section");
 		return EMU_ECONFIG;
 	}
 	return 0;
@@ -553,7 +564,8 @@ kind_absolute_configs(struct topology *t, const char *base_dir)
 		cJSON *secs[2] = { (cJSON *)t->nodes[i].bgp, (cJSON *)t->nodes[i].dns };
 
 		for (int s = 0; s < 2; s++) {
-			cJSON *c = secs[s] ? cJSON_GetObjectItemCaseSensitive(secs[s], "config") : NULL;
+			cJSON *c = secs[s] ? cJSON_GetObjectItemCaseSensitive(secs[s], "config") :
+					     NULL;
 			char path[ANYLAB_PATH_MAX];
 
 			if (!cJSON_IsString(c) || c->valuestring[0] == '/')

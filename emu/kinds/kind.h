@@ -31,31 +31,31 @@
 
 /* Which section of a node a kind serves. */
 enum kind_role {
-	KIND_BGP,		/* "bgp" */
-	KIND_DNS,		/* "dns" */
-	KIND_SERVICE,		/* an entry of "services" */
+	KIND_BGP,     /* "bgp" */
+	KIND_DNS,     /* "dns" */
+	KIND_SERVICE, /* an entry of "services" */
 	KIND_ROLE_MAX,
 };
 
 extern const char *const kind_role_names[KIND_ROLE_MAX];
 
-#define KIND_PROCS_MAX	3	/* processes one daemon of a kind may need (FRR: zebra, bgpd) */
-#define KIND_ARGV_MAX	32
-#define KIND_MSG_MAX	512
-#define KIND_WAIT_PATH_MS	10000
+#define KIND_PROCS_MAX	  3 /* processes one daemon of a kind may need (FRR: zebra, bgpd) */
+#define KIND_ARGV_MAX	  32
+#define KIND_MSG_MAX	  512
+#define KIND_WAIT_PATH_MS 10000
 
 /* One node's daemon of one kind: what every op is given. */
 struct kind_node {
-	const char		*lab;
-	const struct topology	*topo;
-	const struct topo_node	*node;
-	const struct kind_ops	*kind;
-	enum kind_role		 role;
-	const cJSON		*section;	/* the node's bgp or dns section, or the service entry */
-	char			 service[TOPO_NAME_MAX];	/* "bgp", "dns", or the service's name */
-	char			 path[CFG_PATH_MAX];	/* JSON path of section: "nodes.dc001.bgp" */
-	char			 dir[ANYLAB_PATH_MAX];	/* the node's state folder */
-	char			 base_dir[ANYLAB_PATH_MAX];	/* the topology's folder */
+	const char *lab;
+	const struct topology *topo;
+	const struct topo_node *node;
+	const struct kind_ops *kind;
+	enum kind_role role;
+	const cJSON *section;		/* the node's bgp or dns section, or the service entry */
+	char service[TOPO_NAME_MAX];	/* "bgp", "dns", or the service's name */
+	char path[CFG_PATH_MAX];	/* JSON path of section: "nodes.dc001.bgp" */
+	char dir[ANYLAB_PATH_MAX];	/* the node's state folder */
+	char base_dir[ANYLAB_PATH_MAX]; /* the topology's folder */
 };
 
 /*
@@ -67,88 +67,88 @@ struct kind_node {
  * are recorded as SERVICE.NAME.
  */
 struct kind_proc {
-	char		 name[32];	/* "" for the main process, else "zebra"... */
+	char name[32]; /* "" for the main process, else "zebra"... */
 	/*
 	 * "" or a path (a helper's socket) that must exist before this process
 	 * starts: the supervisor starts the helpers first, then waits for it
 	 * (at most KIND_WAIT_PATH_MS) before starting the main process.
 	 */
-	char		 wait_path[ANYLAB_PATH_MAX];
-	char		*argv[KIND_ARGV_MAX];	/* NULL-terminated; strings in buf */
-	char		 buf[4096];
-	size_t		 used;
+	char wait_path[ANYLAB_PATH_MAX];
+	char *argv[KIND_ARGV_MAX]; /* NULL-terminated; strings in buf */
+	char buf[4096];
+	size_t used;
 };
 
 /* What a BGP speaker says about convergence. */
 struct kind_bgp_progress {
-	unsigned		 peers;
-	unsigned		 established;
-	unsigned long long	 kernel_routes;	/* routes it has put in the kernel */
-	bool			 pending;	/* work it knows is not done yet */
+	unsigned peers;
+	unsigned established;
+	unsigned long long kernel_routes; /* routes it has put in the kernel */
+	bool pending;			  /* work it knows is not done yet */
 };
 
 struct kind_ops {
-	const char	*name;		/* as written in the topology: "bird" */
-	enum kind_role	 role;
-	const char	*package;	/* Debian package, NULL for anylab's own daemons */
-	const char	*const *programs;	/* executables it needs (absolute, or beside anylab) */
+	const char *name; /* as written in the topology: "bird" */
+	enum kind_role role;
+	const char *package;	     /* Debian package, NULL for anylab's own daemons */
+	const char *const *programs; /* executables it needs (absolute, or beside anylab) */
 
 	/*
 	 * Check the section for keys this kind cannot express; errors go to
 	 * errs as "PATH.key: ... (kind NAME)". 0 or -1. May be NULL.
 	 */
-	int	(*check)(const struct kind_node *, struct cfg_errors *errs);
+	int (*check)(const struct kind_node *, struct cfg_errors *errs);
 	/* Write the native configuration into k->dir (or copy the user's "config"). */
-	int	(*configure)(const struct kind_node *, char *msg, size_t msglen);
+	int (*configure)(const struct kind_node *, char *msg, size_t msglen);
 	/* The processes to start, main one first. Returns how many (>0) or an error. */
-	int	(*procs)(const struct kind_node *, struct kind_proc *procs, size_t max);
+	int (*procs)(const struct kind_node *, struct kind_proc *procs, size_t max);
 	/* 0 ready, -EAGAIN not yet, another error when it never will be. */
-	int	(*ready)(const struct kind_node *);
+	int (*ready)(const struct kind_node *);
 
 	/* BGP kinds only. */
-	int	(*bgp_progress)(const struct kind_node *, struct kind_bgp_progress *);
+	int (*bgp_progress)(const struct kind_node *, struct kind_bgp_progress *);
 	/*
 	 * {"peers": [...]} in anybgpd's shape (docs/anybgpd.md, "peers"): at
 	 * least address, asn and state, the state one of the RFC 4271 names
 	 * Idle, Connect, Active, OpenSent, OpenConfirm, Established.
 	 */
-	int	(*bgp_peers)(const struct kind_node *, cJSON **doc);
+	int (*bgp_peers)(const struct kind_node *, cJSON **doc);
 	/* {"routes": [...], "prefixes": N} in anybgpd's shape; prefix NULL: all. */
-	int	(*bgp_routes)(const struct kind_node *, const char *prefix, cJSON **doc);
+	int (*bgp_routes)(const struct kind_node *, const char *prefix, cJSON **doc);
 	/* Originate (announce true) or stop originating a prefix. */
-	int	(*bgp_announce)(const struct kind_node *, const struct prefix *, bool announce,
-		    char *msg, size_t msglen);
+	int (*bgp_announce)(const struct kind_node *, const struct prefix *, bool announce,
+	    char *msg, size_t msglen);
 	/* Any other `anylab bgp NODE VERB [ARG]` the kind understands; NULL: none. */
-	int	(*bgp_command)(const struct kind_node *, const char *verb, const char *arg,
-		    cJSON **doc);
+	int (
+	    *bgp_command)(const struct kind_node *, const char *verb, const char *arg, cJSON **doc);
 };
 
 /* The kind called name in role; NULL when there is none. */
 const struct kind_ops *kind_find(enum kind_role, const char *name);
 /* Every kind of a role, comma separated, for error messages (static storage). */
-const char	*kind_names(enum kind_role);
+const char *kind_names(enum kind_role);
 
 /*
  * The daemon of service on node: role and kind from the node's sections
  * ("bgp", "dns", or a name in "services"). 0, or -ENOENT when the node runs
  * no such service.
  */
-int	kind_node_get(const char *lab, const struct topology *, const struct topo_node *,
-	    const char *service, struct kind_node *out);
+int kind_node_get(const char *lab, const struct topology *, const struct topo_node *,
+    const char *service, struct kind_node *out);
 /* The same by node name; -ENOENT also when the topology has no such node. */
-int	kind_node_find(const char *lab, const struct topology *, const char *node,
-	    const char *service, struct kind_node *out);
+int kind_node_find(const char *lab, const struct topology *, const char *node, const char *service,
+    struct kind_node *out);
 /* Every daemon of a node, in start order (bgp, dns, then services). Returns how many. */
-size_t	kind_node_all(const char *lab, const struct topology *, const struct topo_node *,
-	    struct kind_node *out, size_t max);
+size_t kind_node_all(const char *lab, const struct topology *, const struct topo_node *,
+    struct kind_node *out, size_t max);
 
 /*
  * Validate every node's daemons: kind names, the kind's own checks, and
  * anylab's own daemons' parsers. errs must be initialised. 0 or -1.
  */
-int	kind_check_topology(const struct topology *, struct cfg_errors *errs);
+int kind_check_topology(const struct topology *, struct cfg_errors *errs);
 /* The first program a topology needs that is missing: 0, or EMU_EMISSING with msg naming it and its package. */
-int	kind_check_programs(const struct topology *, char *msg, size_t msglen);
+int kind_check_programs(const struct topology *, char *msg, size_t msglen);
 
 /*
  * The --kind option of up, run and validate: "[NODE.]SECTION=KIND" (SECTION
@@ -157,36 +157,33 @@ int	kind_check_programs(const struct topology *, char *msg, size_t msglen);
  * Rewrites the topology's own JSON (so the lab's record carries it).
  * 0, or EMU_ECONFIG with msg saying what is wrong with which spec.
  */
-int	kind_override(struct topology *, char *const specs[], size_t nspecs, char *msg,
-	    size_t msglen);
+int kind_override(struct topology *, char *const specs[], size_t nspecs, char *msg, size_t msglen);
 /* Make every "config" file name absolute (the record's copy lives elsewhere). */
-void	kind_absolute_configs(struct topology *, const char *base_dir);
+void kind_absolute_configs(struct topology *, const char *base_dir);
 
 /* Helpers for the kinds' files. */
 /* Append one argument (printf-style) to p. 0 or EMU_ETRUNC. */
-int	kind_proc_arg(struct kind_proc *p, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+int kind_proc_arg(struct kind_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* k->dir/name */
 const char *kind_file(const struct kind_node *, const char *name, char *buf, size_t len);
 /* Write text to k->dir/name (mode 0644). */
-int	kind_write_file(const struct kind_node *, const char *name, const char *text);
+int kind_write_file(const struct kind_node *, const char *name, const char *text);
 /*
  * Run argv inside the node's namespace and collect its standard output
  * (at most 16 MB). 0 when it exited 0, EMU_ECOMMAND otherwise (out is
  * still filled). timeout_ms bounds the run; the child is killed after it.
  */
-int	kind_run(const struct kind_node *, char *const argv[], int timeout_ms, char **out);
+int kind_run(const struct kind_node *, char *const argv[], int timeout_ms, char **out);
 /* The user's own native configuration: "config" of the section, or NULL. */
-const char	*kind_user_config(const struct kind_node *);
+const char *kind_user_config(const struct kind_node *);
 /* Its full name (relative names against the topology's folder); NULL when none or too long. */
-const char	*kind_user_config_path(const struct kind_node *, char *buf, size_t len);
+const char *kind_user_config_path(const struct kind_node *, char *buf, size_t len);
 /*
  * Copy the user's "config" file to k->dir/name, replacing the placeholders
  * @LAB@, @NODE@, @DIR@ (node folder), @SERVICE@ (docs/topology.md).
  */
-int	kind_copy_user_config(const struct kind_node *, const char *name, char *msg,
-	    size_t msglen);
+int kind_copy_user_config(const struct kind_node *, const char *name, char *msg, size_t msglen);
 /* The normalised name of a BGP state ("established" -> "Established"), NULL if unknown. */
-const char	*kind_bgp_state_name(const char *s);
+const char *kind_bgp_state_name(const char *s);
 
 #endif

@@ -15,7 +15,7 @@
 #include "ctl.h"
 #include "kind.h"
 
-#define ANYBGPD_CTL_TIMEOUT_MS	5000
+#define ANYBGPD_CTL_TIMEOUT_MS 5000
 
 static const char *const anybgpd_programs[] = { "anybgpd", NULL };
 static const char *const own_keys[] = { "kind", "config", NULL };
@@ -189,7 +189,8 @@ anybgpd_announce(const struct kind_node *k, const struct prefix *p, bool announc
 	snprintf(req, sizeof(req), "%s %s", announce ? "announce" : "withdraw", pfx);
 	err = anybgpd_request(k, req, &doc);
 	if (err == EMU_EREFUSED)
-		snprintf(msg, msglen, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(doc, "error")));
+		snprintf(msg, msglen, "%s",
+		    cJSON_GetStringValue(cJSON_GetObjectItem(doc, "error")));
 	else if (err < 0)
 		snprintf(msg, msglen, "%s/bgp.ctl: %s", k->dir, emu_strerror(err));
 	cJSON_Delete(doc);

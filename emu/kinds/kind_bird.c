@@ -24,33 +24,33 @@
 #include "kind.h"
 #include "kind_bird.h"
 
-#define BIRD_PROG		"/usr/sbin/bird"
-#define BIRD_CONF		"bird.conf"
-#define BIRD_CTL		"bird.ctl"
-#define BIRD_PID		"bird.pid"
+#define BIRD_PROG	      "/usr/sbin/bird"
+#define BIRD_CONF	      "bird.conf"
+#define BIRD_CTL	      "bird.ctl"
+#define BIRD_PID	      "bird.pid"
 /* What announce/withdraw changed, kept between invocations of anylab. */
-#define BIRD_RUNTIME		"bird.announce"
-#define BIRD_CTL_TIMEOUT_MS	5000
-#define BIRD_RTS_KERNEL_PROTO	186	/* what anybgpd's kernel.protocol defaults to */
+#define BIRD_RUNTIME	      "bird.announce"
+#define BIRD_CTL_TIMEOUT_MS   5000
+#define BIRD_RTS_KERNEL_PROTO 186 /* what anybgpd's kernel.protocol defaults to */
 /*
  * anybgpd's back-off (docs/anybgpd.md, Errors and back-off): 1 s, doubling up
  * to 120 s, forgotten after 60 s of a stable session. BIRD's "error wait
  * time" and "error forget time" are the same three numbers.
  */
-#define BIRD_ERROR_WAIT_MIN	1
-#define BIRD_ERROR_WAIT_MAX	120
-#define BIRD_ERROR_FORGET	60
+#define BIRD_ERROR_WAIT_MIN   1
+#define BIRD_ERROR_WAIT_MAX   120
+#define BIRD_ERROR_FORGET     60
 
 static const char *const bird_programs[] = { BIRD_PROG, NULL };
 static const char *const own_keys[] = { "kind", "config", NULL };
 
-static cJSON	*bird_section(const struct kind_node *);
-static int	 bird_load(const struct kind_node *, struct bgp_config *, char *, size_t);
-static int	 bird_call(const struct kind_node *, const char *, struct bird_reply *);
-static int	 bird_protocols(const struct kind_node *, struct bird_proto **, size_t *);
-static int	 runtime_load(const struct kind_node *, struct bird_runtime *);
-static int	 runtime_save(const struct kind_node *, const struct bird_runtime *);
-static void	 runtime_free(struct bird_runtime *);
+static cJSON *bird_section(const struct kind_node *);
+static int bird_load(const struct kind_node *, struct bgp_config *, char *, size_t);
+static int bird_call(const struct kind_node *, const char *, struct bird_reply *);
+static int bird_protocols(const struct kind_node *, struct bird_proto **, size_t *);
+static int runtime_load(const struct kind_node *, struct bird_runtime *);
+static int runtime_save(const struct kind_node *, const struct bird_runtime *);
+static void runtime_free(struct bird_runtime *);
 
 /* ---- names ---------------------------------------------------------------------------- */
 
@@ -64,7 +64,7 @@ bird_symbol(const char *prefix, const char *text, char *buf, size_t len)
 		n = len - 1;
 	for (size_t i = strlen(prefix); i < n; i++)
 		if (!((buf[i] >= 'a' && buf[i] <= 'z') || (buf[i] >= 'A' && buf[i] <= 'Z') ||
-		    (buf[i] >= '0' && buf[i] <= '9')))
+			(buf[i] >= '0' && buf[i] <= '9')))
 			buf[i] = '_';
 	return buf;
 }
@@ -105,23 +105,28 @@ bird_conf_check(const struct bgp_config *cfg, const char *path, struct cfg_error
 		    "kind bird cannot choose the kernel route protocol: BIRD marks its routes "
 		    "with its own (12, \"bird\")");
 	if (!cfg->listen)
-		cfg_error(errs, jc_path(p, path, "listen"), "kind bird cannot stop listening: "
+		cfg_error(errs, jc_path(p, path, "listen"),
+		    "kind bird cannot stop listening: "
 		    "BIRD accepts connections from every configured neighbor");
 	if (cfg->listen_v4.family)
-		cfg_error(errs, jc_path(p, path, "listen_ipv4"), "kind bird cannot bind the "
+		cfg_error(errs, jc_path(p, path, "listen_ipv4"),
+		    "kind bird cannot bind the "
 		    "listening socket apart from each peer's own addresses");
 	if (cfg->listen_v6.family)
-		cfg_error(errs, jc_path(p, path, "listen_ipv6"), "kind bird cannot bind the "
+		cfg_error(errs, jc_path(p, path, "listen_ipv6"),
+		    "kind bird cannot bind the "
 		    "listening socket apart from each peer's own addresses");
 	for (size_t i = 0; i < cfg->npeers; i++) {
 		const struct bgp_peer_config *pc = &cfg->peers[i];
 
 		jc_path_idx(p, jc_path(q, path, "peers"), (int)i);
 		if (pc->password != NULL && !bird_string_ok(pc->password))
-			cfg_error(errs, jc_path(q, p, "password"), "kind bird cannot write a "
+			cfg_error(errs, jc_path(q, p, "password"),
+			    "kind bird cannot write a "
 			    "quote, backslash or newline in a string");
 		if (pc->description != NULL && !bird_string_ok(pc->description))
-			cfg_error(errs, jc_path(q, p, "description"), "kind bird cannot write a "
+			cfg_error(errs, jc_path(q, p, "description"),
+			    "kind bird cannot write a "
 			    "quote, backslash or newline in a string");
 	}
 	return errs->count == before ? 0 : -1;
@@ -179,8 +184,8 @@ render_accept(struct strbuf *out, const struct bgp_policy *pol, uint32_t prepend
 	if (pol->communities_replace)
 		sb_printf(out, "%sbgp_community.delete([(*,*)]);\n", indent);
 	for (size_t i = 0; i < pol->ncommunities; i++)
-		sb_printf(out, "%sbgp_community.add((%u,%u));\n", indent,
-		    pol->communities[i] >> 16, pol->communities[i] & 0xffff);
+		sb_printf(out, "%sbgp_community.add((%u,%u));\n", indent, pol->communities[i] >> 16,
+		    pol->communities[i] & 0xffff);
 	for (unsigned i = 0; i < pol->prepend; i++)
 		sb_printf(out, "%sbgp_path.prepend(%u);\n", indent, prepend_as);
 	sb_printf(out, "%saccept;\n", indent);
@@ -262,8 +267,10 @@ render_ref(struct strbuf *out, const struct bgp_config *cfg, const struct bgp_pe
 	switch (ref) {
 	case BGP_POLICY_UNSET:
 		if (peer_ebgp(cfg, pc))
-			sb_printf(out, "\t\t%s none;\t# RFC 8212: no \"%s\" on an external "
-			    "session\n", dir, dir);
+			sb_printf(out,
+			    "\t\t%s none;\t# RFC 8212: no \"%s\" on an external "
+			    "session\n",
+			    dir, dir);
 		else
 			sb_printf(out, "\t\t%s all;\t# no \"%s\" on an internal session\n", dir,
 			    dir);
@@ -292,7 +299,8 @@ render_channel(struct strbuf *out, const struct bgp_config *cfg, const struct bg
 	sb_printf(out, "\t%s {\n", family == AF_INET ? "ipv4" : "ipv6");
 	render_ref(out, cfg, pc, true, family);
 	if (pc->addr.family != family && nh->family == 0)
-		sb_printf(out, "\t\texport none;\t# %s routes over an %s session need "
+		sb_printf(out,
+		    "\t\texport none;\t# %s routes over an %s session need "
 		    "next_hop_%s\n",
 		    family == AF_INET ? "IPv4" : "IPv6", family == AF_INET ? "IPv6" : "IPv4",
 		    family == AF_INET ? "ipv4" : "ipv6");
@@ -366,7 +374,8 @@ bird_conf_render(const struct bgp_config *cfg, const char *path, const struct bi
 
 	for (size_t i = 0; i < cfg->npeers; i++)
 		v6 |= cfg->peers[i].ipv6;
-	sb_printf(out, "# bird.conf written by anylab (kind bird) from %s; rewritten by every\n"
+	sb_printf(out,
+	    "# bird.conf written by anylab (kind bird) from %s; rewritten by every\n"
 	    "# configure, announce and withdraw. Layout and choices: docs/kinds/bird.md.\n\n",
 	    path);
 	sb_puts(out, "log stderr all;\n");
@@ -376,8 +385,8 @@ bird_conf_render(const struct bgp_config *cfg, const char *path, const struct bi
 	if (v6)
 		render_kernel(out, cfg, AF_INET6);
 	for (size_t i = 0; i < cfg->noriginate; i++)
-		render_static(out, &cfg->originate[i], rt != NULL &&
-		    prefix_listed(rt->withdrawn, rt->nwithdrawn, &cfg->originate[i]));
+		render_static(out, &cfg->originate[i],
+		    rt != NULL && prefix_listed(rt->withdrawn, rt->nwithdrawn, &cfg->originate[i]));
 	for (size_t i = 0; rt != NULL && i < rt->nextra; i++)
 		if (!prefix_listed(cfg->originate, cfg->noriginate, &rt->extra[i]))
 			render_static(out, &rt->extra[i], false);
@@ -645,7 +654,7 @@ peer_state(const struct bird_proto *p)
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(p->info, " "), p->info);
 		s = kind_bgp_state_name(first);
 	}
-	return s != NULL ? s : "Idle";	/* "down" (disabled) and BIRD's "Down" */
+	return s != NULL ? s : "Idle"; /* "down" (disabled) and BIRD's "Down" */
 }
 
 cJSON *
@@ -672,13 +681,14 @@ bird_peers_json(const struct bird_proto *v, size_t n, double now)
 		else if (p->neighbor_as && p->local_as)
 			cJSON_AddStringToObject(o, "type",
 			    p->neighbor_as == p->local_as ? "internal" : "external");
-		cJSON_AddStringToObject(o, "description", p->description[0] ? p->description :
-		    p->name);
+		cJSON_AddStringToObject(o, "description",
+		    p->description[0] ? p->description : p->name);
 		cJSON_AddStringToObject(o, "protocol", p->name);
 		cJSON_AddStringToObject(o, "state", st);
 		if (est && now > 0 && bird_since_time(p->since, now) > 0)
-			cJSON_AddNumberToObject(o, "uptime", (double)(long long)
-			    ((now - bird_since_time(p->since, now)) * 1000) / 1000);
+			cJSON_AddNumberToObject(o, "uptime",
+			    (double)(long long)((now - bird_since_time(p->since, now)) * 1000) /
+				1000);
 		else
 			cJSON_AddNullToObject(o, "uptime");
 		if (est && p->source[0])
@@ -795,8 +805,8 @@ route_attr(cJSON *o, const char *line)
 	} else if (field(line, "BGP.med:", val, sizeof(val))) {
 		cJSON_ReplaceItemInObject(o, "med", cJSON_CreateNumber(strtod(val, NULL)));
 	} else if (field(line, "BGP.origin:", val, sizeof(val))) {
-		cJSON_ReplaceItemInObject(o, "origin", cJSON_CreateString(
-		    strcasecmp(val, "Incomplete") == 0 ? "incomplete" : val));
+		cJSON_ReplaceItemInObject(o, "origin",
+		    cJSON_CreateString(strcasecmp(val, "Incomplete") == 0 ? "incomplete" : val));
 	} else if (field(line, "BGP.as_path:", val, sizeof(val))) {
 		cJSON_ReplaceItemInObject(o, "as_path", cJSON_CreateString(val));
 	} else if (field(line, "BGP.community:", val, sizeof(val))) {
@@ -1028,7 +1038,7 @@ bird_progress(const struct kind_node *k, struct kind_bgp_progress *pr)
 			pr->kernel_routes += v[i].exported;
 		}
 	}
-	pr->pending = false;	/* BIRD does not say */
+	pr->pending = false; /* BIRD does not say */
 	free(v);
 	return 0;
 }
@@ -1084,7 +1094,7 @@ bird_routes(const struct kind_node *k, const char *prefix, cJSON **doc)
 	snprintf(cmd, sizeof(cmd), "show route all%s%s", prefix ? " in " : "",
 	    prefix ? prefix : "");
 	err = bird_call(k, cmd, &r);
-	if (err == 0 && bird_ctl_failed(r.code) && r.code != 8001) {	/* 8001: no route */
+	if (err == 0 && bird_ctl_failed(r.code) && r.code != 8001) { /* 8001: no route */
 		*doc = cJSON_CreateObject();
 		cJSON_AddStringToObject(*doc, "error", sb_str(&r.text));
 		err = EMU_EREFUSED;
@@ -1218,9 +1228,11 @@ bird_announce_user(const struct kind_node *k, const struct prefix *p, bool annou
 	found = proto_find(v, n, name) != NULL;
 	free(v);
 	if (!found) {
-		snprintf(msg, msglen, "%s: the user's bird.conf has no protocol %s to %s %s "
-		    "(kind bird, docs/kinds/bird.md)", k->path, name,
-		    announce ? "enable for" : "disable for", prefix_ntop(p, s, sizeof(s)));
+		snprintf(msg, msglen,
+		    "%s: the user's bird.conf has no protocol %s to %s %s "
+		    "(kind bird, docs/kinds/bird.md)",
+		    k->path, name, announce ? "enable for" : "disable for",
+		    prefix_ntop(p, s, sizeof(s)));
 		return EMU_EREFUSED;
 	}
 	snprintf(cmd, sizeof(cmd), "%s %s", announce ? "enable" : "disable", name);
@@ -1294,8 +1306,8 @@ static const struct bird_proto *
 proto_of_peer(const struct bird_proto *v, size_t n, const char *peer)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].type, "BGP") == 0 && (strcmp(v[i].neighbor, peer) == 0 ||
-		    strcmp(v[i].name, peer) == 0))
+		if (strcmp(v[i].type, "BGP") == 0 &&
+		    (strcmp(v[i].neighbor, peer) == 0 || strcmp(v[i].name, peer) == 0))
 			return &v[i];
 	return NULL;
 }
@@ -1442,8 +1454,8 @@ bird_command(const struct kind_node *k, const char *verb, const char *arg, cJSON
 			cJSON_AddNumberToObject(rib, "paths", routes);
 			cJSON_AddItemToObject(kobj, "installed", kernel);
 		}
-		peers = bird_peers_json(v, n, bird_status_time(sb_str(&r.text),
-		    "Current server time is"));
+		peers = bird_peers_json(v, n,
+		    bird_status_time(sb_str(&r.text), "Current server time is"));
 		cJSON_AddItemToObject(*doc, "peers", cJSON_DetachItemFromObject(peers, "peers"));
 		cJSON_Delete(peers);
 		goto out;
@@ -1456,13 +1468,15 @@ bird_command(const struct kind_node *k, const char *verb, const char *arg, cJSON
 			err = EMU_EREFUSED;
 			goto reply;
 		}
-		snprintf(cmd, sizeof(cmd), "%s %s", strcmp(verb, "reset") == 0 ? "restart" :
-		    "reload in", p->name);
+		snprintf(cmd, sizeof(cmd), "%s %s",
+		    strcmp(verb, "reset") == 0 ? "restart" : "reload in", p->name);
 		err = bird_command_ok(k, cmd, msg, sizeof(msg));
 		goto reply;
 	}
-	snprintf(msg, sizeof(msg), "unknown command \"%s\": kind bird knows status, stats, "
-	    "reset PEER, refresh PEER, reload, birdc COMMAND", verb);
+	snprintf(msg, sizeof(msg),
+	    "unknown command \"%s\": kind bird knows status, stats, "
+	    "reset PEER, refresh PEER, reload, birdc COMMAND",
+	    verb);
 	err = EMU_EREFUSED;
 reply:
 	*doc = cJSON_CreateObject();

@@ -18,65 +18,65 @@
 #include "jcfg.h"
 #include "strbuf.h"
 
-#define BIRD_NAME_MAX	64
+#define BIRD_NAME_MAX 64
 
 /* What announce/withdraw changed at run time (DIR/bird.announce). */
 struct bird_runtime {
-	struct prefix	*extra;		/* announced, not in "originate" */
-	size_t		 nextra;
-	struct prefix	*withdrawn;	/* in "originate", withdrawn */
-	size_t		 nwithdrawn;
+	struct prefix *extra; /* announced, not in "originate" */
+	size_t nextra;
+	struct prefix *withdrawn; /* in "originate", withdrawn */
+	size_t nwithdrawn;
 };
 
 /*
  * Keys of a parsed section that BIRD cannot express as anybgpd means them:
  * one error each, "PATH.key: kind bird cannot ...". 0 or -1.
  */
-int	bird_conf_check(const struct bgp_config *, const char *path, struct cfg_errors *);
+int bird_conf_check(const struct bgp_config *, const char *path, struct cfg_errors *);
 /* bird.conf for cfg (path names the section in the header comment); rt may be NULL. */
-void	bird_conf_render(const struct bgp_config *, const char *path,
-	    const struct bird_runtime *rt, struct strbuf *out);
+void bird_conf_render(const struct bgp_config *, const char *path, const struct bird_runtime *rt,
+    struct strbuf *out);
 /* BIRD's protocol name of a peer ("bgp_10_10_10_1") or an originated prefix ("originate_..."). */
 const char *bird_peer_name(const struct ipaddr *, char *buf, size_t len);
 const char *bird_originate_name(const struct prefix *, char *buf, size_t len);
 
 /* One protocol of `show protocols all`: the fields the adapter reports. */
 struct bird_proto {
-	char			 name[BIRD_NAME_MAX];
-	char			 type[16];	/* "BGP", "Kernel", "Static"... */
-	char			 state[16];	/* "up", "start", "down"... */
-	char			 since[40];
-	char			 info[128];
-	char			 description[128];
-	char			 bgp_state[16];
-	char			 neighbor[IPADDR_STRLEN];
-	unsigned long		 neighbor_as;
-	unsigned long		 local_as;
-	char			 neighbor_id[IPADDR_STRLEN];
-	char			 session[16];	/* "external", "internal" */
-	char			 source[IPADDR_STRLEN];
-	char			 last_error[160];
-	int			 hold_time;	/* negotiated; -1 when not shown */
-	int			 keepalive;
-	char			 families[2][8];	/* channels: "ipv4", "ipv6" */
-	int			 nfamilies;
-	unsigned long long	 imported;	/* summed over channels */
-	unsigned long long	 exported;
-	unsigned long long	 filtered;	/* import updates a filter rejected */
+	char name[BIRD_NAME_MAX];
+	char type[16];	/* "BGP", "Kernel", "Static"... */
+	char state[16]; /* "up", "start", "down"... */
+	char since[40];
+	char info[128];
+	char description[128];
+	char bgp_state[16];
+	char neighbor[IPADDR_STRLEN];
+	unsigned long neighbor_as;
+	unsigned long local_as;
+	char neighbor_id[IPADDR_STRLEN];
+	char session[16]; /* "external", "internal" */
+	char source[IPADDR_STRLEN];
+	char last_error[160];
+	int hold_time; /* negotiated; -1 when not shown */
+	int keepalive;
+	char families[2][8]; /* channels: "ipv4", "ipv6" */
+	int nfamilies;
+	unsigned long long imported; /* summed over channels */
+	unsigned long long exported;
+	unsigned long long filtered; /* import updates a filter rejected */
 };
 
 /* Parse `show protocols all`; *out is calloc'd (caller frees). 0 or -ENOMEM. */
-int	bird_protocols_parse(const char *text, struct bird_proto **out, size_t *n);
+int bird_protocols_parse(const char *text, struct bird_proto **out, size_t *n);
 /* The "Current server time" of `show status` in seconds (timegm), -1 if absent. */
-double	bird_status_time(const char *status, const char *line_label);
+double bird_status_time(const char *status, const char *line_label);
 /* Seconds of a since column ("16:39:44.636", "2026-12-02 16:39:44", "2026-12-01") given now. */
-double	bird_since_time(const char *since, double now);
+double bird_since_time(const char *since, double now);
 /* {"peers":[...]} in anybgpd's shape from the BGP protocols. */
-cJSON	*bird_peers_json(const struct bird_proto *, size_t n, double now);
+cJSON *bird_peers_json(const struct bird_proto *, size_t n, double now);
 /*
  * {"routes":[...],"prefixes":N,"truncated":false} from `show route all`:
  * BGP routes, and static routes of protocols named originate_* as "local".
  */
-cJSON	*bird_routes_json(const char *text, const struct bird_proto *, size_t n);
+cJSON *bird_routes_json(const char *text, const struct bird_proto *, size_t n);
 
 #endif

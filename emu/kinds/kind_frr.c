@@ -41,28 +41,30 @@
 #define FRR_BGPD		"/usr/lib/frr/bgpd"
 #define FRR_ZEBRA		"/usr/lib/frr/zebra"
 #define FRR_USER		"frr"
-#define FRR_DIR			"frr"		/* the daemons' folder inside the node's */
-#define FRR_QUERY_MS		5000		/* one vty session */
+#define FRR_DIR			"frr" /* the daemons' folder inside the node's */
+#define FRR_QUERY_MS		5000  /* one vty session */
 #define FRR_READY_MS		1000
-#define FRR_PREPEND_LAST_AS_MAX	10		/* set as-path prepend last-as 1-10 */
-#define FRR_MAXPFX_RESTART_MIN	2		/* anybgpd restarts after 120 s */
+#define FRR_PREPEND_LAST_AS_MAX 10 /* set as-path prepend last-as 1-10 */
+#define FRR_MAXPFX_RESTART_MIN	2  /* anybgpd restarts after 120 s */
 
 static const char *const frr_programs[] = { FRR_BGPD, FRR_ZEBRA, NULL };
 static const char *const own_keys[] = { "kind", "config", NULL };
 
-enum frr_dir { FRR_IN, FRR_OUT };
+enum frr_dir {
+	FRR_IN,
+	FRR_OUT
+};
 
-static cJSON	*frr_section(const struct kind_node *);
-static bool	 frr_printable(const char *s, bool space_inside);
-static bool	 frr_policy_name_ok(const char *s);
-static void	 frr_render(const struct kind_node *, const struct bgp_config *, struct strbuf *);
-static int	 frr_mkdir(const struct kind_node *, char *msg, size_t msglen);
-static int	 frr_chown(const struct kind_node *, char *msg, size_t msglen);
+static cJSON *frr_section(const struct kind_node *);
+static bool frr_printable(const char *s, bool space_inside);
+static bool frr_policy_name_ok(const char *s);
+static void frr_render(const struct kind_node *, const struct bgp_config *, struct strbuf *);
+static int frr_mkdir(const struct kind_node *, char *msg, size_t msglen);
+static int frr_chown(const struct kind_node *, char *msg, size_t msglen);
 static const char *frr_path(const struct kind_node *, const char *name, char *buf, size_t len);
-static double	 num(const cJSON *, const char *key, double def);
+static double num(const cJSON *, const char *key, double def);
 static const char *str(const cJSON *, const char *key);
-static void	 copy_num(cJSON *to, const char *name, const cJSON *from, const char *key,
-		    double scale);
+static void copy_num(cJSON *to, const char *name, const cJSON *from, const char *key, double scale);
 
 /* The section as bgp_config_parse reads it: without "kind". Caller deletes. */
 static cJSON *
@@ -106,7 +108,7 @@ frr_policy_name_ok(const char *s)
 		return false;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
+			(*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
 			return false;
 	return true;
 }
@@ -129,7 +131,8 @@ frr_check_config(const struct kind_node *k, const cJSON *sec, const struct bgp_c
 		const char *key = f ? "listen_ipv6" : "listen_ipv4";
 
 		if (cJSON_GetObjectItemCaseSensitive(sec, key) != NULL)
-			cfg_error(errs, jc_path(p, k->path, key), "kind frr cannot bind its "
+			cfg_error(errs, jc_path(p, k->path, key),
+			    "kind frr cannot bind its "
 			    "listener to one address without keeping every route out of the "
 			    "kernel (bgpd -l implies -n)");
 	}
@@ -146,8 +149,10 @@ frr_check_config(const struct kind_node *k, const cJSON *sec, const struct bgp_c
 
 		jc_path(q, jc_path(p, k->path, "policies"), pol->name);
 		if (!frr_policy_name_ok(pol->name))
-			cfg_error(errs, q, "kind frr needs policy names of letters, digits, "
-			    "'_', '-' and '.' (at most 60), found \"%s\"", pol->name);
+			cfg_error(errs, q,
+			    "kind frr needs policy names of letters, digits, "
+			    "'_', '-' and '.' (at most 60), found \"%s\"",
+			    pol->name);
 	}
 	for (size_t i = 0; i < cfg->npeers; i++) {
 		const struct bgp_peer_config *pc = &cfg->peers[i];
@@ -159,29 +164,34 @@ frr_check_config(const struct kind_node *k, const cJSON *sec, const struct bgp_c
 			const char *key = f ? "next_hop_ipv6" : "next_hop_ipv4";
 
 			if (cJSON_GetObjectItemCaseSensitive(pj, key) != NULL)
-				cfg_error(errs, jc_path(q, pp, key), "kind frr cannot set a "
+				cfg_error(errs, jc_path(q, pp, key),
+				    "kind frr cannot set a "
 				    "fixed next hop for the other family's routes");
 		}
 		if (pc->addr.family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&pc->addr.v6))
-			cfg_error(errs, jc_path(q, pp, "address"), "kind frr needs an "
+			cfg_error(errs, jc_path(q, pp, "address"),
+			    "kind frr needs an "
 			    "interface for a link-local peer, which anybgpd's keys cannot name");
 		if (pc->password != NULL && !frr_printable(pc->password, false))
-			cfg_error(errs, jc_path(q, pp, "password"), "kind frr needs a key of "
+			cfg_error(errs, jc_path(q, pp, "password"),
+			    "kind frr needs a key of "
 			    "printable ASCII without spaces (one word in its configuration)");
 		if (pc->description != NULL && !frr_printable(pc->description, true))
-			cfg_error(errs, jc_path(q, pp, "description"), "kind frr needs a "
+			cfg_error(errs, jc_path(q, pp, "description"),
+			    "kind frr needs a "
 			    "description of printable ASCII without leading or trailing spaces");
 		if (pc->import_ref == BGP_POLICY_NAMED && pc->import->prepend > 0) {
 			if (!frr_ebgp(cfg, pc))
-				cfg_error(errs, jc_path(q, pp, "import"), "kind frr prepends the "
+				cfg_error(errs, jc_path(q, pp, "import"),
+				    "kind frr prepends the "
 				    "path's first AS on import (last-as), which is not the peer's "
 				    "own AS on an internal session; policy \"%s\" has prepend",
 				    pc->import->name);
 			else if (pc->import->prepend > FRR_PREPEND_LAST_AS_MAX)
-				cfg_error(errs, jc_path(q, pp, "import"), "kind frr prepends at "
+				cfg_error(errs, jc_path(q, pp, "import"),
+				    "kind frr prepends at "
 				    "most %d times on import; policy \"%s\" has prepend %u",
-				    FRR_PREPEND_LAST_AS_MAX, pc->import->name,
-				    pc->import->prepend);
+				    FRR_PREPEND_LAST_AS_MAX, pc->import->name, pc->import->prepend);
 		}
 	}
 }
@@ -349,8 +359,8 @@ frr_route_map(const struct bgp_config *cfg, const struct bgp_policy *pol, enum f
 		if (!frr_policy_family(pol, af))
 			continue;
 		sb_printf(sb, "route-map %s-%s permit %u\n", pol->name, d, seq);
-		sb_printf(sb, " match %s address prefix-list %s-%s\n", f ? "ipv6" : "ip",
-		    pol->name, f ? "v6" : "v4");
+		sb_printf(sb, " match %s address prefix-list %s-%s\n", f ? "ipv6" : "ip", pol->name,
+		    f ? "v6" : "v4");
 		frr_policy_sets(cfg, pol, dir, sb);
 		sb_puts(sb, "exit\n!\n");
 	}
@@ -379,8 +389,8 @@ frr_policy_free(const struct bgp_config *cfg)
 
 /* The route-map a peer's policy reference becomes, NULL for none (FRR's default). */
 static const char *
-frr_map_name(const struct bgp_config *cfg, enum bgp_policy_ref ref,
-    const struct bgp_policy *pol, enum frr_dir dir, char *buf, size_t len)
+frr_map_name(const struct bgp_config *cfg, enum bgp_policy_ref ref, const struct bgp_policy *pol,
+    enum frr_dir dir, char *buf, size_t len)
 {
 	switch (ref) {
 	case BGP_POLICY_ALL:
@@ -504,12 +514,15 @@ frr_render(const struct kind_node *k, const struct bgp_config *cfg, struct strbu
 {
 	char id[IPADDR_STRLEN];
 
-	sb_printf(sb, "! FRR bgpd configuration of node %s, written by anylab from %s "
-	    "(kind frr)\n", k->node->name, k->path);
+	sb_printf(sb,
+	    "! FRR bgpd configuration of node %s, written by anylab from %s "
+	    "(kind frr)\n",
+	    k->node->name, k->path);
 	sb_printf(sb, "frr defaults traditional\nhostname %s\n!\n", k->node->name);
 	sb_printf(sb, "router bgp %u\n", cfg->asn);
 	sb_printf(sb, " bgp router-id %s\n", ipaddr_ntop(&cfg->router_id, id, sizeof(id)));
-	sb_puts(sb, " bgp log-neighbor-changes\n no bgp default ipv4-unicast\n"
+	sb_puts(sb,
+	    " bgp log-neighbor-changes\n no bgp default ipv4-unicast\n"
 	    " no bgp network import-check\n");
 	if (frr_policy_free(cfg))
 		sb_puts(sb, " no bgp ebgp-requires-policy\n");
@@ -527,8 +540,8 @@ frr_render(const struct kind_node *k, const struct bgp_config *cfg, struct strbu
 
 		bool used = frr_policy_used(cfg, pol, FRR_IN) || frr_policy_used(cfg, pol, FRR_OUT);
 
-		if (used && frr_policy_filters(pol) && (frr_policy_family(pol, AF_INET) ||
-		    frr_policy_family(pol, AF_INET6)))
+		if (used && frr_policy_filters(pol) &&
+		    (frr_policy_family(pol, AF_INET) || frr_policy_family(pol, AF_INET6)))
 			frr_prefix_lists(pol, sb);
 	}
 	if (frr_ref_used(cfg, BGP_POLICY_ALL) && !frr_policy_free(cfg))
@@ -575,8 +588,10 @@ frr_chown(const struct kind_node *k, char *msg, size_t msglen)
 		return 0;
 	pw = getpwnam(FRR_USER);
 	if (pw == NULL) {
-		snprintf(msg, msglen, "%s: kind frr needs the user %s (Debian package frr; "
-		    "tools/setup.sh installs it)", k->path, FRR_USER);
+		snprintf(msg, msglen,
+		    "%s: kind frr needs the user %s (Debian package frr; "
+		    "tools/setup.sh installs it)",
+		    k->path, FRR_USER);
 		return EMU_EMISSING;
 	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -606,8 +621,10 @@ frr_configure(const struct kind_node *k, char *msg, size_t msglen)
 	err = frr_mkdir(k, msg, msglen);
 	if (err < 0)
 		return err;
-	snprintf(zebra, sizeof(zebra), "! FRR zebra configuration of node %s, written by anylab "
-	    "(kind frr)\nhostname %s\n", k->node->name, k->node->name);
+	snprintf(zebra, sizeof(zebra),
+	    "! FRR zebra configuration of node %s, written by anylab "
+	    "(kind frr)\nhostname %s\n",
+	    k->node->name, k->node->name);
 	err = kind_write_file(k, FRR_DIR "/zebra.conf", zebra);
 	if (err < 0) {
 		snprintf(msg, msglen, "%s/%s/zebra.conf: %s", k->dir, FRR_DIR, emu_strerror(err));
@@ -763,7 +780,7 @@ frr_ready(const struct kind_node *k)
 static bool
 frr_zebra_has_bgp(const char *clients)
 {
-	for (const char *l = clients; l != NULL && *l; ) {
+	for (const char *l = clients; l != NULL && *l;) {
 		if (strncmp(l, "bgp ", 4) == 0)
 			return true;
 		l = strchr(l, '\n');
@@ -852,8 +869,9 @@ frr_routes(const struct kind_node *k, const char *prefix, cJSON **doc)
 	for (int f = 0; f < 2 && err == 0; f++) {
 		if (prefix != NULL && filter.addr.family != (f ? AF_INET6 : AF_INET))
 			continue;
-		err = frr_query_json(k, "bgpd", f ? "show bgp ipv6 unicast json detail" :
-		    "show bgp ipv4 unicast json detail", &t[f]);
+		err = frr_query_json(k, "bgpd",
+		    f ? "show bgp ipv6 unicast json detail" : "show bgp ipv4 unicast json detail",
+		    &t[f]);
 	}
 	if (err == 0)
 		err = frr_json_routes((const cJSON *const *)t, 2, prefix ? &filter : NULL, doc);
@@ -1050,8 +1068,8 @@ frr_command(const struct kind_node *k, const char *verb, const char *arg, cJSON 
 	    ipaddr_parse(arg, &a) == 0) {
 		snprintf(cmd, sizeof(cmd), "clear bgp %s%s", arg,
 		    strcmp(verb, "refresh") == 0 ? " soft" : "");
-		err = frr_vty_query(frr_path(k, "bgpd.vty", path, sizeof(path)), cmd,
-		    FRR_QUERY_MS, &out);
+		err = frr_vty_query(frr_path(k, "bgpd.vty", path, sizeof(path)), cmd, FRR_QUERY_MS,
+		    &out);
 		*doc = cJSON_CreateObject();
 		if (err == 0)
 			cJSON_AddBoolToObject(*doc, "ok", true);
@@ -1062,7 +1080,8 @@ frr_command(const struct kind_node *k, const char *verb, const char *arg, cJSON 
 		return err;
 	}
 	*doc = cJSON_CreateObject();
-	cJSON_AddStringToObject(*doc, "error", "kind frr knows status, stats, refresh PEER, "
+	cJSON_AddStringToObject(*doc, "error",
+	    "kind frr knows status, stats, refresh PEER, "
 	    "reset PEER");
 	return EMU_EREFUSED;
 }
@@ -1123,8 +1142,10 @@ frr_peer(const char *addr, const cJSON *n)
 	cJSON_AddStringToObject(p, "address", addr);
 	copy_num(p, "asn", n, "remoteAs", 1);
 	if (cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(n, "nbrExternalLink")))
-		cJSON_AddStringToObject(p, "type", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(n,
-		    "nbrExternalLink")) ? "external" : "internal");
+		cJSON_AddStringToObject(p, "type",
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(n, "nbrExternalLink")) ?
+			"external" :
+			"internal");
 	else if (cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(n, "nbrInternalLink")))
 		cJSON_AddStringToObject(p, "type", "internal");
 	cJSON_AddStringToObject(p, "description", str(n, "nbrDesc") ? str(n, "nbrDesc") : "");
@@ -1150,8 +1171,8 @@ frr_peer(const char *addr, const cJSON *n)
 	cJSON_ArrayForEach(af, mp) {
 		const char *f = frr_family(af->string);
 
-		if (est && f != NULL && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(af,
-		    "advertisedAndReceived")))
+		if (est && f != NULL &&
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(af, "advertisedAndReceived")))
 			cJSON_AddItemToArray(fam, cJSON_CreateString(f));
 	}
 	copy_num(p, "messages_in", ms, "totalRecv", 1);
@@ -1169,8 +1190,10 @@ frr_peer(const char *addr, const cJSON *n)
 	cJSON_AddNumberToObject(p, "prefixes_received", pfx);
 	copy_num(p, "established_count", n, "connectionsEstablished", 1);
 	copy_num(p, "flaps", n, "connectionsDropped", 1);
-	cJSON_AddStringToObject(p, "last_error", str(n, "lastResetDueTo") &&
-	    num(n, "connectionsDropped", 0) > 0 ? str(n, "lastResetDueTo") : "");
+	cJSON_AddStringToObject(p, "last_error",
+	    str(n, "lastResetDueTo") && num(n, "connectionsDropped", 0) > 0 ?
+		str(n, "lastResetDueTo") :
+		"");
 	cJSON_ArrayForEach(af, afs) {
 		if (str(af, "routeMapForIncomingAdvertisements") &&
 		    !cJSON_HasObjectItem(p, "import"))
@@ -1229,8 +1252,8 @@ frr_json_peers(const cJSON *neighbors, cJSON **doc)
 }
 
 struct frr_route {
-	struct prefix	 pfx;
-	const cJSON	*path;
+	struct prefix pfx;
+	const cJSON *path;
 };
 
 static int
@@ -1255,8 +1278,9 @@ frr_route_communities(cJSON *r, const cJSON *path)
 		if (n > 0 && n < sizeof(c)) {
 			memcpy(c, s, n);
 			c[n] = '\0';
-			cJSON_AddItemToArray(arr, cJSON_CreateString(strcmp(c, "local-AS") == 0 ?
-			    "no-export-subconfed" : c));
+			cJSON_AddItemToArray(arr,
+			    cJSON_CreateString(
+				strcmp(c, "local-AS") == 0 ? "no-export-subconfed" : c));
 		}
 		s += n;
 		s += strspn(s, " ");
@@ -1282,12 +1306,12 @@ frr_route(const struct frr_route *fr)
 		cJSON_AddNullToObject(r, "next_hop");
 	else
 		cJSON_AddStringToObject(r, "next_hop", str(nh, "ip"));
-	cJSON_AddStringToObject(r, "peer", local || str(peer, "peerId") == NULL ? "local" :
-	    str(peer, "peerId"));
+	cJSON_AddStringToObject(r, "peer",
+	    local || str(peer, "peerId") == NULL ? "local" : str(peer, "peerId"));
 	cJSON_AddBoolToObject(r, "best", is_best);
 	/* anybgpd counts the best path in the multipath set; FRR flags it only when others are. */
-	cJSON_AddBoolToObject(r, "multipath", is_best ||
-	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(path, "multipath")));
+	cJSON_AddBoolToObject(r, "multipath",
+	    is_best || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(path, "multipath")));
 	cJSON_AddBoolToObject(r, "eligible",
 	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(path, "valid")));
 	v = cJSON_GetObjectItemCaseSensitive(path, "locPrf");
@@ -1300,7 +1324,7 @@ frr_route(const struct frr_route *fr)
 		cJSON_AddNumberToObject(r, "med", v->valuedouble);
 	else
 		cJSON_AddNullToObject(r, "med");
-	if (str(path, "origin"))	/* IGP, EGP, incomplete: as anybgpd names them */
+	if (str(path, "origin")) /* IGP, EGP, incomplete: as anybgpd names them */
 		cJSON_AddStringToObject(r, "origin", str(path, "origin"));
 	cJSON_AddStringToObject(r, "as_path", asp == NULL || strcmp(asp, "Local") == 0 ? "" : asp);
 	frr_route_communities(r, path);
@@ -1320,8 +1344,9 @@ frr_collect(const cJSON *table, const struct prefix *filter, struct frr_route **
 
 		if (e->string == NULL || prefix_parse(e->string, &pfx, true) < 0)
 			continue;
-		if (filter && !(pfx.addr.family == filter->addr.family && pfx.len >= filter->len &&
-		    prefix_contains(filter, &pfx.addr)))
+		if (filter &&
+		    !(pfx.addr.family == filter->addr.family && pfx.len >= filter->len &&
+			prefix_contains(filter, &pfx.addr)))
 			continue;
 		cJSON_ArrayForEach(path, e) {
 			if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(path, "aspath")))
@@ -1363,7 +1388,7 @@ frr_json_routes(const cJSON *const tables[], size_t ntables, const struct prefix
 		return err;
 	}
 	if (n > 1)
-		qsort(v, n, sizeof(*v), route_cmp);	/* FRR lists paths of a prefix together */
+		qsort(v, n, sizeof(*v), route_cmp); /* FRR lists paths of a prefix together */
 	*doc = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(*doc, "routes");
 	for (size_t i = 0; i < n && arr != NULL; i++)
@@ -1375,7 +1400,7 @@ frr_json_routes(const cJSON *const tables[], size_t ntables, const struct prefix
 }
 
 /* An established session whose initial table has not come yet, for at most this long. */
-#define FRR_EOR_WAIT_MS		10000
+#define FRR_EOR_WAIT_MS 10000
 
 /*
  * Whether n is established and still owes us its initial table. FRR shows
@@ -1393,10 +1418,10 @@ frr_peer_syncing(const cJSON *n)
 	const cJSON *af;
 
 	if (num(n, "bgpTimerUpMsec", 0) >= FRR_EOR_WAIT_MS)
-		return false;	/* a peer that never sends End-of-RIB */
+		return false; /* a peer that never sends End-of-RIB */
 	if (grcap == NULL || strstr(grcap, "eceived") == NULL)
-		return num(cJSON_GetObjectItemCaseSensitive(n, "messageStats"), "updatesRecv",
-		    0) == 0;
+		return num(cJSON_GetObjectItemCaseSensitive(n, "messageStats"), "updatesRecv", 0) ==
+		    0;
 	cJSON_ArrayForEach(af, cJSON_GetObjectItemCaseSensitive(n, "addressFamilyInfo"))
 		if (frr_family(af->string) != NULL &&
 		    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(eor, af->string)))

@@ -15,15 +15,15 @@
 #include "kind.h"
 
 /* `show bgp neighbors json` into {"peers": [...]}, sorted by address. 0 or -ENOMEM. */
-int	frr_json_peers(const cJSON *neighbors, cJSON **doc);
+int frr_json_peers(const cJSON *neighbors, cJSON **doc);
 /*
  * `show bgp ipv4 unicast json detail` and `show bgp ipv6 unicast json
  * detail` (any number of tables, NULL ones skipped) into {"routes": [...],
  * "prefixes": N, "truncated": false}, one entry per path, sorted by prefix;
  * with filter, only prefixes inside it. 0 or -ENOMEM.
  */
-int	frr_json_routes(const cJSON *const tables[], size_t ntables, const struct prefix *filter,
-	    cJSON **doc);
+int frr_json_routes(const cJSON *const tables[], size_t ntables, const struct prefix *filter,
+    cJSON **doc);
 /*
  * Convergence from `show bgp neighbors json` (peers, their states, queues,
  * End-of-RIB received) and zebra's `show ip route summary json` / `show
@@ -32,7 +32,7 @@ int	frr_json_routes(const cJSON *const tables[], size_t ntables, const struct pr
  * sent End-of-RIB for one of its families (in its first 10 s), or zebra
  * holds BGP routes not yet in the kernel.
  */
-void	frr_json_progress(const cJSON *neighbors, const cJSON *const route_summaries[],
-	    size_t nsummaries, struct kind_bgp_progress *);
+void frr_json_progress(const cJSON *neighbors, const cJSON *const route_summaries[],
+    size_t nsummaries, struct kind_bgp_progress *);
 
 #endif

@@ -28,14 +28,14 @@
 #include "kind_gobgp.h"
 #include "strbuf.h"
 
-#define GOBGPD		"/usr/bin/gobgpd"
-#define GOBGP		"/usr/bin/gobgp"
-#define GOBGP_HOST	"127.0.0.1"
-#define GOBGP_PORT	"50051"
-#define GOBGP_CONF	"gobgpd.toml"
-#define GOBGP_MARK	"gobgp.originated"	/* pid of the gobgpd that got "originate" */
-#define GOBGP_TIMEOUT_MS	5000
-#define STATEMENT	"    [policy-definitions.statements"	/* TOML table prefix */
+#define GOBGPD		 "/usr/bin/gobgpd"
+#define GOBGP		 "/usr/bin/gobgp"
+#define GOBGP_HOST	 "127.0.0.1"
+#define GOBGP_PORT	 "50051"
+#define GOBGP_CONF	 "gobgpd.toml"
+#define GOBGP_MARK	 "gobgp.originated" /* pid of the gobgpd that got "originate" */
+#define GOBGP_TIMEOUT_MS 5000
+#define STATEMENT	 "    [policy-definitions.statements" /* TOML table prefix */
 
 static const char *const gobgp_programs[] = { GOBGPD, GOBGP, NULL };
 static const char *const own_keys[] = { "kind", "config", NULL };
@@ -53,13 +53,11 @@ gobgp_section(const struct kind_node *k)
 }
 
 /* PARENT.key (jc_path), with key "" the parent itself. */
-static void
-refuse(struct cfg_errors *errs, int *rc, const char *parent, const char *key, const char *fmt,
-    ...) __attribute__((format(printf, 5, 6)));
+static void refuse(struct cfg_errors *errs, int *rc, const char *parent, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 static void
-refuse(struct cfg_errors *errs, int *rc, const char *parent, const char *key, const char *fmt,
-    ...)
+refuse(struct cfg_errors *errs, int *rc, const char *parent, const char *key, const char *fmt, ...)
 {
 	char path[CFG_PATH_MAX], why[KIND_MSG_MAX];
 	va_list ap;
@@ -83,22 +81,27 @@ gobgp_refuse(const struct kind_node *k, const struct bgp_config *cfg, struct cfg
 
 	jc_path(kpath, k->path, "kernel");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(kern, "install")))
-		refuse(errs, rc, kpath, "install", "cannot install routes in the kernel here: "
+		refuse(errs, rc, kpath, "install",
+		    "cannot install routes in the kernel here: "
 		    "GoBGP 3.10 does it only through FRR's zebra and cannot read FRR 8.4's "
 		    "zebra messages (gobgpd crashes); use kind anybgpd for a node that "
 		    "installs routes");
 	for (size_t i = 0; kern != NULL && kernel_keys[i] != NULL; i++)
 		if (cJSON_GetObjectItemCaseSensitive(kern, kernel_keys[i]) != NULL)
-			refuse(errs, rc, kpath, kernel_keys[i], "does not install routes in the "
+			refuse(errs, rc, kpath, kernel_keys[i],
+			    "does not install routes in the "
 			    "kernel (no zebra it can talk to here), so it has no kernel %s",
 			    kernel_keys[i]);
 	if (cfg->max_paths > 1 && !(cfg->max_paths == BGP_MAX_PATHS && cfg->relax_as_path))
-		refuse(errs, rc, k->path, "multipath", "cannot limit the multipath set to %u "
+		refuse(errs, rc, k->path, "multipath",
+		    "cannot limit the multipath set to %u "
 		    "paths with the same AS path: its use-multiple-paths keeps every path equal "
 		    "in LOCAL_PREF, AS path length, ORIGIN and MED (max_paths %u with "
-		    "relax_as_path true says that)", cfg->max_paths, BGP_MAX_PATHS);
+		    "relax_as_path true says that)",
+		    cfg->max_paths, BGP_MAX_PATHS);
 	if (cfg->hold_time == 0)
-		refuse(errs, rc, k->path, "hold_time", "reads a hold time of 0 as its default of "
+		refuse(errs, rc, k->path, "hold_time",
+		    "reads a hold time of 0 as its default of "
 		    "90 s");
 	jc_path(ppath, k->path, "peers");
 	for (size_t i = 0; i < cfg->npeers; i++) {
@@ -106,11 +109,13 @@ gobgp_refuse(const struct kind_node *k, const struct bgp_config *cfg, struct cfg
 
 		jc_path_idx(pipath, ppath, (int)i);
 		if (cfg->peers[i].hold_time == 0 && cfg->hold_time != 0)
-			refuse(errs, rc, pipath, "hold_time", "reads a hold time of 0 as its "
+			refuse(errs, rc, pipath, "hold_time",
+			    "reads a hold time of 0 as its "
 			    "default of 90 s");
 		for (size_t j = 0; nh_keys[j] != NULL; j++)
 			if (cJSON_GetObjectItemCaseSensitive(pj, nh_keys[j]) != NULL)
-				refuse(errs, rc, pipath, nh_keys[j], "cannot set the next hop of "
+				refuse(errs, rc, pipath, nh_keys[j],
+				    "cannot set the next hop of "
 				    "one address family over a session of the other");
 	}
 }
@@ -175,7 +180,7 @@ peer_accepts(const struct bgp_config *cfg, const struct bgp_peer_config *p, bool
 		return true;
 	case BGP_POLICY_UNSET:
 	default:
-		return !peer_ebgp(cfg, p);	/* RFC 8212 */
+		return !peer_ebgp(cfg, p); /* RFC 8212 */
 	}
 }
 
@@ -395,11 +400,13 @@ toml_peer(struct strbuf *sb, const struct bgp_config *cfg, const struct bgp_peer
 		if (!(f == 0 ? p->ipv4 : p->ipv6))
 			continue;
 		sb_puts(sb, "  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n");
-		sb_printf(sb, "      afi-safi-name = \"%s\"\n", f == 0 ? "ipv4-unicast" :
-		    "ipv6-unicast");
+		sb_printf(sb, "      afi-safi-name = \"%s\"\n",
+		    f == 0 ? "ipv4-unicast" : "ipv6-unicast");
 		if (maxp > 0)
-			sb_printf(sb, "    [neighbors.afi-safis.prefix-limit.config]\n"
-			    "      max-prefixes = %u\n", maxp);
+			sb_printf(sb,
+			    "    [neighbors.afi-safis.prefix-limit.config]\n"
+			    "      max-prefixes = %u\n",
+			    maxp);
 	}
 }
 
@@ -414,8 +421,10 @@ gobgp_render(const struct bgp_config *cfg, const char *node)
 	/* Policies first into their own buffer: the global section names them. */
 	nimp = toml_policy(&pol, cfg, true);
 	nexp = toml_policy(&pol, cfg, false);
-	sb_printf(&sb, "# gobgpd configuration of node %s, written by anylab from its bgp "
-	    "section.\n", node);
+	sb_printf(&sb,
+	    "# gobgpd configuration of node %s, written by anylab from its bgp "
+	    "section.\n",
+	    node);
 	sb_puts(&sb, "[global.config]\n");
 	sb_printf(&sb, "  as = %u\n", cfg->asn);
 	sb_printf(&sb, "  router-id = \"%s\"\n", ipaddr_ntop(&cfg->router_id, b, sizeof(b)));
@@ -665,7 +674,11 @@ gobgp_ready(const struct kind_node *k)
 /* ---- peers ---- */
 
 static const char *const gobgp_states[] = {
-	[1] = "Idle", [2] = "Connect", [3] = "Active", [4] = "OpenSent", [5] = "OpenConfirm",
+	[1] = "Idle",
+	[2] = "Connect",
+	[3] = "Active",
+	[4] = "OpenSent",
+	[5] = "OpenConfirm",
 	[6] = "Established",
 };
 
@@ -698,7 +711,7 @@ gobgp_state(const cJSON *st)
 			v += 14;
 		return kind_bgp_state_name(v);
 	}
-	return "Idle";	/* 0 (unknown) and absent: no session */
+	return "Idle"; /* 0 (unknown) and absent: no session */
 }
 
 static void
@@ -712,8 +725,9 @@ add_count(cJSON *to, const char *name, const cJSON *from, const char *key)
 static cJSON *
 gobgp_peer(const cJSON *n, time_t now)
 {
-	const cJSON *conf = obj(n, "conf"), *st = obj(n, "state"), *tm = obj(obj(n, "timers"),
-	    "state"), *tr = obj(n, "transport"), *msgs = obj(st, "messages");
+	const cJSON *conf = obj(n, "conf"), *st = obj(n, "state"),
+		    *tm = obj(obj(n, "timers"), "state"), *tr = obj(n, "transport"),
+		    *msgs = obj(st, "messages");
 	const char *state = gobgp_state(st);
 	bool est = strcmp(state, "Established") == 0;
 	double local = num(conf, "local_asn"), remote = num(conf, "peer_asn"), recv = 0;
@@ -951,8 +965,9 @@ gobgp_routes_parse(const char *text, const struct prefix *filter, cJSON *routes)
 
 		if (prefix_parse(dst->string, &pfx, true) < 0)
 			continue;
-		if (filter != NULL && !(pfx.len >= filter->len && pfx.addr.family ==
-		    filter->addr.family && prefix_contains(filter, &pfx.addr)))
+		if (filter != NULL &&
+		    !(pfx.len >= filter->len && pfx.addr.family == filter->addr.family &&
+			prefix_contains(filter, &pfx.addr)))
 			continue;
 		cJSON_ArrayForEach(path, dst) {
 			cJSON *r = gobgp_path(dst->string, path);

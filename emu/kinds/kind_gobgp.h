@@ -12,13 +12,13 @@
 #include "addr.h"
 
 /* {"peers":[...]} from `gobgp -j neighbor`; now: the wall clock (uptimes). 0 or EMU_EPROTO. */
-int	gobgp_peers_parse(const char *text, time_t now, cJSON **doc);
+int gobgp_peers_parse(const char *text, time_t now, cJSON **doc);
 /*
  * Append the paths of `gobgp -j global rib -a FAMILY` inside filter (NULL:
  * all) to routes, unsorted. 0 or EMU_EPROTO.
  */
-int	gobgp_routes_parse(const char *text, const struct prefix *filter, cJSON *routes);
+int gobgp_routes_parse(const char *text, const struct prefix *filter, cJSON *routes);
 /* Sort routes by prefix and wrap them: {"routes":[...],"prefixes":N}. Takes routes. */
-cJSON	*gobgp_routes_doc(cJSON *routes);
+cJSON *gobgp_routes_doc(cJSON *routes);
 
 #endif

@@ -31,24 +31,28 @@
 #include "strbuf.h"
 
 #define KNOT_PROGRAM	"/usr/sbin/knotd"
-#define KNOT_SOCKET_MAX	107	/* sun_path */
+#define KNOT_SOCKET_MAX 107 /* sun_path */
 
 static const char *const knot_programs[] = { KNOT_PROGRAM, NULL };
 
 static int
-knot_render(const struct kind_node *k, const struct dns_kind_conf *c, struct strbuf *sb,
-    char *msg, size_t msglen)
+knot_render(const struct kind_node *k, const struct dns_kind_conf *c, struct strbuf *sb, char *msg,
+    size_t msglen)
 {
 	char nsid[2 * DNS_KIND_IDENTITY_MAX + 1], a[IPADDR_STRLEN];
 
 	if (strlen(k->dir) + strlen("/knot.sock") > KNOT_SOCKET_MAX) {
-		snprintf(msg, msglen, "%s/knot.sock: kind knot: the control socket's name is "
-		    "longer than %d characters", k->dir, KNOT_SOCKET_MAX);
+		snprintf(msg, msglen,
+		    "%s/knot.sock: kind knot: the control socket's name is "
+		    "longer than %d characters",
+		    k->dir, KNOT_SOCKET_MAX);
 		return EMU_ECONFIG;
 	}
 	dns_kind_hex(c->identity, nsid, sizeof(nsid));
-	sb_printf(sb, "# Knot DNS configuration of node %s, written by anylab from %s "
-	    "(kind knot).\n", k->node->name, k->path);
+	sb_printf(sb,
+	    "# Knot DNS configuration of node %s, written by anylab from %s "
+	    "(kind knot).\n",
+	    k->node->name, k->path);
 	sb_puts(sb, "# Every file in the node's folder; run as root; zone files never written.\n");
 	sb_puts(sb, "server:\n");
 	sb_printf(sb, "    rundir: \"%s\"\n", k->dir);

@@ -31,14 +31,13 @@
 #include "kind.h"
 #include "strbuf.h"
 
-#define NSD_PROGRAM	"/usr/sbin/nsd"
+#define NSD_PROGRAM "/usr/sbin/nsd"
 
 static const char *const nsd_programs[] = { NSD_PROGRAM, NULL };
 
-static int	nsd_refuse(const struct kind_node *, const struct dns_kind_conf *,
-		    struct cfg_errors *);
-static int	nsd_render(const struct kind_node *, const struct dns_kind_conf *,
-		    struct strbuf *, char *, size_t);
+static int nsd_refuse(const struct kind_node *, const struct dns_kind_conf *, struct cfg_errors *);
+static int nsd_render(const struct kind_node *, const struct dns_kind_conf *, struct strbuf *,
+    char *, size_t);
 
 /* NSD's servers: "workers" when given, else its own default of one process. */
 static unsigned
@@ -60,17 +59,19 @@ nsd_refuse(const struct kind_node *k, const struct dns_kind_conf *c, struct cfg_
 
 	if (c->tcp_max_given && c->cfg.tcp_max_conns % servers != 0) {
 		jc_path(q, k->path, "tcp");
-		cfg_error(errs, jc_path(p, q, "max_connections"), "kind nsd cannot express %u "
+		cfg_error(errs, jc_path(p, q, "max_connections"),
+		    "kind nsd cannot express %u "
 		    "connections over %u workers: its tcp-count bounds each server process (a "
-		    "multiple of workers expected)", c->cfg.tcp_max_conns, servers);
+		    "multiple of workers expected)",
+		    c->cfg.tcp_max_conns, servers);
 		return -1;
 	}
 	return 0;
 }
 
 static int
-nsd_render(const struct kind_node *k, const struct dns_kind_conf *c, struct strbuf *sb,
-    char *msg, size_t msglen)
+nsd_render(const struct kind_node *k, const struct dns_kind_conf *c, struct strbuf *sb, char *msg,
+    size_t msglen)
 {
 	unsigned servers = nsd_servers(c);
 	char nsid[2 * DNS_KIND_IDENTITY_MAX + 1], a[IPADDR_STRLEN];
@@ -80,7 +81,8 @@ nsd_render(const struct kind_node *k, const struct dns_kind_conf *c, struct strb
 	dns_kind_hex(c->identity, nsid, sizeof(nsid));
 	sb_printf(sb, "# NSD configuration of node %s, written by anylab from %s (kind nsd).\n",
 	    k->node->name, k->path);
-	sb_puts(sb, "# Every file in the node's folder; run as root without chroot; no rate "
+	sb_puts(sb,
+	    "# Every file in the node's folder; run as root without chroot; no rate "
 	    "limiting.\n");
 	sb_puts(sb, "server:\n");
 	for (size_t i = 0; i < c->nlisten; i++)

@@ -32,16 +32,16 @@
 #include "kind_openbgpd.h"
 #include "strbuf.h"
 
-#define BGPD		"/usr/sbin/bgpd"
-#define BGPCTL		"/usr/sbin/bgpctl"
-#define UNSHARE		"/usr/bin/unshare"
-#define MOUNT		"/bin/mount"
-#define OBGPD_USER	"_openbgpd"
-#define OBGPD_CONF	"bgpd.conf"
-#define OBGPD_SOCK	"bgpd.sock"
-#define OBGPD_PASSWD	"openbgpd.passwd"
-#define OBGPD_CHROOT	"openbgpd.chroot"
-#define OBGPD_TIMEOUT_MS	5000
+#define BGPD		 "/usr/sbin/bgpd"
+#define BGPCTL		 "/usr/sbin/bgpctl"
+#define UNSHARE		 "/usr/bin/unshare"
+#define MOUNT		 "/bin/mount"
+#define OBGPD_USER	 "_openbgpd"
+#define OBGPD_CONF	 "bgpd.conf"
+#define OBGPD_SOCK	 "bgpd.sock"
+#define OBGPD_PASSWD	 "openbgpd.passwd"
+#define OBGPD_CHROOT	 "openbgpd.chroot"
+#define OBGPD_TIMEOUT_MS 5000
 
 static const char *const openbgpd_programs[] = { BGPD, BGPCTL, UNSHARE, MOUNT, NULL };
 static const char *const own_keys[] = { "kind", "config", NULL };
@@ -76,8 +76,8 @@ quotable(const char *s)
 }
 
 static void
-openbgpd_refuse(const struct kind_node *k, const struct bgp_config *cfg,
-    struct cfg_errors *errs, int *rc)
+openbgpd_refuse(const struct kind_node *k, const struct bgp_config *cfg, struct cfg_errors *errs,
+    int *rc)
 {
 	const cJSON *kern = cJSON_GetObjectItemCaseSensitive(k->section, "kernel");
 	const cJSON *peers = cJSON_GetObjectItemCaseSensitive(k->section, "peers");
@@ -85,19 +85,22 @@ openbgpd_refuse(const struct kind_node *k, const struct bgp_config *cfg,
 
 	jc_path(path, k->path, "kernel");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(kern, "install"))) {
-		refuse(errs, rc, path, "install", "cannot install routes in the kernel: "
+		refuse(errs, rc, path, "install",
+		    "cannot install routes in the kernel: "
 		    "OpenBGPD portable 7.7 on Linux (Debian's bgpd, built without netlink "
 		    "support) never changes the kernel's routing table");
 	}
 	for (const char *const *key = (const char *const[]){ "table", "protocol", NULL }; *key;
-	    key++) {
+	     key++) {
 		if (cJSON_GetObjectItemCaseSensitive(kern, *key) == NULL)
 			continue;
-		refuse(errs, rc, path, *key, "has no kernel routes on Linux (OpenBGPD portable "
+		refuse(errs, rc, path, *key,
+		    "has no kernel routes on Linux (OpenBGPD portable "
 		    "7.7 never changes the kernel's routing table)");
 	}
 	if (cfg->max_paths > 1)
-		refuse(errs, rc, k->path, "multipath", "cannot keep a multipath set: OpenBGPD "
+		refuse(errs, rc, k->path, "multipath",
+		    "cannot keep a multipath set: OpenBGPD "
 		    "7.7 selects one best path, and on Linux it never changes the kernel's "
 		    "routing table, where a multipath route would go");
 	if (!cfg->listen)
@@ -105,7 +108,8 @@ openbgpd_refuse(const struct kind_node *k, const struct bgp_config *cfg,
 	if (cfg->hold_time < 3)
 		refuse(errs, rc, k->path, "hold_time", "takes a hold time from 3 to 65535 s");
 	if (cfg->hold_time >= 3 && cfg->keepalive != cfg->hold_time / 3)
-		refuse(errs, rc, k->path, "keepalive", "always sends keepalives every third of "
+		refuse(errs, rc, k->path, "keepalive",
+		    "always sends keepalives every third of "
 		    "the hold time");
 	for (size_t i = 0; i < cfg->npeers; i++) {
 		const struct bgp_peer_config *p = &cfg->peers[i];
@@ -117,22 +121,28 @@ openbgpd_refuse(const struct kind_node *k, const struct bgp_config *cfg,
 			refuse(errs, rc, pp, "hold_time", "takes a hold time from 3 to 65535 s");
 		else if (p->hold_time >= 3 && p->keepalive != p->hold_time / 3 &&
 		    cJSON_GetObjectItemCaseSensitive(pj, "keepalive") != NULL)
-			refuse(errs, rc, pp, "keepalive", "always sends keepalives every third of "
+			refuse(errs, rc, pp, "keepalive",
+			    "always sends keepalives every third of "
 			    "the hold time");
 		if (p->connect_retry != cfg->connect_retry)
-			refuse(errs, rc, pp, "connect_retry", "has one connect-retry timer for "
+			refuse(errs, rc, pp, "connect_retry",
+			    "has one connect-retry timer for "
 			    "every neighbor (the top-level connect_retry)");
 		if (cJSON_GetObjectItemCaseSensitive(pj, "next_hop_ipv4") != NULL)
-			refuse(errs, rc, pp, "next_hop_ipv4", "cannot set the next hop of one "
+			refuse(errs, rc, pp, "next_hop_ipv4",
+			    "cannot set the next hop of one "
 			    "address family over a session of the other");
 		if (cJSON_GetObjectItemCaseSensitive(pj, "next_hop_ipv6") != NULL)
-			refuse(errs, rc, pp, "next_hop_ipv6", "cannot set the next hop of one "
+			refuse(errs, rc, pp, "next_hop_ipv6",
+			    "cannot set the next hop of one "
 			    "address family over a session of the other");
 		if (!quotable(p->description))
-			refuse(errs, rc, pp, "description", "cannot quote a description with a "
+			refuse(errs, rc, pp, "description",
+			    "cannot quote a description with a "
 			    "quote, backslash or line break");
 		if (!quotable(p->password))
-			refuse(errs, rc, pp, "password", "cannot quote a password with a quote, "
+			refuse(errs, rc, pp, "password",
+			    "cannot quote a password with a quote, "
 			    "backslash or line break");
 	}
 }
@@ -232,7 +242,7 @@ conf_filter(struct strbuf *sb, const struct bgp_config *cfg, const struct bgp_pe
 
 	ipaddr_ntop(&p->addr, a, sizeof(a));
 	if (ref == BGP_POLICY_NONE || (ref == BGP_POLICY_UNSET && p->asn != cfg->asn))
-		return;	/* nothing; RFC 8212 for an external peer without a policy */
+		return; /* nothing; RFC 8212 for an external peer without a policy */
 	/*
 	 * anybgpd sends no IPv6 route over an IPv4 session (nor the reverse)
 	 * without next_hop_* (refused here); bgpd would, with a next hop of
@@ -308,10 +318,11 @@ openbgpd_render(const struct bgp_config *cfg, const char *node, const char *dir)
 	sb_printf(&sb, "holdtime %u\n", cfg->hold_time);
 	sb_printf(&sb, "connect-retry %u\n", cfg->connect_retry);
 	sb_puts(&sb, "fib-update no\n");
-	sb_printf(&sb, "listen on %s port %u\n", cfg->listen_v4.family ?
-	    ipaddr_ntop(&cfg->listen_v4, b, sizeof(b)) : "0.0.0.0", cfg->port);
-	sb_printf(&sb, "listen on %s port %u\n", cfg->listen_v6.family ?
-	    ipaddr_ntop(&cfg->listen_v6, b, sizeof(b)) : "::", cfg->port);
+	sb_printf(&sb, "listen on %s port %u\n",
+	    cfg->listen_v4.family ? ipaddr_ntop(&cfg->listen_v4, b, sizeof(b)) : "0.0.0.0",
+	    cfg->port);
+	sb_printf(&sb, "listen on %s port %u\n",
+	    cfg->listen_v6.family ? ipaddr_ntop(&cfg->listen_v6, b, sizeof(b)) : "::", cfg->port);
 	for (size_t i = 0; i < cfg->noriginate; i++)
 		sb_printf(&sb, "network %s\n", prefix_ntop(&cfg->originate[i], b, sizeof(b)));
 	for (size_t i = 0; i < cfg->npeers; i++)
@@ -333,8 +344,10 @@ openbgpd_passwd(const struct kind_node *k, char *msg, size_t msglen)
 	int err;
 
 	if (pw == NULL) {
-		snprintf(msg, msglen, "%s: kind openbgpd needs user %s (Debian package "
-		    "openbgpd makes it)", k->path, OBGPD_USER);
+		snprintf(msg, msglen,
+		    "%s: kind openbgpd needs user %s (Debian package "
+		    "openbgpd makes it)",
+		    k->path, OBGPD_USER);
 		return EMU_EMISSING;
 	}
 	kind_file(k, OBGPD_CHROOT, chroot_dir, sizeof(chroot_dir));
@@ -343,9 +356,10 @@ openbgpd_passwd(const struct kind_node *k, char *msg, size_t msglen)
 		snprintf(msg, msglen, "%s: %s", chroot_dir, strerror(errno));
 		return err;
 	}
-	snprintf(text, sizeof(text), "root:x:0:0:root:/root:/bin/sh\n"
-	    "%s:x:%u:%u:OpenBGPD of anylab:%s:/usr/sbin/nologin\n", OBGPD_USER,
-	    (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, chroot_dir);
+	snprintf(text, sizeof(text),
+	    "root:x:0:0:root:/root:/bin/sh\n"
+	    "%s:x:%u:%u:OpenBGPD of anylab:%s:/usr/sbin/nologin\n",
+	    OBGPD_USER, (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, chroot_dir);
 	err = kind_write_file(k, OBGPD_PASSWD, text);
 	if (err < 0)
 		snprintf(msg, msglen, "%s/%s: %s", k->dir, OBGPD_PASSWD, emu_strerror(err));
@@ -482,8 +496,8 @@ add_count(cJSON *to, const char *name, const cJSON *from, const char *key)
 static cJSON *
 openbgpd_peer(const cJSON *n)
 {
-	const char *state = kind_bgp_state_name(cJSON_GetStringValue(obj(n, "state")) ?
-	    cJSON_GetStringValue(obj(n, "state")) : "");
+	const char *state = kind_bgp_state_name(
+	    cJSON_GetStringValue(obj(n, "state")) ? cJSON_GetStringValue(obj(n, "state")) : "");
 	const cJSON *sess = obj(n, "session"), *msg = obj(obj(n, "stats"), "message"), *mp;
 	bool est = state != NULL && strcmp(state, "Established") == 0;
 	cJSON *p = cJSON_CreateObject(), *fams;
@@ -653,9 +667,9 @@ openbgpd_route(const cJSON *r)
 }
 
 struct obgp_route {
-	struct prefix	 pfx;
-	size_t		 order;
-	cJSON		*json;
+	struct prefix pfx;
+	size_t order;
+	cJSON *json;
 };
 
 static int
@@ -695,8 +709,9 @@ openbgpd_routes_parse(const char *text, const struct prefix *filter, cJSON **doc
 
 		if (s == NULL || prefix_parse(s, &pfx, true) < 0)
 			continue;
-		if (filter != NULL && !(pfx.len >= filter->len && pfx.addr.family ==
-		    filter->addr.family && prefix_contains(filter, &pfx.addr)))
+		if (filter != NULL &&
+		    !(pfx.len >= filter->len && pfx.addr.family == filter->addr.family &&
+			prefix_contains(filter, &pfx.addr)))
 			continue;
 		v[n].pfx = pfx;
 		v[n].order = n;

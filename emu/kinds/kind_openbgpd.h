@@ -11,8 +11,8 @@
 #include "addr.h"
 
 /* {"peers":[...]} from `bgpctl -j show neighbor`. 0 or EMU_EPROTO. */
-int	openbgpd_peers_parse(const char *text, cJSON **doc);
+int openbgpd_peers_parse(const char *text, cJSON **doc);
 /* {"routes":[...],"prefixes":N} from `bgpctl -j show rib detail`, inside filter (NULL: all). */
-int	openbgpd_routes_parse(const char *text, const struct prefix *filter, cJSON **doc);
+int openbgpd_routes_parse(const char *text, const struct prefix *filter, cJSON **doc);
 
 #endif

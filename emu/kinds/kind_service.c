@@ -33,7 +33,8 @@ service_check_argv(const cJSON *a, const char *path, struct cfg_errors *errs)
 	int n = 0;
 
 	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) == 0) {
-		cfg_error(errs, path, "expected a non-empty array of strings: the program and "
+		cfg_error(errs, path,
+		    "expected a non-empty array of strings: the program and "
 		    "its arguments (kind service)");
 		return -1;
 	}
@@ -41,7 +42,8 @@ service_check_argv(const cJSON *a, const char *path, struct cfg_errors *errs)
 		char p[CFG_PATH_MAX];
 
 		if (!cJSON_IsString(s)) {
-			cfg_error(errs, jc_path_idx(p, path, n), "expected a string (kind service)");
+			cfg_error(errs, jc_path_idx(p, path, n),
+			    "expected a string (kind service)");
 			return -1;
 		}
 		n++;
@@ -63,7 +65,7 @@ service_check(const struct kind_node *k, struct cfg_errors *errs)
 	if (!jc_check_object(k->section, k->path, service_keys, errs))
 		rc = -1;
 	if (service_check_argv(cJSON_GetObjectItemCaseSensitive(k->section, "command"),
-	    jc_path(p, k->path, "command"), errs) < 0)
+		jc_path(p, k->path, "command"), errs) < 0)
 		rc = -1;
 	ready = cJSON_GetObjectItemCaseSensitive(k->section, "ready");
 	if (ready != NULL) {
@@ -155,8 +157,8 @@ service_procs(const struct kind_node *k, struct kind_proc *p, size_t max)
 }
 
 struct service_probe {
-	const struct topo_node	*node;
-	uint16_t		 port;
+	const struct topo_node *node;
+	uint16_t port;
 };
 
 static int

@@ -114,8 +114,7 @@ link_status_iface(cJSON *doc, const char *node, const char *ifname)
 }
 
 void
-link_capture_end(const struct link_ref *r, const struct topo_endpoint *e,
-    struct capture_target *c)
+link_capture_end(const struct link_ref *r, const struct topo_endpoint *e, struct capture_target *c)
 {
 	memset(c, 0, sizeof(*c));
 	lab_ns_name(r->lab, e->node->name, c->netns, sizeof(c->netns));

@@ -30,38 +30,38 @@ struct capture_target;
  * namespace, link l's bridge is LINK_IFINDEX_BASE + l and the ports follow
  * the last bridge.
  */
-#define LINK_IFINDEX_BASE	2
+#define LINK_IFINDEX_BASE 2
 
 /* What a kind gets while `up` makes the lab's links. */
 struct link_env {
-	const struct topology	*t;
-	const char		*lab;
-	struct state		*st;		/* each device recorded before it is made */
-	struct kn_ns		*nodes;		/* the nodes' namespaces, as t->nodes */
-	struct kn_ns		*sw;		/* LAB.sw; fd -1 when no kind needs it */
-	int			 next_port_index;	/* the switch's next free ifindex */
-	size_t			 veths;		/* veth pairs made */
-	size_t			 bridges;	/* bridges made */
+	const struct topology *t;
+	const char *lab;
+	struct state *st;    /* each device recorded before it is made */
+	struct kn_ns *nodes; /* the nodes' namespaces, as t->nodes */
+	struct kn_ns *sw;    /* LAB.sw; fd -1 when no kind needs it */
+	int next_port_index; /* the switch's next free ifindex */
+	size_t veths;	     /* veth pairs made */
+	size_t bridges;	     /* bridges made */
 };
 
 /* One member (end) of one link of a running lab. */
 struct link_ref {
-	const struct topology	*t;
-	const char		*lab;
-	size_t			 link;		/* index in t->links */
-	size_t			 member;	/* index in its ends */
+	const struct topology *t;
+	const char *lab;
+	size_t link;   /* index in t->links */
+	size_t member; /* index in its ends */
 };
 
 struct link_kind {
-	const char	*name;
+	const char *name;
 	/* Its devices live (partly) in the lab's switch namespace LAB.sw. */
-	bool		 needs_switch;
+	bool needs_switch;
 	/*
 	 * up: make link l with every member's interface up in its node (the
 	 * node adds addresses and routes afterwards), recording each device
 	 * in env->st before it is made.
 	 */
-	int		(*make)(struct link_env *env, size_t l);
+	int (*make)(struct link_env *env, size_t l);
 	/*
 	 * Take the far side of the member down or bring it back (a cable cut):
 	 * the node keeps its adapter up and loses carrier. On up, *restore is
@@ -69,20 +69,19 @@ struct link_kind {
 	 * addresses and routes again, or NULL (the member's own are put back by
 	 * the caller either way).
 	 */
-	int		(*cut)(const struct link_ref *r, bool up,
-			    const struct topo_endpoint **restore);
+	int (*cut)(const struct link_ref *r, bool up, const struct topo_endpoint **restore);
 	/*
 	 * status --json: add what the kind knows about link r->link (r->member
 	 * is unused) to doc, the lab's status document ("nodes" and "switch",
 	 * each with its "interfaces").
 	 */
-	void		(*status)(const struct link_ref *r, cJSON *doc);
+	void (*status)(const struct link_ref *r, cJSON *doc);
 	/*
 	 * `capture LINK`: fill out (room for every member of the link) with
 	 * the interfaces that see the link's traffic once (r->member is
 	 * unused). Returns how many.
 	 */
-	size_t		(*capture)(const struct link_ref *r, struct capture_target *out);
+	size_t (*capture)(const struct link_ref *r, struct capture_target *out);
 };
 
 /* The kind of a topology link. */
@@ -93,19 +92,19 @@ const struct link_kind *link_kind_find(const char *name);
 /* ---- for the kinds (link_*.c) and the lab ---- */
 
 /* The fixed ifindex of a node's interface (LINK_IFINDEX_BASE + its position). */
-int	link_iface_index(const struct topo_node *, const struct topo_iface *);
+int link_iface_index(const struct topo_node *, const struct topo_iface *);
 /* The kernel end (kn_end) of a topology endpoint, to be made in namespace nsfd. */
-void	link_end_of(const struct topo_endpoint *, int nsfd, struct kn_end *);
+void link_end_of(const struct topo_endpoint *, int nsfd, struct kn_end *);
 /* The namespace of the endpoint's node during up. */
 struct kn_ns *link_node_ns(struct link_env *, const struct topo_endpoint *);
 /* Record interface ifname of namespace ns before making it. 0 or -errno (said). */
-int	link_record(struct link_env *, const char *ns, const char *ifname);
+int link_record(struct link_env *, const char *ns, const char *ifname);
 /* Set an interface of a namespace (by names) up or down. 0 or -errno (said). */
-int	link_set_iface(const char *nsname, const char *ifname, bool up);
+int link_set_iface(const char *nsname, const char *ifname, bool up);
 /* The interface object called ifname in doc's node (NULL: the switch), or NULL. */
-cJSON	*link_status_iface(cJSON *doc, const char *node, const char *ifname);
+cJSON *link_status_iface(cJSON *doc, const char *node, const char *ifname);
 /* Fill a capture target for one end of a link: that interface in its node. */
-void	link_capture_end(const struct link_ref *, const struct topo_endpoint *,
-	    struct capture_target *);
+void link_capture_end(const struct link_ref *, const struct topo_endpoint *,
+    struct capture_target *);
 
 #endif

@@ -15,10 +15,10 @@
 #include "lab_node.h"
 #include "link.h"
 
-static int	lan_make(struct link_env *, size_t l);
-static int	lan_cut(const struct link_ref *, bool up, const struct topo_endpoint **restore);
-static void	lan_status(const struct link_ref *, cJSON *doc);
-static size_t	lan_capture(const struct link_ref *, struct capture_target *out);
+static int lan_make(struct link_env *, size_t l);
+static int lan_cut(const struct link_ref *, bool up, const struct topo_endpoint **restore);
+static void lan_status(const struct link_ref *, cJSON *doc);
+static size_t lan_capture(const struct link_ref *, struct capture_target *out);
 
 const struct link_kind link_kind_lan = {
 	.name = "lan",
@@ -98,7 +98,7 @@ lan_cut(const struct link_ref *r, bool up, const struct topo_endpoint **restore)
 {
 	char sw[LAB_NS_MAX], port[IFNAMSIZ];
 
-	*restore = NULL;	/* only the member's own interface came back */
+	*restore = NULL; /* only the member's own interface came back */
 	return link_set_iface(lab_switch_ns_name(r->lab, sw, sizeof(sw)),
 	    lan_port_name(r->t, r->link, r->member, port, sizeof(port)), up);
 }

@@ -12,10 +12,10 @@
 #include "lab_node.h"
 #include "link.h"
 
-static int	veth_make(struct link_env *, size_t l);
-static int	veth_cut(const struct link_ref *, bool up, const struct topo_endpoint **restore);
-static void	veth_status(const struct link_ref *, cJSON *doc);
-static size_t	veth_capture(const struct link_ref *, struct capture_target *out);
+static int veth_make(struct link_env *, size_t l);
+static int veth_cut(const struct link_ref *, bool up, const struct topo_endpoint **restore);
+static void veth_status(const struct link_ref *, cJSON *doc);
+static size_t veth_capture(const struct link_ref *, struct capture_target *out);
 
 const struct link_kind link_kind_veth = {
 	.name = "veth",

@@ -19,12 +19,12 @@
 #include "netlink.h"
 #include "textbuf.h"
 
-static bool	check_answers(const struct expect_view *, const struct scn_step *, const bool *sel,
-		    int64_t since, char *detail, size_t len);
-static bool	check_nexthops(const struct expect_view *, const struct scn_step *, char *detail,
-		    size_t len);
-static bool	check_session(const struct expect_view *, const struct scn_step *, char *detail,
-		    size_t len);
+static bool check_answers(const struct expect_view *, const struct scn_step *, const bool *sel,
+    int64_t since, char *detail, size_t len);
+static bool check_nexthops(const struct expect_view *, const struct scn_step *, char *detail,
+    size_t len);
+static bool check_session(const struct expect_view *, const struct scn_step *, char *detail,
+    size_t len);
 
 bool
 expect_about_clients(const struct scn_step *st)
@@ -39,8 +39,8 @@ expect_is_window(const struct scn_step *st)
 }
 
 size_t
-expect_select(const struct expect_view *v, const struct scn_step *st, int64_t step_start,
-    bool *sel, char *detail, size_t len)
+expect_select(const struct expect_view *v, const struct scn_step *st, int64_t step_start, bool *sel,
+    char *detail, size_t len)
 {
 	struct textbuf tb;
 	size_t n = 0;
@@ -154,7 +154,7 @@ check_answers(const struct expect_view *v, const struct scn_step *st, const bool
 		}
 		if (st->kind == SCN_ANSWERED) {
 			bool good = st->by[0] ? strcmp(got[c], st->by) == 0 :
-			    strcmp(got[c], st->not_by) != 0;
+						strcmp(got[c], st->not_by) != 0;
 
 			ok &= good;
 		}
@@ -239,8 +239,7 @@ check_session(const struct expect_view *r, const struct scn_step *st, char *deta
 		struct ipaddr addr;
 
 		if (cJSON_IsString(a) && cJSON_IsString(s) &&
-		    ipaddr_parse(a->valuestring, &addr) == 0 &&
-		    ipaddr_eq(&addr, &st->peer))
+		    ipaddr_parse(a->valuestring, &addr) == 0 && ipaddr_eq(&addr, &st->peer))
 			state = s->valuestring;
 	}
 	if (state == NULL) {

@@ -22,18 +22,18 @@
 
 /* What an expectation looks at. */
 struct expect_view {
-	const char		*lab;
-	const struct topology	*topo;		/* the lab's (node kinds) */
-	const struct res_client	*clients;	/* the probed clients (their names) */
-	const struct probe_log	*logs;		/* one per client, sorted */
-	size_t			 nclients;
-	int64_t			 last_fault_us;	/* end of the latest fault action, 0: none */
+	const char *lab;
+	const struct topology *topo;	  /* the lab's (node kinds) */
+	const struct res_client *clients; /* the probed clients (their names) */
+	const struct probe_log *logs;	  /* one per client, sorted */
+	size_t nclients;
+	int64_t last_fault_us; /* end of the latest fault action, 0: none */
 };
 
 /* Does the step look at the clients' answers (as opposed to a node)? */
-bool	expect_about_clients(const struct scn_step *);
+bool expect_about_clients(const struct scn_step *);
 /* Does the step judge a window (lost, no_answer) rather than poll? */
-bool	expect_is_window(const struct scn_step *);
+bool expect_is_window(const struct scn_step *);
 
 /*
  * The clients a step is about: its list, or the clients answered by
@@ -41,25 +41,24 @@ bool	expect_is_window(const struct scn_step *);
  * came yet), or every probed client. sel[] gets one flag per client;
  * returns how many were selected. When none were, detail says why.
  */
-size_t	expect_select(const struct expect_view *, const struct scn_step *, int64_t step_start,
-	    bool *sel, char *detail, size_t len);
+size_t expect_select(const struct expect_view *, const struct scn_step *, int64_t step_start,
+    bool *sel, char *detail, size_t len);
 /* "client1, client2": the selected clients' names. */
-void	expect_selection_names(const struct expect_view *, const bool *sel, char *buf,
-	    size_t len);
+void expect_selection_names(const struct expect_view *, const bool *sel, char *buf, size_t len);
 
 /*
  * A polled expectation (answered, instances, nexthops, session), looked at
  * once: answers to queries sent since since_us. True when it holds.
  */
-bool	expect_check(const struct expect_view *, const struct scn_step *, const bool *sel,
-	    int64_t since_us, char *detail, size_t len);
+bool expect_check(const struct expect_view *, const struct scn_step *, const bool *sel,
+    int64_t since_us, char *detail, size_t len);
 
 /*
  * A window expectation once its window [from_us, to_us) is over and every
  * query sent in it was decided: lost (at most / at least) or no_answer.
  * names: expect_selection_names. True when it holds.
  */
-bool	expect_window(const struct expect_view *, const struct scn_step *, const bool *sel,
-	    const char *names, int64_t from_us, int64_t to_us, char *detail, size_t len);
+bool expect_window(const struct expect_view *, const struct scn_step *, const bool *sel,
+    const char *names, int64_t from_us, int64_t to_us, char *detail, size_t len);
 
 #endif

@@ -43,23 +43,23 @@
  * them over: FAULT_OK and FAULT_ERROR are their names for EMU_OK and
  * EMU_EDAEMON.
  */
-#define FAULT_OK	EMU_OK
-#define FAULT_ERROR	EMU_EDAEMON
+#define FAULT_OK    EMU_OK
+#define FAULT_ERROR EMU_EDAEMON
 
 /* One impairment, made inside the node's namespace by impair_in_ns. */
 struct impair_job {
-	const char		*iface;
-	const struct scn_impair	*im;
-	bool			 clear;
-	bool			 entered;	/* impair_in_ns ran: not an error entering */
-	const char		*what;		/* the part that failed */
-	char			 why[256];	/* nftables' own words */
+	const char *iface;
+	const struct scn_impair *im;
+	bool clear;
+	bool entered;	  /* impair_in_ns ran: not an error entering */
+	const char *what; /* the part that failed */
+	char why[256];	  /* nftables' own words */
 };
 
-static int	impair_in_ns(void *arg);
-static void	impair_describe(const struct scn_step *st, bool clear, struct textbuf *tb);
-static void	impair_error(const struct scn_step *st, const struct impair_job *j, int err,
-		    struct textbuf *tb);
+static int impair_in_ns(void *arg);
+static void impair_describe(const struct scn_step *st, bool clear, struct textbuf *tb);
+static void impair_error(const struct scn_step *st, const struct impair_job *j, int err,
+    struct textbuf *tb);
 
 static int
 impair_in_ns(void *arg)
@@ -81,7 +81,7 @@ impair_in_ns(void *arg)
 		if (err < 0)
 			return err;
 	} else {
-		kn_nft_clear(j->iface);	/* an impairment replaces the interface's last one */
+		kn_nft_clear(j->iface); /* an impairment replaces the interface's last one */
 	}
 	if (im->delay_ms) {
 		j->what = "adding a netem qdisc on";
@@ -144,7 +144,8 @@ do_impair(const char *lab, const struct scn_step *st, bool clear, char *msg, siz
 
 	tb_init(&tb, msg, msglen);
 	if (!clear && st->impair.delay_ms && st->impair.rate_kbit) {
-		tb_puts(&tb, "delay together with rate_kbit on one interface is not supported; "
+		tb_puts(&tb,
+		    "delay together with rate_kbit on one interface is not supported; "
 		    "use two steps on the two ends");
 		return EMU_ECONFIG;
 	}
@@ -293,12 +294,10 @@ do_daemon(const char *lab, const struct topology *topo, const struct scn_step *s
 		if (running && stopped(e->pid)) {
 			kill(e->pid, SIGCONT);
 			snprintf(msg, msglen, "%s on %s (pid %d) continued (SIGCONT)", bin,
-			    st->node,
-			    (int)e->pid);
+			    st->node, (int)e->pid);
 		} else if (running) {
 			snprintf(msg, msglen, "%s on %s (pid %d) was running already", bin,
-			    st->node,
-			    (int)e->pid);
+			    st->node, (int)e->pid);
 		} else {
 			r = restart_daemon(&s, lab, &k, msg, msglen);
 		}
@@ -347,8 +346,8 @@ do_link(const char *lab, const struct scn_step *st, char *msg, size_t msglen)
 	snprintf(ep, sizeof(ep), "%s:%s", st->node, st->iface);
 	rc = lab_link_set(lab, ep, up, cut);
 	if (rc != 0) {
-		tb_printf(&tb, "%s %s failed (exit status %d; see above)",
-		    scn_kind_names[st->kind], ep, rc);
+		tb_printf(&tb, "%s %s failed (exit status %d; see above)", scn_kind_names[st->kind],
+		    ep, rc);
 		return EMU_ECOMMAND;
 	}
 	if (cut)
@@ -369,7 +368,7 @@ fault_apply(const char *lab, const struct topology *topo, const struct scn_step 
 	tb_init(&tb, msg, msglen);
 	switch (st->kind) {
 	case SCN_WAIT:
-		return 0;	/* the runner waits, probing meanwhile */
+		return 0; /* the runner waits, probing meanwhile */
 	case SCN_DISABLE:
 	case SCN_ENABLE:
 	case SCN_CUT:

@@ -25,10 +25,10 @@ struct topology;
  * when the action could not be applied. msg gets a one-line description of
  * what was done, or why not.
  */
-int	fault_apply(const char *lab, const struct topology *topo, const struct scn_step *step,
-	    char *msg, size_t msglen);
+int fault_apply(const char *lab, const struct topology *topo, const struct scn_step *step,
+    char *msg, size_t msglen);
 
 /* Does the kernel have the netem qdisc? Tried in a throw-away namespace; cached. */
-bool	fault_have_netem(void);
+bool fault_have_netem(void);
 
 #endif

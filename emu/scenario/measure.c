@@ -40,9 +40,9 @@ meas_latest(const struct probe_log *l, int64_t from, char inst[SCN_INST_MAX])
 	for (size_t i = 0; i < l->n; i++) {
 		const struct probe_rec *r = &l->recs[i];
 
-		if (r->sent_us >= from && answered(r) && (best == NULL ||
-		    r->sent_us > best->sent_us ||
-		    (r->sent_us == best->sent_us && r->seq > best->seq)))
+		if (r->sent_us >= from && answered(r) &&
+		    (best == NULL || r->sent_us > best->sent_us ||
+			(r->sent_us == best->sent_us && r->seq > best->seq)))
 			best = r;
 	}
 	if (best == NULL) {
@@ -59,8 +59,7 @@ meas_lost(const struct probe_log *l, int64_t from, int64_t to)
 	uint64_t n = 0;
 
 	for (size_t i = 0; i < l->n; i++)
-		if (l->recs[i].sent_us >= from && l->recs[i].sent_us < to &&
-		    !answered(&l->recs[i]))
+		if (l->recs[i].sent_us >= from && l->recs[i].sent_us < to && !answered(&l->recs[i]))
 			n++;
 	return n;
 }
@@ -71,8 +70,7 @@ meas_answered(const struct probe_log *l, int64_t from, int64_t to)
 	uint64_t n = 0;
 
 	for (size_t i = 0; i < l->n; i++)
-		if (l->recs[i].sent_us >= from && l->recs[i].sent_us < to &&
-		    answered(&l->recs[i]))
+		if (l->recs[i].sent_us >= from && l->recs[i].sent_us < to && answered(&l->recs[i]))
 			n++;
 	return n;
 }

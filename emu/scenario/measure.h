@@ -29,42 +29,41 @@
 #include "scenario.h"
 
 struct meas_fault {
-	const char	*label;
-	int64_t		 start_us;	/* realtime, when the action was applied */
-	int64_t		 undo_us;	/* 0: never undone */
-	int64_t		 end_us;	/* end of its window */
+	const char *label;
+	int64_t start_us; /* realtime, when the action was applied */
+	int64_t undo_us;  /* 0: never undone */
+	int64_t end_us;	  /* end of its window */
 };
 
 struct meas_client {
-	char		 before[SCN_INST_MAX];
-	char		 during[SCN_INST_MAX];
-	char		 after[SCN_INST_MAX];
-	bool		 affected;
-	int64_t		 failover_us;	/* -1: none */
-	int64_t		 back_us;	/* -1: none or not applicable */
-	uint64_t	 sent;		/* queries sent in [F, E) */
-	uint64_t	 lost;
-	uint64_t	 lost_after;
+	char before[SCN_INST_MAX];
+	char during[SCN_INST_MAX];
+	char after[SCN_INST_MAX];
+	bool affected;
+	int64_t failover_us; /* -1: none */
+	int64_t back_us;     /* -1: none or not applicable */
+	uint64_t sent;	     /* queries sent in [F, E) */
+	uint64_t lost;
+	uint64_t lost_after;
 };
 
 /* Per-fault, per-client figures. log must be sorted (probe_log_sort). */
-void	meas_fault_client(const struct probe_log *, const struct meas_fault *,
-	    struct meas_client *out);
+void meas_fault_client(const struct probe_log *, const struct meas_fault *,
+    struct meas_client *out);
 
 /* Totals over a log, and the probe's own precision (send time against schedule). */
 struct meas_totals {
-	uint64_t	sent;
-	uint64_t	answered;
-	uint64_t	lost;
-	uint64_t	errors;
-	int64_t		rtt_median_us;		/* -1 without answers */
-	int64_t		rtt_max_us;
-	int64_t		late_median_us;		/* sent_us - sched_us */
-	int64_t		late_p99_us;
-	int64_t		late_max_us;
+	uint64_t sent;
+	uint64_t answered;
+	uint64_t lost;
+	uint64_t errors;
+	int64_t rtt_median_us; /* -1 without answers */
+	int64_t rtt_max_us;
+	int64_t late_median_us; /* sent_us - sched_us */
+	int64_t late_p99_us;
+	int64_t late_max_us;
 };
-void	meas_totals(const struct probe_log *, int64_t from_us, int64_t to_us,
-	    struct meas_totals *out);
+void meas_totals(const struct probe_log *, int64_t from_us, int64_t to_us, struct meas_totals *out);
 
 /* Queries lost or failed, sent in [from, to). */
 uint64_t meas_lost(const struct probe_log *, int64_t from_us, int64_t to_us);
@@ -74,11 +73,11 @@ uint64_t meas_answered(const struct probe_log *, int64_t from_us, int64_t to_us)
  * The latest answer to a query sent at or after from_us (by send time): its
  * instance copied to inst and 1, or 0 when there is none.
  */
-int	meas_latest(const struct probe_log *, int64_t from_us, char inst[SCN_INST_MAX]);
+int meas_latest(const struct probe_log *, int64_t from_us, char inst[SCN_INST_MAX]);
 /* The instance of the last answer to a query sent before t ("" when none). */
-void	meas_before(const struct probe_log *, int64_t t_us, char inst[SCN_INST_MAX]);
+void meas_before(const struct probe_log *, int64_t t_us, char inst[SCN_INST_MAX]);
 
 /* Median (and a percentile) of an int64 array; sorts it. -1 when empty. */
-int64_t	meas_percentile(int64_t *v, size_t n, double pct);
+int64_t meas_percentile(int64_t *v, size_t n, double pct);
 
 #endif

@@ -34,29 +34,29 @@ const char *const probe_status_names[PROBE_STATUS_COUNT] = {
 	[PROBE_ERROR] = "error",
 };
 
-#define ID_SPACE	65536u
-#define MAX_IN_FLIGHT	60000u	/* below the id space, so an id is never reused in flight */
+#define ID_SPACE      65536u
+#define MAX_IN_FLIGHT 60000u /* below the id space, so an id is never reused in flight */
 
 struct slot {
-	bool		active;
-	uint32_t	seq;
-	int64_t		sched_mono;
-	int64_t		sent_mono;
+	bool active;
+	uint32_t seq;
+	int64_t sched_mono;
+	int64_t sent_mono;
 };
 
 struct probe {
-	const struct probe_cfg	*cfg;
-	int			 sock;
-	int			 logfd;
-	uint16_t		 id_base;
-	uint32_t		 next_seq;	/* next to send */
-	uint32_t		 oldest_seq;	/* oldest perhaps in flight */
-	int64_t			 t0_mono;
-	int64_t			 anchor_rt_us;	/* CLOCK_REALTIME at anchor_mono */
-	int64_t			 anchor_mono;	/* ns */
-	int64_t			 period_ns;
-	int64_t			 timeout_us;
-	struct slot		*slots;		/* ID_SPACE, indexed by id */
+	const struct probe_cfg *cfg;
+	int sock;
+	int logfd;
+	uint16_t id_base;
+	uint32_t next_seq;   /* next to send */
+	uint32_t oldest_seq; /* oldest perhaps in flight */
+	int64_t t0_mono;
+	int64_t anchor_rt_us; /* CLOCK_REALTIME at anchor_mono */
+	int64_t anchor_mono;  /* ns */
+	int64_t period_ns;
+	int64_t timeout_us;
+	struct slot *slots; /* ID_SPACE, indexed by id */
 };
 
 /* The schedule needs nanoseconds; every other time in anylab is emu_now_us / emu_now_rt_us. */
@@ -90,7 +90,8 @@ probe_line_parse(const char *line, struct probe_rec *r)
 		return 1;
 	memset(r, 0, sizeof(*r));
 	if (sscanf(line, "%" SCNu32 " %u %" SCNd64 " %" SCNd64 " %15s %" SCNd32 " %u %n", &r->seq,
-	    &id, &r->sched_us, &r->sent_us, status, &r->rtt_us, &rcode, &off) != 7 || off == 0)
+		&id, &r->sched_us, &r->sent_us, status, &r->rtt_us, &rcode, &off) != 7 ||
+	    off == 0)
 		return -1;
 	if (id > 65535 || rcode > 255 || r->sent_us < 0 || r->sched_us < 0)
 		return -1;
@@ -208,7 +209,7 @@ probe_reader_poll(struct probe_reader *rd, struct probe_log *l)
 		}
 		rd->len -= (size_t)(start - rd->buf);
 		memmove(rd->buf, start, rd->len);
-		if (rd->len == sizeof(rd->buf) - 1) {	/* a line longer than the buffer */
+		if (rd->len == sizeof(rd->buf) - 1) { /* a line longer than the buffer */
 			rd->bad++;
 			rd->len = 0;
 		}
@@ -331,13 +332,13 @@ receive(struct probe *p)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return;	/* EAGAIN, or ICMP errors (ECONNREFUSED): the timeout decides */
+			return; /* EAGAIN, or ICMP errors (ECONNREFUSED): the timeout decides */
 		}
 		if (dns_msg_parse(buf, (size_t)n, &m) != DNS_OK)
 			continue;
 		s = &p->slots[m.hdr.id];
 		if (!s->active)
-			continue;	/* late (already lost) or never asked */
+			continue; /* late (already lost) or never asked */
 		spec.id = m.hdr.id;
 		if (!dns_msg_matches(&m, &spec))
 			continue;
@@ -386,8 +387,8 @@ probe_run(const struct probe_cfg *cfg)
 	int64_t stop_at = 0, end_mono = 0;
 	char hdr[512], abuf[IPADDR_STRLEN];
 
-	if (cfg->rate == 0 || (uint64_t)cfg->rate * (cfg->timeout_ms + 1000) / 1000 >=
-	    MAX_IN_FLIGHT)
+	if (cfg->rate == 0 ||
+	    (uint64_t)cfg->rate * (cfg->timeout_ms + 1000) / 1000 >= MAX_IN_FLIGHT)
 		return -EINVAL;
 	p.period_ns = 1000000000LL / cfg->rate;
 	p.timeout_us = (int64_t)cfg->timeout_ms * 1000;
@@ -416,15 +417,16 @@ probe_run(const struct probe_cfg *cfg)
 	}
 	snprintf(hdr, sizeof(hdr),
 	    "# anylab probe client=%s server=%s port=%u qname=%s rate=%u timeout_ms=%u "
-	    "start_us=%" PRId64 "\n", cfg->client, ipaddr_ntop(&cfg->server, abuf, sizeof(abuf)),
-	    cfg->port, cfg->qname, cfg->rate, cfg->timeout_ms, (int64_t)emu_now_rt_us());
+	    "start_us=%" PRId64 "\n",
+	    cfg->client, ipaddr_ntop(&cfg->server, abuf, sizeof(abuf)), cfg->port, cfg->qname,
+	    cfg->rate, cfg->timeout_ms, (int64_t)emu_now_rt_us());
 	if (write(p.logfd, hdr, strlen(hdr)) < 0) {
 		err = -errno;
 		goto out;
 	}
 	p.anchor_mono = mono_ns();
 	p.anchor_rt_us = emu_now_rt_us();
-	p.t0_mono = p.anchor_mono + 1000000;	/* the first query 1 ms from now */
+	p.t0_mono = p.anchor_mono + 1000000; /* the first query 1 ms from now */
 	its.it_value.tv_sec = p.t0_mono / 1000000000;
 	its.it_value.tv_nsec = p.t0_mono % 1000000000;
 	its.it_interval.tv_sec = p.period_ns / 1000000000;
@@ -483,8 +485,9 @@ probe_run(const struct probe_cfg *cfg)
 		}
 		now = mono_ns();
 		expire(&p, now, false);
-		if (stopping && (p.oldest_seq == p.next_seq ||
-		    now - stop_at > p.timeout_us * 1000 + 100000000)) {
+		if (stopping &&
+		    (p.oldest_seq == p.next_seq ||
+			now - stop_at > p.timeout_us * 1000 + 100000000)) {
 			expire(&p, now, true);
 			break;
 		}

@@ -87,8 +87,8 @@ inst_or_dash(const char *s)
 }
 
 static void
-count_steps(const struct run_result *r, size_t *tests, size_t *fail, size_t *err,
-    size_t *skip, size_t *expect, size_t *held)
+count_steps(const struct run_result *r, size_t *tests, size_t *fail, size_t *err, size_t *skip,
+    size_t *expect, size_t *held)
 {
 	*tests = *fail = *err = *skip = *expect = *held = 0;
 	for (size_t i = 0; i < r->scenario->nsteps; i++) {
@@ -124,9 +124,13 @@ results_table(const struct run_result *r, FILE *out)
 			snprintf(at, sizeof(at), "+%.3fs",
 			    (double)(rs->start_us - r->start_us) / 1e6);
 		fprintf(out, "  %-3zu %-9s %-48.48s %-6s %s\n", i + 1, at, s->steps[i].label,
-		    rs->status == RES_PASS ? "PASS" : rs->status == RES_FAIL ? "FAIL" :
-		    rs->status == RES_DONE ? "done" : rs->status == RES_ERROR ? "ERROR" :
-		    rs->status == RES_UNSUPPORTED ? "n/a" : "-", rs->detail);
+		    rs->status == RES_PASS	      ? "PASS" :
+			rs->status == RES_FAIL	      ? "FAIL" :
+			rs->status == RES_DONE	      ? "done" :
+			rs->status == RES_ERROR	      ? "ERROR" :
+			rs->status == RES_UNSUPPORTED ? "n/a" :
+							"-",
+		    rs->detail);
 	}
 	for (size_t f = 0; f < r->nfaults; f++) {
 		const struct res_fault *rf = &r->faults[f];
@@ -137,14 +141,14 @@ results_table(const struct run_result *r, FILE *out)
 			fprintf(out, ", undone by \"%s\" at +%.3fs", s->steps[rf->undo_step].label,
 			    (double)(rf->window.undo_us - r->start_us) / 1e6);
 		fprintf(out, "\n    %-10s %-8s %-8s %-8s %-10s %6s %-10s %10s\n", "client",
-		    "before",
-		    "during", "after", "failover", "lost", "back", "lost after");
+		    "before", "during", "after", "failover", "lost", "back", "lost after");
 		for (size_t c = 0; c < r->nclients; c++) {
 			const struct meas_client *mc = &rf->clients[c];
 
-			fprintf(out, "    %-10s %-8s %-8s %-8s %-10s %6" PRIu64 " %-10s %10" PRIu64
-			    "%s\n", r->clients[c].name, inst_or_dash(mc->before),
-			    inst_or_dash(mc->during), inst_or_dash(mc->after),
+			fprintf(out,
+			    "    %-10s %-8s %-8s %-8s %-10s %6" PRIu64 " %-10s %10" PRIu64 "%s\n",
+			    r->clients[c].name, inst_or_dash(mc->before), inst_or_dash(mc->during),
+			    inst_or_dash(mc->after),
 			    results_fmt_ms(mc->failover_us, b1, sizeof(b1)), mc->lost,
 			    results_fmt_ms(mc->back_us, b2, sizeof(b2)), mc->lost_after,
 			    mc->affected ? "" : "  (unaffected)");
@@ -159,14 +163,16 @@ results_table(const struct run_result *r, FILE *out)
 			char rtt[32] = "-";
 
 			if (t->rtt_median_us >= 0)
-				snprintf(rtt, sizeof(rtt), "%.3f ms", (double)t->rtt_median_us / 1e3);
+				snprintf(rtt, sizeof(rtt), "%.3f ms",
+				    (double)t->rtt_median_us / 1e3);
 			snprintf(b1, sizeof(b1), "%" PRId64, t->late_median_us);
 			snprintf(b2, sizeof(b2), "%" PRId64, t->late_p99_us);
 			snprintf(b3, sizeof(b3), "%" PRId64, t->late_max_us);
 			fprintf(out,
 			    "          %-10s %7" PRIu64 " %8" PRIu64 " %6" PRIu64 " %6" PRIu64
-			    " %11s %s/%s/%s us\n", r->clients[c].name, t->sent, t->answered,
-			    t->lost, t->errors, rtt, b1, b2, b3);
+			    " %11s %s/%s/%s us\n",
+			    r->clients[c].name, t->sent, t->answered, t->lost, t->errors, rtt, b1,
+			    b2, b3);
 		}
 	}
 	count_steps(r, &tests, &fail, &err, &skip, &expect, &held);
@@ -240,8 +246,10 @@ results_json(const struct run_result *r, struct strbuf *sb)
 	json_kv_i64(sb, "start_us", r->start_us, false, true);
 	json_kv_i64(sb, "end_us", r->end_us, false, true);
 	json_kv_ms(sb, "duration_ms", r->end_us - r->start_us, true);
-	sb_printf(sb, "\"expectations\": %zu, \"held\": %zu, \"failed\": %zu, \"errors\": %zu, "
-	    "\"not_run\": %zu,\n", expect, held, fail, err, skip);
+	sb_printf(sb,
+	    "\"expectations\": %zu, \"held\": %zu, \"failed\": %zu, \"errors\": %zu, "
+	    "\"not_run\": %zu,\n",
+	    expect, held, fail, err, skip);
 	sb_puts(sb, "  \"probe\": {");
 	sb_printf(sb, "\"rate\": %u, \"timeout_ms\": %u, ", s->probe.rate, s->probe.timeout_ms);
 	json_kv_str(sb, "qname", s->probe.qname, true);
@@ -380,14 +388,16 @@ results_junit(const struct run_result *r, struct strbuf *sb)
 	if (gmtime_r(&t, &tm))
 		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 	sb_puts(sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	sb_printf(sb, "<testsuites name=\"anylab\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-	    "skipped=\"%zu\" time=\"%.3f\">\n", tests, fail, err, skip,
-	    (double)(r->end_us - r->start_us) / 1e6);
+	sb_printf(sb,
+	    "<testsuites name=\"anylab\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+	    "skipped=\"%zu\" time=\"%.3f\">\n",
+	    tests, fail, err, skip, (double)(r->end_us - r->start_us) / 1e6);
 	sb_puts(sb, "  <testsuite name=\"");
 	results_xml_escape(sb, s->name);
-	sb_printf(sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
-	    "time=\"%.3f\" timestamp=\"%s\" hostname=\"", tests, fail, err, skip,
-	    (double)(r->end_us - r->start_us) / 1e6, ts);
+	sb_printf(sb,
+	    "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+	    "time=\"%.3f\" timestamp=\"%s\" hostname=\"",
+	    tests, fail, err, skip, (double)(r->end_us - r->start_us) / 1e6, ts);
 	results_xml_escape(sb, r->lab);
 	sb_puts(sb, "\">\n");
 	sb_puts(sb, "    <properties>\n      <property name=\"topology\" value=\"");

@@ -20,75 +20,75 @@
 #include "strbuf.h"
 
 enum res_status {
-	RES_PASS,		/* expectation held */
-	RES_FAIL,		/* expectation did not hold */
-	RES_DONE,		/* action applied */
-	RES_ERROR,		/* action could not be applied */
-	RES_UNSUPPORTED,	/* the kernel lacks what the step needs (netem) */
-	RES_NOT_RUN,		/* an earlier step stopped the run */
+	RES_PASS,	 /* expectation held */
+	RES_FAIL,	 /* expectation did not hold */
+	RES_DONE,	 /* action applied */
+	RES_ERROR,	 /* action could not be applied */
+	RES_UNSUPPORTED, /* the kernel lacks what the step needs (netem) */
+	RES_NOT_RUN,	 /* an earlier step stopped the run */
 	RES_STATUS_COUNT,
 };
 extern const char *const res_status_names[RES_STATUS_COUNT];
 
 struct res_step {
-	const struct scn_step	*step;
-	enum res_status		 status;
-	int64_t			 start_us;
-	int64_t			 end_us;	/* when it held, failed or was applied */
-	char			 detail[512];
+	const struct scn_step *step;
+	enum res_status status;
+	int64_t start_us;
+	int64_t end_us; /* when it held, failed or was applied */
+	char detail[512];
 };
 
 /* One fault (an action that has an undo kind) and what it did to each client. */
 struct res_fault {
-	size_t			 step;		/* index of the fault action */
-	ssize_t			 undo_step;	/* index of the undo, -1 when never undone */
-	struct meas_fault	 window;
-	struct meas_client	*clients;	/* one per probed client */
+	size_t step;	   /* index of the fault action */
+	ssize_t undo_step; /* index of the undo, -1 when never undone */
+	struct meas_fault window;
+	struct meas_client *clients; /* one per probed client */
 };
 
 struct res_client {
-	const char		*name;
-	char			 log_path[512];
-	struct meas_totals	 totals;
+	const char *name;
+	char log_path[512];
+	struct meas_totals totals;
 };
 
 struct run_result {
-	const char		*lab;
-	const char		*topology;	/* file */
-	const struct scenario	*scenario;
-	int64_t			 start_us;
-	int64_t			 end_us;
-	bool			 passed;
-	bool			 on_lab;	/* the run reached the lab (it brought it up,
+	const char *lab;
+	const char *topology; /* file */
+	const struct scenario *scenario;
+	int64_t start_us;
+	int64_t end_us;
+	bool passed;
+	bool on_lab;		/* the run reached the lab (it brought it up,
 						   or it was up already) */
-	char			 error[512];	/* a setup failure, "" when none */
-	struct res_step		*steps;		/* one per scenario step */
-	struct res_fault	*faults;
-	size_t			 nfaults;
-	struct res_client	*clients;	/* one per probed client */
-	size_t			 nclients;
-	char			**captures;	/* pcap files written */
-	size_t			 ncaptures;
-	char			 json_path[512];
-	char			 svg_path[512];
-	char			 junit_path[512];
+	char error[512];	/* a setup failure, "" when none */
+	struct res_step *steps; /* one per scenario step */
+	struct res_fault *faults;
+	size_t nfaults;
+	struct res_client *clients; /* one per probed client */
+	size_t nclients;
+	char **captures; /* pcap files written */
+	size_t ncaptures;
+	char json_path[512];
+	char svg_path[512];
+	char junit_path[512];
 };
 
 /*
  * Find the faults among the steps that ran and measure each against the
  * clients' logs (sorted). Fills r->faults.
  */
-void	results_measure(struct run_result *r, const struct probe_log *logs);
+void results_measure(struct run_result *r, const struct probe_log *logs);
 /* The readable table. */
-void	results_table(const struct run_result *, FILE *);
+void results_table(const struct run_result *, FILE *);
 /* The JSON document (an object, newline-terminated). */
-void	results_json(const struct run_result *, struct strbuf *);
+void results_json(const struct run_result *, struct strbuf *);
 /* JUnit XML: one testsuite, a testcase per step. */
-void	results_junit(const struct run_result *, struct strbuf *);
-void	results_free(struct run_result *);
+void results_junit(const struct run_result *, struct strbuf *);
+void results_free(struct run_result *);
 
 /* XML text escaping (&, <, >, ", ' and control characters), shared with the SVG writer. */
-void	results_xml_escape(struct strbuf *, const char *);
+void results_xml_escape(struct strbuf *, const char *);
 /* "12.345 s" style durations, "-" for negative. */
 const char *results_fmt_ms(int64_t us, char *buf, size_t len);
 

@@ -29,43 +29,42 @@
 #include "textbuf.h"
 #include "timeline_svg.h"
 
-#define POLL_US		20000	/* expectations are checked every 20 ms */
+#define POLL_US 20000 /* expectations are checked every 20 ms */
 
 struct runner {
-	const char		*lab;
-	struct topology		*topo;
-	const struct scenario	*scn;
-	struct run_result	 res;
-	struct probe_log	*logs;
-	struct probe_reader	*readers;
-	pid_t			*probes;
-	int64_t			 last_fault_us;	/* end of the latest fault action, 0: none */
-	bool			 verbose;
+	const char *lab;
+	struct topology *topo;
+	const struct scenario *scn;
+	struct run_result res;
+	struct probe_log *logs;
+	struct probe_reader *readers;
+	pid_t *probes;
+	int64_t last_fault_us; /* end of the latest fault action, 0: none */
+	bool verbose;
 };
 
 static volatile sig_atomic_t run_interrupted;
 
 /* The guard's side (runner_guard): the child it waits for, and the child's "ended" flag. */
 static volatile sig_atomic_t guard_child;
-static volatile int *guard_settled;	/* shared page: set by runner_end in the child */
+static volatile int *guard_settled; /* shared page: set by runner_end in the child */
 
-static void	on_interrupt(int sig);
-static void	guard_forward(int sig);
-static void	read_logs(struct runner *);
-static bool	wait_until(struct runner *, int64_t t);
-static int64_t	label_time(struct runner *, const char *label);
-static int	settle(struct runner *);
-static void	run_steps(struct runner *);
-static int	write_file(const char *path, const struct strbuf *sb);
-static int	start_probes(struct runner *, const char rundir[384]);
-static void	stop_probes(struct runner *);
-static void	run_error(struct runner *, const char *fmt, ...)
-		    __attribute__((format(printf, 2, 3)));
+static void on_interrupt(int sig);
+static void guard_forward(int sig);
+static void read_logs(struct runner *);
+static bool wait_until(struct runner *, int64_t t);
+static int64_t label_time(struct runner *, const char *label);
+static int settle(struct runner *);
+static void run_steps(struct runner *);
+static int write_file(const char *path, const struct strbuf *sb);
+static int start_probes(struct runner *, const char rundir[384]);
+static void stop_probes(struct runner *);
+static void run_error(struct runner *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static struct expect_view runner_view(const struct runner *);
 static enum res_status action_status(int err);
 static enum res_status run_expectation(struct runner *, size_t idx);
-static int	make_run_dir(const struct runner_opts *, char *rundir, size_t len);
-static int	write_files(struct runner *, const struct runner_opts *);
+static int make_run_dir(const struct runner_opts *, char *rundir, size_t len);
+static int write_files(struct runner *, const struct runner_opts *);
 
 static void
 on_interrupt(int sig)
@@ -90,8 +89,12 @@ run_error(struct runner *r, const char *fmt, ...)
 static struct expect_view
 runner_view(const struct runner *r)
 {
-	return (struct expect_view){ .lab = r->lab, .topo = r->topo, .clients = r->res.clients,
-	    .logs = r->logs, .nclients = r->res.nclients, .last_fault_us = r->last_fault_us };
+	return (struct expect_view){ .lab = r->lab,
+		.topo = r->topo,
+		.clients = r->res.clients,
+		.logs = r->logs,
+		.nclients = r->res.nclients,
+		.last_fault_us = r->last_fault_us };
 }
 
 /* An action's outcome: unsupported only when the kernel lacks what it needs. */
@@ -158,7 +161,7 @@ run_expectation(struct runner *r, size_t idx)
 	char names[256] = "";
 
 	if (expect_about_clients(st)) {
-		read_logs(r);	/* the selection looks at answers up to this step */
+		read_logs(r); /* the selection looks at answers up to this step */
 		v = runner_view(r);
 		if (expect_select(&v, st, start, sel, rs->detail, sizeof(rs->detail)) == 0) {
 			rs->end_us = emu_now_rt_us();
@@ -168,11 +171,12 @@ run_expectation(struct runner *r, size_t idx)
 	}
 	if (expect_is_window(st)) {
 		/* lost: from the fault (or since) to this step; no_answer: from here on. */
-		int64_t from = st->kind == SCN_NO_ANSWER ? start : st->since ?
-		    label_time(r, st->since) : r->last_fault_us ? r->last_fault_us :
-		    r->res.start_us;
+		int64_t from = st->kind == SCN_NO_ANSWER ? start :
+		    st->since				 ? label_time(r, st->since) :
+		    r->last_fault_us			 ? r->last_fault_us :
+							   r->res.start_us;
 		int64_t to = st->kind == SCN_NO_ANSWER ? start + (int64_t)st->duration_ms * 1000 :
-		    start;
+							 start;
 		bool ok;
 
 		/* Let every query sent in the window be answered or time out. */
@@ -292,8 +296,12 @@ start_probes(struct runner *r, const char rundir[384])
 
 	for (size_t c = 0; c < r->res.nclients; c++) {
 		const struct topo_node *n = topo_node_find(r->topo, pr->clients[c]);
-		struct probe_cfg cfg = { .port = pr->port, .qname = pr->qname, .qtype = pr->qtype,
-		    .identity = pr->identity, .rate = pr->rate, .timeout_ms = pr->timeout_ms };
+		struct probe_cfg cfg = { .port = pr->port,
+			.qname = pr->qname,
+			.qtype = pr->qtype,
+			.identity = pr->identity,
+			.rate = pr->rate,
+			.timeout_ms = pr->timeout_ms };
 		struct textbuf tb;
 
 		r->res.clients[c].name = pr->clients[c];

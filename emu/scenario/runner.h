@@ -24,16 +24,16 @@
 #include "topo.h"
 
 struct runner_opts {
-	const char		*lab;		/* the lab's name */
-	const char		*name;		/* --name: overrides the topology's, or NULL */
-	struct topology		*topo;
-	const struct scenario	*scn;
-	const char		*outdir;	/* the run's directory goes under it */
-	const char		*capdir;	/* capture into it, or NULL */
-	const char		*junit;		/* JUnit XML file, or NULL */
-	bool			 json;		/* results as JSON on stdout: no progress lines */
-	bool			 verbose;	/* each step on standard error as it completes */
-	bool			 keep;		/* leave the lab up at the end, and after a crash */
+	const char *lab;  /* the lab's name */
+	const char *name; /* --name: overrides the topology's, or NULL */
+	struct topology *topo;
+	const struct scenario *scn;
+	const char *outdir; /* the run's directory goes under it */
+	const char *capdir; /* capture into it, or NULL */
+	const char *junit;  /* JUnit XML file, or NULL */
+	bool json;	    /* results as JSON on stdout: no progress lines */
+	bool verbose;	    /* each step on standard error as it completes */
+	bool keep;	    /* leave the lab up at the end, and after a crash */
 };
 
 /*
@@ -44,7 +44,7 @@ struct runner_opts {
  * signal) and cleans up after. SIGINT and SIGTERM to the parent reach the
  * runner, which stops, reports and cleans up as usual.
  */
-int	runner_guard(const struct runner_opts *, bool *in_child);
+int runner_guard(const struct runner_opts *, bool *in_child);
 
 /*
  * Run the scenario: the run's directory OUT/LAB-SCENARIO-STAMP/, the lab
@@ -52,7 +52,7 @@ int	runner_guard(const struct runner_opts *, bool *in_child);
  * files. res is filled (res->on_lab once the lab was reached). Returns an
  * exit status: EXIT_OK only when every step held or was applied.
  */
-int	runner_run(const struct runner_opts *, struct run_result *res);
+int runner_run(const struct runner_opts *, struct run_result *res);
 
 /*
  * After the results are printed: take the lab down unless --keep (only
@@ -60,6 +60,6 @@ int	runner_run(const struct runner_opts *, struct run_result *res);
  * terms. Returns rc, or lab_down's status when rc was EXIT_OK and that
  * failed.
  */
-int	runner_end(const struct runner_opts *, const struct run_result *res, int rc);
+int runner_end(const struct runner_opts *, const struct run_result *res, int rc);
 
 #endif

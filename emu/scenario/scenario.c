@@ -38,7 +38,6 @@ const char *const scn_kind_names[SCN_KIND_COUNT] = {
 	[SCN_NO_ANSWER] = "no_answer",
 };
 
-
 const char *const scn_session_state_names[SCN_SS_COUNT] = {
 	[SCN_SS_IDLE] = "idle",
 	[SCN_SS_CONNECT] = "connect",
@@ -49,11 +48,11 @@ const char *const scn_session_state_names[SCN_SS_COUNT] = {
 	[SCN_SS_DOWN] = "down",
 };
 
-#define DEFAULT_WITHIN_MS	10000
-#define DEFAULT_RATE		100
-#define DEFAULT_TIMEOUT_MS	1000
-#define MAX_RATE		10000
-#define MAX_SECONDS		3600.0
+#define DEFAULT_WITHIN_MS  10000
+#define DEFAULT_RATE	   100
+#define DEFAULT_TIMEOUT_MS 1000
+#define MAX_RATE	   10000
+#define MAX_SECONDS	   3600.0
 
 static char beside_file[PATH_MAX];
 
@@ -98,8 +97,6 @@ scn_step_undoes(const struct scn_step *a, const struct scn_step *b)
 		return prefix_cmp(&a->prefix, &b->prefix) == 0;
 	return true;
 }
-
-
 
 /* A duration in seconds (a JSON number, fractions allowed) as milliseconds. */
 static int
@@ -158,8 +155,7 @@ get_node(const cJSON *obj, const char *path, const struct topology *topo, struct
 		return -1;
 	if (topo && !topo_has_node(topo, s, node)) {
 		cfg_error(e, jc_path(p, path, "node"),
-		    "expected a node of the topology, found \"%s\"",
-		    s);
+		    "expected a node of the topology, found \"%s\"", s);
 		return -1;
 	}
 	st->node = emu_strdup(s);
@@ -204,8 +200,8 @@ get_iface(const cJSON *obj, const char *path, const struct topology *topo, struc
 }
 
 static int
-get_daemon(const cJSON *obj, const char *path, const struct topo_node *node,
-    struct scn_step *st, struct cfg_errors *e)
+get_daemon(const cJSON *obj, const char *path, const struct topo_node *node, struct scn_step *st,
+    struct cfg_errors *e)
 {
 	const char *s;
 	char p[CFG_PATH_MAX];
@@ -217,8 +213,10 @@ get_daemon(const cJSON *obj, const char *path, const struct topo_node *node,
 	jc_path(p, path, "daemon");
 	builtin = strcmp(s, "dns") == 0 || strcmp(s, "bgp") == 0;
 	if (strlen(s) >= sizeof(st->daemon) || (!builtin && node == NULL)) {
-		cfg_error(e, p, "expected \"dns\", \"bgp\" or a name in the node's \"services\", "
-		    "found \"%s\"", s);
+		cfg_error(e, p,
+		    "expected \"dns\", \"bgp\" or a name in the node's \"services\", "
+		    "found \"%s\"",
+		    s);
 		return -1;
 	}
 	snprintf(st->daemon, sizeof(st->daemon), "%s", s);
@@ -228,10 +226,13 @@ get_daemon(const cJSON *obj, const char *path, const struct topo_node *node,
 		cfg_error(e, p, "node %s runs no %s daemon (no \"%s\" section)", node->name, s, s);
 		return -1;
 	}
-	if (!builtin && (node->services == NULL ||
-	    cJSON_GetObjectItemCaseSensitive(node->services, s) == NULL)) {
-		cfg_error(e, p, "expected \"dns\", \"bgp\" or a name in node %s's \"services\", "
-		    "found \"%s\"", node->name, s);
+	if (!builtin &&
+	    (node->services == NULL ||
+		cJSON_GetObjectItemCaseSensitive(node->services, s) == NULL)) {
+		cfg_error(e, p,
+		    "expected \"dns\", \"bgp\" or a name in node %s's \"services\", "
+		    "found \"%s\"",
+		    node->name, s);
 		return -1;
 	}
 	return 0;
@@ -257,8 +258,7 @@ get_inst(const cJSON *obj, const char *key, const char *path, char *out, struct 
 		return r;
 	if (s[0] == '\0' || strlen(s) >= SCN_INST_MAX) {
 		cfg_error(e, jc_path(p, path, key),
-		    "expected an instance name of 1 to %d characters",
-		    SCN_INST_MAX - 1);
+		    "expected an instance name of 1 to %d characters", SCN_INST_MAX - 1);
 		return -1;
 	}
 	snprintf(out, SCN_INST_MAX, "%s", s);
@@ -307,12 +307,20 @@ get_clients(const cJSON *obj, const char *path, const struct scenario *s, struct
 }
 
 static const char *const probe_keys[] = {
-	"clients", "server", "port", "qname", "qtype", "identity", "rate", "timeout", NULL,
+	"clients",
+	"server",
+	"port",
+	"qname",
+	"qtype",
+	"identity",
+	"rate",
+	"timeout",
+	NULL,
 };
 
 static int
-parse_probe(const cJSON *obj, const char *path, const struct topology *topo,
-    struct scn_probe *pr, struct cfg_errors *e)
+parse_probe(const cJSON *obj, const char *path, const struct topology *topo, struct scn_probe *pr,
+    struct cfg_errors *e)
 {
 	const cJSON *arr, *it;
 	const char *s;
@@ -474,7 +482,8 @@ get_impair(const cJSON *obj, const char *path, struct scn_impair *im, struct cfg
 		return -1;
 	if (im->loss_pct < 0 && !im->blackhole && im->rate_kbit == 0 && im->delay_ms == 0 &&
 	    im->jitter_ms == 0) {
-		cfg_error(e, path, "expected at least one of loss, blackhole, rate_kbit, delay_ms, "
+		cfg_error(e, path,
+		    "expected at least one of loss, blackhole, rate_kbit, delay_ms, "
 		    "jitter_ms");
 		return -1;
 	}
@@ -566,8 +575,7 @@ make_label(struct scn_step *st)
 		break;
 	case SCN_SESSION:
 		sb_printf(&sb, ": %s to %s %s", st->node,
-		    ipaddr_ntop(&st->peer, abuf, sizeof(abuf)),
-		    scn_session_state_names[st->state]);
+		    ipaddr_ntop(&st->peer, abuf, sizeof(abuf)), scn_session_state_names[st->state]);
 		break;
 	case SCN_LOST:
 		if (st->clients.of[0])
@@ -676,7 +684,8 @@ parse_step(const cJSON *obj, const char *path, const struct topology *topo,
 			if (k == SCN_SS_COUNT)
 				cfg_error(e, jc_path(p, path, "state"),
 				    "expected idle, connect, active, opensent, openconfirm, "
-				    "established or down; found \"%s\"", ks);
+				    "established or down; found \"%s\"",
+				    ks);
 			else
 				st->state = (enum scn_session_state)k;
 		}
@@ -896,8 +905,8 @@ scenario_load(const struct topology *topo, const char *name, struct scenario **o
 		cJSON_Delete(root);
 		return -1;
 	}
-	if (!jc_check_object(root, "", (const char *const[]){ "scenarios", "$schema",
-	    "comment", NULL }, e) ||
+	if (!jc_check_object(root, "",
+		(const char *const[]){ "scenarios", "$schema", "comment", NULL }, e) ||
 	    jc_typed(root, "scenarios", "", true, cJSON_Object, &sc, e) <= 0) {
 		cJSON_Delete(root);
 		return -1;

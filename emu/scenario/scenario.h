@@ -20,35 +20,34 @@
 
 struct topology;
 
-#define SCN_INST_MAX	64	/* instance names (TXT text or NSID), NUL included */
-#define SCN_MAX_CLIENTS	64
+#define SCN_INST_MAX	64 /* instance names (TXT text or NSID), NUL included */
+#define SCN_MAX_CLIENTS 64
 
 /* Every step kind; actions first. Names as written in the file: scn_kind_names[]. */
 enum scn_kind {
-	SCN_WAIT,		/* action: sleep */
-	SCN_DISABLE,		/* action: node's adapter down (Disable-NetAdapter) */
-	SCN_ENABLE,		/* action: adapter up again, its routes restored */
-	SCN_CUT,		/* action: cable cut: the far side down, the node loses carrier */
-	SCN_RESTORE,		/* action: cable back */
-	SCN_IMPAIR,		/* action: loss / black hole / rate / delay on an interface */
-	SCN_CLEAR,		/* action: remove every impairment of an interface */
-	SCN_KILL,		/* action: SIGKILL a node's daemon */
-	SCN_STOP,		/* action: SIGSTOP a node's daemon */
-	SCN_START,		/* action: SIGCONT a stopped daemon, or start a dead one again */
-	SCN_WITHDRAW,		/* action: speaker withdraws a prefix */
-	SCN_ANNOUNCE,		/* action: speaker announces a prefix */
+	SCN_WAIT,     /* action: sleep */
+	SCN_DISABLE,  /* action: node's adapter down (Disable-NetAdapter) */
+	SCN_ENABLE,   /* action: adapter up again, its routes restored */
+	SCN_CUT,      /* action: cable cut: the far side down, the node loses carrier */
+	SCN_RESTORE,  /* action: cable back */
+	SCN_IMPAIR,   /* action: loss / black hole / rate / delay on an interface */
+	SCN_CLEAR,    /* action: remove every impairment of an interface */
+	SCN_KILL,     /* action: SIGKILL a node's daemon */
+	SCN_STOP,     /* action: SIGSTOP a node's daemon */
+	SCN_START,    /* action: SIGCONT a stopped daemon, or start a dead one again */
+	SCN_WITHDRAW, /* action: speaker withdraws a prefix */
+	SCN_ANNOUNCE, /* action: speaker announces a prefix */
 	SCN_ACTION_LAST = SCN_ANNOUNCE,
-	SCN_ANSWERED,		/* expect: clients' latest answers come from (not) an instance */
-	SCN_INSTANCES,		/* expect: the set of instances answering the clients */
-	SCN_NEXTHOPS,		/* expect: a node's kernel route to a prefix has N next hops */
-	SCN_SESSION,		/* expect: a BGP session is (not) in a state */
-	SCN_LOST,		/* expect: queries lost in a window, at most / at least */
-	SCN_NO_ANSWER,		/* expect: no answer at all for a while (a black hole) */
+	SCN_ANSWERED,  /* expect: clients' latest answers come from (not) an instance */
+	SCN_INSTANCES, /* expect: the set of instances answering the clients */
+	SCN_NEXTHOPS,  /* expect: a node's kernel route to a prefix has N next hops */
+	SCN_SESSION,   /* expect: a BGP session is (not) in a state */
+	SCN_LOST,      /* expect: queries lost in a window, at most / at least */
+	SCN_NO_ANSWER, /* expect: no answer at all for a while (a black hole) */
 	SCN_KIND_COUNT,
 };
 
 extern const char *const scn_kind_names[SCN_KIND_COUNT];
-
 
 /* BGP FSM states as the speaker's control socket names them (RFC 4271 8.2.2), plus "down". */
 enum scn_session_state {
@@ -58,76 +57,76 @@ enum scn_session_state {
 	SCN_SS_OPENSENT,
 	SCN_SS_OPENCONFIRM,
 	SCN_SS_ESTABLISHED,
-	SCN_SS_DOWN,		/* anything but established, or the peer missing */
+	SCN_SS_DOWN, /* anything but established, or the peer missing */
 	SCN_SS_COUNT,
 };
 extern const char *const scn_session_state_names[SCN_SS_COUNT];
 
 enum scn_identity {
-	SCN_ID_TXT,		/* the answer's TXT text names the instance */
-	SCN_ID_NSID,		/* the NSID option (RFC 5001) names it */
+	SCN_ID_TXT,  /* the answer's TXT text names the instance */
+	SCN_ID_NSID, /* the NSID option (RFC 5001) names it */
 };
 
 /* Which probed clients an expectation is about. */
 struct scn_clients {
-	char		**names;	/* explicit list, or NULL */
-	size_t		  n;
-	char		  of[SCN_INST_MAX];	/* "" or: the clients this instance answered
+	char **names; /* explicit list, or NULL */
+	size_t n;
+	char of[SCN_INST_MAX]; /* "" or: the clients this instance answered
 						   just before the latest fault */
 };
 
 struct scn_impair {
-	int		 loss_pct;	/* -1: unchanged; 0..100 */
-	bool		 blackhole;
-	uint64_t	 rate_kbit;	/* 0: none */
-	unsigned	 delay_ms;	/* needs netem */
-	unsigned	 jitter_ms;
+	int loss_pct; /* -1: unchanged; 0..100 */
+	bool blackhole;
+	uint64_t rate_kbit; /* 0: none */
+	unsigned delay_ms;  /* needs netem */
+	unsigned jitter_ms;
 };
 
 struct scn_step {
-	enum scn_kind	 kind;
-	char		*label;		/* given, or made from the step ("disable dc001:eth0") */
-	char		 path[CFG_PATH_MAX];	/* "scenarios.failover.steps[3]" */
+	enum scn_kind kind;
+	char *label;		 /* given, or made from the step ("disable dc001:eth0") */
+	char path[CFG_PATH_MAX]; /* "scenarios.failover.steps[3]" */
 	/* targets */
-	char		*node;		/* node of iface, daemon or speaker */
-	char		*iface;		/* interface name on node */
-	char		 daemon[32];	/* kill/stop/start: "bgp", "dns" or a service's name */
-	struct prefix	 prefix;	/* withdraw, announce, nexthops */
-	struct ipaddr	 peer;		/* session */
+	char *node;	      /* node of iface, daemon or speaker */
+	char *iface;	      /* interface name on node */
+	char daemon[32];      /* kill/stop/start: "bgp", "dns" or a service's name */
+	struct prefix prefix; /* withdraw, announce, nexthops */
+	struct ipaddr peer;   /* session */
 	/* parameters */
-	uint64_t	 duration_ms;	/* wait: length; no_answer: window */
-	uint64_t	 within_ms;	/* expectations: timeout */
+	uint64_t duration_ms; /* wait: length; no_answer: window */
+	uint64_t within_ms;   /* expectations: timeout */
 	struct scn_impair impair;
 	struct scn_clients clients;
-	char		 by[SCN_INST_MAX];	/* answered: "" or the instance */
-	char		 not_by[SCN_INST_MAX];	/* answered: "" or the instance to avoid */
-	char		**set;		/* instances: the expected set */
-	size_t		 nset;
-	unsigned	 count;		/* nexthops */
-	enum scn_session_state state;	/* session */
-	int64_t		 lost_min;	/* lost: -1 when not given */
-	int64_t		 lost_max;
-	char		*since;		/* lost: label of the step opening the window, or NULL */
+	char by[SCN_INST_MAX];	   /* answered: "" or the instance */
+	char not_by[SCN_INST_MAX]; /* answered: "" or the instance to avoid */
+	char **set;		   /* instances: the expected set */
+	size_t nset;
+	unsigned count;		      /* nexthops */
+	enum scn_session_state state; /* session */
+	int64_t lost_min;	      /* lost: -1 when not given */
+	int64_t lost_max;
+	char *since; /* lost: label of the step opening the window, or NULL */
 };
 
 struct scn_probe {
-	char		**clients;
-	size_t		  nclients;
-	struct ipaddr	  server;	/* family 0: each client's first resolver */
-	uint16_t	  port;
-	char		 *qname;
-	uint16_t	  qtype;	/* 16 (TXT) by default */
+	char **clients;
+	size_t nclients;
+	struct ipaddr server; /* family 0: each client's first resolver */
+	uint16_t port;
+	char *qname;
+	uint16_t qtype; /* 16 (TXT) by default */
 	enum scn_identity identity;
-	unsigned	  rate;		/* queries per second per client */
-	unsigned	  timeout_ms;
+	unsigned rate; /* queries per second per client */
+	unsigned timeout_ms;
 };
 
 struct scenario {
-	char		*name;
-	char		*description;
+	char *name;
+	char *description;
 	struct scn_probe probe;
-	struct scn_step	*steps;
-	size_t		 nsteps;
+	struct scn_step *steps;
+	size_t nsteps;
 };
 
 static inline bool
@@ -137,32 +136,32 @@ scn_is_action(enum scn_kind k)
 }
 
 /* A fault action and the action that undoes it (disable/enable, ...); -1 for neither. */
-int	scn_undo_kind(enum scn_kind fault);
+int scn_undo_kind(enum scn_kind fault);
 /* True when step b undoes step a (same kind pair and same target). */
-bool	scn_step_undoes(const struct scn_step *a, const struct scn_step *b);
+bool scn_step_undoes(const struct scn_step *a, const struct scn_step *b);
 
 /*
  * Parse scenario name out of a "scenarios" object found at path (normally
  * "scenarios"). topo may be NULL (no cross-checks). 0 with *out, or -1 with
  * every error in errs and nothing kept.
  */
-int	scenario_parse(const cJSON *scenarios, const char *path, const char *name,
-	    const struct topology *topo, struct scenario **out, struct cfg_errors *errs);
+int scenario_parse(const cJSON *scenarios, const char *path, const char *name,
+    const struct topology *topo, struct scenario **out, struct cfg_errors *errs);
 
 /*
  * Find and parse scenario name for a loaded topology: its own "scenarios", or
  * the file beside it. Initialises errs with the file the scenarios came from
  * (static storage, valid until the next call).
  */
-int	scenario_load(const struct topology *topo, const char *name, struct scenario **out,
-	    struct cfg_errors *errs);
+int scenario_load(const struct topology *topo, const char *name, struct scenario **out,
+    struct cfg_errors *errs);
 
 /* "dir/lab.json" -> "dir/lab.scenarios.json" (malloc'd). */
-char	*scenario_beside_path(const char *topology_file);
+char *scenario_beside_path(const char *topology_file);
 
 /* Names of every scenario of a "scenarios" object, comma separated (malloc'd). */
-char	*scenario_names(const cJSON *scenarios);
+char *scenario_names(const cJSON *scenarios);
 
-void	scenario_free(struct scenario *);
+void scenario_free(struct scenario *);
 
 #endif

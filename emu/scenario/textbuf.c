@@ -7,7 +7,7 @@
 
 #include "textbuf.h"
 
-static void	tb_cut(struct textbuf *);
+static void tb_cut(struct textbuf *);
 
 void
 tb_init(struct textbuf *tb, char *buf, size_t size)
@@ -86,7 +86,7 @@ tb_vprintf(struct textbuf *tb, const char *fmt, va_list ap)
 	room = tb->size - tb->len;
 	n = vsnprintf(tb->buf + tb->len, room, fmt, ap);
 	if (n < 0) {
-		tb->buf[tb->len] = '\0';	/* an encoding error: nothing added */
+		tb->buf[tb->len] = '\0'; /* an encoding error: nothing added */
 		return;
 	}
 	if ((size_t)n >= room) {

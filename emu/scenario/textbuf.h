@@ -13,24 +13,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TEXTBUF_CUT	" [cut]"
+#define TEXTBUF_CUT " [cut]"
 
 struct textbuf {
-	char	*buf;		/* always NUL-terminated (size > 0) */
-	size_t	 size;
-	size_t	 len;
-	bool	 cut;		/* something did not fit */
+	char *buf; /* always NUL-terminated (size > 0) */
+	size_t size;
+	size_t len;
+	bool cut; /* something did not fit */
 };
 
 /* Start empty text in buf[size]. */
-void	tb_init(struct textbuf *, char *buf, size_t size);
+void tb_init(struct textbuf *, char *buf, size_t size);
 /* Continue the text already in buf[size] (a detail a check wrote). */
-void	tb_resume(struct textbuf *, char *buf, size_t size);
-void	tb_puts(struct textbuf *, const char *);
-void	tb_printf(struct textbuf *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void	tb_vprintf(struct textbuf *, const char *fmt, va_list ap)
-	    __attribute__((format(printf, 2, 0)));
+void tb_resume(struct textbuf *, char *buf, size_t size);
+void tb_puts(struct textbuf *, const char *);
+void tb_printf(struct textbuf *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tb_vprintf(struct textbuf *, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* sep first unless the text is empty: lists ("a, b, c"). */
-void	tb_sep(struct textbuf *, const char *sep);
+void tb_sep(struct textbuf *, const char *sep);
 
 #endif

@@ -8,22 +8,29 @@
 
 #include "timeline_svg.h"
 
-#define W		1200
-#define LEFT		120
-#define RIGHT		30
-#define TOP		50
-#define ROW_H		34
-#define BAR_H		22
-#define MAX_INST	16
+#define W	 1200
+#define LEFT	 120
+#define RIGHT	 30
+#define TOP	 50
+#define ROW_H	 34
+#define BAR_H	 22
+#define MAX_INST 16
 
 static const char *const palette[] = {
-	"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+	"#1f77b4",
+	"#ff7f0e",
+	"#2ca02c",
+	"#9467bd",
+	"#8c564b",
+	"#e377c2",
+	"#17becf",
+	"#bcbd22",
 };
-#define NPALETTE	(sizeof(palette) / sizeof(palette[0]))
+#define NPALETTE (sizeof(palette) / sizeof(palette[0]))
 
 struct scale {
-	int64_t	t0;
-	int64_t	t1;
+	int64_t t0;
+	int64_t t1;
 };
 
 static double
@@ -84,8 +91,8 @@ rect(struct strbuf *sb, double x0, double x1, double y, double h, const char *fi
 {
 	if (x1 - x0 < 0.5)
 		x1 = x0 + 0.5;
-	sb_printf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">",
-	    x0, y, x1 - x0, h, fill);
+	sb_printf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">", x0,
+	    y, x1 - x0, h, fill);
 	if (title) {
 		sb_puts(sb, "<title>");
 		results_xml_escape(sb, title);
@@ -114,19 +121,16 @@ draw_row(struct strbuf *sb, const struct scale *sc, const struct probe_log *l, d
 		end = j < l->n ? l->recs[j].sent_us : l->recs[j - 1].sent_us + period_us;
 		if (ok) {
 			snprintf(title, sizeof(title), "%s: %zu answers, +%.3f s to +%.3f s",
-			    first->inst,
-			    j - i, (double)(first->sent_us - sc->t0) / 1e6,
+			    first->inst, j - i, (double)(first->sent_us - sc->t0) / 1e6,
 			    (double)(end - sc->t0) / 1e6);
 			rect(sb, xpos(sc, first->sent_us), xpos(sc, end), y, BAR_H,
 			    colour_of(inst, ninst, first->inst), title);
 		} else {
 			snprintf(title, sizeof(title),
-			    "%zu queries without answer, +%.3f s to +%.3f s",
-			    j - i, (double)(first->sent_us - sc->t0) / 1e6,
-			    (double)(end - sc->t0) / 1e6);
+			    "%zu queries without answer, +%.3f s to +%.3f s", j - i,
+			    (double)(first->sent_us - sc->t0) / 1e6, (double)(end - sc->t0) / 1e6);
 			rect(sb, xpos(sc, first->sent_us), xpos(sc, end), y + BAR_H - 3, 3,
-			    "#d62728",
-			    title);
+			    "#d62728", title);
 		}
 		i = j;
 	}
@@ -147,7 +151,7 @@ step_colour(const struct run_result *r, size_t i)
 		break;
 	}
 	if (scn_undo_kind(st->kind) >= 0)
-		return "#d62728";	/* a fault */
+		return "#d62728"; /* a fault */
 	return "#555555";
 }
 
@@ -165,10 +169,11 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 	int height;
 
 	height = (int)legend_y + 24 + (int)((ninst + 5) / 6) * 20 + (int)s->nsteps * 16 + 20;
-	sb_printf(sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	sb_printf(sb,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" "
-	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, height, W,
-	    height);
+	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+	    W, height, W, height);
 	sb_printf(sb, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W,
 	    height);
 	sb_puts(sb, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">");
@@ -176,8 +181,10 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 	sb_puts(sb, " on lab ");
 	results_xml_escape(sb, r->lab);
 	sb_printf(sb, ": %s</text>\n", r->passed ? "PASS" : "FAIL");
-	sb_printf(sb, "<text x=\"10\" y=\"40\" fill=\"#555555\">%u queries/s per client; bars: "
-	    "answering instance; red underline: no answer</text>\n", s->probe.rate);
+	sb_printf(sb,
+	    "<text x=\"10\" y=\"40\" fill=\"#555555\">%u queries/s per client; bars: "
+	    "answering instance; red underline: no answer</text>\n",
+	    s->probe.rate);
 
 	/* Time axis with ticks at 1, 2, 5, 10, ... seconds. */
 	while (span_s / tick > 15)
@@ -187,7 +194,8 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 	for (double t = 0; t <= span_s + 1e-9; t += tick) {
 		double x = xpos(&sc, sc.t0 + (int64_t)(t * 1e6));
 
-		sb_printf(sb, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+		sb_printf(sb,
+		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 		    "stroke=\"#333333\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
 		    "text-anchor=\"middle\">%gs</text>\n",
 		    x, plot_bottom, x, plot_bottom + 5, x, plot_bottom + 18, t);
@@ -218,23 +226,26 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 		if (action)
 			sb_printf(sb,
 			    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-			    "stroke-dasharray=\"4,3\"/>", x, TOP - 6, x, plot_bottom,
-			    step_colour(r, i));
+			    "stroke-dasharray=\"4,3\"/>",
+			    x, TOP - 6, x, plot_bottom, step_colour(r, i));
 		else
 			sb_printf(sb,
 			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-			    "stroke-width=\"3\"/>", x, plot_bottom - 8, x, plot_bottom + 2,
-			    step_colour(r, i));
-		sb_printf(sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\" "
-		    "fill=\"%s\">%zu</text></g>\n", x, action ? (double)TOP - 8 : plot_bottom + 30,
-		    step_colour(r, i), i + 1);
+			    "stroke-width=\"3\"/>",
+			    x, plot_bottom - 8, x, plot_bottom + 2, step_colour(r, i));
+		sb_printf(sb,
+		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\" "
+		    "fill=\"%s\">%zu</text></g>\n",
+		    x, action ? (double)TOP - 8 : plot_bottom + 30, step_colour(r, i), i + 1);
 	}
 	/* Legend: instances, then steps. */
 	for (size_t k = 0; k < ninst; k++) {
 		double x = 10 + (double)(k % 6) * 190, y = legend_y + (double)(k / 6) * 20;
 
-		sb_printf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"12\" fill=\"%s\"/>"
-		    "<text x=\"%.1f\" y=\"%.1f\">", x, y - 10, palette[k % NPALETTE], x + 20, y);
+		sb_printf(sb,
+		    "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"12\" fill=\"%s\"/>"
+		    "<text x=\"%.1f\" y=\"%.1f\">",
+		    x, y - 10, palette[k % NPALETTE], x + 20, y);
 		results_xml_escape(sb, inst[k]);
 		sb_puts(sb, "</text>\n");
 	}

@@ -13,6 +13,6 @@
 #include "strbuf.h"
 
 /* logs: one per r->clients, sorted by send time. */
-void	timeline_svg(const struct run_result *r, const struct probe_log *logs, struct strbuf *out);
+void timeline_svg(const struct run_result *r, const struct probe_log *logs, struct strbuf *out);
 
 #endif

@@ -9,24 +9,24 @@
 #include "log.h"
 #include "policy.h"
 
-#define ADV_CHUNK	4096	/* prefixes looked at per round */
-#define ADV_GROUPS	64	/* distinct attribute sets per round */
-#define ADV_CACHE	256
+#define ADV_CHUNK  4096 /* prefixes looked at per round */
+#define ADV_GROUPS 64	/* distinct attribute sets per round */
+#define ADV_CACHE  256
 
 struct adv_group {
-	const struct bgp_attrs	*attrs;
-	enum bgp_af		 af;
-	struct prefix		*pfx;
-	size_t			 n;
-	size_t			 cap;
+	const struct bgp_attrs *attrs;
+	enum bgp_af af;
+	struct prefix *pfx;
+	size_t n;
+	size_t cap;
 };
 
 /* Per-round memo: the exported form of an attribute set (prefix-independent part). */
 struct adv_memo {
-	const struct bgp_attrs	*in;
-	bool			 local;
-	const struct bgp_attrs	*out;	/* NULL: not exportable */
-	bool			 valid;
+	const struct bgp_attrs *in;
+	bool local;
+	const struct bgp_attrs *out; /* NULL: not exportable */
+	bool valid;
 };
 
 static void
@@ -71,8 +71,8 @@ adv_changed(struct bgpd *d, struct rib_entry *e)
 }
 
 struct full_walk {
-	struct bgp_peer	*p;
-	int		 af;	/* -1: all negotiated */
+	struct bgp_peer *p;
+	int af; /* -1: all negotiated */
 };
 
 static bool
@@ -164,8 +164,9 @@ export_attrs(struct bgp_peer *p, const struct rib_path *best, enum bgp_af af)
 
 	if (bgp_attrs_community_has(in, BGP_COMM_NO_ADVERTISE))
 		return NULL;
-	if (p->ebgp && (bgp_attrs_community_has(in, BGP_COMM_NO_EXPORT) ||
-	    bgp_attrs_community_has(in, BGP_COMM_NO_EXPORT_SUBCONFED)))
+	if (p->ebgp &&
+	    (bgp_attrs_community_has(in, BGP_COMM_NO_EXPORT) ||
+		bgp_attrs_community_has(in, BGP_COMM_NO_EXPORT_SUBCONFED)))
 		return NULL;
 	bgp_attrs_init(&out);
 	if (bgp_attrs_copy(&out, in) < 0)
@@ -220,13 +221,15 @@ export_entry(struct bgp_peer *p, struct rib_entry *e, struct adv_memo *memo)
 	if (best == NULL || af < 0 || !p->ctx.af[af])
 		return NULL;
 	if (best->src == &p->src)
-		return NULL;	/* not back to where it came from */
+		return NULL; /* not back to where it came from */
 	if (!best->src->local && !best->src->ebgp && !p->ebgp)
-		return NULL;	/* RFC 4271 9.2: internal to internal, no reflection */
+		return NULL; /* RFC 4271 9.2: internal to internal, no reflection */
 	if (memo) {
-		size_t h = (((uintptr_t)best->attrs >> 4) ^ best->src->local ^ (size_t)af) % ADV_CACHE;
+		size_t h = (((uintptr_t)best->attrs >> 4) ^ best->src->local ^ (size_t)af) %
+		    ADV_CACHE;
 
-		if (memo[h].valid && memo[h].in == best->attrs && memo[h].local == best->src->local) {
+		if (memo[h].valid && memo[h].in == best->attrs &&
+		    memo[h].local == best->src->local) {
 			base = memo[h].out ? bgp_attr_ref(memo[h].out) : NULL;
 		} else {
 			base = export_attrs(p, best, (enum bgp_af)af);

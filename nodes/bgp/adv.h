@@ -13,15 +13,15 @@
 #include "bgpd.h"
 
 /* The selection of e changed: queue it for every established peer. */
-void	adv_changed(struct bgpd *, struct rib_entry *);
+void adv_changed(struct bgpd *, struct rib_entry *);
 /* Session up: queue the whole Loc-RIB, End-of-RIB after it. */
-void	adv_peer_up(struct bgp_peer *);
+void adv_peer_up(struct bgp_peer *);
 /* Session down: forget the queue and the Adj-RIB-Out. */
-void	adv_peer_down(struct bgp_peer *);
+void adv_peer_down(struct bgp_peer *);
 /* ROUTE-REFRESH received (RFC 2918 4): everything of af again. */
-void	adv_refresh(struct bgp_peer *, enum bgp_af);
+void adv_refresh(struct bgp_peer *, enum bgp_af);
 /* Send what is queued while the connection takes it; true when done. */
-bool	adv_flush(struct bgp_peer *);
+bool adv_flush(struct bgp_peer *);
 
 /*
  * What peer is to be sent for e: an interned attribute set (a reference the

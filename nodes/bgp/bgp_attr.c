@@ -16,8 +16,8 @@
 #include "bgp_attr.h"
 #include "strbuf.h"
 
-static void	seg_append(uint32_t *w, uint32_t *k, uint32_t *lasthdr, uint8_t type,
-		    const uint32_t *asns, unsigned n);
+static void seg_append(uint32_t *w, uint32_t *k, uint32_t *lasthdr, uint8_t type,
+    const uint32_t *asns, unsigned n);
 
 /* ---- address families ---- */
 
@@ -201,7 +201,7 @@ bgp_aspath_prepend(const struct bgp_aspath *old, uint32_t asn, unsigned count)
 	 * (RFC 4271 5.1.2), overflowing into a new segment past 255. */
 	for (i = 0; i < oldn; i += 1 + BGP_ASSEG_COUNT(old->w[i]))
 		seg_append(p->w, &k, &last, BGP_ASSEG_TYPE(old->w[i]), &old->w[i + 1],
-			BGP_ASSEG_COUNT(old->w[i]));
+		    BGP_ASSEG_COUNT(old->w[i]));
 	p->nwords = k;
 	return p;
 }
@@ -222,7 +222,7 @@ bgp_aspath_length(const struct bgp_aspath *p)
 		case BGP_AS_SET:
 			len += 1;
 			break;
-		default:	/* confederation segments do not count (RFC 5065 5.3) */
+		default: /* confederation segments do not count (RFC 5065 5.3) */
 			break;
 		}
 	}
@@ -320,7 +320,7 @@ bgp_aspath_print(struct strbuf *sb, const struct bgp_aspath *p)
  */
 static int
 aspath_parse(struct wire_rd val, unsigned assize, bool allow_confed, struct bgp_aspath **out,
-	const char **why)
+    const char **why)
 {
 	size_t len = wire_left(&val);
 	struct bgp_aspath *p;
@@ -345,7 +345,8 @@ aspath_parse(struct wire_rd val, unsigned assize, bool allow_confed, struct bgp_
 			*why = "AS path segment of unknown type";
 			goto bad;
 		}
-		if (!allow_confed && (type == BGP_AS_CONFED_SEQUENCE || type == BGP_AS_CONFED_SET)) {
+		if (!allow_confed &&
+		    (type == BGP_AS_CONFED_SEQUENCE || type == BGP_AS_CONFED_SET)) {
 			*why = "AS path confederation segment where none may be";
 			goto bad;
 		}
@@ -447,7 +448,7 @@ aspath_needs_as4(const struct bgp_aspath *p)
  */
 static void
 seg_append(uint32_t *w, uint32_t *k, uint32_t *lasthdr, uint8_t type, const uint32_t *asns,
-	unsigned n)
+    unsigned n)
 {
 	/* Only sequences merge; every other segment stands alone. */
 	unsigned i = 0;
@@ -517,7 +518,7 @@ aspath_merge(const struct bgp_aspath *p2, const struct bgp_aspath *p4, bool *ign
 	}
 	for (i = 0; i < n4; i += 1 + BGP_ASSEG_COUNT(p4->w[i]))
 		seg_append(out->w, &k, &last, BGP_ASSEG_TYPE(p4->w[i]), &p4->w[i + 1],
-			BGP_ASSEG_COUNT(p4->w[i]));
+		    BGP_ASSEG_COUNT(p4->w[i]));
 	out->nwords = k;
 	return out;
 }
@@ -525,8 +526,8 @@ aspath_merge(const struct bgp_aspath *p2, const struct bgp_aspath *p4, bool *ign
 /* ---- communities ---- */
 
 static const struct {
-	uint32_t	 value;
-	const char	*name;
+	uint32_t value;
+	const char *name;
 } wellknown_comms[] = {
 	{ BGP_COMM_NO_EXPORT, "no-export" },
 	{ BGP_COMM_NO_ADVERTISE, "no-advertise" },
@@ -759,8 +760,8 @@ bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 	    (a->aggregator_as != b->aggregator_as || a->aggregator_id != b->aggregator_id))
 		return false;
 	return addr_same(&a->nexthop, &b->nexthop) && addr_same(&a->nexthop_ll, &b->nexthop_ll) &&
-	       bgp_aspath_equal(a->aspath, b->aspath) && comms_equal(a->comms, b->comms) &&
-	       raw_equal(a->unknown, b->unknown);
+	    bgp_aspath_equal(a->aspath, b->aspath) && comms_equal(a->comms, b->comms) &&
+	    raw_equal(a->unknown, b->unknown);
 }
 
 int
@@ -803,7 +804,7 @@ bgp_attrs_community_add(struct bgp_attrs *a, uint32_t c)
 
 	if (bgp_attrs_community_has(a, c))
 		return 0;
-	if (n >= 16383)	/* 65535 / 4: what one attribute can carry */
+	if (n >= 16383) /* 65535 / 4: what one attribute can carry */
 		return -1;
 	nc = realloc(a->comms, sizeof(*nc) + (size_t)(n + 1) * sizeof(uint32_t));
 	if (!nc)
@@ -861,7 +862,8 @@ bgp_attrs_print(struct strbuf *sb, const struct bgp_attrs *a)
 		struct ipaddr id;
 
 		ipaddr_from_v4(&id, a->aggregator_id);
-		sb_printf(sb, " aggregator %u %s", a->aggregator_as, ipaddr_ntop(&id, buf, sizeof(buf)));
+		sb_printf(sb, " aggregator %u %s", a->aggregator_as,
+		    ipaddr_ntop(&id, buf, sizeof(buf)));
 	}
 	if (a->comms) {
 		sb_puts(sb, " communities ");
@@ -874,15 +876,15 @@ bgp_attrs_print(struct strbuf *sb, const struct bgp_attrs *a)
 /* ---- interning ---- */
 
 struct attr_entry {
-	struct attr_entry	*next;
-	struct bgp_attrs	 a;
+	struct attr_entry *next;
+	struct bgp_attrs a;
 };
 
 struct bgp_attr_table {
-	struct attr_entry	**buckets;
-	size_t			 nbuckets;	/* power of two */
-	size_t			 count;
-	size_t			 bytes;
+	struct attr_entry **buckets;
+	size_t nbuckets; /* power of two */
+	size_t count;
+	size_t bytes;
 };
 
 static size_t
@@ -943,7 +945,7 @@ table_grow(struct bgp_attr_table *t)
 	struct attr_entry **b = calloc(n, sizeof(*b));
 
 	if (!b)
-		return;	/* keep the longer chains; still correct */
+		return; /* keep the longer chains; still correct */
 	for (i = 0; i < t->nbuckets; i++) {
 		struct attr_entry *e = t->buckets[i], *next;
 
@@ -1042,10 +1044,10 @@ bgp_nlri_check(const struct wire_rd *block, int family, struct bgp_err *err)
 
 		if (plen > max)
 			return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_UPDATE,
-				BGP_ERR_UPD_NETWORK, NULL, 0, "NLRI prefix length too long");
+			    BGP_ERR_UPD_NETWORK, NULL, 0, "NLRI prefix length too long");
 		if (wire_left(&rd) < (size_t)(plen + 7) / 8)
 			return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_UPDATE,
-				BGP_ERR_UPD_NETWORK, NULL, 0, "NLRI prefix overruns its field");
+			    BGP_ERR_UPD_NETWORK, NULL, 0, "NLRI prefix overruns its field");
 		wire_skip(&rd, (size_t)(plen + 7) / 8);
 		n++;
 	}
@@ -1091,44 +1093,44 @@ bgp_nlri_put(struct wire_wr *w, const struct prefix *p)
 
 /* ---- decoding ---- */
 
-#define MAX_UNKNOWN	64	/* distinct unknown transitive types kept per UPDATE */
+#define MAX_UNKNOWN 64 /* distinct unknown transitive types kept per UPDATE */
 
 struct unknown_span {
-	uint8_t		 flags;
-	uint8_t		 type;
-	uint16_t	 len;
-	const uint8_t	*val;
+	uint8_t flags;
+	uint8_t type;
+	uint16_t len;
+	const uint8_t *val;
 };
 
 struct attr_dec {
 	const struct bgp_peer_ctx *ctx;
-	struct bgp_attrs	*attrs;
-	struct bgp_mp		*mp;
-	struct bgp_err		*err;
-	unsigned		 ndiscarded;
+	struct bgp_attrs *attrs;
+	struct bgp_mp *mp;
+	struct bgp_err *err;
+	unsigned ndiscarded;
 	/* the attribute being decoded, whole, for NOTIFICATION data */
-	const uint8_t		*raw;
-	size_t			 rawlen;
-	uint8_t			 flags;
-	uint8_t			 type;
-	const struct attr_desc	*desc;
+	const uint8_t *raw;
+	size_t rawlen;
+	uint8_t flags;
+	uint8_t type;
+	const struct attr_desc *desc;
 	/* RFC 6793 pieces, merged at the end on a 2-octet session */
-	struct bgp_aspath	*as4_path;
-	bool			 has_as4_path;
-	bool			 has_as4_aggr;
-	uint32_t		 as4_aggr_as;
-	uint32_t		 as4_aggr_id;
-	struct unknown_span	 unknown[MAX_UNKNOWN];
-	unsigned		 nunknown;
+	struct bgp_aspath *as4_path;
+	bool has_as4_path;
+	bool has_as4_aggr;
+	uint32_t as4_aggr_as;
+	uint32_t as4_aggr_id;
+	struct unknown_span unknown[MAX_UNKNOWN];
+	unsigned nunknown;
 };
 
 struct attr_desc {
-	uint8_t			 flags;	/* expected Optional and Transitive bits */
-	enum bgp_err_action	 malformed;	/* RFC 7606 action when malformed */
-	int			 (*decode)(struct attr_dec *, struct wire_rd *);
+	uint8_t flags;		       /* expected Optional and Transitive bits */
+	enum bgp_err_action malformed; /* RFC 7606 action when malformed */
+	int (*decode)(struct attr_dec *, struct wire_rd *);
 };
 
-#define OT_MASK	(BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)
+#define OT_MASK (BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)
 
 /*
  * Report the current attribute as malformed with the given subcode, taking
@@ -1142,7 +1144,7 @@ attr_malformed(struct attr_dec *d, uint8_t subcode, bool with_data, const char *
 	enum bgp_err_action act = d->desc->malformed;
 
 	bgp_err_set(d->err, act, BGP_ERR_UPDATE, subcode, with_data ? d->raw : NULL,
-		with_data ? d->rawlen : 0, why);
+	    with_data ? d->rawlen : 0, why);
 	if (act == BGP_ACT_ATTR_DISCARD)
 		d->ndiscarded++;
 	return act == BGP_ACT_SESSION_RESET ? -1 : 0;
@@ -1202,7 +1204,7 @@ dec_next_hop(struct attr_dec *d, struct wire_rd *v)
 	a = wire_u32(v);
 	if (!v4_nexthop_valid(a))
 		return attr_malformed(d, BGP_ERR_UPD_NEXTHOP, true,
-			"NEXT_HOP is not a valid host address");
+		    "NEXT_HOP is not a valid host address");
 	ipaddr_from_v4(&d->attrs->nexthop, a);
 	d->attrs->present |= BGP_ATTRS_NEXT_HOP;
 	return 0;
@@ -1247,8 +1249,8 @@ dec_aggregator(struct attr_dec *d, struct wire_rd *v)
 	uint32_t asn;
 
 	if (wire_left(v) != want)
-		return attr_len_error(d, d->ctx->as4 ? "AGGREGATOR length is not 8" :
-							"AGGREGATOR length is not 6");
+		return attr_len_error(d,
+		    d->ctx->as4 ? "AGGREGATOR length is not 8" : "AGGREGATOR length is not 6");
 	asn = d->ctx->as4 ? wire_u32(v) : wire_u16(v);
 	if (asn == 0)
 		return attr_malformed(d, BGP_ERR_UPD_OPTIONAL, true, "AGGREGATOR AS 0 (RFC 7607)");
@@ -1270,7 +1272,7 @@ dec_communities(struct attr_dec *d, struct wire_rd *v)
 	c = comms_alloc((uint32_t)(len / 4));
 	if (!c)
 		return bgp_err_set(d->err, BGP_ACT_SESSION_RESET, BGP_ERR_CEASE,
-			BGP_ERR_CEASE_RESOURCES, NULL, 0, "out of memory");
+		    BGP_ERR_CEASE_RESOURCES, NULL, 0, "out of memory");
 	for (i = 0; i < c->n; i++)
 		c->v[i] = wire_u32(v);
 	free(d->attrs->comms);
@@ -1291,7 +1293,7 @@ dec_mp_reach(struct attr_dec *d, struct wire_rd *v)
 	mp->reach_safi = wire_u8(v);
 	nhlen = wire_u8(v);
 	nh = wire_sub(v, nhlen);
-	wire_skip(v, 1);	/* Reserved (RFC 4760 3) */
+	wire_skip(v, 1); /* Reserved (RFC 4760 3) */
 	if (v->err)
 		return attr_len_error(d, "MP_REACH_NLRI shorter than its fields");
 	mp->reach = true;
@@ -1306,7 +1308,7 @@ dec_mp_reach(struct attr_dec *d, struct wire_rd *v)
 	if (af == BGP_AF_IPV6_UNICAST) {
 		if (nhlen != 16 && nhlen != 32)
 			return attr_malformed(d, BGP_ERR_UPD_OPTIONAL, true,
-				"MP_REACH_NLRI IPv6 next hop length is not 16 or 32");
+			    "MP_REACH_NLRI IPv6 next hop length is not 16 or 32");
 		mp->nexthop.family = AF_INET6;
 		wire_read(&nh, mp->nexthop.bytes, 16);
 		if (nhlen == 32) {
@@ -1316,7 +1318,7 @@ dec_mp_reach(struct attr_dec *d, struct wire_rd *v)
 	} else {
 		if (nhlen != 4)
 			return attr_malformed(d, BGP_ERR_UPD_OPTIONAL, true,
-				"MP_REACH_NLRI IPv4 next hop length is not 4");
+			    "MP_REACH_NLRI IPv4 next hop length is not 4");
 		ipaddr_from_v4(&mp->nexthop, wire_u32(&nh));
 	}
 	if (bgp_nlri_check(&mp->reach_nlri, bgp_af_family(af), d->err) < 0)
@@ -1381,14 +1383,14 @@ dec_as4_aggregator(struct attr_dec *d, struct wire_rd *v)
 	d->as4_aggr_id = wire_u32(v);
 	if (d->as4_aggr_as == 0)
 		return attr_malformed(d, BGP_ERR_UPD_OPTIONAL, true,
-			"AS4_AGGREGATOR AS 0 (RFC 7607)");
+		    "AS4_AGGREGATOR AS 0 (RFC 7607)");
 	d->has_as4_aggr = true;
 	return 0;
 }
 
-#define WK	BGP_ATTR_F_TRANSITIVE
-#define OPT_T	(BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)
-#define OPT_NT	BGP_ATTR_F_OPTIONAL
+#define WK     BGP_ATTR_F_TRANSITIVE
+#define OPT_T  (BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)
+#define OPT_NT BGP_ATTR_F_OPTIONAL
 
 static const struct attr_desc attr_table[256] = {
 	[BGP_ATTR_ORIGIN] = { WK, BGP_ACT_WITHDRAW, dec_origin },
@@ -1508,7 +1510,7 @@ as4_reconstruct(struct attr_dec *d)
 
 int
 bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_attrs *attrs,
-	struct bgp_mp *mp, struct bgp_err *err, unsigned *ndiscarded)
+    struct bgp_mp *mp, struct bgp_err *err, unsigned *ndiscarded)
 {
 	static const struct attr_desc unknown_desc = { 0, BGP_ACT_NONE, NULL };
 	struct attr_dec dec, *d = &dec;
@@ -1542,7 +1544,7 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 			/* RFC 7606 4: an attribute overrunning the Total Path Attribute
 			 * Length, or too few octets for one: treat-as-withdraw. */
 			bgp_err_set(err, BGP_ACT_WITHDRAW, BGP_ERR_UPDATE, BGP_ERR_UPD_ATTR_LIST,
-				NULL, 0, "path attribute overruns the attributes field");
+			    NULL, 0, "path attribute overruns the attributes field");
 			break;
 		}
 		val = wire_sub(rd, len);
@@ -1551,29 +1553,30 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 
 		/* RFC 7606 3.g: repeated MP_* is fatal, other repeats are dropped. */
 		if (seen[d->type / 8] & (1u << (d->type % 8))) {
-			if (d->type == BGP_ATTR_MP_REACH_NLRI || d->type == BGP_ATTR_MP_UNREACH_NLRI) {
+			if (d->type == BGP_ATTR_MP_REACH_NLRI ||
+			    d->type == BGP_ATTR_MP_UNREACH_NLRI) {
 				rc = bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_UPDATE,
-					BGP_ERR_UPD_ATTR_LIST, NULL, 0,
-					"MP_REACH_NLRI or MP_UNREACH_NLRI repeated");
+				    BGP_ERR_UPD_ATTR_LIST, NULL, 0,
+				    "MP_REACH_NLRI or MP_UNREACH_NLRI repeated");
 				break;
 			}
 			bgp_err_set(err, BGP_ACT_ATTR_DISCARD, BGP_ERR_UPDATE,
-				BGP_ERR_UPD_ATTR_LIST, NULL, 0, "path attribute repeated");
+			    BGP_ERR_UPD_ATTR_LIST, NULL, 0, "path attribute repeated");
 			d->ndiscarded++;
 			continue;
 		}
 		seen[d->type / 8] |= (uint8_t)(1u << (d->type % 8));
 
 		if (d->type == BGP_ATTR_LOCAL_PREF && ctx->ebgp)
-			continue;	/* RFC 4271 5.1.5, RFC 7606 7.5: discarded */
+			continue; /* RFC 4271 5.1.5, RFC 7606 7.5: discarded */
 		d->desc = &attr_table[d->type];
 		if (!d->desc->decode) {
 			d->desc = &unknown_desc;
 			if (!(d->flags & BGP_ATTR_F_OPTIONAL)) {
 				/* RFC 4271 6.3: an unrecognised well-known attribute. */
 				rc = bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_UPDATE,
-					BGP_ERR_UPD_UNRECOG_WK, d->raw, d->rawlen,
-					"unrecognized well-known attribute");
+				    BGP_ERR_UPD_UNRECOG_WK, d->raw, d->rawlen,
+				    "unrecognized well-known attribute");
 				break;
 			}
 			if (d->flags & BGP_ATTR_F_TRANSITIVE)
@@ -1584,7 +1587,7 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 		if ((d->flags & OT_MASK) != d->desc->flags) {
 			/* RFC 7606 3.c: flags in conflict: malformed, the attribute's rule. */
 			rc = attr_malformed(d, BGP_ERR_UPD_ATTR_FLAGS, true,
-				"attribute flags do not match its type");
+			    "attribute flags do not match its type");
 			if (rc < 0)
 				break;
 			continue;
@@ -1599,12 +1602,12 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 	if (rc == 0 && build_unknown(d) < 0)
 		rc = -1;
 	if (rc < 0 && err->action != BGP_ACT_SESSION_RESET)
-		rc = bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_CEASE,
-			BGP_ERR_CEASE_RESOURCES, NULL, 0, "out of memory");
+		rc = bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_CEASE, BGP_ERR_CEASE_RESOURCES,
+		    NULL, 0, "out of memory");
 	if (rc == 0 && (attrs->present & BGP_ATTRS_AS_PATH) && ctx->ebgp && ctx->check_first_as &&
 	    bgp_aspath_first_as(attrs->aspath) != ctx->peer_as)
 		bgp_err_set(err, BGP_ACT_WITHDRAW, BGP_ERR_UPDATE, BGP_ERR_UPD_ASPATH, NULL, 0,
-			"AS_PATH does not start with the peer's AS");
+		    "AS_PATH does not start with the peer's AS");
 	if (ndiscarded)
 		*ndiscarded = d->ndiscarded;
 	free(d->as4_path);
@@ -1663,7 +1666,7 @@ put_unknown_below(struct wire_wr *w, const struct bgp_rawattrs *r, size_t *off, 
 
 int
 bgp_attrs_encode(struct wire_wr *w, const struct bgp_peer_ctx *ctx, const struct bgp_attrs *a,
-	bool with_nexthop)
+    bool with_nexthop)
 {
 	unsigned assize = ctx->as4 ? 4 : 2;
 	size_t uoff = 0, len;
@@ -1706,8 +1709,8 @@ bgp_attrs_encode(struct wire_wr *w, const struct bgp_peer_ctx *ctx, const struct
 		if (ctx->as4)
 			wire_put_u32(w, a->aggregator_as);
 		else
-			wire_put_u16(w, a->aggregator_as > 0xffff ? BGP_AS_TRANS :
-								   (uint16_t)a->aggregator_as);
+			wire_put_u16(w,
+			    a->aggregator_as > 0xffff ? BGP_AS_TRANS : (uint16_t)a->aggregator_as);
 		wire_put_u32(w, a->aggregator_id);
 	}
 	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_COMMUNITIES);

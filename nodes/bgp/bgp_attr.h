@@ -34,13 +34,13 @@
 
 struct strbuf;
 
-#define BGP_AS_TRANS		23456u	/* RFC 6793 */
-#define BGP_MAX_MSG		4096u	/* RFC 4271 4.1 */
+#define BGP_AS_TRANS 23456u /* RFC 6793 */
+#define BGP_MAX_MSG  4096u  /* RFC 4271 4.1 */
 
 /* Address families (RFC 4760): wire AFI/SAFI and the daemon's own index. */
-#define BGP_AFI_IPV4		1
-#define BGP_AFI_IPV6		2
-#define BGP_SAFI_UNICAST	1
+#define BGP_AFI_IPV4	 1
+#define BGP_AFI_IPV6	 2
+#define BGP_SAFI_UNICAST 1
 
 enum bgp_af {
 	BGP_AF_IPV4_UNICAST = 0,
@@ -49,12 +49,12 @@ enum bgp_af {
 };
 
 /* -1 when the pair is not one of ours. */
-int		 bgp_af_from_afi_safi(uint16_t afi, uint8_t safi);
-uint16_t	 bgp_af_afi(enum bgp_af);
-uint8_t		 bgp_af_safi(enum bgp_af);
-int		 bgp_af_family(enum bgp_af);		/* AF_INET or AF_INET6 */
-int		 bgp_af_from_family(int family);	/* -1 if neither */
-const char	*bgp_af_name(enum bgp_af);		/* "ipv4-unicast", "ipv6-unicast" */
+int bgp_af_from_afi_safi(uint16_t afi, uint8_t safi);
+uint16_t bgp_af_afi(enum bgp_af);
+uint8_t bgp_af_safi(enum bgp_af);
+int bgp_af_family(enum bgp_af);	      /* AF_INET or AF_INET6 */
+int bgp_af_from_family(int family);   /* -1 if neither */
+const char *bgp_af_name(enum bgp_af); /* "ipv4-unicast", "ipv6-unicast" */
 
 /*
  * What the codec must know about the session an UPDATE goes to or comes from.
@@ -62,18 +62,18 @@ const char	*bgp_af_name(enum bgp_af);		/* "ipv4-unicast", "ipv6-unicast" */
  * in bgp_msg.h fills as4 and af[]).
  */
 struct bgp_peer_ctx {
-	bool		 as4;		/* both sides sent the 4-octet AS capability */
-	bool		 ebgp;		/* external peer (peer_as != local_as) */
-	bool		 af[BGP_AF_COUNT];	/* families negotiated (RFC 4760 6) */
-	uint32_t	 local_as;
-	uint32_t	 peer_as;
+	bool as4;	       /* both sides sent the 4-octet AS capability */
+	bool ebgp;	       /* external peer (peer_as != local_as) */
+	bool af[BGP_AF_COUNT]; /* families negotiated (RFC 4760 6) */
+	uint32_t local_as;
+	uint32_t peer_as;
 	/*
 	 * eBGP: reject (treat-as-withdraw, RFC 4271 6.3 / RFC 7606 7.2) an AS_PATH
 	 * whose leftmost AS is not peer_as. Off for route servers that do not
 	 * prepend their AS (the cloud route server of Lab B may be one).
 	 */
-	bool		 check_first_as;
-	uint16_t	 max_msg;	/* 0: BGP_MAX_MSG */
+	bool check_first_as;
+	uint16_t max_msg; /* 0: BGP_MAX_MSG */
 };
 
 /* Attribute type codes. */
@@ -97,13 +97,13 @@ enum bgp_attr_type {
 };
 
 /* Attribute flags octet (RFC 4271 4.3). */
-#define BGP_ATTR_F_OPTIONAL	0x80
-#define BGP_ATTR_F_TRANSITIVE	0x40
-#define BGP_ATTR_F_PARTIAL	0x20
-#define BGP_ATTR_F_EXTLEN	0x10
+#define BGP_ATTR_F_OPTIONAL   0x80
+#define BGP_ATTR_F_TRANSITIVE 0x40
+#define BGP_ATTR_F_PARTIAL    0x20
+#define BGP_ATTR_F_EXTLEN     0x10
 
 /* "ORIGIN", "AS_PATH", ... or NULL for a type we do not know. */
-const char	*bgp_attr_type_name(uint8_t type);
+const char *bgp_attr_type_name(uint8_t type);
 
 enum bgp_origin {
 	BGP_ORIGIN_IGP = 0,
@@ -111,8 +111,8 @@ enum bgp_origin {
 	BGP_ORIGIN_INCOMPLETE = 2,
 };
 
-const char	*bgp_origin_name(uint8_t origin);	/* "IGP", "EGP", "incomplete" */
-char		 bgp_origin_char(uint8_t origin);	/* 'i', 'e', '?' as routers print it */
+const char *bgp_origin_name(uint8_t origin); /* "IGP", "EGP", "incomplete" */
+char bgp_origin_char(uint8_t origin);	     /* 'i', 'e', '?' as routers print it */
 
 /*
  * AS_PATH segment types (RFC 4271 4.3, RFC 5065 3).
@@ -131,16 +131,16 @@ enum bgp_aspath_seg {
  * originated inside the AS). Immutable once built; equal paths have equal w[].
  */
 struct bgp_aspath {
-	uint32_t	 nwords;
-	uint32_t	 w[];
+	uint32_t nwords;
+	uint32_t w[];
 };
 
-#define BGP_ASSEG_TYPE(hdr)	((uint8_t)((hdr) >> 8))
-#define BGP_ASSEG_COUNT(hdr)	((uint8_t)(hdr))
+#define BGP_ASSEG_TYPE(hdr)  ((uint8_t)((hdr) >> 8))
+#define BGP_ASSEG_COUNT(hdr) ((uint8_t)(hdr))
 
-struct bgp_aspath *bgp_aspath_new(const uint32_t *w, uint32_t nwords);	/* copy; NULL: ENOMEM */
-struct bgp_aspath *bgp_aspath_dup(const struct bgp_aspath *);	/* NULL in, empty path out */
-void		 bgp_aspath_free(struct bgp_aspath *);
+struct bgp_aspath *bgp_aspath_new(const uint32_t *w, uint32_t nwords); /* copy; NULL: ENOMEM */
+struct bgp_aspath *bgp_aspath_dup(const struct bgp_aspath *);	       /* NULL in, empty path out */
+void bgp_aspath_free(struct bgp_aspath *);
 /* A path of one AS_SEQUENCE, e.g. from a list of config values. */
 struct bgp_aspath *bgp_aspath_from_seq(const uint32_t *asns, size_t n);
 /*
@@ -150,37 +150,37 @@ struct bgp_aspath *bgp_aspath_from_seq(const uint32_t *asns, size_t n);
 struct bgp_aspath *bgp_aspath_prepend(const struct bgp_aspath *, uint32_t asn, unsigned count);
 /* Path length for the decision process (RFC 4271 9.1.2.2 a): an AS_SET counts
  * 1, confederation segments count 0 (RFC 5065 5.3). NULL: 0. */
-unsigned	 bgp_aspath_length(const struct bgp_aspath *);
+unsigned bgp_aspath_length(const struct bgp_aspath *);
 /* Leftmost AS of the leading AS_SEQUENCE (the neighbour AS, RFC 4271 9.1.2.2 c),
  * 0 when the path is empty or starts with a set. */
-uint32_t	 bgp_aspath_first_as(const struct bgp_aspath *);
+uint32_t bgp_aspath_first_as(const struct bgp_aspath *);
 /* Rightmost AS of the last AS_SEQUENCE (the origin AS); 0 when none. */
-uint32_t	 bgp_aspath_origin_as(const struct bgp_aspath *);
+uint32_t bgp_aspath_origin_as(const struct bgp_aspath *);
 /* Whether asn appears anywhere in the path (loop detection, RFC 4271 9.1.2). */
-bool		 bgp_aspath_contains(const struct bgp_aspath *, uint32_t asn);
-bool		 bgp_aspath_equal(const struct bgp_aspath *, const struct bgp_aspath *);
+bool bgp_aspath_contains(const struct bgp_aspath *, uint32_t asn);
+bool bgp_aspath_equal(const struct bgp_aspath *, const struct bgp_aspath *);
 /* "65511 8075 {1 2} (65000 65001) [3 4]": sets in braces, confed sequence
  * in parentheses, confed set in brackets; "" for the empty path. Appends. */
-void		 bgp_aspath_print(struct strbuf *, const struct bgp_aspath *);
+void bgp_aspath_print(struct strbuf *, const struct bgp_aspath *);
 
 /* COMMUNITIES (RFC 1997): values in the order received, host order. */
 struct bgp_communities {
-	uint32_t	 n;
-	uint32_t	 v[];
+	uint32_t n;
+	uint32_t v[];
 };
 
-#define BGP_COMM_NO_EXPORT		0xFFFFFF01u
-#define BGP_COMM_NO_ADVERTISE		0xFFFFFF02u
-#define BGP_COMM_NO_EXPORT_SUBCONFED	0xFFFFFF03u
-#define BGP_COMM_BLACKHOLE		0xFFFF029Au	/* RFC 7999 */
-#define BGP_COMM(asn, val)		((uint32_t)(asn) << 16 | (uint16_t)(val))
+#define BGP_COMM_NO_EXPORT	     0xFFFFFF01u
+#define BGP_COMM_NO_ADVERTISE	     0xFFFFFF02u
+#define BGP_COMM_NO_EXPORT_SUBCONFED 0xFFFFFF03u
+#define BGP_COMM_BLACKHOLE	     0xFFFF029Au /* RFC 7999 */
+#define BGP_COMM(asn, val)	     ((uint32_t)(asn) << 16 | (uint16_t)(val))
 
 /* "65511:100" (or "no-export", "no-advertise", "no-export-subconfed"); appends. */
-void		 bgp_community_print(struct strbuf *, uint32_t);
+void bgp_community_print(struct strbuf *, uint32_t);
 /* "ASN:VAL" (each 0..65535) or one of the well-known names; 0 or -1. */
-int		 bgp_community_parse(const char *, uint32_t *);
+int bgp_community_parse(const char *, uint32_t *);
 /* All of them separated by spaces. NULL prints nothing. */
-void		 bgp_communities_print(struct strbuf *, const struct bgp_communities *);
+void bgp_communities_print(struct strbuf *, const struct bgp_communities *);
 
 /*
  * Unknown optional transitive attributes kept for passing on: a sequence of
@@ -188,19 +188,19 @@ void		 bgp_communities_print(struct strbuf *, const struct bgp_communities *);
  * Partial bit set, in ascending type order, at most one per type.
  */
 struct bgp_rawattrs {
-	uint32_t	 len;
-	uint8_t		 data[];
+	uint32_t len;
+	uint8_t data[];
 };
 
 /* Presence bits of struct bgp_attrs.present. */
-#define BGP_ATTRS_ORIGIN	0x0001u
-#define BGP_ATTRS_AS_PATH	0x0002u
-#define BGP_ATTRS_NEXT_HOP	0x0004u	/* nexthop is valid */
-#define BGP_ATTRS_MED		0x0008u
-#define BGP_ATTRS_LOCAL_PREF	0x0010u
-#define BGP_ATTRS_ATOMIC_AGGR	0x0020u
-#define BGP_ATTRS_AGGREGATOR	0x0040u
-#define BGP_ATTRS_COMMUNITIES	0x0080u	/* comms non-NULL, n >= 1 */
+#define BGP_ATTRS_ORIGIN      0x0001u
+#define BGP_ATTRS_AS_PATH     0x0002u
+#define BGP_ATTRS_NEXT_HOP    0x0004u /* nexthop is valid */
+#define BGP_ATTRS_MED	      0x0008u
+#define BGP_ATTRS_LOCAL_PREF  0x0010u
+#define BGP_ATTRS_ATOMIC_AGGR 0x0020u
+#define BGP_ATTRS_AGGREGATOR  0x0040u
+#define BGP_ATTRS_COMMUNITIES 0x0080u /* comms non-NULL, n >= 1 */
 
 /*
  * One set of path attributes, as shared by the routes of one UPDATE.
@@ -211,35 +211,35 @@ struct bgp_rawattrs {
  * the MP_REACH next hop apart (struct bgp_update.mp); see bgp_update_attrs_for().
  */
 struct bgp_attrs {
-	uint32_t		 present;	/* BGP_ATTRS_* */
-	uint8_t			 origin;	/* enum bgp_origin */
-	struct bgp_aspath	*aspath;	/* NULL: empty path */
-	struct ipaddr		 nexthop;
-	struct ipaddr		 nexthop_ll;	/* family 0 when absent */
-	uint32_t		 med;
-	uint32_t		 local_pref;
-	uint32_t		 aggregator_as;	/* 4-octet, after RFC 6793 reconstruction */
-	uint32_t		 aggregator_id;	/* host order */
-	struct bgp_communities	*comms;		/* NULL: none */
-	struct bgp_rawattrs	*unknown;	/* NULL: none */
+	uint32_t present;	   /* BGP_ATTRS_* */
+	uint8_t origin;		   /* enum bgp_origin */
+	struct bgp_aspath *aspath; /* NULL: empty path */
+	struct ipaddr nexthop;
+	struct ipaddr nexthop_ll; /* family 0 when absent */
+	uint32_t med;
+	uint32_t local_pref;
+	uint32_t aggregator_as;	       /* 4-octet, after RFC 6793 reconstruction */
+	uint32_t aggregator_id;	       /* host order */
+	struct bgp_communities *comms; /* NULL: none */
+	struct bgp_rawattrs *unknown;  /* NULL: none */
 	/* Interning: set by bgp_attr_intern(); 0 on a plain value. */
-	uint32_t		 refcnt;
-	uint32_t		 hash;
+	uint32_t refcnt;
+	uint32_t hash;
 };
 
-void		 bgp_attrs_init(struct bgp_attrs *);	/* all absent, empty path */
-void		 bgp_attrs_clear(struct bgp_attrs *);	/* free what it owns; init again */
-int		 bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src);	/* deep; 0/-1 */
-uint32_t	 bgp_attrs_hash(const struct bgp_attrs *);
-bool		 bgp_attrs_equal(const struct bgp_attrs *, const struct bgp_attrs *);
+void bgp_attrs_init(struct bgp_attrs *);  /* all absent, empty path */
+void bgp_attrs_clear(struct bgp_attrs *); /* free what it owns; init again */
+int bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src); /* deep; 0/-1 */
+uint32_t bgp_attrs_hash(const struct bgp_attrs *);
+bool bgp_attrs_equal(const struct bgp_attrs *, const struct bgp_attrs *);
 
 /* Setters for policy and origination, on a plain (not interned) value. 0 or -1 (ENOMEM). */
-int		 bgp_attrs_set_aspath(struct bgp_attrs *, struct bgp_aspath *);	/* takes it */
-int		 bgp_attrs_prepend(struct bgp_attrs *, uint32_t asn, unsigned count);
-int		 bgp_attrs_community_add(struct bgp_attrs *, uint32_t);	/* no duplicate */
-int		 bgp_attrs_community_del(struct bgp_attrs *, uint32_t);
-void		 bgp_attrs_communities_clear(struct bgp_attrs *);
-bool		 bgp_attrs_community_has(const struct bgp_attrs *, uint32_t);
+int bgp_attrs_set_aspath(struct bgp_attrs *, struct bgp_aspath *); /* takes it */
+int bgp_attrs_prepend(struct bgp_attrs *, uint32_t asn, unsigned count);
+int bgp_attrs_community_add(struct bgp_attrs *, uint32_t); /* no duplicate */
+int bgp_attrs_community_del(struct bgp_attrs *, uint32_t);
+void bgp_attrs_communities_clear(struct bgp_attrs *);
+bool bgp_attrs_community_has(const struct bgp_attrs *, uint32_t);
 
 /*
  * Interning table. bgp_attr_intern() returns the shared copy equal to the
@@ -250,12 +250,12 @@ bool		 bgp_attrs_community_has(const struct bgp_attrs *, uint32_t);
 struct bgp_attr_table;
 
 struct bgp_attr_table *bgp_attr_table_new(void);
-void		 bgp_attr_table_free(struct bgp_attr_table *);	/* frees every entry */
+void bgp_attr_table_free(struct bgp_attr_table *); /* frees every entry */
 const struct bgp_attrs *bgp_attr_intern(struct bgp_attr_table *, const struct bgp_attrs *);
-const struct bgp_attrs *bgp_attr_ref(const struct bgp_attrs *);	/* +1, returns it */
-void		 bgp_attr_unref(struct bgp_attr_table *, const struct bgp_attrs *);	/* NULL ok */
-size_t		 bgp_attr_table_count(const struct bgp_attr_table *);	/* distinct sets */
-size_t		 bgp_attr_table_bytes(const struct bgp_attr_table *);	/* memory held */
+const struct bgp_attrs *bgp_attr_ref(const struct bgp_attrs *);		/* +1, returns it */
+void bgp_attr_unref(struct bgp_attr_table *, const struct bgp_attrs *); /* NULL ok */
+size_t bgp_attr_table_count(const struct bgp_attr_table *);		/* distinct sets */
+size_t bgp_attr_table_bytes(const struct bgp_attr_table *);		/* memory held */
 
 /*
  * The multiprotocol attributes of one UPDATE (RFC 4760 3 and 4), as decoded.
@@ -263,19 +263,19 @@ size_t		 bgp_attr_table_bytes(const struct bgp_attr_table *);	/* memory held */
  * bgp_nlri_next() on them cannot fail.
  */
 struct bgp_mp {
-	bool		 reach;		/* MP_REACH_NLRI present */
-	uint16_t	 reach_afi;
-	uint8_t		 reach_safi;
-	int		 reach_af;	/* enum bgp_af, -1 when not ours or not negotiated (ignored) */
-	struct ipaddr	 nexthop;	/* global next hop */
-	struct ipaddr	 nexthop_ll;	/* link-local (RFC 2545), family 0 when absent */
-	struct wire_rd	 reach_nlri;
+	bool reach; /* MP_REACH_NLRI present */
+	uint16_t reach_afi;
+	uint8_t reach_safi;
+	int reach_af;		  /* enum bgp_af, -1 when not ours or not negotiated (ignored) */
+	struct ipaddr nexthop;	  /* global next hop */
+	struct ipaddr nexthop_ll; /* link-local (RFC 2545), family 0 when absent */
+	struct wire_rd reach_nlri;
 
-	bool		 unreach;	/* MP_UNREACH_NLRI present */
-	uint16_t	 unreach_afi;
-	uint8_t		 unreach_safi;
-	int		 unreach_af;	/* as reach_af */
-	struct wire_rd	 unreach_nlri;
+	bool unreach; /* MP_UNREACH_NLRI present */
+	uint16_t unreach_afi;
+	uint8_t unreach_safi;
+	int unreach_af; /* as reach_af */
+	struct wire_rd unreach_nlri;
 };
 
 /*
@@ -294,9 +294,8 @@ struct bgp_mp {
  * knows which NLRI are present. *ndiscarded (may be NULL) counts the
  * attributes discarded.
  */
-int		 bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *,
-		    struct bgp_attrs *attrs, struct bgp_mp *mp, struct bgp_err *err,
-		    unsigned *ndiscarded);
+int bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *, struct bgp_attrs *attrs,
+    struct bgp_mp *mp, struct bgp_err *err, unsigned *ndiscarded);
 
 /*
  * Encode attrs for the peer of ctx, without MP_* (the UPDATE builders add
@@ -307,8 +306,8 @@ int		 bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *,
  * kept unknown transitive attributes, in ascending type order. 0 or -1
  * (w->err set: no room).
  */
-int		 bgp_attrs_encode(struct wire_wr *w, const struct bgp_peer_ctx *,
-		    const struct bgp_attrs *, bool with_nexthop);
+int bgp_attrs_encode(struct wire_wr *w, const struct bgp_peer_ctx *, const struct bgp_attrs *,
+    bool with_nexthop);
 
 /*
  * NLRI prefixes (RFC 4271 4.3, RFC 4760 5): length octet + the significant
@@ -319,13 +318,13 @@ int		 bgp_attrs_encode(struct wire_wr *w, const struct bgp_peer_ctx *,
  * at the end or on error (rd->err set). bgp_nlri_put() writes one;
  * bgp_nlri_size() is its encoded size.
  */
-long		 bgp_nlri_check(const struct wire_rd *rd, int family, struct bgp_err *err);
-bool		 bgp_nlri_next(struct wire_rd *rd, int family, struct prefix *out);
-void		 bgp_nlri_put(struct wire_wr *w, const struct prefix *);
-size_t		 bgp_nlri_size(const struct prefix *);
+long bgp_nlri_check(const struct wire_rd *rd, int family, struct bgp_err *err);
+bool bgp_nlri_next(struct wire_rd *rd, int family, struct prefix *out);
+void bgp_nlri_put(struct wire_wr *w, const struct prefix *);
+size_t bgp_nlri_size(const struct prefix *);
 
 /* Whole-attribute-set printer for logs: "origin IGP as-path 65511 nexthop
  * 10.10.10.1 med 0 local-pref 100 communities 65511:100". Appends. */
-void		 bgp_attrs_print(struct strbuf *, const struct bgp_attrs *);
+void bgp_attrs_print(struct strbuf *, const struct bgp_attrs *);
 
 #endif

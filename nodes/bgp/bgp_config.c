@@ -12,12 +12,12 @@
 #include "bgp_attr.h"
 #include "bgp_config.h"
 
-static int	parse_policy(const cJSON *, const char *, struct bgp_policy *, struct cfg_errors *);
-static int	parse_peer(const cJSON *, const char *, const struct bgp_config *,
-		    struct bgp_peer_config *, struct cfg_errors *);
-static int	parse_policy_ref(const cJSON *, const char *, const char *, const struct bgp_config *,
-		    enum bgp_policy_ref *, const struct bgp_policy **, struct cfg_errors *);
-static void	policy_free(struct bgp_policy *);
+static int parse_policy(const cJSON *, const char *, struct bgp_policy *, struct cfg_errors *);
+static int parse_peer(const cJSON *, const char *, const struct bgp_config *,
+    struct bgp_peer_config *, struct cfg_errors *);
+static int parse_policy_ref(const cJSON *, const char *, const char *, const struct bgp_config *,
+    enum bgp_policy_ref *, const struct bgp_policy **, struct cfg_errors *);
+static void policy_free(struct bgp_policy *);
 
 static const char *const policy_ref_names[] = {
 	[BGP_POLICY_UNSET] = "unset (RFC 8212 default)",
@@ -147,8 +147,10 @@ parse_policy(const cJSON *obj, const char *path, struct bgp_policy *pol, struct 
 			if (!jc_item_string(it, q, &s, e))
 				continue;
 			if (bgp_community_parse(s, &pol->communities[i]) < 0)
-				cfg_error(e, q, "expected a community \"ASN:VALUE\" (each 0-65535) "
-				    "or no-export/no-advertise, found \"%s\"", s);
+				cfg_error(e, q,
+				    "expected a community \"ASN:VALUE\" (each 0-65535) "
+				    "or no-export/no-advertise, found \"%s\"",
+				    s);
 		}
 	}
 	jc_bool(obj, "communities_replace", path, false, &pol->communities_replace, e);
@@ -276,8 +278,7 @@ parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
 }
 
 int
-bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg,
-    struct cfg_errors *e)
+bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, struct cfg_errors *e)
 {
 	static const char *const keys[] = { "asn", "router_id", "listen", "port", "listen_ipv4",
 		"listen_ipv6", "hold_time", "keepalive", "connect_retry", "multipath", "originate",
@@ -364,7 +365,8 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg,
 		for (const cJSON *it = obj->child; it; it = it->next, i++) {
 			jc_path(q, jc_path(p, path, "policies"), it->string);
 			if (strcmp(it->string, "all") == 0 || strcmp(it->string, "none") == 0)
-				cfg_error(e, q, "expected a policy name other than \"all\" or \"none\"");
+				cfg_error(e, q,
+				    "expected a policy name other than \"all\" or \"none\"");
 			parse_policy(it, q, &cfg->policies[i], e);
 		}
 	}

@@ -14,16 +14,16 @@
 #include "addr.h"
 #include "jcfg.h"
 
-#define BGP_DEF_PORT		179
-#define BGP_DEF_HOLD		90
-#define BGP_DEF_CONNECT_RETRY	5
-#define BGP_DEF_PROTOCOL	186	/* RTPROT_BGP in linux/rtnetlink.h */
-#define BGP_DEF_TABLE		254	/* RT_TABLE_MAIN */
-#define BGP_MAX_PATHS		64
+#define BGP_DEF_PORT	      179
+#define BGP_DEF_HOLD	      90
+#define BGP_DEF_CONNECT_RETRY 5
+#define BGP_DEF_PROTOCOL      186 /* RTPROT_BGP in linux/rtnetlink.h */
+#define BGP_DEF_TABLE	      254 /* RT_TABLE_MAIN */
+#define BGP_MAX_PATHS	      64
 
 /* What a peer's "import"/"export" says. */
 enum bgp_policy_ref {
-	BGP_POLICY_UNSET,	/* no key: RFC 8212 default (eBGP: nothing; iBGP: all) */
+	BGP_POLICY_UNSET, /* no key: RFC 8212 default (eBGP: nothing; iBGP: all) */
 	BGP_POLICY_ALL,
 	BGP_POLICY_NONE,
 	BGP_POLICY_NAMED,
@@ -31,79 +31,79 @@ enum bgp_policy_ref {
 
 /* One prefix-list entry: matches prefixes inside pfx whose length is in [ge, le]. */
 struct bgp_prefix_rule {
-	struct prefix	pfx;
-	uint8_t		ge;
-	uint8_t		le;
-	bool		accept;
+	struct prefix pfx;
+	uint8_t ge;
+	uint8_t le;
+	bool accept;
 };
 
 struct bgp_policy {
-	char			*name;
-	struct bgp_prefix_rule	*rules;		/* first match decides */
-	size_t			 nrules;
-	bool			 default_accept;	/* when no rule matches */
-	bool			 set_local_pref;
-	uint32_t		 local_pref;
-	bool			 set_med;
-	uint32_t		 med;
-	bool			 communities_replace;	/* "communities" replaces, else adds */
-	uint32_t		*communities;
-	size_t			 ncommunities;
-	unsigned		 prepend;		/* own AS added this many extra times */
-	uint32_t		 max_prefixes;		/* 0: no limit (import only) */
+	char *name;
+	struct bgp_prefix_rule *rules; /* first match decides */
+	size_t nrules;
+	bool default_accept; /* when no rule matches */
+	bool set_local_pref;
+	uint32_t local_pref;
+	bool set_med;
+	uint32_t med;
+	bool communities_replace; /* "communities" replaces, else adds */
+	uint32_t *communities;
+	size_t ncommunities;
+	unsigned prepend;      /* own AS added this many extra times */
+	uint32_t max_prefixes; /* 0: no limit (import only) */
 };
 
 struct bgp_peer_config {
-	struct ipaddr		 addr;
-	uint16_t		 port;		/* remote port; default: the daemon's port */
-	uint32_t		 asn;
-	bool			 passive;
-	unsigned		 hold_time;
-	unsigned		 keepalive;
-	unsigned		 connect_retry;
-	struct ipaddr		 local_addr;	/* family 0: chosen by the kernel */
-	struct ipaddr		 next_hop_v4;	/* next hop self for IPv4 NLRI over a v6 session */
-	struct ipaddr		 next_hop_v6;	/* ... and for IPv6 NLRI over a v4 session */
-	bool			 ipv4;		/* address families negotiated */
-	bool			 ipv6;
-	enum bgp_policy_ref	 import_ref;
-	enum bgp_policy_ref	 export_ref;
-	const struct bgp_policy	*import;	/* for BGP_POLICY_NAMED */
-	const struct bgp_policy	*export;
-	uint32_t		 max_prefixes;	/* 0: no limit */
-	char			*description;
-	char			*password;	/* TCP MD5 signature key (RFC 2385), NULL: none */
+	struct ipaddr addr;
+	uint16_t port; /* remote port; default: the daemon's port */
+	uint32_t asn;
+	bool passive;
+	unsigned hold_time;
+	unsigned keepalive;
+	unsigned connect_retry;
+	struct ipaddr local_addr;  /* family 0: chosen by the kernel */
+	struct ipaddr next_hop_v4; /* next hop self for IPv4 NLRI over a v6 session */
+	struct ipaddr next_hop_v6; /* ... and for IPv6 NLRI over a v4 session */
+	bool ipv4;		   /* address families negotiated */
+	bool ipv6;
+	enum bgp_policy_ref import_ref;
+	enum bgp_policy_ref export_ref;
+	const struct bgp_policy *import; /* for BGP_POLICY_NAMED */
+	const struct bgp_policy *export;
+	uint32_t max_prefixes; /* 0: no limit */
+	char *description;
+	char *password; /* TCP MD5 signature key (RFC 2385), NULL: none */
 };
 
 struct bgp_config {
-	uint32_t		 asn;
-	struct ipaddr		 router_id;	/* AF_INET */
-	bool			 listen;
-	uint16_t		 port;
-	struct ipaddr		 listen_v4;	/* bind addresses; unset: any */
-	struct ipaddr		 listen_v6;
-	unsigned		 hold_time;
-	unsigned		 keepalive;
-	unsigned		 connect_retry;
-	unsigned		 max_paths;	/* 1: no multipath */
-	bool			 relax_as_path;
-	struct prefix		*originate;
-	size_t			 noriginate;
-	uint32_t		 kernel_table;
-	uint8_t			 kernel_protocol;
-	bool			 kernel_install;
-	struct bgp_policy	*policies;
-	size_t			 npolicies;
-	struct bgp_peer_config	*peers;
-	size_t			 npeers;
+	uint32_t asn;
+	struct ipaddr router_id; /* AF_INET */
+	bool listen;
+	uint16_t port;
+	struct ipaddr listen_v4; /* bind addresses; unset: any */
+	struct ipaddr listen_v6;
+	unsigned hold_time;
+	unsigned keepalive;
+	unsigned connect_retry;
+	unsigned max_paths; /* 1: no multipath */
+	bool relax_as_path;
+	struct prefix *originate;
+	size_t noriginate;
+	uint32_t kernel_table;
+	uint8_t kernel_protocol;
+	bool kernel_install;
+	struct bgp_policy *policies;
+	size_t npolicies;
+	struct bgp_peer_config *peers;
+	size_t npeers;
 };
 
 /* 0, or -1 with the errors recorded in errs (nothing is left allocated in cfg). */
-int	bgp_config_parse(const cJSON *section, const char *path, struct bgp_config *,
-	    struct cfg_errors *);
+int bgp_config_parse(const cJSON *section, const char *path, struct bgp_config *,
+    struct cfg_errors *);
 /* Reads and parses a whole file (the section is the file's top-level object). */
-int	bgp_config_load(const char *file, struct bgp_config *, struct cfg_errors *);
-void	bgp_config_free(struct bgp_config *);
+int bgp_config_load(const char *file, struct bgp_config *, struct cfg_errors *);
+void bgp_config_free(struct bgp_config *);
 
 const char *bgp_policy_ref_name(enum bgp_policy_ref);
 

@@ -100,7 +100,7 @@ bgp_err_clear(struct bgp_err *err)
 
 int
 bgp_err_set(struct bgp_err *err, enum bgp_err_action action, uint8_t code, uint8_t subcode,
-	const void *data, size_t len, const char *reason)
+    const void *data, size_t len, const char *reason)
 {
 	if (err->action >= action && err->action != BGP_ACT_NONE)
 		return -1;
@@ -126,7 +126,7 @@ bgp_err_bad_length(struct bgp_err *err, uint16_t len, const char *reason)
 	uint8_t data[2] = { (uint8_t)(len >> 8), (uint8_t)len };
 
 	return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_LEN, data,
-		sizeof(data), reason);
+	    sizeof(data), reason);
 }
 
 const char *
@@ -194,7 +194,7 @@ shutdown_text(uint8_t code, uint8_t subcode, const uint8_t *data, size_t len, si
 
 void
 bgp_notification_describe(struct strbuf *sb, uint8_t code, uint8_t subcode, const uint8_t *data,
-	size_t len)
+    size_t len)
 {
 	size_t tlen, i;
 

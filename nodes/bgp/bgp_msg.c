@@ -74,15 +74,15 @@ bgp_msg_frame(const uint8_t *buf, size_t len, uint8_t *type, struct bgp_err *err
 		return 0;
 	wire_rd_init(&rd, buf, len);
 	if (!marker_ok(&rd))
-		return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_HEADER,
-			BGP_ERR_HDR_NOT_SYNC, NULL, 0, "marker is not all ones");
+		return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_HEADER, BGP_ERR_HDR_NOT_SYNC,
+		    NULL, 0, "marker is not all ones");
 	mlen = wire_u16(&rd);
 	t = wire_u8(&rd);
 	if (mlen < BGP_HDR_LEN || mlen > BGP_MAX_MSG)
 		return bgp_err_bad_length(err, mlen, "message length out of range");
 	if (t < BGP_MSG_OPEN || t > BGP_MSG_ROUTE_REFRESH)
-		return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_HEADER,
-			BGP_ERR_HDR_BAD_TYPE, &t, 1, "unknown message type");
+		return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_TYPE,
+		    &t, 1, "unknown message type");
 	if (!length_ok(t, mlen))
 		return bgp_err_bad_length(err, mlen, "message length wrong for its type");
 	if (len < mlen)
@@ -106,10 +106,10 @@ msg_body(const uint8_t *msg, size_t len, uint8_t want, struct wire_rd *body, str
 		return -1;
 	if (n == 0 || (size_t)n != len)
 		return bgp_err_bad_length(err, (uint16_t)(len > 0xffff ? 0xffff : len),
-			"message shorter or longer than its length field");
+		    "message shorter or longer than its length field");
 	if (type != want)
-		return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_HEADER,
-			BGP_ERR_HDR_BAD_TYPE, &type, 1, "not the message type expected");
+		return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_TYPE,
+		    &type, 1, "not the message type expected");
 	wire_rd_init(body, msg, len);
 	wire_skip(body, BGP_HDR_LEN);
 	return 0;
@@ -176,7 +176,7 @@ bgp_cap_name(uint8_t code)
 
 void
 bgp_open_init(struct bgp_open *o, uint32_t asn, uint16_t hold_time, uint32_t bgp_id,
-	const bool af[BGP_AF_COUNT])
+    const bool af[BGP_AF_COUNT])
 {
 	int i;
 
@@ -247,7 +247,7 @@ bgp_open_write(struct wire_wr *w, const struct bgp_open *o)
 	}
 	caps_len = w->len - param_off - 1;
 	if (caps_len == 0) {
-		wire_truncate(w, optlen_off + 1);	/* no parameter at all */
+		wire_truncate(w, optlen_off + 1); /* no parameter at all */
 	} else if (caps_len > 253) {
 		if (w->err == WIRE_OK)
 			w->err = WIRE_ESPACE;
@@ -271,7 +271,7 @@ cap_keep(struct bgp_caps *caps, uint8_t code, struct wire_rd *val)
 	struct bgp_cap_raw *c;
 
 	if (caps->nunknown >= BGP_CAPS_UNKNOWN_MAX || caps->rawlen + len > sizeof(caps->raw))
-		return;	/* more than an OPEN can carry without RFC 9072; dropped */
+		return; /* more than an OPEN can carry without RFC 9072; dropped */
 	c = &caps->unknown[caps->nunknown++];
 	c->code = code;
 	c->len = (uint8_t)len;
@@ -290,7 +290,7 @@ caps_decode(struct wire_rd *rd, struct bgp_caps *caps, struct bgp_err *err)
 
 		if (rd->err)
 			return open_err(err, BGP_ERR_OPEN_UNSPECIFIC,
-				"capability overruns its optional parameter");
+			    "capability overruns its optional parameter");
 		switch (code) {
 		case BGP_CAP_MP: {
 			uint16_t afi;
@@ -298,7 +298,7 @@ caps_decode(struct wire_rd *rd, struct bgp_caps *caps, struct bgp_err *err)
 
 			if (len != 4)
 				return open_err(err, BGP_ERR_OPEN_UNSPECIFIC,
-					"multiprotocol capability length is not 4");
+				    "multiprotocol capability length is not 4");
 			caps->any_mp = true;
 			afi = wire_u16(&val);
 			wire_skip(&val, 1);
@@ -318,12 +318,12 @@ caps_decode(struct wire_rd *rd, struct bgp_caps *caps, struct bgp_err *err)
 		case BGP_CAP_AS4:
 			if (len != 4)
 				return open_err(err, BGP_ERR_OPEN_UNSPECIFIC,
-					"4-octet AS capability length is not 4");
+				    "4-octet AS capability length is not 4");
 			caps->as4 = true;
 			caps->as4_asn = wire_u32(&val);
 			if (caps->as4_asn == 0)
 				return open_err(err, BGP_ERR_OPEN_BAD_PEER_AS,
-					"4-octet AS capability carries AS 0");
+				    "4-octet AS capability carries AS 0");
 			break;
 		default:
 			cap_keep(caps, code, &val);
@@ -347,7 +347,7 @@ bgp_open_decode(const uint8_t *msg, size_t len, struct bgp_open *o, struct bgp_e
 	o->version = wire_u8(&rd);
 	if (o->version != BGP_VERSION)
 		return bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_OPEN, BGP_ERR_OPEN_VERSION,
-			version_data, sizeof(version_data), "unsupported BGP version");
+		    version_data, sizeof(version_data), "unsupported BGP version");
 	o->my_as = wire_u16(&rd);
 	o->hold_time = wire_u16(&rd);
 	o->bgp_id = wire_u32(&rd);
@@ -362,12 +362,12 @@ bgp_open_decode(const uint8_t *msg, size_t len, struct bgp_open *o, struct bgp_e
 		ext = true;
 		if (rd.err || wire_left(&rd) != extlen)
 			return open_err(err, BGP_ERR_OPEN_UNSPECIFIC,
-				"extended optional parameters length disagrees with the message");
+			    "extended optional parameters length disagrees with the message");
 		params = wire_sub(&rd, extlen);
 	} else {
 		if (wire_left(&rd) != optlen)
 			return open_err(err, BGP_ERR_OPEN_UNSPECIFIC,
-				"optional parameters length disagrees with the message");
+			    "optional parameters length disagrees with the message");
 		params = wire_sub(&rd, optlen);
 	}
 	while (wire_left(&params)) {
@@ -377,10 +377,10 @@ bgp_open_decode(const uint8_t *msg, size_t len, struct bgp_open *o, struct bgp_e
 
 		if (params.err)
 			return open_err(err, BGP_ERR_OPEN_UNSPECIFIC,
-				"optional parameter overruns the parameters field");
+			    "optional parameter overruns the parameters field");
 		if (type != 2)
 			return open_err(err, BGP_ERR_OPEN_OPT_PARAM,
-				"optional parameter other than Capabilities");
+			    "optional parameter other than Capabilities");
 		if (caps_decode(&val, &o->caps, err) < 0)
 			return -1;
 	}
@@ -393,22 +393,22 @@ bgp_open_decode(const uint8_t *msg, size_t len, struct bgp_open *o, struct bgp_e
 
 int
 bgp_open_check_peer(const struct bgp_open *o, uint32_t expected_as, uint32_t local_as,
-	uint32_t local_id, struct bgp_err *err)
+    uint32_t local_id, struct bgp_err *err)
 {
 	uint32_t peer_as = bgp_open_peer_as(o);
 
 	bgp_err_clear(err);
 	if (!o->caps.as4 && o->my_as == BGP_AS_TRANS)
 		return open_err(err, BGP_ERR_OPEN_BAD_PEER_AS,
-			"AS_TRANS without the 4-octet AS capability");
+		    "AS_TRANS without the 4-octet AS capability");
 	if (o->caps.as4 && o->caps.as4_asn <= 0xffff && o->my_as != o->caps.as4_asn)
 		return open_err(err, BGP_ERR_OPEN_BAD_PEER_AS,
-			"My Autonomous System and the 4-octet AS capability disagree");
+		    "My Autonomous System and the 4-octet AS capability disagree");
 	if (expected_as && peer_as != expected_as)
 		return open_err(err, BGP_ERR_OPEN_BAD_PEER_AS, "peer AS is not the configured one");
 	if (peer_as == local_as && o->bgp_id == local_id)
 		return open_err(err, BGP_ERR_OPEN_BAD_BGP_ID,
-			"internal peer has our own BGP Identifier");
+		    "internal peer has our own BGP Identifier");
 	return 0;
 }
 
@@ -420,13 +420,13 @@ bgp_hold_negotiate(uint16_t local, uint16_t remote)
 
 void
 bgp_caps_negotiate(const struct bgp_caps *local, const struct bgp_caps *remote,
-	struct bgp_peer_ctx *ctx)
+    struct bgp_peer_ctx *ctx)
 {
 	int i;
 
 	ctx->as4 = local->as4 && remote->as4;
-	if (!local->any_mp && !remote->any_mp && !local->mp[0] && !local->mp[1] &&
-	    !remote->mp[0] && !remote->mp[1]) {
+	if (!local->any_mp && !remote->any_mp && !local->mp[0] && !local->mp[1] && !remote->mp[0] &&
+	    !remote->mp[1]) {
 		/* RFC 4760 8: no MP capability anywhere: IPv4 unicast only. */
 		for (i = 0; i < BGP_AF_COUNT; i++)
 			ctx->af[i] = i == BGP_AF_IPV4_UNICAST;
@@ -462,7 +462,7 @@ bgp_caps_print(struct strbuf *sb, const struct bgp_caps *c)
 	}
 	for (i = 0; i < c->nunknown && i < BGP_CAPS_UNKNOWN_MAX; i++)
 		sb_printf(sb, "%s%u", i ? "," : (*sep ? " unknown(" : "unknown("),
-			c->unknown[i].code);
+		    c->unknown[i].code);
 	if (c->nunknown)
 		sb_puts(sb, ")");
 }
@@ -477,7 +477,7 @@ bgp_keepalive_write(struct wire_wr *w)
 
 int
 bgp_notification_write(struct wire_wr *w, uint8_t code, uint8_t subcode, const void *data,
-	size_t len)
+    size_t len)
 {
 	size_t start = msg_begin(w, BGP_MSG_NOTIFICATION);
 
@@ -517,7 +517,7 @@ bgp_notification_write_shutdown(struct wire_wr *w, uint8_t subcode, const char *
 
 int
 bgp_notification_decode(const uint8_t *msg, size_t len, struct bgp_notification *n,
-	struct bgp_err *err)
+    struct bgp_err *err)
 {
 	struct wire_rd rd;
 	size_t dlen;
@@ -548,7 +548,7 @@ bgp_route_refresh_write(struct wire_wr *w, uint16_t afi, uint8_t safi)
 
 int
 bgp_route_refresh_decode(const uint8_t *msg, size_t len, struct bgp_route_refresh *rr,
-	struct bgp_err *err)
+    struct bgp_err *err)
 {
 	struct wire_rd rd;
 
@@ -577,7 +577,7 @@ missing(struct bgp_err *err, uint8_t type, const char *why)
 
 int
 bgp_update_decode(const uint8_t *msg, size_t len, const struct bgp_peer_ctx *ctx,
-	struct bgp_update *upd, struct bgp_err *err)
+    struct bgp_update *upd, struct bgp_err *err)
 {
 	struct wire_rd rd, attrs_rd, empty;
 	uint16_t wlen, alen;
@@ -600,12 +600,12 @@ bgp_update_decode(const uint8_t *msg, size_t len, const struct bgp_peer_ctx *ctx
 	wlen = wire_u16(&rd);
 	if (wire_left(&rd) < (size_t)wlen + 2)
 		return upd_err(err, BGP_ERR_UPD_ATTR_LIST,
-			"Withdrawn Routes Length overruns the message");
+		    "Withdrawn Routes Length overruns the message");
 	upd->withdrawn = wire_sub(&rd, wlen);
 	alen = wire_u16(&rd);
 	if (wire_left(&rd) < alen)
 		return upd_err(err, BGP_ERR_UPD_ATTR_LIST,
-			"Total Path Attribute Length overruns the message");
+		    "Total Path Attribute Length overruns the message");
 	attrs_rd = wire_sub(&rd, alen);
 	upd->nlri = wire_sub(&rd, wire_left(&rd));
 
@@ -634,7 +634,7 @@ bgp_update_decode(const uint8_t *msg, size_t len, const struct bgp_peer_ctx *ctx
 	if (upd->mp.reach_af >= 0)
 		nma = bgp_nlri_check(&upd->mp.reach_nlri, bgp_af_family(upd->mp.reach_af), err);
 	if (nmw < 0 || nma < 0)
-		return -1;	/* already checked by the attribute decoder */
+		return -1; /* already checked by the attribute decoder */
 
 	if (upd->mp.unreach && !upd->mp.reach && wlen == 0 && nn == 0 &&
 	    wire_left(&upd->mp.unreach_nlri) == 0 && upd->attrs.present == 0 &&
@@ -783,7 +783,8 @@ family_ok(const struct prefix *pfx, size_t n, enum bgp_af af)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (pfx[i].addr.family != bgp_af_family(af) || pfx[i].len > ipaddr_bits(pfx[i].addr.family))
+		if (pfx[i].addr.family != bgp_af_family(af) ||
+		    pfx[i].len > ipaddr_bits(pfx[i].addr.family))
 			return false;
 	return true;
 }
@@ -815,7 +816,7 @@ builder_fail(struct wire_wr *w, size_t start, int e)
 
 long
 bgp_update_write_announce(struct wire_wr *w, const struct bgp_peer_ctx *ctx,
-	const struct bgp_attrs *attrs, enum bgp_af af, const struct prefix *pfx, size_t n)
+    const struct bgp_attrs *attrs, enum bgp_af af, const struct prefix *pfx, size_t n)
 {
 	size_t max = max_msg(ctx), start, alen_off, room, bytes, k, i;
 	uint8_t scratch[BGP_MAX_MSG];
@@ -826,7 +827,7 @@ bgp_update_write_announce(struct wire_wr *w, const struct bgp_peer_ctx *ctx,
 	if (max > w->cap - w->len)
 		max = w->cap - w->len;
 	start = msg_begin(w, BGP_MSG_UPDATE);
-	wire_put_u16(w, 0);	/* no withdrawn routes */
+	wire_put_u16(w, 0); /* no withdrawn routes */
 	alen_off = w->len;
 	wire_put_u16(w, 0);
 	if (n == 0)
@@ -889,7 +890,7 @@ bgp_update_write_announce(struct wire_wr *w, const struct bgp_peer_ctx *ctx,
 
 long
 bgp_update_write_withdraw(struct wire_wr *w, const struct bgp_peer_ctx *ctx, enum bgp_af af,
-	const struct prefix *pfx, size_t n)
+    const struct prefix *pfx, size_t n)
 {
 	size_t max = max_msg(ctx), start, bytes, k, i;
 

@@ -16,7 +16,7 @@
 #include "kroute.h"
 #include "log.h"
 
-#define FLUSH_BATCH	4096
+#define FLUSH_BATCH 4096
 
 static void
 rib_changed(void *arg, struct rib_entry *e)
@@ -177,7 +177,8 @@ bgpd_reload(struct bgpd *d, struct strbuf *why, struct strbuf *done)
 		return -1;
 	}
 	if (!same_but_originate(d->config_json, nj)) {
-		sb_puts(why, "only \"originate\" changes at run time; restart anybgpd to apply the "
+		sb_puts(why,
+		    "only \"originate\" changes at run time; restart anybgpd to apply the "
 		    "other changes");
 		bgp_config_free(&nc);
 		cJSON_Delete(nj);
@@ -236,7 +237,7 @@ bgpd_start(struct bgpd *d, struct ev_loop *loop, const char *ctl_path)
 		struct cfg_errors errs;
 
 		cfg_errors_init(&errs, d->config_path);
-		d->config_json = jc_parse_file(d->config_path, &errs);	/* NULL: no reload */
+		d->config_json = jc_parse_file(d->config_path, &errs); /* NULL: no reload */
 	}
 	d->start_wall = (uint64_t)time(NULL);
 	d->flush_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

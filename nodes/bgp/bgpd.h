@@ -24,128 +24,128 @@ struct ctl_server;
 
 /* One TCP connection of a peer (session.c). */
 struct bgp_conn {
-	int		 fd;		/* -1 when none */
-	struct ev_io	 io;
-	bool		 connecting;	/* non-blocking connect() in progress */
-	bool		 outgoing;	/* we opened it (collision resolution, RFC 4271 6.8) */
-	bool		 open_sent;
-	bool		 open_received;
-	uint8_t		*rbuf;
-	size_t		 rlen;
-	size_t		 rcap;
-	uint8_t		*wbuf;
-	size_t		 wlen;
-	size_t		 woff;
-	size_t		 wcap;
-	struct ipaddr	 local;
-	struct ipaddr	 remote;
-	struct bgp_open	 open;		/* the peer's OPEN on this connection */
-	struct bgp_peer	*peer;
+	int fd; /* -1 when none */
+	struct ev_io io;
+	bool connecting; /* non-blocking connect() in progress */
+	bool outgoing;	 /* we opened it (collision resolution, RFC 4271 6.8) */
+	bool open_sent;
+	bool open_received;
+	uint8_t *rbuf;
+	size_t rlen;
+	size_t rcap;
+	uint8_t *wbuf;
+	size_t wlen;
+	size_t woff;
+	size_t wcap;
+	struct ipaddr local;
+	struct ipaddr remote;
+	struct bgp_open open; /* the peer's OPEN on this connection */
+	struct bgp_peer *peer;
 };
 
 struct bgp_peer_stats {
-	uint64_t	 msgs_in;
-	uint64_t	 msgs_out;
-	uint64_t	 updates_in;
-	uint64_t	 updates_out;
-	uint64_t	 notifications_in;
-	uint64_t	 notifications_out;
-	uint64_t	 keepalives_in;
-	uint64_t	 keepalives_out;
-	uint64_t	 refresh_in;
-	uint64_t	 refresh_out;
-	uint64_t	 prefixes_in;		/* announced prefixes received */
-	uint64_t	 withdrawals_in;
-	uint64_t	 prefixes_out;
-	uint64_t	 withdrawals_out;
-	uint64_t	 rejected_in;		/* by import policy */
-	uint64_t	 treat_as_withdraw;	/* RFC 7606 */
-	uint32_t	 established;		/* times */
-	uint32_t	 flaps;			/* times it left Established */
+	uint64_t msgs_in;
+	uint64_t msgs_out;
+	uint64_t updates_in;
+	uint64_t updates_out;
+	uint64_t notifications_in;
+	uint64_t notifications_out;
+	uint64_t keepalives_in;
+	uint64_t keepalives_out;
+	uint64_t refresh_in;
+	uint64_t refresh_out;
+	uint64_t prefixes_in; /* announced prefixes received */
+	uint64_t withdrawals_in;
+	uint64_t prefixes_out;
+	uint64_t withdrawals_out;
+	uint64_t rejected_in;	    /* by import policy */
+	uint64_t treat_as_withdraw; /* RFC 7606 */
+	uint32_t established;	    /* times */
+	uint32_t flaps;		    /* times it left Established */
 };
 
 struct bgp_peer {
-	struct bgpd		*d;
+	struct bgpd *d;
 	const struct bgp_peer_config *conf;
-	char			 name[IPADDR_STRLEN + 8];	/* address, for logs */
-	bool			 ebgp;
-	struct bgp_fsm		 fsm;
-	struct rib_source	 src;
-	struct bgp_conn		*conn;		/* the FSM's connection, NULL when none */
-	struct bgp_conn		*pending;	/* a second one during collision detection */
-	struct ev_timer		 timers[BGP_TIMER_COUNT];
-	struct bgp_peer_ctx	 ctx;		/* negotiated, valid when Established */
-	bool			 refresh;	/* peer supports ROUTE-REFRESH */
-	uint32_t		 remote_id;
-	uint32_t		 max_prefixes;
-	uint64_t		 state_since_us;	/* ev_now at the last state change */
-	uint64_t		 established_wall;	/* unix seconds, 0 when not */
-	char			 last_error[320];	/* what ended the last session */
-	char			 policy_note[160];	/* RFC 8212 and similar */
-	struct bgp_peer_stats	 st;
+	char name[IPADDR_STRLEN + 8]; /* address, for logs */
+	bool ebgp;
+	struct bgp_fsm fsm;
+	struct rib_source src;
+	struct bgp_conn *conn;	  /* the FSM's connection, NULL when none */
+	struct bgp_conn *pending; /* a second one during collision detection */
+	struct ev_timer timers[BGP_TIMER_COUNT];
+	struct bgp_peer_ctx ctx; /* negotiated, valid when Established */
+	bool refresh;		 /* peer supports ROUTE-REFRESH */
+	uint32_t remote_id;
+	uint32_t max_prefixes;
+	uint64_t state_since_us;   /* ev_now at the last state change */
+	uint64_t established_wall; /* unix seconds, 0 when not */
+	char last_error[320];	   /* what ended the last session */
+	char policy_note[160];	   /* RFC 8212 and similar */
+	struct bgp_peer_stats st;
 	/* Advertisement queue (adv.c): prefixes whose export may have changed. */
-	struct prefix		*advq;
-	size_t			 advq_len;
-	size_t			 advq_cap;
-	size_t			 advq_pos;
-	bool			 eor_pending[BGP_AF_COUNT];
+	struct prefix *advq;
+	size_t advq_len;
+	size_t advq_cap;
+	size_t advq_pos;
+	bool eor_pending[BGP_AF_COUNT];
 };
 
 struct bgpd {
-	struct ev_loop		*loop;
-	struct bgp_config	 cfg;
-	const char		*config_path;
-	cJSON			*config_json;	/* as loaded, for reload's comparison */
-	const char		*node;
-	struct rib		*rib;
-	struct rib_source	 local;		/* originated routes */
-	struct bgp_peer		**peers;
-	size_t			 npeers;
-	int			 listen_fd[2];
-	struct ev_io		 listen_io[2];
-	struct kroute		*kr;
-	struct ctl_server	*ctl;
-	int			 flush_fd;	/* eventfd: decision + FIB + adverts pending */
-	struct ev_io		 flush_io;
-	bool			 flush_armed;
-	uint64_t		 start_us;
-	uint64_t		 start_wall;
-	bool			 shutting_down;
+	struct ev_loop *loop;
+	struct bgp_config cfg;
+	const char *config_path;
+	cJSON *config_json; /* as loaded, for reload's comparison */
+	const char *node;
+	struct rib *rib;
+	struct rib_source local; /* originated routes */
+	struct bgp_peer **peers;
+	size_t npeers;
+	int listen_fd[2];
+	struct ev_io listen_io[2];
+	struct kroute *kr;
+	struct ctl_server *ctl;
+	int flush_fd; /* eventfd: decision + FIB + adverts pending */
+	struct ev_io flush_io;
+	bool flush_armed;
+	uint64_t start_us;
+	uint64_t start_wall;
+	bool shutting_down;
 	/* Dynamic origination (control "announce"): prefixes beyond the config's. */
-	struct prefix		*announced;
-	size_t			 nannounced;
+	struct prefix *announced;
+	size_t nannounced;
 };
 
 /* bgpd.c: start everything on loop (ctl_path may be NULL); stop: Cease, kernel routes out. */
-int		 bgpd_start(struct bgpd *, struct ev_loop *, const char *ctl_path);
-void		 bgpd_stop(struct bgpd *);
+int bgpd_start(struct bgpd *, struct ev_loop *, const char *ctl_path);
+void bgpd_stop(struct bgpd *);
 
 /* session.c */
-int		 session_init(struct bgpd *);
-void		 session_shutdown(struct bgpd *);	/* Cease to every peer, close */
-void		 session_free(struct bgpd *);
+int session_init(struct bgpd *);
+void session_shutdown(struct bgpd *); /* Cease to every peer, close */
+void session_free(struct bgpd *);
 /* The path towards this peer is known dead (link down, later BFD, health checks). */
-void		 session_path_down(struct bgp_peer *, const char *why);
+void session_path_down(struct bgp_peer *, const char *why);
 /* The path may work again (link up): connect now rather than at ConnectRetry. */
-void		 session_path_up(struct bgp_peer *);
+void session_path_up(struct bgp_peer *);
 /* Frees connections closed since the last call (from the flush timer). */
-void		 session_reap(void);
+void session_reap(void);
 /* Sends ROUTE-REFRESH for every negotiated family (RFC 2918). 0 or -1. */
-int		 session_request_refresh(struct bgp_peer *);
+int session_request_refresh(struct bgp_peer *);
 /* Queues an encoded message on the peer's connection. */
-int		 session_send(struct bgp_peer *, const void *, size_t);
-bool		 session_write_busy(const struct bgp_peer *);
-struct bgp_peer	*session_find_peer(struct bgpd *, const struct ipaddr *);
+int session_send(struct bgp_peer *, const void *, size_t);
+bool session_write_busy(const struct bgp_peer *);
+struct bgp_peer *session_find_peer(struct bgpd *, const struct ipaddr *);
 /* Schedules the decision process and the flush of kernel and adverts. */
-void		 bgpd_schedule_flush(struct bgpd *);
+void bgpd_schedule_flush(struct bgpd *);
 
 /* Origination (main.c owns the list; adds or removes the local path). */
-int		 bgpd_originate(struct bgpd *, const struct prefix *, bool on);
+int bgpd_originate(struct bgpd *, const struct prefix *, bool on);
 /*
  * Re-reads the configuration file. Only "originate" may differ from the
  * running configuration: its changes are applied (prefixes announced and
  * withdrawn). 0, or -1 with the reason in why (nothing changed).
  */
-int		 bgpd_reload(struct bgpd *, struct strbuf *why, struct strbuf *done);
+int bgpd_reload(struct bgpd *, struct strbuf *why, struct strbuf *done);
 
 #endif

@@ -18,14 +18,14 @@
 #include "log.h"
 #include "policy.h"
 
-#define CTL_ROUTES_MAX	100000	/* paths listed by one "routes" answer */
+#define CTL_ROUTES_MAX 100000 /* paths listed by one "routes" answer */
 
 struct ctl_cmd {
-	const char	*name;
-	int		 min_args;
-	int		 max_args;
-	void		(*fn)(struct bgpd *, int, char **, struct strbuf *);
-	const char	*usage;
+	const char *name;
+	int min_args;
+	int max_args;
+	void (*fn)(struct bgpd *, int, char **, struct strbuf *);
+	const char *usage;
 };
 
 static void
@@ -102,10 +102,11 @@ cmd_status(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 	sb_json_str(out, ipaddr_ntop(&d->cfg.router_id, id, sizeof(id)));
 	sb_printf(out, ",\"uptime\":%.3f,\"peers\":%zu,\"established\":%zu",
 	    (double)(ev_now_us(d->loop) - d->start_us) / 1e6, d->npeers, count_established(d));
-	sb_printf(out, ",\"kernel_routes\":%llu,\"kernel_install\":%s,\"kernel_table\":%u,"
-	    "\"kernel_protocol\":%u,\"pending\":%s}", (unsigned long long)ks.installed,
-	    d->cfg.kernel_install ? "true" : "false", d->cfg.kernel_table, d->cfg.kernel_protocol,
-	    rib_pending(d->rib) ? "true" : "false");
+	sb_printf(out,
+	    ",\"kernel_routes\":%llu,\"kernel_install\":%s,\"kernel_table\":%u,"
+	    "\"kernel_protocol\":%u,\"pending\":%s}",
+	    (unsigned long long)ks.installed, d->cfg.kernel_install ? "true" : "false",
+	    d->cfg.kernel_table, d->cfg.kernel_protocol, rib_pending(d->rib) ? "true" : "false");
 }
 
 static void
@@ -139,10 +140,11 @@ peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
 		json_id(out, p->remote_id);
 	else
 		sb_puts(out, "null");
-	sb_printf(out, ",\"passive\":%s,\"hold_time\":%u,\"keepalive\":%u,"
+	sb_printf(out,
+	    ",\"passive\":%s,\"hold_time\":%u,\"keepalive\":%u,"
 	    "\"hold_time_configured\":%u",
-	    p->conf->passive ? "true" : "false", est ? p->fsm.hold : 0,
-	    est ? p->fsm.keepalive : 0, p->conf->hold_time);
+	    p->conf->passive ? "true" : "false", est ? p->fsm.hold : 0, est ? p->fsm.keepalive : 0,
+	    p->conf->hold_time);
 	sb_puts(out, ",\"families\":[");
 	if (est) {
 		bool first = true;
@@ -156,7 +158,8 @@ peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
 	}
 	sb_printf(out, "],\"route_refresh\":%s,\"as4\":%s", est && p->refresh ? "true" : "false",
 	    est && p->ctx.as4 ? "true" : "false");
-	sb_printf(out, ",\"messages_in\":%llu,\"messages_out\":%llu,\"updates_in\":%llu,"
+	sb_printf(out,
+	    ",\"messages_in\":%llu,\"messages_out\":%llu,\"updates_in\":%llu,"
 	    "\"updates_out\":%llu,\"keepalives_in\":%llu,\"keepalives_out\":%llu,"
 	    "\"notifications_in\":%llu,\"notifications_out\":%llu,\"refresh_in\":%llu,"
 	    "\"refresh_out\":%llu,\"prefixes_received\":%u,\"prefixes_in_total\":%llu,"
@@ -198,10 +201,10 @@ cmd_peers(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 }
 
 struct route_list {
-	struct rib_entry	**e;
-	size_t			 n;
-	size_t			 cap;
-	const struct prefix	*filter;
+	struct rib_entry **e;
+	size_t n;
+	size_t cap;
+	const struct prefix *filter;
 };
 
 static bool
@@ -211,8 +214,8 @@ collect(struct rib_entry *e, void *arg)
 
 	if (e->paths == NULL)
 		return true;
-	if (rl->filter && !(e->pfx.len >= rl->filter->len &&
-	    prefix_contains(rl->filter, &e->pfx.addr)))
+	if (rl->filter &&
+	    !(e->pfx.len >= rl->filter->len && prefix_contains(rl->filter, &e->pfx.addr)))
 		return true;
 	if (rl->n == rl->cap) {
 		size_t cap = rl->cap ? rl->cap * 2 : 256;
@@ -262,8 +265,8 @@ path_json(struct strbuf *out, const struct rib_entry *e, const struct rib_path *
 		sb_puts(out, ",\"ineligible\":");
 		sb_json_str(out, rib_inelig_name((enum rib_inelig)p->inelig));
 	}
-	sb_printf(out, ",\"installed\":%s", (rib_entry_flags(e) & RIB_E_FIB) &&
-	    (p->flags & RIB_PATH_MULTIPATH) ? "true" : "false");
+	sb_printf(out, ",\"installed\":%s",
+	    (rib_entry_flags(e) & RIB_E_FIB) && (p->flags & RIB_PATH_MULTIPATH) ? "true" : "false");
 	sb_puts(out, ",\"local_pref\":");
 	if (a->present & BGP_ATTRS_LOCAL_PREF)
 		sb_printf(out, "%u", a->local_pref);
@@ -343,10 +346,13 @@ cmd_stats(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 		kroute_get_stats(d->kr, &ks);
 	sb_printf(out, "{\"uptime\":%.3f,\"rss_kb\":%ld,\"peak_rss_kb\":%ld,",
 	    (double)(ev_now_us(d->loop) - d->start_us) / 1e6, rss_kb(), hwm_kb());
-	sb_printf(out, "\"rib\":{\"prefixes\":%zu,\"paths\":%zu,\"best\":%zu,\"attribute_sets\":%zu,"
-	    "\"bytes\":%zu,\"pending\":%s},", rs.prefixes, rs.paths, rs.best, rs.attr_sets, rs.bytes,
+	sb_printf(out,
+	    "\"rib\":{\"prefixes\":%zu,\"paths\":%zu,\"best\":%zu,\"attribute_sets\":%zu,"
+	    "\"bytes\":%zu,\"pending\":%s},",
+	    rs.prefixes, rs.paths, rs.best, rs.attr_sets, rs.bytes,
 	    rib_pending(d->rib) ? "true" : "false");
-	sb_printf(out, "\"kernel\":{\"installed\":%llu,\"adds\":%llu,\"deletes\":%llu,"
+	sb_printf(out,
+	    "\"kernel\":{\"installed\":%llu,\"adds\":%llu,\"deletes\":%llu,"
 	    "\"errors\":%llu,\"resyncs\":%llu,\"resolving_routes\":%llu},",
 	    (unsigned long long)ks.installed, (unsigned long long)ks.adds,
 	    (unsigned long long)ks.deletes, (unsigned long long)ks.errors,
@@ -361,12 +367,14 @@ cmd_stats(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 		json_ip(out, &p->conf->addr);
 		sb_puts(out, ",\"state\":");
 		sb_json_str(out, bgp_state_name(p->fsm.state));
-		sb_printf(out, ",\"uptime\":%.3f,\"messages_in\":%llu,\"messages_out\":%llu,"
+		sb_printf(out,
+		    ",\"uptime\":%.3f,\"messages_in\":%llu,\"messages_out\":%llu,"
 		    "\"updates_in\":%llu,\"updates_out\":%llu,\"notifications_in\":%llu,"
 		    "\"notifications_out\":%llu,\"prefixes_received\":%u,\"established_count\":%u,"
 		    "\"flaps\":%u,\"last_error\":",
 		    p->fsm.state == BGP_ESTABLISHED ?
-		    (double)(ev_now_us(d->loop) - p->state_since_us) / 1e6 : 0.0,
+			(double)(ev_now_us(d->loop) - p->state_since_us) / 1e6 :
+			0.0,
 		    (unsigned long long)p->st.msgs_in, (unsigned long long)p->st.msgs_out,
 		    (unsigned long long)p->st.updates_in, (unsigned long long)p->st.updates_out,
 		    (unsigned long long)p->st.notifications_in,
@@ -386,13 +394,15 @@ cmd_originate(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 	char pb[PREFIX_STRLEN];
 
 	if (prefix_parse(argv[1], &pfx, false) < 0) {
-		ctl_reply_error(out, "expected a network prefix such as 51.51.51.0/24 "
+		ctl_reply_error(out,
+		    "expected a network prefix such as 51.51.51.0/24 "
 		    "(no host bits set)");
 		return;
 	}
 	if (bgpd_originate(d, &pfx, on) < 0) {
-		ctl_reply_error(out, on ? "announce failed (out of memory)" :
-		    "withdraw: the prefix is not announced by this speaker");
+		ctl_reply_error(out,
+		    on ? "announce failed (out of memory)" :
+			 "withdraw: the prefix is not announced by this speaker");
 		return;
 	}
 	sb_printf(out, "{\"ok\":true,\"%s\":", on ? "announced" : "withdrawn");
@@ -421,7 +431,8 @@ cmd_refresh(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 	if (p == NULL)
 		return;
 	if (session_request_refresh(p) < 0) {
-		ctl_reply_error(out, "the session is not established or the peer does not "
+		ctl_reply_error(out,
+		    "the session is not established or the peer does not "
 		    "support ROUTE-REFRESH");
 		return;
 	}
@@ -492,8 +503,8 @@ control_handle(int argc, char **argv, struct strbuf *out, void *arg)
 		cmds[i].fn(d, argc, argv, out);
 		return;
 	}
-	used = (size_t)snprintf(msg, sizeof(msg), "unknown command \"%.64s\"; expected one of:",
-	    argv[0]);
+	used = (size_t)snprintf(msg, sizeof(msg),
+	    "unknown command \"%.64s\"; expected one of:", argv[0]);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]) && used < sizeof(msg); i++)
 		used += (size_t)snprintf(msg + used, sizeof(msg) - used, " %s", cmds[i].usage);
 	ctl_reply_error(out, msg);

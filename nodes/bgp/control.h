@@ -10,9 +10,9 @@
 #include "bgpd.h"
 #include "strbuf.h"
 
-int	control_open(struct bgpd *, const char *path);
-void	control_close(struct bgpd *);
+int control_open(struct bgpd *, const char *path);
+void control_close(struct bgpd *);
 /* The dispatcher itself (ctl_handler), for tests and for -q on the command line. */
-void	control_handle(int argc, char **argv, struct strbuf *out, void *bgpd);
+void control_handle(int argc, char **argv, struct strbuf *out, void *bgpd);
 
 #endif

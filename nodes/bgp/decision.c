@@ -7,7 +7,7 @@
 
 #include "decision.h"
 
-#define CAND_STACK	32
+#define CAND_STACK 32
 
 static const char *const step_names[DECISION_STEP_COUNT] = {
 	[DECISION_LOCAL_PREF] = "local-pref",
@@ -163,7 +163,7 @@ decision_run(const struct decision_params *dp, struct rib_entry *e)
 	if (total > CAND_STACK) {
 		c = malloc(total * sizeof(*c));
 		if (c == NULL)
-			return false;	/* keep the old selection */
+			return false; /* keep the old selection */
 	}
 	for (struct rib_path *p = e->paths; p; p = p->next) {
 		p->inelig = (uint8_t)eligibility(dp, p);
@@ -186,7 +186,7 @@ decision_run(const struct decision_params *dp, struct rib_entry *e)
 		    !bgp_aspath_equal(c[i]->attrs->aspath, best->attrs->aspath))
 			continue;
 		if (i > 0 && (c[i]->src->local || best->src->local))
-			continue;	/* a local route is never load-shared with a learned one */
+			continue; /* a local route is never load-shared with a learned one */
 		c[k++] = c[i];
 	}
 	for (struct rib_path *p = e->paths; p; p = p->next) {

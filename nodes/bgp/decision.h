@@ -25,7 +25,7 @@
 
 #include "rib.h"
 
-#define DECISION_DEFAULT_LOCAL_PREF	100
+#define DECISION_DEFAULT_LOCAL_PREF 100
 
 enum decision_step {
 	DECISION_LOCAL_PREF,
@@ -40,18 +40,18 @@ enum decision_step {
 };
 
 struct decision_params {
-	uint32_t	 local_as;
-	unsigned	 max_paths;
-	bool		 relax_as_path;
-	bool		(*nexthop_ok)(void *arg, const struct ipaddr *, uint32_t *cost);
-	void		*nexthop_arg;
+	uint32_t local_as;
+	unsigned max_paths;
+	bool relax_as_path;
+	bool (*nexthop_ok)(void *arg, const struct ipaddr *, uint32_t *cost);
+	void *nexthop_arg;
 };
 
 /*
  * Sets RIB_PATH_BEST / RIB_PATH_MULTIPATH and the eligibility of every path
  * of e. Returns true when the best path or the multipath set changed.
  */
-bool	decision_run(const struct decision_params *, struct rib_entry *);
+bool decision_run(const struct decision_params *, struct rib_entry *);
 
 /* Number of paths in e's multipath set (1 when only a best, 0 when none). */
 unsigned decision_npaths(const struct rib_entry *);

@@ -10,12 +10,12 @@
 
 #include "fsm.h"
 
-static void	to_idle(struct bgp_fsm *, bool backoff);
-static void	start_session(struct bgp_fsm *);
-static void	open_sent(struct bgp_fsm *);
-static void	fsm_error(struct bgp_fsm *, uint8_t subcode);
-static void	notify_idle(struct bgp_fsm *, uint8_t code, uint8_t subcode, bool backoff);
-static void	set_state(struct bgp_fsm *, enum bgp_state, enum bgp_event);
+static void to_idle(struct bgp_fsm *, bool backoff);
+static void start_session(struct bgp_fsm *);
+static void open_sent(struct bgp_fsm *);
+static void fsm_error(struct bgp_fsm *, uint8_t subcode);
+static void notify_idle(struct bgp_fsm *, uint8_t code, uint8_t subcode, bool backoff);
+static void set_state(struct bgp_fsm *, enum bgp_state, enum bgp_event);
 
 static const char *const state_names[BGP_STATE_COUNT] = {
 	[BGP_IDLE] = "Idle",
@@ -204,8 +204,7 @@ bgp_fsm_event(struct bgp_fsm *f, enum bgp_event ev)
 		switch (ev) {
 		case BGP_EV_STOP:
 			if (f->state >= BGP_OPENSENT)
-				f->ops->send_notification(f, BGP_ERR_CEASE,
-				    BGP_ERR_CEASE_SHUTDOWN);
+				f->ops->send_notification(f, BGP_ERR_CEASE, BGP_ERR_CEASE_SHUTDOWN);
 			to_idle(f, false);
 			set_state(f, BGP_IDLE, ev);
 			return f->state;
@@ -217,7 +216,8 @@ bgp_fsm_event(struct bgp_fsm *f, enum bgp_event ev)
 			return f->state;
 		case BGP_EV_MAX_PREFIX:
 			if (f->state >= BGP_OPENSENT)
-				f->ops->send_notification(f, BGP_ERR_CEASE, BGP_ERR_CEASE_MAX_PREFIX);
+				f->ops->send_notification(f, BGP_ERR_CEASE,
+				    BGP_ERR_CEASE_MAX_PREFIX);
 			/* RFC 4486: no quick restart; start back-off at its top. */
 			f->idle_hold = BGP_IDLE_HOLD_MAX;
 			to_idle(f, true);

@@ -29,45 +29,45 @@
 #include "kroute.h"
 #include "log.h"
 
-#define KR_RCVBUF	(8 * 1024 * 1024)
-#define KR_NH_DELAY_MS	5
-#define BGP_MAX_PATHS_KR	64
+#define KR_RCVBUF	 (8 * 1024 * 1024)
+#define KR_NH_DELAY_MS	 5
+#define BGP_MAX_PATHS_KR 64
 
 /* A route of another protocol, used to resolve next hops. */
 struct kr_route {
-	struct prefix	 dst;
-	int		 oif;
-	uint32_t	 priority;
-	uint32_t	 table;
+	struct prefix dst;
+	int oif;
+	uint32_t priority;
+	uint32_t table;
 };
 
 struct kr_link {
-	int		 ifindex;
-	bool		 up;	/* IFF_UP and IFF_RUNNING */
-	char		 name[IFNAMSIZ];
+	int ifindex;
+	bool up; /* IFF_UP and IFF_RUNNING */
+	char name[IFNAMSIZ];
 };
 
 struct kroute {
-	struct ev_loop		*loop;
-	struct kroute_params	 p;
-	struct nl_sock		*cmd;
-	struct nl_sock		*evt;
-	struct ev_io		 cmd_io;
-	struct ev_io		 evt_io;
-	struct ev_timer		 nh_timer;	/* debounced nexthops_changed */
-	struct kr_route		*routes;
-	size_t			 nroutes;
-	size_t			 routes_cap;
-	struct kr_link		*links;
-	size_t			 nlinks;
-	size_t			 links_cap;
-	struct prefix		*queue;
-	size_t			 qlen;
-	size_t			 qcap;
-	struct kroute_stats	 st;
+	struct ev_loop *loop;
+	struct kroute_params p;
+	struct nl_sock *cmd;
+	struct nl_sock *evt;
+	struct ev_io cmd_io;
+	struct ev_io evt_io;
+	struct ev_timer nh_timer; /* debounced nexthops_changed */
+	struct kr_route *routes;
+	size_t nroutes;
+	size_t routes_cap;
+	struct kr_link *links;
+	size_t nlinks;
+	size_t links_cap;
+	struct prefix *queue;
+	size_t qlen;
+	size_t qcap;
+	struct kroute_stats st;
 };
 
-static int	dump_state(struct kroute *, bool remove_stale);
+static int dump_state(struct kroute *, bool remove_stale);
 
 /* ---- next-hop resolution table ---- */
 
@@ -268,7 +268,7 @@ evt_valid(struct nl_msg *msg, void *arg)
 		struct kr_route r;
 
 		if (rtm->rtm_protocol == kr->p.protocol)
-			return NL_OK;	/* our own: the bulk of the traffic, skipped unparsed */
+			return NL_OK; /* our own: the bulk of the traffic, skipped unparsed */
 		if (rtnl_route_parse(h, &rt) < 0)
 			return NL_OK;
 		if (route_from_nl(kr, rt, &r)) {
@@ -354,10 +354,10 @@ cmd_io_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 /* ---- initial dump ---- */
 
 struct dump_ctx {
-	struct kroute	*kr;
-	struct nl_sock	*sk;
-	bool		 remove_stale;
-	size_t		 stale;
+	struct kroute *kr;
+	struct nl_sock *sk;
+	bool remove_stale;
+	size_t stale;
 	struct rtnl_route **stale_msgs;
 };
 
@@ -375,7 +375,8 @@ dump_route_msg(struct nl_msg *msg, void *arg)
 		return NL_OK;
 	if (rtm->rtm_protocol == dc->kr->p.protocol) {
 		if (dc->remove_stale)
-			dc->stale_msgs = realloc(dc->stale_msgs, (dc->stale + 1) * sizeof(*dc->stale_msgs));
+			dc->stale_msgs = realloc(dc->stale_msgs,
+			    (dc->stale + 1) * sizeof(*dc->stale_msgs));
 		if (dc->remove_stale && dc->stale_msgs &&
 		    rtnl_route_parse(h, &dc->stale_msgs[dc->stale]) == 0) {
 			if (rtnl_route_get_table(dc->stale_msgs[dc->stale]) == dc->kr->p.table)
@@ -404,7 +405,8 @@ dump_link(struct nl_object *o, void *arg)
 	if (kl == NULL)
 		return;
 	kl->up = (flags & IFF_UP) && (flags & IFF_RUNNING);
-	snprintf(kl->name, sizeof(kl->name), "%s", rtnl_link_get_name(l) ? rtnl_link_get_name(l) : "?");
+	snprintf(kl->name, sizeof(kl->name), "%s",
+	    rtnl_link_get_name(l) ? rtnl_link_get_name(l) : "?");
 }
 
 static int
@@ -529,9 +531,9 @@ kroute_open(struct ev_loop *loop, const struct kroute_params *params)
 		goto fail;
 	if (evt_filter(kr) < 0)
 		log_warn("no socket filter on the netlink event socket: our own route changes "
-		    "come back as events");
+			 "come back as events");
 	if (nl_socket_add_memberships(kr->evt, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
-	    RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, 0) < 0)
+		RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, 0) < 0)
 		goto fail;
 	/* Subscribe first, then dump: nothing falls between the two. */
 	if (dump_state(kr, kr->p.install) < 0)
@@ -615,8 +617,8 @@ send_route(struct kroute *kr, struct rtnl_route *rt, bool add)
 }
 
 struct kr_nexthop {
-	struct ipaddr	 gw;
-	int		 oif;
+	struct ipaddr gw;
+	int oif;
 };
 
 static int
@@ -661,7 +663,7 @@ install(struct kroute *kr, struct rib_entry *e)
 		if (!(p->flags & RIB_PATH_MULTIPATH) && !(p->flags & RIB_PATH_BEST))
 			continue;
 		if (p->src->local)
-			continue;	/* originated here: nothing to forward */
+			continue; /* originated here: nothing to forward */
 		gw = &p->attrs->nexthop;
 		if (gw->family != e->pfx.addr.family && p->attrs->nexthop_ll.family)
 			gw = &p->attrs->nexthop_ll;
@@ -764,8 +766,8 @@ kroute_flush(struct kroute *kr, struct rib *rib)
 }
 
 struct close_ctx {
-	struct kroute	*kr;
-	size_t		 n;
+	struct kroute *kr;
+	size_t n;
 };
 
 static bool

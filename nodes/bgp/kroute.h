@@ -28,43 +28,43 @@
 #include "evloop.h"
 #include "rib.h"
 
-#define KROUTE_METRIC	20	/* route priority of our routes */
+#define KROUTE_METRIC 20 /* route priority of our routes */
 
 struct kroute;
 
 struct kroute_params {
-	uint32_t	 table;
-	uint8_t		 protocol;
-	bool		 install;
+	uint32_t table;
+	uint8_t protocol;
+	bool install;
 	/* Called when the interface goes down or loses carrier. */
-	void		(*link_down)(void *arg, int ifindex, const char *ifname);
+	void (*link_down)(void *arg, int ifindex, const char *ifname);
 	/* Called when it is up with carrier again. */
-	void		(*link_up)(void *arg, int ifindex, const char *ifname);
+	void (*link_up)(void *arg, int ifindex, const char *ifname);
 	/* Called when next-hop resolution may have changed. */
-	void		(*nexthops_changed)(void *arg);
-	void		*arg;
+	void (*nexthops_changed)(void *arg);
+	void *arg;
 };
 
 struct kroute_stats {
-	uint64_t	 installed;	/* routes in the kernel now */
-	uint64_t	 adds;		/* requests sent */
-	uint64_t	 deletes;
-	uint64_t	 errors;	/* error replies */
-	uint64_t	 resyncs;	/* full re-reads after a lost event */
-	uint64_t	 kernel_routes;	/* routes of others used for resolution */
+	uint64_t installed; /* routes in the kernel now */
+	uint64_t adds;	    /* requests sent */
+	uint64_t deletes;
+	uint64_t errors;	/* error replies */
+	uint64_t resyncs;	/* full re-reads after a lost event */
+	uint64_t kernel_routes; /* routes of others used for resolution */
 };
 
-struct kroute	*kroute_open(struct ev_loop *, const struct kroute_params *);
+struct kroute *kroute_open(struct ev_loop *, const struct kroute_params *);
 /* Removes every route we installed (entries flagged RIB_E_FIB in rib), closes. */
-void		 kroute_close(struct kroute *, struct rib *);
+void kroute_close(struct kroute *, struct rib *);
 /* Queue e for the kernel (its selection changed). */
-void		 kroute_changed(struct kroute *, struct rib_entry *);
+void kroute_changed(struct kroute *, struct rib_entry *);
 /* Send the queued changes. */
-void		 kroute_flush(struct kroute *, struct rib *);
+void kroute_flush(struct kroute *, struct rib *);
 /* rib_params.nexthop_ok: resolvable through a non-BGP kernel route. */
-bool		 kroute_nexthop_ok(void *kroute, const struct ipaddr *, uint32_t *cost);
+bool kroute_nexthop_ok(void *kroute, const struct ipaddr *, uint32_t *cost);
 /* Interface the kernel would use towards addr (0 when unknown). */
-int		 kroute_ifindex_for(struct kroute *, const struct ipaddr *);
-void		 kroute_get_stats(const struct kroute *, struct kroute_stats *);
+int kroute_ifindex_for(struct kroute *, const struct ipaddr *);
+void kroute_get_stats(const struct kroute *, struct kroute_stats *);
 
 #endif

@@ -19,7 +19,8 @@
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: anybgpd -c CONFIG.json [-s CONTROL-SOCKET] [-l LOGFILE] [-n NODE] "
+	fprintf(fp,
+	    "usage: anybgpd -c CONFIG.json [-s CONTROL-SOCKET] [-l LOGFILE] [-n NODE] "
 	    "[-d] [-t]\n"
 	    "  -c FILE   configuration (the node's \"bgp\" section of a topology)\n"
 	    "  -s PATH   control socket (commands: status peers routes stats announce "

@@ -8,9 +8,9 @@
 #include "policy.h"
 
 static const char rfc8212_import[] =
-	"RFC 8212: no import policy on an external session, nothing accepted";
+    "RFC 8212: no import policy on an external session, nothing accepted";
 static const char rfc8212_export[] =
-	"RFC 8212: no export policy on an external session, nothing advertised";
+    "RFC 8212: no export policy on an external session, nothing advertised";
 
 static bool
 rule_matches(const struct bgp_prefix_rule *r, const struct prefix *p)
@@ -75,8 +75,7 @@ policy_apply(const struct bgp_peer_config *pc, enum policy_dir dir, bool ebgp,
 	for (size_t i = 0; i < pol->ncommunities; i++)
 		if (bgp_attrs_community_add(out, pol->communities[i]) < 0)
 			goto fail;
-	if (pol->prepend && prepend_as &&
-	    bgp_attrs_prepend(out, prepend_as, pol->prepend) < 0)
+	if (pol->prepend && prepend_as && bgp_attrs_prepend(out, prepend_as, pol->prepend) < 0)
 		goto fail;
 	return POLICY_MODIFIED;
 fail:
@@ -88,7 +87,8 @@ uint32_t
 policy_max_prefixes(const struct bgp_peer_config *pc)
 {
 	uint32_t a = pc->max_prefixes;
-	uint32_t b = pc->import_ref == BGP_POLICY_NAMED && pc->import ? pc->import->max_prefixes : 0;
+	uint32_t b = pc->import_ref == BGP_POLICY_NAMED && pc->import ? pc->import->max_prefixes :
+									0;
 
 	if (a == 0)
 		return b;
@@ -98,8 +98,7 @@ policy_max_prefixes(const struct bgp_peer_config *pc)
 }
 
 bool
-policy_describe(const struct bgp_peer_config *pc, enum policy_dir dir, bool ebgp,
-    const char **text)
+policy_describe(const struct bgp_peer_config *pc, enum policy_dir dir, bool ebgp, const char **text)
 {
 	enum bgp_policy_ref ref = dir == POLICY_IMPORT ? pc->import_ref : pc->export_ref;
 	const struct bgp_policy *pol = dir == POLICY_IMPORT ? pc->import : pc->export;

@@ -16,8 +16,8 @@
 
 enum policy_verdict {
 	POLICY_REJECT,
-	POLICY_ACCEPT,		/* attributes unchanged */
-	POLICY_MODIFIED,	/* accepted, *out holds the changed attributes */
+	POLICY_ACCEPT,	 /* attributes unchanged */
+	POLICY_MODIFIED, /* accepted, *out holds the changed attributes */
 };
 
 enum policy_dir {
@@ -26,7 +26,7 @@ enum policy_dir {
 };
 
 /* Whether a prefix passes the policy's prefix list. */
-bool	policy_prefix_accepts(const struct bgp_policy *, const struct prefix *);
+bool policy_prefix_accepts(const struct bgp_policy *, const struct prefix *);
 
 /*
  * Runs the peer's import or export policy on one route. in: the attributes
@@ -36,8 +36,7 @@ bool	policy_prefix_accepts(const struct bgp_policy *, const struct prefix *);
  * the AS prepended by "prepend" (export: ours; import: the peer's).
  */
 enum policy_verdict policy_apply(const struct bgp_peer_config *, enum policy_dir, bool ebgp,
-	    const struct prefix *, const struct bgp_attrs *in, uint32_t prepend_as,
-	    struct bgp_attrs *out);
+    const struct prefix *, const struct bgp_attrs *in, uint32_t prepend_as, struct bgp_attrs *out);
 
 /* Effective import prefix limit: the lower non-zero of the peer's and its policy's. */
 uint32_t policy_max_prefixes(const struct bgp_peer_config *);
@@ -47,7 +46,6 @@ uint32_t policy_max_prefixes(const struct bgp_peer_config *);
  * explanation when an external session has no policy in that direction.
  * Returns whether anything can pass in that direction.
  */
-bool	policy_describe(const struct bgp_peer_config *, enum policy_dir, bool ebgp,
-	    const char **text);
+bool policy_describe(const struct bgp_peer_config *, enum policy_dir, bool ebgp, const char **text);
 
 #endif

@@ -11,48 +11,48 @@
 #include "rib.h"
 
 /* Fixed-size object pool: chunks of CHUNK bytes, a free list, no per-object header. */
-#define POOL_CHUNK	(64 * 1024)
+#define POOL_CHUNK (64 * 1024)
 
 struct pool_chunk {
-	struct pool_chunk	*next;
-	max_align_t		 data[];
+	struct pool_chunk *next;
+	max_align_t data[];
 };
 
 struct pool {
-	size_t			 size;
-	struct pool_chunk	*chunks;
-	void			*free;
-	char			*cur;
-	char			*end;
-	size_t			 inuse;
-	size_t			 nchunks;
+	size_t size;
+	struct pool_chunk *chunks;
+	void *free;
+	char *cur;
+	char *end;
+	size_t inuse;
+	size_t nchunks;
 };
 
 struct rib {
-	struct rib_params	 p;
-	struct bgp_attr_table	*attrs;
-	struct rib_entry	**buckets;
-	size_t			 nbuckets;	/* power of two */
-	size_t			 nentries;
-	size_t			 npaths;
-	size_t			 nbest;		/* entries with a best path after the decision */
-	struct rib_entry	**dirty;	/* queue of entries flagged RIB_E_DIRTY */
-	size_t			 ndirty;
-	size_t			 dirty_pos;
-	size_t			 dirty_cap;
-	struct pool		 entry_pool;
-	struct pool		 path_pool;
-	struct pool		 out_pool;
+	struct rib_params p;
+	struct bgp_attr_table *attrs;
+	struct rib_entry **buckets;
+	size_t nbuckets; /* power of two */
+	size_t nentries;
+	size_t npaths;
+	size_t nbest;		  /* entries with a best path after the decision */
+	struct rib_entry **dirty; /* queue of entries flagged RIB_E_DIRTY */
+	size_t ndirty;
+	size_t dirty_pos;
+	size_t dirty_cap;
+	struct pool entry_pool;
+	struct pool path_pool;
+	struct pool out_pool;
 };
 
-static void	*pool_get(struct pool *);
-static void	 pool_put(struct pool *, void *);
-static void	 pool_free_all(struct pool *);
-static uint32_t	 prefix_hash(const struct prefix *);
-static int	 rib_grow(struct rib *);
+static void *pool_get(struct pool *);
+static void pool_put(struct pool *, void *);
+static void pool_free_all(struct pool *);
+static uint32_t prefix_hash(const struct prefix *);
+static int rib_grow(struct rib *);
 static struct rib_entry *entry_get(struct rib *, const struct prefix *);
-static void	 mark_dirty(struct rib *, struct rib_entry *);
-static void	 path_free(struct rib *, struct rib_entry *, struct rib_path *);
+static void mark_dirty(struct rib *, struct rib_entry *);
+static void path_free(struct rib *, struct rib_entry *, struct rib_path *);
 
 static struct rib_out *
 out_list(const struct rib_entry *e)
@@ -269,7 +269,7 @@ entry_get(struct rib *r, const struct prefix *pfx)
 	if (e)
 		return e;
 	if (r->nentries >= 2 * r->nbuckets)
-		rib_grow(r);	/* chains of two on average: 4 octets per prefix */	/* on failure the chains just get longer */
+		rib_grow(r); /* chains of two on average (4 octets a prefix); on failure, longer */
 	e = pool_get(&r->entry_pool);
 	if (e == NULL)
 		return NULL;
@@ -291,7 +291,7 @@ mark_dirty(struct rib *r, struct rib_entry *e)
 		struct rib_entry **n = realloc(r->dirty, cap * sizeof(*n));
 
 		if (n == NULL)
-			return;	/* decided at the next rib_mark_all(); never expected */
+			return; /* decided at the next rib_mark_all(); never expected */
 		r->dirty = n;
 		r->dirty_cap = cap;
 	}
@@ -331,7 +331,7 @@ rib_update(struct rib *r, const struct prefix *pfx, struct rib_source *src,
 			break;
 	if (p) {
 		if (p->attrs == ia) {
-			bgp_attr_unref(r->attrs, ia);	/* no change */
+			bgp_attr_unref(r->attrs, ia); /* no change */
 			return 0;
 		}
 		bgp_attr_unref(r->attrs, p->attrs);
@@ -526,7 +526,7 @@ rib_out_set(struct rib *r, struct rib_entry *e, void *peer, const struct bgp_att
 	if (o == NULL) {
 		o = pool_get(&r->out_pool);
 		if (o == NULL)
-			return;	/* forgotten: the peer gets it again next time */
+			return; /* forgotten: the peer gets it again next time */
 		o->peer = peer;
 		o->next = out_list(e);
 		out_list_set(e, o);

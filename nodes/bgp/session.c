@@ -26,20 +26,19 @@
 #include "policy.h"
 #include "strbuf.h"
 
-#define RBUF_SIZE	(64 * 1024)
-#define WBUF_BUSY	(256 * 1024)
-#define READ_PAUSE_DIRTY	262144
+#define RBUF_SIZE	 (64 * 1024)
+#define WBUF_BUSY	 (256 * 1024)
+#define READ_PAUSE_DIRTY 262144
 
-static void	conn_io_cb(struct ev_loop *, struct ev_io *, uint32_t);
-static void	conn_close(struct bgp_conn *);
-static void	handle_msg(struct bgp_peer *, struct bgp_conn *, uint8_t type, const uint8_t *,
-		    size_t);
-static void	msg_error(struct bgp_peer *, struct bgp_conn *, const struct bgp_err *);
-static void	pending_msg(struct bgp_peer *, struct bgp_conn *, uint8_t type, const uint8_t *,
-		    size_t);
-static void	adopt_pending(struct bgp_peer *);
-static void	process_open(struct bgp_peer *);
-static int	conn_write(struct bgp_conn *, const void *, size_t);
+static void conn_io_cb(struct ev_loop *, struct ev_io *, uint32_t);
+static void conn_close(struct bgp_conn *);
+static void handle_msg(struct bgp_peer *, struct bgp_conn *, uint8_t type, const uint8_t *, size_t);
+static void msg_error(struct bgp_peer *, struct bgp_conn *, const struct bgp_err *);
+static void pending_msg(struct bgp_peer *, struct bgp_conn *, uint8_t type, const uint8_t *,
+    size_t);
+static void adopt_pending(struct bgp_peer *);
+static void process_open(struct bgp_peer *);
+static int conn_write(struct bgp_conn *, const void *, size_t);
 
 /* Closed connections are freed from the flush timer, never inside their own callback. */
 static struct bgp_conn *dead_conns[64];
@@ -51,8 +50,8 @@ peer_event(struct bgp_peer *p, enum bgp_event ev)
 	bgp_fsm_event(&p->fsm, ev);
 }
 
-static void
-set_last_error(struct bgp_peer *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_last_error(struct bgp_peer *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 set_last_error(struct bgp_peer *p, const char *fmt, ...)
@@ -103,7 +102,7 @@ conn_fill_addrs(struct bgp_conn *c)
 static void
 sock_options(int fd, int family)
 {
-	int one = 1, tos = 0xc0;	/* CS6, network control */
+	int one = 1, tos = 0xc0; /* CS6, network control */
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (family == AF_INET)
@@ -138,7 +137,8 @@ conn_close(struct bgp_conn *c)
 	if (c == NULL || c->fd < 0)
 		return;
 	if (c->wlen > c->woff)
-		(void)send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL | MSG_DONTWAIT);
+		(void)send(c->fd, c->wbuf + c->woff, c->wlen - c->woff,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
 	ev_io_stop(c->peer->d->loop, &c->io);
 	close(c->fd);
 	c->fd = -1;
@@ -178,7 +178,7 @@ conn_write(struct bgp_conn *c, const void *data, size_t len)
 		n = send(c->fd, d, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				return -1;	/* the read side reports the failure */
+				return -1; /* the read side reports the failure */
 			n = 0;
 		}
 		d += n;
@@ -445,8 +445,8 @@ op_state_change(struct bgp_fsm *f, enum bgp_state from, enum bgp_event ev)
 	struct bgp_peer *p = fsm_peer(f);
 
 	p->state_since_us = ev_now_us(p->d->loop);
-	log_info("peer %s: %s -> %s (%s)", p->name, bgp_state_name(from),
-	    bgp_state_name(f->state), bgp_event_name(ev));
+	log_info("peer %s: %s -> %s (%s)", p->name, bgp_state_name(from), bgp_state_name(f->state),
+	    bgp_event_name(ev));
 	if (f->state == BGP_IDLE || f->state == BGP_ACTIVE || f->state == BGP_CONNECT) {
 		/* A collision candidate has nothing to collide with any more. */
 		if (p->pending && f->state == BGP_IDLE) {
@@ -510,8 +510,7 @@ msg_error(struct bgp_peer *p, struct bgp_conn *c, const struct bgp_err *err)
 	p->fsm.err_subcode = err->subcode;
 	p->fsm.err_data = err->data;
 	p->fsm.err_len = err->datalen;
-	if (p->fsm.state == BGP_IDLE || p->fsm.state == BGP_CONNECT ||
-	    p->fsm.state == BGP_ACTIVE) {
+	if (p->fsm.state == BGP_IDLE || p->fsm.state == BGP_CONNECT || p->fsm.state == BGP_ACTIVE) {
 		conn_send_notification(p, c, err->code, err->subcode, err->data, err->datalen);
 		set_last_error(p, "sent NOTIFICATION %s", bgp_err_code_name(err->code));
 	}
@@ -558,8 +557,8 @@ resolve_collision(struct bgp_peer *p, uint32_t remote_id)
 	    !(keep_remote_initiated && p->conn->outgoing)) {
 		log_info("peer %s: connection collision, closing the connection the peer opened",
 		    p->name);
-		conn_send_notification(p, p->pending, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION,
-		    NULL, 0);
+		conn_send_notification(p, p->pending, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, NULL,
+		    0);
 		conn_close(p->pending);
 		p->pending = NULL;
 		return false;
@@ -582,7 +581,8 @@ adopt_pending(struct bgp_peer *p)
 	if (p->fsm.state >= BGP_OPENSENT) {
 		/* The FSM goes on with the other connection: back to OpenSent. */
 		if (p->fsm.state != BGP_OPENSENT)
-			log_info("peer %s: OpenConfirm -> OpenSent (collision resolution)", p->name);
+			log_info("peer %s: OpenConfirm -> OpenSent (collision resolution)",
+			    p->name);
 		p->fsm.state = BGP_OPENSENT;
 		ev_timer_stop(p->d->loop, &p->timers[BGP_T_KEEPALIVE]);
 		ev_timer_start(p->d->loop, &p->timers[BGP_T_HOLD], EV_SEC(BGP_OPENSENT_HOLD));
@@ -629,7 +629,7 @@ handle_open(struct bgp_peer *p, struct bgp_conn *c, const uint8_t *msg, size_t l
 	struct bgp_err err;
 
 	if (p->fsm.state != BGP_OPENSENT) {
-		peer_event(p, BGP_EV_OPEN);	/* FSM error in the other states */
+		peer_event(p, BGP_EV_OPEN); /* FSM error in the other states */
 		return;
 	}
 	bgp_err_clear(&err);
@@ -660,7 +660,7 @@ handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 
 	p->st.updates_in++;
 	if (p->fsm.state != BGP_ESTABLISHED) {
-		peer_event(p, BGP_EV_UPDATE);	/* FSM error */
+		peer_event(p, BGP_EV_UPDATE); /* FSM error */
 		return;
 	}
 	bgp_err_clear(&err);
@@ -736,7 +736,7 @@ handle_refresh(struct bgp_peer *p, const uint8_t *msg, size_t len)
 
 	p->st.refresh_in++;
 	if (p->fsm.state != BGP_ESTABLISHED) {
-		peer_event(p, BGP_EV_UPDATE);	/* FSM error */
+		peer_event(p, BGP_EV_UPDATE); /* FSM error */
 		return;
 	}
 	bgp_err_clear(&err);
@@ -780,7 +780,7 @@ handle_msg(struct bgp_peer *p, struct bgp_conn *c, uint8_t type, const uint8_t *
 		handle_refresh(p, msg, len);
 		break;
 	default:
-		break;	/* bgp_msg_frame() rejects other types */
+		break; /* bgp_msg_frame() rejects other types */
 	}
 }
 
@@ -835,7 +835,8 @@ conn_read(struct bgp_peer *p, struct bgp_conn *c)
 		}
 		n = recv(c->fd, c->rbuf + c->rlen, space, MSG_DONTWAIT);
 
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+		if (n == 0 ||
+		    (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
 			if (c == p->conn) {
 				if (n == 0)
 					set_last_error(p, "connection closed by the peer");
@@ -871,7 +872,7 @@ conn_read(struct bgp_peer *p, struct bgp_conn *c)
 			else
 				pending_msg(p, c, type, c->rbuf + off, (size_t)len);
 			if (c->fd < 0)
-				return;	/* closed while handling */
+				return; /* closed while handling */
 			off += (size_t)len;
 		}
 		if (off > 0) {
@@ -879,7 +880,7 @@ conn_read(struct bgp_peer *p, struct bgp_conn *c)
 			c->rlen -= off;
 		}
 		if ((size_t)n < space)
-			return;	/* short read: the socket is drained */
+			return; /* short read: the socket is drained */
 	}
 }
 
@@ -983,7 +984,7 @@ accept_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 			return;
 		}
 		conn_fill_addrs(c);
-		conn_close(p->conn);	/* our own attempt, if any */
+		conn_close(p->conn); /* our own attempt, if any */
 		p->conn = c;
 		peer_event(p, BGP_EV_TCP_CONNECTED);
 		return;
@@ -1014,7 +1015,8 @@ accept_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 
 		log_info("peer %s: second connection while Established, rejected", p->name);
 		wire_wr_init(&w, buf, sizeof(buf));
-		if (bgp_notification_write(&w, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, NULL, 0) == 0)
+		if (bgp_notification_write(&w, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, NULL, 0) ==
+		    0)
 			(void)send(fd, buf, w.len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		close(fd);
 		return;
@@ -1220,7 +1222,8 @@ session_request_refresh(struct bgp_peer *p)
 			continue;
 		wire_wr_init(&w, buf, sizeof(buf));
 		if (bgp_route_refresh_write(&w, bgp_af_afi((enum bgp_af)af),
-		    bgp_af_safi((enum bgp_af)af)) == 0 && session_send(p, buf, w.len) == 0) {
+			bgp_af_safi((enum bgp_af)af)) == 0 &&
+		    session_send(p, buf, w.len) == 0) {
 			p->st.refresh_out++;
 			sent++;
 		}

@@ -128,7 +128,7 @@ prefix_mask(struct prefix *p)
 	unsigned bits = ipaddr_bits(p->addr.family);
 
 	for (unsigned i = p->len; i < bits; i++)
-		p->addr.bytes[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+		p->addr.bytes[i / 8] &= (uint8_t) ~(0x80u >> (i % 8));
 }
 
 int

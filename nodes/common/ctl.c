@@ -15,28 +15,28 @@
 #include "log.h"
 
 struct ctl_client {
-	struct ctl_server	*srv;
-	struct ev_io		 io;
-	char			 line[CTL_LINE_MAX];
-	size_t			 line_len;
-	struct strbuf		 reply;
-	size_t			 sent;
-	struct ctl_client	*next;
+	struct ctl_server *srv;
+	struct ev_io io;
+	char line[CTL_LINE_MAX];
+	size_t line_len;
+	struct strbuf reply;
+	size_t sent;
+	struct ctl_client *next;
 };
 
 struct ctl_server {
-	struct ev_loop		*loop;
-	struct ev_io		 io;
-	char			*path;
-	ctl_handler		 handler;
-	void			*arg;
-	struct ctl_client	*clients;
+	struct ev_loop *loop;
+	struct ev_io io;
+	char *path;
+	ctl_handler handler;
+	void *arg;
+	struct ctl_client *clients;
 };
 
-static void	ctl_accept(struct ev_loop *, struct ev_io *, uint32_t);
-static void	ctl_client_event(struct ev_loop *, struct ev_io *, uint32_t);
-static void	ctl_client_free(struct ctl_client *);
-static void	ctl_dispatch(struct ctl_client *);
+static void ctl_accept(struct ev_loop *, struct ev_io *, uint32_t);
+static void ctl_client_event(struct ev_loop *, struct ev_io *, uint32_t);
+static void ctl_client_free(struct ctl_client *);
+static void ctl_dispatch(struct ctl_client *);
 
 struct ctl_server *
 ctl_listen(struct ev_loop *loop, const char *path, ctl_handler handler, void *arg)
@@ -150,7 +150,7 @@ ctl_dispatch(struct ctl_client *c)
 	int argc = 0;
 
 	for (tok = strtok_r(c->line, " \t\r", &save); tok && argc < CTL_MAX_ARGS;
-	    tok = strtok_r(NULL, " \t\r", &save))
+	     tok = strtok_r(NULL, " \t\r", &save))
 		argv[argc++] = tok;
 	argv[argc] = NULL;
 	if (argc == 0)

@@ -13,8 +13,8 @@
 #include "evloop.h"
 #include "strbuf.h"
 
-#define CTL_LINE_MAX	4096
-#define CTL_MAX_ARGS	32
+#define CTL_LINE_MAX 4096
+#define CTL_MAX_ARGS 32
 
 /* argv[0] is the command. Write the JSON reply into out. */
 typedef void (*ctl_handler)(int argc, char **argv, struct strbuf *out, void *arg);
@@ -23,12 +23,12 @@ struct ctl_server;
 
 /* Removes a stale socket at path first. NULL on error (errno set). */
 struct ctl_server *ctl_listen(struct ev_loop *, const char *path, ctl_handler, void *arg);
-void	ctl_close(struct ctl_server *);	/* closes clients, unlinks the path */
+void ctl_close(struct ctl_server *); /* closes clients, unlinks the path */
 
 /* Client side: one request, the whole reply in *reply (caller frees). 0 or -errno. */
-int	ctl_call(const char *path, const char *request, char **reply, int timeout_ms);
+int ctl_call(const char *path, const char *request, char **reply, int timeout_ms);
 
 /* Helper for handlers: {"error": msg}. */
-void	ctl_reply_error(struct strbuf *out, const char *msg);
+void ctl_reply_error(struct strbuf *out, const char *msg);
 
 #endif

@@ -11,35 +11,35 @@
 
 #include "evloop.h"
 
-#define HEAP_NONE	((size_t)-1)
-#define MAX_SIGNALS	8
+#define HEAP_NONE   ((size_t)-1)
+#define MAX_SIGNALS 8
 
 struct ev_sighandler {
-	int		 signo;
-	ev_signal_cb	 cb;
-	void		*arg;
+	int signo;
+	ev_signal_cb cb;
+	void *arg;
 };
 
 struct ev_loop {
-	int			 epfd;
-	bool			 stop;
-	uint64_t		 now_us;
-	struct ev_timer		**heap;
-	size_t			 heap_len;
-	size_t			 heap_cap;
-	int			 sigfd;
-	sigset_t		 sigmask;
-	struct ev_io		 sigio;
-	struct ev_sighandler	 sigs[MAX_SIGNALS];
-	size_t			 nsigs;
-	struct epoll_event	*batch;		/* events being dispatched */
-	int			 batch_len;
+	int epfd;
+	bool stop;
+	uint64_t now_us;
+	struct ev_timer **heap;
+	size_t heap_len;
+	size_t heap_cap;
+	int sigfd;
+	sigset_t sigmask;
+	struct ev_io sigio;
+	struct ev_sighandler sigs[MAX_SIGNALS];
+	size_t nsigs;
+	struct epoll_event *batch; /* events being dispatched */
+	int batch_len;
 };
 
-static void	heap_swap(struct ev_loop *, size_t, size_t);
-static void	heap_up(struct ev_loop *, size_t);
-static void	heap_down(struct ev_loop *, size_t);
-static void	signal_read(struct ev_loop *, struct ev_io *, uint32_t);
+static void heap_swap(struct ev_loop *, size_t, size_t);
+static void heap_up(struct ev_loop *, size_t);
+static void heap_down(struct ev_loop *, size_t);
+static void signal_read(struct ev_loop *, struct ev_io *, uint32_t);
 
 uint64_t
 ev_clock_us(void)
@@ -235,7 +235,7 @@ ev_timer_start(struct ev_loop *loop, struct ev_timer *t, uint64_t after_us)
 		struct ev_timer **h = realloc(loop->heap, cap * sizeof(*h));
 
 		if (h == NULL)
-			abort();	/* a daemon without timers cannot go on */
+			abort(); /* a daemon without timers cannot go on */
 		loop->heap = h;
 		loop->heap_cap = cap;
 	}

@@ -249,8 +249,10 @@ jc_typed(const cJSON *obj, const char *key, const char *path, bool required, int
 		return 0;
 	if ((item->type & 0xff) != type) {
 		const char *want = type == cJSON_Array ? "an array" :
-		    type == cJSON_Object ? "an object" : type == cJSON_String ? "a string" :
-		    type == cJSON_Number ? "a number" : "another type";
+		    type == cJSON_Object	       ? "an object" :
+		    type == cJSON_String	       ? "a string" :
+		    type == cJSON_Number	       ? "a number" :
+							 "another type";
 		cfg_error(e, p, "expected %s, found %s", want, type_name(item));
 		return -1;
 	}
@@ -332,7 +334,8 @@ jc_item_ipaddr(const cJSON *item, const char *path, int family, struct ipaddr *o
     struct cfg_errors *e)
 {
 	const char *want = family == AF_INET ? "an IPv4 address" :
-	    family == AF_INET6 ? "an IPv6 address" : "an IPv4 or IPv6 address";
+	    family == AF_INET6		     ? "an IPv6 address" :
+					       "an IPv4 or IPv6 address";
 
 	if (!cJSON_IsString(item)) {
 		cfg_error(e, path, "expected %s, found %s", want, type_name(item));
@@ -349,7 +352,8 @@ bool
 jc_item_prefix(const cJSON *item, const char *path, bool host_bits_ok, struct prefix *out,
     struct cfg_errors *e)
 {
-	const char *want = host_bits_ok ? "an address with prefix length (\"10.0.0.1/24\")" :
+	const char *want = host_bits_ok ?
+	    "an address with prefix length (\"10.0.0.1/24\")" :
 	    "a network prefix with no host bits set (\"10.0.0.0/24\")";
 
 	if (!cJSON_IsString(item)) {

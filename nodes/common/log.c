@@ -19,10 +19,10 @@ static const char *const level_names[] = {
 };
 
 static struct {
-	char		 ident[32];
-	char		*path;
-	FILE		*fp;
-	enum log_level	 level;
+	char ident[32];
+	char *path;
+	FILE *fp;
+	enum log_level level;
 } logger = { "anylab", NULL, NULL, LOG_LVL_INFO };
 
 int
@@ -82,8 +82,7 @@ log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	flockfile(fp);
-	fprintf(fp, "%s.%06ldZ %s[%s] ", stamp, ts.tv_nsec / 1000, logger.ident,
-	    level_names[lvl]);
+	fprintf(fp, "%s.%06ldZ %s[%s] ", stamp, ts.tv_nsec / 1000, logger.ident, level_names[lvl]);
 	vfprintf(fp, fmt, ap);
 	fputc('\n', fp);
 	funlockfile(fp);

@@ -22,19 +22,19 @@ enum log_level {
 };
 
 /* path NULL: standard error. Returns 0 or -errno. */
-int	log_open(const char *ident, const char *path);
-void	log_set_level(enum log_level);
-void	log_reopen(void);	/* after rotation (SIGHUP) */
+int log_open(const char *ident, const char *path);
+void log_set_level(enum log_level);
+void log_reopen(void); /* after rotation (SIGHUP) */
 
-void	log_msg(enum log_level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void	log_vmsg(enum log_level, const char *fmt, va_list) __attribute__((format(printf, 2, 0)));
+void log_msg(enum log_level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_vmsg(enum log_level, const char *fmt, va_list) __attribute__((format(printf, 2, 0)));
 
 #define log_debug(...)	log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
 #define log_info(...)	log_msg(LOG_LVL_INFO, __VA_ARGS__)
 #define log_warn(...)	log_msg(LOG_LVL_WARN, __VA_ARGS__)
-#define log_remote(...)	log_msg(LOG_LVL_REMOTE, __VA_ARGS__)
+#define log_remote(...) log_msg(LOG_LVL_REMOTE, __VA_ARGS__)
 #define log_err(...)	log_msg(LOG_LVL_ERR, __VA_ARGS__)
 
-noreturn void	fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

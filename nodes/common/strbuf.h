@@ -10,21 +10,24 @@
 #include <stddef.h>
 
 struct strbuf {
-	char	*s;	/* always NUL-terminated once anything was added */
-	size_t	 len;
-	size_t	 cap;
-	bool	 err;
+	char *s; /* always NUL-terminated once anything was added */
+	size_t len;
+	size_t cap;
+	bool err;
 };
 
-#define STRBUF_INIT	{ NULL, 0, 0, false }
+#define STRBUF_INIT \
+	{ \
+		NULL, 0, 0, false \
+	}
 
-void	sb_add(struct strbuf *, const char *, size_t);
-void	sb_puts(struct strbuf *, const char *);
-void	sb_printf(struct strbuf *, const char *, ...) __attribute__((format(printf, 2, 3)));
-void	sb_json_str(struct strbuf *, const char *);	/* quoted, escaped JSON string */
-void	sb_reset(struct strbuf *);
-char	*sb_steal(struct strbuf *);	/* caller frees; buffer becomes empty */
-void	sb_free(struct strbuf *);
-const char *sb_str(const struct strbuf *);	/* "" when empty */
+void sb_add(struct strbuf *, const char *, size_t);
+void sb_puts(struct strbuf *, const char *);
+void sb_printf(struct strbuf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+void sb_json_str(struct strbuf *, const char *); /* quoted, escaped JSON string */
+void sb_reset(struct strbuf *);
+char *sb_steal(struct strbuf *); /* caller frees; buffer becomes empty */
+void sb_free(struct strbuf *);
+const char *sb_str(const struct strbuf *); /* "" when empty */
 
 #endif

@@ -62,8 +62,8 @@ wire_u32(struct wire_rd *rd)
 
 	if (!rd_need(rd, 4))
 		return 0;
-	v = (uint32_t)rd->pos[0] << 24 | (uint32_t)rd->pos[1] << 16 |
-	    (uint32_t)rd->pos[2] << 8 | rd->pos[3];
+	v = (uint32_t)rd->pos[0] << 24 | (uint32_t)rd->pos[1] << 16 | (uint32_t)rd->pos[2] << 8 |
+	    rd->pos[3];
 	rd->pos += 4;
 	return v;
 }

@@ -24,7 +24,7 @@
 #include "dns_msg.h"
 #include "dns_rdata.h"
 
-#define CNAME_CHAIN_MAX	8
+#define CNAME_CHAIN_MAX 8
 
 static const char *const transport_names[DNS_TR_COUNT] = {
 	[DNS_TR_UDP] = "udp",
@@ -32,33 +32,33 @@ static const char *const transport_names[DNS_TR_COUNT] = {
 };
 
 struct actx {
-	const struct dns_answer_cfg	*cfg;
-	struct dns_answer_info		*info;
-	struct wire_wr			 wr;
-	struct dns_compress		 c;
-	struct dns_header		 h;
-	size_t				 question_end;	/* wr.len after the question */
-	size_t				 limit;		/* for answer and authority */
-	bool				 truncated;
-	bool				 full;		/* additional section: stop */
-	struct dns_edns			 edns;
+	const struct dns_answer_cfg *cfg;
+	struct dns_answer_info *info;
+	struct wire_wr wr;
+	struct dns_compress c;
+	struct dns_header h;
+	size_t question_end; /* wr.len after the question */
+	size_t limit;	     /* for answer and authority */
+	bool truncated;
+	bool full; /* additional section: stop */
+	struct dns_edns edns;
 };
 
 struct wr_mark {
-	size_t		len;
-	unsigned	ccount;
+	size_t len;
+	unsigned ccount;
 };
 
-static bool	put_rr(struct actx *, const uint8_t *owner, uint16_t type, uint16_t cls,
-		    uint32_t ttl, const uint8_t *rdata, uint16_t len);
-static bool	put_rrset(struct actx *, enum dns_section, const uint8_t *owner,
-		    const struct dns_rrset *);
-static void	put_soa(struct actx *, const struct dns_zone *);
-static void	add_targets(struct actx *, const struct dns_zone *, const struct dns_rrset *,
-		    bool glue);
-static void	answer_in(struct actx *, const struct dns_zoneset *, const uint8_t *qname,
-		    uint16_t qtype);
-static void	answer_ch(struct actx *, const uint8_t *qname, uint16_t qtype);
+static bool put_rr(struct actx *, const uint8_t *owner, uint16_t type, uint16_t cls, uint32_t ttl,
+    const uint8_t *rdata, uint16_t len);
+static bool put_rrset(struct actx *, enum dns_section, const uint8_t *owner,
+    const struct dns_rrset *);
+static void put_soa(struct actx *, const struct dns_zone *);
+static void add_targets(struct actx *, const struct dns_zone *, const struct dns_rrset *,
+    bool glue);
+static void answer_in(struct actx *, const struct dns_zoneset *, const uint8_t *qname,
+    uint16_t qtype);
+static void answer_ch(struct actx *, const uint8_t *qname, uint16_t qtype);
 
 const char *
 dns_transport_name(enum dns_transport t)
@@ -106,8 +106,7 @@ put_rr(struct actx *a, const uint8_t *owner, uint16_t type, uint16_t cls, uint32
 
 /* The whole RRset or nothing; answer/authority overflow sets TC. */
 static bool
-put_rrset(struct actx *a, enum dns_section sec, const uint8_t *owner,
-    const struct dns_rrset *rs)
+put_rrset(struct actx *a, enum dns_section sec, const uint8_t *owner, const struct dns_rrset *rs)
 {
 	struct wr_mark m = mark(a);
 	struct dns_rdata_it it;
@@ -208,7 +207,7 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 		}
 		if (lk.kind == DNS_LK_DELEGATION) {
 			if (hop > 0)
-				return;	/* the CNAME points below a cut: the client follows */
+				return; /* the CNAME points below a cut: the client follows */
 			a->h.flags &= (uint16_t)~DNS_FLAG_AA;
 			rs = dns_node_rrset(n, DNS_T_NS);
 			if (rs != NULL && put_rrset(a, DNS_SEC_AUTHORITY, n->name, rs))
@@ -240,7 +239,7 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 		}
 		cname = dns_node_rrset(n, DNS_T_CNAME);
 		if (cname == NULL) {
-			put_soa(a, z);	/* NODATA (RFC 2308 2.2) */
+			put_soa(a, z); /* NODATA (RFC 2308 2.2) */
 			return;
 		}
 		if (!put_rrset(a, DNS_SEC_ANSWER, owner, cname))
@@ -254,7 +253,7 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 			if (!dns_rdata_it_next(&it, &rd, &len))
 				return;
 			if (!dns_name_is_sub(rd, z->origin))
-				return;	/* outside the zone: the client follows it */
+				return; /* outside the zone: the client follows it */
 			memcpy(name, rd, dns_name_len(rd));
 			qname = name;
 		}
@@ -282,7 +281,7 @@ answer_ch(struct actx *a, const uint8_t *qname, uint16_t qtype)
 	}
 	a->h.flags |= DNS_FLAG_AA;
 	if (qtype != DNS_T_TXT && qtype != DNS_T_ANY)
-		return;	/* NODATA */
+		return; /* NODATA */
 	if (l > 255)
 		l = 255;
 	txt[0] = (uint8_t)l;
@@ -339,10 +338,10 @@ parse_query(struct actx *a, struct wire_rd *rd, const struct dns_header *qh, uin
 			return DNS_R_FORMERR;
 		}
 		if (type != DNS_T_OPT)
-			continue;	/* TSIG and others: not supported, ignored */
+			continue; /* TSIG and others: not supported, ignored */
 		if (a->edns.present || owner[0] != 0) {
 			a->info->formerr = a->edns.present ? "more than one OPT record" :
-			    "OPT record not owned by the root";
+							     "OPT record not owned by the root";
 			a->edns.present = false;
 			return DNS_R_FORMERR;
 		}
@@ -363,8 +362,7 @@ parse_query(struct actx *a, struct wire_rd *rd, const struct dns_header *qh, uin
 
 size_t
 dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const uint8_t *q,
-    size_t qlen, enum dns_transport tr, uint8_t *resp, size_t cap,
-    struct dns_answer_info *info)
+    size_t qlen, enum dns_transport tr, uint8_t *resp, size_t cap, struct dns_answer_info *info)
 {
 	struct actx a;
 	struct dns_header qh;
@@ -437,7 +435,7 @@ dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const
 			info->rcode = DNS_R_FORMERR;
 			info->formerr = "question for type OPT";
 		} else if (qtype == DNS_T_AXFR || qtype == DNS_T_IXFR) {
-			info->rcode = DNS_R_REFUSED;	/* no zone transfers */
+			info->rcode = DNS_R_REFUSED; /* no zone transfers */
 		} else if (qtype == DNS_T_MAILA || qtype == DNS_T_MAILB || qtype == DNS_T_TSIG ||
 		    qtype == DNS_T_TKEY) {
 			info->rcode = DNS_R_NOTIMP;
@@ -460,8 +458,8 @@ dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const
 		wire_put_u8(&a.wr, 0);
 		wire_put_u16(&a.wr, DNS_T_OPT);
 		wire_put_u16(&a.wr, cfg->edns_size < DNS_UDP_MIN ? DNS_UDP_MIN : cfg->edns_size);
-		wire_put_u32(&a.wr, (uint32_t)(info->rcode >> 4) << 24 |
-		    (a.edns.dnssec_ok ? DNS_EDNS_DO : 0));
+		wire_put_u32(&a.wr,
+		    (uint32_t)(info->rcode >> 4) << 24 | (a.edns.dnssec_ok ? DNS_EDNS_DO : 0));
 		if (opt_len > 11) {
 			wire_put_u16(&a.wr, (uint16_t)(opt_len - 11));
 			wire_put_u16(&a.wr, DNS_EDNS_OPT_NSID);
@@ -473,9 +471,9 @@ dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const
 		a.h.arcount++;
 	}
 	if (a.wr.err != WIRE_OK)
-		return 0;	/* cannot happen: 512 octets hold a header, question and OPT */
+		return 0; /* cannot happen: 512 octets hold a header, question and OPT */
 	{
-		struct wire_wr hw;	/* the header, now that the counts are known */
+		struct wire_wr hw; /* the header, now that the counts are known */
 
 		wire_wr_init(&hw, resp, DNS_HEADER_LEN);
 		dns_header_write(&hw, &a.h);

@@ -21,24 +21,24 @@ enum dns_transport {
 	DNS_TR_COUNT,
 };
 
-const char	*dns_transport_name(enum dns_transport);
+const char *dns_transport_name(enum dns_transport);
 
 struct dns_answer_cfg {
-	const char	*identity;	/* NSID payload and CHAOS TXT text */
-	uint16_t	 edns_size;	/* our UDP payload size (RFC 6891 6.2.5) */
+	const char *identity; /* NSID payload and CHAOS TXT text */
+	uint16_t edns_size;   /* our UDP payload size (RFC 6891 6.2.5) */
 };
 
 /* What happened, for statistics and logs. */
 struct dns_answer_info {
-	bool		 dropped;	/* no response (QR set, shorter than a header) */
-	unsigned	 rcode;		/* full rcode incl. EDNS extension */
-	bool		 has_question;
-	uint16_t	 qtype;
-	uint16_t	 qclass;
-	bool		 edns;
-	bool		 nsid;
-	bool		 truncated;
-	const char	*formerr;	/* why FORMERR, for log_remote */
+	bool dropped;	/* no response (QR set, shorter than a header) */
+	unsigned rcode; /* full rcode incl. EDNS extension */
+	bool has_question;
+	uint16_t qtype;
+	uint16_t qclass;
+	bool edns;
+	bool nsid;
+	bool truncated;
+	const char *formerr; /* why FORMERR, for log_remote */
 };
 
 /*
@@ -47,8 +47,7 @@ struct dns_answer_info {
  * is further limited to the negotiated size. Returns the response length, or
  * 0 when the query gets no response at all.
  */
-size_t	dns_answer(const struct dns_answer_cfg *, const struct dns_zoneset *, const uint8_t *q,
-	    size_t qlen, enum dns_transport tr, uint8_t *resp, size_t cap,
-	    struct dns_answer_info *info);
+size_t dns_answer(const struct dns_answer_cfg *, const struct dns_zoneset *, const uint8_t *q,
+    size_t qlen, enum dns_transport tr, uint8_t *resp, size_t cap, struct dns_answer_info *info);
 
 #endif

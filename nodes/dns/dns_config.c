@@ -12,14 +12,21 @@
 #include "dns_zonefile.h"
 
 static const char *const top_keys[] = {
-	"identity", "listen", "port", "workers", "edns_size", "tcp", "zones", NULL,
+	"identity",
+	"listen",
+	"port",
+	"workers",
+	"edns_size",
+	"tcp",
+	"zones",
+	NULL,
 };
 static const char *const tcp_keys[] = { "idle_timeout_ms", "max_connections", NULL };
 static const char *const zone_keys[] = { "origin", "records", "file", "ttl", NULL };
 static const char *const record_keys[] = { "name", "type", "data", "ttl", NULL };
 
-static int	parse_zone(const cJSON *z, const char *path, struct dns_zone_cfg *zc,
-		    struct cfg_errors *errs);
+static int parse_zone(const cJSON *z, const char *path, struct dns_zone_cfg *zc,
+    struct cfg_errors *errs);
 
 static int
 parse_record(const cJSON *r, const char *path, const uint8_t *origin, uint32_t default_ttl,
@@ -42,8 +49,10 @@ parse_record(const cJSON *r, const char *path, const uint8_t *origin, uint32_t d
 	rc->ttl = (uint32_t)ttl;
 	len = dns_name_from_text(name, strlen(name), origin, rc->owner);
 	if (len < 0) {
-		cfg_error(errs, jc_path(p, path, "name"), "expected a domain name (relative to the "
-		    "zone origin, \"@\" for the origin itself): %s", dns_strerror(len));
+		cfg_error(errs, jc_path(p, path, "name"),
+		    "expected a domain name (relative to the "
+		    "zone origin, \"@\" for the origin itself): %s",
+		    dns_strerror(len));
 		return -1;
 	}
 	if (!dns_name_is_sub(rc->owner, origin)) {
@@ -51,8 +60,10 @@ parse_record(const cJSON *r, const char *path, const uint8_t *origin, uint32_t d
 		return -1;
 	}
 	if (dns_type_parse(type, &rc->type) < 0) {
-		cfg_error(errs, jc_path(p, path, "type"), "expected a record type such as A, AAAA, "
-		    "NS, SOA, CNAME, MX, TXT, PTR, SRV (or TYPEnnn), found \"%s\"", type);
+		cfg_error(errs, jc_path(p, path, "type"),
+		    "expected a record type such as A, AAAA, "
+		    "NS, SOA, CNAME, MX, TXT, PTR, SRV (or TYPEnnn), found \"%s\"",
+		    type);
 		return -1;
 	}
 	buf = malloc(DNS_RDATA_MAX);
@@ -111,7 +122,7 @@ parse_zone(const cJSON *z, const char *path, struct dns_zone_cfg *zc, struct cfg
 	jc_path(p, path, "records");
 	for (const cJSON *r = records->child; r; r = r->next, i++) {
 		if (parse_record(r, jc_path_idx(rp, p, i), zc->origin, (uint32_t)ttl,
-		    &zc->records[zc->nrecords], errs) == 0)
+			&zc->records[zc->nrecords], errs) == 0)
 			zc->nrecords++;
 	}
 	return errs->count > errs0 ? -1 : 0;
@@ -145,8 +156,8 @@ dns_config_parse(const cJSON *section, const char *path, struct dns_config *cfg,
 		cfg->port = (uint16_t)v;
 	if (jc_uint(section, "workers", path, false, 1, DNS_CFG_WORKERS_MAX, &v, errs) == 1)
 		cfg->workers = (unsigned)v;
-	if (jc_uint(section, "edns_size", path, false, DNS_UDP_MIN, DNS_CFG_EDNS_MAX, &v,
-	    errs) == 1)
+	if (jc_uint(section, "edns_size", path, false, DNS_UDP_MIN, DNS_CFG_EDNS_MAX, &v, errs) ==
+	    1)
 		cfg->edns_size = (uint16_t)v;
 	if (jc_typed(section, "tcp", path, false, cJSON_Object, &tcp, errs) == 1) {
 		jc_path(p, path, "tcp");
@@ -172,7 +183,8 @@ dns_config_parse(const cJSON *section, const char *path, struct dns_config *cfg,
 			cfg->listen[cfg->nlisten++] = addr;
 		}
 		if (cJSON_GetArraySize(listen) == 0)
-			cfg_error(errs, p, "expected at least one address (leave \"listen\" out "
+			cfg_error(errs, p,
+			    "expected at least one address (leave \"listen\" out "
 			    "to serve every address)");
 	}
 	if (jc_typed(section, "zones", path, false, cJSON_Array, &zones, errs) == 1) {
@@ -183,7 +195,7 @@ dns_config_parse(const cJSON *section, const char *path, struct dns_config *cfg,
 			struct dns_zone_cfg *zc = &cfg->zones[cfg->nzones];
 
 			if (parse_zone(z, jc_path_idx(ip, p, i), zc, errs) < 0) {
-				cfg->nzones++;	/* freed with the rest */
+				cfg->nzones++; /* freed with the rest */
 				continue;
 			}
 			for (size_t k = 0; k < cfg->nzones; k++)
@@ -257,7 +269,7 @@ dns_config_load_zones(const struct dns_config *cfg, const char *base_dir, const 
 			char rp[CFG_PATH_MAX];
 
 			if (dns_zb_add(zb, r->owner, r->type, r->ttl, r->rdata, r->len, err,
-			    sizeof(err)) < 0) {
+				sizeof(err)) < 0) {
 				jc_path(p, zc->path, "records");
 				cfg_error(errs, jc_path_idx(rp, p, (int)k), "%s", err);
 			}

@@ -23,24 +23,24 @@
 #include "log.h"
 
 struct dns_daemon {
-	const struct dns_daemon_opts	*opts;
-	struct ev_loop			*loop;
-	struct dns_config		 cfg;
-	struct dns_server		*srv;
-	struct ctl_server		*ctl;
-	struct ev_timer			 log_timer;
-	char				 identity[256];
-	char				 base_dir[PATH_MAX];
-	uint64_t			 generation;
-	unsigned			 reloads;
-	char				 reload_error[CFG_PATH_MAX + 512];
+	const struct dns_daemon_opts *opts;
+	struct ev_loop *loop;
+	struct dns_config cfg;
+	struct dns_server *srv;
+	struct ctl_server *ctl;
+	struct ev_timer log_timer;
+	char identity[256];
+	char base_dir[PATH_MAX];
+	uint64_t generation;
+	unsigned reloads;
+	char reload_error[CFG_PATH_MAX + 512];
 };
 
-static void	on_signal(struct ev_loop *, int, void *);
-static void	on_log_timer(struct ev_loop *, struct ev_timer *);
+static void on_signal(struct ev_loop *, int, void *);
+static void on_log_timer(struct ev_loop *, struct ev_timer *);
 
-#define LOG_FLUSH_MS	200
-static void	on_ctl(int argc, char **argv, struct strbuf *out, void *arg);
+#define LOG_FLUSH_MS 200
+static void on_ctl(int argc, char **argv, struct strbuf *out, void *arg);
 
 static void
 config_dir(const char *config, char *out, size_t len)
@@ -121,8 +121,8 @@ load(struct dns_daemon *d, struct dns_config *cfg)
 		free(notes);
 		return NULL;
 	}
-	zs = dns_config_load_zones(cfg, d->base_dir, d->identity[0] ? d->identity :
-	    d->opts->node, &errs, notes);
+	zs = dns_config_load_zones(cfg, d->base_dir, d->identity[0] ? d->identity : d->opts->node,
+	    &errs, notes);
 	if (zs == NULL) {
 		log_cfg_errors(&errs, d->reload_error, sizeof(d->reload_error));
 		dns_config_free(cfg);
@@ -153,7 +153,7 @@ reload(struct dns_daemon *d)
 	if (cfg.port != d->cfg.port || cfg.workers != d->cfg.workers ||
 	    cfg.nlisten != d->cfg.nlisten || cfg.edns_size != d->cfg.edns_size)
 		log_warn("listen, port, workers or edns_size changed: "
-		    "they take effect at the next start");
+			 "they take effect at the next start");
 	zs->generation = ++d->generation;
 	dns_server_set_zones(d->srv, zs);
 	dns_config_free(&cfg);
@@ -200,9 +200,10 @@ status_json(struct dns_daemon *d, struct strbuf *out)
 
 	sb_puts(out, "{\"ready\": true, \"daemon\": \"anydnsd\", \"identity\": ");
 	sb_json_str(out, d->identity);
-	sb_printf(out, ", \"pid\": %d, \"workers\": %u, \"port\": %u, \"edns_size\": %u, "
-	    "\"listen\": [", (int)getpid(), dns_server_workers(d->srv), d->cfg.port,
-	    d->cfg.edns_size);
+	sb_printf(out,
+	    ", \"pid\": %d, \"workers\": %u, \"port\": %u, \"edns_size\": %u, "
+	    "\"listen\": [",
+	    (int)getpid(), dns_server_workers(d->srv), d->cfg.port, d->cfg.edns_size);
 	for (size_t i = 0; i < d->cfg.nlisten; i++) {
 		sb_puts(out, i ? ", " : "");
 		sb_json_str(out, ipaddr_ntop(&d->cfg.listen[i], a, sizeof(a)));
@@ -217,8 +218,10 @@ status_json(struct dns_daemon *d, struct strbuf *out)
 		sb_json_str(out, zn);
 		sb_puts(out, ", \"source\": ");
 		sb_json_str(out, z->source);
-		sb_printf(out, ", \"serial\": %u, \"records\": %zu, \"default_soa\": %s, "
-		    "\"default_ns\": %s}", z->serial, z->nrecords, z->made_soa ? "true" : "false",
+		sb_printf(out,
+		    ", \"serial\": %u, \"records\": %zu, \"default_soa\": %s, "
+		    "\"default_ns\": %s}",
+		    z->serial, z->nrecords, z->made_soa ? "true" : "false",
 		    z->made_ns ? "true" : "false");
 	}
 	sb_puts(out, "]");

@@ -67,11 +67,11 @@ dns_query_build(const struct dns_query_spec *spec, uint8_t *buf, size_t cap)
 	wire_put_u16(&wr, spec->type);
 	wire_put_u16(&wr, spec->cls ? spec->cls : DNS_C_IN);
 	if (edns) {
-		wire_put_u8(&wr, 0);	/* root owner */
+		wire_put_u8(&wr, 0); /* root owner */
 		wire_put_u16(&wr, DNS_T_OPT);
 		wire_put_u16(&wr, spec->edns_size ? spec->edns_size : DNS_EDNS_DEFAULT);
-		wire_put_u32(&wr, (uint32_t)spec->edns_version << 16 |
-		    (spec->dnssec_ok ? DNS_EDNS_DO : 0));
+		wire_put_u32(&wr,
+		    (uint32_t)spec->edns_version << 16 | (spec->dnssec_ok ? DNS_EDNS_DO : 0));
 		if (spec->nsid) {
 			wire_put_u16(&wr, 4);
 			wire_put_u16(&wr, DNS_EDNS_OPT_NSID);
@@ -132,7 +132,7 @@ read_rr(struct wire_rd *rd, struct dns_rr *rr)
 	if (rd->err != WIRE_OK)
 		return DNS_ESHORT;
 	if (rr->rdata == NULL)
-		rr->rdata = rd->start;	/* rdlen 0: a valid pointer all the same */
+		rr->rdata = rd->start; /* rdlen 0: a valid pointer all the same */
 	return DNS_OK;
 }
 
@@ -184,7 +184,7 @@ dns_msg_parse(const uint8_t *buf, size_t len, struct dns_msg *m)
 				if (s != DNS_SEC_ADDITIONAL || m->edns.present || rr->owner[0] != 0)
 					return DNS_EFORMAT;
 				if (dns_edns_read(rr->cls, rr->ttl, rr->rdata, rr->rdlen,
-				    &m->edns) < 0)
+					&m->edns) < 0)
 					return DNS_EFORMAT;
 				m->rcode |= (unsigned)m->edns.ext_rcode << 4;
 				continue;
@@ -206,7 +206,7 @@ dns_msg_matches(const struct dns_msg *m, const struct dns_query_spec *spec)
 
 	if (!(m->hdr.flags & DNS_FLAG_QR) || m->hdr.id != spec->id)
 		return false;
-	if (!m->has_question)	/* FORMERR answers may carry no question */
+	if (!m->has_question) /* FORMERR answers may carry no question */
 		return true;
 	if (spec->name == NULL ||
 	    dns_name_from_text(spec->name, strlen(spec->name), NULL, qname) < 0)

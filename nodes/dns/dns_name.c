@@ -9,8 +9,8 @@
 
 #include "dns_name.h"
 
-static uint8_t	lower(uint8_t);
-static bool	pkt_name_eq(const uint8_t *pkt, size_t pktlen, size_t off, const uint8_t *name);
+static uint8_t lower(uint8_t);
+static bool pkt_name_eq(const uint8_t *pkt, size_t pktlen, size_t off, const uint8_t *name);
 
 static uint8_t
 lower(uint8_t c)
@@ -19,8 +19,7 @@ lower(uint8_t c)
 }
 
 int
-dns_name_from_text(const char *text, size_t n, const uint8_t *origin,
-    uint8_t out[DNS_NAME_MAXLEN])
+dns_name_from_text(const char *text, size_t n, const uint8_t *origin, uint8_t out[DNS_NAME_MAXLEN])
 {
 	size_t len = 0, i = 0, olen;
 	bool absolute = false;
@@ -41,7 +40,7 @@ dns_name_from_text(const char *text, size_t n, const uint8_t *origin,
 		return 1;
 	}
 	while (i < n) {
-		size_t lab = len++;	/* length byte */
+		size_t lab = len++; /* length byte */
 		unsigned ll = 0;
 
 		if (len >= DNS_NAME_MAXLEN)
@@ -79,9 +78,9 @@ dns_name_from_text(const char *text, size_t n, const uint8_t *origin,
 			out[len++] = c;
 		}
 		if (ll == 0)
-			return DNS_EBADTEXT;	/* empty label: ".." or leading dot */
+			return DNS_EBADTEXT; /* empty label: ".." or leading dot */
 		out[lab] = (uint8_t)ll;
-		if (i < n) {	/* at a dot */
+		if (i < n) { /* at a dot */
 			i++;
 			if (i == n)
 				absolute = true;
@@ -118,8 +117,8 @@ dns_name_to_text(const uint8_t *name, char *out, size_t cap)
 
 			if (o + 5 >= cap)
 				return DNS_ESPACE;
-			if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' ||
-			    c == ';' || c == '@' || c == '$') {
+			if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' || c == ';' ||
+			    c == '@' || c == '$') {
 				out[o++] = '\\';
 				out[o++] = (char)c;
 			} else if (c <= 0x20 || c >= 0x7f) {
@@ -168,7 +167,7 @@ dns_name_unpack(struct wire_rd *rd, uint8_t out[DNS_NAME_MAXLEN])
 			continue;
 		}
 		if ((b & 0xc0) != 0)
-			goto bad_name;	/* 0x40 and 0x80: extended label types, unsupported */
+			goto bad_name; /* 0x40 and 0x80: extended label types, unsupported */
 		if (b == 0) {
 			if (len + 1 > DNS_NAME_MAXLEN)
 				goto name_long;

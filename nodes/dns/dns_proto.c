@@ -10,8 +10,8 @@
 #include "dns_proto.h"
 
 struct dns_code_name {
-	uint16_t	 code;
-	const char	*name;
+	uint16_t code;
+	const char *name;
 };
 
 static const struct dns_code_name type_names[] = {
@@ -127,7 +127,7 @@ code_parse(const struct dns_code_name *tab, size_t n, const char *prefix, const 
 	return 0;
 }
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *
 dns_type_name(uint16_t type, char *buf, size_t len)

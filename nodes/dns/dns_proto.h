@@ -11,30 +11,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DNS_PORT		53
-#define DNS_HEADER_LEN		12
-#define DNS_NAME_MAXLEN		255	/* wire form, root label included */
-#define DNS_LABEL_MAXLEN	63
-#define DNS_NAME_TEXT_MAX	1024	/* presentation form, every byte escaped as \DDD */
-#define DNS_UDP_MIN		512	/* RFC 1035 4.2.1 */
-#define DNS_EDNS_DEFAULT	1232	/* DNS flag day 2020 */
-#define DNS_MSG_MAX		65535
+#define DNS_PORT	  53
+#define DNS_HEADER_LEN	  12
+#define DNS_NAME_MAXLEN	  255 /* wire form, root label included */
+#define DNS_LABEL_MAXLEN  63
+#define DNS_NAME_TEXT_MAX 1024 /* presentation form, every byte escaped as \DDD */
+#define DNS_UDP_MIN	  512  /* RFC 1035 4.2.1 */
+#define DNS_EDNS_DEFAULT  1232 /* DNS flag day 2020 */
+#define DNS_MSG_MAX	  65535
 
 /* Header flag bits in the second 16-bit word (RFC 1035 4.1.1, RFC 4035). */
-#define DNS_FLAG_QR	0x8000
-#define DNS_FLAG_AA	0x0400
-#define DNS_FLAG_TC	0x0200
-#define DNS_FLAG_RD	0x0100
-#define DNS_FLAG_RA	0x0080
-#define DNS_FLAG_AD	0x0020
-#define DNS_FLAG_CD	0x0010
-#define DNS_OPCODE(flags)	(((flags) >> 11) & 0xf)
-#define DNS_RCODE(flags)	((flags) & 0xf)
+#define DNS_FLAG_QR	  0x8000
+#define DNS_FLAG_AA	  0x0400
+#define DNS_FLAG_TC	  0x0200
+#define DNS_FLAG_RD	  0x0100
+#define DNS_FLAG_RA	  0x0080
+#define DNS_FLAG_AD	  0x0020
+#define DNS_FLAG_CD	  0x0010
+#define DNS_OPCODE(flags) (((flags) >> 11) & 0xf)
+#define DNS_RCODE(flags)  ((flags)&0xf)
 
 /* EDNS(0) (RFC 6891 6.1.3): the DO bit in the OPT TTL's low 16 bits. */
-#define DNS_EDNS_DO		0x8000
-#define DNS_EDNS_OPT_NSID	3	/* RFC 5001 */
-#define DNS_EDNS_OPT_COOKIE	10	/* RFC 7873; ignored like every unknown option */
+#define DNS_EDNS_DO	    0x8000
+#define DNS_EDNS_OPT_NSID   3  /* RFC 5001 */
+#define DNS_EDNS_OPT_COOKIE 10 /* RFC 7873; ignored like every unknown option */
 
 enum dns_type {
 	DNS_T_A = 1,
@@ -84,32 +84,32 @@ enum dns_rcode {
 	DNS_R_NOTIMP = 4,
 	DNS_R_REFUSED = 5,
 	DNS_R_BADVERS = 16,
-	DNS_R_COUNT = 17,	/* size of the stats/name tables */
+	DNS_R_COUNT = 17, /* size of the stats/name tables */
 };
 
 /* The library's error type: 0 success, negative codes, text from dns_strerror(). */
 enum dns_err {
 	DNS_OK = 0,
-	DNS_ESHORT = -1,	/* message ends inside a field */
-	DNS_EBADNAME = -2,	/* malformed name (label length, loop, forward pointer) */
-	DNS_ENAMELONG = -3,	/* name longer than 255 octets or a label over 63 */
-	DNS_ESPACE = -4,	/* output buffer too small */
-	DNS_EBADTEXT = -5,	/* presentation text that does not parse */
-	DNS_ENOTRESP = -6,	/* a response was expected (QR clear) */
-	DNS_EFORMAT = -7,	/* counts or records inconsistent with the message */
+	DNS_ESHORT = -1,    /* message ends inside a field */
+	DNS_EBADNAME = -2,  /* malformed name (label length, loop, forward pointer) */
+	DNS_ENAMELONG = -3, /* name longer than 255 octets or a label over 63 */
+	DNS_ESPACE = -4,    /* output buffer too small */
+	DNS_EBADTEXT = -5,  /* presentation text that does not parse */
+	DNS_ENOTRESP = -6,  /* a response was expected (QR clear) */
+	DNS_EFORMAT = -7,   /* counts or records inconsistent with the message */
 	DNS_ENOMEM = -8,
-	DNS_EBADRDATA = -9,	/* rdata does not match its type */
+	DNS_EBADRDATA = -9, /* rdata does not match its type */
 };
 
-const char	*dns_strerror(int err);
+const char *dns_strerror(int err);
 
 /* Mnemonic or "TYPEnnn" (RFC 3597). buf needs 12 bytes. */
-const char	*dns_type_name(uint16_t type, char *buf, size_t len);
+const char *dns_type_name(uint16_t type, char *buf, size_t len);
 /* Mnemonic (case-insensitive) or TYPEnnn. 0 or -1. */
-int		 dns_type_parse(const char *, uint16_t *);
-const char	*dns_class_name(uint16_t cls, char *buf, size_t len);
-int		 dns_class_parse(const char *, uint16_t *);
-const char	*dns_rcode_name(unsigned rcode);	/* "UNKNOWN" past the table */
-const char	*dns_opcode_name(unsigned opcode);
+int dns_type_parse(const char *, uint16_t *);
+const char *dns_class_name(uint16_t cls, char *buf, size_t len);
+int dns_class_parse(const char *, uint16_t *);
+const char *dns_rcode_name(unsigned rcode); /* "UNKNOWN" past the table */
+const char *dns_opcode_name(unsigned opcode);
 
 #endif

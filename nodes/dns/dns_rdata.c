@@ -16,23 +16,23 @@
 
 enum rd_field {
 	RD_END,
-	RD_NAME_C,	/* domain name, compressible on output */
-	RD_NAME,	/* domain name, never compressed */
+	RD_NAME_C, /* domain name, compressible on output */
+	RD_NAME,   /* domain name, never compressed */
 	RD_U8,
 	RD_U16,
-	RD_U32,		/* SOA serial and timers (BIND units allowed) */
+	RD_U32, /* SOA serial and timers (BIND units allowed) */
 	RD_A,
 	RD_AAAA,
-	RD_STR,		/* one character-string */
-	RD_STRS,	/* one or more character-strings to the end (TXT) */
-	RD_TAG,		/* CAA tag: a character-string of letters and digits */
-	RD_REST,	/* the remaining octets, shown as one quoted string (CAA value) */
+	RD_STR,	 /* one character-string */
+	RD_STRS, /* one or more character-strings to the end (TXT) */
+	RD_TAG,	 /* CAA tag: a character-string of letters and digits */
+	RD_REST, /* the remaining octets, shown as one quoted string (CAA value) */
 };
 
 struct rd_desc {
-	uint16_t	 type;
-	uint8_t		 f[8];
-	const char	*syntax;	/* for error messages */
+	uint16_t type;
+	uint8_t f[8];
+	const char *syntax; /* for error messages */
 };
 
 static const struct rd_desc rd_table[] = {
@@ -51,17 +51,16 @@ static const struct rd_desc rd_table[] = {
 	{ DNS_T_CAA, { RD_U8, RD_TAG, RD_REST }, "FLAGS TAG VALUE" },
 };
 
-static const struct rd_desc	*rd_lookup(uint16_t type);
-static int	 rd_fail(struct dns_rdata_err *, int token, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
-static int	 unescape(const struct dns_token *, uint8_t *out, size_t max, char *err,
-		    size_t errlen);
-static int	 parse_string(const struct dns_token *, uint8_t *out, char *err, size_t errlen);
-static int	 parse_generic(const struct dns_token *, int n, uint8_t *, size_t,
-		    struct dns_rdata_err *);
-static int	 parse_uint(const struct dns_token *, uint64_t max, bool units, uint64_t *);
-static void	 text_string(struct strbuf *, const uint8_t *, size_t);
-static bool	 wire_name_ok(struct wire_rd *rd);
+static const struct rd_desc *rd_lookup(uint16_t type);
+static int rd_fail(struct dns_rdata_err *, int token, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int unescape(const struct dns_token *, uint8_t *out, size_t max, char *err, size_t errlen);
+static int parse_string(const struct dns_token *, uint8_t *out, char *err, size_t errlen);
+static int parse_generic(const struct dns_token *, int n, uint8_t *, size_t,
+    struct dns_rdata_err *);
+static int parse_uint(const struct dns_token *, uint64_t max, bool units, uint64_t *);
+static void text_string(struct strbuf *, const uint8_t *, size_t);
+static bool wire_name_ok(struct wire_rd *rd);
 
 static const struct rd_desc *
 rd_lookup(uint16_t type)
@@ -171,7 +170,7 @@ dns_lex_entry(struct dns_lexer *lx, struct dns_token *t, int max, int *n, bool *
 				return lex_fail(lx, t[*n].line, t[*n].col,
 				    "quoted string not closed");
 			t[*n].len = (size_t)(lx->text + lx->pos - t[*n].s);
-			lex_adv(lx);	/* closing quote */
+			lex_adv(lx); /* closing quote */
 		} else {
 			t[*n].quoted = false;
 			t[*n].s = lx->text + lx->pos;
@@ -247,9 +246,9 @@ unescape(const struct dns_token *t, uint8_t *out, size_t max, char *err, size_t 
 			c = (uint8_t)t->s[i++];
 		}
 		if (len == max) {
-			snprintf(err, errlen, "%s", max == 255 ?
-			    "character-string longer than 255 octets" :
-			    "rdata longer than 65535 octets");
+			snprintf(err, errlen, "%s",
+			    max == 255 ? "character-string longer than 255 octets" :
+					 "rdata longer than 65535 octets");
 			return -1;
 		}
 		out[len++] = c;
@@ -313,12 +312,23 @@ dns_ttl_parse(const char *s, size_t len, uint32_t *out)
 			continue;
 		}
 		switch (c) {
-		case 's': mul = 1; break;
-		case 'm': mul = 60; break;
-		case 'h': mul = 3600; break;
-		case 'd': mul = 86400; break;
-		case 'w': mul = 604800; break;
-		default: return -1;
+		case 's':
+			mul = 1;
+			break;
+		case 'm':
+			mul = 60;
+			break;
+		case 'h':
+			mul = 3600;
+			break;
+		case 'd':
+			mul = 86400;
+			break;
+		case 'w':
+			mul = 604800;
+			break;
+		default:
+			return -1;
 		}
 		if (!digits)
 			return -1;
@@ -340,8 +350,7 @@ dns_ttl_parse(const char *s, size_t len, uint32_t *out)
 }
 
 static int
-parse_generic(const struct dns_token *t, int n, uint8_t *out, size_t cap,
-    struct dns_rdata_err *err)
+parse_generic(const struct dns_token *t, int n, uint8_t *out, size_t cap, struct dns_rdata_err *err)
 {
 	uint64_t len;
 	size_t o = 0;
@@ -398,7 +407,8 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 		return len;
 	}
 	if (d == NULL)
-		return rd_fail(err, 0, "type %s has no presentation format here; "
+		return rd_fail(err, 0,
+		    "type %s has no presentation format here; "
 		    "use \\# LENGTH HEX",
 		    dns_type_name(type, tn, sizeof(tn)));
 	wire_wr_init(&wr, out, cap);
@@ -425,10 +435,15 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 		case RD_U8:
 		case RD_U16:
 		case RD_U32:
-			if (parse_uint(&t[ti], f == RD_U8 ? 255 :
-			    f == RD_U16 ? 65535 : 0xffffffffULL, f == RD_U32, &v) < 0)
+			if (parse_uint(&t[ti],
+				f == RD_U8	? 255 :
+				    f == RD_U16 ? 65535 :
+						  0xffffffffULL,
+				f == RD_U32, &v) < 0)
 				return rd_fail(err, ti, "expected a number up to %s",
-				    f == RD_U8 ? "255" : f == RD_U16 ? "65535" : "4294967295");
+				    f == RD_U8	    ? "255" :
+					f == RD_U16 ? "65535" :
+						      "4294967295");
 			if (f == RD_U8)
 				wire_put_u8(&wr, (uint8_t)v);
 			else if (f == RD_U16)
@@ -476,7 +491,7 @@ dns_rdata_parse(uint16_t type, const struct dns_token *t, int n, const uint8_t *
 			}
 			ti--;
 			break;
-		case RD_REST:	/* may exceed 255 octets: straight into out */
+		case RD_REST: /* may exceed 255 octets: straight into out */
 			len = unescape(&t[ti], out + wr.len, cap - wr.len, cerr, sizeof(cerr));
 			if (len < 0)
 				return rd_fail(err, ti, "%s", cerr);
@@ -573,11 +588,21 @@ dns_rdata_valid(uint16_t type, const uint8_t *rdata, size_t len)
 			if (!wire_name_ok(&rd))
 				return false;
 			break;
-		case RD_U8: wire_skip(&rd, 1); break;
-		case RD_U16: wire_skip(&rd, 2); break;
-		case RD_U32: wire_skip(&rd, 4); break;
-		case RD_A: wire_skip(&rd, 4); break;
-		case RD_AAAA: wire_skip(&rd, 16); break;
+		case RD_U8:
+			wire_skip(&rd, 1);
+			break;
+		case RD_U16:
+			wire_skip(&rd, 2);
+			break;
+		case RD_U32:
+			wire_skip(&rd, 4);
+			break;
+		case RD_A:
+			wire_skip(&rd, 4);
+			break;
+		case RD_AAAA:
+			wire_skip(&rd, 16);
+			break;
 		case RD_STR:
 			wire_skip(&rd, wire_u8(&rd));
 			break;
@@ -660,9 +685,15 @@ dns_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t len, struct strbuf
 			sb_puts(sb, buf);
 			break;
 		}
-		case RD_U8: sb_printf(sb, "%u", wire_u8(&rd)); break;
-		case RD_U16: sb_printf(sb, "%u", wire_u16(&rd)); break;
-		case RD_U32: sb_printf(sb, "%u", wire_u32(&rd)); break;
+		case RD_U8:
+			sb_printf(sb, "%u", wire_u8(&rd));
+			break;
+		case RD_U16:
+			sb_printf(sb, "%u", wire_u16(&rd));
+			break;
+		case RD_U32:
+			sb_printf(sb, "%u", wire_u32(&rd));
+			break;
 		case RD_A:
 		case RD_AAAA:
 			p = wire_ptr(&rd, d->f[fi] == RD_A ? 4 : 16);

@@ -24,28 +24,28 @@
 #include "dns_server.h"
 #include "log.h"
 
-#define UDP_BATCH	32
-#define UDP_RX_SIZE	4096	/* a query larger than this is cut and answered FORMERR */
-#define UDP_ROUNDS	4	/* batches per wake-up, then let others run */
-#define TCP_RBUF_MIN	1024
-#define TCP_WBUF_HIGH	(256 * 1024)	/* stop reading while this much waits to be sent */
-#define MAX_SOCKS	64
-#define TYPE_BUCKETS	258	/* 0-255, CAA (257), every other type */
-#define REMOTE_LOGS_PER_SEC	10
-#define LOG_RING		16	/* remote-error lines waiting for the main thread */
+#define UDP_BATCH	    32
+#define UDP_RX_SIZE	    4096 /* a query larger than this is cut and answered FORMERR */
+#define UDP_ROUNDS	    4	 /* batches per wake-up, then let others run */
+#define TCP_RBUF_MIN	    1024
+#define TCP_WBUF_HIGH	    (256 * 1024) /* stop reading while this much waits to be sent */
+#define MAX_SOCKS	    64
+#define TYPE_BUCKETS	    258 /* 0-255, CAA (257), every other type */
+#define REMOTE_LOGS_PER_SEC 10
+#define LOG_RING	    16 /* remote-error lines waiting for the main thread */
 
 struct dns_stats {
-	_Atomic uint64_t	queries[DNS_TR_COUNT];
-	_Atomic uint64_t	rcode[DNS_R_COUNT + 1];	/* last: other */
-	_Atomic uint64_t	qtype[TYPE_BUCKETS];
-	_Atomic uint64_t	dropped;
-	_Atomic uint64_t	truncated;
-	_Atomic uint64_t	edns;
-	_Atomic uint64_t	nsid;
-	_Atomic uint64_t	send_errors;
-	_Atomic uint64_t	tcp_accepted;
-	_Atomic uint64_t	tcp_refused;
-	_Atomic uint64_t	tcp_timeouts;
+	_Atomic uint64_t queries[DNS_TR_COUNT];
+	_Atomic uint64_t rcode[DNS_R_COUNT + 1]; /* last: other */
+	_Atomic uint64_t qtype[TYPE_BUCKETS];
+	_Atomic uint64_t dropped;
+	_Atomic uint64_t truncated;
+	_Atomic uint64_t edns;
+	_Atomic uint64_t nsid;
+	_Atomic uint64_t send_errors;
+	_Atomic uint64_t tcp_accepted;
+	_Atomic uint64_t tcp_refused;
+	_Atomic uint64_t tcp_timeouts;
 };
 
 enum sock_kind {
@@ -56,29 +56,29 @@ enum sock_kind {
 struct dns_worker;
 
 struct wsock {
-	int			 fd;
-	int			 family;
-	enum sock_kind		 kind;
-	bool			 pktinfo;	/* wildcard: the reply's source from PKTINFO */
-	struct ev_io		 io;
-	struct dns_worker	*w;
+	int fd;
+	int family;
+	enum sock_kind kind;
+	bool pktinfo; /* wildcard: the reply's source from PKTINFO */
+	struct ev_io io;
+	struct dns_worker *w;
 };
 
 struct tcp_conn {
-	struct dns_worker	*w;
-	int			 fd;
-	struct ev_io		 io;
-	struct ev_timer		 idle;
-	uint8_t			*rbuf;
-	size_t			 rlen;
-	size_t			 rcap;
-	uint8_t			*wbuf;
-	size_t			 wlen;
-	size_t			 woff;
-	size_t			 wcap;
-	bool			 peer_closed;
-	struct tcp_conn		*prev;
-	struct tcp_conn		*next;
+	struct dns_worker *w;
+	int fd;
+	struct ev_io io;
+	struct ev_timer idle;
+	uint8_t *rbuf;
+	size_t rlen;
+	size_t rcap;
+	uint8_t *wbuf;
+	size_t wlen;
+	size_t woff;
+	size_t wcap;
+	bool peer_closed;
+	struct tcp_conn *prev;
+	struct tcp_conn *next;
 };
 
 enum worker_cmd {
@@ -87,67 +87,67 @@ enum worker_cmd {
 };
 
 struct worker_msg {
-	enum worker_cmd		 cmd;
-	struct dns_zoneset	*zs;
+	enum worker_cmd cmd;
+	struct dns_zoneset *zs;
 };
 
 struct dns_worker {
-	struct dns_server	*srv;
-	unsigned		 idx;
-	pthread_t		 thread;
-	bool			 running;
-	struct ev_loop		*loop;
-	int			 cmd[2];	/* pipe: main writes, worker reads */
-	struct ev_io		 cmd_io;
-	struct dns_zoneset	*zs;
-	struct wsock		 socks[MAX_SOCKS];
-	unsigned		 nsocks;
-	struct tcp_conn		*conns;
-	struct dns_stats	 stats;
-	uint64_t		 log_second;
-	unsigned		 log_count;
+	struct dns_server *srv;
+	unsigned idx;
+	pthread_t thread;
+	bool running;
+	struct ev_loop *loop;
+	int cmd[2]; /* pipe: main writes, worker reads */
+	struct ev_io cmd_io;
+	struct dns_zoneset *zs;
+	struct wsock socks[MAX_SOCKS];
+	unsigned nsocks;
+	struct tcp_conn *conns;
+	struct dns_stats stats;
+	uint64_t log_second;
+	unsigned log_count;
 	/* Workers never write the log themselves (the main thread may reopen it on SIGHUP):
 	 * lines go through this single-producer, single-consumer ring. */
-	char			 log_ring[LOG_RING][200];
-	_Atomic unsigned	 log_head;	/* written by the worker */
-	_Atomic unsigned	 log_tail;	/* written by the main thread */
+	char log_ring[LOG_RING][200];
+	_Atomic unsigned log_head; /* written by the worker */
+	_Atomic unsigned log_tail; /* written by the main thread */
 	/* UDP batch state */
-	uint8_t			*rx;
-	uint8_t			*tx;
-	size_t			 txsize;
-	struct mmsghdr		 rmsg[UDP_BATCH];
-	struct mmsghdr		 smsg[UDP_BATCH];
-	struct iovec		 riov[UDP_BATCH];
-	struct iovec		 siov[UDP_BATCH];
-	struct sockaddr_storage	 peer[UDP_BATCH];
+	uint8_t *rx;
+	uint8_t *tx;
+	size_t txsize;
+	struct mmsghdr rmsg[UDP_BATCH];
+	struct mmsghdr smsg[UDP_BATCH];
+	struct iovec riov[UDP_BATCH];
+	struct iovec siov[UDP_BATCH];
+	struct sockaddr_storage peer[UDP_BATCH];
 	union {
-		char		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr	 align;
-	}			 rctl[UDP_BATCH], sctl[UDP_BATCH];
-	uint8_t			*tcpbuf;	/* one TCP response */
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} rctl[UDP_BATCH], sctl[UDP_BATCH];
+	uint8_t *tcpbuf; /* one TCP response */
 };
 
 struct dns_server {
-	struct dns_answer_cfg	 acfg;
-	char			 identity[256];
-	uint16_t		 port;
-	unsigned		 tcp_idle_ms;
-	unsigned		 tcp_max_conns;
-	_Atomic unsigned	 tcp_open;
-	struct dns_worker	*workers;
-	unsigned		 nworkers;
-	struct dns_zoneset	*zs;	/* main thread's reference */
+	struct dns_answer_cfg acfg;
+	char identity[256];
+	uint16_t port;
+	unsigned tcp_idle_ms;
+	unsigned tcp_max_conns;
+	_Atomic unsigned tcp_open;
+	struct dns_worker *workers;
+	unsigned nworkers;
+	struct dns_zoneset *zs; /* main thread's reference */
 };
 
-static void	*worker_main(void *);
-static void	 cmd_read(struct ev_loop *, struct ev_io *, uint32_t);
-static void	 udp_read(struct ev_loop *, struct ev_io *, uint32_t);
-static void	 tcp_accept(struct ev_loop *, struct ev_io *, uint32_t);
-static void	 tcp_event(struct ev_loop *, struct ev_io *, uint32_t);
-static void	 tcp_idle(struct ev_loop *, struct ev_timer *);
-static void	 tcp_close(struct tcp_conn *);
-static void	 account(struct dns_worker *, enum dns_transport, const struct dns_answer_info *,
-		    const struct sockaddr_storage *);
+static void *worker_main(void *);
+static void cmd_read(struct ev_loop *, struct ev_io *, uint32_t);
+static void udp_read(struct ev_loop *, struct ev_io *, uint32_t);
+static void tcp_accept(struct ev_loop *, struct ev_io *, uint32_t);
+static void tcp_event(struct ev_loop *, struct ev_io *, uint32_t);
+static void tcp_idle(struct ev_loop *, struct ev_timer *);
+static void tcp_close(struct tcp_conn *);
+static void account(struct dns_worker *, enum dns_transport, const struct dns_answer_info *,
+    const struct sockaddr_storage *);
 
 static inline void
 stat_add(_Atomic uint64_t *c, uint64_t n)
@@ -185,8 +185,8 @@ open_sock(struct dns_worker *w, const struct ipaddr *addr, int family, enum sock
 	}
 	if (addr == NULL)
 		addr = &any;
-	fd = socket(family, (kind == SOCK_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
+	fd = socket(family,
+	    (kind == SOCK_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -344,8 +344,7 @@ dns_server_new(const struct dns_config *cfg, const char *identity, struct dns_zo
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
-		if (pipe2(w->cmd, O_CLOEXEC) < 0 ||
-		    fcntl(w->cmd[0], F_SETFL, O_NONBLOCK) < 0) {
+		if (pipe2(w->cmd, O_CLOEXEC) < 0 || fcntl(w->cmd[0], F_SETFL, O_NONBLOCK) < 0) {
 			snprintf(err, errlen, "pipe: %s", strerror(errno));
 			goto fail;
 		}
@@ -514,7 +513,7 @@ account(struct dns_worker *w, enum dns_transport tr, const struct dns_answer_inf
 			unsigned tail = atomic_load_explicit(&w->log_tail, memory_order_acquire);
 
 			if (head - tail >= LOG_RING)
-				return;	/* the main thread is behind: drop the line */
+				return; /* the main thread is behind: drop the line */
 			if (ipaddr_from_sockaddr(&a, &port, (const struct sockaddr *)peer) == 0)
 				ipaddr_ntop(&a, as, sizeof(as));
 			snprintf(w->log_ring[head % LOG_RING], sizeof(w->log_ring[0]),
@@ -603,7 +602,7 @@ udp_read(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 		}
 		n = recvmmsg(s->fd, w->rmsg, UDP_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
-			return;	/* EAGAIN, or an ICMP error queued on the socket */
+			return; /* EAGAIN, or an ICMP error queued on the socket */
 		for (int i = 0; i < n; i++) {
 			struct dns_answer_info info;
 			struct msghdr *rh = &w->rmsg[i].msg_hdr, *sh = &w->smsg[out].msg_hdr;
@@ -764,7 +763,7 @@ tcp_process(struct tcp_conn *c)
 			account(w, DNS_TR_TCP, &info, NULL);
 		off += 2 + mlen;
 		if (rlen == 0)
-			return false;	/* not a query: nothing sensible left on this stream */
+			return false; /* not a query: nothing sensible left on this stream */
 		if (c->woff > 0 && c->woff == c->wlen)
 			c->woff = c->wlen = 0;
 		if (!grow(&c->wbuf, &c->wcap, c->wlen + 2 + rlen))
@@ -857,15 +856,16 @@ sum(const struct dns_server *srv, size_t offset)
 	uint64_t t = 0;
 
 	for (unsigned i = 0; i < srv->nworkers; i++) {
-		const _Atomic uint64_t *c = (const _Atomic uint64_t *)(const void *)
-		    ((const char *)&srv->workers[i].stats + offset);
+		const _Atomic uint64_t *c =
+		    (const _Atomic uint64_t *)(const void *)((const char *)&srv->workers[i].stats +
+			offset);
 
 		t += atomic_load_explicit((_Atomic uint64_t *)c, memory_order_relaxed);
 	}
 	return t;
 }
 
-#define SUM(field)	sum(srv, offsetof(struct dns_stats, field))
+#define SUM(field) sum(srv, offsetof(struct dns_stats, field))
 
 void
 dns_server_stats_json(const struct dns_server *srv, struct strbuf *sb)
@@ -894,26 +894,30 @@ dns_server_stats_json(const struct dns_server *srv, struct strbuf *sb)
 		if (v == 0)
 			continue;
 		name = t < 256 ? dns_type_name((uint16_t)t, tn, sizeof(tn)) :
-		    t == 256 ? "CAA" : "OTHER";
+		    t == 256   ? "CAA" :
+				 "OTHER";
 		sb_printf(sb, "%s\"%s\": %lu", first ? "" : ", ", name, (unsigned long)v);
 		first = false;
 	}
-	sb_printf(sb, "}, \"dropped\": %lu, \"truncated\": %lu, \"edns\": %lu, \"nsid\": %lu, "
-	    "\"send_errors\": %lu, ", (unsigned long)SUM(dropped), (unsigned long)SUM(truncated),
-	    (unsigned long)SUM(edns), (unsigned long)SUM(nsid), (unsigned long)SUM(send_errors));
-	sb_printf(sb, "\"tcp\": {\"open\": %u, \"accepted\": %lu, \"refused\": %lu, "
-	    "\"idle_timeouts\": %lu}, ", atomic_load(&((struct dns_server *)srv)->tcp_open),
-	    (unsigned long)SUM(tcp_accepted), (unsigned long)SUM(tcp_refused),
-	    (unsigned long)SUM(tcp_timeouts));
+	sb_printf(sb,
+	    "}, \"dropped\": %lu, \"truncated\": %lu, \"edns\": %lu, \"nsid\": %lu, "
+	    "\"send_errors\": %lu, ",
+	    (unsigned long)SUM(dropped), (unsigned long)SUM(truncated), (unsigned long)SUM(edns),
+	    (unsigned long)SUM(nsid), (unsigned long)SUM(send_errors));
+	sb_printf(sb,
+	    "\"tcp\": {\"open\": %u, \"accepted\": %lu, \"refused\": %lu, "
+	    "\"idle_timeouts\": %lu}, ",
+	    atomic_load(&((struct dns_server *)srv)->tcp_open), (unsigned long)SUM(tcp_accepted),
+	    (unsigned long)SUM(tcp_refused), (unsigned long)SUM(tcp_timeouts));
 	sb_puts(sb, "\"workers\": [");
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		const struct dns_stats *s = &srv->workers[i].stats;
 
 		sb_printf(sb, "%s{\"udp\": %lu, \"tcp\": %lu}", i ? ", " : "",
 		    (unsigned long)atomic_load_explicit((_Atomic uint64_t *)&s->queries[DNS_TR_UDP],
-		    memory_order_relaxed),
+			memory_order_relaxed),
 		    (unsigned long)atomic_load_explicit((_Atomic uint64_t *)&s->queries[DNS_TR_TCP],
-		    memory_order_relaxed));
+			memory_order_relaxed));
 	}
 	sb_puts(sb, "]}");
 }

@@ -30,21 +30,21 @@ struct dns_server;
  * CHAOS text. NULL on error with a message in err.
  */
 struct dns_server *dns_server_new(const struct dns_config *cfg, const char *identity,
-	    struct dns_zoneset *zs, char *err, size_t errlen);
+    struct dns_zoneset *zs, char *err, size_t errlen);
 /* Start the worker threads. 0 or -errno. */
-int	dns_server_start(struct dns_server *);
+int dns_server_start(struct dns_server *);
 /* Stop and join the workers, close every socket, free everything. */
-void	dns_server_free(struct dns_server *);
+void dns_server_free(struct dns_server *);
 
 /* Hand a new zone set to every worker (the caller's reference passes to the server). */
-void	dns_server_set_zones(struct dns_server *, struct dns_zoneset *zs);
+void dns_server_set_zones(struct dns_server *, struct dns_zoneset *zs);
 const struct dns_zoneset *dns_server_zones(const struct dns_server *);
 unsigned dns_server_workers(const struct dns_server *);
 
 /* Write the workers' pending log lines (client errors); main thread only. */
-void	dns_server_flush_logs(struct dns_server *);
+void dns_server_flush_logs(struct dns_server *);
 
 /* Aggregated counters as a JSON object (the control socket's `stats`). */
-void	dns_server_stats_json(const struct dns_server *, struct strbuf *);
+void dns_server_stats_json(const struct dns_server *, struct strbuf *);
 
 #endif

@@ -13,34 +13,34 @@
 #include "dns_zone.h"
 
 struct zb_rec {
-	uint8_t		*owner;
-	uint8_t		*rdata;
-	uint32_t	 ttl;
-	uint16_t	 type;
-	uint16_t	 len;
+	uint8_t *owner;
+	uint8_t *rdata;
+	uint32_t ttl;
+	uint16_t type;
+	uint16_t len;
 };
 
 struct dns_zone_builder {
-	uint8_t		 origin[DNS_NAME_MAXLEN];
-	char		*source;
-	struct zb_rec	*recs;
-	size_t		 nrecs;
-	size_t		 cap;
+	uint8_t origin[DNS_NAME_MAXLEN];
+	char *source;
+	struct zb_rec *recs;
+	size_t nrecs;
+	size_t cap;
 };
 
 /* Windows DNS defaults for a new primary zone (DNS Manager, "New Zone"). */
 #define WIN_SOA_SERIAL	1
-#define WIN_SOA_REFRESH	900
+#define WIN_SOA_REFRESH 900
 #define WIN_SOA_RETRY	600
 #define WIN_SOA_EXPIRE	86400
-#define WIN_SOA_MINIMUM	3600
+#define WIN_SOA_MINIMUM 3600
 #define WIN_TTL		3600
 
-static int	rec_cmp(const void *, const void *);
-static int	name_ptr_cmp(const void *, const void *);
-static int	zb_push(struct dns_zone_builder *, const uint8_t *, uint16_t, uint32_t,
-		    const uint8_t *, size_t);
-static int	make_defaults(struct dns_zone_builder *, const char *host, struct dns_zmsgs *);
+static int rec_cmp(const void *, const void *);
+static int name_ptr_cmp(const void *, const void *);
+static int zb_push(struct dns_zone_builder *, const uint8_t *, uint16_t, uint32_t, const uint8_t *,
+    size_t);
+static int make_defaults(struct dns_zone_builder *, const char *host, struct dns_zmsgs *);
 static struct dns_node *hash_find(const struct dns_zone *, const uint8_t *, uint32_t);
 
 void
@@ -245,17 +245,20 @@ make_defaults(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 		wire_put_u32(&wr, WIN_SOA_MINIMUM);
 		if (zb_push(zb, zb->origin, DNS_T_SOA, WIN_TTL, rdata, wr.len) < 0)
 			return -1;
-		dns_zmsg_note(msgs, "zone %s has no SOA record: made "
+		dns_zmsg_note(msgs,
+		    "zone %s has no SOA record: made "
 		    "\"%s %u IN SOA %s hostmaster.%s %u %u %u %u %u\" as Windows DNS does "
-		    "for a new zone", zn, zn, WIN_TTL, pn,
-		    zn[1] ? zn : "", WIN_SOA_SERIAL, WIN_SOA_REFRESH, WIN_SOA_RETRY,
-		    WIN_SOA_EXPIRE, WIN_SOA_MINIMUM);
+		    "for a new zone",
+		    zn, zn, WIN_TTL, pn, zn[1] ? zn : "", WIN_SOA_SERIAL, WIN_SOA_REFRESH,
+		    WIN_SOA_RETRY, WIN_SOA_EXPIRE, WIN_SOA_MINIMUM);
 	}
 	if (!has_ns) {
 		if (zb_push(zb, zb->origin, DNS_T_NS, WIN_TTL, primary, (size_t)plen) < 0)
 			return -1;
-		dns_zmsg_note(msgs, "zone %s has no NS record: made \"%s %u IN NS %s\" as Windows "
-		    "DNS does for a new zone", zn, zn, WIN_TTL, pn);
+		dns_zmsg_note(msgs,
+		    "zone %s has no NS record: made \"%s %u IN NS %s\" as Windows "
+		    "DNS does for a new zone",
+		    zn, zn, WIN_TTL, pn);
 	}
 	return (has_soa ? 0 : 1) | (has_ns ? 0 : 2);
 }
@@ -393,9 +396,10 @@ dns_zb_finish(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 			char tn[16];
 
 			dns_name_to_text(n->name, on, sizeof(on));
-			dns_zmsg_note(msgs, "%s %s: records of one RRset with different TTLs; "
-			    "using the lowest, %u (RFC 2181 5.2)", on,
-			    dns_type_name(rs->type, tn, sizeof(tn)), ttl);
+			dns_zmsg_note(msgs,
+			    "%s %s: records of one RRset with different TTLs; "
+			    "using the lowest, %u (RFC 2181 5.2)",
+			    on, dns_type_name(rs->type, tn, sizeof(tn)), ttl);
 		}
 		if (rs->type == DNS_T_SOA)
 			nsoa += rs->count;
@@ -414,8 +418,8 @@ dns_zb_finish(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 			dns_zmsg_err(msgs, "%s: %s has a CNAME and other records (RFC 1034 3.6.2)",
 			    z->source, on);
 		if (dns_node_rrset(n, DNS_T_CNAME) != NULL && n == z->apex)
-			dns_zmsg_err(msgs, "%s: %s: a CNAME cannot be at the zone apex",
-			    z->source, on);
+			dns_zmsg_err(msgs, "%s: %s: a CNAME cannot be at the zone apex", z->source,
+			    on);
 		n->delegation = n != z->apex && dns_node_rrset(n, DNS_T_NS) != NULL;
 		if (n == z->apex)
 			continue;
@@ -557,7 +561,7 @@ dns_zone_print(const struct dns_zone *z, struct strbuf *sb)
 		/* The SOA first, as master files have it; then by type (RFC 4034 6.3). */
 		for (int k = -1; k < (int)n->nrrsets; k++) {
 			const struct dns_rrset *rs = k < 0 ? (n == z->apex ? z->soa : NULL) :
-			    &n->rrsets[k];
+							     &n->rrsets[k];
 			struct dns_rdata_it it;
 			const uint8_t *rd;
 			uint16_t len;

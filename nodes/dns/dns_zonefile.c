@@ -13,26 +13,26 @@
 #include "dns_zonefile.h"
 
 struct zf_state {
-	const char		*file;
-	struct dns_zone_builder	*zb;
-	struct dns_zmsgs	*msgs;
-	uint8_t			 origin[DNS_NAME_MAXLEN];
-	uint8_t			 owner[DNS_NAME_MAXLEN];
-	bool			 have_owner;
-	uint32_t		 dir_ttl;	/* $TTL */
-	bool			 have_dir_ttl;
-	uint32_t		 last_ttl;
-	bool			 have_last_ttl;
-	int			 errors;
+	const char *file;
+	struct dns_zone_builder *zb;
+	struct dns_zmsgs *msgs;
+	uint8_t origin[DNS_NAME_MAXLEN];
+	uint8_t owner[DNS_NAME_MAXLEN];
+	bool have_owner;
+	uint32_t dir_ttl; /* $TTL */
+	bool have_dir_ttl;
+	uint32_t last_ttl;
+	bool have_last_ttl;
+	int errors;
 };
 
-static void	zf_err(struct zf_state *, int line, int col, const char *fmt, ...)
-		    __attribute__((format(printf, 4, 5)));
-static void	zf_entry(struct zf_state *, const struct dns_token *, int n, bool blank);
-static void	zf_directive(struct zf_state *, const struct dns_token *, int n);
-static bool	tok_is(const struct dns_token *, const char *);
+static void zf_err(struct zf_state *, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void zf_entry(struct zf_state *, const struct dns_token *, int n, bool blank);
+static void zf_directive(struct zf_state *, const struct dns_token *, int n);
+static bool tok_is(const struct dns_token *, const char *);
 
-#define TTL_EXPECTED	"expected a TTL (seconds, or units such as 1h30m) up to 2147483647"
+#define TTL_EXPECTED "expected a TTL (seconds, or units such as 1h30m) up to 2147483647"
 
 static void
 zf_err(struct zf_state *st, int line, int col, const char *fmt, ...)
@@ -88,8 +88,7 @@ zf_directive(struct zf_state *st, const struct dns_token *t, int n)
 			return;
 		}
 		if (t[1].quoted || dns_ttl_parse(t[1].s, t[1].len, &st->dir_ttl) < 0) {
-			zf_err(st, t[1].line, t[1].col,
-			    TTL_EXPECTED);
+			zf_err(st, t[1].line, t[1].col, TTL_EXPECTED);
 			return;
 		}
 		st->have_dir_ttl = true;
@@ -121,13 +120,14 @@ zf_entry(struct zf_state *st, const struct dns_token *t, int n, bool blank)
 	}
 	if (blank) {
 		if (!st->have_owner) {
-			zf_err(st, t[0].line, 1, "entry starts with white space but no owner "
+			zf_err(st, t[0].line, 1,
+			    "entry starts with white space but no owner "
 			    "name came before it");
 			return;
 		}
 	} else {
 		len = t[0].quoted ? DNS_EBADTEXT :
-		    dns_name_from_text(t[0].s, t[0].len, st->origin, st->owner);
+				    dns_name_from_text(t[0].s, t[0].len, st->origin, st->owner);
 		if (len < 0) {
 			st->have_owner = false;
 			zf_err(st, t[0].line, t[0].col, "bad owner name: %s", dns_strerror(len));
@@ -141,8 +141,7 @@ zf_entry(struct zf_state *st, const struct dns_token *t, int n, bool blank)
 		if (!have_ttl && !t[i].quoted && t[i].len > 0 && t[i].s[0] >= '0' &&
 		    t[i].s[0] <= '9') {
 			if (dns_ttl_parse(t[i].s, t[i].len, &ttl) < 0) {
-				zf_err(st, t[i].line, t[i].col,
-				    TTL_EXPECTED);
+				zf_err(st, t[i].line, t[i].col, TTL_EXPECTED);
 				return;
 			}
 			have_ttl = true;
@@ -201,7 +200,7 @@ zf_entry(struct zf_state *st, const struct dns_token *t, int n, bool blank)
 	} else if (st->have_dir_ttl) {
 		ttl = st->dir_ttl;
 	} else if (st->have_last_ttl) {
-		ttl = st->last_ttl;	/* RFC 1035 5.1: the last explicitly stated value */
+		ttl = st->last_ttl; /* RFC 1035 5.1: the last explicitly stated value */
 	} else {
 		ttl = DNS_ZONEFILE_DEFAULT_TTL;
 	}

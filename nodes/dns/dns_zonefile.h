@@ -13,17 +13,17 @@
 #include "dns_zone.h"
 
 /* TTL of a record that gives none, when no $TTL and no earlier TTL is known. */
-#define DNS_ZONEFILE_DEFAULT_TTL	3600
+#define DNS_ZONEFILE_DEFAULT_TTL 3600
 
 /*
  * Parse text (the contents of file) into zb; relative names are relative to
  * origin until a $ORIGIN. Returns the number of errors added to msgs.
  */
-int	dns_zonefile_parse(struct dns_zone_builder *zb, const uint8_t *origin, const char *file,
-	    const char *text, size_t len, struct dns_zmsgs *msgs);
+int dns_zonefile_parse(struct dns_zone_builder *zb, const uint8_t *origin, const char *file,
+    const char *text, size_t len, struct dns_zmsgs *msgs);
 
 /* Read path and parse it (errors name display, or path when display is NULL). */
-int	dns_zonefile_load(struct dns_zone_builder *zb, const uint8_t *origin, const char *path,
-	    const char *display, struct dns_zmsgs *msgs);
+int dns_zonefile_load(struct dns_zone_builder *zb, const uint8_t *origin, const char *path,
+    const char *display, struct dns_zmsgs *msgs);
 
 #endif

@@ -41,17 +41,39 @@ main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "c:s:l:n:b:dtpz:h")) != -1) {
 		switch (c) {
-		case 'c': o.config = optarg; break;
-		case 's': o.ctl_path = optarg; break;
-		case 'l': o.log_path = optarg; break;
-		case 'n': o.node = optarg; break;
-		case 'b': o.base_dir = optarg; break;
-		case 'd': o.debug = true; break;
-		case 't': check = true; break;
-		case 'p': check = print = true; break;
-		case 'z': zone_origin = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'c':
+			o.config = optarg;
+			break;
+		case 's':
+			o.ctl_path = optarg;
+			break;
+		case 'l':
+			o.log_path = optarg;
+			break;
+		case 'n':
+			o.node = optarg;
+			break;
+		case 'b':
+			o.base_dir = optarg;
+			break;
+		case 'd':
+			o.debug = true;
+			break;
+		case 't':
+			check = true;
+			break;
+		case 'p':
+			check = print = true;
+			break;
+		case 'z':
+			zone_origin = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (zone_origin != NULL) {

@@ -72,8 +72,7 @@ tl_up(struct tlab *t, const char *fixture, const char *opts)
 {
 	char file[600];
 
-	snprintf(file, sizeof(file), "%s/tests/bgp/labs/%s", getenv("ANYLAB_SOURCE_DIR"),
-	    fixture);
+	snprintf(file, sizeof(file), "%s/tests/bgp/labs/%s", getenv("ANYLAB_SOURCE_DIR"), fixture);
 	up_file(t, file, opts);
 }
 
@@ -123,8 +122,8 @@ tl_bgp(struct tlab *t, const char *node, const char *args)
 	cJSON *doc;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "%s bgp -l %s --json %s %s 2>>%s/bgp.err", t->bin, t->lab,
-	    node, args, t->dir);
+	snprintf(cmd, sizeof(cmd), "%s bgp -l %s --json %s %s 2>>%s/bgp.err", t->bin, t->lab, node,
+	    args, t->dir);
 	out = hs_output(cmd, &st);
 	doc = WIFEXITED(st) && WEXITSTATUS(st) == 0 ? cJSON_Parse(out) : NULL;
 	free(out);
@@ -134,8 +133,8 @@ tl_bgp(struct tlab *t, const char *node, const char *args)
 int
 tl_bgp_do(struct tlab *t, const char *node, const char *args)
 {
-	int st = hs_sh("%s bgp -l %s --json %s %s >>%s/bgp.out 2>>%s/bgp.err", t->bin, t->lab,
-	    node, args, t->dir, t->dir);
+	int st = hs_sh("%s bgp -l %s --json %s %s >>%s/bgp.out 2>>%s/bgp.err", t->bin, t->lab, node,
+	    args, t->dir, t->dir);
 
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -186,8 +185,7 @@ tl_peer_state(struct tlab *t, const char *node, const char *addr, const char *st
 }
 
 int
-tl_routes(struct tlab *t, const char *node, const char *prefix, bool best_only,
-    const char *as_path)
+tl_routes(struct tlab *t, const char *node, const char *prefix, bool best_only, const char *as_path)
 {
 	char args[128];
 	const cJSON *r;

@@ -89,7 +89,7 @@ tn_cleanup(struct tnet *t)
 			registered[i] = NULL;
 }
 
-static int	vsh(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static int vsh(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 static int
 vsh(const char *fmt, va_list ap)
@@ -179,7 +179,7 @@ int
 tn_veth(struct tnet *t, const char *ns1, const char *if1, const char *ns2, const char *if2)
 {
 	if (tn_sh("ip link add name %s netns %s type veth peer name %s netns %s", if1, ns1, if2,
-	    ns2) != 0)
+		ns2) != 0)
 		return -1;
 	if (tn_sh("ip -n %s link set %s up && ip -n %s link set %s up", ns1, if1, ns2, if2) != 0)
 		return -1;
@@ -437,7 +437,7 @@ tn_kernel_nexthops(const char *ns, const char *prefix, const char *proto)
 		else if (cJSON_IsString(gw))
 			n++;
 		else
-			n++;	/* a route without gateway (device route) */
+			n++; /* a route without gateway (device route) */
 	}
 	cJSON_Delete(j);
 	return n;

@@ -20,7 +20,7 @@
 #include "bgp/helper_lab.h"
 #include "bgp/helper_netns.h"
 
-#define BIRD	"/usr/sbin/bird"
+#define BIRD "/usr/sbin/bird"
 
 static struct tlab T;
 
@@ -63,8 +63,8 @@ Test(bird, sessions_and_routes_both_ways, .init = setup, .fini = teardown, .time
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "52.52.52.0/24", true, NULL) == 1));
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "2001:db8:52::/48", true, NULL) == 1));
 	cr_assert(TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 1));
-	cr_assert(TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "2001:db8:52::/48", "186") ==
-	    1));
+	cr_assert(
+	    TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "2001:db8:52::/48", "186") == 1));
 	/* Ours in BIRD's table (as its kind reports it) and its kernel table. */
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "b", "51.51.51.0/24", false, "65001") == 1),
 	    "BIRD's table has no 51.51.51.0/24 from AS 65001");
@@ -72,16 +72,15 @@ Test(bird, sessions_and_routes_both_ways, .init = setup, .fini = teardown, .time
 	    "BIRD's table has no 2001:db8:51::/48 from AS 65001");
 	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "b"), "51.51.51.0/24", "bird") == 1),
 	    "BIRD did not learn 51.51.51.0/24 from anybgpd");
-	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "b"), "2001:db8:51::/48", "bird") ==
-	    1), "BIRD did not learn 2001:db8:51::/48 from anybgpd");
+	cr_assert(TN_WAIT(10000,
+		      tn_kernel_nexthops(tl_ns(&T, "b"), "2001:db8:51::/48", "bird") == 1),
+	    "BIRD did not learn 2001:db8:51::/48 from anybgpd");
 	/* Withdrawal reaches BIRD too. */
 	cr_assert_eq(tl_bgp_do(&T, "a", "withdraw 51.51.51.0/24"), 0);
-	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "b"), "51.51.51.0/24", "bird") ==
-	    0));
+	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "b"), "51.51.51.0/24", "bird") == 0));
 	cr_assert_eq(tl_routes(&T, "b", "51.51.51.0/24", false, NULL), 0);
 	cr_assert_eq(tl_bgp_do(&T, "a", "announce 51.51.51.0/24"), 0);
-	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "b"), "51.51.51.0/24", "bird") ==
-	    1));
+	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "b"), "51.51.51.0/24", "bird") == 1));
 	/* And BIRD's withdrawal reaches us (its kind's announce/withdraw). */
 	cr_assert_eq(tl_bgp_do(&T, "b", "withdraw 52.52.52.0/24"), 0);
 	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 0),
@@ -120,16 +119,20 @@ Test(bird, notification_from_either_side, .init = setup, .fini = teardown, .time
 	wait_established();
 	/* Ours: Cease, then the session comes back. */
 	cr_assert_eq(tl_bgp_do(&T, "a", "reset 10.0.0.2"), 0);
-	cr_assert(TN_WAIT(20000, tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 2 &&
-	    tl_peer_state(&T, "a", "10.0.0.2", "Established")), "session did not come back");
+	cr_assert(TN_WAIT(20000,
+		      tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 2 &&
+			  tl_peer_state(&T, "a", "10.0.0.2", "Established")),
+	    "session did not come back");
 	cr_assert_eq(tl_peer_num(&T, "a", "10.0.0.2", "notifications_out"), 1);
 	cr_assert(TN_WAIT(5000, tl_peer_state(&T, "b", "10.0.0.1", "Established")),
 	    "BIRD does not report the session back");
 	/* BIRD's (its kind's reset is `restart`, which sends a Cease); we go down and come back. */
 	cr_assert_eq(tl_bgp_do(&T, "b", "reset 10.0.0.1"), 0);
 	cr_assert(TN_WAIT(5000, tl_peer_num(&T, "a", "10.0.0.2", "notifications_in") >= 1));
-	cr_assert(TN_WAIT(20000, tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 3 &&
-	    tl_peer_state(&T, "a", "10.0.0.2", "Established")), "session did not come back");
+	cr_assert(TN_WAIT(20000,
+		      tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 3 &&
+			  tl_peer_state(&T, "a", "10.0.0.2", "Established")),
+	    "session did not come back");
 	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 1));
 	cr_assert(TN_WAIT(5000, tl_peer_state(&T, "b", "10.0.0.1", "Established")));
 	/* The IPv6 session was not disturbed. */
@@ -147,8 +150,9 @@ Test(bird, two_speakers_give_multipath_route, .init = setup, .fini = teardown, .
 
 	tl_up(&T, "multipath.json", "--kind b1.bgp=bird --kind b2.bgp=bird");
 	na = tl_ns(&T, "a");
-	cr_assert(TN_WAIT(15000, tl_peer_state(&T, "a", "10.0.1.2", "Established") &&
-	    tl_peer_state(&T, "a", "10.0.2.2", "Established")));
+	cr_assert(TN_WAIT(15000,
+	    tl_peer_state(&T, "a", "10.0.1.2", "Established") &&
+		tl_peer_state(&T, "a", "10.0.2.2", "Established")));
 	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(na, "53.53.53.0/24", "186") == 2),
 	    "expected one kernel route with two next hops");
 	/* Exactly one route object, with both next hops. */
@@ -181,13 +185,17 @@ Test(bird, two_speakers_give_multipath_route, .init = setup, .fini = teardown, .
 	 * kind has no verb for that, so birdc runs in the node through anylab
 	 * exec, on the kind's control socket): a single next hop, then none.
 	 */
-	snprintf(cmd, sizeof(cmd), "birdc -s /run/anylab/%s/nodes/b1/bird.ctl disable "
-	    "bgp_10_0_1_1", T.lab);
+	snprintf(cmd, sizeof(cmd),
+	    "birdc -s /run/anylab/%s/nodes/b1/bird.ctl disable "
+	    "bgp_10_0_1_1",
+	    T.lab);
 	cr_assert_eq(tl_exec(&T, "b1", cmd), 0);
 	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(na, "53.53.53.0/24", "186") == 1));
 	cr_assert_not(tl_peer_state(&T, "b1", "10.0.1.1", "Established"));
-	snprintf(cmd, sizeof(cmd), "birdc -s /run/anylab/%s/nodes/b2/bird.ctl disable "
-	    "bgp_10_0_2_1", T.lab);
+	snprintf(cmd, sizeof(cmd),
+	    "birdc -s /run/anylab/%s/nodes/b2/bird.ctl disable "
+	    "bgp_10_0_2_1",
+	    T.lab);
 	cr_assert_eq(tl_exec(&T, "b2", cmd), 0);
 	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(na, "53.53.53.0/24", "186") == 0));
 }
@@ -212,27 +220,32 @@ Test(bird, capture_decodes_cleanly, .init = setup, .fini = teardown, .timeout = 
 	cr_assert_eq(tl_bgp_do(&T, "a", "refresh 10.0.0.2"), 0);
 	cr_assert_eq(tl_bgp_do(&T, "b", "refresh fd00::1"), 0);
 	cr_assert_eq(tl_bgp_do(&T, "a", "withdraw 2001:db8:51::/48"), 0);
-	sleep(4);	/* a keepalive or two */
-	tl_down(&T);	/* the captures are written out */
+	sleep(4);    /* a keepalive or two */
+	tl_down(&T); /* the captures are written out */
 	cr_assert_eq(access(pcap, R_OK), 0, "no capture %s", pcap);
 	out = tn_out("tshark -r %s -Y bgp -T fields -e bgp.type 2>/dev/null | wc -l", pcap);
 	bgp = atoi(out);
 	free(out);
 	out = tn_out("tshark -r %s -Y bgp -T fields -e bgp.type 2>/dev/null | tr ',' '\\n' | "
-	    "sort -u | tr '\\n' ' '", pcap);
+		     "sort -u | tr '\\n' ' '",
+	    pcap);
 	cr_log_info("BGP message types captured: %s", out);
 	cr_assert(strstr(out, "1") && strstr(out, "2") && strstr(out, "3") && strstr(out, "4") &&
-	    strstr(out, "5"), "expected OPEN, UPDATE, NOTIFICATION, KEEPALIVE and ROUTE-REFRESH, "
-	    "got types %s", out);
+		strstr(out, "5"),
+	    "expected OPEN, UPDATE, NOTIFICATION, KEEPALIVE and ROUTE-REFRESH, "
+	    "got types %s",
+	    out);
 	free(out);
 	out = tn_out("tshark -r %s -Y '_ws.malformed || (bgp && _ws.expert.severity >= "
-	    "0x00600000)' 2>/dev/null | wc -l", pcap);
+		     "0x00600000)' 2>/dev/null | wc -l",
+	    pcap);
 	bad = atoi(out);
 	free(out);
 	cr_assert_gt(bgp, 5);
 	if (bad) {
 		out = tn_out("tshark -r %s -Y '_ws.malformed || (bgp && _ws.expert.severity >= "
-		    "0x00600000)' -V 2>/dev/null | head -80", pcap);
+			     "0x00600000)' -V 2>/dev/null | head -80",
+		    pcap);
 		cr_log_error("%s", out);
 		free(out);
 	}

@@ -64,8 +64,8 @@ Test(frr, sessions_and_routes_both_ways, .init = setup, .fini = teardown, .timeo
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "52.52.52.0/24", true, NULL) == 1));
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "2001:db8:52::/48", true, NULL) == 1));
 	cr_assert(TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 1));
-	cr_assert(TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "2001:db8:52::/48", "186") ==
-	    1));
+	cr_assert(
+	    TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "2001:db8:52::/48", "186") == 1));
 	cr_assert(TN_WAIT(10000, frr_has("51.51.51.0/24")), "FRR did not learn 51.51.51.0/24");
 	cr_assert(TN_WAIT(10000, frr_has("2001:db8:51::/48")),
 	    "FRR did not learn 2001:db8:51::/48");
@@ -74,8 +74,9 @@ Test(frr, sessions_and_routes_both_ways, .init = setup, .fini = teardown, .timeo
 	    "FRR's zebra did not install 51.51.51.0/24");
 	cr_assert_eq(tl_bgp_do(&T, "a", "withdraw 2001:db8:51::/48"), 0);
 	cr_assert(TN_WAIT(10000, !frr_has("2001:db8:51::/48")), "FRR kept a withdrawn route");
-	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "b"), "2001:db8:51::/48", "186") ==
-	    0), "a withdrawn route stayed in FRR's kernel");
+	cr_assert(TN_WAIT(10000,
+		      tn_kernel_nexthops(tl_ns(&T, "b"), "2001:db8:51::/48", "186") == 0),
+	    "a withdrawn route stayed in FRR's kernel");
 }
 
 Test(frr, route_refresh_both_ways, .init = setup, .fini = teardown, .timeout = 90)
@@ -101,14 +102,18 @@ Test(frr, notification_from_either_side, .init = setup, .fini = teardown, .timeo
 {
 	up_established();
 	cr_assert_eq(tl_bgp_do(&T, "a", "reset 10.0.0.2"), 0);
-	cr_assert(TN_WAIT(30000, tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 2 &&
-	    tl_peer_state(&T, "a", "10.0.0.2", "Established")), "session did not come back");
+	cr_assert(TN_WAIT(30000,
+		      tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 2 &&
+			  tl_peer_state(&T, "a", "10.0.0.2", "Established")),
+	    "session did not come back");
 	/* FRR's: its kind's reset is `clear bgp PEER`, a Cease. */
 	cr_assert_eq(tl_bgp_do(&T, "b", "reset 10.0.0.1"), 0);
 	cr_assert(TN_WAIT(5000, tl_peer_num(&T, "a", "10.0.0.2", "notifications_in") >= 1),
 	    "no NOTIFICATION from FRR");
-	cr_assert(TN_WAIT(30000, tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 3 &&
-	    tl_peer_state(&T, "a", "10.0.0.2", "Established")), "session did not come back");
+	cr_assert(TN_WAIT(30000,
+		      tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 3 &&
+			  tl_peer_state(&T, "a", "10.0.0.2", "Established")),
+	    "session did not come back");
 	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 1));
 	cr_assert(TN_WAIT(10000, frr_has("51.51.51.0/24")));
 	cr_assert(TN_WAIT(5000, tl_peer_state(&T, "b", "10.0.0.1", "Established")));

@@ -67,8 +67,8 @@ Test(gobgp, sessions_and_routes_both_ways, .init = setup, .fini = teardown, .tim
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "52.52.52.0/24", true, NULL) == 1));
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "2001:db8:52::/48", true, NULL) == 1));
 	cr_assert(TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 1));
-	cr_assert(TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "2001:db8:52::/48", "186") ==
-	    1));
+	cr_assert(
+	    TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "2001:db8:52::/48", "186") == 1));
 	/* Ours in GoBGP's global RIB, learned from AS 65001 (its kind's routes). */
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "b", "51.51.51.0/24", false, "65001") == 1),
 	    "GoBGP did not learn 51.51.51.0/24");
@@ -107,8 +107,10 @@ Test(gobgp, notification_from_either_side, .init = setup, .fini = teardown, .tim
 {
 	up_established();
 	cr_assert_eq(tl_bgp_do(&T, "a", "reset 10.0.0.2"), 0);
-	cr_assert(TN_WAIT(30000, tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 2 &&
-	    tl_peer_state(&T, "a", "10.0.0.2", "Established")), "session did not come back");
+	cr_assert(TN_WAIT(30000,
+		      tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 2 &&
+			  tl_peer_state(&T, "a", "10.0.0.2", "Established")),
+	    "session did not come back");
 	/*
 	 * GoBGP's "neighbor reset" keeps the peer idle for 30 s whatever its
 	 * timers say; disable + enable sends the same Cease and restarts at once.
@@ -121,8 +123,10 @@ Test(gobgp, notification_from_either_side, .init = setup, .fini = teardown, .tim
 	cr_assert_not(tl_peer_state(&T, "b", "10.0.0.1", "Established"),
 	    "GoBGP reports a session it disabled as established");
 	cr_assert_eq(gobgp("neighbor 10.0.0.1 enable"), 0);
-	cr_assert(TN_WAIT(30000, tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 3 &&
-	    tl_peer_state(&T, "a", "10.0.0.2", "Established")), "session did not come back");
+	cr_assert(TN_WAIT(30000,
+		      tl_peer_num(&T, "a", "10.0.0.2", "established_count") == 3 &&
+			  tl_peer_state(&T, "a", "10.0.0.2", "Established")),
+	    "session did not come back");
 	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 1));
 	cr_assert(TN_WAIT(5000, tl_peer_state(&T, "b", "10.0.0.1", "Established")));
 }

@@ -50,7 +50,8 @@ write_configs(bool gw_policy_for_dc2)
 		    "{ \"asn\": 65511, \"router_id\": \"10.10.10.%d\", \"hold_time\": 9,\n"
 		    "  \"keepalive\": 3, \"originate\": [\"51.51.51.0/24\"],\n"
 		    "  \"peers\": [ { \"address\": \"10.10.10.254\", \"asn\": 8075,\n"
-		    "      \"import\": \"all\", \"export\": \"all\" } ] }\n", i);
+		    "      \"import\": \"all\", \"export\": \"all\" } ] }\n",
+		    i);
 	}
 }
 
@@ -134,7 +135,8 @@ Test(laba, start_to_multipath_route_without_delay, .fini = teardown, .timeout = 
 		usleep(2000);
 	}
 	cr_log_info("gateway start -> ctl ready + session established %.1f ms, first route "
-	    "installed %.1f ms, both next hops %.1f ms", t_sess, t_first, t_both);
+		    "installed %.1f ms, both next hops %.1f ms",
+	    t_sess, t_first, t_both);
 	cr_assert_geq(t_both, 0, "no two-next-hop route within 5 s");
 	cr_assert_lt(t_both, 1000, "%.0f ms: something waits", t_both);
 }
@@ -148,7 +150,8 @@ static bool
 nexthops_in_address_order(void)
 {
 	return tn_sh("ip -n %s route show 51.51.51.0/24 | tr -d '\\n' | "
-	    "grep -q 'nexthop via 10.10.10.1 .*nexthop via 10.10.10.2 '", GW) == 0;
+		     "grep -q 'nexthop via 10.10.10.1 .*nexthop via 10.10.10.2 '",
+		   GW) == 0;
 }
 
 Test(laba, one_route_two_next_hops, .init = setup, .fini = teardown, .timeout = 60)
@@ -184,9 +187,11 @@ Test(laba, adapter_disabled_and_enabled, .init = setup, .fini = teardown, .timeo
 	t0 = now_ms();
 	cr_assert_eq(tn_sh("ip -n %s link set eth0 down", D1), 0);
 	/* DC001 notices its own adapter at once (link state into the FSM). */
-	cr_assert(TN_WAIT(1000, tn_peer_state(&T, "dc1", "10.10.10.254", "Idle") ||
-	    tn_peer_state(&T, "dc1", "10.10.10.254", "Connect") ||
-	    tn_peer_state(&T, "dc1", "10.10.10.254", "Active")), "DC001 did not drop its session");
+	cr_assert(TN_WAIT(1000,
+		      tn_peer_state(&T, "dc1", "10.10.10.254", "Idle") ||
+			  tn_peer_state(&T, "dc1", "10.10.10.254", "Connect") ||
+			  tn_peer_state(&T, "dc1", "10.10.10.254", "Active")),
+	    "DC001 did not drop its session");
 	/* The gateway only by its hold timer (9 s): the next hop goes. */
 	cr_assert(TN_WAIT(12000, nexthops() == 1), "DC001's next hop stayed");
 	t = now_ms() - t0;
@@ -222,8 +227,7 @@ Test(laba, custom_route_withdraw_and_announce, .init = setup, .fini = teardown, 
 	cJSON_Delete(j);
 }
 
-Test(laba, sigterm_ceases_and_removes_kernel_routes, .init = setup, .fini = teardown,
-    .timeout = 60)
+Test(laba, sigterm_ceases_and_removes_kernel_routes, .init = setup, .fini = teardown, .timeout = 60)
 {
 	cr_assert(TN_WAIT(5000, nexthops() == 2));
 	cr_assert_eq(tn_kill(&T, pgw), 0, "anybgpd did not exit cleanly");
@@ -250,7 +254,8 @@ Test(laba, rfc8212_peer_without_policy, .fini = teardown, .timeout = 60)
 	cr_assert_geq(tn_peer_num(&T, "gateway", "10.10.10.2", "rejected_by_policy"), 1);
 	j = tn_ctl(&T, "gateway", "peers");
 	cJSON_ArrayForEach(p, cJSON_GetObjectItem(j, "peers"))
-		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "address")), "10.10.10.2") == 0)
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "address")), "10.10.10.2") ==
+		    0)
 			note = cJSON_GetStringValue(cJSON_GetObjectItem(p, "policy_note"));
 	cr_assert_not_null(note);
 	cr_assert_not_null(strstr(note, "RFC 8212"), "%s", note);
@@ -286,7 +291,8 @@ Test(laba, reload_applies_originate_only, .init = setup, .fini = teardown, .time
 	    "  \"peers\": [ { \"address\": \"10.10.10.254\", \"asn\": 8075,\n"
 	    "      \"import\": \"all\", \"export\": \"all\" } ] }\n");
 	j = tn_ctl(&T, "dc2", "reload");
-	cr_assert_not_null(cJSON_GetObjectItem(j, "error"), "an AS change was accepted at run time");
+	cr_assert_not_null(cJSON_GetObjectItem(j, "error"),
+	    "an AS change was accepted at run time");
 	cJSON_Delete(j);
 	usleep(300000);
 	cr_assert_eq(nexthops(), 1);

@@ -28,22 +28,22 @@ static const char *NA, *NR, *NC;
 
 enum stage {
 	ST_CONNECTED,	/* TCP up, the daemon's OPEN read: ours not sent */
-	ST_OPENCONFIRM,	/* our OPEN sent, its KEEPALIVE read: we did not confirm */
-	ST_ESTABLISHED,	/* both KEEPALIVEs exchanged */
+	ST_OPENCONFIRM, /* our OPEN sent, its KEEPALIVE read: we did not confirm */
+	ST_ESTABLISHED, /* both KEEPALIVEs exchanged */
 };
 
 struct mcase {
-	const char	*name;
-	enum stage	 stage;
-	const char	*hex;		/* the message, spaces and '|' ignored */
-	int		 code;		/* expected NOTIFICATION; 0: none, session stays */
-	int		 subcode;
-	unsigned	 hold;		/* our OPEN's hold time (0: 9) */
+	const char *name;
+	enum stage stage;
+	const char *hex; /* the message, spaces and '|' ignored */
+	int code;	 /* expected NOTIFICATION; 0: none, session stays */
+	int subcode;
+	unsigned hold; /* our OPEN's hold time (0: 9) */
 };
 
 static const struct mcase cases[] = {
-	{ "marker not all ones", ST_CONNECTED,
-	  "ffffffffffffffffffffffffffffff00 0013 04", 1, 1, 0 },
+	{ "marker not all ones", ST_CONNECTED, "ffffffffffffffffffffffffffffff00 0013 04", 1, 1,
+	    0 },
 	{ "length below the header", ST_CONNECTED, MARKER "0012 04", 1, 2, 0 },
 	{ "length above 4096", ST_ESTABLISHED, MARKER "1001 02", 1, 2, 0 },
 	{ "unknown message type", ST_ESTABLISHED, MARKER "0013 07", 1, 3, 0 },
@@ -51,36 +51,37 @@ static const struct mcase cases[] = {
 	{ "ROUTE-REFRESH of 24 octets", ST_ESTABLISHED, MARKER "0018 05 0001 00 01 00", 1, 2, 0 },
 	{ "OPEN version 3", ST_CONNECTED, MARKER "001d 01 03 fdea 0009 0a000002 00", 2, 1, 0 },
 	{ "OPEN from the wrong AS", ST_CONNECTED, MARKER "001d 01 04 fdeb 0009 0a000002 00", 2, 2,
-	  0 },
-	{ "OPEN with BGP Identifier 0", ST_CONNECTED, MARKER "001d 01 04 fdea 0009 00000000 00",
-	  2, 3, 0 },
+	    0 },
+	{ "OPEN with BGP Identifier 0", ST_CONNECTED, MARKER "001d 01 04 fdea 0009 00000000 00", 2,
+	    3, 0 },
 	{ "OPEN with hold time 2", ST_CONNECTED, MARKER "001d 01 04 fdea 0002 0a000002 00", 2, 6,
-	  0 },
+	    0 },
 	{ "OPEN with an authentication parameter", ST_CONNECTED,
-	  MARKER "0021 01 04 fdea 0009 0a000002 04 01 02 0000", 2, 4, 0 },
+	    MARKER "0021 01 04 fdea 0009 0a000002 04 01 02 0000", 2, 4, 0 },
 	{ "UPDATE in OpenConfirm", ST_OPENCONFIRM, MARKER "0017 02 0000 0000", 5, 2, 0 },
 	{ "OPEN in Established", ST_ESTABLISHED, MARKER "001d 01 04 fdea 0009 0a000002 00", 5, 3,
-	  0 },
+	    0 },
 	{ "UPDATE attribute length overrun", ST_ESTABLISHED, MARKER "001a 02 0000 0004 400101", 3,
-	  1, 0 },
+	    1, 0 },
 	{ "UPDATE NLRI prefix length 33", ST_ESTABLISHED, MARKER "001d 02 0000 0000 21 0a000001 00",
-	  3, 10, 0 },
+	    3, 10, 0 },
 	{ "UPDATE unrecognized well-known attribute", ST_ESTABLISHED,
-	  MARKER "001d 02 0000 0006 40 63 03 010203", 3, 2, 0 },
+	    MARKER "001d 02 0000 0006 40 63 03 010203", 3, 2, 0 },
 	{ "UPDATE with MP_UNREACH_NLRI twice", ST_ESTABLISHED,
-	  MARKER "0027 02 0000 0010 80 0f 03 0002 01 | 80 0f 03 0002 01 | 40 01 01 00", 3, 1, 0 },
+	    MARKER "0027 02 0000 0010 80 0f 03 0002 01 | 80 0f 03 0002 01 | 40 01 01 00", 3, 1, 0 },
 	{ "UPDATE ORIGIN 5: treat-as-withdraw", ST_ESTABLISHED,
-	  MARKER "002f 02 0000 0014 400101 05 400206 02 01 0000fdea 400304 0a000002 18 3c3c3c", 0,
-	  0, 0 },
+	    MARKER "002f 02 0000 0014 400101 05 400206 02 01 0000fdea 400304 0a000002 18 3c3c3c", 0,
+	    0, 0 },
 	{ "silence past the hold time", ST_ESTABLISHED, NULL, 4, 0, 3 },
 	{ "three prefixes over max_prefixes 2", ST_ESTABLISHED,
-	  MARKER "0037 02 0000 0014 400101 00 400206 02 01 0000fdea 400304 0a000002"
-	  " 18 3c3c3d 18 3c3c3e 18 3c3c3f", 6, 1, 0 },
+	    MARKER "0037 02 0000 0014 400101 00 400206 02 01 0000fdea 400304 0a000002"
+		   " 18 3c3c3d 18 3c3c3e 18 3c3c3f",
+	    6, 1, 0 },
 };
 
 /* The valid announcement the treat-as-withdraw case takes back. */
-static const char good_update[] =
-	MARKER "002f 02 0000 0014 400101 00 400206 02 01 0000fdea 400304 0a000002 18 3c3c3c";
+static const char good_update[] = MARKER
+    "002f 02 0000 0014 400101 00 400206 02 01 0000fdea 400304 0a000002 18 3c3c3c";
 
 static size_t
 hex(const char *s, uint8_t *out, size_t cap)
@@ -306,9 +307,10 @@ Test(malformed, each_answered_as_the_rfcs_say, .init = setup, .fini = teardown, 
 			/* Keepalives of the daemon may come first; the hold case waits. */
 			t = read_until(fd, BGP_MSG_NOTIFICATION, m, &len, c->hex ? 3000 : 6000);
 			if (t != BGP_MSG_NOTIFICATION || m[19] != c->code || m[20] != c->subcode) {
-				cr_log_error("%s: expected NOTIFICATION %d/%d, got %s %d/%d", c->name,
-				    c->code, c->subcode, t == BGP_MSG_NOTIFICATION ? "NOTIFICATION" :
-				    "nothing", t == BGP_MSG_NOTIFICATION ? m[19] : 0,
+				cr_log_error("%s: expected NOTIFICATION %d/%d, got %s %d/%d",
+				    c->name, c->code, c->subcode,
+				    t == BGP_MSG_NOTIFICATION ? "NOTIFICATION" : "nothing",
+				    t == BGP_MSG_NOTIFICATION ? m[19] : 0,
 				    t == BGP_MSG_NOTIFICATION ? m[20] : 0);
 				failures++;
 			} else {

@@ -69,12 +69,12 @@ ctx_make(bool as4, bool ebgp)
 }
 
 struct dec {
-	uint8_t		 buf[70000];
+	uint8_t buf[70000];
 	struct bgp_attrs a;
-	struct bgp_mp	 mp;
-	struct bgp_err	 err;
-	unsigned	 ndisc;
-	int		 rc;
+	struct bgp_mp mp;
+	struct bgp_err err;
+	unsigned ndisc;
+	int rc;
 };
 
 static struct dec *
@@ -102,24 +102,24 @@ dec_free(struct dec *d)
 
 static void
 expect(const char *h, const struct bgp_peer_ctx *ctx, enum bgp_err_action act, uint8_t sub,
-	const char *data_hex)
+    const char *data_hex)
 {
 	struct dec *d = dec(h, ctx);
 	uint8_t data[4096];
 	size_t dlen = data_hex ? hex(data_hex, data, sizeof(data)) : 0;
 
 	cr_assert_eq(d->err.action, act, "%s: action %s, want %s (%s)", h,
-		bgp_err_action_name(d->err.action), bgp_err_action_name(act),
-		d->err.reason ? d->err.reason : "");
+	    bgp_err_action_name(d->err.action), bgp_err_action_name(act),
+	    d->err.reason ? d->err.reason : "");
 	cr_assert_eq(d->rc, act == BGP_ACT_SESSION_RESET ? -1 : 0);
 	if (act != BGP_ACT_NONE) {
 		cr_assert_eq(d->err.code, 3, "%s", h);
 		cr_assert_eq(d->err.subcode, sub, "%s: subcode %u, want %u (%s)", h, d->err.subcode,
-			sub, d->err.reason);
+		    sub, d->err.reason);
 	}
 	if (data_hex) {
 		cr_assert_eq(d->err.datalen, dlen, "%s: data length %u want %zu", h, d->err.datalen,
-			dlen);
+		    dlen);
 		cr_assert_eq(memcmp(d->err.data, data, dlen), 0);
 	}
 	if (act == BGP_ACT_ATTR_DISCARD)
@@ -151,15 +151,15 @@ assert_path(const struct bgp_aspath *p, const char *want)
 Test(attr, every_known_attribute_decodes)
 {
 	struct bgp_peer_ctx ctx = ctx_make(true, false);
-	struct dec *d = dec(
-		"40 01 01 02"					/* ORIGIN incomplete */
-		"40 02 10 02 02 0000ffe7 00001f8b 01 01 00000001"	/* AS_PATH 65511 8075 {1} */
-		"40 03 04 0a0a0a01"				/* NEXT_HOP */
-		"80 04 04 00000064"				/* MED 100 */
-		"40 05 04 000000c8"				/* LOCAL_PREF 200 */
-		"40 06 00"					/* ATOMIC_AGGREGATE */
-		"c0 07 08 0000ffe7 0a0a0a01"			/* AGGREGATOR 65511 10.10.10.1 */
-		"c0 08 08 ffe70064 ffffff01",			/* COMMUNITIES 65511:100 no-export */
+	struct dec *d =
+	    dec("40 01 01 02"					  /* ORIGIN incomplete */
+		"40 02 10 02 02 0000ffe7 00001f8b 01 01 00000001" /* AS_PATH 65511 8075 {1} */
+		"40 03 04 0a0a0a01"				  /* NEXT_HOP */
+		"80 04 04 00000064"				  /* MED 100 */
+		"40 05 04 000000c8"				  /* LOCAL_PREF 200 */
+		"40 06 00"					  /* ATOMIC_AGGREGATE */
+		"c0 07 08 0000ffe7 0a0a0a01"			  /* AGGREGATOR 65511 10.10.10.1 */
+		"c0 08 08 ffe70064 ffffff01", /* COMMUNITIES 65511:100 no-export */
 		&ctx);
 	struct strbuf sb = STRBUF_INIT;
 
@@ -171,15 +171,16 @@ Test(attr, every_known_attribute_decodes)
 	cr_assert_eq(d->a.local_pref, 200);
 	cr_assert_eq(d->a.aggregator_as, 65511);
 	cr_assert_eq(d->a.aggregator_id, 0x0a0a0a01);
-	cr_assert_eq(d->a.present, BGP_ATTRS_ORIGIN | BGP_ATTRS_AS_PATH | BGP_ATTRS_NEXT_HOP |
-		BGP_ATTRS_MED | BGP_ATTRS_LOCAL_PREF | BGP_ATTRS_ATOMIC_AGGR |
-		BGP_ATTRS_AGGREGATOR | BGP_ATTRS_COMMUNITIES);
+	cr_assert_eq(d->a.present,
+	    BGP_ATTRS_ORIGIN | BGP_ATTRS_AS_PATH | BGP_ATTRS_NEXT_HOP | BGP_ATTRS_MED |
+		BGP_ATTRS_LOCAL_PREF | BGP_ATTRS_ATOMIC_AGGR | BGP_ATTRS_AGGREGATOR |
+		BGP_ATTRS_COMMUNITIES);
 	cr_assert_eq(d->a.comms->n, 2);
 	bgp_attrs_print(&sb, &d->a);
 	cr_assert_str_eq(sb_str(&sb),
-		"origin incomplete as-path \"65511 8075 {1}\" nexthop 10.10.10.1 med 100 "
-		"local-pref 200 atomic-aggregate aggregator 65511 10.10.10.1 "
-		"communities 65511:100 no-export");
+	    "origin incomplete as-path \"65511 8075 {1}\" nexthop 10.10.10.1 med 100 "
+	    "local-pref 200 atomic-aggregate aggregator 65511 10.10.10.1 "
+	    "communities 65511:100 no-export");
 	sb_free(&sb);
 	dec_free(d);
 }
@@ -188,13 +189,13 @@ Test(attr, encodes_in_type_order_to_internal_peer)
 {
 	struct bgp_peer_ctx ctx = ctx_make(true, false);
 	const char *h = "40 01 01 02"
-		"40 02 10 02 02 0000ffe7 00001f8b 01 01 00000001"
-		"40 03 04 0a0a0a01"
-		"80 04 04 00000064"
-		"40 05 04 000000c8"
-		"40 06 00"
-		"c0 07 08 0000ffe7 0a0a0a01"
-		"c0 08 08 ffe70064 ffffff01";
+			"40 02 10 02 02 0000ffe7 00001f8b 01 01 00000001"
+			"40 03 04 0a0a0a01"
+			"80 04 04 00000064"
+			"40 05 04 000000c8"
+			"40 06 00"
+			"c0 07 08 0000ffe7 0a0a0a01"
+			"c0 08 08 ffe70064 ffffff01";
 	struct dec *d = dec(h, &ctx);
 	uint8_t buf[4096];
 	struct wire_wr w;
@@ -247,8 +248,8 @@ Test(attr, malformed_origin)
 
 	expect("40 01 01 03", &ctx, BGP_ACT_WITHDRAW, 6, "40010103");
 	expect("40 01 02 0000", &ctx, BGP_ACT_WITHDRAW, 5, "4001020000");
-	expect("c0 01 01 00", &ctx, BGP_ACT_WITHDRAW, 4, "c0010100");	/* optional bit */
-	expect("00 01 01 00", &ctx, BGP_ACT_WITHDRAW, 4, "00010100");	/* transitive bit */
+	expect("c0 01 01 00", &ctx, BGP_ACT_WITHDRAW, 4, "c0010100"); /* optional bit */
+	expect("00 01 01 00", &ctx, BGP_ACT_WITHDRAW, 4, "00010100"); /* transitive bit */
 }
 
 Test(attr, malformed_as_path)
@@ -256,11 +257,11 @@ Test(attr, malformed_as_path)
 	struct bgp_peer_ctx ctx = ctx_make(true, false);
 	struct bgp_peer_ctx ebgp = ctx_make(true, true);
 
-	expect("40 02 06 05 01 0000ffe7", &ctx, BGP_ACT_WITHDRAW, 11, "");	/* segment type 5 */
-	expect("40 02 06 02 00 0000ffe7", &ctx, BGP_ACT_WITHDRAW, 11, "");	/* count 0 */
-	expect("40 02 06 02 02 0000ffe7", &ctx, BGP_ACT_WITHDRAW, 11, "");	/* overrun */
-	expect("40 02 03 02 01 00", &ctx, BGP_ACT_WITHDRAW, 11, "");	/* half a header */
-	expect("40 02 06 02 01 00000000", &ctx, BGP_ACT_WITHDRAW, 11, "");	/* AS 0 */
+	expect("40 02 06 05 01 0000ffe7", &ctx, BGP_ACT_WITHDRAW, 11, ""); /* segment type 5 */
+	expect("40 02 06 02 00 0000ffe7", &ctx, BGP_ACT_WITHDRAW, 11, ""); /* count 0 */
+	expect("40 02 06 02 02 0000ffe7", &ctx, BGP_ACT_WITHDRAW, 11, ""); /* overrun */
+	expect("40 02 03 02 01 00", &ctx, BGP_ACT_WITHDRAW, 11, "");	   /* half a header */
+	expect("40 02 06 02 01 00000000", &ctx, BGP_ACT_WITHDRAW, 11, ""); /* AS 0 */
 	expect("80 02 06 02 01 0000ffe7", &ctx, BGP_ACT_WITHDRAW, 4, "800206020100 00ffe7");
 	/* confederation segments from an external peer */
 	expect("40 02 06 03 01 0000ffe7", &ebgp, BGP_ACT_WITHDRAW, 11, "");
@@ -269,7 +270,7 @@ Test(attr, malformed_as_path)
 	ebgp.check_first_as = true;
 	expect("40 02 06 02 01 0000fde8", &ebgp, BGP_ACT_WITHDRAW, 11, "");
 	expect("40 02 06 02 01 0000ffe7", &ebgp, BGP_ACT_NONE, 0, NULL);
-	expect("40 02 00", &ebgp, BGP_ACT_WITHDRAW, 11, "");	/* empty path from eBGP */
+	expect("40 02 00", &ebgp, BGP_ACT_WITHDRAW, 11, ""); /* empty path from eBGP */
 	ebgp.check_first_as = false;
 	expect("40 02 06 02 01 0000fde8", &ebgp, BGP_ACT_NONE, 0, NULL);
 }
@@ -309,11 +310,11 @@ Test(attr, malformed_atomic_aggregate_and_aggregator_are_discarded)
 	expect("c0 06 00", &ctx, BGP_ACT_ATTR_DISCARD, 4, "c00600");
 	expect("c0 07 06 ffe7 0a0a0a01", &ctx, BGP_ACT_ATTR_DISCARD, 5, "c00706ffe70a0a0a01");
 	expect("c0 07 08 0000ffe7 0a0a0a01", &old, BGP_ACT_ATTR_DISCARD, 5,
-		"c00708 0000ffe7 0a0a0a01");
+	    "c00708 0000ffe7 0a0a0a01");
 	expect("c0 07 08 00000000 0a0a0a01", &ctx, BGP_ACT_ATTR_DISCARD, 9,
-		"c00708 00000000 0a0a0a01");
+	    "c00708 00000000 0a0a0a01");
 	expect("40 07 08 0000ffe7 0a0a0a01", &ctx, BGP_ACT_ATTR_DISCARD, 4,
-		"400708 0000ffe7 0a0a0a01");
+	    "400708 0000ffe7 0a0a0a01");
 	/* discarded means the route stands without it */
 	d = dec("40 01 01 00 40 06 01 00", &ctx);
 	cr_assert_eq(d->rc, 0);
@@ -372,32 +373,35 @@ Test(attr, unknown_transitive_passed_with_partial_bit)
 	struct bgp_peer_ctx ctx = ctx_make(true, false), out = ctx_make(true, true);
 	/* LARGE_COMMUNITY (32, unknown to us) and an experimental 99 before it;
 	 * 200 optional non-transitive is dropped */
-	struct dec *d = dec("40 01 01 00 | c0 63 02 abcd | 80 c8 01 ff | c0 20 0c 0000ffe7 00000001 00000002"
-			    "| 40 02 00", &ctx);
+	struct dec *d =
+	    dec("40 01 01 00 | c0 63 02 abcd | 80 c8 01 ff | c0 20 0c 0000ffe7 00000001 00000002"
+		"| 40 02 00",
+		&ctx);
 	uint8_t buf[4096];
 	struct wire_wr w;
 
 	cr_assert_eq(d->err.action, BGP_ACT_NONE, "%s", d->err.reason);
 	cr_assert_not_null(d->a.unknown);
 	assert_bytes(d->a.unknown->data, d->a.unknown->len,
-		"e0 20 0c 0000ffe7 00000001 00000002 | e0 63 02 abcd");
+	    "e0 20 0c 0000ffe7 00000001 00000002 | e0 63 02 abcd");
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_attrs_encode(&w, &out, &d->a, false), 0);
-	assert_bytes(buf, w.len, "40 01 01 00 | 40 02 00 | e0 20 0c 0000ffe7 00000001 00000002"
-		"| e0 63 02 abcd");
+	assert_bytes(buf, w.len,
+	    "40 01 01 00 | 40 02 00 | e0 20 0c 0000ffe7 00000001 00000002"
+	    "| e0 63 02 abcd");
 	dec_free(d);
 }
 
 Test(attr, unknown_attribute_interleaves_by_type)
 {
 	struct bgp_peer_ctx ctx = ctx_make(true, true);
-	struct dec *d = dec("c0 05 01 aa", &ctx);	/* LOCAL_PREF type but from eBGP: dropped */
+	struct dec *d = dec("c0 05 01 aa", &ctx); /* LOCAL_PREF type but from eBGP: dropped */
 	struct bgp_attrs a;
 	uint8_t buf[4096];
 	struct wire_wr w;
 
 	dec_free(d);
-	d = dec("c0 0b 01 aa | c0 00 01 bb", &ctx);	/* types 11 and 0 */
+	d = dec("c0 0b 01 aa | c0 00 01 bb", &ctx); /* types 11 and 0 */
 	cr_assert_eq(d->err.action, BGP_ACT_NONE);
 	bgp_attrs_init(&a);
 	cr_assert_eq(bgp_attrs_copy(&a, &d->a), 0);
@@ -406,7 +410,7 @@ Test(attr, unknown_attribute_interleaves_by_type)
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_attrs_encode(&w, &ctx, &a, false), 0);
 	assert_bytes(buf, w.len,
-		"e0 00 01 bb | 40 01 01 00 | 40 02 00 | 80 04 04 00000005 | e0 0b 01 aa");
+	    "e0 00 01 bb | 40 01 01 00 | 40 02 00 | 80 04 04 00000005 | e0 0b 01 aa");
 	bgp_attrs_clear(&a);
 	dec_free(d);
 }
@@ -472,18 +476,19 @@ Test(as4, two_octet_path_to_old_speaker_gets_as_trans_and_as4_path)
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_attrs_encode(&w, &old, &a, false), 0);
 	assert_bytes(buf, w.len,
-		"40 01 01 00"
-		"40 02 08 02 03 ffe7 5ba0 1f8b"		/* AS_TRANS in place of 4200000000 */
-		"c0 07 06 5ba0 01020304"		/* AGGREGATOR AS_TRANS */
-		"c0 11 0e 02 03 0000ffe7 fa56ea00 00001f8b"	/* AS4_PATH */
-		"c0 12 08 fa56ea01 01020304");		/* AS4_AGGREGATOR */
+	    "40 01 01 00"
+	    "40 02 08 02 03 ffe7 5ba0 1f8b"		/* AS_TRANS in place of 4200000000 */
+	    "c0 07 06 5ba0 01020304"			/* AGGREGATOR AS_TRANS */
+	    "c0 11 0e 02 03 0000ffe7 fa56ea00 00001f8b" /* AS4_PATH */
+	    "c0 12 08 fa56ea01 01020304");		/* AS4_AGGREGATOR */
 	/* and the old speaker's neighbour (a NEW speaker) reconstructs it */
 	old.check_first_as = false;
 	d = dec("40 01 01 00"
 		"40 02 08 02 03 ffe7 5ba0 1f8b"
 		"c0 07 06 5ba0 01020304"
 		"c0 11 0e 02 03 0000ffe7 fa56ea00 00001f8b"
-		"c0 12 08 fa56ea01 01020304", &old);
+		"c0 12 08 fa56ea01 01020304",
+	    &old);
 	cr_assert_eq(d->err.action, BGP_ACT_NONE, "%s", d->err.reason);
 	assert_path(d->a.aspath, "65511 4200000000 8075");
 	cr_assert_eq(d->a.aggregator_as, 4200000001u);
@@ -519,7 +524,8 @@ Test(as4, merge_takes_the_leading_part_of_as_path)
 	/* An OLD speaker 100 prepended itself in front of a NEW-only path:
 	 * AS_PATH 100 23456 {23456 300}, AS4_PATH 4200000000 {4200000001 300}. */
 	d = dec("40 02 0c 02 02 0064 5ba0 01 02 5ba0 012c"
-		"c0 11 10 02 01 fa56ea00 01 02 fa56ea01 0000012c", &old);
+		"c0 11 10 02 01 fa56ea00 01 02 fa56ea01 0000012c",
+	    &old);
 	cr_assert_eq(d->err.action, BGP_ACT_NONE, "%s", d->err.reason);
 	assert_path(d->a.aspath, "100 4200000000 {4200000001 300}");
 	dec_free(d);
@@ -530,7 +536,8 @@ Test(as4, merge_takes_the_leading_part_of_as_path)
 	dec_free(d);
 	/* AGGREGATOR of an OLD speaker (not AS_TRANS): AS4_* ignored */
 	d = dec("40 02 04 02 01 5ba0 | c0 07 06 0064 01020304 | c0 11 06 02 01 fa56ea00"
-		"| c0 12 08 fa56ea01 01020304", &old);
+		"| c0 12 08 fa56ea01 01020304",
+	    &old);
 	assert_path(d->a.aspath, "23456");
 	cr_assert_eq(d->a.aggregator_as, 100);
 	cr_assert_eq(d->ndisc, 2);
@@ -544,7 +551,7 @@ Test(as4, merge_takes_the_leading_part_of_as_path)
 	dec_free(d);
 	/* confederation segment leading AS_PATH goes along */
 	d = dec("40 02 0c 03 01 0064 02 03 00c8 5ba0 5ba0 | c0 11 0a 02 02 fa56ea00 fa56ea01",
-		&old);
+	    &old);
 	assert_path(d->a.aspath, "(100) 200 4200000000 4200000001");
 	dec_free(d);
 }
@@ -555,8 +562,8 @@ Test(as4, malformed_as4_attributes_are_discarded)
 	struct dec *d;
 
 	expect("c0 11 05 02 01 fa56ea", &old, BGP_ACT_ATTR_DISCARD, 9, NULL);
-	expect("c0 11 06 03 01 fa56ea00", &old, BGP_ACT_ATTR_DISCARD, 9, NULL);	/* confed */
-	expect("c0 11 06 02 01 00000000", &old, BGP_ACT_ATTR_DISCARD, 9, NULL);	/* AS 0 */
+	expect("c0 11 06 03 01 fa56ea00", &old, BGP_ACT_ATTR_DISCARD, 9, NULL); /* confed */
+	expect("c0 11 06 02 01 00000000", &old, BGP_ACT_ATTR_DISCARD, 9, NULL); /* AS 0 */
 	expect("c0 12 06 fa56ea01 0102", &old, BGP_ACT_ATTR_DISCARD, 5, "c01206fa56ea010102");
 	expect("c0 12 08 00000000 01020304", &old, BGP_ACT_ATTR_DISCARD, 9, NULL);
 	expect("80 11 06 02 01 fa56ea00", &old, BGP_ACT_ATTR_DISCARD, 4, NULL);
@@ -570,7 +577,8 @@ Test(as4, as4_attributes_from_a_new_speaker_are_discarded)
 {
 	struct bgp_peer_ctx ctx = ctx_make(true, false);
 	struct dec *d = dec("40 02 06 02 01 0000ffe7 | c0 11 06 02 01 fa56ea00"
-			    "| c0 12 08 fa56ea01 01020304", &ctx);
+			    "| c0 12 08 fa56ea01 01020304",
+	    &ctx);
 
 	cr_assert_eq(d->rc, 0);
 	assert_path(d->a.aspath, "65511");
@@ -640,9 +648,8 @@ Test(aspath, prepend)
 Test(aspath, contains_length_print)
 {
 	uint32_t w[] = { (uint32_t)BGP_AS_CONFED_SEQUENCE << 8 | 1, 65000,
-		(uint32_t)BGP_AS_SEQUENCE << 8 | 2, 65511, 8075,
-		(uint32_t)BGP_AS_SET << 8 | 2, 1, 2,
-		(uint32_t)BGP_AS_CONFED_SET << 8 | 2, 3, 4 };
+		(uint32_t)BGP_AS_SEQUENCE << 8 | 2, 65511, 8075, (uint32_t)BGP_AS_SET << 8 | 2, 1,
+		2, (uint32_t)BGP_AS_CONFED_SET << 8 | 2, 3, 4 };
 	struct bgp_aspath *p = bgp_aspath_new(w, 11);
 	char *s = path_str(p);
 
@@ -855,7 +862,7 @@ Test(attr, an_attribute_longer_than_65535_octets_is_refused)
 	struct wire_wr w;
 
 	bgp_attrs_init(&a);
-	cr_assert_eq(bgp_attrs_prepend(&a, 4200000000u, 17000), 0);	/* 68000+ octets */
+	cr_assert_eq(bgp_attrs_prepend(&a, 4200000000u, 17000), 0); /* 68000+ octets */
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_attrs_encode(&w, &ctx, &a, false), -1);
 	cr_assert_eq(w.err, WIRE_ESPACE);

@@ -42,13 +42,15 @@ expect_error(const char *json, const char *path, const char *text)
 
 Test(config, lab_a_gateway)
 {
-	cr_assert_eq(parse(
-	    "{ \"asn\": 8075, \"router_id\": \"10.10.10.254\", \"hold_time\": 9, \"keepalive\": 3,"
-	    "  \"multipath\": { \"max_paths\": 2 },"
-	    "  \"peers\": [ { \"address\": \"10.10.10.1\", \"asn\": 65511, \"import\": \"all\","
-	    "                 \"export\": \"all\" },"
-	    "               { \"address\": \"10.10.10.2\", \"asn\": 65511, \"import\": \"all\","
-	    "                 \"export\": \"all\", \"description\": \"DC002\" } ] }"), 0);
+	cr_assert_eq(
+	    parse(
+		"{ \"asn\": 8075, \"router_id\": \"10.10.10.254\", \"hold_time\": 9, \"keepalive\": 3,"
+		"  \"multipath\": { \"max_paths\": 2 },"
+		"  \"peers\": [ { \"address\": \"10.10.10.1\", \"asn\": 65511, \"import\": \"all\","
+		"                 \"export\": \"all\" },"
+		"               { \"address\": \"10.10.10.2\", \"asn\": 65511, \"import\": \"all\","
+		"                 \"export\": \"all\", \"description\": \"DC002\" } ] }"),
+	    0);
 	cr_assert_eq(C.asn, 8075);
 	cr_assert_eq(C.max_paths, 2);
 	cr_assert_eq(C.port, 179);
@@ -70,12 +72,14 @@ Test(config, lab_a_gateway)
 
 Test(config, lab_a_dc_with_per_peer_timers)
 {
-	cr_assert_eq(parse(
-	    "{ \"asn\": 65511, \"router_id\": \"10.10.10.1\", \"originate\": [\"51.51.51.0/24\"],"
-	    "  \"kernel\": { \"install\": false, \"protocol\": 200, \"table\": 100 },"
-	    "  \"peers\": [ { \"address\": \"10.10.10.254\", \"asn\": 8075, \"hold_time\": 30,"
-	    "    \"passive\": true, \"families\": [\"ipv4\"], \"import\": \"none\","
-	    "    \"export\": \"all\", \"port\": 1179, \"local_address\": \"10.10.10.1\" } ] }"), 0);
+	cr_assert_eq(
+	    parse(
+		"{ \"asn\": 65511, \"router_id\": \"10.10.10.1\", \"originate\": [\"51.51.51.0/24\"],"
+		"  \"kernel\": { \"install\": false, \"protocol\": 200, \"table\": 100 },"
+		"  \"peers\": [ { \"address\": \"10.10.10.254\", \"asn\": 8075, \"hold_time\": 30,"
+		"    \"passive\": true, \"families\": [\"ipv4\"], \"import\": \"none\","
+		"    \"export\": \"all\", \"port\": 1179, \"local_address\": \"10.10.10.1\" } ] }"),
+	    0);
 	cr_assert_eq(C.noriginate, 1);
 	cr_assert_eq(C.originate[0].len, 24);
 	cr_assert_not(C.kernel_install);
@@ -104,29 +108,32 @@ Test(config, errors_name_the_place)
 	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"hold_time\": 2 }",
 	    "nodes.gateway.bgp.hold_time", "at least 3");
 	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"peers\": [ { \"address\": "
-	    "\"10.0.0.2\", \"asn\": 2, \"hold_time\": 9, \"keepalive\": 9 } ] }",
+		     "\"10.0.0.2\", \"asn\": 2, \"hold_time\": 9, \"keepalive\": 9 } ] }",
 	    "nodes.gateway.bgp.peers[0].keepalive", "less than hold_time");
 	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"peers\": [ { \"address\": "
-	    "\"10.0.0.2\", \"asn\": 2 }, { \"address\": \"10.0.0.2\", \"asn\": 3 } ] }",
+		     "\"10.0.0.2\", \"asn\": 2 }, { \"address\": \"10.0.0.2\", \"asn\": 3 } ] }",
 	    "nodes.gateway.bgp.peers[1].address", "once");
 	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"peers\": [ { \"address\": "
-	    "\"10.0.0.2\", \"asn\": 2, \"import\": \"NOPE\" } ] }",
+		     "\"10.0.0.2\", \"asn\": 2, \"import\": \"NOPE\" } ] }",
 	    "nodes.gateway.bgp.peers[0].import", "name of a policy");
-	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"originate\": [\"51.51.51.1/24\"] }",
+	expect_error(
+	    "{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"originate\": [\"51.51.51.1/24\"] }",
 	    "nodes.gateway.bgp.originate[0]", "");
 	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"policies\": { \"P\": { "
-	    "\"communities\": [\"70000:1\"] } } }", "nodes.gateway.bgp.policies.P.communities[0]",
-	    "ASN:VALUE");
-	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"policies\": { \"P\": { "
+		     "\"communities\": [\"70000:1\"] } } }",
+	    "nodes.gateway.bgp.policies.P.communities[0]", "ASN:VALUE");
+	expect_error(
+	    "{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"policies\": { \"P\": { "
 	    "\"prefixes\": [ { \"prefix\": \"10.0.0.0/8\", \"ge\": 24, \"le\": 16 } ] } } }",
 	    "nodes.gateway.bgp.policies.P.prefixes[0]", "");
-	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"multipath\": { \"max_paths\": 0 } }",
+	expect_error(
+	    "{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"multipath\": { \"max_paths\": 0 } }",
 	    "nodes.gateway.bgp.multipath.max_paths", "expected an integer");
 	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"peers\": [ { \"address\": "
-	    "\"10.0.0.2\", \"asn\": 2, \"families\": [\"ipx\"] } ] }",
+		     "\"10.0.0.2\", \"asn\": 2, \"families\": [\"ipx\"] } ] }",
 	    "nodes.gateway.bgp.peers[0].families[0]", "ipv4");
 	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"peers\": [ { \"address\": "
-	    "\"10.0.0.2\", \"asn\": 2, \"local_address\": \"fd00::1\" } ] }",
+		     "\"10.0.0.2\", \"asn\": 2, \"local_address\": \"fd00::1\" } ] }",
 	    "nodes.gateway.bgp.peers[0].local_address", "same family");
 }
 

@@ -95,7 +95,7 @@ Test(decision, higher_local_pref_wins)
 	add(0, AS100, 1);
 	add(1, AS100_300, 2);
 	attrs[1].present |= BGP_ATTRS_LOCAL_PREF;
-	attrs[1].local_pref = 200;	/* beats the default 100 and a shorter path */
+	attrs[1].local_pref = 200; /* beats the default 100 and a shorter path */
 	cr_assert(decision_run(&DP, &E));
 	cr_assert(best(1));
 	cr_assert_not(best(0));
@@ -165,7 +165,7 @@ Test(decision, ebgp_beats_ibgp)
 {
 	add(0, AS100, 1);
 	add(1, AS200, 1);
-	src[0].ebgp = false;	/* learned from an internal peer */
+	src[0].ebgp = false; /* learned from an internal peer */
 	src[0].router_id = 1;
 	decision_run(&DP, &E);
 	cr_assert(best(1));
@@ -218,7 +218,7 @@ Test(decision, own_as_in_path_is_ineligible)
 Test(decision, unresolved_next_hop_is_ineligible)
 {
 	add(0, AS100, 1);
-	ipaddr_from_v4(&attrs[0].nexthop, 0xC0000201);	/* 192.0.2.1 */
+	ipaddr_from_v4(&attrs[0].nexthop, 0xC0000201); /* 192.0.2.1 */
 	cr_assert_not(decision_run(&DP, &E));
 	cr_assert_not(best(0));
 	cr_assert_eq(paths[0].inelig, RIB_NEXTHOP_UNRESOLVED);
@@ -267,9 +267,9 @@ Test(decision, multipath_excludes_paths_lost_before_router_id)
 	add(0, AS100, 1);
 	add(1, AS100, 1);
 	add(2, AS100, 1);
-	costs[2] = 5;	/* worse IGP cost: not equal up to the router-id step */
+	costs[2] = 5; /* worse IGP cost: not equal up to the router-id step */
 	attrs[1].present |= BGP_ATTRS_MED;
-	attrs[1].med = 1;	/* worse MED from the same neighbour AS */
+	attrs[1].med = 1; /* worse MED from the same neighbour AS */
 	DP.max_paths = 4;
 	decision_run(&DP, &E);
 	cr_assert_eq(decision_npaths(&E), 1);

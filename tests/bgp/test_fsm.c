@@ -13,7 +13,7 @@
 static char trace[4096];
 static int established_calls, down_calls;
 
-static void	rec(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void rec(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
 rec(const char *fmt, ...)

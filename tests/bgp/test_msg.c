@@ -59,17 +59,17 @@ assert_bytes(const uint8_t *got, size_t glen, const char *want_hex)
 
 static void
 assert_err(const struct bgp_err *err, enum bgp_err_action act, uint8_t code, uint8_t sub,
-	const char *data_hex)
+    const char *data_hex)
 {
 	uint8_t data[BGP_MAX_MSG];
 	size_t dlen = data_hex ? hex(data_hex, data, sizeof(data)) : 0;
 
 	cr_assert_eq(err->action, act, "action %s, want %s (%s)", bgp_err_action_name(err->action),
-		bgp_err_action_name(act), err->reason ? err->reason : "");
+	    bgp_err_action_name(act), err->reason ? err->reason : "");
 	cr_assert_eq(err->code, code, "code %u, want %u (%s)", err->code, code,
-		err->reason ? err->reason : "");
+	    err->reason ? err->reason : "");
 	cr_assert_eq(err->subcode, sub, "subcode %u, want %u (%s)", err->subcode, sub,
-		err->reason ? err->reason : "");
+	    err->reason ? err->reason : "");
 	if (data_hex) {
 		cr_assert_eq(err->datalen, dlen, "data length %u, want %zu", err->datalen, dlen);
 		cr_assert_eq(memcmp(err->data, data, dlen), 0, "data differs");
@@ -150,13 +150,13 @@ Test(frame, bad_lengths_carry_the_length_field)
 		const char *msg;
 		const char *data;
 	} cases[] = {
-		{ MARKER "0012 04", "0012" },		/* below the header */
-		{ MARKER "1001 02", "1001" },		/* above 4096 */
-		{ MARKER "0014 04 00", "0014" },	/* KEEPALIVE must be 19 */
-		{ MARKER "001c 01", "001c" },		/* OPEN below 29 */
-		{ MARKER "0016 02", "0016" },		/* UPDATE below 23 */
-		{ MARKER "0014 03", "0014" },		/* NOTIFICATION below 21 */
-		{ MARKER "0018 05", "0018" },		/* ROUTE-REFRESH must be 23 */
+		{ MARKER "0012 04", "0012" },	 /* below the header */
+		{ MARKER "1001 02", "1001" },	 /* above 4096 */
+		{ MARKER "0014 04 00", "0014" }, /* KEEPALIVE must be 19 */
+		{ MARKER "001c 01", "001c" },	 /* OPEN below 29 */
+		{ MARKER "0016 02", "0016" },	 /* UPDATE below 23 */
+		{ MARKER "0014 03", "0014" },	 /* NOTIFICATION below 21 */
+		{ MARKER "0018 05", "0018" },	 /* ROUTE-REFRESH must be 23 */
 	};
 	size_t i;
 
@@ -219,11 +219,12 @@ Test(route_refresh, round_trip_rfc2918_layout)
  * MP IPv6 unicast, route refresh in the first; 4-octet AS 65511 and graceful
  * restart (unknown to us, kept) in the second.
  */
-static const char *open_two_params = MARKER "0040 01"
-	"04 ffe7 005a 0a0a0a01"
-	"23"					/* optional parameters length 35 */
-	"02 10 | 01 04 0001 00 01 | 01 04 0002 00 01 | 02 00 | 80 00"	/* 16 */
-	"02 0f | 41 04 0000ffe7 | 40 02 0078 | 46 00 | 49 01 00";	/* 17 */
+static const char *open_two_params = MARKER
+    "0040 01"
+    "04 ffe7 005a 0a0a0a01"
+    "23" /* optional parameters length 35 */
+    "02 10 | 01 04 0001 00 01 | 01 04 0002 00 01 | 02 00 | 80 00" /* 16 */
+    "02 0f | 41 04 0000ffe7 | 40 02 0078 | 46 00 | 49 01 00";	  /* 17 */
 
 Test(open, decodes_capabilities_in_several_parameters)
 {
@@ -256,7 +257,7 @@ Test(open, decodes_capabilities_in_several_parameters)
 	cr_assert_eq(o.caps.unknown[3].len, 1);
 	bgp_caps_print(&sb, &o.caps);
 	cr_assert_str_eq(sb_str(&sb),
-		"mp(ipv4-unicast,ipv6-unicast) route-refresh as4(65511) unknown(128,64,70,73)");
+	    "mp(ipv4-unicast,ipv6-unicast) route-refresh as4(65511) unknown(128,64,70,73)");
 	sb_free(&sb);
 }
 
@@ -271,10 +272,11 @@ Test(open, encodes_one_capabilities_parameter)
 	bgp_open_init(&o, 8075, 90, 0x0a0a0afe, both);
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_open_write(&w, &o), 0);
-	assert_bytes(buf, w.len, MARKER "0033 01"
-		"04 1f8b 005a 0a0a0afe"
-		"16 02 14"
-		"01 04 0001 00 01 | 01 04 0002 00 01 | 02 00 | 41 04 00001f8b");
+	assert_bytes(buf, w.len,
+	    MARKER "0033 01"
+		   "04 1f8b 005a 0a0a0afe"
+		   "16 02 14"
+		   "01 04 0001 00 01 | 01 04 0002 00 01 | 02 00 | 41 04 00001f8b");
 	cr_assert_eq(bgp_open_decode(buf, w.len, &back, &err), 0);
 	cr_assert_eq(back.my_as, 8075);
 	cr_assert_eq(back.caps.as4_asn, 8075);
@@ -294,10 +296,11 @@ Test(open, four_octet_as_goes_as_as_trans)
 	cr_assert_eq(o.my_as, BGP_AS_TRANS);
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_open_write(&w, &o), 0);
-	assert_bytes(buf, w.len, MARKER "002d 01"
-		"04 5ba0 00b4 01020304"
-		"10 02 0e"
-		"01 04 0001 00 01 | 02 00 | 41 04 fa56ea00");
+	assert_bytes(buf, w.len,
+	    MARKER "002d 01"
+		   "04 5ba0 00b4 01020304"
+		   "10 02 0e"
+		   "01 04 0001 00 01 | 02 00 | 41 04 fa56ea00");
 	cr_assert_eq(bgp_open_decode(buf, w.len, &back, &err), 0);
 	cr_assert_eq(bgp_open_peer_as(&back), 4200000000u);
 	cr_assert_eq(bgp_open_check_peer(&back, 4200000000u, 65000, 1, &err), 0);
@@ -324,8 +327,9 @@ Test(open, rfc9072_extended_optional_parameters)
 {
 	uint8_t m[256];
 	size_t n = hex(MARKER "0031 01 04 ffe7 005a 0a0a0a01"
-		"ff ff 0011"		/* extended: length 17 */
-		"02 000e | 01 04 0001 00 01 | 02 00 | 41 04 0000ffe7", m, sizeof(m));
+			      "ff ff 0011" /* extended: length 17 */
+			      "02 000e | 01 04 0001 00 01 | 02 00 | 41 04 0000ffe7",
+	    m, sizeof(m));
 	struct bgp_open o;
 	struct bgp_err err;
 
@@ -462,7 +466,7 @@ Test(notification, round_trip_with_data)
 	cr_assert_eq(n.datalen, 4);
 	bgp_notification_describe(&sb, n.code, n.subcode, n.data, n.datalen);
 	cr_assert_str_eq(sb_str(&sb),
-		"UPDATE Message Error / Invalid ORIGIN Attribute (data 4 octets: 40 01 01 05)");
+	    "UPDATE Message Error / Invalid ORIGIN Attribute (data 4 octets: 40 01 01 05)");
 	sb_free(&sb);
 }
 
@@ -534,7 +538,7 @@ Test(notification, most_severe_error_wins)
 
 static int
 decode(const char *h, const struct bgp_peer_ctx *ctx, struct bgp_update *u, struct bgp_err *err,
-	uint8_t *m)
+    uint8_t *m)
 {
 	size_t n = hex(h, m, BGP_MAX_MSG);
 
@@ -543,13 +547,13 @@ decode(const char *h, const struct bgp_peer_ctx *ctx, struct bgp_update *u, stru
 
 /* RFC 4271 4.3 layout: an IPv4 route as a DC announces it in Lab A. */
 static const char *upd_v4 = MARKER "0036 02"
-	"0000"				/* withdrawn routes length */
-	"001b"				/* total path attribute length 27 */
-	"40 01 01 00"			/* ORIGIN IGP */
-	"40 02 06 02 01 0000ffe7"	/* AS_PATH (65511), 4-octet */
-	"40 03 04 0a0a0a01"		/* NEXT_HOP 10.10.10.1 */
-	"80 04 04 00000000"		/* MED 0 */
-	"18 333333";			/* 51.51.51.0/24 */
+				   "0000"		     /* withdrawn routes length */
+				   "001b"		     /* total path attribute length 27 */
+				   "40 01 01 00"	     /* ORIGIN IGP */
+				   "40 02 06 02 01 0000ffe7" /* AS_PATH (65511), 4-octet */
+				   "40 03 04 0a0a0a01"	     /* NEXT_HOP 10.10.10.1 */
+				   "80 04 04 00000000"	     /* MED 0 */
+				   "18 333333";		     /* 51.51.51.0/24 */
 
 Test(update, decodes_ipv4_announcement)
 {
@@ -613,7 +617,7 @@ Test(update, two_octet_session)
 	struct wire_wr w;
 	struct prefix p = pfx("51.51.51.0/24");
 	const char *h = MARKER "002d 02 0000 0012"
-		"40 01 01 00 | 40 02 04 02 01 ffe7 | 40 03 04 0a0a0a01 | 18 333333";
+			       "40 01 01 00 | 40 02 04 02 01 ffe7 | 40 03 04 0a0a0a01 | 18 333333";
 
 	cr_assert_eq(decode(h, &ctx, &u, &err, m), 0, "%s", err.reason);
 	cr_assert_eq(u.action, BGP_ACT_NONE);
@@ -656,12 +660,12 @@ Test(update, ipv4_withdrawal_round_trip)
 
 /* RFC 4760 3 / RFC 2545: IPv6 with a global and a link-local next hop. */
 static const char *upd_v6 = MARKER "0051 02 0000 003a"
-	"80 0e 2a | 0002 01 20"
-	"20010db8000000000000000000000001"
-	"fe800000000000000000000000000001"
-	"00 | 20 20010db8"
-	"40 01 01 00"
-	"40 02 06 02 01 0000ffe7";
+				   "80 0e 2a | 0002 01 20"
+				   "20010db8000000000000000000000001"
+				   "fe800000000000000000000000000001"
+				   "00 | 20 20010db8"
+				   "40 01 01 00"
+				   "40 02 06 02 01 0000ffe7";
 
 Test(update, ipv6_mp_reach_round_trip)
 {
@@ -754,7 +758,7 @@ Test(update, non_negotiated_family_is_ignored)
 
 static void
 update_error(const char *h, const struct bgp_peer_ctx *ctx, int rc, enum bgp_err_action act,
-	uint8_t sub, const char *data)
+    uint8_t sub, const char *data)
 {
 	uint8_t m[BGP_MAX_MSG];
 	struct bgp_update u;
@@ -776,8 +780,8 @@ Test(update, length_errors_reset_the_session)
 	/* total attribute length overruns */
 	update_error(MARKER "001a 02 0000 0004 400101", &ctx, -1, BGP_ACT_SESSION_RESET, 1, "");
 	/* NLRI prefix length 33 */
-	update_error(MARKER "001d 02 0000 0000 21 0a000001 00", &ctx, -1,
-		BGP_ACT_SESSION_RESET, 10, "");
+	update_error(MARKER "001d 02 0000 0000 21 0a000001 00", &ctx, -1, BGP_ACT_SESSION_RESET, 10,
+	    "");
 	/* NLRI prefix overrunning the message */
 	update_error(MARKER "001a 02 0000 0000 18 0a00", &ctx, -1, BGP_ACT_SESSION_RESET, 10, "");
 	/* withdrawn prefix length 40 */
@@ -796,13 +800,13 @@ Test(update, missing_mandatory_attributes_withdraw)
 
 	/* no ORIGIN */
 	update_error(MARKER "002b 02 0000 0010 40 02 06 02 01 0000ffe7 40 03 04 0a0a0a01 18 333333",
-		&ctx, 0, BGP_ACT_WITHDRAW, 3, "01");
+	    &ctx, 0, BGP_ACT_WITHDRAW, 3, "01");
 	/* no AS_PATH */
-	update_error(MARKER "0026 02 0000 000b 40 01 01 00 40 03 04 0a0a0a01 18 333333",
-		&ctx, 0, BGP_ACT_WITHDRAW, 3, "02");
+	update_error(MARKER "0026 02 0000 000b 40 01 01 00 40 03 04 0a0a0a01 18 333333", &ctx, 0,
+	    BGP_ACT_WITHDRAW, 3, "02");
 	/* no NEXT_HOP with IPv4 NLRI */
-	update_error(MARKER "0028 02 0000 000d 40 01 01 00 40 02 06 02 01 0000ffe7 18 333333",
-		&ctx, 0, BGP_ACT_WITHDRAW, 3, "03");
+	update_error(MARKER "0028 02 0000 000d 40 01 01 00 40 02 06 02 01 0000ffe7 18 333333", &ctx,
+	    0, BGP_ACT_WITHDRAW, 3, "03");
 	/* NLRI and no attributes at all */
 	update_error(MARKER "001b 02 0000 0000 18 333333", &ctx, 0, BGP_ACT_WITHDRAW, 3, "01");
 
@@ -837,33 +841,32 @@ Test(update, mp_errors_reset_the_session)
 
 	/* MP_UNREACH_NLRI twice (RFC 7606 3.g) */
 	update_error(MARKER "0027 02 0000 0010"
-		"80 0f 03 0002 01 | 80 0f 03 0002 01 | 40 01 01 00", &ctx, -1,
-		BGP_ACT_SESSION_RESET, 1, "");
+			    "80 0f 03 0002 01 | 80 0f 03 0002 01 | 40 01 01 00",
+	    &ctx, -1, BGP_ACT_SESSION_RESET, 1, "");
 	/* IPv6 next hop length 4 */
-	update_error(MARKER "0025 02 0000 000e 80 0e 0b 0002 01 04 0a0a0a01 00 08 20",
-		&ctx, -1, BGP_ACT_SESSION_RESET, 9,
-		"800e0b 0002 01 04 0a0a0a01 00 0820");
+	update_error(MARKER "0025 02 0000 000e 80 0e 0b 0002 01 04 0a0a0a01 00 08 20", &ctx, -1,
+	    BGP_ACT_SESSION_RESET, 9, "800e0b 0002 01 04 0a0a0a01 00 0820");
 	/* MP_REACH_NLRI NLRI prefix length 129 */
 	update_error(MARKER "0030 02 0000 0019 80 0e 16 0002 01 10"
-		"20010db8000000000000000000000001 00 81",
-		&ctx, -1, BGP_ACT_SESSION_RESET, 10, "");
+			    "20010db8000000000000000000000001 00 81",
+	    &ctx, -1, BGP_ACT_SESSION_RESET, 10, "");
 	/* MP_UNREACH_NLRI overrun inside the attribute */
 	update_error(MARKER "0021 02 0000 000a 80 0f 07 0002 01 30 20010d", &ctx, -1,
-		BGP_ACT_SESSION_RESET, 10, "");
+	    BGP_ACT_SESSION_RESET, 10, "");
 	/* MP_UNREACH_NLRI shorter than AFI + SAFI */
-	update_error(MARKER "001c 02 0000 0005 80 0f 02 0002", &ctx, -1,
-		BGP_ACT_SESSION_RESET, 5, "800f020002");
+	update_error(MARKER "001c 02 0000 0005 80 0f 02 0002", &ctx, -1, BGP_ACT_SESSION_RESET, 5,
+	    "800f020002");
 	/* MP_REACH_NLRI with flags of a well-known attribute */
 	update_error(MARKER "0022 02 0000 000b 40 0f 08 0002 01 20 20010db8", &ctx, -1,
-		BGP_ACT_SESSION_RESET, 4, "400f08 0002 01 2020010db8");
+	    BGP_ACT_SESSION_RESET, 4, "400f08 0002 01 2020010db8");
 }
 
 Test(update, unrecognized_well_known_resets)
 {
 	struct bgp_peer_ctx ctx = ctx_ebgp(true, 8075, 65511);
 
-	update_error(MARKER "001d 02 0000 0006 40 63 03 010203", &ctx, -1,
-		BGP_ACT_SESSION_RESET, 2, "406303010203");
+	update_error(MARKER "001d 02 0000 0006 40 63 03 010203", &ctx, -1, BGP_ACT_SESSION_RESET, 2,
+	    "406303010203");
 }
 
 Test(update, attribute_overrun_withdraws)
@@ -872,10 +875,10 @@ Test(update, attribute_overrun_withdraws)
 
 	/* AS_PATH says 9 octets, 6 remain before the Total Path Attribute Length ends */
 	update_error(MARKER "0028 02 0000 000d 40 01 01 00 | 40 02 09 02 01 0000ffe7 | 18 333333",
-		&ctx, 0, BGP_ACT_WITHDRAW, 1, "");
+	    &ctx, 0, BGP_ACT_WITHDRAW, 1, "");
 	/* two octets left: too few for an attribute header */
-	update_error(MARKER "0021 02 0000 0006 40 01 01 00 40 02 | 18 333333",
-		&ctx, 0, BGP_ACT_WITHDRAW, 1, "");
+	update_error(MARKER "0021 02 0000 0006 40 01 01 00 40 02 | 18 333333", &ctx, 0,
+	    BGP_ACT_WITHDRAW, 1, "");
 }
 
 /* -------------------------------------------------- packing builders */
@@ -944,17 +947,17 @@ Test(update, packs_ipv6_and_withdrawals_up_to_the_limit)
 		ps[i].addr.bytes[3] = 0xb8;
 		ps[i].addr.bytes[4] = (uint8_t)(i >> 8);
 		ps[i].addr.bytes[5] = (uint8_t)i;
-		ps[i].len = 48;	/* 7 octets each */
+		ps[i].len = 48; /* 7 octets each */
 	}
 	bgp_attrs_init(&a);
 	a.present = BGP_ATTRS_ORIGIN | BGP_ATTRS_AS_PATH | BGP_ATTRS_NEXT_HOP;
 	bgp_attrs_set_aspath(&a, bgp_aspath_from_seq(path, 1));
 	cr_assert_eq(ipaddr_parse("2001:db8::1", &a.nexthop), 0);
-	ctx.check_first_as = false;	/* decoded with the sender's view */
+	ctx.check_first_as = false; /* decoded with the sender's view */
 	while (total < 2000) {
 		wire_wr_init(&w, buf, sizeof(buf));
 		k = bgp_update_write_announce(&w, &ctx, &a, BGP_AF_IPV6_UNICAST, &ps[total],
-			(size_t)(2000 - total));
+		    (size_t)(2000 - total));
 		cr_assert_gt(k, 0);
 		cr_assert_leq(w.len, 4096);
 		if (total + k < 2000)
@@ -983,7 +986,8 @@ Test(update, packs_ipv6_and_withdrawals_up_to_the_limit)
 		}
 		for (total = 0; total < n; total += k) {
 			wire_wr_init(&w, buf, sizeof(buf));
-			k = bgp_update_write_withdraw(&w, &ctx, af, &src[total], (size_t)(n - total));
+			k = bgp_update_write_withdraw(&w, &ctx, af, &src[total],
+			    (size_t)(n - total));
 			cr_assert_gt(k, 0);
 			cr_assert_leq(w.len, 4096);
 			if (total + k < n)
@@ -1011,7 +1015,7 @@ Test(update, builder_refuses_mixed_families_and_missing_next_hop)
 	cr_assert_eq(w.len, 0, "nothing half written");
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_update_write_announce(&w, &ctx, &a, BGP_AF_IPV6_UNICAST, &ps[1], 1), -1,
-		"an IPv6 route needs an IPv6 next hop");
+	    "an IPv6 route needs an IPv6 next hop");
 	cr_assert_eq(w.len, 0);
 }
 
@@ -1096,20 +1100,21 @@ Test(tshark, decodes_every_message_we_encode_without_expert_warnings, .timeout =
 	struct prefix p4 = pfx("51.51.51.0/24"), p6 = pfx("2001:db8:51::/48");
 	static const uint32_t path[] = { 65511, 4200000000u, 8075 };
 	char dir[] = "/tmp/anylab-bgp-tshark.XXXXXX", cmd[1024], path_txt[256], path_pcap[256],
-		path_out[256], path_types[256];
+	     path_out[256], path_types[256];
 	char *out, *types;
 	FILE *f;
 	int i, nmsg = 0;
 
 	if (!tool_exists("tshark") || !tool_exists("text2pcap"))
-		cr_skip_test("tshark or text2pcap not installed (Debian: tshark, wireshark-common)");
+		cr_skip_test(
+		    "tshark or text2pcap not installed (Debian: tshark, wireshark-common)");
 
-#define EMIT(expr)                                                   \
-	do {                                                         \
-		wire_wr_init(&w, buf, sizeof(buf));                  \
-		cr_assert_geq((expr), 0, "%s", #expr);               \
-		pcap_text_packet(&text, buf, w.len);                 \
-		nmsg++;                                              \
+#define EMIT(expr) \
+	do { \
+		wire_wr_init(&w, buf, sizeof(buf)); \
+		cr_assert_geq((expr), 0, "%s", #expr); \
+		pcap_text_packet(&text, buf, w.len); \
+		nmsg++; \
 	} while (0)
 
 	bgp_open_init(&o, 4200000000u, 90, 0x0a0a0a01, both);
@@ -1117,7 +1122,7 @@ Test(tshark, decodes_every_message_we_encode_without_expert_warnings, .timeout =
 	EMIT(bgp_keepalive_write(&w));
 	bgp_attrs_init(&a);
 	a.present = BGP_ATTRS_ORIGIN | BGP_ATTRS_NEXT_HOP | BGP_ATTRS_MED | BGP_ATTRS_ATOMIC_AGGR |
-		    BGP_ATTRS_AGGREGATOR | BGP_ATTRS_LOCAL_PREF;
+	    BGP_ATTRS_AGGREGATOR | BGP_ATTRS_LOCAL_PREF;
 	bgp_attrs_set_aspath(&a, bgp_aspath_from_seq(path, 3));
 	ipaddr_from_v4(&a.nexthop, 0x0a0a0a01);
 	a.med = 10;
@@ -1129,7 +1134,7 @@ Test(tshark, decodes_every_message_we_encode_without_expert_warnings, .timeout =
 	EMIT(bgp_update_write_announce(&w, &as4, &a, BGP_AF_IPV4_UNICAST, &p4, 1));
 	EMIT(bgp_update_write_announce(&w, &old, &a, BGP_AF_IPV4_UNICAST, &p4, 1));
 	EMIT(bgp_update_write_announce(&w, &ibgp, &a, BGP_AF_IPV4_UNICAST, &p4, 1));
-	bgp_attrs_prepend(&a, 65511, 300);	/* AS_PATH over 255 octets: extended length */
+	bgp_attrs_prepend(&a, 65511, 300); /* AS_PATH over 255 octets: extended length */
 	EMIT(bgp_update_write_announce(&w, &as4, &a, BGP_AF_IPV4_UNICAST, &p4, 1));
 	cr_assert_eq(ipaddr_parse("2001:db8::1", &a.nexthop), 0);
 	cr_assert_eq(ipaddr_parse("fe80::1", &a.nexthop_ll), 0);
@@ -1158,13 +1163,15 @@ Test(tshark, decodes_every_message_we_encode_without_expert_warnings, .timeout =
 	fputs(sb_str(&text), f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "text2pcap -q -T 40000,179 %s %s >/dev/null 2>&1", path_txt,
-		path_pcap);
+	    path_pcap);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
-	snprintf(cmd, sizeof(cmd), "tshark -n -r %s -V -o tcp.desegment_tcp_streams:TRUE "
-		"-z expert,warn >%s 2>/dev/null", path_pcap, path_out);
+	snprintf(cmd, sizeof(cmd),
+	    "tshark -n -r %s -V -o tcp.desegment_tcp_streams:TRUE "
+	    "-z expert,warn >%s 2>/dev/null",
+	    path_pcap, path_out);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 	snprintf(cmd, sizeof(cmd), "tshark -n -r %s -T fields -e bgp.type >%s 2>/dev/null",
-		path_pcap, path_types);
+	    path_pcap, path_types);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 	out = slurp(path_out);
 	types = slurp(path_types);

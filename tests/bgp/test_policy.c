@@ -36,8 +36,7 @@ fini(void)
 }
 
 static struct prefix
-P(const char *s)
-{
+P(const char *s) {
 	struct prefix p;
 
 	cr_assert_eq(prefix_parse(s, &p, false), 0, "%s", s);
@@ -54,24 +53,24 @@ run(int peer, enum policy_dir dir, const char *pfx, struct bgp_attrs *in, struct
 }
 
 static const char lists[] =
-	"{ \"asn\": 65000, \"router_id\": \"10.0.0.1\",\n"
-	"  \"policies\": {\n"
-	"    \"ANYCAST\": { \"prefixes\": [ \"51.51.51.0/24\",\n"
-	"        { \"prefix\": \"10.0.0.0/8\", \"ge\": 16, \"le\": 24 },\n"
-	"        { \"prefix\": \"10.1.0.0/16\", \"action\": \"reject\" },\n"
-	"        { \"prefix\": \"2001:db8::/32\", \"le\": 48 } ] },\n"
-	"    \"DENY-SOME\": { \"prefixes\": [ { \"prefix\": \"192.168.0.0/16\", \"le\": 32,\n"
-	"        \"action\": \"reject\" } ], \"default\": \"accept\" },\n"
-	"    \"TAG\": { \"local_pref\": 200, \"med\": 7, \"communities\": [\"65000:1\", \"no-export\"],\n"
-	"        \"prepend\": 2, \"max_prefixes\": 50 },\n"
-	"    \"RETAG\": { \"communities\": [\"65000:9\"], \"communities_replace\": true } },\n"
-	"  \"peers\": [\n"
-	"    { \"address\": \"10.0.0.2\", \"asn\": 65002, \"import\": \"ANYCAST\", \"export\": \"TAG\",\n"
-	"      \"max_prefixes\": 100 },\n"
-	"    { \"address\": \"10.0.0.3\", \"asn\": 65003 },\n"
-	"    { \"address\": \"10.0.0.4\", \"asn\": 65000 },\n"
-	"    { \"address\": \"10.0.0.5\", \"asn\": 65005, \"import\": \"DENY-SOME\", \"export\": \"none\" },\n"
-	"    { \"address\": \"10.0.0.6\", \"asn\": 65006, \"import\": \"all\", \"export\": \"RETAG\" } ] }\n";
+    "{ \"asn\": 65000, \"router_id\": \"10.0.0.1\",\n"
+    "  \"policies\": {\n"
+    "    \"ANYCAST\": { \"prefixes\": [ \"51.51.51.0/24\",\n"
+    "        { \"prefix\": \"10.0.0.0/8\", \"ge\": 16, \"le\": 24 },\n"
+    "        { \"prefix\": \"10.1.0.0/16\", \"action\": \"reject\" },\n"
+    "        { \"prefix\": \"2001:db8::/32\", \"le\": 48 } ] },\n"
+    "    \"DENY-SOME\": { \"prefixes\": [ { \"prefix\": \"192.168.0.0/16\", \"le\": 32,\n"
+    "        \"action\": \"reject\" } ], \"default\": \"accept\" },\n"
+    "    \"TAG\": { \"local_pref\": 200, \"med\": 7, \"communities\": [\"65000:1\", \"no-export\"],\n"
+    "        \"prepend\": 2, \"max_prefixes\": 50 },\n"
+    "    \"RETAG\": { \"communities\": [\"65000:9\"], \"communities_replace\": true } },\n"
+    "  \"peers\": [\n"
+    "    { \"address\": \"10.0.0.2\", \"asn\": 65002, \"import\": \"ANYCAST\", \"export\": \"TAG\",\n"
+    "      \"max_prefixes\": 100 },\n"
+    "    { \"address\": \"10.0.0.3\", \"asn\": 65003 },\n"
+    "    { \"address\": \"10.0.0.4\", \"asn\": 65000 },\n"
+    "    { \"address\": \"10.0.0.5\", \"asn\": 65005, \"import\": \"DENY-SOME\", \"export\": \"none\" },\n"
+    "    { \"address\": \"10.0.0.6\", \"asn\": 65006, \"import\": \"all\", \"export\": \"RETAG\" } ] }\n";
 
 TestSuite(policy, .fini = fini);
 
@@ -174,7 +173,8 @@ Test(policy, max_prefixes_takes_the_lower_limit)
 	cr_assert_eq(policy_max_prefixes(&C.peers[0]), 100);
 	cr_assert_eq(policy_max_prefixes(&C.peers[1]), 0);
 	bgp_config_free(&C);
-	load("{ \"asn\": 1, \"router_id\": \"1.1.1.1\", \"policies\": { \"L\": { \"max_prefixes\": 5 } },"
+	load(
+	    "{ \"asn\": 1, \"router_id\": \"1.1.1.1\", \"policies\": { \"L\": { \"max_prefixes\": 5 } },"
 	    " \"peers\": [ { \"address\": \"10.0.0.2\", \"asn\": 2, \"import\": \"L\","
 	    " \"max_prefixes\": 100 } ] }");
 	cr_assert_eq(policy_max_prefixes(&C.peers[0]), 5);

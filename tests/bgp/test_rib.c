@@ -38,8 +38,7 @@ teardown(void)
 }
 
 static struct prefix
-P(const char *s)
-{
+P(const char *s) {
 	struct prefix p;
 
 	cr_assert_eq(prefix_parse(s, &p, false), 0);

@@ -47,7 +47,7 @@ io_a(struct ev_loop *loop, struct ev_io *io, uint32_t ev)
 
 	a_calls++;
 	(void)read(io->fd, &c, 1);
-	ev_io_stop(loop, &b);	/* b is ready in the same batch */
+	ev_io_stop(loop, &b); /* b is ready in the same batch */
 	ev_break(loop);
 }
 

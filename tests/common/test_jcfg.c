@@ -43,7 +43,8 @@ Test(jcfg, typed_getters_report_expectations)
 
 	cfg_errors_init(&e, "f");
 	j = jc_parse_string("{\"asn\": 70000.5, \"ok\": 8075, \"ip\": \"10.10.10.300\","
-	    " \"net\": \"51.51.51.1/24\"}", &e);
+			    " \"net\": \"51.51.51.1/24\"}",
+	    &e);
 	cr_assert_eq(jc_uint(j, "asn", "p", true, 1, 4294967295u, &v, &e), -1);
 	cr_assert_str_eq(e.err[0].msg, "expected an integer from 1 to 4294967295, found 70000.5");
 	cr_assert_eq(jc_uint(j, "ok", "p", true, 1, 65535, &v, &e), 1);

@@ -31,23 +31,22 @@
 #include "ctl.h"
 #include "dns_msg.h"
 
-#define SRV_ADDR	"10.53.0.1"
-#define ANYCAST		"51.51.51.51"
-#define ANYCAST_LATER	"51.51.51.52"
+#define SRV_ADDR      "10.53.0.1"
+#define ANYCAST	      "51.51.51.51"
+#define ANYCAST_LATER "51.51.51.52"
 
 static struct {
-	char	srv[64];
-	char	cli[64];
-	char	dir[128];
-	char	ctl[192];
-	char	config[192];
-	pid_t	daemon;
-	bool	made_srv;
-	bool	made_cli;
+	char srv[64];
+	char cli[64];
+	char dir[128];
+	char ctl[192];
+	char config[192];
+	pid_t daemon;
+	bool made_srv;
+	bool made_cli;
 } lab;
 
-static int
-sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int
 sh(const char *fmt, ...)
@@ -64,8 +63,8 @@ sh(const char *fmt, ...)
 }
 
 /* Run a command in the client namespace; its standard output into out. */
-static int
-in_cli(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int in_cli(char *out, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 in_cli(char *out, size_t len, const char *fmt, ...)
@@ -107,7 +106,7 @@ daemon_path(void)
 		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 		self[n > 0 ? n : 0] = '\0';
-		*strrchr(self, '/') = '\0';	/* BUILD/tests */
+		*strrchr(self, '/') = '\0'; /* BUILD/tests */
 		snprintf(path, sizeof(path), "%s/../bin/anydnsd", self);
 	}
 	return path;
@@ -194,16 +193,18 @@ setup(void)
 	cr_assert_eq(sh("ip -n %s link add v0 type veth peer name v1 netns %s", lab.srv, lab.cli),
 	    0);
 	cr_assert_eq(sh("ip -n %s link set lo up && ip -n %s addr add " ANYCAST "/32 dev lo && "
-	    "ip -n %s addr add " SRV_ADDR "/24 dev v0 && ip -n %s link set v0 up", lab.srv,
-	    lab.srv, lab.srv, lab.srv), 0);
+			"ip -n %s addr add " SRV_ADDR "/24 dev v0 && ip -n %s link set v0 up",
+			 lab.srv, lab.srv, lab.srv, lab.srv),
+	    0);
 	cr_assert_eq(sh("ip -n %s link set lo up && ip -n %s addr add 10.53.0.2/24 dev v1 && "
-	    "ip -n %s link set v1 up && ip -n %s route add 51.51.51.0/24 via " SRV_ADDR,
-	    lab.cli, lab.cli, lab.cli, lab.cli), 0);
+			"ip -n %s link set v1 up && ip -n %s route add 51.51.51.0/24 via " SRV_ADDR,
+			 lab.cli, lab.cli, lab.cli, lab.cli),
+	    0);
 	/* IPv6 as well (nodad: usable at once); the test of it skips if this fails */
 	sh("ip -n %s addr add 2001:db8:5151::51/128 dev lo && ip -n %s addr add 2001:db8:53::1/64 "
-	    "dev v0 nodad && ip -n %s addr add 2001:db8:53::2/64 dev v1 nodad && "
-	    "ip -n %s route add 2001:db8:5151::/64 via 2001:db8:53::1", lab.srv, lab.srv, lab.cli,
-	    lab.cli);
+	   "dev v0 nodad && ip -n %s addr add 2001:db8:53::2/64 dev v1 nodad && "
+	   "ip -n %s route add 2001:db8:5151::/64 via 2001:db8:53::1",
+	    lab.srv, lab.srv, lab.cli, lab.cli);
 	write_config("DC001");
 	snprintf(logp, sizeof(logp), "%s/dns.log", lab.dir);
 	lab.daemon = fork();
@@ -218,8 +219,10 @@ setup(void)
 	for (int i = 0; i < 50; i++) {
 		char out[256];
 
-		if (in_cli(out, sizeof(out), "dig @" ANYCAST " +short +time=1 +tries=1 "
-		    "server.zone.tst TXT") == 0 && strstr(out, "DC001"))
+		if (in_cli(out, sizeof(out),
+			"dig @" ANYCAST " +short +time=1 +tries=1 "
+			"server.zone.tst TXT") == 0 &&
+		    strstr(out, "DC001"))
 			break;
 		usleep(100000);
 	}
@@ -272,12 +275,14 @@ Test(live, rcode_paths_with_dig)
 
 	in_cli(out, sizeof(out), "dig @" ANYCAST " server.zone.tst TXT");
 	cr_assert(strstr(out, "status: NOERROR") && strstr(out, "flags: qr aa rd;") &&
-	    strstr(out, "\"DC001\""), "%s", out);
+		strstr(out, "\"DC001\""),
+	    "%s", out);
 	in_cli(out, sizeof(out), "dig @" ANYCAST " nothere.zone.tst A");
 	cr_assert(strstr(out, "status: NXDOMAIN") && strstr(out, "IN\tSOA"), "%s", out);
 	in_cli(out, sizeof(out), "dig @" ANYCAST " server.zone.tst AAAA");
 	cr_assert(strstr(out, "status: NOERROR") && strstr(out, "ANSWER: 0") &&
-	    strstr(out, "IN\tSOA"), "%s", out);
+		strstr(out, "IN\tSOA"),
+	    "%s", out);
 	in_cli(out, sizeof(out), "dig @" ANYCAST " server.zone.tst TYPE4711");
 	cr_assert(strstr(out, "status: NOERROR") && strstr(out, "ANSWER: 0"), "%s", out);
 	in_cli(out, sizeof(out), "dig @" ANYCAST " www.example.com A");
@@ -321,7 +326,8 @@ Test(live, truncation_and_tcp_retry)
 	/* without +ignore dig retries over TCP and gets the whole answer */
 	in_cli(out, sizeof(out), "dig @" ANYCAST " +noedns big.zone.tst TXT");
 	cr_assert(strstr(out, "Truncated, retrying in TCP mode") && strstr(out, "ANSWER: 1") &&
-	    strstr(out, "(TCP)"), "%s", out);
+		strstr(out, "(TCP)"),
+	    "%s", out);
 	/* EDNS 1232 (our default) fits the 770-octet answer over UDP */
 	in_cli(out, sizeof(out), "dig @" ANYCAST " +bufsize=1232 big.zone.tst TXT");
 	cr_assert(strstr(out, "ANSWER: 1") && strstr(out, "(UDP)") && !strstr(out, " tc"), "%s",
@@ -343,10 +349,11 @@ Test(live, tcp_several_queries_one_connection_kdig)
 	cr_assert_not_null(p);
 	before = strtol(p + 12, NULL, 10);
 	free(reply);
-	in_cli(out, sizeof(out), "kdig @" ANYCAST " +tcp +keepopen server.zone.tst TXT "
+	in_cli(out, sizeof(out),
+	    "kdig @" ANYCAST " +tcp +keepopen server.zone.tst TXT "
 	    "www.zone.tst A nothere.zone.tst A id.server CH TXT");
-	cr_assert(strstr(out, "\"DC001\"") && strstr(out, "10.53.0.80") &&
-	    strstr(out, "NXDOMAIN"), "%s", out);
+	cr_assert(strstr(out, "\"DC001\"") && strstr(out, "10.53.0.80") && strstr(out, "NXDOMAIN"),
+	    "%s", out);
 	cr_assert_eq(ctl_call(lab.ctl, "stats", &reply, 1000), 0);
 	p = strstr(reply, "\"accepted\": ");
 	after = strtol(p + 12, NULL, 10);
@@ -478,7 +485,8 @@ Test(live, listed_addresses)
 	snprintf(logf, sizeof(logf), "%s/listen.log", lab.dir);
 	fp = fopen(conf, "w");
 	fputs("{ \"identity\": \"L\", \"port\": 5353, \"workers\": 1, \"listen\": "
-	    "[\"" ANYCAST "\", \"51.51.51.53\"] }", fp);
+	      "[\"" ANYCAST "\", \"51.51.51.53\"] }",
+	    fp);
 	fclose(fp);
 	pid = fork();
 	if (pid == 0) {
@@ -491,7 +499,7 @@ Test(live, listed_addresses)
 	usleep(50000);
 	st = in_cli_ns(udp_port5353, ANYCAST);
 	if (st == 0) {
-		st = in_cli_ns(udp_port5353, SRV_ADDR) == 0 ? 10 : 0;	/* not listed: no answer */
+		st = in_cli_ns(udp_port5353, SRV_ADDR) == 0 ? 10 : 0; /* not listed: no answer */
 		if (st == 0) {
 			sh("ip -n %s addr add 51.51.51.53/32 dev lo", lab.srv);
 			st = in_cli_ns(udp_port5353, "51.51.51.53") == 0 ? 0 : 20;
@@ -515,9 +523,9 @@ udp_expect_silence(void *arg)
 	set_timeout(fd, 300);
 	n = dns_query_build(&spec, q, sizeof(q));
 	if (mode == 0)
-		q[2] |= 0x80;	/* QR: a response; must not be answered */
+		q[2] |= 0x80; /* QR: a response; must not be answered */
 	else
-		n = 5;		/* shorter than a header */
+		n = 5; /* shorter than a header */
 	sendto(fd, q, (size_t)n, 0, (struct sockaddr *)&to, sizeof(to));
 	if (recv(fd, r, sizeof(r), 0) > 0)
 		return 1;
@@ -553,9 +561,11 @@ Test(live, formerr_and_silent_drops)
 	int mode0 = 0, mode1 = 1;
 
 	cr_assert_eq(in_cli_ns(udp_formerr, NULL), 0);
-	usleep(400000);	/* the main thread writes the workers' lines every 200 ms */
+	usleep(400000); /* the main thread writes the workers' lines every 200 ms */
 	cr_assert_eq(sh("grep -q 'anydnsd\\[remote\\] udp query from 10.53.0.2 port [0-9]*: "
-	    "FORMERR: QDCOUNT is not 1' %s/dns.log", lab.dir), 0, "client error not logged");
+			"FORMERR: QDCOUNT is not 1' %s/dns.log",
+			 lab.dir),
+	    0, "client error not logged");
 	cr_assert_eq(in_cli_ns(udp_expect_silence, &mode0), 0);
 	cr_assert_eq(in_cli_ns(udp_expect_silence, &mode1), 0);
 }
@@ -655,7 +665,7 @@ tcp_idle_closed(void *arg)
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_usec - t0.tv_usec) / 1000;
 	close(fd);
 	if (n != 0)
-		return 2;	/* timed out on our side (3 s) or got data */
+		return 2; /* timed out on our side (3 s) or got data */
 	return ms >= 600 && ms < 2500 ? 0 : 3;
 }
 
@@ -779,12 +789,13 @@ Test(live, reload_without_dropping_and_clean_exit)
 		FILE *fp = fopen(lab.config, "w");
 
 		fputs("{ \"zones\": [ { \"origin\": \"zone.tst\", \"records\": [ { \"name\": "
-		    "\"x\", \"type\": \"A\", \"data\": \"1.2.3\" } ] } ] }", fp);
+		      "\"x\", \"type\": \"A\", \"data\": \"1.2.3\" } ] } ] }",
+		    fp);
 		fclose(fp);
 	}
 	cr_assert_eq(ctl_call(lab.ctl, "reload", &reply, 2000), 0);
-	cr_assert(strstr(reply, "\"reloaded\": false") &&
-	    strstr(reply, "zones[0].records[0].data"), "%s", reply);
+	cr_assert(strstr(reply, "\"reloaded\": false") && strstr(reply, "zones[0].records[0].data"),
+	    "%s", reply);
 	free(reply);
 	in_cli(out, sizeof(out), "dig @" ANYCAST " +short server.zone.tst TXT");
 	cr_assert_str_eq(out, "\"BACK\"\n");

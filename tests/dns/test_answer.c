@@ -160,10 +160,10 @@ Test(answer, nxdomain_with_soa_negative_ttl)
 	cr_assert_eq(m.rcode, DNS_R_NXDOMAIN);
 	cr_assert(m.hdr.flags & DNS_FLAG_AA);
 	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
-	expect_soa_authority(300);	/* min(SOA TTL 3600, MINIMUM 300) */
+	expect_soa_authority(300); /* min(SOA TTL 3600, MINIMUM 300) */
 	ask("nothere.zone.tst", DNS_T_A);
 	cr_assert_eq(m.rcode, DNS_R_NXDOMAIN);
-	expect_soa_authority(3600);	/* the default SOA: 3600 and 3600 */
+	expect_soa_authority(3600); /* the default SOA: 3600 and 3600 */
 }
 
 Test(answer, nodata_and_unknown_type)
@@ -327,7 +327,7 @@ Test(answer, notimp_and_drops)
 	q[2] = (uint8_t)(q[2] & ~(0xf << 3)) | DNS_OP_STATUS << 3;
 	ask_raw(q, (size_t)n, DNS_TR_UDP);
 	cr_assert_eq(m.rcode, DNS_R_NOTIMP);
-	q[2] &= (uint8_t)~(0xf << 3);
+	q[2] &= (uint8_t) ~(0xf << 3);
 	/* QR set: no response at all */
 	q[2] |= 0x80;
 	cr_assert_eq(ask_raw(q, (size_t)n, DNS_TR_UDP), 0);

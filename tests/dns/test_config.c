@@ -51,14 +51,15 @@ Test(config, defaults)
 
 Test(config, every_key)
 {
-	cr_assert_eq(parse("{ \"identity\": \"DC001\", "
-	    "\"listen\": [\"51.51.51.51\", \"10.10.10.1\", \"2001:db8::1\"], \"port\": 5353, "
-	    "\"workers\": 2, \"edns_size\": 4096, "
-	    "\"tcp\": {\"idle_timeout_ms\": 500, \"max_connections\": 3}, "
-	    "\"zones\": [{\"origin\": \"zone.tst\", \"ttl\": 60, \"records\": ["
-	    "{\"name\": \"server\", \"type\": \"TXT\", \"data\": \"DC001\"},"
-	    "{\"name\": \"@\", \"type\": \"MX\", \"data\": \"10 mail\", \"ttl\": 7}]}]}"), 0,
-	    "%s", err_text(0));
+	cr_assert_eq(
+	    parse("{ \"identity\": \"DC001\", "
+		  "\"listen\": [\"51.51.51.51\", \"10.10.10.1\", \"2001:db8::1\"], \"port\": 5353, "
+		  "\"workers\": 2, \"edns_size\": 4096, "
+		  "\"tcp\": {\"idle_timeout_ms\": 500, \"max_connections\": 3}, "
+		  "\"zones\": [{\"origin\": \"zone.tst\", \"ttl\": 60, \"records\": ["
+		  "{\"name\": \"server\", \"type\": \"TXT\", \"data\": \"DC001\"},"
+		  "{\"name\": \"@\", \"type\": \"MX\", \"data\": \"10 mail\", \"ttl\": 7}]}]}"),
+	    0, "%s", err_text(0));
 	cr_assert_str_eq(cfg.identity, "DC001");
 	cr_assert_eq(cfg.nlisten, 3);
 	cr_assert_eq(cfg.listen[2].family, AF_INET6);
@@ -78,26 +79,34 @@ Test(config, every_key)
 Test(config, errors_name_the_path)
 {
 	cr_assert_eq(parse("{ \"port\": 0, \"bogus\": 1, \"listen\": [\"1.2.3\"], "
-	    "\"zones\": [{\"origin\": \"zone.tst\", \"records\": ["
-	    "{\"name\": \"a\", \"type\": \"TXT\", \"data\": \"ok\"},"
-	    "{\"name\": \"b\", \"type\": \"BOGUS\", \"data\": \"x\"},"
-	    "{\"name\": \"c\", \"type\": \"A\", \"data\": \"10.0.0.1 extra\"},"
-	    "{\"name\": \"d.other.\", \"type\": \"A\", \"data\": \"10.0.0.1\"}]},"
-	    "{\"origin\": \"ZONE.tst.\"}]}"), -1);
+			   "\"zones\": [{\"origin\": \"zone.tst\", \"records\": ["
+			   "{\"name\": \"a\", \"type\": \"TXT\", \"data\": \"ok\"},"
+			   "{\"name\": \"b\", \"type\": \"BOGUS\", \"data\": \"x\"},"
+			   "{\"name\": \"c\", \"type\": \"A\", \"data\": \"10.0.0.1 extra\"},"
+			   "{\"name\": \"d.other.\", \"type\": \"A\", \"data\": \"10.0.0.1\"}]},"
+			   "{\"origin\": \"ZONE.tst.\"}]}"),
+	    -1);
 	cr_assert_eq(errs.count, 7, "%d errors; first: %s", errs.count, err_text(0));
-	cr_assert_str_eq(err_text(0), "lab.json: nodes.dc001.dns.bogus: unknown key \"bogus\"; "
+	cr_assert_str_eq(err_text(0),
+	    "lab.json: nodes.dc001.dns.bogus: unknown key \"bogus\"; "
 	    "expected one of: identity, listen, port, workers, edns_size, tcp, zones");
 	cr_assert(strstr(err_text(1), "nodes.dc001.dns.port: ") != NULL, "%s", err_text(1));
 	cr_assert(strstr(err_text(2), "nodes.dc001.dns.listen[0]: ") != NULL, "%s", err_text(2));
-	cr_assert(strstr(err_text(3), "nodes.dc001.dns.zones[0].records[1].type: expected a "
-	    "record type") != NULL, "%s", err_text(3));
-	cr_assert_str_eq(err_text(4), "lab.json: nodes.dc001.dns.zones[0].records[2].data: "
+	cr_assert(strstr(err_text(3),
+		      "nodes.dc001.dns.zones[0].records[1].type: expected a "
+		      "record type") != NULL,
+	    "%s", err_text(3));
+	cr_assert_str_eq(err_text(4),
+	    "lab.json: nodes.dc001.dns.zones[0].records[2].data: "
 	    "A data \"10.0.0.1 extra\": column 10: unexpected extra field; "
 	    "expected IPV4-ADDRESS");
-	cr_assert_str_eq(err_text(5), "lab.json: nodes.dc001.dns.zones[0].records[3].name: "
+	cr_assert_str_eq(err_text(5),
+	    "lab.json: nodes.dc001.dns.zones[0].records[3].name: "
 	    "\"d.other.\" is outside the zone");
-	cr_assert(strstr(err_text(6), "nodes.dc001.dns.zones[1]: zone origin also at "
-	    "nodes.dc001.dns.zones[0]") != NULL, "%s", err_text(6));
+	cr_assert(strstr(err_text(6),
+		      "nodes.dc001.dns.zones[1]: zone origin also at "
+		      "nodes.dc001.dns.zones[0]") != NULL,
+	    "%s", err_text(6));
 	cr_assert_eq(cfg.nzones, 0, "nothing half made");
 }
 
@@ -116,7 +125,8 @@ Test(config, zone_file_errors_name_file_line_col)
 	zs = dns_config_load_zones(&cfg, dir, "dc001", &errs, NULL);
 	cr_assert_null(zs);
 	cr_assert_eq(errs.count, 1);
-	cr_assert_str_eq(err_text(0), "lab.json: nodes.dc001.dns.zones[0].file: "
+	cr_assert_str_eq(err_text(0),
+	    "lab.json: nodes.dc001.dns.zones[0].file: "
 	    "ex.zone:5:7: A: expected an IPv4 address");
 	/* fixed: loads, with the file's SOA */
 	fp = fopen(path, "w");

@@ -90,10 +90,10 @@ Test(name, case_and_order)
 	name("zone.tst.", c);
 	cr_assert(dns_name_is_sub(a, c));
 	cr_assert_not(dns_name_is_sub(c, a));
-	cr_assert_lt(dns_name_cmp(c, a), 0);	/* parent sorts first (RFC 4034 6.1) */
+	cr_assert_lt(dns_name_cmp(c, a), 0); /* parent sorts first (RFC 4034 6.1) */
 	name("z.zone.tst.", a);
 	name("a.b.zone.tst.", b);
-	cr_assert_gt(dns_name_cmp(a, b), 0);	/* z > b at the second label from the right */
+	cr_assert_gt(dns_name_cmp(a, b), 0); /* z > b at the second label from the right */
 	name("\\001.z.example.", a);
 	name("*.z.example.", b);
 	cr_assert_lt(dns_name_cmp(a, b), 0);
@@ -154,7 +154,7 @@ Test(decompress, expanded_length_bounded)
 	uint8_t msg[600] = { 0 }, out[DNS_NAME_MAXLEN];
 	size_t o = 12, prev;
 
-	msg[o++] = 0;	/* root at 12 */
+	msg[o++] = 0; /* root at 12 */
 	prev = 12;
 	for (int i = 0; i < 6; i++) {
 		size_t start = o;
@@ -184,7 +184,7 @@ Test(compress, pack_uses_pointers_and_preserves_first_case)
 	dns_name_pack(&wr, a, &c);
 	cr_assert_eq(wr.len, 12 + 17);
 	dns_name_pack(&wr, b, &c);
-	cr_assert_eq(wr.len, 12 + 17 + 4 + 2);	/* 3ns1 + pointer */
+	cr_assert_eq(wr.len, 12 + 17 + 4 + 2); /* 3ns1 + pointer */
 	dns_name_pack(&wr, a, &c);
 	cr_assert_eq(wr.len, 12 + 17 + 6 + 2);
 	cr_assert_eq(unpack_at(buf, wr.len, 12 + 17, out), 14);
@@ -221,8 +221,8 @@ Test(query, build_and_parse_with_nsid)
 	cr_assert_eq(m.edns.udp_size, 4096);
 	cr_assert(m.edns.nsid);
 	cr_assert_eq(m.edns.nsid_len, 0);
-	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 0);	/* OPT is not a record */
-	cr_assert_not(dns_msg_matches(&m, &spec));	/* QR clear */
+	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 0); /* OPT is not a record */
+	cr_assert_not(dns_msg_matches(&m, &spec));    /* QR clear */
 	/* every truncation of a valid message is an error, never a crash */
 	for (int len = 0; len < n; len++)
 		cr_assert_lt(dns_msg_parse(buf, (size_t)len, &m), 0, "len %d", len);
@@ -264,16 +264,16 @@ sample_response(uint8_t *buf, size_t cap)
 	wire_put_u16(&wr, DNS_C_IN);
 	wire_put_u32(&wr, 60);
 	wire_put_u16(&wr, 5 + 2 + 20);
-	wire_put(&wr, "\002ns\300\023", 5);	/* ns.zone.tst via pointer to 19 */
+	wire_put(&wr, "\002ns\300\023", 5); /* ns.zone.tst via pointer to 19 */
 	wire_put(&wr, "\300\023", 2);
 	wire_put(&wr, "\0\0\0\1\0\0\0\2\0\0\0\3\0\0\0\4\0\0\0\5", 20);
 	/* additional: OPT with NSID "DC001", then an A record */
 	wire_put_u8(&wr, 0);
 	wire_put_u16(&wr, DNS_T_OPT);
 	wire_put_u16(&wr, 1232);
-	wire_put_u32(&wr, 0x01000000);	/* ext rcode 1 -> rcode 16 */
+	wire_put_u32(&wr, 0x01000000); /* ext rcode 1 -> rcode 16 */
 	wire_put_u16(&wr, 9 + 4);
-	wire_put_u16(&wr, 65001);	/* unknown option first */
+	wire_put_u16(&wr, 65001); /* unknown option first */
 	wire_put_u16(&wr, 0);
 	wire_put_u16(&wr, DNS_EDNS_OPT_NSID);
 	wire_put_u16(&wr, 5);
@@ -332,10 +332,10 @@ Test(response, opt_rules)
 
 	/* OPT with a non-root owner */
 	{
-		static const uint8_t q[] = { 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-			1, 'a', 0, 0, 41, 2, 0, 0, 0, 0, 0, 0, 0 };
-		static const uint8_t ok[] = { 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-			0, 0, 41, 2, 0, 0, 0, 0, 0, 0, 0 };
+		static const uint8_t q[] = { 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 'a', 0, 0, 41,
+			2, 0, 0, 0, 0, 0, 0, 0 };
+		static const uint8_t ok[] = { 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 41, 2, 0, 0,
+			0, 0, 0, 0, 0 };
 
 		cr_assert_eq(dns_msg_parse(q, sizeof(q), &m), DNS_EFORMAT);
 		cr_assert_eq(dns_msg_parse(ok, sizeof(ok), &m), DNS_OK);

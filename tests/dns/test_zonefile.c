@@ -153,8 +153,7 @@ Test(zonefile, canonical_form_reparses)
 	close(fd);
 	dns_name_from_text("example.tst.", 12, NULL, origin);
 	zb = dns_zb_new(origin, "example.tst.zone");
-	cr_assert_eq(dns_zonefile_load(zb, origin, tmp, "example.tst.zone", m), 0, "%s",
-	    m->err[0]);
+	cr_assert_eq(dns_zonefile_load(zb, origin, tmp, "example.tst.zone", m), 0, "%s", m->err[0]);
 	unlink(tmp);
 	z = dns_zb_finish(zb, "ns.golden", m);
 	cr_assert_not_null(z);
@@ -224,7 +223,8 @@ Test(zonefile, rdata_from_string)
 	n = dns_rdata_from_string(DNS_T_SRV, "1 2 3 t x", origin, out, sizeof(out), err,
 	    sizeof(err));
 	cr_assert_eq(n, -1);
-	cr_assert_str_eq(err, "column 9: unexpected extra field; expected PRIORITY WEIGHT PORT "
+	cr_assert_str_eq(err,
+	    "column 9: unexpected extra field; expected PRIORITY WEIGHT PORT "
 	    "TARGET");
 	n = dns_rdata_from_string(DNS_T_TXT, "a\nb", origin, out, sizeof(out), err, sizeof(err));
 	cr_assert_eq(n, -1);

@@ -221,7 +221,8 @@ hl_generated(size_t n, char *buf, size_t len)
 	}
 	ADD("}, \"links\": [");
 	for (size_t g = 0; g * 10 < n; g++) {
-		ADD("%s{\"name\": \"lan%zu\", \"switch\": true, \"endpoints\": [", g ? ", " : "", g);
+		ADD("%s{\"name\": \"lan%zu\", \"switch\": true, \"endpoints\": [", g ? ", " : "",
+		    g);
 		for (size_t i = g * 10; i < n && i < g * 10 + 10; i++)
 			ADD("%s\"n%zu:lan\"", i > g * 10 ? ", " : "", i);
 		ADD("]}");
@@ -249,8 +250,7 @@ hl_udp_tries(const char *lab, const char *from, const char *to, const char *dst,
 	rs = lab_socket(lab, to, AF_INET, SOCK_DGRAM, 0);
 	ss = lab_socket(lab, from, AF_INET, SOCK_DGRAM, 0);
 	cr_assert(rs >= 0 && ss >= 0, "sockets in %s-%s / %s-%s", lab, to, lab, from);
-	cr_assert(bind(rs, (struct sockaddr *)&sin, sizeof(sin)) == 0, "bind: %s",
-	    strerror(errno));
+	cr_assert(bind(rs, (struct sockaddr *)&sin, sizeof(sin)) == 0, "bind: %s", strerror(errno));
 	cr_assert(inet_pton(AF_INET, dst, &sin.sin_addr) == 1);
 	for (int tries = 0; tries < ntries && !ok; tries++) {
 		snprintf(msg, sizeof(msg), "anylab test %d", tries);
@@ -273,8 +273,7 @@ hl_udp_tries(const char *lab, const char *from, const char *to, const char *dst,
 }
 
 bool
-hl_udp(const char *lab, const char *from, const char *to, const char *dst, char *src,
-    size_t srclen)
+hl_udp(const char *lab, const char *from, const char *to, const char *dst, char *src, size_t srclen)
 {
 	return hl_udp_tries(lab, from, to, dst, src, srclen, 3, 1000);
 }
@@ -336,8 +335,7 @@ hl_status_has_route(const cJSON *doc, const char *node, const char *dst)
 }
 
 static bool
-hl_dir_has_prefix(const char *dir, const char *prefix, const char *exact, char *what,
-    size_t len)
+hl_dir_has_prefix(const char *dir, const char *prefix, const char *exact, char *what, size_t len)
 {
 	struct dirent *e;
 	DIR *d = opendir(dir);

@@ -78,9 +78,9 @@ cap_fini(void)
 TestSuite(capture, .init = cap_init, .fini = cap_fini, .timeout = 120);
 
 struct recorded {
-	pid_t			pid;
-	unsigned long long	start;
-	char			node[32];
+	pid_t pid;
+	unsigned long long start;
+	char node[32];
 };
 
 /* The capture lines of the lab's record. */
@@ -162,8 +162,8 @@ tshark_count(const char *file, const char *filter)
 	int n = 0, st;
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "tshark -n -r '%s' -Y '%s' -T fields -e frame.number 2>/dev/null",
-	    file, filter);
+	snprintf(cmd, sizeof(cmd),
+	    "tshark -n -r '%s' -Y '%s' -T fields -e frame.number 2>/dev/null", file, filter);
 	p = popen(cmd, "r");
 	if (p == NULL)
 		return -1;
@@ -235,13 +235,17 @@ Test(capture, up_capture_down)
 
 	/* The files hold the datagrams, on every interface they crossed. */
 	cr_expect_eq(tshark_count(pcap_of("a", "eth0", f, sizeof(f)),
-	    "udp.dstport == 9999 && frame contains \"anylab-cap-\""), 5, "%s", f);
+			 "udp.dstport == 9999 && frame contains \"anylab-cap-\""),
+	    5, "%s", f);
 	cr_expect_eq(tshark_count(pcap_of("b", "eth0", f, sizeof(f)),
-	    "udp.dstport == 9999 && frame contains \"anylab-cap-\""), 5, "%s", f);
+			 "udp.dstport == 9999 && frame contains \"anylab-cap-\""),
+	    5, "%s", f);
 	cr_expect_eq(tshark_count(pcap_of("c", "eth0", f, sizeof(f)),
-	    "udp.dstport == 9998 && frame contains \"anylab-cap-\""), 4, "%s", f);
+			 "udp.dstport == 9998 && frame contains \"anylab-cap-\""),
+	    4, "%s", f);
 	cr_expect_eq(tshark_count(pcap_of("b", "eth1", f, sizeof(f)),
-	    "udp.dstport == 9998 && frame contains \"anylab-cap-\""), 4, "%s", f);
+			 "udp.dstport == 9998 && frame contains \"anylab-cap-\""),
+	    4, "%s", f);
 	/* ... and only there. */
 	cr_expect_eq(tshark_count(pcap_of("b", "eth1", f, sizeof(f)), "udp.dstport == 9999"), 0,
 	    "%s", f);
@@ -338,8 +342,8 @@ Test(capture, sigkill_during_captures)
 	char what[256];
 	int pid, status, n = 0;
 
-	pid = hl_anylab_start("up", topo_file, "--name", lab, "--json", "--no-daemons",
-	    "--capture", capdir, NULL);
+	pid = hl_anylab_start("up", topo_file, "--name", lab, "--json", "--no-daemons", "--capture",
+	    capdir, NULL);
 	for (int i = 0; i < 100000 && (n = record_captures(caps, 8)) < 1; i++) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;

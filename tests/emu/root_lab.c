@@ -213,7 +213,7 @@ Test(lab, sigkill_during_up)
 	hl_generated(100, topo_file, sizeof(topo_file));
 	kill_during_up(lab1, topo_file, "netns", 40);
 	kill_during_up(lab1, topo_file, "link", 60);
-	kill_during_up(lab1, topo_file, "link", 408);	/* the last link: then nodes */
+	kill_during_up(lab1, topo_file, "link", 408); /* the last link: then nodes */
 }
 
 Test(lab, two_labs_side_by_side)
@@ -270,8 +270,7 @@ Test(lab, missing_daemon_creates_nothing)
 	int rc;
 
 	/* Lab A as shipped asks for anybgpd and anydnsd; with none beside anylab, up fails. */
-	snprintf(path, sizeof(path), "%s/topologies/anycast-lab.json",
-	    getenv("ANYLAB_SOURCE_DIR"));
+	snprintf(path, sizeof(path), "%s/topologies/anycast-lab.json", getenv("ANYLAB_SOURCE_DIR"));
 	setenv("ANYLAB_BIN_DIR", "/nonexistent", 1);
 	rc = hl_anylab(NULL, "up", path, "--name", lab1, NULL);
 	cr_expect_eq(rc, 6, "up without the daemons built: exit %d", rc);
@@ -302,7 +301,8 @@ status_daemons(const char *lab, int pids[], int max, int *running)
 	cJSON_ArrayForEach(n, cJSON_GetObjectItem(doc, "nodes")) {
 		cJSON_ArrayForEach(d, cJSON_GetObjectItem(n, "daemons")) {
 			if (count < max)
-				pids[count] = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(d, "pid"));
+				pids[count] = (int)cJSON_GetNumberValue(
+				    cJSON_GetObjectItem(d, "pid"));
 			count++;
 			*running += cJSON_IsTrue(cJSON_GetObjectItem(d, "running"));
 		}
@@ -348,12 +348,13 @@ Test(lab, lab_a_daemons_started_and_stopped)
 
 		cJSON_ArrayForEach(node, cJSON_GetObjectItem(doc, "nodes")) {
 			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(node, "name")),
-			    "gateway") != 0)
+				"gateway") != 0)
 				continue;
 			cJSON_ArrayForEach(r, cJSON_GetObjectItem(node, "routes")) {
 				if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(r, "dst")),
-				    "51.51.51.0/24") == 0)
-					hops = cJSON_GetArraySize(cJSON_GetObjectItem(r, "nexthops"));
+					"51.51.51.0/24") == 0)
+					hops = cJSON_GetArraySize(
+					    cJSON_GetObjectItem(r, "nexthops"));
 			}
 		}
 		cJSON_Delete(doc);
@@ -425,7 +426,8 @@ Test(lab, nothing_appears_in_the_root_namespace)
 
 			if (h->nlmsg_type != RTM_NEWLINK)
 				continue;
-			for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+			for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len);
+			     a = RTA_NEXT(a, len)) {
 				const char *nm = RTA_DATA(a);
 
 				if (a->rta_type != IFLA_IFNAME)
@@ -515,14 +517,15 @@ Test(lab, ipv6_addresses_routes_and_restore)
 	cJSON *doc;
 	int rc;
 
-	hl_write_temp("{\"name\": \"v6\", \"nodes\": {"
-		      "\"a\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"fd00::1/64\"], "
-		      "\"mtu\": 1400, \"mac\": \"02:00:00:00:00:01\"}}, "
-		      "\"loopback\": [\"fd99::1/128\"], "
-		      "\"routes\": [{\"to\": \"fd77::/64\", \"via\": \"fd00::2\", \"metric\": 50}]}, "
-		      "\"b\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"fd00::2/64\"], "
-		      "\"mtu\": 1400}}, \"forwarding\": true}}, "
-		      "\"links\": [{\"endpoints\": [\"a:eth0\", \"b:eth0\"]}]}\n",
+	hl_write_temp(
+	    "{\"name\": \"v6\", \"nodes\": {"
+	    "\"a\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"fd00::1/64\"], "
+	    "\"mtu\": 1400, \"mac\": \"02:00:00:00:00:01\"}}, "
+	    "\"loopback\": [\"fd99::1/128\"], "
+	    "\"routes\": [{\"to\": \"fd77::/64\", \"via\": \"fd00::2\", \"metric\": 50}]}, "
+	    "\"b\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"fd00::2/64\"], "
+	    "\"mtu\": 1400}}, \"forwarding\": true}}, "
+	    "\"links\": [{\"endpoints\": [\"a:eth0\", \"b:eth0\"]}]}\n",
 	    topo_file, sizeof(topo_file));
 	rc = hl_anylab(NULL, "up", topo_file, "--name", lab1, NULL);
 	cr_assert_eq(rc, 0, "up: exit %d", rc);
@@ -530,11 +533,13 @@ Test(lab, ipv6_addresses_routes_and_restore)
 	cr_expect(iface_has_addr(doc, "a", "eth0", "fd00::1/64"));
 	cr_expect(iface_has_addr(doc, "a", "lo", "fd99::1/128"));
 	cr_expect_str_eq(iface_field(doc, "a", "eth0", "mac"), "02:00:00:00:00:01");
-	cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(hl_status_iface(doc, "b", "eth0"),
-	    "mtu")), 1400);
+	cr_expect_eq(cJSON_GetNumberValue(
+			 cJSON_GetObjectItem(hl_status_iface(doc, "b", "eth0"), "mtu")),
+	    1400);
 	cr_expect(hl_status_has_route(doc, "a", "fd77::/64"));
 	cr_expect(hl_status_has_route(doc, "a", "fd00::/64"));
-	cr_expect(!hl_status_has_route(doc, "a", "fd99::1/128"), "no prefix route for the anycast /128");
+	cr_expect(!hl_status_has_route(doc, "a", "fd99::1/128"),
+	    "no prefix route for the anycast /128");
 	cJSON_Delete(doc);
 	/* IPv6 addresses go when the adapter is disabled; anylab puts them back. */
 	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab1, "a:eth0", "down", NULL), 0);

@@ -33,7 +33,7 @@ links_fini(void)
 	hl_anylab(NULL, "down", lab, NULL);
 	snprintf(dashed, sizeof(dashed), "hc-%d", (int)(getpid() % 10000000));
 	if (access("/run/anylab", F_OK) == 0)
-		hl_anylab(NULL, "down", dashed, NULL);	/* only if an up let it through */
+		hl_anylab(NULL, "down", dashed, NULL); /* only if an up let it through */
 	if (topo_file[0] != '\0')
 		unlink(topo_file);
 }
@@ -58,8 +58,8 @@ Test(links, dashed_lab_name_refused)
 static const char *
 ifield(const cJSON *doc, const char *node, const char *iface, const char *key)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(hl_status_iface(doc, node,
-	    iface), key));
+	const char *s = cJSON_GetStringValue(
+	    cJSON_GetObjectItem(hl_status_iface(doc, node, iface), key));
 
 	return s != NULL ? s : "(none)";
 }
@@ -69,8 +69,7 @@ has_addr(const cJSON *doc, const char *node, const char *iface, const char *addr
 {
 	const cJSON *a;
 
-	cJSON_ArrayForEach(a, cJSON_GetObjectItem(hl_status_iface(doc, node, iface),
-	    "addresses")) {
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(hl_status_iface(doc, node, iface), "addresses")) {
 		if (strcmp(cJSON_GetStringValue(a), addr) == 0)
 			return true;
 	}
@@ -82,8 +81,8 @@ port_field(const cJSON *doc, const char *port, const char *key)
 {
 	const cJSON *i;
 
-	cJSON_ArrayForEach(i, cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "switch"),
-	    "interfaces")) {
+	cJSON_ArrayForEach(i,
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "switch"), "interfaces")) {
 		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(i, "name")), port) == 0)
 			return cJSON_GetStringValue(cJSON_GetObjectItem(i, key));
 	}

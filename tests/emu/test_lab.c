@@ -51,8 +51,20 @@ TestSuite(lab, .init = setup, .fini = teardown);
 Test(lab, name_rule_is_the_loaders)
 {
 	static const char *const names[] = {
-		"anycast", "a_b", "a1", "1a", "a-b", "hc-x", "-a", "_a", "A", "a.b", "a/b", "",
-		"abcdefghijk", "abcdefghijkl",
+		"anycast",
+		"a_b",
+		"a1",
+		"1a",
+		"a-b",
+		"hc-x",
+		"-a",
+		"_a",
+		"A",
+		"a.b",
+		"a/b",
+		"",
+		"abcdefghijk",
+		"abcdefghijkl",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -229,8 +241,8 @@ status_doc(void)
 static const char *
 field(cJSON *doc, const char *node, const char *iface, const char *key)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(link_status_iface(doc, node,
-	    iface), key));
+	const char *s = cJSON_GetStringValue(
+	    cJSON_GetObjectItem(link_status_iface(doc, node, iface), key));
 
 	return s != NULL ? s : "(none)";
 }

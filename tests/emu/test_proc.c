@@ -35,7 +35,7 @@ child(bool stubborn)
 		if (write(p[1], "r", 1) != 1)
 			_exit(3);
 		for (int i = 0; i < 100; i++)
-			usleep(100 * 1000);	/* 10 s at most */
+			usleep(100 * 1000); /* 10 s at most */
 		_exit(0);
 	}
 	close(p[1]);

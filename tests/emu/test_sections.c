@@ -36,7 +36,8 @@ static void
 bad_asn(cJSON *root)
 {
 	cJSON *bgp = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "nodes"),
-	    "dc001"), "bgp");
+					     "dc001"),
+	    "bgp");
 
 	cJSON_ReplaceItemInObject(bgp, "asn", cJSON_CreateString("x"));
 }
@@ -45,7 +46,8 @@ static void
 no_zones(cJSON *root)
 {
 	cJSON *dns = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "nodes"),
-	    "dc002"), "dns");
+					     "dc002"),
+	    "dns");
 
 	cJSON_ReplaceItemInObject(dns, "zones", cJSON_CreateString("none"));
 }
@@ -90,8 +92,10 @@ Test(sections, dns_section_checked)
 static void
 extra_zone_file(cJSON *root)
 {
-	cJSON *zones = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
-	    cJSON_GetObjectItem(root, "nodes"), "dc001"), "dns"), "zones");
+	cJSON *zones = cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "nodes"), "dc001"),
+		"dns"),
+	    "zones");
 	cJSON *z = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(z, "origin", "extra.tst");

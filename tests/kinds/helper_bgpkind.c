@@ -154,8 +154,8 @@ has_suffix(const char *s, const char *suf)
 }
 
 static int
-golden_good(const struct kind_ops *kind, const char *gdir, const char *file,
-    const char *conf_name, const char *checker, const char *checker_args, const char *tmp)
+golden_good(const struct kind_ops *kind, const char *gdir, const char *file, const char *conf_name,
+    const char *checker, const char *checker_args, const char *tmp)
 {
 	char path[1024], name[64], out[1024], msg[KIND_MSG_MAX] = "";
 	struct cfg_errors errs;
@@ -181,8 +181,10 @@ golden_good(const struct kind_ops *kind, const char *gdir, const char *file,
 		snprintf(cmd, sizeof(cmd), "%s %s '%s' >/dev/null 2>&1", checker, checker_args,
 		    out);
 		st = system(cmd);
-		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: the daemon refuses the "
-		    "rendered file (%s)", path, cmd);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "%s: the daemon refuses the "
+		    "rendered file (%s)",
+		    path, cmd);
 	}
 	norm = replace_all(got, tmp, "@DIR@");
 	snprintf(path, sizeof(path), "%s/%s.conf", gdir, name);
@@ -237,8 +239,8 @@ bk_golden_all(const struct kind_ops *kind, const char *conf_name, const char *ch
 	cr_assert_gt(n, 0, "%s: no golden files", gdir);
 	for (int i = 0; i < n; i++) {
 		if (has_suffix(list[i]->d_name, ".json"))
-			count += golden_good(kind, gdir, list[i]->d_name, conf_name,
-				    checker, checker_args, tmp);
+			count += golden_good(kind, gdir, list[i]->d_name, conf_name, checker,
+			    checker_args, tmp);
 		free(list[i]);
 	}
 	free(list);
@@ -263,16 +265,15 @@ bk_golden_all(const struct kind_ops *kind, const char *conf_name, const char *ch
 /* ---- root tests ---- */
 
 static struct {
-	char	lab[32];
-	char	dir[64];
-	bool	up;
-	bool	hooked;
-	struct bk_node	*started[8];
-	int	nstarted;
+	char lab[32];
+	char dir[64];
+	bool up;
+	bool hooked;
+	struct bk_node *started[8];
+	int nstarted;
 } bk_pair;
 
-static int
-sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int
 sh(const char *fmt, ...)
@@ -319,14 +320,19 @@ bk_pair_up(const char *lab, char *dir, size_t len)
 	}
 	bk_pair.up = true;
 	cr_assert_eq(sh("mkdir -p %s/a %s/b && ip netns add %s-a && ip netns add %s-b", bk_pair.dir,
-	    bk_pair.dir, lab, lab), 0);
+			 bk_pair.dir, lab, lab),
+	    0);
 	cr_assert_eq(sh("ip -n %s-a link set lo up && ip -n %s-b link set lo up && "
-	    "ip -n %s-a link add eth0 type veth peer name eth0 netns %s-b", lab, lab, lab, lab), 0);
-	cr_assert_eq(sh("ip -n %s-a addr add 10.0.0.1/24 dev eth0 && "
-	    "ip -n %s-a addr add fd00::1/64 dev eth0 nodad && ip -n %s-a link set eth0 up && "
-	    "ip -n %s-b addr add 10.0.0.2/24 dev eth0 && "
-	    "ip -n %s-b addr add fd00::2/64 dev eth0 nodad && ip -n %s-b link set eth0 up",
-	    lab, lab, lab, lab, lab, lab), 0);
+			"ip -n %s-a link add eth0 type veth peer name eth0 netns %s-b",
+			 lab, lab, lab, lab),
+	    0);
+	cr_assert_eq(
+	    sh("ip -n %s-a addr add 10.0.0.1/24 dev eth0 && "
+	       "ip -n %s-a addr add fd00::1/64 dev eth0 nodad && ip -n %s-a link set eth0 up && "
+	       "ip -n %s-b addr add 10.0.0.2/24 dev eth0 && "
+	       "ip -n %s-b addr add fd00::2/64 dev eth0 nodad && ip -n %s-b link set eth0 up",
+		lab, lab, lab, lab, lab, lab),
+	    0);
 	snprintf(dir, len, "%s", bk_pair.dir);
 }
 

@@ -69,8 +69,8 @@ hdk_load_string(const char *json, const char *name)
 }
 
 void
-hdk_node(const struct topology *t, const char *node, const struct kind_ops *ops,
-    const char *lab, const char *dir, struct kind_node *k)
+hdk_node(const struct topology *t, const char *node, const struct kind_ops *ops, const char *lab,
+    const char *dir, struct kind_node *k)
 {
 	const struct topo_node *n = topo_node_find(t, node);
 
@@ -91,7 +91,7 @@ hdk_check(const struct kind_node *k)
 
 	cfg_errors_init(&errs, NULL);
 	rc = k->kind->check(k, &errs);
-	cr_assert_eq(rc < 0, errs.count > 0, "check returned %d with %d errors", rc, errs.count);
+	cr_assert_eq(rc<0, errs.count> 0, "check returned %d with %d errors", rc, errs.count);
 	n = errs.count < CFG_MAX_ERRORS ? errs.count : CFG_MAX_ERRORS;
 	for (int i = 0; i < n; i++)
 		sb_printf(&sb, "%s: %s\n", errs.err[i].path, errs.err[i].msg);
@@ -164,8 +164,7 @@ hdk_replace(const char *text, const char *from, const char *to)
 }
 
 void
-hdk_golden(const char *kind, const char *name, const char *dir, const char *file,
-    const char *base)
+hdk_golden(const char *kind, const char *name, const char *dir, const char *file, const char *base)
 {
 	char path[4096], gpath[4096];
 	const char *regen = getenv("ANYLAB_REGEN_GOLDEN");

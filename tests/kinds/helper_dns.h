@@ -15,27 +15,27 @@
 #include "topo.h"
 
 /* The source tree (ANYLAB_SOURCE_DIR, else from this file's name). */
-const char	*hdk_src(void);
+const char *hdk_src(void);
 /* A topology from a file (relative names against the source tree) or from text. */
-struct topology	*hdk_load(const char *file);
-struct topology	*hdk_load_string(const char *json, const char *name);
+struct topology *hdk_load(const char *file);
+struct topology *hdk_load_string(const char *json, const char *name);
 /* The daemon of node's "dns" section, run by kind ops, lab lab (may be NULL), folder dir. */
-void		 hdk_node(const struct topology *, const char *node, const struct kind_ops *ops,
-		    const char *lab, const char *dir, struct kind_node *out);
+void hdk_node(const struct topology *, const char *node, const struct kind_ops *ops,
+    const char *lab, const char *dir, struct kind_node *out);
 /* ops->check's errors, one per line ("PATH: message"); "" when it passed. Caller frees. */
-char		*hdk_check(const struct kind_node *);
+char *hdk_check(const struct kind_node *);
 /* A new empty folder /tmp/hdk-TAG-XXXXXX (caller frees) and its removal with everything in it. */
-char		*hdk_tmpdir(const char *tag);
-void		 hdk_rmdir(const char *dir);
+char *hdk_tmpdir(const char *tag);
+void hdk_rmdir(const char *dir);
 /* A file's text (caller frees), NULL when it cannot be read. */
-char		*hdk_slurp(const char *path);
+char *hdk_slurp(const char *path);
 /*
  * dir/file against tests/kinds/golden/KIND/NAME (dir as @DIR@, base as
  * @BASE@ when not empty); with ANYLAB_REGEN_GOLDEN=1 the golden file is
  * written instead.
  */
-void		 hdk_golden(const char *kind, const char *name, const char *dir, const char *file,
-		    const char *base);
+void hdk_golden(const char *kind, const char *name, const char *dir, const char *file,
+    const char *base);
 
 /*
  * Every node with a "dns" section in the topology file, run by ops: check
@@ -45,9 +45,9 @@ void		 hdk_golden(const char *kind, const char *name, const char *dir, const cha
  * records. validate (may be NULL) then checks the node's folder with the
  * daemon's own tools.
  */
-void		 hdk_golden_topology(const struct kind_ops *ops, const char *name, const char *file,
-		    const char *conf_name, void (*validate)(const struct kind_node *));
+void hdk_golden_topology(const struct kind_ops *ops, const char *name, const char *file,
+    const char *conf_name, void (*validate)(const struct kind_node *));
 /* Run a shell command; its exit status, its output (stdout and stderr) into *out when not NULL. */
-int		 hdk_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int hdk_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

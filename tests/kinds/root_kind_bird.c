@@ -65,8 +65,8 @@ setup(void)
 	cr_assert_not_null(f);
 	fprintf(f, TOPOLOGY, lab);
 	fclose(f);
-	cr_assert_eq(topo_load(topo_file, &topo, &errs), 0, "%s: %s", errs.count ?
-	    errs.err[0].path : "", errs.count ? errs.err[0].msg : "");
+	cr_assert_eq(topo_load(topo_file, &topo, &errs), 0, "%s: %s",
+	    errs.count ? errs.err[0].path : "", errs.count ? errs.err[0].msg : "");
 	cr_assert_eq(hs_sh("%s up %s --name %s >%s/up.out 2>&1", bin, topo_file, lab, dir), 0,
 	    "anylab up (see %s/up.out)", dir);
 }
@@ -124,8 +124,10 @@ kernel_routes(const char *prefix)
 	char cmd[256], *out;
 	int st, n = 0;
 
-	snprintf(cmd, sizeof(cmd), "ip -n %s-r2 route show %s proto bird 2>/dev/null; "
-	    "ip -n %s-r2 -6 route show %s proto bird 2>/dev/null", lab, prefix, lab, prefix);
+	snprintf(cmd, sizeof(cmd),
+	    "ip -n %s-r2 route show %s proto bird 2>/dev/null; "
+	    "ip -n %s-r2 -6 route show %s proto bird 2>/dev/null",
+	    lab, prefix, lab, prefix);
 	out = hs_output(cmd, &st);
 	for (char *p = out; p && *p; p++)
 		n += *p == '\n';
@@ -166,8 +168,8 @@ Test(kind_bird, ops_against_live_bird, .init = setup, .fini = teardown, .timeout
 		if (!up)
 			usleep(100000);
 	}
-	cr_assert(up, "r2: %u peers, %u established, %llu kernel routes", pr.peers,
-	    pr.established, pr.kernel_routes);
+	cr_assert(up, "r2: %u peers, %u established, %llu kernel routes", pr.peers, pr.established,
+	    pr.kernel_routes);
 	cr_assert_not(pr.pending);
 	cr_assert_eq(kernel_routes("51.51.51.0/24"), 1, "51.51.51.0/24 in r2's kernel, proto bird");
 	cr_assert_eq(kernel_routes("2001:db8:51::/48"), 1);
@@ -195,8 +197,9 @@ Test(kind_bird, ops_against_live_bird, .init = setup, .fini = teardown, .timeout
 	cr_assert_str_eq(hs_field(r, "as_path"), "65001");
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "best")));
 	cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(r, "local_pref")), 200);
-	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(r,
-	    "communities"), 0)), "65002:7");
+	cr_assert_str_eq(cJSON_GetStringValue(
+			     cJSON_GetArrayItem(cJSON_GetObjectItem(r, "communities"), 0)),
+	    "65002:7");
 	cJSON_Delete(doc);
 	cr_assert_eq(paths("2001:db8::/32", NULL), 1, "the IPv6 prefix, asked by a covering one");
 	cr_assert_eq(paths(NULL, NULL), 2, "all routes: the two of r1");
@@ -238,8 +241,8 @@ Test(kind_bird, ops_against_live_bird, .init = setup, .fini = teardown, .timeout
 		usleep(100000);
 		cr_assert_eq(k2.kind->bgp_peers(&k2, &doc), 0);
 		up = strcmp(hs_field(peer_of(doc, "10.0.0.1"), "state"), "Established") == 0 &&
-		    cJSON_GetNumberValue(cJSON_GetObjectItem(peer_of(doc, "10.0.0.1"),
-		    "uptime")) < 5;
+		    cJSON_GetNumberValue(cJSON_GetObjectItem(peer_of(doc, "10.0.0.1"), "uptime")) <
+			5;
 		cJSON_Delete(doc);
 	}
 	cr_assert(up, "the session did not come back after reset");

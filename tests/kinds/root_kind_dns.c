@@ -39,18 +39,18 @@
 
 extern const struct kind_ops kind_anydnsd, kind_nsd, kind_knot;
 
-#define RUNS	3
+#define RUNS 3
 
 struct run {
-	const struct kind_ops	*ops;
-	char			 lab[16];
-	char			 ns[64];
-	bool			 ns_made;
-	char			 dir[512];
-	struct kind_node	 k;
-	pid_t			 pid;
-	long long		 ready_ms;
-	uint16_t		 port;
+	const struct kind_ops *ops;
+	char lab[16];
+	char ns[64];
+	bool ns_made;
+	char dir[512];
+	struct kind_node k;
+	pid_t pid;
+	long long ready_ms;
+	uint16_t port;
 };
 
 static struct run R[RUNS];
@@ -137,20 +137,24 @@ make_ns(struct run *r, const struct topo_node *n)
 	r->ns_made = true;
 	cr_assert_eq(hdk_sh(NULL, "ip -n %s link set lo up", r->ns), 0);
 	for (size_t i = 0; i < n->nifaces; i++) {
-		cr_assert_eq(hdk_sh(&out, "ip -n %s link add %s type veth peer name hdp%zu && "
-		    "ip -n %s link set hdp%zu up && ip -n %s link set %s up", r->ns,
-		    n->ifaces[i].name, i, r->ns, i, r->ns, n->ifaces[i].name), 0, "%s", out);
+		cr_assert_eq(hdk_sh(&out,
+				 "ip -n %s link add %s type veth peer name hdp%zu && "
+				 "ip -n %s link set hdp%zu up && ip -n %s link set %s up",
+				 r->ns, n->ifaces[i].name, i, r->ns, i, r->ns, n->ifaces[i].name),
+		    0, "%s", out);
 		free(out);
 		for (size_t j = 0; j < n->ifaces[i].naddrs; j++) {
 			cr_assert_eq(hdk_sh(&out, "ip -n %s addr add %s dev %s nodad", r->ns,
-			    prefix_ntop(&n->ifaces[i].addrs[j], a, sizeof(a)),
-			    n->ifaces[i].name), 0, "%s", out);
+					 prefix_ntop(&n->ifaces[i].addrs[j], a, sizeof(a)),
+					 n->ifaces[i].name),
+			    0, "%s", out);
 			free(out);
 		}
 	}
 	for (size_t j = 0; j < n->nloopback; j++) {
 		cr_assert_eq(hdk_sh(&out, "ip -n %s addr add %s dev lo", r->ns,
-		    prefix_ntop(&n->loopback[j], a, sizeof(a))), 0, "%s", out);
+				 prefix_ntop(&n->loopback[j], a, sizeof(a))),
+		    0, "%s", out);
 		free(out);
 	}
 }
@@ -209,8 +213,8 @@ start(struct run *r, const struct kind_ops *ops, const char *node, int idx)
 		}
 		usleep(50000);
 	}
-	cr_assert_eq(rc, 0, "%s not ready: %s", ops->name, rc == -EAGAIN ? "timeout" :
-	    emu_strerror(rc));
+	cr_assert_eq(rc, 0, "%s not ready: %s", ops->name,
+	    rc == -EAGAIN ? "timeout" : emu_strerror(rc));
 	r->ready_ms = (emu_now_us() - t0) / 1000;
 	fprintf(stderr, "root_kind_dns: %s ready %lld ms after start\n", ops->name, r->ready_ms);
 }
@@ -225,7 +229,10 @@ rr_text(const struct dns_msg *m, const struct dns_rr *rr, struct strbuf *sb)
 	size_t len = 0, names = 0, pre = 0, post = 0;
 
 	switch (rr->type) {
-	case DNS_T_NS: case DNS_T_CNAME: case DNS_T_PTR: case DNS_T_DNAME:
+	case DNS_T_NS:
+	case DNS_T_CNAME:
+	case DNS_T_PTR:
+	case DNS_T_DNAME:
 		names = 1;
 		break;
 	case DNS_T_MX:
@@ -335,15 +342,15 @@ ask(struct run *r, const char *addr, const char *qname, uint16_t type, uint16_t 
 
 /* Known differences, left out of a comparison (docs/kinds/nsd.md, knot.md). */
 enum {
-	SKIP_AA = 1,		/* CHAOS answers: only anydnsd sets AA */
-	SKIP_NSD_ADDITIONAL = 2,	/* NSD's minimal responses add no A/AAAA for MX, SRV */
+	SKIP_AA = 1,		 /* CHAOS answers: only anydnsd sets AA */
+	SKIP_NSD_ADDITIONAL = 2, /* NSD's minimal responses add no A/AAAA for MX, SRV */
 };
 
 struct query {
-	const char	*name;
-	uint16_t	 type;
-	uint16_t	 cls;
-	unsigned	 skip;
+	const char *name;
+	uint16_t type;
+	uint16_t cls;
+	unsigned skip;
 };
 
 /* text less what skip leaves out for daemon d (the first line holds rcode and flags). */
@@ -383,11 +390,14 @@ compare(const struct query *qs, size_t nq, const char *const *addrs, size_t na)
 				if (R[d].ops == NULL)
 					continue;
 				got = normalise(ask(&R[d], addrs[a], qs[i].name, qs[i].type,
-				    qs[i].cls), qs[i].skip, d);
+						    qs[i].cls),
+				    qs[i].skip, d);
 				want_d = normalise(strdup(want), qs[i].skip, d);
-				cr_expect_str_eq(got, want_d, "%s at %s, %s type %u: %s answers\n%s"
-				    "anydnsd answers\n%s", R[d].ops->name, addrs[a], qs[i].name,
-				    qs[i].type, R[d].ops->name, got, want_d);
+				cr_expect_str_eq(got, want_d,
+				    "%s at %s, %s type %u: %s answers\n%s"
+				    "anydnsd answers\n%s",
+				    R[d].ops->name, addrs[a], qs[i].name, qs[i].type,
+				    R[d].ops->name, got, want_d);
 				free(got);
 				free(want_d);
 			}
@@ -435,12 +445,17 @@ Test(root_kind_dns, lab_a_dc001)
 		if (R[d].ops == NULL)
 			continue;
 		got = ask(&R[d], "51.51.51.51", "server.zone.tst", DNS_T_TXT, DNS_C_IN);
-		cr_expect_str_eq(got, "NOERROR aa\nanswer: server.zone.tst. 3600 IN TXT \"DC001\"\n"
-		    "nsid: DC001\n", "%s", R[d].ops->name);
+		cr_expect_str_eq(got,
+		    "NOERROR aa\nanswer: server.zone.tst. 3600 IN TXT \"DC001\"\n"
+		    "nsid: DC001\n",
+		    "%s", R[d].ops->name);
 		free(got);
 		if (access("/usr/bin/dig", X_OK) == 0) {
-			cr_expect_eq(hdk_sh(&out, "ip netns exec %s dig +short +norec +time=2 "
-			    "@51.51.51.51 server.zone.tst TXT", R[d].ns), 0);
+			cr_expect_eq(hdk_sh(&out,
+					 "ip netns exec %s dig +short +norec +time=2 "
+					 "@51.51.51.51 server.zone.tst TXT",
+					 R[d].ns),
+			    0);
 			cr_expect_str_eq(out, "\"DC001\"\n", "dig asking %s", R[d].ops->name);
 			free(out);
 		}

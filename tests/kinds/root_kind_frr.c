@@ -32,25 +32,25 @@
 #include "netns.h"
 #include "topo.h"
 
-#define FRR_BGPD	"/usr/lib/frr/bgpd"
-#define NNODES		3
-#define MAXPIDS		8
+#define FRR_BGPD "/usr/lib/frr/bgpd"
+#define NNODES	 3
+#define MAXPIDS	 8
 
 static const char *const node_names[NNODES] = { "gateway", "dc001", "dc002" };
 static const char *const node_addrs[NNODES] = { "10.10.10.254/24", "10.10.10.1/24",
 	"10.10.10.2/24" };
 
 static struct {
-	char			 lab[32];
-	char			 dir[256];
-	char			 ns[NNODES + 1][64];	/* nodes, then the switch */
-	int			 nns;
-	pid_t			 pids[MAXPIDS];
-	int			 npids;
-	struct topology		*topo;
-	struct topo_node	 tn[NNODES];
-	struct kind_node	 k[NNODES];
-	long long		 t0_us;
+	char lab[32];
+	char dir[256];
+	char ns[NNODES + 1][64]; /* nodes, then the switch */
+	int nns;
+	pid_t pids[MAXPIDS];
+	int npids;
+	struct topology *topo;
+	struct topo_node tn[NNODES];
+	struct kind_node k[NNODES];
+	long long t0_us;
 } L;
 
 static int
@@ -168,7 +168,8 @@ setup(void)
 	close(fd);
 	L.nns = NNODES + 1;
 	cr_assert_eq(sh("ip -n %s link add br0 type bridge && ip -n %s link set br0 up",
-	    L.ns[NNODES], L.ns[NNODES]), 0);
+			 L.ns[NNODES], L.ns[NNODES]),
+	    0);
 	for (int i = 0; i < NNODES; i++) {
 		const struct topo_node *n = topo_node_find(L.topo, node_names[i]);
 		char msg[KIND_MSG_MAX] = "";
@@ -177,11 +178,12 @@ setup(void)
 		cr_assert_eq(netns_create(L.ns[i], &fd), 0, "netns %s", L.ns[i]);
 		close(fd);
 		cr_assert_eq(sh("ip -n %s link set lo up && "
-		    "ip -n %s link add p%d type veth peer name eth0 netns %s && "
-		    "ip -n %s link set p%d master br0 up && "
-		    "ip -n %s addr add %s dev eth0 && ip -n %s link set eth0 up",
-		    L.ns[i], L.ns[NNODES], i, L.ns[i], L.ns[NNODES], i, L.ns[i], node_addrs[i],
-		    L.ns[i]), 0);
+				"ip -n %s link add p%d type veth peer name eth0 netns %s && "
+				"ip -n %s link set p%d master br0 up && "
+				"ip -n %s addr add %s dev eth0 && ip -n %s link set eth0 up",
+				 L.ns[i], L.ns[NNODES], i, L.ns[i], L.ns[NNODES], i, L.ns[i],
+				 node_addrs[i], L.ns[i]),
+		    0);
 		cr_assert_not_null(n);
 		L.tn[i] = *n;
 		memset(&L.k[i], 0, sizeof(L.k[i]));
@@ -308,8 +310,8 @@ gw_paths(const char *prefix, int *best, int *multipath)
 }
 
 struct paths_want {
-	const char	*prefix;
-	int		 n;
+	const char *prefix;
+	int n;
 };
 
 static bool
@@ -373,11 +375,12 @@ Test(kind_frr_live, lab_a_speakers, .init = setup, .fini = teardown, .timeout = 
 	cr_assert(wait_for(15000, all_ready, NULL), "the vty sockets never answered");
 	t_ready = since_s();
 	cr_assert(wait_for(40000, gateway_converged, &one),
-	    "gateway: %u peers, %u established, %llu kernel routes, pending %d",
-	    last_pr.peers, last_pr.established, last_pr.kernel_routes, last_pr.pending);
+	    "gateway: %u peers, %u established, %llu kernel routes, pending %d", last_pr.peers,
+	    last_pr.established, last_pr.kernel_routes, last_pr.pending);
 	t_conv = since_s();
 	cr_log_info("frr: ready after %.2f s, converged (both sessions, the route in the kernel) "
-	    "after %.2f s", t_ready, t_conv);
+		    "after %.2f s",
+	    t_ready, t_conv);
 	/* Every file of FRR's in the node's folder */
 	snprintf(path, sizeof(path), "%s/frr/zserv.api", L.k[0].dir);
 	cr_expect_eq(access(path, F_OK), 0);
@@ -419,8 +422,7 @@ Test(kind_frr_live, lab_a_speakers, .init = setup, .fini = teardown, .timeout = 
 
 	/* IPv6 over the IPv4 sessions (Lab A offers both families): the gateway's IPv6 table */
 	cr_assert_eq(prefix_parse("2001:db8:51::/48", &p6, false), 0);
-	cr_assert_eq(L.k[1].kind->bgp_announce(&L.k[1], &p6, true, msg, sizeof(msg)), 0, "%s",
-	    msg);
+	cr_assert_eq(L.k[1].kind->bgp_announce(&L.k[1], &p6, true, msg, sizeof(msg)), 0, "%s", msg);
 	cr_expect(wait_for(10000, gw_has_paths, &one6), "gateway never learned 2001:db8:51::/48");
 	cr_assert_eq(L.k[1].kind->bgp_announce(&L.k[1], &p6, false, msg, sizeof(msg)), 0, "%s",
 	    msg);
@@ -435,7 +437,7 @@ Test(kind_frr_live, lab_a_speakers, .init = setup, .fini = teardown, .timeout = 
 
 	/* dc001's bgpd dies: the session goes, one next hop is left */
 	cr_assert_gt(L.pids[2], 0);
-	kill(L.pids[2], SIGKILL);	/* dc001's procs[0], bgpd */
+	kill(L.pids[2], SIGKILL); /* dc001's procs[0], bgpd */
 	cr_expect(wait_for(15000, dc001_down, NULL), "the gateway still sees dc001");
 	cr_expect(wait_for(5000, kernel_has, &one51), "still two next hops");
 	cr_expect(wait_for(5000, gw_has_paths, &one51));
@@ -467,10 +469,11 @@ Test(kind_frr_live, frr_accepts_every_golden_config, .timeout = 120)
 		FILE *f;
 
 		/* -C: parse and exit; its exit status is 0 even for bad lines, so read them. */
-		snprintf(cmd, sizeof(cmd), "cp '%s' %s/t.conf && chown frr:frr %s/t.conf && "
+		snprintf(cmd, sizeof(cmd),
+		    "cp '%s' %s/t.conf && chown frr:frr %s/t.conf && "
 		    "%s -C -u frr -g frr -f %s/t.conf -i %s/t.pid -z %s/t.api --vty_socket %s "
-		    "-P 0 --log stdout 2>&1", g.gl_pathv[i], tmp, tmp, FRR_BGPD, tmp, tmp, tmp,
-		    tmp);
+		    "-P 0 --log stdout 2>&1",
+		    g.gl_pathv[i], tmp, tmp, FRR_BGPD, tmp, tmp, tmp, tmp);
 		f = popen(cmd, "r");
 		cr_assert_not_null(f);
 		while (fgets(line, sizeof(line), f) != NULL)

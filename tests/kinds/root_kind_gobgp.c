@@ -79,8 +79,9 @@ teardown(void)
 static void
 established(void)
 {
-	cr_assert(BK_WAIT(30000, strcmp(bk_peer_state(&A, "10.0.0.2"), "Established") == 0 &&
-	    strcmp(bk_peer_state(&A, "fd00::2"), "Established") == 0),
+	cr_assert(BK_WAIT(30000,
+		      strcmp(bk_peer_state(&A, "10.0.0.2"), "Established") == 0 &&
+			  strcmp(bk_peer_state(&A, "fd00::2"), "Established") == 0),
 	    "sessions a-b not established: %s / %s", bk_peer_state(&A, "10.0.0.2"),
 	    bk_peer_state(&A, "fd00::2"));
 }
@@ -125,8 +126,9 @@ Test(kind_gobgp_root, peers_routes_policy_announce_withdraw, .init = setup, .fin
 	cr_assert(BK_WAIT(10000, bk_paths(&B, "2001:db8:51::/48", "fd00::1") == 1));
 	cr_assert_eq(kind_gobgp.bgp_routes(&B.k, "51.51.51.0/24", &doc), 0);
 	cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(route(doc, 0), "local_pref")), 200);
-	cr_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(route(doc, 0), "communities"),
-	    0)->valuestring, "65002:7");
+	cr_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(route(doc, 0), "communities"), 0)
+			     ->valuestring,
+	    "65002:7");
 	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(route(doc, 0), "as_path")),
 	    "65001");
 	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(route(doc, 0), "next_hop")),
@@ -164,7 +166,7 @@ Test(kind_gobgp_root, originate_again_after_restart, .init = setup, .fini = tear
 	cr_assert(BK_WAIT(10000, bk_paths(&B, "51.51.51.0/24", "10.0.0.1") == 1));
 	bk_stop(&A);
 	cr_assert(BK_WAIT(20000, bk_paths(&B, "51.51.51.0/24", NULL) == 0));
-	bk_start_procs(&A);	/* no configure: the supervisor's `start` */
+	bk_start_procs(&A); /* no configure: the supervisor's `start` */
 	cr_assert(BK_WAIT(15000, kind_gobgp.ready(&A.k) == 0));
 	cr_assert_eq(bk_paths(&A, "51.51.51.0/24", "local"), 1);
 	cr_assert_eq(bk_paths(&A, "2001:db8:51::/48", "local"), 1);

@@ -96,8 +96,9 @@ teardown(void)
 static void
 established(void)
 {
-	cr_assert(BK_WAIT(30000, strcmp(bk_peer_state(&A, "10.0.0.2"), "Established") == 0 &&
-	    strcmp(bk_peer_state(&A, "fd00::2"), "Established") == 0),
+	cr_assert(BK_WAIT(30000,
+		      strcmp(bk_peer_state(&A, "10.0.0.2"), "Established") == 0 &&
+			  strcmp(bk_peer_state(&A, "fd00::2"), "Established") == 0),
 	    "sessions a-b not established: %s / %s", bk_peer_state(&A, "10.0.0.2"),
 	    bk_peer_state(&A, "fd00::2"));
 }
@@ -142,8 +143,9 @@ Test(kind_openbgpd_root, peers_routes_policy_announce_withdraw, .init = setup, .
 	cr_assert(BK_WAIT(10000, bk_paths(&B, "2001:db8:51::/48", "fd00::1") == 1));
 	cr_assert_eq(kind_openbgpd.bgp_routes(&B.k, "51.51.51.0/24", &doc), 0);
 	cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(route(doc, 0), "local_pref")), 200);
-	cr_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(route(doc, 0), "communities"),
-	    0)->valuestring, "65002:7");
+	cr_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(route(doc, 0), "communities"), 0)
+			     ->valuestring,
+	    "65002:7");
 	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(route(doc, 0), "as_path")),
 	    "65001");
 	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(route(doc, 0), "next_hop")),
@@ -189,8 +191,8 @@ Test(kind_openbgpd_root, peer_going_away_and_host_untouched, .init = setup, .fin
 	peer = bk_peer(&A, "10.0.0.2", &doc);
 	cr_assert_not_null(peer);
 	cr_assert(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(peer, "last_error")),
-	    "NOTIFICATION received") != NULL, "last_error: %s",
-	    cJSON_GetStringValue(cJSON_GetObjectItem(peer, "last_error")));
+		      "NOTIFICATION received") != NULL,
+	    "last_error: %s", cJSON_GetStringValue(cJSON_GetObjectItem(peer, "last_error")));
 	cJSON_Delete(doc);
 	bk_start_procs(&B);
 	cr_assert(BK_WAIT(15000, kind_openbgpd.ready(&B.k) == 0));

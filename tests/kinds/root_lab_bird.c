@@ -57,8 +57,10 @@ run(const char *topology, const char *scenario, const char *kinds, const char *l
 	char *out;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "%s run %s --scenario %s --name %s --json --out %s %s "
-	    "2>%s/run.err", bin, topology, scenario, lab, dir, kinds, dir);
+	snprintf(cmd, sizeof(cmd),
+	    "%s run %s --scenario %s --name %s --json --out %s %s "
+	    "2>%s/run.err",
+	    bin, topology, scenario, lab, dir, kinds, dir);
 	out = hs_output(cmd, &st);
 	res = cJSON_Parse(out);
 	cr_assert_not_null(res, "%s %s: no results JSON: %s", kinds, scenario, out);
@@ -81,8 +83,7 @@ run(const char *topology, const char *scenario, const char *kinds, const char *l
 	/* On standard error, so that ctest -V shows the figures. */
 	fprintf(stderr, "lab A %s [%s]: %s in %.1f s,%s\n", scenario, label,
 	    cJSON_IsTrue(cJSON_GetObjectItem(res, "passed")) ? "passed" : "FAILED",
-	    cJSON_GetNumberValue(cJSON_GetObjectItem(res, "duration_ms")) / 1000,
-	    sb_str(&figures));
+	    cJSON_GetNumberValue(cJSON_GetObjectItem(res, "duration_ms")) / 1000, sb_str(&figures));
 	if (!cJSON_IsTrue(cJSON_GetObjectItem(res, "passed"))) {
 		const cJSON *s;
 
@@ -126,8 +127,7 @@ Test(lab_bird, gateway_bird_dcs_anybgpd, .init = setup, .fini = teardown, .timeo
 
 Test(lab_bird, dcs_bird_gateway_anybgpd, .init = setup, .fini = teardown, .timeout = 180)
 {
-	run_all(lab_a(), "--kind bgp=bird --kind gateway.bgp=anybgpd",
-	    "DCs BIRD, gateway anybgpd");
+	run_all(lab_a(), "--kind bgp=bird --kind gateway.bgp=anybgpd", "DCs BIRD, gateway anybgpd");
 }
 
 /* Lab A whose dc001 runs the user's own bird.conf, the scenarios file beside it. */
@@ -148,8 +148,9 @@ Test(lab_bird, user_config_on_dc001, .init = setup, .fini = teardown, .timeout =
 	cJSON_DeleteItemFromObject(t, "$schema");
 	dc = cJSON_GetObjectItem(cJSON_GetObjectItem(t, "nodes"), "dc001");
 	cr_assert_not_null(dc);
-	cJSON_ReplaceItemInObject(dc, "bgp", cJSON_Parse("{\"kind\": \"bird\", "
-	    "\"config\": \"dc001-bird.conf\"}"));
+	cJSON_ReplaceItemInObject(dc, "bgp",
+	    cJSON_Parse("{\"kind\": \"bird\", "
+			"\"config\": \"dc001-bird.conf\"}"));
 	snprintf(topo, sizeof(topo), "%s/laba-user.json", dir);
 	f = fopen(topo, "w");
 	cr_assert_not_null(f);
@@ -159,9 +160,12 @@ Test(lab_bird, user_config_on_dc001, .init = setup, .fini = teardown, .timeout =
 	free(text);
 	cJSON_Delete(t);
 	cr_assert_eq(hs_sh("cp %s/topologies/anycast-lab.scenarios.json "
-	    "%s/laba-user.scenarios.json", src_dir(), dir), 0);
+			   "%s/laba-user.scenarios.json",
+			 src_dir(), dir),
+	    0);
 	cr_assert_eq(hs_sh("cp %s/tests/kinds/golden/bird/user-config.bird %s/dc001-bird.conf",
-	    src_dir(), dir), 0);
+			 src_dir(), dir),
+	    0);
 	run_all(topo, "--kind gateway.bgp=bird",
 	    "dc001 on a user's bird.conf, gateway BIRD, dc002 anybgpd");
 }

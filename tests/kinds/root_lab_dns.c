@@ -52,7 +52,7 @@ assert_failover(const cJSON *j, const char *kind)
 
 	cJSON_ArrayForEach(st, get(j, "steps"))
 		cr_expect(strcmp(get(st, "status")->valuestring, "fail") != 0 &&
-		    strcmp(get(st, "status")->valuestring, "error") != 0,
+			strcmp(get(st, "status")->valuestring, "error") != 0,
 		    "%s: step %d \"%s\": %s", kind, get(st, "index")->valueint,
 		    get(st, "label")->valuestring, hs_field(st, "detail"));
 	cr_assert(cJSON_IsTrue(get(j, "passed")), "%s: the scenario failed", kind);
@@ -71,9 +71,11 @@ assert_failover(const cJSON *j, const char *kind)
 			/* Hold time 9 s, keepalive 3 s: 6 to 9 s after the fault. */
 			cr_assert(fo > 3000 && fo < 15000, "%s: failover %.0f ms", kind, fo);
 			cr_assert(cJSON_IsNumber(get(c, "back_ms")));
-			fprintf(stderr, "root_lab_dns: %s: %s failed over in %.3f s (%d lost), back "
-			    "in %.3f s\n", kind, hs_field(c, "client"), fo / 1000,
-			    get(c, "lost")->valueint, get(c, "back_ms")->valuedouble / 1000);
+			fprintf(stderr,
+			    "root_lab_dns: %s: %s failed over in %.3f s (%d lost), back "
+			    "in %.3f s\n",
+			    kind, hs_field(c, "client"), fo / 1000, get(c, "lost")->valueint,
+			    get(c, "back_ms")->valuedouble / 1000);
 		} else {
 			untouched++;
 			cr_assert_str_eq(before, "DC002");
@@ -98,8 +100,10 @@ run_with(const char *kind, const char *program, const char *conf, const char *ve
 	snprintf(topo, sizeof(topo), "%s/topologies/anycast-lab.json", getenv("ANYLAB_SOURCE_DIR"));
 	hs_lab_dir("hd", kind, lab, sizeof(lab), dir, sizeof(dir));
 
-	snprintf(cmd, sizeof(cmd), "%s run %s --scenario failover --name %s --kind dns=%s --json "
-	    "--keep --out %s", bin, topo, lab, kind, dir);
+	snprintf(cmd, sizeof(cmd),
+	    "%s run %s --scenario failover --name %s --kind dns=%s --json "
+	    "--keep --out %s",
+	    bin, topo, lab, kind, dir);
 	t0 = emu_now_us();
 	text = hs_output(cmd, &status);
 	fprintf(stderr, "root_lab_dns: %s: `anylab run` took %.1f s\n", kind,
@@ -123,8 +127,10 @@ run_with(const char *kind, const char *program, const char *conf, const char *ve
 		cr_expect_eq(access(path, R_OK), 0, "%s was not written", path);
 	}
 	for (int i = 1; i <= 2 && access("/usr/bin/dig", X_OK) == 0; i++) {
-		snprintf(cmd, sizeof(cmd), "%s exec -l %s client%d -- dig +short +norec +time=2 "
-		    "CH TXT version.server @51.51.51.51", bin, lab, i);
+		snprintf(cmd, sizeof(cmd),
+		    "%s exec -l %s client%d -- dig +short +norec +time=2 "
+		    "CH TXT version.server @51.51.51.51",
+		    bin, lab, i);
 		text = hs_output(cmd, &status);
 		cr_expect_not_null(strstr(text, version), "client%d asked version.server: %s", i,
 		    text);

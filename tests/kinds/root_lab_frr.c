@@ -126,8 +126,8 @@ scenario(const char *name, const char *kinds, const char *gw_daemon, const char 
 	cJSON *res;
 	int rc;
 
-	rc = run(&out, "%s run %s --scenario %s --name %s %s --keep --json --out %s", anylab,
-	    topo, name, lab, kinds, outdir);
+	rc = run(&out, "%s run %s --scenario %s --name %s %s --keep --json --out %s", anylab, topo,
+	    name, lab, kinds, outdir);
 	res = out ? cJSON_Parse(out) : NULL;
 	cr_assert_not_null(res, "%s (%s): no results JSON (exit %d)", name, kinds, rc);
 	cr_log_info("Lab A %s with %s: %s, %d of %d expectations held, %.1f s", name, kinds,
@@ -169,9 +169,9 @@ scenario(const char *name, const char *kinds, const char *gw_daemon, const char 
 	lab_down();
 }
 
-#define KINDS_ALL	"--kind bgp=frr"
-#define KINDS_GW	"--kind gateway.bgp=frr"
-#define KINDS_DCS	"--kind bgp=frr --kind gateway.bgp=anybgpd"
+#define KINDS_ALL "--kind bgp=frr"
+#define KINDS_GW  "--kind gateway.bgp=frr"
+#define KINDS_DCS "--kind bgp=frr --kind gateway.bgp=anybgpd"
 
 Test(lab_frr, failover_all_frr, .init = setup, .fini = teardown, .timeout = 180)
 {

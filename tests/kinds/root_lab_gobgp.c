@@ -50,8 +50,7 @@ need(const struct kind_ops *kind)
 }
 
 /* Run anylab with the arguments in cmd; its output (caller frees) and exit status. */
-static int
-run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int
 run(char **out, const char *fmt, ...)
@@ -114,12 +113,16 @@ scenario(const struct kind_ops *kind, const char *name, int n, int want)
 
 	need(kind);
 	snprintf(lab, sizeof(lab), "hgl%d%d", (int)(getpid() % 10000), n);
-	rc = run(&out, "run '%s' --scenario %s --name %s --kind bgp=%s "
-	    "--kind gateway.bgp=anybgpd", topo, name, lab, kind->name);
+	rc = run(&out,
+	    "run '%s' --scenario %s --name %s --kind bgp=%s "
+	    "--kind gateway.bgp=anybgpd",
+	    topo, name, lab, kind->name);
 	cr_log_info("%s", out);
 	cr_expect_eq(rc, 0, "anylab run exited %d", rc);
-	cr_expect(all_held(out, &held) && held == want, "%s with the DCs on %s: %d of %d "
-	    "expectations held:\n%s", name, kind->name, held, want, out);
+	cr_expect(all_held(out, &held) && held == want,
+	    "%s with the DCs on %s: %d of %d "
+	    "expectations held:\n%s",
+	    name, kind->name, held, want, out);
 	free(out);
 }
 
@@ -159,13 +162,17 @@ Test(lab_kinds, gateway_on_gobgp_or_openbgpd_refused, .fini = cleanup, .timeout 
 
 	need(&kind_gobgp);
 	cr_assert_eq(run(&out, "validate '%s' --kind bgp=gobgp", topo), 3, "%s", out);
-	cr_assert(strstr(out, "nodes.gateway.bgp.multipath: kind gobgp cannot limit the "
-	    "multipath set to 2 paths") != NULL, "%s", out);
+	cr_assert(strstr(out,
+		      "nodes.gateway.bgp.multipath: kind gobgp cannot limit the "
+		      "multipath set to 2 paths") != NULL,
+	    "%s", out);
 	free(out);
 	if (access(kind_openbgpd.programs[0], X_OK) < 0)
 		return;
 	cr_assert_eq(run(&out, "validate '%s' --kind bgp=openbgpd", topo), 3, "%s", out);
-	cr_assert(strstr(out, "nodes.gateway.bgp.multipath: kind openbgpd cannot keep a "
-	    "multipath set") != NULL, "%s", out);
+	cr_assert(strstr(out,
+		      "nodes.gateway.bgp.multipath: kind openbgpd cannot keep a "
+		      "multipath set") != NULL,
+	    "%s", out);
 	free(out);
 }

@@ -120,28 +120,32 @@ Test(service, started_recorded_killed_and_restarted, .init = setup, .fini = tear
 	cr_assert_gt(first, 0, "the service is recorded");
 	cr_assert(alive(first), "and running");
 	/* Ready means the port answers: a client in the lab fetches from it. */
-	snprintf(cmd, sizeof(cmd), "%s exec -l %s cl -- %s -c \"import urllib.request as u; "
-	    "u.urlopen('http://10.9.0.1:8080/', timeout=5)\"", bin, lab, python());
+	snprintf(cmd, sizeof(cmd),
+	    "%s exec -l %s cl -- %s -c \"import urllib.request as u; "
+	    "u.urlopen('http://10.9.0.1:8080/', timeout=5)\"",
+	    bin, lab, python());
 	cr_assert_eq(hs_sh("%s", cmd), 0, "the service answers once up returned");
 
-	snprintf(cmd, sizeof(cmd), "%s run %s --scenario svc --keep --json --out %s 2>%s/run.err", bin,
-	    topo, dir, dir);
+	snprintf(cmd, sizeof(cmd), "%s run %s --scenario svc --keep --json --out %s 2>%s/run.err",
+	    bin, topo, dir, dir);
 	output = hs_output(cmd, &st);
 	result = cJSON_Parse(output);
 	cr_assert_not_null(result, "results JSON: %s", output);
 	cr_assert_str_eq(hs_field(hs_step(result, 0), "status"), "done");
-	cr_assert_not_null(strstr(hs_field(hs_step(result, 0), "detail"), "killed (SIGKILL)"),
-	    "%s", hs_field(hs_step(result, 0), "detail"));
-	cr_assert_not_null(strstr(hs_field(hs_step(result, 1), "detail"), "started again"),
-	    "%s", hs_field(hs_step(result, 1), "detail"));
+	cr_assert_not_null(strstr(hs_field(hs_step(result, 0), "detail"), "killed (SIGKILL)"), "%s",
+	    hs_field(hs_step(result, 0), "detail"));
+	cr_assert_not_null(strstr(hs_field(hs_step(result, 1), "detail"), "started again"), "%s",
+	    hs_field(hs_step(result, 1), "detail"));
 	cr_assert_not_null(strstr(hs_field(hs_step(result, 2), "detail"), "stopped (SIGSTOP)"));
 	cr_assert_not_null(strstr(hs_field(hs_step(result, 3), "detail"), "continued (SIGCONT)"));
 	second = recorded_pid();
 	cr_assert_neq(second, first, "a new process after the restart");
 	cr_assert(!alive(first), "the killed one is gone");
 	cr_assert(alive(second), "the new one runs");
-	snprintf(cmd, sizeof(cmd), "%s exec -l %s cl -- %s -c \"import urllib.request as u; "
-	    "u.urlopen('http://10.9.0.1:8080/', timeout=5)\"", bin, lab, python());
+	snprintf(cmd, sizeof(cmd),
+	    "%s exec -l %s cl -- %s -c \"import urllib.request as u; "
+	    "u.urlopen('http://10.9.0.1:8080/', timeout=5)\"",
+	    bin, lab, python());
 	cr_assert_eq(hs_sh("%s", cmd), 0, "the restarted service answers");
 	cr_assert_eq(hs_sh("%s down %s >/dev/null 2>&1", bin, lab), 0);
 	cr_assert(!alive(second), "down stops the service");

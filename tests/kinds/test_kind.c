@@ -17,19 +17,19 @@
 #include "topo.h"
 
 static const char lab_a_min[] =
-	"{\"name\": \"k\", \"nodes\": {"
-	" \"gw\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.0.0.254/24\"]}},"
-	"  \"bgp\": {\"asn\": 8075, \"router_id\": \"10.0.0.254\", \"peers\": ["
-	"   {\"address\": \"10.0.0.1\", \"asn\": 65511, \"import\": \"all\", \"export\": \"all\"}]}},"
-	" \"dc\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.0.0.1/24\"]}},"
-	"  \"bgp\": {\"asn\": 65511, \"router_id\": \"10.0.0.1\", \"originate\": [\"51.51.51.0/24\"],"
-	"   \"peers\": [{\"address\": \"10.0.0.254\", \"asn\": 8075, \"import\": \"all\","
-	"   \"export\": \"all\"}]},"
-	"  \"dns\": {\"zones\": [{\"origin\": \"zone.tst\", \"records\": ["
-	"   {\"name\": \"server\", \"type\": \"TXT\", \"data\": \"DC\"}]}]},"
-	"  \"services\": {\"web\": {\"command\": [\"/bin/sleep\", \"@NODE@-@LAB@\"],"
-	"   \"ready\": {\"tcp\": 80}}}}},"
-	" \"links\": [{\"endpoints\": [\"gw:eth0\", \"dc:eth0\"]}]}";
+    "{\"name\": \"k\", \"nodes\": {"
+    " \"gw\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.0.0.254/24\"]}},"
+    "  \"bgp\": {\"asn\": 8075, \"router_id\": \"10.0.0.254\", \"peers\": ["
+    "   {\"address\": \"10.0.0.1\", \"asn\": 65511, \"import\": \"all\", \"export\": \"all\"}]}},"
+    " \"dc\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.0.0.1/24\"]}},"
+    "  \"bgp\": {\"asn\": 65511, \"router_id\": \"10.0.0.1\", \"originate\": [\"51.51.51.0/24\"],"
+    "   \"peers\": [{\"address\": \"10.0.0.254\", \"asn\": 8075, \"import\": \"all\","
+    "   \"export\": \"all\"}]},"
+    "  \"dns\": {\"zones\": [{\"origin\": \"zone.tst\", \"records\": ["
+    "   {\"name\": \"server\", \"type\": \"TXT\", \"data\": \"DC\"}]}]},"
+    "  \"services\": {\"web\": {\"command\": [\"/bin/sleep\", \"@NODE@-@LAB@\"],"
+    "   \"ready\": {\"tcp\": 80}}}}},"
+    " \"links\": [{\"endpoints\": [\"gw:eth0\", \"dc:eth0\"]}]}";
 
 static struct topology *
 load(const char *text)
@@ -109,8 +109,10 @@ Test(kind, override_errors_name_the_spec)
 	char msg[KIND_MSG_MAX];
 
 	cr_assert_eq(kind_override(t, bad_kind, 1, msg, sizeof(msg)), EMU_ECONFIG);
-	cr_assert_not_null(strstr(msg, "--kind bgp=quagga: unknown bgp kind \"quagga\": "
-	    "expected one of anybgpd"), "%s", msg);
+	cr_assert_not_null(strstr(msg,
+			       "--kind bgp=quagga: unknown bgp kind \"quagga\": "
+			       "expected one of anybgpd"),
+	    "%s", msg);
 	cr_assert_eq(kind_override(t, bad_node, 1, msg, sizeof(msg)), EMU_ECONFIG);
 	cr_assert_str_eq(msg, "--kind nosuch.bgp=anybgpd: no such node in the topology");
 	cr_assert_eq(kind_override(t, no_section, 1, msg, sizeof(msg)), EMU_ECONFIG);
@@ -244,7 +246,8 @@ Test(kind, missing_own_daemon_named)
 
 	setenv("ANYLAB_BIN_DIR", "/nonexistent-anylab-bin", 1);
 	cr_assert_eq(kind_check_programs(t, msg, sizeof(msg)), EMU_EMISSING);
-	cr_assert_str_eq(msg, "nodes.gw.bgp: kind anybgpd needs /nonexistent-anylab-bin/anybgpd, "
+	cr_assert_str_eq(msg,
+	    "nodes.gw.bgp: kind anybgpd needs /nonexistent-anylab-bin/anybgpd, "
 	    "which is not built (run tools/build.sh)");
 	unsetenv("ANYLAB_BIN_DIR");
 	topo_free(t);
@@ -265,7 +268,8 @@ Test(kind, user_config_copied_with_placeholders)
 	cr_assert_not_null(f);
 	fputs("log \"@DIR@/x.log\"; # @NODE@ of @LAB@ (@SERVICE@) @OTHER@\n", f);
 	fclose(f);
-	t = load_with("\"bgp\": {\"asn\": 8075,", "\"bgp\": {\"config\": \"my.conf\", \"asn\": 8075,");
+	t = load_with("\"bgp\": {\"asn\": 8075,",
+	    "\"bgp\": {\"config\": \"my.conf\", \"asn\": 8075,");
 	cr_assert_eq(kind_node_find("l1", t, "gw", "bgp", &k), 0);
 	snprintf(k.base_dir, sizeof(k.base_dir), "%s", dir);
 	snprintf(k.dir, sizeof(k.dir), "%s", dir);

@@ -96,10 +96,10 @@ teardown(void)
 
 /* A kind_node for NAME's section, the node called NAME, folder tmpdir. */
 struct golden_node {
-	struct topo_node	 node;
-	struct kind_node	 k;
-	cJSON			*section;
-	char			 name[64];
+	struct topo_node node;
+	struct kind_node k;
+	cJSON *section;
+	char name[64];
 };
 
 static void
@@ -203,11 +203,11 @@ bird_accepts(const char *name)
 	}
 }
 
-#define GOLDEN(test, name)                                                          \
-	Test(bird_golden, test, .init = setup, .fini = teardown)                    \
-	{                                                                           \
-		free(golden_conf(name));                                            \
-		bird_accepts(name);                                                 \
+#define GOLDEN(test, name) \
+	Test(bird_golden, test, .init = setup, .fini = teardown) \
+	{ \
+		free(golden_conf(name)); \
+		bird_accepts(name); \
 	}
 
 GOLDEN(laba_gateway, "laba-gateway")
@@ -235,14 +235,19 @@ Test(bird_golden, laba_inputs_are_the_topology, .init = setup, .fini = teardown)
 	for (size_t i = 0; i < 3; i++) {
 		struct golden_node g;
 		char name[32];
-		cJSON *want = cJSON_Duplicate(cJSON_GetObjectItem(cJSON_GetObjectItem(
-		    cJSON_GetObjectItem(topo, "nodes"), nodes[i]), "bgp"), true);
+		cJSON *want = cJSON_Duplicate(
+		    cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(topo, "nodes"),
+					    nodes[i]),
+			"bgp"),
+		    true);
 
 		snprintf(name, sizeof(name), "laba-%s", nodes[i]);
 		golden_node(&g, name);
 		cJSON_DeleteItemFromObject(g.section, "kind");
-		cr_assert(cJSON_Compare(want, g.section, true), "%s.json is not nodes.%s.bgp of "
-		    "topologies/anycast-lab.json", name, nodes[i]);
+		cr_assert(cJSON_Compare(want, g.section, true),
+		    "%s.json is not nodes.%s.bgp of "
+		    "topologies/anycast-lab.json",
+		    name, nodes[i]);
 		cJSON_Delete(want);
 		cJSON_Delete(g.section);
 	}
@@ -250,8 +255,7 @@ Test(bird_golden, laba_inputs_are_the_topology, .init = setup, .fini = teardown)
 }
 
 /* What the golden files say, spelled out for the behaviours the brief names. */
-Test(bird_golden, gateway_merges_two_paths_and_exports_only_bgp, .init = setup,
-    .fini = teardown)
+Test(bird_golden, gateway_merges_two_paths_and_exports_only_bgp, .init = setup, .fini = teardown)
 {
 	char *c = golden_conf("laba-gateway");
 
@@ -268,7 +272,8 @@ Test(bird_golden, dc_originates_through_a_static_protocol, .init = setup, .fini 
 {
 	char *c = golden_conf("laba-dc001");
 
-	cr_assert_not_null(strstr(c, "protocol static originate_51_51_51_0_24 {\n\tipv4;\n"
+	cr_assert_not_null(strstr(c,
+	    "protocol static originate_51_51_51_0_24 {\n\tipv4;\n"
 	    "\troute 51.51.51.0/24 blackhole;\n}"));
 	cr_assert_null(strstr(c, "merge paths"), "max_paths 1: no merge");
 	free(c);
@@ -365,7 +370,8 @@ Test(bird_refuse, exact_kernel_protocol_message)
 	cr_assert_eq(g.k.kind->check(&g.k, &errs), -1);
 	cr_assert_eq(errs.count, 1);
 	cr_assert_str_eq(errs.err[0].path, "nodes.refuse-kernel-protocol.bgp.kernel.protocol");
-	cr_assert_str_eq(errs.err[0].msg, "kind bird cannot choose the kernel route protocol: "
+	cr_assert_str_eq(errs.err[0].msg,
+	    "kind bird cannot choose the kernel route protocol: "
 	    "BIRD marks its routes with its own (12, \"bird\")");
 	cJSON_Delete(g.section);
 	teardown();
@@ -408,7 +414,7 @@ sample_text(const char *name, int *code)
 Test(bird_ctl, decode_codes_and_continuations)
 {
 	static const char raw[] = "2002-Name       Proto\n1002-device1    Device\n"
-	    " kernel4    Kernel\n0000 \n";
+				  " kernel4    Kernel\n0000 \n";
 	struct bird_reply r = { STRBUF_INIT, -1 };
 
 	cr_assert_eq(bird_ctl_decode(raw, sizeof(raw) - 1, &r), (long)sizeof(raw) - 1);
@@ -519,7 +525,8 @@ Test(bird_parse, gateway_peer_down)
 	cr_assert_not_null(p);
 	st = cJSON_GetStringValue(cJSON_GetObjectItem(p, "state"));
 	cr_assert(strcmp(st, "Active") == 0 || strcmp(st, "Connect") == 0 ||
-	    strcmp(st, "Idle") == 0, "state %s", st);
+		strcmp(st, "Idle") == 0,
+	    "state %s", st);
 	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(p, "uptime")));
 	cr_assert_gt(strlen(cJSON_GetStringValue(cJSON_GetObjectItem(p, "last_error"))), 0);
 	p = peer_of(doc, "10.10.10.2");
@@ -549,7 +556,8 @@ Test(bird_parse, gateway_routes_two_paths)
 		cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(r, "next_hop")), peer);
 		cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(r, "origin")), "IGP");
 		peers |= strcmp(peer, "10.10.10.1") == 0 ? 1 :
-		    strcmp(peer, "10.10.10.2") == 0 ? 2 : 4;
+		    strcmp(peer, "10.10.10.2") == 0	 ? 2 :
+							   4;
 		best += cJSON_IsTrue(cJSON_GetObjectItem(r, "best"));
 	}
 	cr_assert_eq(peers, 3);
@@ -571,7 +579,8 @@ Test(bird_parse, policy_routes_attributes)
 
 	cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "routes")) {
 		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(r, "prefix")),
-		    "51.51.51.0/24") == 0 && !cJSON_IsNull(cJSON_GetObjectItem(r, "med")))
+			"51.51.51.0/24") == 0 &&
+		    !cJSON_IsNull(cJSON_GetObjectItem(r, "med")))
 			found = r;
 		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(r, "peer")), "local") == 0)
 			local = r;
@@ -596,12 +605,11 @@ Test(bird_parse, policy_routes_attributes)
 
 Test(bird_parse, since_columns)
 {
-	double now = 1796229607.0;	/* 2026-12-02 16:40:07 UTC */
+	double now = 1796229607.0; /* 2026-12-02 16:40:07 UTC */
 
 	cr_assert_float_eq(bird_since_time("16:39:44.636", now), now - 22.364, 1e-6);
 	/* Just after midnight, a time of day later than now is yesterday's. */
-	cr_assert_float_eq(bird_since_time("23:59:00.000", 1796256030.0), 1796256030.0 - 90,
-	    1e-6);
+	cr_assert_float_eq(bird_since_time("23:59:00.000", 1796256030.0), 1796256030.0 - 90, 1e-6);
 	cr_assert_float_eq(bird_since_time("2026-12-02 16:39:44", now), now - 23, 1e-6);
 	cr_assert_lt(bird_since_time("nonsense", now), 0);
 }

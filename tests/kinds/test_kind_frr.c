@@ -302,53 +302,52 @@ Test(kind_frr, user_config_is_copied_with_placeholders)
 /* ---- check ---- */
 
 struct refusal {
-	const char	*section;
-	const char	*error;		/* the first error's text, exactly */
+	const char *section;
+	const char *error; /* the first error's text, exactly */
 };
 
 static const struct refusal refusals[] = {
 	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"listen_ipv4\":\"10.0.0.1\"}",
-	  "nodes.x.bgp.listen_ipv4: kind frr cannot bind its listener to one address without "
-	  "keeping every route out of the kernel (bgpd -l implies -n)" },
+	    "nodes.x.bgp.listen_ipv4: kind frr cannot bind its listener to one address without "
+	    "keeping every route out of the kernel (bgpd -l implies -n)" },
 	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"kernel\":{\"table\":100}}",
-	  "nodes.x.bgp.kernel.table: kind frr installs routes only into the main table (254), "
-	  "found 100" },
+	    "nodes.x.bgp.kernel.table: kind frr installs routes only into the main table (254), "
+	    "found 100" },
 	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"kernel\":{\"protocol\":17}}",
-	  "nodes.x.bgp.kernel.protocol: kind frr's zebra installs BGP routes as protocol bgp "
-	  "(186), found 17" },
+	    "nodes.x.bgp.kernel.protocol: kind frr's zebra installs BGP routes as protocol bgp "
+	    "(186), found 17" },
 	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"peers\":[{\"address\":"
 	  "\"10.0.0.2\",\"asn\":2,\"next_hop_ipv6\":\"2001:db8::1\"}]}",
-	  "nodes.x.bgp.peers[0].next_hop_ipv6: kind frr cannot set a fixed next hop for the "
-	  "other family's routes" },
+	    "nodes.x.bgp.peers[0].next_hop_ipv6: kind frr cannot set a fixed next hop for the "
+	    "other family's routes" },
 	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"peers\":[{\"address\":"
 	  "\"fe80::2\",\"asn\":2}]}",
-	  "nodes.x.bgp.peers[0].address: kind frr needs an interface for a link-local peer, "
-	  "which anybgpd's keys cannot name" },
+	    "nodes.x.bgp.peers[0].address: kind frr needs an interface for a link-local peer, "
+	    "which anybgpd's keys cannot name" },
 	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"peers\":[{\"address\":"
 	  "\"10.0.0.2\",\"asn\":2,\"password\":\"a\\nb\"}]}",
-	  "nodes.x.bgp.peers[0].password: kind frr needs a key of printable ASCII without "
-	  "spaces (one word in its configuration)" },
+	    "nodes.x.bgp.peers[0].password: kind frr needs a key of printable ASCII without "
+	    "spaces (one word in its configuration)" },
 	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"peers\":[{\"address\":"
 	  "\"10.0.0.2\",\"asn\":2,\"description\":\" DC\"}]}",
-	  "nodes.x.bgp.peers[0].description: kind frr needs a description of printable ASCII "
-	  "without leading or trailing spaces" },
+	    "nodes.x.bgp.peers[0].description: kind frr needs a description of printable ASCII "
+	    "without leading or trailing spaces" },
 	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"policies\":{\"my policy\":{}}}",
-	  "nodes.x.bgp.policies.my policy: kind frr needs policy names of letters, digits, '_', "
-	  "'-' and '.' (at most 60), found \"my policy\"" },
+	    "nodes.x.bgp.policies.my policy: kind frr needs policy names of letters, digits, '_', "
+	    "'-' and '.' (at most 60), found \"my policy\"" },
 	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"policies\":{\"P\":{\"prepend\":"
 	  "11}},\"peers\":[{\"address\":\"10.0.0.2\",\"asn\":2,\"import\":\"P\"}]}",
-	  "nodes.x.bgp.peers[0].import: kind frr prepends at most 10 times on import; policy "
-	  "\"P\" has prepend 11" },
+	    "nodes.x.bgp.peers[0].import: kind frr prepends at most 10 times on import; policy "
+	    "\"P\" has prepend 11" },
 	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"policies\":{\"P\":{\"prepend\":"
 	  "1}},\"peers\":[{\"address\":\"10.0.0.2\",\"asn\":1,\"import\":\"P\"}]}",
-	  "nodes.x.bgp.peers[0].import: kind frr prepends the path's first AS on import "
-	  "(last-as), which is not the peer's own AS on an internal session; policy \"P\" has "
-	  "prepend" },
+	    "nodes.x.bgp.peers[0].import: kind frr prepends the path's first AS on import "
+	    "(last-as), which is not the peer's own AS on an internal session; policy \"P\" has "
+	    "prepend" },
 	/* anybgpd's own parser speaks first */
-	{ "{\"kind\":\"frr\",\"asn\":1}",
-	  "nodes.x.bgp.router_id: missing; this key is required" },
+	{ "{\"kind\":\"frr\",\"asn\":1}", "nodes.x.bgp.router_id: missing; this key is required" },
 	{ "{\"kind\":\"frr\",\"config\":\"f.conf\",\"asn\":1}",
-	  "nodes.x.bgp.asn: unknown key \"asn\"; expected one of: kind, config" },
+	    "nodes.x.bgp.asn: unknown key \"asn\"; expected one of: kind, config" },
 };
 
 Test(kind_frr, check_refuses_what_frr_cannot_express)
@@ -426,7 +425,8 @@ Test(kind_frr, procs_bgpd_main_zebra_second_all_paths_explicit)
 		    joined);
 		if (i == 1)
 			cr_expect(strstr(joined, "file:/run/anylab/hf/nodes/n/bgp.zebra.log") !=
-			    NULL, "%s", joined);
+				NULL,
+			    "%s", joined);
 		if (i == 0) {
 			/* listen false, kernel.install false */
 			cr_expect(strstr(joined, " -p 0 ") != NULL, "%s", joined);
@@ -477,10 +477,10 @@ Test(kind_frr, peers_from_show_bgp_neighbors)
 	cr_assert_eq(frr_json_peers(n, &doc), 0);
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "peers")), 4);
 	/* sorted by address, IPv4 before IPv6 */
-	cr_expect_str_eq(sval(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "peers"), 0),
-	    "address"), "10.10.10.1");
-	cr_expect_str_eq(sval(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "peers"), 3),
-	    "address"), "fd00::1");
+	cr_expect_str_eq(sval(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "peers"), 0), "address"),
+	    "10.10.10.1");
+	cr_expect_str_eq(sval(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "peers"), 3), "address"),
+	    "fd00::1");
 	p = peer_of(doc, "10.10.10.1");
 	cr_expect_str_eq(sval(p, "state"), "Established");
 	cr_expect_eq(nval(p, "asn"), 65511);
@@ -503,8 +503,9 @@ Test(kind_frr, peers_from_show_bgp_neighbors)
 	cr_expect_eq(cJSON_GetArraySize(fam), 1);
 	cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(fam, 0)), "ipv4");
 	p = peer_of(doc, "fd00::1");
-	cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(p,
-	    "families"), 0)), "ipv6");
+	cr_expect_str_eq(cJSON_GetStringValue(
+			     cJSON_GetArrayItem(cJSON_GetObjectItem(p, "families"), 0)),
+	    "ipv6");
 	p = peer_of(doc, "10.10.10.9");
 	cr_expect_str_eq(sval(p, "state"), "Active");
 	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(p, "uptime")));
@@ -563,10 +564,10 @@ Test(kind_frr, routes_from_show_bgp_detail)
 	cr_expect_eq(nval(doc, "prefixes"), 4);
 	cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "routes")), 6);
 	/* sorted by prefix: IPv4 first */
-	cr_expect_str_eq(sval(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "routes"), 0),
-	    "prefix"), "51.51.51.0/24");
-	cr_expect_str_eq(sval(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "routes"), 5),
-	    "prefix"), "2001:db8:51::/48");
+	cr_expect_str_eq(sval(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "routes"), 0), "prefix"),
+	    "51.51.51.0/24");
+	cr_expect_str_eq(sval(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "routes"), 5), "prefix"),
+	    "2001:db8:51::/48");
 	/* Lab A's two paths: both in the multipath set, one best */
 	r = route_of(doc, "51.51.51.0/24", "10.10.10.1");
 	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(r, "best")));
@@ -670,13 +671,15 @@ Test(kind_frr, progress_from_neighbors_and_zebra)
 	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
 	cr_expect(!pr.pending, "UPDATEs came from a peer without graceful restart");
 	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(n, "messageStats"),
-	    "updatesRecv"), 0);
+				 "updatesRecv"),
+	    0);
 	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
 	cr_expect(pr.pending, "nothing came yet from a peer without graceful restart");
 	cJSON_SetNumberValue(cJSON_GetObjectItem(n, "bgpTimerUpMsec"), 10000);
 	/* messages queued in or out */
 	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(n, "messageStats"),
-	    "depthOutq"), 3);
+				 "depthOutq"),
+	    3);
 	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
 	cr_expect(pr.pending);
 	cJSON_Delete(s);
@@ -685,8 +688,9 @@ Test(kind_frr, progress_from_neighbors_and_zebra)
 	cr_expect_eq(pr.peers, 4);
 	cr_expect_eq(pr.established, 2);
 	/* zebra holding a BGP route it has not put in the kernel yet */
-	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(rs[0],
-	    "routes"), 1), "fib"), 1);
+	cJSON_SetNumberValue(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(rs[0], "routes"), 1), "fib"),
+	    1);
 	frr_json_progress(s, (const cJSON *const *)rs, 2, &pr);
 	cr_expect(pr.pending);
 	cr_expect_eq(pr.kernel_routes, 2);

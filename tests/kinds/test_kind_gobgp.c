@@ -22,7 +22,7 @@
 extern const struct kind_ops kind_gobgp;
 
 /* sample captured with the daemon's clock at this second (date +%s) */
-#define SAMPLE_NOW	1796230561
+#define SAMPLE_NOW 1796230561
 
 static char *
 sample(const char *name)
@@ -95,7 +95,8 @@ Test(kind_gobgp, user_config_keeps_only_kind_and_config)
 	bk_node_init(&n, &kind_gobgp, "hgx", "r1", sec, "/tmp");
 	cfg_errors_init(&errs, NULL);
 	cr_assert_lt(kind_gobgp.check(&n.k, &errs), 0);
-	cr_assert_str_eq(cfg_error_text(&errs, 0, msg, sizeof(msg)), "<config>: nodes.r1.bgp: "
+	cr_assert_str_eq(cfg_error_text(&errs, 0, msg, sizeof(msg)),
+	    "<config>: nodes.r1.bgp: "
 	    "\"config\": cannot read /nonexistent/hg.toml (kind gobgp)");
 	bk_node_init(&n, &kind_gobgp, "hgx", "r1", sec2, "/tmp");
 	cfg_errors_init(&errs, NULL);
@@ -154,15 +155,20 @@ Test(kind_gobgp, every_session_state_normalised)
 	cJSON *doc;
 
 	for (int s = 0; s <= 6; s++) {
-		snprintf(text, sizeof(text), "[{\"conf\":{\"neighbor_address\":\"10.0.0.9\","
-		    "\"peer_asn\":9},\"state\":{\"session_state\":%d}}]", s);
+		snprintf(text, sizeof(text),
+		    "[{\"conf\":{\"neighbor_address\":\"10.0.0.9\","
+		    "\"peer_asn\":9},\"state\":{\"session_state\":%d}}]",
+		    s);
 		cr_assert_eq(gobgp_peers_parse(text, SAMPLE_NOW, &doc), 0);
 		cr_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "peers"), 0),
-		    "state"), want[s], "session_state %d", s);
+				     "state"),
+		    want[s], "session_state %d", s);
 		cJSON_Delete(doc);
 	}
 	cr_assert_eq(gobgp_peers_parse("[{\"state\":{\"session_state\":"
-	    "\"SESSION_STATE_OPENCONFIRM\"}}]", SAMPLE_NOW, &doc), 0);
+				       "\"SESSION_STATE_OPENCONFIRM\"}}]",
+			 SAMPLE_NOW, &doc),
+	    0);
 	cr_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "peers"), 0), "state"),
 	    "OpenConfirm");
 	cJSON_Delete(doc);
@@ -233,7 +239,7 @@ Test(kind_gobgp, routes_filter_keeps_prefixes_inside)
 	cJSON_Delete(doc);
 	routes = cJSON_CreateArray();
 	cr_assert_eq(prefix_parse("53.53.0.0/17", &f, false), 0);
-	cr_assert_eq(gobgp_routes_parse(v4, &f, routes), 0);	/* shorter: not inside */
+	cr_assert_eq(gobgp_routes_parse(v4, &f, routes), 0); /* shorter: not inside */
 	cr_assert_eq(cJSON_GetArraySize(routes), 0);
 	cJSON_Delete(routes);
 	free(v4);
@@ -241,7 +247,8 @@ Test(kind_gobgp, routes_filter_keeps_prefixes_inside)
 
 Test(kind_gobgp, as_set_and_well_known_communities)
 {
-	const char *text = "{\"10.1.0.0/16\":[{\"best\":true,\"neighbor-ip\":\"10.0.0.2\","
+	const char *text =
+	    "{\"10.1.0.0/16\":[{\"best\":true,\"neighbor-ip\":\"10.0.0.2\","
 	    "\"attrs\":[{\"type\":2,\"as_paths\":[{\"segment_type\":2,\"asns\":[65002,65003]},"
 	    "{\"segment_type\":1,\"asns\":[1,2]}]},{\"type\":3,\"nexthop\":\"10.0.0.2\"},"
 	    "{\"type\":5,\"value\":150},{\"type\":8,\"communities\":[4294967042,4294967043,"

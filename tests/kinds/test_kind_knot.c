@@ -45,7 +45,8 @@ knot_validate(const struct kind_node *k)
 	cr_assert_eq(dns_kind_load(k, &c, &errs), 0);
 	for (size_t z = 0; z < c.nzones; z++) {
 		cr_expect_eq(hdk_sh(&out, "/usr/sbin/knotc -c %s/knot.conf zone-check '%s'", k->dir,
-		    c.zones[z].origin), 0, "knotc zone-check: %s", out);
+				 c.zones[z].origin),
+		    0, "knotc zone-check: %s", out);
 		cr_expect_null(strstr(out, "warning"), "knotc zone-check: %s", out);
 		free(out);
 	}
@@ -97,8 +98,10 @@ refusals(const char *section)
 	struct kind_node k;
 	char *errs;
 
-	snprintf(json, sizeof(json), "{ \"name\": \"r\", \"nodes\": { \"n\": { \"loopback\": "
-	    "[\"10.0.0.1/32\"], \"dns\": %s } } }", section);
+	snprintf(json, sizeof(json),
+	    "{ \"name\": \"r\", \"nodes\": { \"n\": { \"loopback\": "
+	    "[\"10.0.0.1/32\"], \"dns\": %s } } }",
+	    section);
 	t = hdk_load_string(json, "r.json");
 	hdk_node(t, "n", &kind_knot, NULL, NULL, &k);
 	errs = hdk_check(&k);
@@ -111,18 +114,22 @@ Test(kind_knot, refuses_what_knot_cannot_express)
 	char *e;
 
 	e = refusals("{ \"kind\": \"knot\", \"tcp\": { \"idle_timeout_ms\": 1500 } }");
-	cr_expect_str_eq(e, "nodes.n.dns.tcp.idle_timeout_ms: kind knot cannot express 1500 ms: "
+	cr_expect_str_eq(e,
+	    "nodes.n.dns.tcp.idle_timeout_ms: kind knot cannot express 1500 ms: "
 	    "its TCP idle timeout is in whole seconds (a multiple of 1000 expected)\n");
 	free(e);
-	e = refusals("{ \"kind\": \"knot\", \"workers\": 3, \"tcp\": { \"max_connections\": 1000 } }");
+	e = refusals(
+	    "{ \"kind\": \"knot\", \"workers\": 3, \"tcp\": { \"max_connections\": 1000 } }");
 	cr_expect_str_eq(e, "", "tcp-max-clients bounds all workers together, as anydnsd");
 	free(e);
 	e = refusals("{ \"kind\": \"knot\", \"identity\": \"DC\\\"1\" }");
-	cr_expect_str_eq(e, "nodes.n.dns.identity: kind knot cannot express identity \"DC\"1\" "
+	cr_expect_str_eq(e,
+	    "nodes.n.dns.identity: kind knot cannot express identity \"DC\"1\" "
 	    "in its configuration file: printable ASCII without '\"' or '\\' expected\n");
 	free(e);
 	e = refusals("{ \"kind\": \"knot\", \"zones\": [ { \"origin\": \"a\\\\.b.tst\" } ] }");
-	cr_expect_str_eq(e, "nodes.n.dns.zones[0].origin: kind knot cannot name zone \"a\\.b.tst.\" "
+	cr_expect_str_eq(e,
+	    "nodes.n.dns.zones[0].origin: kind knot cannot name zone \"a\\.b.tst.\" "
 	    "in its configuration file: a name without escaped characters expected\n");
 	free(e);
 }
@@ -135,7 +142,7 @@ Test(kind_knot, refuses_what_anydnsd_refuses)
 	cr_expect(strstr(e, "nodes.n.dns.wrkers: ") == e, "%s", e);
 	free(e);
 	e = refusals("{ \"kind\": \"knot\", \"zones\": [ { \"origin\": \"x.tst\", \"file\": "
-	    "\"/nonexistent/x.zone\" } ] }");
+		     "\"/nonexistent/x.zone\" } ] }");
 	cr_expect(strstr(e, "nodes.n.dns.zones[0].file: ") == e, "%s", e);
 	free(e);
 }
@@ -153,18 +160,23 @@ Test(kind_knot, user_config)
 	cr_assert_not_null(f);
 	fputs("server:\n\tpidfile: \"@DIR@/knot.pid\"\n\tidentity: \"@NODE@\"\n", f);
 	fclose(f);
-	snprintf(json, sizeof(json), "{ \"name\": \"u\", \"nodes\": { \"n\": { \"dns\": "
-	    "{ \"kind\": \"knot\", \"config\": \"%s\", \"port\": 53 } } } }", conf);
+	snprintf(json, sizeof(json),
+	    "{ \"name\": \"u\", \"nodes\": { \"n\": { \"dns\": "
+	    "{ \"kind\": \"knot\", \"config\": \"%s\", \"port\": 53 } } } }",
+	    conf);
 	t = hdk_load_string(json, "u.json");
 	hdk_node(t, "n", &kind_knot, "hd", dir, &k);
 	e = hdk_check(&k);
-	cr_expect_str_eq(e, "nodes.n.dns.port: kind knot: with \"config\" the section holds only "
+	cr_expect_str_eq(e,
+	    "nodes.n.dns.port: kind knot: with \"config\" the section holds only "
 	    "\"kind\" and \"config\" (the native file says the rest)\n");
 	free(e);
 	topo_free(t);
 
-	snprintf(json, sizeof(json), "{ \"name\": \"u\", \"nodes\": { \"n\": { \"dns\": "
-	    "{ \"kind\": \"knot\", \"config\": \"%s\" } } } }", conf);
+	snprintf(json, sizeof(json),
+	    "{ \"name\": \"u\", \"nodes\": { \"n\": { \"dns\": "
+	    "{ \"kind\": \"knot\", \"config\": \"%s\" } } } }",
+	    conf);
 	t = hdk_load_string(json, "u.json");
 	hdk_node(t, "n", &kind_knot, "hd", dir, &k);
 	e = hdk_check(&k);
@@ -173,7 +185,8 @@ Test(kind_knot, user_config)
 	cr_assert_eq(kind_knot.configure(&k, msg, sizeof(msg)), 0, "%s", msg);
 	snprintf(conf, sizeof(conf), "%s/knot.conf", dir);
 	text = hdk_slurp(conf);
-	snprintf(json, sizeof(json), "server:\n\tpidfile: \"%s/knot.pid\"\n\tidentity: \"n\"\n", dir);
+	snprintf(json, sizeof(json), "server:\n\tpidfile: \"%s/knot.pid\"\n\tidentity: \"n\"\n",
+	    dir);
 	cr_expect_str_eq(text, json);
 	free(text);
 	topo_free(t);

@@ -43,7 +43,8 @@ nsd_validate(const struct kind_node *k)
 	cr_assert_eq(dns_kind_load(k, &c, &errs), 0);
 	for (size_t z = 0; z < c.nzones; z++) {
 		cr_expect_eq(hdk_sh(&out, "/usr/sbin/nsd-checkzone '%s' %s/%s", c.zones[z].origin,
-		    k->dir, c.zones[z].file), 0, "nsd-checkzone: %s", out);
+				 k->dir, c.zones[z].file),
+		    0, "nsd-checkzone: %s", out);
 		free(out);
 	}
 	dns_kind_free(&c);
@@ -95,8 +96,10 @@ refusals(const char *section)
 	struct kind_node k;
 	char *errs;
 
-	snprintf(json, sizeof(json), "{ \"name\": \"r\", \"nodes\": { \"n\": { \"loopback\": "
-	    "[\"10.0.0.1/32\"], \"dns\": %s } } }", section);
+	snprintf(json, sizeof(json),
+	    "{ \"name\": \"r\", \"nodes\": { \"n\": { \"loopback\": "
+	    "[\"10.0.0.1/32\"], \"dns\": %s } } }",
+	    section);
 	t = hdk_load_string(json, "r.json");
 	hdk_node(t, "n", &kind_nsd, NULL, NULL, &k);
 	errs = hdk_check(&k);
@@ -109,11 +112,14 @@ Test(kind_nsd, refuses_what_nsd_cannot_express)
 	char *e;
 
 	e = refusals("{ \"kind\": \"nsd\", \"tcp\": { \"idle_timeout_ms\": 1500 } }");
-	cr_expect_str_eq(e, "nodes.n.dns.tcp.idle_timeout_ms: kind nsd cannot express 1500 ms: "
+	cr_expect_str_eq(e,
+	    "nodes.n.dns.tcp.idle_timeout_ms: kind nsd cannot express 1500 ms: "
 	    "its TCP idle timeout is in whole seconds (a multiple of 1000 expected)\n");
 	free(e);
-	e = refusals("{ \"kind\": \"nsd\", \"workers\": 3, \"tcp\": { \"max_connections\": 1000 } }");
-	cr_expect_str_eq(e, "nodes.n.dns.tcp.max_connections: kind nsd cannot express 1000 "
+	e = refusals(
+	    "{ \"kind\": \"nsd\", \"workers\": 3, \"tcp\": { \"max_connections\": 1000 } }");
+	cr_expect_str_eq(e,
+	    "nodes.n.dns.tcp.max_connections: kind nsd cannot express 1000 "
 	    "connections over 3 workers: its tcp-count bounds each server process (a multiple "
 	    "of workers expected)\n");
 	free(e);
@@ -121,11 +127,13 @@ Test(kind_nsd, refuses_what_nsd_cannot_express)
 	cr_expect_str_eq(e, "", "one server process holds any bound");
 	free(e);
 	e = refusals("{ \"kind\": \"nsd\", \"identity\": \"DC\\\"1\" }");
-	cr_expect_str_eq(e, "nodes.n.dns.identity: kind nsd cannot express identity \"DC\"1\" "
+	cr_expect_str_eq(e,
+	    "nodes.n.dns.identity: kind nsd cannot express identity \"DC\"1\" "
 	    "in its configuration file: printable ASCII without '\"' or '\\' expected\n");
 	free(e);
 	e = refusals("{ \"kind\": \"nsd\", \"zones\": [ { \"origin\": \"a\\\\.b.tst\" } ] }");
-	cr_expect_str_eq(e, "nodes.n.dns.zones[0].origin: kind nsd cannot name zone \"a\\.b.tst.\" "
+	cr_expect_str_eq(e,
+	    "nodes.n.dns.zones[0].origin: kind nsd cannot name zone \"a\\.b.tst.\" "
 	    "in its configuration file: a name without escaped characters expected\n");
 	free(e);
 }
@@ -138,7 +146,7 @@ Test(kind_nsd, refuses_what_anydnsd_refuses)
 	cr_expect(strstr(e, "nodes.n.dns.wrkers: ") == e, "%s", e);
 	free(e);
 	e = refusals("{ \"kind\": \"nsd\", \"zones\": [ { \"origin\": \"x.tst\", \"file\": "
-	    "\"/nonexistent/x.zone\" } ] }");
+		     "\"/nonexistent/x.zone\" } ] }");
 	cr_expect(strstr(e, "nodes.n.dns.zones[0].file: ") == e, "%s", e);
 	free(e);
 }
@@ -156,18 +164,23 @@ Test(kind_nsd, user_config)
 	cr_assert_not_null(f);
 	fputs("server:\n\tpidfile: \"@DIR@/nsd.pid\"\n\tidentity: \"@NODE@\"\n", f);
 	fclose(f);
-	snprintf(json, sizeof(json), "{ \"name\": \"u\", \"nodes\": { \"n\": { \"dns\": "
-	    "{ \"kind\": \"nsd\", \"config\": \"%s\", \"port\": 53 } } } }", conf);
+	snprintf(json, sizeof(json),
+	    "{ \"name\": \"u\", \"nodes\": { \"n\": { \"dns\": "
+	    "{ \"kind\": \"nsd\", \"config\": \"%s\", \"port\": 53 } } } }",
+	    conf);
 	t = hdk_load_string(json, "u.json");
 	hdk_node(t, "n", &kind_nsd, "hd", dir, &k);
 	e = hdk_check(&k);
-	cr_expect_str_eq(e, "nodes.n.dns.port: kind nsd: with \"config\" the section holds only "
+	cr_expect_str_eq(e,
+	    "nodes.n.dns.port: kind nsd: with \"config\" the section holds only "
 	    "\"kind\" and \"config\" (the native file says the rest)\n");
 	free(e);
 	topo_free(t);
 
-	snprintf(json, sizeof(json), "{ \"name\": \"u\", \"nodes\": { \"n\": { \"dns\": "
-	    "{ \"kind\": \"nsd\", \"config\": \"%s\" } } } }", conf);
+	snprintf(json, sizeof(json),
+	    "{ \"name\": \"u\", \"nodes\": { \"n\": { \"dns\": "
+	    "{ \"kind\": \"nsd\", \"config\": \"%s\" } } } }",
+	    conf);
 	t = hdk_load_string(json, "u.json");
 	hdk_node(t, "n", &kind_nsd, "hd", dir, &k);
 	e = hdk_check(&k);
@@ -176,7 +189,8 @@ Test(kind_nsd, user_config)
 	cr_assert_eq(kind_nsd.configure(&k, msg, sizeof(msg)), 0, "%s", msg);
 	snprintf(conf, sizeof(conf), "%s/nsd.conf", dir);
 	text = hdk_slurp(conf);
-	snprintf(json, sizeof(json), "server:\n\tpidfile: \"%s/nsd.pid\"\n\tidentity: \"n\"\n", dir);
+	snprintf(json, sizeof(json), "server:\n\tpidfile: \"%s/nsd.pid\"\n\tidentity: \"n\"\n",
+	    dir);
 	cr_expect_str_eq(text, json);
 	free(text);
 	topo_free(t);

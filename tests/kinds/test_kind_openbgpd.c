@@ -88,9 +88,10 @@ Test(kind_openbgpd, passwd_names_the_nodes_chroot)
 	cr_assert(S_ISDIR(st.st_mode));
 	snprintf(path, sizeof(path), "%s/openbgpd.passwd", dir);
 	text = bk_read(path);
-	snprintf(want, sizeof(want), "root:x:0:0:root:/root:/bin/sh\n_openbgpd:x:%u:%u:OpenBGPD "
-	    "of anylab:%s/openbgpd.chroot:/usr/sbin/nologin\n", (unsigned)pw->pw_uid,
-	    (unsigned)pw->pw_gid, dir);
+	snprintf(want, sizeof(want),
+	    "root:x:0:0:root:/root:/bin/sh\n_openbgpd:x:%u:%u:OpenBGPD "
+	    "of anylab:%s/openbgpd.chroot:/usr/sbin/nologin\n",
+	    (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, dir);
 	cr_assert_str_eq(text, want);
 	free(text);
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
@@ -109,7 +110,8 @@ Test(kind_openbgpd, procs_bgpd_in_its_own_mount_namespace)
 	cr_assert_eq(kind_openbgpd.procs(&n.k, p, KIND_PROCS_MAX), 1);
 	cr_assert_str_eq(p[0].argv[0], "/usr/bin/unshare");
 	cr_assert_str_eq(p[0].argv[1], "--mount");
-	cr_assert_str_eq(p[0].argv[7], "/bin/mount --bind \"$0\" /etc/passwd && exec "
+	cr_assert_str_eq(p[0].argv[7],
+	    "/bin/mount --bind \"$0\" /etc/passwd && exec "
 	    "/usr/sbin/bgpd -d -f \"$1\"");
 	cr_assert_str_eq(p[0].argv[8], "/run/anylab/hgx/nodes/r1/openbgpd.passwd");
 	cr_assert_str_eq(p[0].argv[9], "/run/anylab/hgx/nodes/r1/bgpd.conf");
@@ -174,22 +176,24 @@ Test(kind_openbgpd, every_state_name_normalised)
 {
 	static const char *const in[] = { "Idle", "Connect", "Active", "OpenSent", "OpenConfirm",
 		"Established", "IDLE", "established" };
-	static const char *const want[] = { "Idle", "Connect", "Active", "OpenSent",
-		"OpenConfirm", "Established", "Idle", "Established" };
+	static const char *const want[] = { "Idle", "Connect", "Active", "OpenSent", "OpenConfirm",
+		"Established", "Idle", "Established" };
 	char text[256];
 	cJSON *doc;
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		snprintf(text, sizeof(text), "{\"neighbors\":[{\"remote_addr\":\"10.0.0.9\","
-		    "\"remote_as\":\"9\",\"state\":\"%s\"}]}", in[i]);
+		snprintf(text, sizeof(text),
+		    "{\"neighbors\":[{\"remote_addr\":\"10.0.0.9\","
+		    "\"remote_as\":\"9\",\"state\":\"%s\"}]}",
+		    in[i]);
 		cr_assert_eq(openbgpd_peers_parse(text, &doc), 0);
 		cr_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "peers"), 0),
-		    "state"), want[i], "%s", in[i]);
+				     "state"),
+		    want[i], "%s", in[i]);
 		cJSON_Delete(doc);
 	}
 	cr_assert_eq(openbgpd_peers_parse("{\"neighbors\":{}}", &doc), EMU_EPROTO);
-	cr_assert_eq(openbgpd_peers_parse("connect: No such file or directory", &doc),
-	    EMU_EPROTO);
+	cr_assert_eq(openbgpd_peers_parse("connect: No such file or directory", &doc), EMU_EPROTO);
 }
 
 Test(kind_openbgpd, routes_from_sample)
@@ -246,10 +250,13 @@ Test(kind_openbgpd, routes_filter_and_sort)
 	cr_assert_eq(num(doc, "prefixes"), 3);
 	cJSON_Delete(doc);
 	/* out of order in, sorted out; a prefix's two paths keep their order */
-	cr_assert_eq(openbgpd_routes_parse("{\"rib\":[{\"prefix\":\"10.2.0.0/16\",\"aspath\":\"1\","
-	    "\"neighbor\":{\"remote_addr\":\"10.0.0.2\"},\"best\":true},{\"prefix\":"
-	    "\"10.1.0.0/16\",\"neighbor\":{\"remote_addr\":\"10.0.0.3\"}},{\"prefix\":"
-	    "\"10.2.0.0/16\",\"neighbor\":{\"remote_addr\":\"10.0.0.4\"}}]}", NULL, &doc), 0);
+	cr_assert_eq(openbgpd_routes_parse(
+			 "{\"rib\":[{\"prefix\":\"10.2.0.0/16\",\"aspath\":\"1\","
+			 "\"neighbor\":{\"remote_addr\":\"10.0.0.2\"},\"best\":true},{\"prefix\":"
+			 "\"10.1.0.0/16\",\"neighbor\":{\"remote_addr\":\"10.0.0.3\"}},{\"prefix\":"
+			 "\"10.2.0.0/16\",\"neighbor\":{\"remote_addr\":\"10.0.0.4\"}}]}",
+			 NULL, &doc),
+	    0);
 	cr_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "routes"), 0), "prefix"),
 	    "10.1.0.0/16");
 	cr_assert_str_eq(str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "routes"), 1), "peer"),

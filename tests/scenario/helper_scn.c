@@ -50,8 +50,7 @@ hs_require(char *bin, size_t len, const char *daemon, ...)
 }
 
 void
-hs_lab_dir(const char *tag, const char *what, char *lab, size_t lablen, char *dir,
-    size_t dirlen)
+hs_lab_dir(const char *tag, const char *what, char *lab, size_t lablen, char *dir, size_t dirlen)
 {
 	const char *prefix = getenv("ANYLAB_TEST_LAB_PREFIX");
 	int digits, mod = 1;

@@ -11,24 +11,24 @@
 #include <cJSON.h>
 
 /* system() of a formatted command line; its status. */
-int	hs_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int hs_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * Skip the test (cr_skip_test) unless root under ctest with BUILD/bin/anylab
  * and BUILD/bin/DAEMON built for each daemon named (NULL-terminated). The
  * anylab binary's path goes into bin.
  */
-void	hs_require(char *bin, size_t len, const char *daemon, ...) __attribute__((sentinel));
+void hs_require(char *bin, size_t len, const char *daemon, ...) __attribute__((sentinel));
 /*
  * The lab name TAG + pid digits (a valid lab name; prefixed with
  * $ANYLAB_TEST_LAB_PREFIX, up to 3 characters, when set, so that parallel
  * runs keep apart) and a fresh /tmp/anylab-root-WHAT-PID.
  */
-void	hs_lab_dir(const char *tag, const char *what, char *lab, size_t lablen, char *dir,
-	    size_t dirlen);
+void hs_lab_dir(const char *tag, const char *what, char *lab, size_t lablen, char *dir,
+    size_t dirlen);
 /* `anylab down LAB` when its record is still there (a run that died), then rm -rf dir. */
-void	hs_cleanup(const char *bin, const char *lab, const char *dir);
+void hs_cleanup(const char *bin, const char *lab, const char *dir);
 /* Run cmd; its whole standard output (caller frees) and its wait status. */
-char	*hs_output(const char *cmd, int *status);
+char *hs_output(const char *cmd, int *status);
 /* Step i of a results document, and a string field of a JSON object ("" when absent). */
 const cJSON *hs_step(const cJSON *results, int i);
 const char *hs_field(const cJSON *obj, const char *key);

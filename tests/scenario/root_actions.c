@@ -110,12 +110,13 @@ Test(actions, withdraw_announce_stop_start_kill)
 	output = NULL;
 	cJSON_ArrayForEach(st, cJSON_GetObjectItem(result, "steps"))
 		cr_expect(strcmp(hs_field(st, "status"), "pass") == 0 ||
-		    strcmp(hs_field(st, "status"), "done") == 0, "step %d %s: %s: %s",
-		    cJSON_GetObjectItem(st, "index")->valueint, hs_field(st, "label"),
-		    hs_field(st, "status"), hs_field(st, "detail"));
+			strcmp(hs_field(st, "status"), "done") == 0,
+		    "step %d %s: %s: %s", cJSON_GetObjectItem(st, "index")->valueint,
+		    hs_field(st, "label"), hs_field(st, "status"), hs_field(st, "detail"));
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(result, "passed")));
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	cr_assert_not_null(strstr(hs_field(hs_step(result, 1), "detail"), "withdrew 51.51.51.0/24"));
+	cr_assert_not_null(
+	    strstr(hs_field(hs_step(result, 1), "detail"), "withdrew 51.51.51.0/24"));
 	cr_assert_not_null(strstr(hs_field(hs_step(result, 7), "detail"), "stopped (SIGSTOP)"));
 	cr_assert_not_null(strstr(hs_field(hs_step(result, 9), "detail"), "continued (SIGCONT)"));
 	cr_assert_not_null(strstr(hs_field(hs_step(result, 11), "detail"), "killed (SIGKILL)"));
@@ -133,7 +134,8 @@ Test(actions, withdraw_announce_stop_start_kill)
 		cr_assert_lt(cJSON_GetObjectItem(c, "failover_ms")->valuedouble, 1000);
 	}
 	cr_assert_lt(cJSON_GetObjectItem(hs_step(result, 12), "elapsed_ms")->valuedouble, 3000,
-	    "session loss after the speaker was killed: %s", hs_field(hs_step(result, 12), "detail"));
+	    "session loss after the speaker was killed: %s",
+	    hs_field(hs_step(result, 12), "detail"));
 	cJSON_Delete(result);
 	result = NULL;
 }

@@ -121,7 +121,7 @@ wait_under_way(void)
 
 			globfree(&g);
 			if (answered) {
-				usleep(500000);	/* into the wait step */
+				usleep(500000); /* into the wait step */
 				return;
 			}
 		}

@@ -102,9 +102,9 @@ Test(impair, loss_black_hole_clear_and_rate)
 
 	cJSON_ArrayForEach(st, cJSON_GetObjectItem(j, "steps"))
 		cr_expect(strcmp(hs_field(st, "status"), "pass") == 0 ||
-		    strcmp(hs_field(st, "status"), "done") == 0, "step %d %s: %s: %s",
-		    cJSON_GetObjectItem(st, "index")->valueint, hs_field(st, "label"),
-		    hs_field(st, "status"), hs_field(st, "detail"));
+			strcmp(hs_field(st, "status"), "done") == 0,
+		    "step %d %s: %s: %s", cJSON_GetObjectItem(st, "index")->valueint,
+		    hs_field(st, "label"), hs_field(st, "status"), hs_field(st, "detail"));
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "passed")));
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	cr_assert_not_null(strstr(hs_field(hs_step(j, 1), "detail"), "30% loss both ways"));
@@ -126,7 +126,8 @@ Test(impair, delay_needs_netem)
 		/* This machine's kernel: said clearly, and the run does not pass. */
 		cr_assert_str_eq(s, "unsupported");
 		cr_assert_not_null(strstr(hs_field(hs_step(j, 0), "detail"),
-		    "this kernel has no netem qdisc"), "%s", hs_field(hs_step(j, 0), "detail"));
+				       "this kernel has no netem qdisc"),
+		    "%s", hs_field(hs_step(j, 0), "detail"));
 		cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "passed")));
 		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	}

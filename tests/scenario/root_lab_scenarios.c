@@ -44,9 +44,11 @@ run(const char *scenario, const char *capdir, int *status)
 	char cmd[2048], *text;
 	cJSON *j;
 
-	snprintf(cmd, sizeof(cmd), "%s run %s --scenario %s --name %s --json --out %s%s%s "
-	    "--junit %s/%s.xml", bin, topo, scenario, lab, dir, capdir ? " --capture " : "",
-	    capdir ? capdir : "", dir, scenario);
+	snprintf(cmd, sizeof(cmd),
+	    "%s run %s --scenario %s --name %s --json --out %s%s%s "
+	    "--junit %s/%s.xml",
+	    bin, topo, scenario, lab, dir, capdir ? " --capture " : "", capdir ? capdir : "", dir,
+	    scenario);
 	text = hs_output(cmd, status);
 	j = cJSON_Parse(text);
 	cr_assert_not_null(j, "no JSON from `%s`:\n%s", cmd, text);
@@ -70,8 +72,8 @@ assert_all_held(const cJSON *j, int status)
 
 	cJSON_ArrayForEach(st, get(j, "steps")) {
 		cr_expect_str_neq(get(st, "status")->valuestring, "fail",
-		    "step %d \"%s\" failed: %s",
-		    get(st, "index")->valueint, get(st, "label")->valuestring,
+		    "step %d \"%s\" failed: %s", get(st, "index")->valueint,
+		    get(st, "label")->valuestring,
 		    cJSON_IsString(get(st, "detail")) ? get(st, "detail")->valuestring : "");
 		cr_expect_str_neq(get(st, "status")->valuestring, "error", "step %d \"%s\": %s",
 		    get(st, "index")->valueint, get(st, "label")->valuestring,
@@ -233,12 +235,16 @@ Test(lab_scenarios, link_cut_with_capture_read_by_tshark)
 	 * unanswered retransmissions to dc001 on port 179.
 	 */
 	{
-		char *wd = tshark(gw, "bgp.type == 2 && ip.src == 10.10.10.254 && "
-		    "bgp.withdrawn_prefix == 51.51.51.0", "-e frame.time_epoch");
+		char *wd = tshark(gw,
+		    "bgp.type == 2 && ip.src == 10.10.10.254 && "
+		    "bgp.withdrawn_prefix == 51.51.51.0",
+		    "-e frame.time_epoch");
 		char *nt = tshark(gw, "bgp.type == 3 && ip.src == 10.10.10.254",
 		    "-e frame.time_epoch");
-		char *rt = tshark(gw, "tcp.analysis.retransmission && ip.dst == 10.10.10.1 && "
-		    "tcp.port == 179", "-e frame.time_epoch");
+		char *rt = tshark(gw,
+		    "tcp.analysis.retransmission && ip.dst == 10.10.10.1 && "
+		    "tcp.port == 179",
+		    "-e frame.time_epoch");
 		double t = wd[0] ? strtod(wd, NULL) : nt[0] ? strtod(nt, NULL) : strtod(rt, NULL);
 
 		cr_assert(wd[0] || nt[0] || rt[0], "no sign of the session's loss after the cut");

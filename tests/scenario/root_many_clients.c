@@ -36,8 +36,8 @@ write_topology(void)
 
 	cJSON_AddStringToObject(t, "name", lab);
 	for (int i = 1; i <= SCN_MAX_CLIENTS; i++) {
-		cJSON *n = cJSON_AddObjectToObject(nodes, (snprintf(name, sizeof(name), "c%02d", i),
-		    name));
+		cJSON *n = cJSON_AddObjectToObject(nodes,
+		    (snprintf(name, sizeof(name), "c%02d", i), name));
 		cJSON *eth0 = cJSON_AddObjectToObject(cJSON_AddObjectToObject(n, "interfaces"),
 		    "eth0");
 		cJSON *addrs = cJSON_AddArrayToObject(eth0, "addresses");
@@ -81,7 +81,7 @@ write_topology(void)
 static void
 setup(void)
 {
-	hs_require(bin, sizeof(bin), NULL, NULL);	/* no daemon */
+	hs_require(bin, sizeof(bin), NULL, NULL); /* no daemon */
 	hs_lab_dir("mc", "many", lab, sizeof(lab), dir, sizeof(dir));
 	write_topology();
 }

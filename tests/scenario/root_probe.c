@@ -88,11 +88,16 @@ setup(void)
 	snprintf(dir, sizeof(dir), "/tmp/anylab-root-probe-%d", getpid());
 	mkdir(dir, 0700);
 	cr_assert_eq(hs_sh("ip netns add %s && ip netns add %s", ns_cli, ns_srv), 0);
-	cr_assert_eq(hs_sh("ip -n %s link add v0 type veth peer name v1 netns %s", ns_cli, ns_srv), 0);
+	cr_assert_eq(hs_sh("ip -n %s link add v0 type veth peer name v1 netns %s", ns_cli, ns_srv),
+	    0);
 	cr_assert_eq(hs_sh("ip -n %s addr add 10.99.0.1/24 dev v0 && ip -n %s link set v0 up && "
-	    "ip -n %s link set lo up", ns_cli, ns_cli, ns_cli), 0);
+			   "ip -n %s link set lo up",
+			 ns_cli, ns_cli, ns_cli),
+	    0);
 	cr_assert_eq(hs_sh("ip -n %s addr add 10.99.0.2/24 dev v1 && ip -n %s link set v1 up && "
-	    "ip -n %s link set lo up", ns_srv, ns_srv, ns_srv), 0);
+			   "ip -n %s link set lo up",
+			 ns_srv, ns_srv, ns_srv),
+	    0);
 }
 
 static void
@@ -131,8 +136,13 @@ TestSuite(probe_live, .init = setup, .fini = teardown, .timeout = 60);
 static void
 run_probe(unsigned rate, uint64_t ms, struct probe_log *l)
 {
-	struct probe_cfg cfg = { .port = 53, .qname = "server.zone.tst", .qtype = DNS_T_TXT,
-	    .identity = SCN_ID_TXT, .rate = rate, .timeout_ms = 300, .duration_ms = ms };
+	struct probe_cfg cfg = { .port = 53,
+		.qname = "server.zone.tst",
+		.qtype = DNS_T_TXT,
+		.identity = SCN_ID_TXT,
+		.rate = rate,
+		.timeout_ms = 300,
+		.duration_ms = ms };
 	pid_t pid;
 	int status;
 

@@ -13,7 +13,7 @@
 #include "expect.h"
 #include "textbuf.h"
 
-#define T0	1763770000000000LL
+#define T0 1763770000000000LL
 
 static struct probe_log logs[SCN_MAX_CLIENTS];
 static struct res_client clients[SCN_MAX_CLIENTS];
@@ -21,8 +21,8 @@ static char names[SCN_MAX_CLIENTS][32];
 
 /* A res_step, so the detail sits where the runner's does, with guard bytes after it. */
 static struct {
-	struct res_step	 rs;
-	char		 guard[1024];
+	struct res_step rs;
+	char guard[1024];
 } out;
 
 static void
@@ -33,8 +33,10 @@ fill(size_t n, const char *answered_by)
 		clients[c].name = names[c];
 		probe_log_init(&logs[c], names[c]);
 		for (uint32_t i = 0; i < 20; i++) {
-			struct probe_rec r = { .seq = i, .id = (uint16_t)i,
-			    .sched_us = T0 + i * 10000, .sent_us = T0 + i * 10000 + 10 };
+			struct probe_rec r = { .seq = i,
+				.id = (uint16_t)i,
+				.sched_us = T0 + i * 10000,
+				.sent_us = T0 + i * 10000 + 10 };
 
 			r.status = answered_by ? PROBE_OK : PROBE_LOST;
 			r.rtt_us = answered_by ? 300 : -1;
@@ -55,8 +57,10 @@ clear(size_t n)
 static struct expect_view
 view(size_t n)
 {
-	return (struct expect_view){ .lab = "hsnolab", .clients = clients, .logs = logs,
-	    .nclients = n };
+	return (struct expect_view){ .lab = "hsnolab",
+		.clients = clients,
+		.logs = logs,
+		.nclients = n };
 }
 
 Test(expect, sixty_four_clients_without_answers_cut_not_overrun)
@@ -77,8 +81,7 @@ Test(expect, sixty_four_clients_without_answers_cut_not_overrun)
 	cr_assert_eq(strncmp(out.rs.detail, "client01: no answer; client02: no answer", 40), 0,
 	    "%s", out.rs.detail);
 	cr_assert_eq(strlen(out.rs.detail), sizeof(out.rs.detail) - 1);
-	cr_assert_str_eq(out.rs.detail + sizeof(out.rs.detail) - sizeof(TEXTBUF_CUT),
-	    TEXTBUF_CUT);
+	cr_assert_str_eq(out.rs.detail + sizeof(out.rs.detail) - sizeof(TEXTBUF_CUT), TEXTBUF_CUT);
 
 	/* The runner then appends how long it waited: still bounded. */
 	{
@@ -125,8 +128,8 @@ Test(expect, answered_and_instances_hold)
 	cr_assert_not(expect_check(&v, &st, sel, T0, out.rs.detail, sizeof(out.rs.detail)));
 	/* Answers to queries sent before since do not count. */
 	st.kind = SCN_ANSWERED;
-	cr_assert_not(expect_check(&v, &st, sel, T0 + 1000000, out.rs.detail,
-	    sizeof(out.rs.detail)));
+	cr_assert_not(
+	    expect_check(&v, &st, sel, T0 + 1000000, out.rs.detail, sizeof(out.rs.detail)));
 	cr_assert_str_eq(out.rs.detail, "client01: no answer; client02: no answer");
 	clear(2);
 }
@@ -140,10 +143,12 @@ Test(expect, clients_of_selects_by_the_answer_before_the_fault)
 	fill(2, "DC001");
 	snprintf(st.clients.of, sizeof(st.clients.of), "DC002");
 	cr_assert_eq(expect_select(&v, &st, T0 + 1000000, sel, out.rs.detail,
-	    sizeof(out.rs.detail)), 0);
+			 sizeof(out.rs.detail)),
+	    0);
 	cr_assert_str_eq(out.rs.detail, "no client was answered by DC002 at this step");
 	snprintf(st.clients.of, sizeof(st.clients.of), "DC001");
 	cr_assert_eq(expect_select(&v, &st, T0 + 1000000, sel, out.rs.detail,
-	    sizeof(out.rs.detail)), 2);
+			 sizeof(out.rs.detail)),
+	    2);
 	clear(2);
 }

@@ -15,8 +15,10 @@
 
 Test(fault, impair_on_a_gone_namespace_is_enoent_not_unsupported)
 {
-	struct scn_step st = { .kind = SCN_IMPAIR, .node = "s", .iface = "eth0",
-	    .impair = { .loss_pct = 30 } };
+	struct scn_step st = { .kind = SCN_IMPAIR,
+		.node = "s",
+		.iface = "eth0",
+		.impair = { .loss_pct = 30 } };
 	char msg[256];
 	int err;
 
@@ -33,8 +35,10 @@ Test(fault, impair_on_a_gone_namespace_is_enoent_not_unsupported)
 
 Test(fault, delay_with_rate_is_a_config_error)
 {
-	struct scn_step st = { .kind = SCN_IMPAIR, .node = "s", .iface = "eth0",
-	    .impair = { .loss_pct = -1, .delay_ms = 10, .rate_kbit = 100 } };
+	struct scn_step st = { .kind = SCN_IMPAIR,
+		.node = "s",
+		.iface = "eth0",
+		.impair = { .loss_pct = -1, .delay_ms = 10, .rate_kbit = 100 } };
 	char msg[256];
 
 	cr_assert_eq(fault_apply("hsgone0", NULL, &st, msg, sizeof(msg)), EMU_ECONFIG);

@@ -11,9 +11,9 @@
 #include "measure.h"
 #include "probe.h"
 
-#define T0	1763770000000000LL	/* realtime microseconds */
-#define SEC	1000000LL
-#define PERIOD	10000LL			/* 100 queries per second */
+#define T0     1763770000000000LL /* realtime microseconds */
+#define SEC    1000000LL
+#define PERIOD 10000LL /* 100 queries per second */
 
 /*
  * One query every 10 ms from T0 for secs seconds; answer(t) decides, for a
@@ -30,7 +30,7 @@ synth(struct probe_log *l, const char *client, int secs, const char *(*answer)(i
 		r.seq = (uint32_t)i;
 		r.id = (uint16_t)(1000 + i);
 		r.sched_us = T0 + i * PERIOD;
-		r.sent_us = r.sched_us + 50 + (i % 10);	/* 50..59 us late */
+		r.sent_us = r.sched_us + 50 + (i % 10); /* 50..59 us late */
 		if (inst[0]) {
 			r.status = PROBE_OK;
 			r.rtt_us = 300;
@@ -121,7 +121,7 @@ Test(measure, black_hole_never_fails_over)
 	struct meas_client c;
 	struct meas_fault f = fault;
 
-	f.undo_us = 0;	/* never undone: the window runs to its end */
+	f.undo_us = 0; /* never undone: the window runs to its end */
 	synth(&l, "client1", 30, black_hole);
 	meas_fault_client(&l, &f, &c);
 	cr_assert(c.affected);
@@ -140,7 +140,7 @@ Test(measure, window_ends_at_the_next_fault)
 	struct meas_fault f = fault;
 
 	f.undo_us = 0;
-	f.end_us = T0 + 8 * SEC;	/* a second fault at 8 s closes this one's window */
+	f.end_us = T0 + 8 * SEC; /* a second fault at 8 s closes this one's window */
 	synth(&l, "client1", 30, moving);
 	meas_fault_client(&l, &f, &c);
 	cr_assert_eq(c.lost, 300);
@@ -202,7 +202,7 @@ Test(measure, totals_and_probe_precision)
 	cr_assert_eq(t.lost, 800);
 	cr_assert_eq(t.errors, 0);
 	cr_assert_eq(t.rtt_median_us, 300);
-	cr_assert_eq(t.late_median_us, 54);	/* (54 + 55) / 2, integer */
+	cr_assert_eq(t.late_median_us, 54); /* (54 + 55) / 2, integer */
 	cr_assert_eq(t.late_p99_us, 59);
 	cr_assert_eq(t.late_max_us, 59);
 	probe_log_free(&l);
@@ -223,8 +223,14 @@ Test(measure, percentiles)
 
 Test(probe_log, line_round_trip)
 {
-	struct probe_rec r = { .seq = 42, .id = 65535, .sched_us = T0, .sent_us = T0 + 7,
-	    .status = PROBE_OK, .rtt_us = 812, .rcode = 0 }, back;
+	struct probe_rec r = { .seq = 42,
+		.id = 65535,
+		.sched_us = T0,
+		.sent_us = T0 + 7,
+		.status = PROBE_OK,
+		.rtt_us = 812,
+		.rcode = 0 },
+			 back;
 	char line[256];
 
 	snprintf(r.inst, sizeof(r.inst), "DC 001");
@@ -251,10 +257,10 @@ Test(probe_log, malformed_lines)
 
 	cr_assert_eq(probe_line_parse("# comment", &r), 1);
 	cr_assert_eq(probe_line_parse("", &r), 1);
-	cr_assert_eq(probe_line_parse("1 2 3 4 ok 5 0", &r), -1);		/* no instance */
-	cr_assert_eq(probe_line_parse("1 2 3 4 ok 5 0 -", &r), -1);	/* ok needs one */
+	cr_assert_eq(probe_line_parse("1 2 3 4 ok 5 0", &r), -1);   /* no instance */
+	cr_assert_eq(probe_line_parse("1 2 3 4 ok 5 0 -", &r), -1); /* ok needs one */
 	cr_assert_eq(probe_line_parse("1 2 3 4 maybe 5 0 X", &r), -1);
-	cr_assert_eq(probe_line_parse("1 70000 3 4 ok 5 0 X", &r), -1);	/* id */
+	cr_assert_eq(probe_line_parse("1 70000 3 4 ok 5 0 X", &r), -1); /* id */
 	cr_assert_eq(probe_line_parse("1 2 3 4 lost 5 0 -", &r), -1);	/* lost has no rtt */
 	cr_assert_eq(probe_line_parse("1 2 3 4 ok -1 0 X", &r), -1);
 	cr_assert_eq(probe_line_parse("x 2 3 4 ok 5 0 X", &r), -1);

@@ -12,23 +12,23 @@
 #include "scenario/xmlcheck.h"
 #include "timeline_svg.h"
 
-#define T0	1763770000000000LL
-#define SEC	1000000LL
+#define T0  1763770000000000LL
+#define SEC 1000000LL
 
 static struct scenario *scn;
 static struct run_result res;
 static struct probe_log logs[2];
 
 static const char *scenario_json =
-	"{\"t\": {\"description\": \"a <test> & more\", "
-	"\"probe\": {\"clients\": [\"client1\", \"client2\"]}, \"steps\": ["
-	"{\"expect\": \"instances\", \"set\": [\"DC001\", \"DC002\"], "
-	"\"label\": \"split <&> \\\"x\\\"\"},"
-	"{\"action\": \"disable\", \"iface\": \"dc001:eth0\"},"
-	"{\"expect\": \"answered\", \"clients_of\": \"DC001\", \"by\": \"DC002\"},"
-	"{\"action\": \"enable\", \"iface\": \"dc001:eth0\"},"
-	"{\"expect\": \"answered\", \"clients_of\": \"DC001\", \"by\": \"DC001\"},"
-	"{\"expect\": \"lost\", \"max\": 0}]}}";
+    "{\"t\": {\"description\": \"a <test> & more\", "
+    "\"probe\": {\"clients\": [\"client1\", \"client2\"]}, \"steps\": ["
+    "{\"expect\": \"instances\", \"set\": [\"DC001\", \"DC002\"], "
+    "\"label\": \"split <&> \\\"x\\\"\"},"
+    "{\"action\": \"disable\", \"iface\": \"dc001:eth0\"},"
+    "{\"expect\": \"answered\", \"clients_of\": \"DC001\", \"by\": \"DC002\"},"
+    "{\"action\": \"enable\", \"iface\": \"dc001:eth0\"},"
+    "{\"expect\": \"answered\", \"clients_of\": \"DC001\", \"by\": \"DC001\"},"
+    "{\"expect\": \"lost\", \"max\": 0}]}}";
 
 static void
 fill_log(struct probe_log *l, const char *client, bool moves)
@@ -42,8 +42,11 @@ fill_log(struct probe_log *l, const char *client, bool moves)
 		r.sched_us = T0 + t;
 		r.sent_us = r.sched_us + 20;
 		if (moves) {
-			inst = t < 5 * SEC ? "DC001" : t < 12 * SEC ? "" : t < 20 * SEC ? "DC002" :
-			    t < 21 * SEC ? "" : "DC001";
+			inst = t < 5 * SEC ? "DC001" :
+			    t < 12 * SEC   ? "" :
+			    t < 20 * SEC   ? "DC002" :
+			    t < 21 * SEC   ? "" :
+					     "DC001";
 		}
 		r.status = inst[0] ? PROBE_OK : PROBE_LOST;
 		r.rtt_us = inst[0] ? 250 : -1;
@@ -58,7 +61,7 @@ setup(void)
 	struct cfg_errors e;
 	cJSON *root;
 	static const enum res_status st[] = { RES_PASS, RES_DONE, RES_PASS, RES_DONE, RES_PASS,
-	    RES_FAIL };
+		RES_FAIL };
 	static const int64_t at[] = { 1, 5, 12, 20, 21, 30 };
 
 	cfg_errors_init(&e, "x");
@@ -130,7 +133,9 @@ Test(output, json_parses_and_carries_the_figures)
 	cr_assert_eq(cJSON_GetObjectItem(j, "held")->valueint, 3);
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "steps")), 6);
 	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "steps"), 0),
-	    "label")->valuestring, "split <&> \"x\"");
+			     "label")
+			     ->valuestring,
+	    "split <&> \"x\"");
 	f = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "faults"), 0);
 	cr_assert_not_null(f);
 	cr_assert_eq(cJSON_GetObjectItem(f, "undo_step")->valueint, 4);
@@ -141,10 +146,13 @@ Test(output, json_parses_and_carries_the_figures)
 	cr_assert_float_eq(cJSON_GetObjectItem(c0, "failover_ms")->valuedouble, 7000.27, 0.001);
 	cr_assert_eq(cJSON_GetObjectItem(c0, "lost")->valueint, 700);
 	cr_assert_float_eq(cJSON_GetObjectItem(c0, "back_ms")->valuedouble, 1000.27, 0.001);
-	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(
-	    cJSON_GetObjectItem(f, "clients"), 1), "failover_ms")));
+	cr_assert(cJSON_IsNull(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(f, "clients"), 1),
+		"failover_ms")));
 	cr_assert_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "clients"), 0),
-	    "lost")->valueint, 800);
+			 "lost")
+			 ->valueint,
+	    800);
 	cJSON_Delete(j);
 	sb_free(&sb);
 }

@@ -47,7 +47,8 @@ expect_error(const char *body, const char *path, const char *msg)
 	root = jc_parse_string(text, &e);
 	cr_assert_not_null(root, "test JSON does not parse: %s", text);
 	cr_assert_eq(scenario_parse(cJSON_GetObjectItem(root, "scenarios"), "scenarios", "t", topo,
-	    &s, &e), -1, "accepted: %s", body);
+			 &s, &e),
+	    -1, "accepted: %s", body);
 	cr_assert_null(s);
 	cr_assert_geq(e.count, 1);
 	cr_expect_str_eq(e.err[0].path, path, "for %s", body);
@@ -110,12 +111,14 @@ Test(scenario_parse, generated_labels_describe_the_step)
 	cJSON *root;
 
 	cfg_errors_init(&e, "x");
-	root = jc_parse_string("{\"t\": {" PROBE ", \"steps\": ["
+	root = jc_parse_string(
+	    "{\"t\": {" PROBE ", \"steps\": ["
 	    "{\"action\": \"cut\", \"iface\": \"dc002:eth0\"},"
 	    "{\"action\": \"wait\", \"seconds\": 1.5},"
 	    "{\"expect\": \"lost\", \"clients_of\": \"DC002\", \"max\": 10},"
 	    "{\"action\": \"kill\", \"node\": \"dc001\", \"daemon\": \"bgp\"},"
-	    "{\"action\": \"impair\", \"iface\": \"gateway:eth1\", \"loss\": 30}]}}", &e);
+	    "{\"action\": \"impair\", \"iface\": \"gateway:eth1\", \"loss\": 30}]}}",
+	    &e);
 	cr_assert_eq(scenario_parse(root, "scenarios", "t", topo, &s, &e), 0, "%s",
 	    e.count ? e.err[0].msg : "");
 	cr_assert_str_eq(s->steps[0].label, "cut dc002:eth0");
@@ -179,8 +182,8 @@ Test(scenario_parse, action_and_expect_together)
 {
 	expect_error("{\"steps\": [{\"action\": \"wait\", \"expect\": \"lost\"}]}",
 	    "scenarios.t.steps[0]", "expected exactly one of \"action\" and \"expect\"");
-	expect_error("{\"steps\": [{\"seconds\": 1}]}",
-	    "scenarios.t.steps[0]", "expected exactly one of \"action\" and \"expect\"");
+	expect_error("{\"steps\": [{\"seconds\": 1}]}", "scenarios.t.steps[0]",
+	    "expected exactly one of \"action\" and \"expect\"");
 }
 
 Test(scenario_parse, unknown_action_lists_actions)
@@ -201,7 +204,8 @@ Test(scenario_parse, unknown_expectation_lists_expectations)
 Test(scenario_parse, key_of_another_step_kind)
 {
 	expect_error("{\"steps\": [{\"action\": \"disable\", \"iface\": \"dc001:eth0\", "
-	    "\"within\": 3}]}", "scenarios.t.steps[0].within",
+		     "\"within\": 3}]}",
+	    "scenarios.t.steps[0].within",
 	    "unknown key \"within\"; expected one of: action, label, comment, iface");
 }
 
@@ -211,8 +215,8 @@ Test(scenario_parse, iface_syntax)
 	    "scenarios.t.steps[0].iface", "expected \"NODE:IFACE\", found \"dc001\"");
 	expect_error("{\"steps\": [{\"action\": \"cut\", \"iface\": \"dc001:\"}]}",
 	    "scenarios.t.steps[0].iface", "expected \"NODE:IFACE\", found \"dc001:\"");
-	expect_error("{\"steps\": [{\"action\": \"cut\"}]}",
-	    "scenarios.t.steps[0].iface", "missing; this key is required");
+	expect_error("{\"steps\": [{\"action\": \"cut\"}]}", "scenarios.t.steps[0].iface",
+	    "missing; this key is required");
 }
 
 Test(scenario_parse, iface_unknown_node_or_interface)
@@ -226,23 +230,25 @@ Test(scenario_parse, iface_unknown_node_or_interface)
 Test(scenario_parse, daemon_the_node_does_not_run)
 {
 	expect_error("{\"steps\": [{\"action\": \"kill\", \"node\": \"gateway\", "
-	    "\"daemon\": \"dns\"}]}", "scenarios.t.steps[0].daemon",
-	    "node gateway runs no dns daemon (no \"dns\" section)");
+		     "\"daemon\": \"dns\"}]}",
+	    "scenarios.t.steps[0].daemon", "node gateway runs no dns daemon (no \"dns\" section)");
 	expect_error("{\"steps\": [{\"action\": \"stop\", \"node\": \"dc001\", "
-	    "\"daemon\": \"ntp\"}]}", "scenarios.t.steps[0].daemon",
+		     "\"daemon\": \"ntp\"}]}",
+	    "scenarios.t.steps[0].daemon",
 	    "expected \"dns\", \"bgp\" or a name in node dc001's \"services\", found \"ntp\"");
 	expect_error("{\"steps\": [{\"action\": \"start\", \"node\": \"nosuch\", "
-	    "\"daemon\": \"dns\"}]}", "scenarios.t.steps[0].node",
-	    "expected a node of the topology, found \"nosuch\"");
+		     "\"daemon\": \"dns\"}]}",
+	    "scenarios.t.steps[0].node", "expected a node of the topology, found \"nosuch\"");
 }
 
 Test(scenario_parse, withdraw_needs_a_speaker_and_a_network)
 {
 	expect_error("{\"steps\": [{\"action\": \"withdraw\", \"node\": \"client1\", "
-	    "\"prefix\": \"51.51.51.0/24\"}]}", "scenarios.t.steps[0].node",
-	    "node client1 runs no BGP speaker");
+		     "\"prefix\": \"51.51.51.0/24\"}]}",
+	    "scenarios.t.steps[0].node", "node client1 runs no BGP speaker");
 	expect_error("{\"steps\": [{\"action\": \"announce\", \"node\": \"dc001\", "
-	    "\"prefix\": \"51.51.51.1/24\"}]}", "scenarios.t.steps[0].prefix",
+		     "\"prefix\": \"51.51.51.1/24\"}]}",
+	    "scenarios.t.steps[0].prefix",
 	    "expected a network prefix with no host bits set (\"10.0.0.0/24\"), found "
 	    "\"51.51.51.1/24\"");
 }
@@ -250,28 +256,30 @@ Test(scenario_parse, withdraw_needs_a_speaker_and_a_network)
 Test(scenario_parse, nexthops_count)
 {
 	expect_error("{\"steps\": [{\"expect\": \"nexthops\", \"node\": \"gateway\", "
-	    "\"prefix\": \"51.51.51.0/24\"}]}", "scenarios.t.steps[0].count",
-	    "missing; this key is required");
+		     "\"prefix\": \"51.51.51.0/24\"}]}",
+	    "scenarios.t.steps[0].count", "missing; this key is required");
 	expect_error("{\"steps\": [{\"expect\": \"nexthops\", \"node\": \"gateway\", "
-	    "\"prefix\": \"51.51.51.0/24\", \"count\": -1}]}", "scenarios.t.steps[0].count",
-	    "expected an integer from 0 to 256, found -1");
+		     "\"prefix\": \"51.51.51.0/24\", \"count\": -1}]}",
+	    "scenarios.t.steps[0].count", "expected an integer from 0 to 256, found -1");
 }
 
 Test(scenario_parse, session_state)
 {
 	expect_error("{\"steps\": [{\"expect\": \"session\", \"node\": \"gateway\", "
-	    "\"peer\": \"10.10.10.1\", \"state\": \"up\"}]}", "scenarios.t.steps[0].state",
+		     "\"peer\": \"10.10.10.1\", \"state\": \"up\"}]}",
+	    "scenarios.t.steps[0].state",
 	    "expected idle, connect, active, opensent, openconfirm, established or down; "
 	    "found \"up\"");
 	expect_error("{\"steps\": [{\"expect\": \"session\", \"node\": \"gateway\", "
-	    "\"peer\": \"10.10.10.1.5\", \"state\": \"down\"}]}", "scenarios.t.steps[0].peer",
+		     "\"peer\": \"10.10.10.1.5\", \"state\": \"down\"}]}",
+	    "scenarios.t.steps[0].peer",
 	    "expected an IPv4 or IPv6 address, found \"10.10.10.1.5\"");
 }
 
 Test(scenario_parse, within_must_be_seconds)
 {
 	expect_error("{\"steps\": [{\"expect\": \"session\", \"node\": \"gateway\", "
-	    "\"peer\": \"10.10.10.1\", \"state\": \"down\", \"within\": \"5s\"}]}",
+		     "\"peer\": \"10.10.10.1\", \"state\": \"down\", \"within\": \"5s\"}]}",
 	    "scenarios.t.steps[0].within", "expected a number of seconds from 0 to 3600");
 	expect_error("{\"steps\": [{\"action\": \"wait\", \"seconds\": -2}]}",
 	    "scenarios.t.steps[0].seconds", "expected a number of seconds from 0 to 3600");
@@ -280,14 +288,14 @@ Test(scenario_parse, within_must_be_seconds)
 Test(scenario_parse, answered_needs_by_or_not_by)
 {
 	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"answered\", "
-	    "\"clients\": [\"client1\"]}]}", "scenarios.t.steps[0]",
-	    "expected \"by\" or \"not_by\"");
+		     "\"clients\": [\"client1\"]}]}",
+	    "scenarios.t.steps[0]", "expected \"by\" or \"not_by\"");
 }
 
 Test(scenario_parse, clients_must_be_probed)
 {
 	expect_error("{\"probe\": {\"clients\": [\"client1\"]}, \"steps\": [{\"expect\": "
-	    "\"answered\", \"clients\": [\"client1\", \"client2\"], \"by\": \"DC001\"}]}",
+		     "\"answered\", \"clients\": [\"client1\", \"client2\"], \"by\": \"DC001\"}]}",
 	    "scenarios.t.steps[0].clients[1]",
 	    "expected a client named in probe.clients, found \"client2\"");
 }
@@ -301,26 +309,26 @@ Test(scenario_parse, client_expectation_without_probe)
 Test(scenario_parse, probe_errors)
 {
 	expect_error("{\"probe\": {\"clients\": [\"client1\", \"ghost\"]}, \"steps\": "
-	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.clients[1]",
-	    "expected a node of the topology, found \"ghost\"");
+		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.clients[1]", "expected a node of the topology, found \"ghost\"");
 	expect_error("{\"probe\": {\"clients\": [\"client1\", \"client1\"]}, \"steps\": "
-	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.clients[1]",
-	    "client \"client1\" named twice");
+		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.clients[1]", "client \"client1\" named twice");
 	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"rate\": 0}, \"steps\": "
-	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.rate",
-	    "expected an integer from 1 to 10000, found 0");
+		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.rate", "expected an integer from 1 to 10000, found 0");
 	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"qtype\": \"TXTT\"}, \"steps\": "
-	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.qtype",
-	    "expected a record type such as \"TXT\"");
+		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.qtype", "expected a record type such as \"TXT\"");
 	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"identity\": \"hostname\"}, "
-	    "\"steps\": [{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.identity",
-	    "expected \"txt\" or \"nsid\", found \"hostname\"");
+		     "\"steps\": [{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.identity", "expected \"txt\" or \"nsid\", found \"hostname\"");
 	expect_error("{\"probe\": {\"clients\": []}, \"steps\": "
-	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.clients",
-	    "expected 1 to 64 client node names");
+		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.clients", "expected 1 to 64 client node names");
 	expect_error("{\"probe\": {\"clients\": [\"gateway\"], \"server\": 5}, \"steps\": "
-	    "[{\"action\": \"wait\", \"seconds\": 1}]}", "scenarios.t.probe.server",
-	    "expected an IPv4 or IPv6 address, found a number");
+		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.server", "expected an IPv4 or IPv6 address, found a number");
 }
 
 Test(scenario_parse, lost_bounds)
@@ -330,7 +338,7 @@ Test(scenario_parse, lost_bounds)
 	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"lost\", \"min\": 5, \"max\": 2}]}",
 	    "scenarios.t.steps[0].min", "expected min <= max");
 	expect_error("{" PROBE ", \"steps\": [{\"action\": \"wait\", \"seconds\": 1, "
-	    "\"label\": \"w\"}, {\"expect\": \"lost\", \"max\": 2, \"since\": \"x\"}]}",
+		     "\"label\": \"w\"}, {\"expect\": \"lost\", \"max\": 2, \"since\": \"x\"}]}",
 	    "scenarios.t.steps[1].since", "expected the label of an earlier step, found \"x\"");
 }
 
@@ -340,10 +348,11 @@ Test(scenario_parse, impair_needs_something)
 	    "scenarios.t.steps[0]",
 	    "expected at least one of loss, blackhole, rate_kbit, delay_ms, jitter_ms");
 	expect_error("{\"steps\": [{\"action\": \"impair\", \"iface\": \"dc001:eth0\", "
-	    "\"loss\": 101}]}", "scenarios.t.steps[0].loss",
-	    "expected an integer from 0 to 100, found 101");
+		     "\"loss\": 101}]}",
+	    "scenarios.t.steps[0].loss", "expected an integer from 0 to 100, found 101");
 	expect_error("{\"steps\": [{\"action\": \"impair\", \"iface\": \"dc001:eth0\", "
-	    "\"jitter_ms\": 5}]}", "scenarios.t.steps[0]", "jitter_ms needs delay_ms");
+		     "\"jitter_ms\": 5}]}",
+	    "scenarios.t.steps[0]", "jitter_ms needs delay_ms");
 }
 
 Test(scenario_parse, instances_set)
@@ -351,7 +360,7 @@ Test(scenario_parse, instances_set)
 	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"instances\", \"set\": []}]}",
 	    "scenarios.t.steps[0].set", "expected at least one instance name");
 	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"instances\", "
-	    "\"set\": [\"DC001\", 2]}]}",
+		     "\"set\": [\"DC001\", 2]}]}",
 	    "scenarios.t.steps[0].set[1]", "expected a string, found a number");
 }
 
@@ -368,9 +377,11 @@ Test(scenario_parse, every_error_is_collected)
 	cJSON *root;
 
 	cfg_errors_init(&e, "x");
-	root = jc_parse_string("{\"t\": {\"steps\": [{\"action\": \"cut\", \"iface\": \"a\"},"
+	root = jc_parse_string(
+	    "{\"t\": {\"steps\": [{\"action\": \"cut\", \"iface\": \"a\"},"
 	    "{\"action\": \"wait\"}, {\"expect\": \"nexthops\", \"node\": \"gateway\", "
-	    "\"prefix\": \"51.51.51.0/24\", \"count\": 1}]}}", &e);
+	    "\"prefix\": \"51.51.51.0/24\", \"count\": 1}]}}",
+	    &e);
 	cr_assert_eq(scenario_parse(root, "scenarios", "t", topo, &s, &e), -1);
 	cr_assert_eq(e.count, 2);
 	cr_assert_str_eq(e.err[0].path, "scenarios.t.steps[0].iface");

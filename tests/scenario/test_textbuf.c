@@ -11,8 +11,8 @@
 
 /* A buffer with guard bytes after it. */
 struct guarded {
-	char	buf[32];
-	char	guard[64];
+	char buf[32];
+	char guard[64];
 };
 
 static void
@@ -124,6 +124,6 @@ Test(textbuf, tiny_buffers)
 	cr_assert(tb.cut);
 	tb_init(&tb, four, sizeof(four));
 	tb_printf(&tb, "%s", "abcdef");
-	cr_assert_str_eq(four, "abc");	/* no room for the mark: cut only */
+	cr_assert_str_eq(four, "abc"); /* no room for the mark: cut only */
 	cr_assert(tb.cut);
 }

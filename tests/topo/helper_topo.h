@@ -7,6 +7,6 @@
 #include <stddef.h>
 
 /* ANYLAB_SOURCE_DIR/rel in buf (the source tree's root when unset: "."). */
-const char	*topo_test_path(char *buf, size_t len, const char *rel);
+const char *topo_test_path(char *buf, size_t len, const char *rel);
 
 #endif

@@ -28,6 +28,6 @@ Test(topo_schema, schema_matches_the_loader)
 	cr_assert(WIFEXITED(status));
 	if (WEXITSTATUS(status) == 77 || WEXITSTATUS(status) == 127)
 		cr_skip_test("python3 with the jsonschema module is needed (Debian: "
-		    "python3-jsonschema)");
+			     "python3-jsonschema)");
 	cr_assert_eq(WEXITSTATUS(status), 0, "check_schema.py failed; see its output above");
 }

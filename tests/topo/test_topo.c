@@ -119,7 +119,8 @@ assert_dc(const struct topology *t, const char *name, const char *addr, const ch
 	cr_assert_eq(jnum(n->bgp, "asn"), 65511);
 	cr_assert_str_eq(jstr(n->bgp, "router_id"), id);
 	cr_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(n->bgp, "originate"), 0)
-	    ->valuestring, "51.51.51.0/24");
+			     ->valuestring,
+	    "51.51.51.0/24");
 	peers = cJSON_GetObjectItemCaseSensitive(n->bgp, "peers");
 	cr_assert_eq(cJSON_GetArraySize(peers), 1);
 	peer = cJSON_GetArrayItem(peers, 0);
@@ -291,7 +292,8 @@ Test(topo_good, from_string)
 	struct cfg_errors e;
 
 	cr_assert_eq(topo_load_string("{\"name\": \"s\", \"nodes\": {\"n\": {}}}", "mem.json", &t,
-	    &e), 0);
+			 &e),
+	    0);
 	cr_assert_str_eq(t->name, "s");
 	cr_assert_str_eq(t->file, "mem.json");
 	cr_assert_eq(t->nnodes, 1);

@@ -33,19 +33,14 @@
 	    "once per node") \
 	X(addresses_not_array, "nodes.a.interfaces.eth0.addresses", \
 	    "expected an array, found a string") \
-	X(bgp_not_object, "nodes.a.bgp", \
-	    "expected an object, found an array") \
+	X(bgp_not_object, "nodes.a.bgp", "expected an object, found an array") \
 	X(service_name_reserved, "nodes.a.services.bgp", \
 	    "invalid service name: expected a-z, 0-9, '_' and '-', starting with a letter or " \
 	    "digit, at most 31 characters, not bgp or dns") \
-	X(service_not_object, "nodes.a.services.web", \
-	    "expected an object with \"command\"") \
-	X(description_not_string, "description", \
-	    "expected a string, found an array") \
-	X(dns_not_object, "nodes.a.dns", \
-	    "expected an object, found a string") \
-	X(endpoint_not_string, "links[0].endpoints[1]", \
-	    "expected a string, found an object") \
+	X(service_not_object, "nodes.a.services.web", "expected an object with \"command\"") \
+	X(description_not_string, "description", "expected a string, found an array") \
+	X(dns_not_object, "nodes.a.dns", "expected an object, found a string") \
+	X(endpoint_not_string, "links[0].endpoints[1]", "expected a string, found an object") \
 	X(endpoint_repeated, "links[0].endpoints[2]", \
 	    "\"a:eth0\" is already an endpoint of this link; expected each interface " \
 	    "once") \
@@ -55,8 +50,7 @@
 	    "node \"a\" has no interface \"eth9\"; expected one of: eth0") \
 	X(endpoint_unknown_node, "links[0].endpoints[2]", \
 	    "node \"c\" is not defined; expected a node under \"nodes\"") \
-	X(forwarding_not_bool, "nodes.a.forwarding", \
-	    "expected true or false, found a string") \
+	X(forwarding_not_bool, "nodes.a.forwarding", "expected true or false, found a string") \
 	X(hash_policy_range, "nodes.a.multipath.hash_policy", \
 	    "expected an integer from 0 to 3, found 4") \
 	X(hash_seed_range, "nodes.a.multipath.hash_seed", \
@@ -97,12 +91,10 @@
 	X(link_name_too_long, "links[0].name", \
 	    "expected a link name of 1 to 15 characters from a-z, 0-9, '_' and '-', " \
 	    "starting with a letter or digit, found \"internet-segment\"") \
-	X(link_one_endpoint, "links[0].endpoints", \
-	    "expected at least 2 endpoints, found 1") \
+	X(link_one_endpoint, "links[0].endpoints", "expected at least 2 endpoints, found 1") \
 	X(link_unknown_key, "links[0].bridge", \
 	    "unknown key \"bridge\"; expected one of: name, endpoints, switch") \
-	X(links_not_array, "links", \
-	    "expected an array, found an object") \
+	X(links_not_array, "links", "expected an array, found an object") \
 	X(loopback_clash_iface, "nodes.a.interfaces.eth0.addresses[0]", \
 	    "address 10.0.0.1 is also loopback[0] of this node; expected each address " \
 	    "once per node") \
@@ -132,10 +124,8 @@
 	    "expected a lab name of 1 to 11 characters from a-z, 0-9 and '_', " \
 	    "starting with a letter or digit (no '-': it separates lab and node in " \
 	    "LAB-NODE), found \"any-cast\"") \
-	X(name_missing, "name", \
-	    "missing; this key is required") \
-	X(name_not_string, "name", \
-	    "expected a string, found a number") \
+	X(name_missing, "name", "missing; this key is required") \
+	X(name_not_string, "name", "expected a string, found a number") \
 	X(name_too_long, "name", \
 	    "expected a lab name of 1 to 11 characters from a-z, 0-9 and '_', " \
 	    "starting with a letter or digit (no '-': it separates lab and node in " \
@@ -144,8 +134,7 @@
 	    "expected a lab name of 1 to 11 characters from a-z, 0-9 and '_', " \
 	    "starting with a letter or digit (no '-': it separates lab and node in " \
 	    "LAB-NODE), found \"Anycast\"") \
-	X(node_duplicate, "nodes.a", \
-	    "duplicate node name \"a\"; expected each node once") \
+	X(node_duplicate, "nodes.a", "duplicate node name \"a\"; expected each node once") \
 	X(node_name_invalid, "nodes.Dc_1", \
 	    "expected a node name of 1 to 31 characters from a-z, 0-9, '_' and '-', " \
 	    "starting with a letter or digit, found \"Dc_1\"") \
@@ -153,15 +142,12 @@
 	    "expected a node name of 1 to 31 characters from a-z, 0-9, '_' and '-', " \
 	    "starting with a letter or digit, found " \
 	    "\"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"") \
-	X(node_not_object, "nodes.c", \
-	    "expected an object, found an array") \
+	X(node_not_object, "nodes.c", "expected an object, found an array") \
 	X(node_unknown_key, "nodes.a.interface", \
 	    "unknown key \"interface\"; expected one of: interfaces, loopback, " \
 	    "routes, forwarding, multipath, resolver, bgp, dns, services") \
-	X(nodes_empty, "nodes", \
-	    "expected at least one node, found none") \
-	X(nodes_missing, "nodes", \
-	    "missing; this key is required") \
+	X(nodes_empty, "nodes", "expected at least one node, found none") \
+	X(nodes_missing, "nodes", "missing; this key is required") \
 	X(resolver_malformed, "nodes.a.resolver[0]", \
 	    "expected an IPv4 or IPv6 address, found \"51.51.51\"") \
 	X(resolver_too_many, "nodes.a.resolver", \
@@ -175,13 +161,11 @@
 	    "expected an IPv6 gateway for 2001:db8::/32, found 10.0.0.2") \
 	X(route_metric_negative, "nodes.a.routes[0].metric", \
 	    "expected an integer from 0 to 4294967295, found -1") \
-	X(route_no_via_no_dev, "nodes.a.routes[0]", \
-	    "expected \"via\", \"dev\" or both") \
+	X(route_no_via_no_dev, "nodes.a.routes[0]", "expected \"via\", \"dev\" or both") \
 	X(route_to_host_bits, "nodes.a.routes[0].to", \
 	    "expected \"default\" or a network prefix with no host bits set " \
 	    "(\"10.0.0.0/24\"), found \"10.9.0.1/16\"") \
-	X(route_to_missing, "nodes.a.routes[0].to", \
-	    "missing; this key is required") \
+	X(route_to_missing, "nodes.a.routes[0].to", "missing; this key is required") \
 	X(route_unknown_key, "nodes.a.routes[0].gw", \
 	    "unknown key \"gw\"; expected one of: to, via, dev, metric") \
 	X(route_unreachable, "nodes.a.routes[0].via", \
@@ -196,19 +180,15 @@
 	X(route_via_own_address, "nodes.a.routes[0].via", \
 	    "gateway 10.0.0.1 is this node's own address on eth0; expected a " \
 	    "neighbour's address") \
-	X(scenarios_not_object, "scenarios", \
-	    "expected an object, found an array") \
+	X(scenarios_not_object, "scenarios", "expected an object, found an array") \
 	X(switch_false_lan, "links[0].switch", \
 	    "expected true or no \"switch\" for a link of 3 endpoints: more than two " \
 	    "endpoints always make a LAN") \
-	X(switch_not_bool, "links[0].switch", \
-	    "expected true or false, found a number") \
-	X(top_not_object, "", \
-	    "expected a JSON object at the top of the file") \
+	X(switch_not_bool, "links[0].switch", "expected true or false, found a number") \
+	X(top_not_object, "", "expected a JSON object at the top of the file") \
 	X(top_unknown_key, "nodess", \
 	    "unknown key \"nodess\"; expected one of: $schema, name, description, " \
 	    "nodes, links, scenarios")
-
 
 /* path: where the file name goes; errs->file points into it, so it must outlive e. */
 static void
@@ -266,7 +246,8 @@ Test(topo_bad, syntax_error_names_line_and_column)
 	cr_assert_eq(e.err[0].col, 2);
 	cr_assert_str_eq(e.err[0].path, "");
 	cr_assert(strstr(cfg_error_text(&e, 0, buf, sizeof(buf)),
-	    "bad/syntax_error.json:6:2: JSON syntax error: ") != NULL, "%s", buf);
+		      "bad/syntax_error.json:6:2: JSON syntax error: ") != NULL,
+	    "%s", buf);
 }
 
 /* Errors are collected across the file, in file order, not stopped at the first. */
@@ -275,15 +256,19 @@ Test(topo_bad, many_errors_are_all_reported)
 	static const struct {
 		const char *path, *msg;
 	} want[] = {
-		{ "name", "expected a lab name of 1 to 11 characters from a-z, 0-9 and '_', "
+		{ "name",
+		    "expected a lab name of 1 to 11 characters from a-z, 0-9 and '_', "
 		    "starting with a letter or digit (no '-': it separates lab and node in "
 		    "LAB-NODE), found \"Bad Name\"" },
-		{ "nodes.a.colour", "unknown key \"colour\"; expected one of: interfaces, "
+		{ "nodes.a.colour",
+		    "unknown key \"colour\"; expected one of: interfaces, "
 		    "loopback, routes, forwarding, multipath, resolver, bgp, dns, services" },
 		{ "nodes.a.interfaces.eth0.mtu", "expected an integer from 68 to 65535, found 10" },
-		{ "nodes.a.interfaces.eth0.mac", "expected a MAC address of six hex pairs such as "
+		{ "nodes.a.interfaces.eth0.mac",
+		    "expected a MAC address of six hex pairs such as "
 		    "\"02:00:00:00:00:01\", found \"zz:00:00:00:00:01\"" },
-		{ "nodes.a.routes[0].via", "gateway 172.16.0.1 is unreachable: not inside any "
+		{ "nodes.a.routes[0].via",
+		    "gateway 172.16.0.1 is unreachable: not inside any "
 		    "prefix on this node's interfaces; expected an address on a connected subnet" },
 		{ "links[1].endpoints", "expected at least 2 endpoints, found 1" },
 	};
@@ -306,7 +291,8 @@ Test(topo_bad, error_overflow_is_counted)
 	struct topology *t;
 	struct cfg_errors e;
 
-	used = (size_t)snprintf(text, sizeof(text), "{\"name\": \"x\", \"nodes\": {\"a\": {"
+	used = (size_t)snprintf(text, sizeof(text),
+	    "{\"name\": \"x\", \"nodes\": {\"a\": {"
 	    "\"resolver\": [");
 	for (int i = 0; i < CFG_MAX_ERRORS + 8; i++)
 		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s\"r%d\"",

@@ -52,7 +52,8 @@ load_checked(const char *text)
 			const struct topo_iface *ifc = &t->nodes[n].ifaces[i];
 
 			cr_assert_eq(ifc->node, &t->nodes[n]);
-			cr_assert_not_null(ifc->link, "%s:%s in no link", t->nodes[n].name, ifc->name);
+			cr_assert_not_null(ifc->link, "%s:%s in no link", t->nodes[n].name,
+			    ifc->name);
 		}
 	for (size_t l = 0; l < t->nlinks; l++) {
 		cr_assert_geq(t->links[l].nends, 2);

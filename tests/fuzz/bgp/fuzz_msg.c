@@ -22,12 +22,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                    \
-	do {                                                                        \
-		if (!(c)) {                                                         \
+#define CHECK(c) \
+	do { \
+		if (!(c)) { \
 			fprintf(stderr, "fuzz_msg.c:%d: invariant broken: %s\n", __LINE__, #c); \
-			abort();                                                    \
-		}                                                                   \
+			abort(); \
+		} \
 	} while (0)
 
 static void
@@ -67,10 +67,10 @@ fuzz_open(const uint8_t *msg, size_t len)
 	bgp_caps_negotiate(&o.caps, &o.caps, &ctx);
 	wire_wr_init(&w, buf, sizeof(buf));
 	if (bgp_open_write(&w, &o) < 0)
-		return;	/* more unknown capabilities than one parameter holds */
+		return; /* more unknown capabilities than one parameter holds */
 	CHECK(bgp_open_decode(buf, w.len, &back, &err) == 0);
-	CHECK(back.version == o.version && back.my_as == o.my_as &&
-	      back.hold_time == o.hold_time && back.bgp_id == o.bgp_id);
+	CHECK(back.version == o.version && back.my_as == o.my_as && back.hold_time == o.hold_time &&
+	    back.bgp_id == o.bgp_id);
 	CHECK(back.caps.as4 == o.caps.as4 && back.caps.as4_asn == o.caps.as4_asn);
 	CHECK(back.caps.route_refresh == o.caps.route_refresh);
 	for (i = 0; i < BGP_AF_COUNT; i++)
@@ -171,7 +171,7 @@ fuzz_update(const struct bgp_peer_ctx *ctx, const uint8_t *msg, size_t len)
 		wire_wr_init(&w, buf, sizeof(buf));
 		k = bgp_update_write_announce(&w, ctx, &u.attrs, (enum bgp_af)i, pfx[i], npfx[i]);
 		if (k < 0)
-			continue;	/* attributes too large to go with even one prefix */
+			continue; /* attributes too large to go with even one prefix */
 		CHECK(w.len <= BGP_MAX_MSG && k >= 1 && (size_t)k <= npfx[i]);
 		CHECK(bgp_update_decode(buf, w.len, ctx, &back, &err) == 0);
 		if (back.action == BGP_ACT_NONE)
@@ -215,7 +215,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n > 0)
 		size = (size_t)n;
 	else if (size >= BGP_HDR_LEN)
-		type = data[18];	/* the decoders must also refuse what framing refused */
+		type = data[18]; /* the decoders must also refuse what framing refused */
 
 	switch (type) {
 	case BGP_MSG_OPEN:

@@ -13,11 +13,22 @@
 #include "dns_zone.h"
 #include "dns_zonefile.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint16_t types[] = {
-	DNS_T_A, DNS_T_NS, DNS_T_CNAME, DNS_T_SOA, DNS_T_PTR, DNS_T_HINFO, DNS_T_MX, DNS_T_TXT,
-	DNS_T_AAAA, DNS_T_SRV, DNS_T_DNAME, DNS_T_CAA, 65280,
+	DNS_T_A,
+	DNS_T_NS,
+	DNS_T_CNAME,
+	DNS_T_SOA,
+	DNS_T_PTR,
+	DNS_T_HINFO,
+	DNS_T_MX,
+	DNS_T_TXT,
+	DNS_T_AAAA,
+	DNS_T_SRV,
+	DNS_T_DNAME,
+	DNS_T_CAA,
+	65280,
 };
 
 static char *

@@ -19,14 +19,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char lab_a[] =
-	"{\"name\": \"fz\", \"nodes\": {"
-	"\"client1\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"131.253.1.1/24\"]}},"
-	"  \"resolver\": [\"51.51.51.51\"]},"
-	"\"dc001\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"131.253.1.2/24\"]}},"
-	"  \"loopback\": [\"51.51.51.51/32\"],"
-	"  \"dns\": {\"zones\": [{\"origin\": \"zone.tst\", \"records\": "
-	"    [{\"name\": \"server\", \"type\": \"TXT\", \"data\": \"DC001\"}]}]}}},"
-	"\"links\": [{\"endpoints\": [\"client1:eth0\", \"dc001:eth0\"]}]}";
+    "{\"name\": \"fz\", \"nodes\": {"
+    "\"client1\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"131.253.1.1/24\"]}},"
+    "  \"resolver\": [\"51.51.51.51\"]},"
+    "\"dc001\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"131.253.1.2/24\"]}},"
+    "  \"loopback\": [\"51.51.51.51/32\"],"
+    "  \"dns\": {\"zones\": [{\"origin\": \"zone.tst\", \"records\": "
+    "    [{\"name\": \"server\", \"type\": \"TXT\", \"data\": \"DC001\"}]}]}}},"
+    "\"links\": [{\"endpoints\": [\"client1:eth0\", \"dc001:eth0\"]}]}";
 
 static struct topology *topo;
 
