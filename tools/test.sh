@@ -38,6 +38,15 @@ run_ctest() {
 	rm -f "$log"
 }
 
+echo "== format (tools/format.sh check: docs/style.md)"
+if tools/format.sh check; then
+	passed=$((passed + 1))
+else
+	echo "format: the files above differ from .clang-format; tools/format.sh apply fixes them"
+	failed=$((failed + 1))
+	status=1
+fi
+
 echo "== build (plain)"
 tools/build.sh "$top/build" || exit 1
 run_ctest "$top/build" plain
