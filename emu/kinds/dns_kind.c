@@ -22,7 +22,6 @@
 
 #define DNS_KIND_READY_WAIT_MS 300 /* one ready call waits at most this for its answer */
 
-static cJSON *dns_kind_section(const struct kind_node *);
 static size_t dns_kind_addresses(const struct kind_node *, const struct dns_config *,
     struct ipaddr *, size_t max);
 static int dns_kind_common_refusals(const struct kind_node *, struct dns_kind_conf *,
@@ -32,17 +31,6 @@ static int dns_kind_write_zones(const struct kind_node *, const struct dns_kind_
     size_t);
 static int dns_kind_ask(const struct kind_node *, const struct ipaddr *, uint16_t port,
     const char *qname, bool any_rcode);
-
-/* The section less "kind": exactly what anydnsd would read as dns.json. */
-static cJSON *
-dns_kind_section(const struct kind_node *k)
-{
-	cJSON *c = cJSON_Duplicate(k->section, true);
-
-	if (c != NULL)
-		cJSON_DeleteItemFromObjectCaseSensitive(c, "kind");
-	return c;
-}
 
 static bool
 dns_kind_add_addr(struct ipaddr *out, size_t *n, size_t max, const struct ipaddr *a)
@@ -202,7 +190,7 @@ int
 dns_kind_load(const struct kind_node *k, struct dns_kind_conf *c, struct cfg_errors *errs)
 {
 	const cJSON *tcp = cJSON_GetObjectItemCaseSensitive(k->section, "tcp");
-	cJSON *s = dns_kind_section(k);
+	cJSON *s = kind_section_copy(k);
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -422,7 +410,7 @@ dns_kind_ready(const struct kind_node *k)
 
 	memset(&cfg, 0, sizeof(cfg));
 	if (kind_user_config(k) == NULL) {
-		s = dns_kind_section(k);
+		s = kind_section_copy(k);
 		cfg_errors_init(&errs, NULL);
 		rc = s != NULL ? dns_config_parse(s, k->path, &cfg, &errs) : -1;
 		cJSON_Delete(s);

@@ -391,6 +391,16 @@ kind_run(const struct kind_node *k, char *const argv[], int timeout_ms, char **o
 	return err;
 }
 
+cJSON *
+kind_section_copy(const struct kind_node *k)
+{
+	cJSON *c = cJSON_Duplicate(k->section, true);
+
+	if (c != NULL)
+		cJSON_DeleteItemFromObjectCaseSensitive(c, "kind");
+	return c;
+}
+
 const char *
 kind_user_config(const struct kind_node *k)
 {
@@ -409,6 +419,28 @@ kind_user_config_path(const struct kind_node *k, char *buf, size_t len)
 		file[0] == '/' ? "" : "/", file) >= (int)len)
 		return NULL;
 	return buf;
+}
+
+int
+kind_check_user_config(const struct kind_node *k, struct cfg_errors *errs)
+{
+	static const char *const own_keys[] = { "kind", "config", NULL };
+	char file[ANYLAB_PATH_MAX], p[CFG_PATH_MAX];
+
+	if (kind_user_config(k) == NULL)
+		return 0;
+	if (!jc_check_object(k->section, k->path, own_keys, errs))
+		return -1;
+	jc_path(p, k->path, "config");
+	if (kind_user_config_path(k, file, sizeof(file)) == NULL) {
+		cfg_error(errs, p, "file name too long (kind %s)", k->kind->name);
+		return -1;
+	}
+	if (access(file, R_OK) < 0) {
+		cfg_error(errs, p, "%s: %s (kind %s)", file, strerror(errno), k->kind->name);
+		return -1;
+	}
+	return 1;
 }
 
 int

@@ -174,8 +174,16 @@ int kind_write_file(const struct kind_node *, const char *name, const char *text
  * still filled). timeout_ms bounds the run; the child is killed after it.
  */
 int kind_run(const struct kind_node *, char *const argv[], int timeout_ms, char **out);
+/* The section without "kind": what the daemon's parser reads. Caller deletes; NULL: no memory. */
+cJSON *kind_section_copy(const struct kind_node *);
 /* The user's own native configuration: "config" of the section, or NULL. */
 const char *kind_user_config(const struct kind_node *);
+/*
+ * With "config": only "kind" and "config" in the section, and the file
+ * readable; errors as "PATH.config: FILE: why (kind NAME)". 1 (a valid
+ * user config: nothing else to check), 0 (no "config"), or -1.
+ */
+int kind_check_user_config(const struct kind_node *, struct cfg_errors *errs);
 /* Its full name (relative names against the topology's folder); NULL when none or too long. */
 const char *kind_user_config_path(const struct kind_node *, char *buf, size_t len);
 /*

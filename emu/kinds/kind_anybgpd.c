@@ -18,18 +18,6 @@
 #define ANYBGPD_CTL_TIMEOUT_MS 5000
 
 static const char *const anybgpd_programs[] = { "anybgpd", NULL };
-static const char *const own_keys[] = { "kind", "config", NULL };
-
-/* The section as the daemon reads it: without "kind". Caller deletes. */
-static cJSON *
-anybgpd_section(const struct kind_node *k)
-{
-	cJSON *c = cJSON_Duplicate(k->section, true);
-
-	if (c != NULL)
-		cJSON_DeleteItemFromObjectCaseSensitive(c, "kind");
-	return c;
-}
 
 static int
 anybgpd_check(const struct kind_node *k, struct cfg_errors *errs)
@@ -42,18 +30,15 @@ anybgpd_check(const struct kind_node *k, struct cfg_errors *errs)
 	if (kind_user_config(k) != NULL) {
 		char file[ANYLAB_PATH_MAX];
 
-		if (!jc_check_object(k->section, k->path, own_keys, errs))
+		if (kind_check_user_config(k, errs) < 0 ||
+		    kind_user_config_path(k, file, sizeof(file)) == NULL)
 			return -1;
-		if (kind_user_config_path(k, file, sizeof(file)) == NULL) {
-			cfg_error(errs, k->path, "\"config\": file name too long");
-			return -1;
-		}
 		rc = bgp_config_load(file, &cfg, errs);
 		if (rc == 0)
 			bgp_config_free(&cfg);
 		return rc;
 	}
-	c = anybgpd_section(k);
+	c = kind_section_copy(k);
 	if (c == NULL)
 		return -1;
 	rc = bgp_config_parse(c, k->path, &cfg, errs);
@@ -72,7 +57,7 @@ anybgpd_configure(const struct kind_node *k, char *msg, size_t msglen)
 
 	if (kind_user_config(k) != NULL)
 		return kind_copy_user_config(k, "bgp.json", msg, msglen);
-	c = anybgpd_section(k);
+	c = kind_section_copy(k);
 	text = c ? cJSON_Print(c) : NULL;
 	cJSON_Delete(c);
 	if (text == NULL)

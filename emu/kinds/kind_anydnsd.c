@@ -17,23 +17,13 @@
 
 static const char *const anydnsd_programs[] = { "anydnsd", NULL };
 
-static cJSON *
-anydnsd_section(const struct kind_node *k)
-{
-	cJSON *c = cJSON_Duplicate(k->section, true);
-
-	if (c != NULL)
-		cJSON_DeleteItemFromObjectCaseSensitive(c, "kind");
-	return c;
-}
-
 /* The daemon's own parser, and every zone loaded (files, whole-zone rules). */
 static int
 anydnsd_check(const struct kind_node *k, struct cfg_errors *errs)
 {
 	struct dns_config cfg;
 	struct dns_zoneset *zs;
-	cJSON *c = anydnsd_section(k);
+	cJSON *c = kind_section_copy(k);
 	int rc = 0;
 
 	if (c == NULL)
@@ -57,7 +47,7 @@ anydnsd_check(const struct kind_node *k, struct cfg_errors *errs)
 static int
 anydnsd_configure(const struct kind_node *k, char *msg, size_t msglen)
 {
-	cJSON *c = anydnsd_section(k);
+	cJSON *c = kind_section_copy(k);
 	char *text = c ? cJSON_Print(c) : NULL;
 	int err;
 

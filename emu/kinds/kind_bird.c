@@ -42,9 +42,7 @@
 #define BIRD_ERROR_FORGET     60
 
 static const char *const bird_programs[] = { BIRD_PROG, NULL };
-static const char *const own_keys[] = { "kind", "config", NULL };
 
-static cJSON *bird_section(const struct kind_node *);
 static int bird_load(const struct kind_node *, struct bgp_config *, char *, size_t);
 static int bird_call(const struct kind_node *, const char *, struct bird_reply *);
 static int bird_protocols(const struct kind_node *, struct bird_proto **, size_t *);
@@ -856,17 +854,6 @@ bird_routes_json(const char *text, const struct bird_proto *v, size_t n)
 
 /* ---- the ops -------------------------------------------------------------------------- */
 
-/* The section as anybgpd's parser reads it: without "kind". Caller deletes. */
-static cJSON *
-bird_section(const struct kind_node *k)
-{
-	cJSON *c = cJSON_Duplicate(k->section, true);
-
-	if (c != NULL)
-		cJSON_DeleteItemFromObjectCaseSensitive(c, "kind");
-	return c;
-}
-
 static int
 bird_check(const struct kind_node *k, struct cfg_errors *errs)
 {
@@ -874,25 +861,13 @@ bird_check(const struct kind_node *k, struct cfg_errors *errs)
 	cJSON *c;
 	int rc;
 
-	if (kind_user_config(k) != NULL) {
-		char file[ANYLAB_PATH_MAX];
-
-		if (!jc_check_object(k->section, k->path, own_keys, errs))
-			return -1;
-		if (kind_user_config_path(k, file, sizeof(file)) == NULL) {
-			cfg_error(errs, k->path, "\"config\": file name too long");
-			return -1;
-		}
-		if (access(file, R_OK) < 0) {
-			char p[CFG_PATH_MAX];
-
-			cfg_error(errs, jc_path(p, k->path, "config"), "%s: %s (kind bird)", file,
-			    strerror(errno));
-			return -1;
-		}
+	switch (kind_check_user_config(k, errs)) {
+	case 1:
 		return 0;
+	case -1:
+		return -1;
 	}
-	c = bird_section(k);
+	c = kind_section_copy(k);
 	if (c == NULL)
 		return -1;
 	rc = bgp_config_parse(c, k->path, &cfg, errs);
@@ -909,7 +884,7 @@ static int
 bird_load(const struct kind_node *k, struct bgp_config *cfg, char *msg, size_t msglen)
 {
 	struct cfg_errors errs;
-	cJSON *c = bird_section(k);
+	cJSON *c = kind_section_copy(k);
 	int rc;
 
 	if (c == NULL)

@@ -48,14 +48,12 @@
 #define FRR_MAXPFX_RESTART_MIN	2  /* anybgpd restarts after 120 s */
 
 static const char *const frr_programs[] = { FRR_BGPD, FRR_ZEBRA, NULL };
-static const char *const own_keys[] = { "kind", "config", NULL };
 
 enum frr_dir {
 	FRR_IN,
 	FRR_OUT
 };
 
-static cJSON *frr_section(const struct kind_node *);
 static bool frr_printable(const char *s, bool space_inside);
 static bool frr_policy_name_ok(const char *s);
 static void frr_render(const struct kind_node *, const struct bgp_config *, struct strbuf *);
@@ -65,17 +63,6 @@ static const char *frr_path(const struct kind_node *, const char *name, char *bu
 static double num(const cJSON *, const char *key, double def);
 static const char *str(const cJSON *, const char *key);
 static void copy_num(cJSON *to, const char *name, const cJSON *from, const char *key, double scale);
-
-/* The section as bgp_config_parse reads it: without "kind". Caller deletes. */
-static cJSON *
-frr_section(const struct kind_node *k)
-{
-	cJSON *c = cJSON_Duplicate(k->section, true);
-
-	if (c != NULL)
-		cJSON_DeleteItemFromObjectCaseSensitive(c, "kind");
-	return c;
-}
 
 /* k->dir/frr/name */
 static const char *
@@ -203,25 +190,13 @@ frr_check(const struct kind_node *k, struct cfg_errors *errs)
 	int before = errs->count;
 	cJSON *c;
 
-	if (kind_user_config(k) != NULL) {
-		char file[ANYLAB_PATH_MAX];
-
-		if (!jc_check_object(k->section, k->path, own_keys, errs))
-			return -1;
-		if (kind_user_config_path(k, file, sizeof(file)) == NULL) {
-			cfg_error(errs, k->path, "\"config\": file name too long");
-			return -1;
-		}
-		if (access(file, R_OK) < 0) {
-			char p[CFG_PATH_MAX];
-
-			cfg_error(errs, jc_path(p, k->path, "config"), "%s: %s", file,
-			    strerror(errno));
-			return -1;
-		}
+	switch (kind_check_user_config(k, errs)) {
+	case 1:
 		return 0;
+	case -1:
+		return -1;
 	}
-	c = frr_section(k);
+	c = kind_section_copy(k);
 	if (c == NULL)
 		return -1;
 	if (bgp_config_parse(c, k->path, &cfg, errs) < 0) {
@@ -634,7 +609,7 @@ frr_configure(const struct kind_node *k, char *msg, size_t msglen)
 		err = kind_copy_user_config(k, FRR_DIR "/bgpd.conf", msg, msglen);
 		return err < 0 ? err : frr_chown(k, msg, msglen);
 	}
-	c = frr_section(k);
+	c = kind_section_copy(k);
 	if (c == NULL)
 		return -ENOMEM;
 	cfg_errors_init(&errs, NULL);
@@ -704,7 +679,7 @@ frr_procs(const struct kind_node *k, struct kind_proc *p, size_t max)
 		return EMU_ETRUNC;
 	if (kind_user_config(k) == NULL) {
 		struct cfg_errors errs;
-		cJSON *c = frr_section(k);
+		cJSON *c = kind_section_copy(k);
 
 		cfg_errors_init(&errs, NULL);
 		parsed = c != NULL && bgp_config_parse(c, k->path, &cfg, &errs) == 0;

@@ -38,19 +38,8 @@
 #define STATEMENT	 "    [policy-definitions.statements" /* TOML table prefix */
 
 static const char *const gobgp_programs[] = { GOBGPD, GOBGP, NULL };
-static const char *const own_keys[] = { "kind", "config", NULL };
 
 /* ---- check ---- */
-
-static cJSON *
-gobgp_section(const struct kind_node *k)
-{
-	cJSON *c = cJSON_Duplicate(k->section, true);
-
-	if (c != NULL)
-		cJSON_DeleteItemFromObjectCaseSensitive(c, "kind");
-	return c;
-}
 
 /* PARENT.key (jc_path), with key "" the parent itself. */
 static void refuse(struct cfg_errors *errs, int *rc, const char *parent, const char *key,
@@ -127,21 +116,14 @@ gobgp_check(const struct kind_node *k, struct cfg_errors *errs)
 	cJSON *c;
 	int rc = 0;
 
-	if (kind_user_config(k) != NULL) {
-		char file[ANYLAB_PATH_MAX];
-
-		if (!jc_check_object(k->section, k->path, own_keys, errs))
-			return -1;
-		if (kind_user_config_path(k, file, sizeof(file)) == NULL ||
-		    access(file, R_OK) < 0) {
-			cfg_error(errs, k->path, "\"config\": cannot read %s (kind gobgp)",
-			    kind_user_config(k));
-			return -1;
-		}
+	switch (kind_check_user_config(k, errs)) {
+	case 1:
 		return 0;
+	case -1:
+		return -1;
 	}
 	memset(&cfg, 0, sizeof(cfg));
-	c = gobgp_section(k);
+	c = kind_section_copy(k);
 	if (c == NULL)
 		return -1;
 	if (bgp_config_parse(c, k->path, &cfg, errs) < 0) {
@@ -473,7 +455,7 @@ gobgp_configure(const struct kind_node *k, char *msg, size_t msglen)
 		return kind_copy_user_config(k, GOBGP_CONF, msg, msglen);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg_errors_init(&errs, NULL);
-	c = gobgp_section(k);
+	c = kind_section_copy(k);
 	if (c == NULL)
 		return -ENOMEM;
 	if (bgp_config_parse(c, k->path, &cfg, &errs) < 0) {
@@ -642,7 +624,7 @@ gobgp_originate(const struct kind_node *k)
 		return 0;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg_errors_init(&errs, NULL);
-	c = gobgp_section(k);
+	c = kind_section_copy(k);
 	if (c == NULL || bgp_config_parse(c, k->path, &cfg, &errs) < 0) {
 		cJSON_Delete(c);
 		return EMU_ECONFIG;

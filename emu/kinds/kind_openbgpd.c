@@ -44,19 +44,8 @@
 #define OBGPD_TIMEOUT_MS 5000
 
 static const char *const openbgpd_programs[] = { BGPD, BGPCTL, UNSHARE, MOUNT, NULL };
-static const char *const own_keys[] = { "kind", "config", NULL };
 
 /* ---- check ---- */
-
-static cJSON *
-openbgpd_section(const struct kind_node *k)
-{
-	cJSON *c = cJSON_Duplicate(k->section, true);
-
-	if (c != NULL)
-		cJSON_DeleteItemFromObjectCaseSensitive(c, "kind");
-	return c;
-}
 
 /* PARENT.key: kind openbgpd WHY */
 static void
@@ -154,21 +143,14 @@ openbgpd_check(const struct kind_node *k, struct cfg_errors *errs)
 	cJSON *c;
 	int rc = 0;
 
-	if (kind_user_config(k) != NULL) {
-		char file[ANYLAB_PATH_MAX];
-
-		if (!jc_check_object(k->section, k->path, own_keys, errs))
-			return -1;
-		if (kind_user_config_path(k, file, sizeof(file)) == NULL ||
-		    access(file, R_OK) < 0) {
-			cfg_error(errs, k->path, "\"config\": cannot read %s (kind openbgpd)",
-			    kind_user_config(k));
-			return -1;
-		}
+	switch (kind_check_user_config(k, errs)) {
+	case 1:
 		return 0;
+	case -1:
+		return -1;
 	}
 	memset(&cfg, 0, sizeof(cfg));
-	c = openbgpd_section(k);
+	c = kind_section_copy(k);
 	if (c == NULL)
 		return -1;
 	if (bgp_config_parse(c, k->path, &cfg, errs) < 0) {
@@ -382,7 +364,7 @@ openbgpd_configure(const struct kind_node *k, char *msg, size_t msglen)
 		return kind_copy_user_config(k, OBGPD_CONF, msg, msglen);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg_errors_init(&errs, NULL);
-	c = openbgpd_section(k);
+	c = kind_section_copy(k);
 	if (c == NULL)
 		return -ENOMEM;
 	if (bgp_config_parse(c, k->path, &cfg, &errs) < 0) {

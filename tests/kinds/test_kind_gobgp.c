@@ -96,8 +96,8 @@ Test(kind_gobgp, user_config_keeps_only_kind_and_config)
 	cfg_errors_init(&errs, NULL);
 	cr_assert_lt(kind_gobgp.check(&n.k, &errs), 0);
 	cr_assert_str_eq(cfg_error_text(&errs, 0, msg, sizeof(msg)),
-	    "<config>: nodes.r1.bgp: "
-	    "\"config\": cannot read /nonexistent/hg.toml (kind gobgp)");
+	    "<config>: nodes.r1.bgp.config: "
+	    "/nonexistent/hg.toml: No such file or directory (kind gobgp)");
 	bk_node_init(&n, &kind_gobgp, "hgx", "r1", sec2, "/tmp");
 	cfg_errors_init(&errs, NULL);
 	cr_assert_lt(kind_gobgp.check(&n.k, &errs), 0);
