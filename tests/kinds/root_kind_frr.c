@@ -351,6 +351,14 @@ peer_state(const char *addr)
 	return state;
 }
 
+/* Both DCs' routes are in: FRR sends a DC's first UPDATE up to about 2 s after the other's. */
+static bool
+two_nexthops(void *arg)
+{
+	(void)arg;
+	return kernel_nexthops("51.51.51.0/24") == 2;
+}
+
 static bool
 dc001_down(void *arg)
 {
@@ -399,6 +407,7 @@ Test(kind_frr_live, lab_a_speakers, .init = setup, .fini = teardown, .timeout = 
 	cJSON_Delete(doc);
 
 	/* Lab A step 1: two paths, both multipath, one best; one route, two next hops */
+	cr_expect(wait_for(10000, two_nexthops, NULL), "the second next hop never came");
 	cr_expect_eq(gw_paths("51.51.51.0/24", &best, &mp), 2);
 	cr_expect_eq(best, 1);
 	cr_expect_eq(mp, 2);
