@@ -191,7 +191,7 @@ Test(scenario_parse, unknown_action_lists_actions)
 	expect_error("{\"steps\": [{\"action\": \"explode\"}]}", "scenarios.t.steps[0].action",
 	    "expected one of wait, disable, enable, cut, restore, impair, clear, kill, stop, "
 	    "start, "
-	    "withdraw, announce; found \"explode\"");
+	    "withdraw, announce, drain, undrain; found \"explode\"");
 }
 
 Test(scenario_parse, unknown_expectation_lists_expectations)
@@ -251,6 +251,78 @@ Test(scenario_parse, withdraw_needs_a_speaker_and_a_network)
 	    "scenarios.t.steps[0].prefix",
 	    "expected a network prefix with no host bits set (\"10.0.0.0/24\"), found "
 	    "\"51.51.51.1/24\"");
+}
+
+Test(scenario_parse, drain_and_undrain)
+{
+	struct cfg_errors e;
+	struct scenario *s = NULL;
+	char buf[PREFIX_STRLEN];
+	cJSON *root;
+
+	cfg_errors_init(&e, "x");
+	root = jc_parse_string(
+	    "{\"t\": {\"steps\": ["
+	    "{\"action\": \"drain\", \"node\": \"dc001\"},"
+	    "{\"action\": \"drain\", \"node\": \"dc002\", \"prefix\": \"51.51.51.0/24\","
+	    " \"withdraw\": true},"
+	    "{\"action\": \"undrain\", \"node\": \"dc002\", \"prefix\": \"51.51.51.0/24\"},"
+	    "{\"action\": \"undrain\", \"node\": \"dc001\", \"label\": \"back\"},"
+	    "{\"action\": \"undrain\", \"node\": \"dc002\", \"prefix\": \"52.0.0.0/8\"},"
+	    "{\"action\": \"drain\", \"node\": \"dc001\", \"withdraw\": false}]}}",
+	    &e);
+	cr_assert_eq(scenario_parse(root, "scenarios", "t", topo, &s, &e), 0, "%s",
+	    e.count ? e.err[0].msg : "");
+	cr_assert_eq(s->steps[0].kind, SCN_DRAIN);
+	cr_assert_str_eq(s->steps[0].node, "dc001");
+	cr_assert_eq(s->steps[0].prefix.addr.family, 0, "no prefix: every originated one");
+	cr_assert(!s->steps[0].withdraw);
+	cr_assert_str_eq(s->steps[0].label, "drain dc001");
+	cr_assert_str_eq(s->steps[1].label, "drain dc002 51.51.51.0/24 (withdraw)");
+	cr_assert(s->steps[1].withdraw);
+	cr_assert_str_eq(prefix_ntop(&s->steps[1].prefix, buf, sizeof(buf)), "51.51.51.0/24");
+	cr_assert_eq(s->steps[2].kind, SCN_UNDRAIN);
+	cr_assert_str_eq(s->steps[2].label, "undrain dc002 51.51.51.0/24");
+	cr_assert_str_eq(s->steps[3].label, "back");
+	cr_assert(!s->steps[5].withdraw);
+	/* drain is a fault, undrain its undo: on the same node, all or the same prefix. */
+	cr_assert(scn_is_action(SCN_DRAIN) && scn_is_action(SCN_UNDRAIN));
+	cr_assert_eq(scn_undo_kind(SCN_DRAIN), SCN_UNDRAIN);
+	cr_assert_eq(scn_undo_kind(SCN_UNDRAIN), -1);
+	cr_assert(scn_step_undoes(&s->steps[0], &s->steps[3]));
+	cr_assert(!scn_step_undoes(&s->steps[0], &s->steps[2]), "another node");
+	cr_assert(scn_step_undoes(&s->steps[1], &s->steps[2]));
+	cr_assert(!scn_step_undoes(&s->steps[1], &s->steps[4]), "another prefix");
+	cr_assert(!scn_step_undoes(&s->steps[3], &s->steps[0]));
+	scenario_free(s);
+	cJSON_Delete(root);
+}
+
+Test(scenario_parse, drain_errors)
+{
+	expect_error("{\"steps\": [{\"action\": \"drain\"}]}", "scenarios.t.steps[0].node",
+	    "missing; this key is required");
+	expect_error("{\"steps\": [{\"action\": \"drain\", \"node\": \"client1\"}]}",
+	    "scenarios.t.steps[0].node", "node client1 runs no BGP speaker");
+	expect_error("{\"steps\": [{\"action\": \"undrain\", \"node\": \"dc009\"}]}",
+	    "scenarios.t.steps[0].node", "expected a node of the topology, found \"dc009\"");
+	expect_error("{\"steps\": [{\"action\": \"drain\", \"node\": \"dc001\", "
+		     "\"prefix\": \"51.51.51.1/24\"}]}",
+	    "scenarios.t.steps[0].prefix",
+	    "expected a network prefix with no host bits set (\"10.0.0.0/24\"), found "
+	    "\"51.51.51.1/24\"");
+	expect_error("{\"steps\": [{\"action\": \"drain\", \"node\": \"dc001\", "
+		     "\"withdraw\": \"yes\"}]}",
+	    "scenarios.t.steps[0].withdraw", "expected true or false, found a string");
+	expect_error("{\"steps\": [{\"action\": \"undrain\", \"node\": \"dc001\", "
+		     "\"withdraw\": true}]}",
+	    "scenarios.t.steps[0].withdraw",
+	    "unknown key \"withdraw\"; expected one of: action, label, comment, node, prefix");
+	expect_error("{\"steps\": [{\"action\": \"drain\", \"node\": \"dc001\", "
+		     "\"within\": 1}]}",
+	    "scenarios.t.steps[0].within",
+	    "unknown key \"within\"; expected one of: action, label, comment, node, prefix, "
+	    "withdraw");
 }
 
 Test(scenario_parse, nexthops_count)
