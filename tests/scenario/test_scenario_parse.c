@@ -61,10 +61,11 @@ expect_error(const char *body, const char *path, const char *msg)
 
 Test(scenario_parse, shipped_lab_a_scenarios_parse)
 {
-	static const char *const names[] = { "failover", "link-cut", "service-dies" };
+	static const char *const names[] = { "failover", "link-cut", "service-dies", "blackhole",
+		"maintenance" };
 	struct cfg_errors e;
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct scenario *s = NULL;
 
 		cr_assert_eq(scenario_load(topo, names[i], &s, &e), 0, "%s: %s", names[i],
@@ -97,10 +98,59 @@ Test(scenario_parse, failover_steps_are_lab_a_steps_1_to_7)
 	cr_assert_eq(s->steps[5].kind, SCN_ANSWERED);
 	cr_assert_str_eq(s->steps[5].clients.of, "DC001");
 	cr_assert_str_eq(s->steps[5].by, "DC002");
-	cr_assert_eq(s->steps[5].within_ms, 15000);
+	cr_assert_eq(s->steps[5].within_ms, 1000, "fast detection: BFD");
 	cr_assert_eq(s->steps[6].state, SCN_SS_DOWN);
 	cr_assert(scn_step_undoes(&s->steps[4], &s->steps[8]));
 	cr_assert(!scn_step_undoes(&s->steps[8], &s->steps[4]));
+	scenario_free(s);
+}
+
+Test(scenario_parse, lab_a_fast_detection_and_maintenance)
+{
+	struct cfg_errors e;
+	struct scenario *s = NULL;
+	const struct scn_step *st;
+
+	/* A black hole keeps the carrier: BFD alone tells the gateway, within 1 s. */
+	cr_assert_eq(scenario_load(topo, "blackhole", &s, &e), 0);
+	st = &s->steps[4];
+	cr_assert_eq(st->kind, SCN_IMPAIR);
+	cr_assert(st->impair.blackhole);
+	cr_assert_str_eq(st->node, "dc001");
+	cr_assert_str_eq(st->iface, "eth0");
+	cr_assert_eq(s->steps[5].kind, SCN_ANSWERED);
+	cr_assert_str_eq(s->steps[5].clients.of, "DC001");
+	cr_assert_str_eq(s->steps[5].by, "DC002");
+	cr_assert_eq(s->steps[5].within_ms, 1000);
+	cr_assert_eq(s->steps[8].kind, SCN_CLEAR);
+	cr_assert(scn_step_undoes(&s->steps[4], &s->steps[8]));
+	scenario_free(s);
+
+	/* The health check ends what was a black hole: no no_answer step any more. */
+	cr_assert_eq(scenario_load(topo, "service-dies", &s, &e), 0);
+	cr_assert_eq(s->steps[4].kind, SCN_KILL);
+	cr_assert_eq(s->steps[5].kind, SCN_ANSWERED);
+	cr_assert_str_eq(s->steps[5].by, "DC002");
+	cr_assert_eq(s->steps[5].within_ms, 2000);
+	for (size_t i = 0; i < s->nsteps; i++)
+		cr_assert_neq(s->steps[i].kind, SCN_NO_ANSWER, "step %zu", i);
+	scenario_free(s);
+
+	/* Drain, maintenance, undrain: not one query lost since the split. */
+	cr_assert_eq(scenario_load(topo, "maintenance", &s, &e), 0);
+	cr_assert_eq(s->steps[4].kind, SCN_DRAIN);
+	cr_assert_str_eq(s->steps[4].node, "dc001");
+	cr_assert(!s->steps[4].withdraw);
+	cr_assert_eq(s->steps[4].prefix.addr.family, 0);
+	cr_assert_eq(s->steps[8].kind, SCN_DISABLE);
+	cr_assert_eq(s->steps[10].kind, SCN_ENABLE);
+	cr_assert_eq(s->steps[13].kind, SCN_UNDRAIN);
+	cr_assert(scn_step_undoes(&s->steps[4], &s->steps[13]));
+	st = &s->steps[s->nsteps - 1];
+	cr_assert_eq(st->kind, SCN_LOST);
+	cr_assert_eq(st->lost_max, 0);
+	cr_assert_eq(st->clients.n, 0, "every client");
+	cr_assert_str_eq(st->since, s->steps[3].label);
 	scenario_free(s);
 }
 
