@@ -1,5 +1,5 @@
 /*
- * anylab bgp [-l LAB] NODE peers|routes [PREFIX]|stats|status [--json]
+ * anylab bgp [-l LAB] NODE peers|routes [PREFIX]|stats|status|bfd|health [--json]
  * anylab bgp [-l LAB] NODE announce|withdraw PREFIX | refresh|reset PEER | reload
  *
  * Asks the node's BGP speaker, whatever its kind, through its kind's adapter
@@ -7,7 +7,8 @@
  * what Windows prints with Get-BgpPeer / Get-BgpStatistics /
  * Get-BgpRouteInformation, as tables, or the JSON (one shape for every
  * kind, anybgpd's) with --json. announce/withdraw are Add-BgpCustomRoute /
- * Remove-BgpCustomRoute.
+ * Remove-BgpCustomRoute. bfd and health show anybgpd's failure detectors
+ * (BFD sessions, health checks of the service behind a prefix).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -31,14 +32,19 @@ bgp_usage(FILE *f)
 	    "                   flags, LOCAL_PREF, MED, AS path, communities\n"
 	    "                   (Get-BgpRouteInformation)\n"
 	    "  stats            RIB size, kernel routes, memory, per-peer counters\n"
-	    "  status           the daemon: AS, router id, uptime, sessions up\n"
+	    "  status           the daemon: AS, router id, uptime, sessions up,\n"
+	    "                   converged, drained prefixes\n"
+	    "  bfd              BFD sessions (RFC 5880): state both ends, intervals,\n"
+	    "                   detection time, flaps, last reason down, packets\n"
+	    "  health           health checks: state, counts, last result, history\n"
 	    "  announce PREFIX  originate PREFIX (Add-BgpCustomRoute)\n"
 	    "  withdraw PREFIX  stop originating it (Remove-BgpCustomRoute)\n"
 	    "  refresh PEER     ask PEER for its routes again (ROUTE-REFRESH)\n"
 	    "  reset PEER       close the session with a Cease and start it again\n"
 	    "  reload           read bgp.json again (only \"originate\" changes at run time)\n"
 	    "  --json           the answer as JSON, one shape for every kind\n"
-	    "  stats, status, refresh, reset and reload as far as the node's kind has them\n"
+	    "  stats, status, bfd, health, refresh, reset and reload as far as the node's\n"
+	    "  kind has them\n"
 	    "  (docs/kinds.md).\n");
 }
 
@@ -92,6 +98,13 @@ print_peers(const cJSON *j)
 		    jn(p, "asn"), js(p, "state", "?"),
 		    duration(cJSON_IsNumber(ut) ? ut->valuedouble : -1, up, sizeof(up)), m, u,
 		    jn(p, "prefixes_received"), js(p, "last_error", ""));
+	}
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(j, "peers")) {
+		if (jn(p, "backoff_s") > 0)
+			printf("%s: next automatic restart in %.0f s%s%s%s\n",
+			    js(p, "address", "?"), jn(p, "backoff_s"),
+			    js(p, "backoff_reason", "")[0] ? " (" : "", js(p, "backoff_reason", ""),
+			    js(p, "backoff_reason", "")[0] ? ")" : "");
 	}
 	cJSON_ArrayForEach(p, cJSON_GetObjectItem(j, "peers")) {
 		const char *note = js(p, "policy_note", "");
@@ -172,13 +185,137 @@ print_stats(const cJSON *j)
 static void
 print_status(const cJSON *j)
 {
+	const cJSON *conv = cJSON_GetObjectItem(j, "converged"), *d;
 	char up[32];
+	bool first = true;
 
 	printf("%s on %s: AS %.0f, router id %s, up %s, %.0f of %.0f sessions established, "
-	       "%.0f kernel routes\n",
+	       "%.0f kernel routes%s\n",
 	    js(j, "kind", "anybgpd"), js(j, "node", "?"), jn(j, "asn"), js(j, "router_id", "?"),
 	    duration(jn(j, "uptime"), up, sizeof(up)), jn(j, "established"), jn(j, "peers"),
-	    jn(j, "kernel_routes"));
+	    jn(j, "kernel_routes"),
+	    cJSON_IsTrue(conv)	    ? ", converged" :
+		cJSON_IsFalse(conv) ? ", not converged" :
+				      "");
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(j, "drained")) {
+		printf("%s %s", first ? "drained:" : "", cJSON_IsString(d) ? d->valuestring : "?");
+		first = false;
+	}
+	if (!first)
+		printf("\n");
+}
+
+/* A time in milliseconds ago, or "-". */
+static const char *
+ago(const cJSON *o, const char *key, char *buf, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0)
+		snprintf(buf, len, "-");
+	else if (v->valuedouble < 10000)
+		snprintf(buf, len, "%.0f ms ago", v->valuedouble);
+	else
+		snprintf(buf, len, "%.0f s ago", v->valuedouble / 1000);
+	return buf;
+}
+
+static void
+print_bfd(const cJSON *j)
+{
+	const cJSON *s;
+	char iv[32], fl[32], pk[48], when[32];
+
+	printf("%-26s %-9s %-9s %-11s %4s %7s %-9s %-15s %8s  %s\n", "PEER", "STATE", "REMOTE",
+	    "TX/RX MS", "MULT", "DETECT", "UP/DOWN", "PKTS IN/OUT", "DROPPED", "LAST DOWN");
+	cJSON_ArrayForEach(s, cJSON_GetObjectItem(j, "sessions")) {
+		const char *why = js(s, "last_down", "");
+
+		snprintf(iv, sizeof(iv), "%.0f/%.0f", jn(s, "tx_ms"), jn(s, "rx_ms"));
+		snprintf(fl, sizeof(fl), "%.0f/%.0f", jn(s, "up_count"), jn(s, "down_count"));
+		snprintf(pk, sizeof(pk), "%.0f/%.0f", jn(s, "pkts_in"), jn(s, "pkts_out"));
+		printf("%-26s %-9s %-9s %-11s %4.0f %5.0fms %-9s %-15s %8.0f  %s%s%s%s\n",
+		    js(s, "peer", "?"), js(s, "state", "?"), js(s, "remote_state", "?"), iv,
+		    jn(s, "multiplier"), jn(s, "detect_ms"), fl, pk, jn(s, "dropped"),
+		    why[0] ? why : "-", why[0] ? " (" : "",
+		    why[0] ? ago(s, "last_down_ago_ms", when, sizeof(when)) : "",
+		    why[0] ? ")" : "");
+	}
+	cJSON_ArrayForEach(s, cJSON_GetObjectItem(j, "sessions")) {
+		const char *ld = js(s, "local_diag", ""), *rd = js(s, "remote_diag", "");
+
+		if ((ld[0] && strcmp(ld, "No Diagnostic") != 0) ||
+		    (rd[0] && strcmp(rd, "No Diagnostic") != 0))
+			printf("%s: diagnostic here: %s; from the peer: %s\n", js(s, "peer", "?"),
+			    ld[0] ? ld : "-", rd[0] ? rd : "-");
+	}
+}
+
+static void
+print_health(const cJSON *j)
+{
+	const cJSON *c, *p, *h;
+	char iv[32], rf[32], when[32];
+
+	printf("%-16s %-6s %-6s %9s %-9s %8s %8s  %-24s %s\n", "CHECK", "TYPE", "STATE", "INTERVAL",
+	    "RISE/FALL", "PASSES", "FAILURES", "LAST", "PREFIXES");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(j, "checks")) {
+		bool first = true;
+
+		snprintf(iv, sizeof(iv), "%.0fms", jn(c, "interval_ms"));
+		snprintf(rf, sizeof(rf), "%.0f/%.0f", jn(c, "rise"), jn(c, "fall"));
+		printf("%-16s %-6s %-6s %9s %-9s %8.0f %8.0f  %-24s ", js(c, "name", "?"),
+		    js(c, "type", "?"), js(c, "state", "?"), iv, rf, jn(c, "passes"),
+		    jn(c, "failures"), js(c, "last", "-"));
+		cJSON_ArrayForEach(p, cJSON_GetObjectItem(c, "prefixes")) {
+			printf("%s%s", first ? "" : " ", cJSON_IsString(p) ? p->valuestring : "?");
+			first = false;
+		}
+		printf("%s\n", first ? "-" : "");
+	}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(j, "checks")) {
+		cJSON_ArrayForEach(h, cJSON_GetObjectItem(c, "history")) {
+			const char *why = js(h, "why", "");
+
+			printf("%s: %s %s%s%s\n", js(c, "name", "?"),
+			    ago(h, "ago_ms", when, sizeof(when)), js(h, "state", "?"),
+			    why[0] ? ": " : "", why);
+		}
+	}
+}
+
+/* The verbs with a table; NULL print: the JSON only. */
+static const struct bgp_verb {
+	const char *name;
+	int nargs_min;
+	int nargs_max;
+	void (*print)(const cJSON *);
+} bgp_verbs[] = {
+	{ "peers", 0, 0, print_peers },
+	{ "routes", 0, 1, print_routes },
+	{ "stats", 0, 0, print_stats },
+	{ "status", 0, 0, print_status },
+	{ "bfd", 0, 0, print_bfd },
+	{ "health", 0, 0, print_health },
+	{ "announce", 1, 1, NULL },
+	{ "withdraw", 1, 1, NULL },
+	{ "refresh", 1, 1, NULL },
+	{ "reset", 1, 1, NULL },
+	{ "reload", 0, 0, NULL },
+};
+
+#define NVERBS (sizeof(bgp_verbs) / sizeof(bgp_verbs[0]))
+
+int
+cmd_bgp_print(const char *verb, const cJSON *doc)
+{
+	for (size_t v = 0; v < NVERBS; v++) {
+		if (strcmp(bgp_verbs[v].name, verb) != 0 || bgp_verbs[v].print == NULL)
+			continue;
+		bgp_verbs[v].print(doc);
+		return 0;
+	}
+	return -1;
 }
 
 int
@@ -190,22 +327,7 @@ cmd_bgp(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct {
-		const char *name;
-		int nargs_min;
-		int nargs_max;
-		void (*print)(const cJSON *);
-	} verbs[] = {
-		{ "peers", 0, 0, print_peers },
-		{ "routes", 0, 1, print_routes },
-		{ "stats", 0, 0, print_stats },
-		{ "status", 0, 0, print_status },
-		{ "announce", 1, 1, NULL },
-		{ "withdraw", 1, 1, NULL },
-		{ "refresh", 1, 1, NULL },
-		{ "reset", 1, 1, NULL },
-		{ "reload", 0, 0, NULL },
-	};
+	const struct bgp_verb *verbs = bgp_verbs;
 	const char *given = NULL, *node, *verb, *arg;
 	char lab[64], msg[KIND_MSG_MAX] = "";
 	struct topology *t;
@@ -239,13 +361,15 @@ cmd_bgp(int argc, char **argv)
 	node = argv[optind];
 	verb = argv[optind + 1];
 	nargs = (size_t)(argc - optind - 2);
-	for (v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+	for (v = 0; v < NVERBS; v++)
 		if (strcmp(verbs[v].name, verb) == 0)
 			break;
-	if (v == sizeof(verbs) / sizeof(verbs[0]) || nargs < (size_t)verbs[v].nargs_min ||
+	if (v == NVERBS || nargs < (size_t)verbs[v].nargs_min ||
 	    nargs > (size_t)verbs[v].nargs_max) {
-		emu_err("bgp: expected peers, routes [PREFIX], stats, status, announce PREFIX, "
-			"withdraw PREFIX, refresh PEER, reset PEER or reload after the node name");
+		emu_err(
+		    "bgp: expected peers, routes [PREFIX], stats, status, bfd, health, "
+		    "announce PREFIX, withdraw PREFIX, refresh PEER, reset PEER or reload after "
+		    "the node name");
 		return EXIT_USAGE;
 	}
 	r = lab_resolve(given, lab, sizeof(lab));

@@ -23,6 +23,15 @@ int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_bgp(int argc, char **argv);
+int cmd_drain(int argc, char **argv);
+int cmd_undrain(int argc, char **argv);
+
+/*
+ * The table `anylab bgp NODE VERB` prints for a speaker's JSON answer (on
+ * standard output); -1 when VERB has no table (its JSON is printed).
+ */
+struct cJSON;
+int cmd_bgp_print(const char *verb, const struct cJSON *doc);
 
 /* --kind [NODE.]SECTION=KIND (up, run, validate): at most this many. */
 #define CMD_KINDS_MAX 16

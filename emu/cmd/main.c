@@ -19,6 +19,8 @@ static const struct cmd cmds[] = {
 	{ "run", cmd_run, "run a scenario and report" },
 	{ "capture", cmd_capture, "capture packets on a node's interface" },
 	{ "bgp", cmd_bgp, "ask a node's BGP speaker" },
+	{ "drain", cmd_drain, "take a node's announcements out of service (RFC 8326)" },
+	{ "undrain", cmd_undrain, "put them back in service" },
 };
 
 static void

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bgp_config.h"
 #include "kind.h"
 #include "lab.h"
 #include "netns.h"
@@ -496,6 +497,94 @@ kind_copy_user_config(const struct kind_node *k, const char *name, char *msg, si
 	sb_free(&out);
 	if (err < 0)
 		snprintf(msg, msglen, "%s/%s: %s", k->dir, name, emu_strerror(err));
+	return err;
+}
+
+/* The section's "originate" prefixes (*n of them, caller frees *out). 0 or an error in msg. */
+static int
+kind_originated(const struct kind_node *k, struct prefix **out, size_t *n, char *msg, size_t msglen)
+{
+	struct bgp_config cfg;
+	struct cfg_errors errs;
+	cJSON *c;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (kind_user_config(k) != NULL) {
+		snprintf(msg, msglen,
+		    "%s: a user's own config names no originated prefixes to anylab: "
+		    "name the PREFIX to drain (kind %s)",
+		    k->path, k->kind->name);
+		return EMU_EARG;
+	}
+	c = kind_section_copy(k);
+	if (c == NULL)
+		return -ENOMEM;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg_errors_init(&errs, NULL);
+	rc = bgp_config_parse(c, k->path, &cfg, &errs);
+	cJSON_Delete(c);
+	if (rc < 0) {
+		snprintf(msg, msglen, "%s: %s", errs.count ? errs.err[0].path : k->path,
+		    errs.count ? errs.err[0].msg : "invalid");
+		return EMU_ECONFIG;
+	}
+	if (cfg.noriginate > 0) {
+		*out = emu_calloc(cfg.noriginate, sizeof(**out));
+		memcpy(*out, cfg.originate, cfg.noriginate * sizeof(**out));
+		*n = cfg.noriginate;
+	}
+	bgp_config_free(&cfg);
+	if (*n == 0) {
+		snprintf(msg, msglen, "%s: originates nothing to drain", k->path);
+		return EMU_EARG;
+	}
+	return 0;
+}
+
+int
+kind_drain_by_withdrawal(const struct kind_node *k, const struct prefix *p, bool drain,
+    bool withdraw, char *msg, size_t msglen)
+{
+	struct prefix *list = NULL;
+	struct strbuf done = STRBUF_INIT;
+	char s[PREFIX_STRLEN], why[KIND_MSG_MAX] = "";
+	size_t n = 1;
+	int err = 0;
+
+	if (drain && !withdraw) {
+		snprintf(msg, msglen,
+		    "kind %s cannot tag its announcements with GRACEFUL_SHUTDOWN (65535:0) at "
+		    "run time: drain with --withdraw (\"withdraw\": true in a scenario)",
+		    k->kind->name);
+		return EMU_EUNSUPPORTED;
+	}
+	if (k->kind->bgp_announce == NULL) {
+		snprintf(msg, msglen, "kind %s cannot announce or withdraw", k->kind->name);
+		return EMU_EUNSUPPORTED;
+	}
+	if (p == NULL) {
+		err = kind_originated(k, &list, &n, msg, msglen);
+		if (err < 0)
+			return err;
+		p = list;
+	}
+	for (size_t i = 0; i < n && err == 0; i++) {
+		err = k->kind->bgp_announce(k, &p[i], !drain, why, sizeof(why));
+		if (err == 0)
+			sb_printf(&done, "%s%s", done.len ? " " : "",
+			    prefix_ntop(&p[i], s, sizeof(s)));
+		else
+			snprintf(msg, msglen, "%s %s: %s", drain ? "withdrawing" : "announcing",
+			    prefix_ntop(&p[i], s, sizeof(s)), why[0] ? why : emu_strerror(err));
+	}
+	if (err == 0)
+		snprintf(msg, msglen, "%s %s",
+		    drain ? "drained (withdrawn):" : "undrained (announced):",
+		    done.err ? "?" : sb_str(&done));
+	sb_free(&done);
+	free(list);
 	return err;
 }
 

@@ -85,6 +85,15 @@ struct kind_bgp_progress {
 	unsigned established;
 	unsigned long long kernel_routes; /* routes it has put in the kernel */
 	bool pending;			  /* work it knows is not done yet */
+	/*
+	 * converged_known: the speaker itself says whether it has converged
+	 * (anybgpd's status "converged": every session Established, End-of-RIB
+	 * received from and sent to every peer, nothing pending, every origin
+	 * announced); then converged is its word. Kinds that cannot tell leave
+	 * both false and `up` waits for a steady count of kernel routes.
+	 */
+	bool converged_known;
+	bool converged;
 };
 
 struct kind_ops {
@@ -117,6 +126,16 @@ struct kind_ops {
 	int (*bgp_routes)(const struct kind_node *, const char *prefix, cJSON **doc);
 	/* Originate (announce true) or stop originating a prefix. */
 	int (*bgp_announce)(const struct kind_node *, const struct prefix *, bool announce,
+	    char *msg, size_t msglen);
+	/*
+	 * Drain (drain true) or undrain the speaker's own announcements: every
+	 * prefix it originates (prefix NULL) or one. withdraw false: keep them
+	 * announced, tagged with the GRACEFUL_SHUTDOWN community 65535:0 (RFC
+	 * 8326), so that peers prefer other paths; true: withdraw them. Undrain
+	 * undoes either. msg says what was done, or why not (EMU_EUNSUPPORTED
+	 * when the kind has no way to do it). NULL: the kind cannot drain.
+	 */
+	int (*bgp_drain)(const struct kind_node *, const struct prefix *, bool drain, bool withdraw,
 	    char *msg, size_t msglen);
 	/* Any other `anylab bgp NODE VERB [ARG]` the kind understands; NULL: none. */
 	int (
@@ -191,6 +210,14 @@ const char *kind_user_config_path(const struct kind_node *, char *buf, size_t le
  * @LAB@, @NODE@, @DIR@ (node folder), @SERVICE@ (docs/topology.md).
  */
 int kind_copy_user_config(const struct kind_node *, const char *name, char *msg, size_t msglen);
+/*
+ * bgp_drain for kinds that drain by withdrawal only: with withdraw, every
+ * prefix of the section's "originate" (or the one given) withdrawn through
+ * bgp_announce, and announced again on undrain; without, EMU_EUNSUPPORTED
+ * saying so. A user's own config names no originate list: PREFIX is needed.
+ */
+int kind_drain_by_withdrawal(const struct kind_node *, const struct prefix *, bool drain,
+    bool withdraw, char *msg, size_t msglen);
 /* The normalised name of a BGP state ("established" -> "Established"), NULL if unknown. */
 const char *kind_bgp_state_name(const char *s);
 

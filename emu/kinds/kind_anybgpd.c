@@ -14,6 +14,8 @@
 #include "bgp_config.h"
 #include "ctl.h"
 #include "kind.h"
+#include "kind_anybgpd.h"
+#include "strbuf.h"
 
 #define ANYBGPD_CTL_TIMEOUT_MS 5000
 
@@ -117,6 +119,30 @@ anybgpd_ready(const struct kind_node *k)
 	return err < 0 ? -EAGAIN : 0;
 }
 
+/* A count from JSON: 0 when absent or not a number (cJSON_GetNumberValue gives NaN). */
+static double
+anybgpd_count(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	return cJSON_IsNumber(v) && v->valuedouble > 0 ? v->valuedouble : 0;
+}
+
+void
+anybgpd_progress_parse(const cJSON *doc, struct kind_bgp_progress *pr)
+{
+	const cJSON *conv = cJSON_GetObjectItem(doc, "converged");
+
+	memset(pr, 0, sizeof(*pr));
+	pr->peers = (unsigned)anybgpd_count(doc, "peers");
+	pr->established = (unsigned)anybgpd_count(doc, "established");
+	pr->kernel_routes = (unsigned long long)anybgpd_count(doc, "kernel_routes");
+	pr->pending = cJSON_IsTrue(cJSON_GetObjectItem(doc, "pending"));
+	/* An anybgpd from before "converged" leaves the steady-count rule to `up`. */
+	pr->converged_known = cJSON_IsBool(conv);
+	pr->converged = cJSON_IsTrue(conv);
+}
+
 static int
 anybgpd_progress(const struct kind_node *k, struct kind_bgp_progress *pr)
 {
@@ -127,11 +153,7 @@ anybgpd_progress(const struct kind_node *k, struct kind_bgp_progress *pr)
 	err = anybgpd_call(k, "status", &doc);
 	if (err < 0)
 		return err;
-	pr->peers = (unsigned)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "peers"));
-	pr->established = (unsigned)cJSON_GetNumberValue(cJSON_GetObjectItem(doc, "established"));
-	pr->kernel_routes = (unsigned long long)cJSON_GetNumberValue(
-	    cJSON_GetObjectItem(doc, "kernel_routes"));
-	pr->pending = cJSON_IsTrue(cJSON_GetObjectItem(doc, "pending"));
+	anybgpd_progress_parse(doc, pr);
 	cJSON_Delete(doc);
 	return 0;
 }
@@ -182,6 +204,77 @@ anybgpd_announce(const struct kind_node *k, const struct prefix *p, bool announc
 	return err;
 }
 
+int
+anybgpd_drain_request(const struct prefix *p, bool drain, bool withdraw, char *buf, size_t len)
+{
+	char pfx[PREFIX_STRLEN] = "";
+	int n;
+
+	if (p != NULL)
+		prefix_ntop(p, pfx, sizeof(pfx));
+	n = snprintf(buf, len, "%s%s%s%s", drain ? "drain " : "undrain",
+	    drain ? (withdraw ? "withdraw" : "community") : "", p ? " " : "", pfx);
+	return n < 0 || (size_t)n >= len ? EMU_ETRUNC : 0;
+}
+
+int
+anybgpd_drain_reply(const cJSON *reply, bool drain, char *msg, size_t msglen)
+{
+	const cJSON *list, *it, *err = cJSON_GetObjectItem(reply, "error");
+	const char *mode = cJSON_GetStringValue(cJSON_GetObjectItem(reply, "mode"));
+	struct strbuf sb = STRBUF_INIT;
+
+	if (cJSON_IsString(err)) {
+		snprintf(msg, msglen, "%s", err->valuestring);
+		return EMU_EREFUSED;
+	}
+	list = cJSON_GetObjectItem(reply, drain ? "drained" : "undrained");
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(reply, "ok")) || !cJSON_IsArray(list) ||
+	    (drain &&
+		(mode == NULL ||
+		    (strcmp(mode, "community") != 0 && strcmp(mode, "withdraw") != 0)))) {
+		snprintf(msg, msglen, "unexpected answer to %s: expected \"ok\" and \"%s\"%s",
+		    drain ? "drain" : "undrain", drain ? "drained" : "undrained",
+		    drain ? " with \"mode\" community or withdraw" : "");
+		return EMU_EPROTO;
+	}
+	sb_puts(&sb, drain ? "drained" : "undrained");
+	cJSON_ArrayForEach(it, list) {
+		if (cJSON_IsString(it))
+			sb_printf(&sb, " %s", it->valuestring);
+	}
+	if (cJSON_GetArraySize(list) == 0)
+		sb_puts(&sb, " nothing (no such prefix originated, or none left to change)");
+	else if (drain)
+		sb_puts(&sb,
+		    strcmp(mode, "withdraw") == 0 ?
+			" (withdrawn)" :
+			" (announced with GRACEFUL_SHUTDOWN, community 65535:0)");
+	snprintf(msg, msglen, "%s", sb.err ? "out of memory" : sb_str(&sb));
+	sb_free(&sb);
+	return 0;
+}
+
+static int
+anybgpd_drain(const struct kind_node *k, const struct prefix *p, bool drain, bool withdraw,
+    char *msg, size_t msglen)
+{
+	char req[128];
+	cJSON *doc;
+	int err;
+
+	err = anybgpd_drain_request(p, drain, withdraw, req, sizeof(req));
+	if (err == 0)
+		err = anybgpd_call(k, req, &doc);
+	if (err < 0) {
+		snprintf(msg, msglen, "%s/bgp.ctl: %s", k->dir, emu_strerror(err));
+		return err;
+	}
+	err = anybgpd_drain_reply(doc, drain, msg, msglen);
+	cJSON_Delete(doc);
+	return err;
+}
+
 static int
 anybgpd_command(const struct kind_node *k, const char *verb, const char *arg, cJSON **doc)
 {
@@ -204,5 +297,6 @@ const struct kind_ops kind_anybgpd = {
 	.bgp_peers = anybgpd_peers,
 	.bgp_routes = anybgpd_routes,
 	.bgp_announce = anybgpd_announce,
+	.bgp_drain = anybgpd_drain,
 	.bgp_command = anybgpd_command,
 };

@@ -1479,5 +1479,6 @@ const struct kind_ops kind_bird = {
 	.bgp_peers = bird_peers,
 	.bgp_routes = bird_routes,
 	.bgp_announce = bird_announce,
+	.bgp_drain = kind_drain_by_withdrawal,
 	.bgp_command = bird_command,
 };

@@ -856,41 +856,39 @@ frr_routes(const struct kind_node *k, const char *prefix, cJSON **doc)
 }
 
 /*
- * network P / no network P under the address family, through one vty
- * session in configuration mode; FRR's answer to any refused step is the
- * message.
+ * Configuration commands through one vty session: "enable", "configure
+ * terminal", cmds, "end". FRR's answer to any refused step is the message.
  */
 static int
-frr_announce(const struct kind_node *k, const struct prefix *p, bool announce, char *msg,
+frr_configure_cmds(const struct kind_node *k, const char *const *cmds, size_t n, char *msg,
     size_t msglen)
 {
-	char path[ANYLAB_PATH_MAX], pfx[PREFIX_STRLEN], net[PREFIX_STRLEN + 16], af[40];
-	const char *cmds[] = { "enable", "configure terminal", "router bgp", af, net, "end" };
+	char path[ANYLAB_PATH_MAX];
 	struct frr_vty v;
-	int err, rc;
+	int err = 0, rc;
 
-	prefix_ntop(p, pfx, sizeof(pfx));
-	snprintf(af, sizeof(af), "address-family %s unicast",
-	    p->addr.family == AF_INET ? "ipv4" : "ipv6");
-	snprintf(net, sizeof(net), "%snetwork %s", announce ? "" : "no ", pfx);
 	err = frr_vty_open(&v, frr_path(k, "bgpd.vty", path, sizeof(path)), FRR_QUERY_MS);
 	if (err < 0) {
 		snprintf(msg, msglen, "%s: %s", path, emu_strerror(err));
 		return err;
 	}
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	for (size_t i = 0; i < n + 3; i++) {
+		const char *cmd = i == 0 ? "enable" :
+		    i == 1		 ? "configure terminal" :
+		    i == n + 2		 ? "end" :
+					   cmds[i - 2];
 		char *out = NULL;
 
-		err = frr_vty_exec(&v, cmds[i], &out, &rc);
+		err = frr_vty_exec(&v, cmd, &out, &rc);
 		if (err < 0) {
-			snprintf(msg, msglen, "%s: \"%s\": %s", path, cmds[i], emu_strerror(err));
+			snprintf(msg, msglen, "%s: \"%s\": %s", path, cmd, emu_strerror(err));
 		} else if (rc != 0) {
-			size_t n = strlen(out);
+			size_t l = strlen(out);
 
-			while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
-				out[--n] = '\0';
-			snprintf(msg, msglen, "frr refused \"%s\": %s", cmds[i],
-			    n ? out : "no reason given");
+			while (l > 0 && (out[l - 1] == '\n' || out[l - 1] == ' '))
+				out[--l] = '\0';
+			snprintf(msg, msglen, "frr refused \"%s\": %s", cmd,
+			    l ? out : "no reason given");
 			err = EMU_EREFUSED;
 		}
 		free(out);
@@ -898,6 +896,68 @@ frr_announce(const struct kind_node *k, const struct prefix *p, bool announce, c
 			break;
 	}
 	frr_vty_close(&v);
+	return err;
+}
+
+/* network P / no network P under the address family. */
+static int
+frr_announce(const struct kind_node *k, const struct prefix *p, bool announce, char *msg,
+    size_t msglen)
+{
+	char pfx[PREFIX_STRLEN], net[PREFIX_STRLEN + 16], af[40];
+	const char *const cmds[] = { "router bgp", af, net };
+
+	prefix_ntop(p, pfx, sizeof(pfx));
+	snprintf(af, sizeof(af), "address-family %s unicast",
+	    p->addr.family == AF_INET ? "ipv4" : "ipv6");
+	snprintf(net, sizeof(net), "%snetwork %s", announce ? "" : "no ", pfx);
+	return frr_configure_cmds(k, cmds, sizeof(cmds) / sizeof(cmds[0]), msg, msglen);
+}
+
+/*
+ * Drain: `bgp graceful-shutdown` (RFC 8326: FRR adds GRACEFUL_SHUTDOWN to
+ * every route it sends to external peers, and lowers LOCAL_PREF to 0 for
+ * internal ones) for every prefix at once; per prefix, or with withdraw,
+ * the prefixes withdrawn. Undrain of all: both undone.
+ */
+static int
+frr_drain(const struct kind_node *k, const struct prefix *p, bool drain, bool withdraw, char *msg,
+    size_t msglen)
+{
+	static const char *const on[] = { "router bgp", "bgp graceful-shutdown" };
+	static const char *const off[] = { "router bgp", "no bgp graceful-shutdown" };
+	char why[KIND_MSG_MAX] = "";
+	int err;
+
+	if (drain && withdraw)
+		return kind_drain_by_withdrawal(k, p, true, true, msg, msglen);
+	if (p != NULL && drain) {
+		snprintf(msg, msglen,
+		    "kind frr tags every prefix at once (bgp graceful-shutdown): name no "
+		    "PREFIX, or drain it with --withdraw");
+		return EMU_EUNSUPPORTED;
+	}
+	if (p != NULL)
+		return kind_drain_by_withdrawal(k, p, false, false, msg, msglen);
+	err = frr_configure_cmds(k, drain ? on : off, 2, msg, msglen);
+	if (err < 0 || drain) {
+		if (err == 0)
+			snprintf(msg, msglen,
+			    "bgp graceful-shutdown: every route to external peers announced "
+			    "with GRACEFUL_SHUTDOWN (65535:0)");
+		return err;
+	}
+	/* Undrain: what a drain by withdrawal took away comes back too. */
+	if (kind_user_config(k) != NULL) {
+		snprintf(msg, msglen,
+		    "no bgp graceful-shutdown (prefixes withdrawn by a drain of a user's config "
+		    "must be undrained by name)");
+		return 0;
+	}
+	err = kind_drain_by_withdrawal(k, NULL, false, false, why, sizeof(why));
+	if (err == EMU_EARG) /* originates nothing */
+		err = 0;
+	snprintf(msg, msglen, "no bgp graceful-shutdown; %s", why);
 	return err;
 }
 
@@ -1453,5 +1513,6 @@ const struct kind_ops kind_frr = {
 	.bgp_peers = frr_peers,
 	.bgp_routes = frr_routes,
 	.bgp_announce = frr_announce,
+	.bgp_drain = frr_drain,
 	.bgp_command = frr_command,
 };

@@ -1116,4 +1116,5 @@ const struct kind_ops kind_gobgp = {
 	.bgp_peers = gobgp_peers,
 	.bgp_routes = gobgp_routes,
 	.bgp_announce = gobgp_announce,
+	.bgp_drain = kind_drain_by_withdrawal,
 };

@@ -829,4 +829,5 @@ const struct kind_ops kind_openbgpd = {
 	.bgp_peers = openbgpd_peers,
 	.bgp_routes = openbgpd_routes,
 	.bgp_announce = openbgpd_announce,
+	.bgp_drain = kind_drain_by_withdrawal,
 };

@@ -8,7 +8,8 @@
  * signalled by the pid and start time the lab's record holds, never by name.
  *
  * Errors are emu errors (emu_error.h): EMU_EUNSUPPORTED only when the
- * kernel lacks what a step needs (netem); a node whose namespace is gone is
+ * kernel lacks what a step needs (netem) or the node's BGP kind cannot
+ * drain the way it asks (kind.h, bgp_drain); a node whose namespace is gone is
  * -ENOENT, whatever else the kernel refused its -errno.
  */
 #include <errno.h>
@@ -334,6 +335,35 @@ do_route(const char *lab, const struct topology *topo, const struct scn_step *st
 }
 
 static int
+do_drain(const char *lab, const struct topology *topo, const struct scn_step *st, char *msg,
+    size_t msglen)
+{
+	const struct prefix *p = st->prefix.addr.family != 0 ? &st->prefix : NULL;
+	char why[KIND_MSG_MAX] = "";
+	struct kind_node k;
+	int r;
+
+	if (kind_node_find(lab, topo, st->node, "bgp", &k) < 0) {
+		snprintf(msg, msglen, "node %s runs no BGP speaker", st->node);
+		return FAULT_ERROR;
+	}
+	if (k.kind->bgp_drain == NULL) {
+		snprintf(msg, msglen, "%s on %s: kind %s cannot drain", scn_kind_names[st->kind],
+		    st->node, k.kind->name);
+		return EMU_EUNSUPPORTED;
+	}
+	r = k.kind->bgp_drain(&k, p, st->kind == SCN_DRAIN, st->withdraw, why, sizeof(why));
+	if (r < 0) {
+		snprintf(msg, msglen, "%s on %s (kind %s): %s", scn_kind_names[st->kind], st->node,
+		    k.kind->name, why[0] ? why : emu_strerror(r));
+		/* Only what the kind cannot do is "unsupported"; a refusal is an error. */
+		return r == EMU_EUNSUPPORTED ? EMU_EUNSUPPORTED : FAULT_ERROR;
+	}
+	snprintf(msg, msglen, "%s's speaker: %s", st->node, why);
+	return FAULT_OK;
+}
+
+static int
 do_link(const char *lab, const struct scn_step *st, char *msg, size_t msglen)
 {
 	char ep[256];
@@ -385,6 +415,9 @@ fault_apply(const char *lab, const struct topology *topo, const struct scn_step 
 	case SCN_WITHDRAW:
 	case SCN_ANNOUNCE:
 		return do_route(lab, topo, st, msg, msglen);
+	case SCN_DRAIN:
+	case SCN_UNDRAIN:
+		return do_drain(lab, topo, st, msg, msglen);
 	default:
 		tb_printf(&tb, "%s is not an action", scn_kind_names[st->kind]);
 		return EMU_ECONFIG;

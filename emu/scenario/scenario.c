@@ -30,6 +30,8 @@ const char *const scn_kind_names[SCN_KIND_COUNT] = {
 	[SCN_START] = "start",
 	[SCN_WITHDRAW] = "withdraw",
 	[SCN_ANNOUNCE] = "announce",
+	[SCN_DRAIN] = "drain",
+	[SCN_UNDRAIN] = "undrain",
 	[SCN_ANSWERED] = "answered",
 	[SCN_INSTANCES] = "instances",
 	[SCN_NEXTHOPS] = "nexthops",
@@ -71,6 +73,8 @@ scn_undo_kind(enum scn_kind fault)
 		return SCN_START;
 	case SCN_WITHDRAW:
 		return SCN_ANNOUNCE;
+	case SCN_DRAIN:
+		return SCN_UNDRAIN;
 	default:
 		return -1;
 	}
@@ -95,6 +99,10 @@ scn_step_undoes(const struct scn_step *a, const struct scn_step *b)
 		return strcmp(a->daemon, b->daemon) == 0;
 	if (a->kind == SCN_WITHDRAW)
 		return prefix_cmp(&a->prefix, &b->prefix) == 0;
+	/* An undrain of every prefix undoes any drain of the node; one of a prefix, its drain. */
+	if (a->kind == SCN_DRAIN)
+		return b->prefix.addr.family == 0 ||
+		    (a->prefix.addr.family != 0 && prefix_cmp(&a->prefix, &b->prefix) == 0);
 	return true;
 }
 
@@ -412,6 +420,8 @@ static const char *const step_keys[SCN_KIND_COUNT][10] = {
 	[SCN_START] = { "node", "daemon" },
 	[SCN_WITHDRAW] = { "node", "prefix" },
 	[SCN_ANNOUNCE] = { "node", "prefix" },
+	[SCN_DRAIN] = { "node", "prefix", "withdraw" },
+	[SCN_UNDRAIN] = { "node", "prefix" },
 	[SCN_ANSWERED] = { "clients", "clients_of", "by", "not_by", "within" },
 	[SCN_INSTANCES] = { "clients", "clients_of", "set", "within" },
 	[SCN_NEXTHOPS] = { "node", "prefix", "count", "within" },
@@ -556,6 +566,14 @@ make_label(struct scn_step *st)
 	case SCN_ANNOUNCE:
 		sb_printf(&sb, " %s %s", st->node, prefix_ntop(&st->prefix, pbuf, sizeof(pbuf)));
 		break;
+	case SCN_DRAIN:
+	case SCN_UNDRAIN:
+		sb_printf(&sb, " %s", st->node);
+		if (st->prefix.addr.family != 0)
+			sb_printf(&sb, " %s", prefix_ntop(&st->prefix, pbuf, sizeof(pbuf)));
+		if (st->withdraw)
+			sb_puts(&sb, " (withdraw)");
+		break;
 	case SCN_ANSWERED:
 		if (st->clients.of[0])
 			sb_printf(&sb, ": clients of %s", st->clients.of);
@@ -669,6 +687,15 @@ parse_step(const cJSON *obj, const char *path, const struct topology *topo,
 		if (st->kind == SCN_NEXTHOPS &&
 		    jc_uint(obj, "count", path, true, 0, 256, &v, e) > 0)
 			st->count = (unsigned)v;
+		break;
+	case SCN_DRAIN:
+	case SCN_UNDRAIN:
+		if (get_node(obj, path, topo, st, &node, e) == 0 && node && node->bgp == NULL)
+			cfg_error(e, jc_path(p, path, "node"), "node %s runs no BGP speaker",
+			    node->name);
+		jc_prefix(obj, "prefix", path, false, false, &st->prefix, e);
+		if (st->kind == SCN_DRAIN)
+			jc_bool(obj, "withdraw", path, false, &st->withdraw, e);
 		break;
 	case SCN_SESSION:
 		if (get_node(obj, path, topo, st, &node, e) == 0 && node && node->bgp == NULL)

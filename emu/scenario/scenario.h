@@ -37,7 +37,9 @@ enum scn_kind {
 	SCN_START,    /* action: SIGCONT a stopped daemon, or start a dead one again */
 	SCN_WITHDRAW, /* action: speaker withdraws a prefix */
 	SCN_ANNOUNCE, /* action: speaker announces a prefix */
-	SCN_ACTION_LAST = SCN_ANNOUNCE,
+	SCN_DRAIN,    /* action: speaker drains its prefixes (RFC 8326 community, or withdrawn) */
+	SCN_UNDRAIN,  /* action: speaker puts them back in service */
+	SCN_ACTION_LAST = SCN_UNDRAIN,
 	SCN_ANSWERED,  /* expect: clients' latest answers come from (not) an instance */
 	SCN_INSTANCES, /* expect: the set of instances answering the clients */
 	SCN_NEXTHOPS,  /* expect: a node's kernel route to a prefix has N next hops */
@@ -91,12 +93,13 @@ struct scn_step {
 	char *node;	      /* node of iface, daemon or speaker */
 	char *iface;	      /* interface name on node */
 	char daemon[32];      /* kill/stop/start: "bgp", "dns" or a service's name */
-	struct prefix prefix; /* withdraw, announce, nexthops */
+	struct prefix prefix; /* withdraw, announce, nexthops; drain, undrain (family 0: all) */
 	struct ipaddr peer;   /* session */
 	/* parameters */
 	uint64_t duration_ms; /* wait: length; no_answer: window */
 	uint64_t within_ms;   /* expectations: timeout */
 	struct scn_impair impair;
+	bool withdraw; /* drain: withdraw instead of tagging with GRACEFUL_SHUTDOWN */
 	struct scn_clients clients;
 	char by[SCN_INST_MAX];	   /* answered: "" or the instance */
 	char not_by[SCN_INST_MAX]; /* answered: "" or the instance to avoid */

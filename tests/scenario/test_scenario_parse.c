@@ -61,10 +61,11 @@ expect_error(const char *body, const char *path, const char *msg)
 
 Test(scenario_parse, shipped_lab_a_scenarios_parse)
 {
-	static const char *const names[] = { "failover", "link-cut", "service-dies" };
+	static const char *const names[] = { "failover", "link-cut", "service-dies", "blackhole",
+		"maintenance" };
 	struct cfg_errors e;
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct scenario *s = NULL;
 
 		cr_assert_eq(scenario_load(topo, names[i], &s, &e), 0, "%s: %s", names[i],
@@ -97,10 +98,59 @@ Test(scenario_parse, failover_steps_are_lab_a_steps_1_to_7)
 	cr_assert_eq(s->steps[5].kind, SCN_ANSWERED);
 	cr_assert_str_eq(s->steps[5].clients.of, "DC001");
 	cr_assert_str_eq(s->steps[5].by, "DC002");
-	cr_assert_eq(s->steps[5].within_ms, 15000);
+	cr_assert_eq(s->steps[5].within_ms, 1000, "fast detection: BFD");
 	cr_assert_eq(s->steps[6].state, SCN_SS_DOWN);
 	cr_assert(scn_step_undoes(&s->steps[4], &s->steps[8]));
 	cr_assert(!scn_step_undoes(&s->steps[8], &s->steps[4]));
+	scenario_free(s);
+}
+
+Test(scenario_parse, lab_a_fast_detection_and_maintenance)
+{
+	struct cfg_errors e;
+	struct scenario *s = NULL;
+	const struct scn_step *st;
+
+	/* A black hole keeps the carrier: BFD alone tells the gateway, within 1 s. */
+	cr_assert_eq(scenario_load(topo, "blackhole", &s, &e), 0);
+	st = &s->steps[4];
+	cr_assert_eq(st->kind, SCN_IMPAIR);
+	cr_assert(st->impair.blackhole);
+	cr_assert_str_eq(st->node, "dc001");
+	cr_assert_str_eq(st->iface, "eth0");
+	cr_assert_eq(s->steps[5].kind, SCN_ANSWERED);
+	cr_assert_str_eq(s->steps[5].clients.of, "DC001");
+	cr_assert_str_eq(s->steps[5].by, "DC002");
+	cr_assert_eq(s->steps[5].within_ms, 1000);
+	cr_assert_eq(s->steps[8].kind, SCN_CLEAR);
+	cr_assert(scn_step_undoes(&s->steps[4], &s->steps[8]));
+	scenario_free(s);
+
+	/* The health check ends what was a black hole: no no_answer step any more. */
+	cr_assert_eq(scenario_load(topo, "service-dies", &s, &e), 0);
+	cr_assert_eq(s->steps[4].kind, SCN_KILL);
+	cr_assert_eq(s->steps[5].kind, SCN_ANSWERED);
+	cr_assert_str_eq(s->steps[5].by, "DC002");
+	cr_assert_eq(s->steps[5].within_ms, 2000);
+	for (size_t i = 0; i < s->nsteps; i++)
+		cr_assert_neq(s->steps[i].kind, SCN_NO_ANSWER, "step %zu", i);
+	scenario_free(s);
+
+	/* Drain, maintenance, undrain: not one query lost since the split. */
+	cr_assert_eq(scenario_load(topo, "maintenance", &s, &e), 0);
+	cr_assert_eq(s->steps[4].kind, SCN_DRAIN);
+	cr_assert_str_eq(s->steps[4].node, "dc001");
+	cr_assert(!s->steps[4].withdraw);
+	cr_assert_eq(s->steps[4].prefix.addr.family, 0);
+	cr_assert_eq(s->steps[8].kind, SCN_DISABLE);
+	cr_assert_eq(s->steps[10].kind, SCN_ENABLE);
+	cr_assert_eq(s->steps[13].kind, SCN_UNDRAIN);
+	cr_assert(scn_step_undoes(&s->steps[4], &s->steps[13]));
+	st = &s->steps[s->nsteps - 1];
+	cr_assert_eq(st->kind, SCN_LOST);
+	cr_assert_eq(st->lost_max, 0);
+	cr_assert_eq(st->clients.n, 0, "every client");
+	cr_assert_str_eq(st->since, s->steps[3].label);
 	scenario_free(s);
 }
 
@@ -191,7 +241,7 @@ Test(scenario_parse, unknown_action_lists_actions)
 	expect_error("{\"steps\": [{\"action\": \"explode\"}]}", "scenarios.t.steps[0].action",
 	    "expected one of wait, disable, enable, cut, restore, impair, clear, kill, stop, "
 	    "start, "
-	    "withdraw, announce; found \"explode\"");
+	    "withdraw, announce, drain, undrain; found \"explode\"");
 }
 
 Test(scenario_parse, unknown_expectation_lists_expectations)
@@ -251,6 +301,78 @@ Test(scenario_parse, withdraw_needs_a_speaker_and_a_network)
 	    "scenarios.t.steps[0].prefix",
 	    "expected a network prefix with no host bits set (\"10.0.0.0/24\"), found "
 	    "\"51.51.51.1/24\"");
+}
+
+Test(scenario_parse, drain_and_undrain)
+{
+	struct cfg_errors e;
+	struct scenario *s = NULL;
+	char buf[PREFIX_STRLEN];
+	cJSON *root;
+
+	cfg_errors_init(&e, "x");
+	root = jc_parse_string(
+	    "{\"t\": {\"steps\": ["
+	    "{\"action\": \"drain\", \"node\": \"dc001\"},"
+	    "{\"action\": \"drain\", \"node\": \"dc002\", \"prefix\": \"51.51.51.0/24\","
+	    " \"withdraw\": true},"
+	    "{\"action\": \"undrain\", \"node\": \"dc002\", \"prefix\": \"51.51.51.0/24\"},"
+	    "{\"action\": \"undrain\", \"node\": \"dc001\", \"label\": \"back\"},"
+	    "{\"action\": \"undrain\", \"node\": \"dc002\", \"prefix\": \"52.0.0.0/8\"},"
+	    "{\"action\": \"drain\", \"node\": \"dc001\", \"withdraw\": false}]}}",
+	    &e);
+	cr_assert_eq(scenario_parse(root, "scenarios", "t", topo, &s, &e), 0, "%s",
+	    e.count ? e.err[0].msg : "");
+	cr_assert_eq(s->steps[0].kind, SCN_DRAIN);
+	cr_assert_str_eq(s->steps[0].node, "dc001");
+	cr_assert_eq(s->steps[0].prefix.addr.family, 0, "no prefix: every originated one");
+	cr_assert(!s->steps[0].withdraw);
+	cr_assert_str_eq(s->steps[0].label, "drain dc001");
+	cr_assert_str_eq(s->steps[1].label, "drain dc002 51.51.51.0/24 (withdraw)");
+	cr_assert(s->steps[1].withdraw);
+	cr_assert_str_eq(prefix_ntop(&s->steps[1].prefix, buf, sizeof(buf)), "51.51.51.0/24");
+	cr_assert_eq(s->steps[2].kind, SCN_UNDRAIN);
+	cr_assert_str_eq(s->steps[2].label, "undrain dc002 51.51.51.0/24");
+	cr_assert_str_eq(s->steps[3].label, "back");
+	cr_assert(!s->steps[5].withdraw);
+	/* drain is a fault, undrain its undo: on the same node, all or the same prefix. */
+	cr_assert(scn_is_action(SCN_DRAIN) && scn_is_action(SCN_UNDRAIN));
+	cr_assert_eq(scn_undo_kind(SCN_DRAIN), SCN_UNDRAIN);
+	cr_assert_eq(scn_undo_kind(SCN_UNDRAIN), -1);
+	cr_assert(scn_step_undoes(&s->steps[0], &s->steps[3]));
+	cr_assert(!scn_step_undoes(&s->steps[0], &s->steps[2]), "another node");
+	cr_assert(scn_step_undoes(&s->steps[1], &s->steps[2]));
+	cr_assert(!scn_step_undoes(&s->steps[1], &s->steps[4]), "another prefix");
+	cr_assert(!scn_step_undoes(&s->steps[3], &s->steps[0]));
+	scenario_free(s);
+	cJSON_Delete(root);
+}
+
+Test(scenario_parse, drain_errors)
+{
+	expect_error("{\"steps\": [{\"action\": \"drain\"}]}", "scenarios.t.steps[0].node",
+	    "missing; this key is required");
+	expect_error("{\"steps\": [{\"action\": \"drain\", \"node\": \"client1\"}]}",
+	    "scenarios.t.steps[0].node", "node client1 runs no BGP speaker");
+	expect_error("{\"steps\": [{\"action\": \"undrain\", \"node\": \"dc009\"}]}",
+	    "scenarios.t.steps[0].node", "expected a node of the topology, found \"dc009\"");
+	expect_error("{\"steps\": [{\"action\": \"drain\", \"node\": \"dc001\", "
+		     "\"prefix\": \"51.51.51.1/24\"}]}",
+	    "scenarios.t.steps[0].prefix",
+	    "expected a network prefix with no host bits set (\"10.0.0.0/24\"), found "
+	    "\"51.51.51.1/24\"");
+	expect_error("{\"steps\": [{\"action\": \"drain\", \"node\": \"dc001\", "
+		     "\"withdraw\": \"yes\"}]}",
+	    "scenarios.t.steps[0].withdraw", "expected true or false, found a string");
+	expect_error("{\"steps\": [{\"action\": \"undrain\", \"node\": \"dc001\", "
+		     "\"withdraw\": true}]}",
+	    "scenarios.t.steps[0].withdraw",
+	    "unknown key \"withdraw\"; expected one of: action, label, comment, node, prefix");
+	expect_error("{\"steps\": [{\"action\": \"drain\", \"node\": \"dc001\", "
+		     "\"within\": 1}]}",
+	    "scenarios.t.steps[0].within",
+	    "unknown key \"within\"; expected one of: action, label, comment, node, prefix, "
+	    "withdraw");
 }
 
 Test(scenario_parse, nexthops_count)
