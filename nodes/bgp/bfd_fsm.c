@@ -98,7 +98,7 @@ bfd_fsm_init(struct bfd_fsm *f, const struct bfd_fsm_ops *ops, void *arg)
 	f->path_down = false;
 	f->tx_armed = 0;
 	f->detect_time = 0;
-	f->tx_interval = 0;
+	set_advertised(f, false); /* again at Start, if conf_* change in between */
 }
 
 /* 6.8.2, 6.8.4: what the in-effect values give. */
