@@ -2,7 +2,10 @@
  * Kind "anydnsd": the project's own authoritative DNS responder (nodes/dns,
  * docs/anydnsd.md). The node's dns section, less "kind", is its
  * configuration (dns.json); relative zone file names resolve against the
- * topology's folder (-b). Ready once its control socket dns.ctl answers.
+ * topology's folder (-b). Ready once its control socket dns.ctl answers
+ * and, as for the other DNS kinds, a real SOA query for its first zone is
+ * answered (dns_kind_ready); with a user's own dns.json, the control socket
+ * alone.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +15,7 @@
 
 #include "ctl.h"
 #include "dns_config.h"
+#include "dns_kind.h"
 #include "dns_zone.h"
 #include "kind.h"
 
@@ -92,7 +96,8 @@ anydnsd_ready(const struct kind_node *k)
 	if (ctl_call(ctl, "status", &reply, 1000) < 0)
 		return -EAGAIN;
 	free(reply);
-	return 0;
+	/* It binds its sockets before it opens dns.ctl: this is the proof that it answers. */
+	return kind_user_config(k) == NULL ? dns_kind_ready(k) : 0;
 }
 
 const struct kind_ops kind_anydnsd = {

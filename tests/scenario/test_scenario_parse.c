@@ -1,12 +1,17 @@
 /*
- * Scenario parser: the shipped scenarios of Lab A parse, and every kind of
- * bad scenario gets an error naming its JSON path and what was expected.
+ * Scenario parser: the shipped scenarios of Lab A parse, every topology
+ * under topologies/ validates as `anylab validate` checks it and every
+ * scenario beside it parses, and every kind of bad scenario gets an error
+ * naming its JSON path and what was expected.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "kind.h"
 #include "scenario.h"
 #include "topo.h"
 
@@ -77,6 +82,69 @@ Test(scenario_parse, shipped_lab_a_scenarios_parse)
 		cr_assert_geq(s->nsteps, 8);
 		scenario_free(s);
 	}
+}
+
+/* One shipped topology: valid with its daemons' sections, and every scenario beside it parses. */
+static int
+check_shipped(const char *file)
+{
+	struct topology *t = NULL;
+	struct cfg_errors e;
+	char *beside, buf[1024];
+	const cJSON *sc, *it;
+	cJSON *root;
+	int n = 0;
+
+	if (topo_load(file, &t, &e) < 0 || kind_check_topology(t, &e) < 0) {
+		for (int i = 0; i < e.count && i < CFG_MAX_ERRORS; i++)
+			cr_log_error("%s", cfg_error_text(&e, i, buf, sizeof(buf)));
+		cr_assert_fail("%s does not validate", file);
+	}
+	beside = scenario_beside_path(file);
+	cfg_errors_init(&e, beside);
+	root = t->scenarios == NULL && access(beside, F_OK) == 0 ? jc_parse_file(beside, &e) : NULL;
+	sc = t->scenarios ? t->scenarios : cJSON_GetObjectItem(root, "scenarios");
+	cJSON_ArrayForEach(it, sc) {
+		struct scenario *s = NULL;
+
+		cr_assert_eq(scenario_load(t, it->string, &s, &e), 0, "%s: %s: %s: %s", file,
+		    it->string, e.count ? e.err[0].path : "", e.count ? e.err[0].msg : "");
+		scenario_free(s);
+		n++;
+	}
+	cJSON_Delete(root);
+	free(beside);
+	topo_free(t);
+	return n;
+}
+
+Test(scenario_parse, shipped_topologies_and_their_scenarios)
+{
+	const char *src = getenv("ANYLAB_SOURCE_DIR");
+	char dir[512], file[1024];
+	struct dirent *d;
+	int topos = 0, scenarios = 0;
+	bool p2p = false;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/topologies", src ? src : ".");
+	dp = opendir(dir);
+	cr_assert_not_null(dp, "cannot open %s", dir);
+	while ((d = readdir(dp)) != NULL) {
+		size_t len = strlen(d->d_name);
+
+		if (len < 6 || strcmp(d->d_name + len - 5, ".json") != 0 ||
+		    strstr(d->d_name, ".scenarios.json") != NULL)
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, d->d_name);
+		scenarios += check_shipped(file);
+		topos++;
+		p2p |= strcmp(d->d_name, "anycast-p2p.json") == 0;
+	}
+	closedir(dp);
+	cr_assert(p2p, "topologies/anycast-p2p.json is checked");
+	cr_assert_geq(topos, 2);
+	cr_assert_geq(scenarios, 7, "Lab A's five and the point-to-point variant's two");
 }
 
 Test(scenario_parse, failover_steps_are_lab_a_steps_1_to_7)
