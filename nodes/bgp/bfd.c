@@ -478,7 +478,14 @@ op_send(struct bfd_fsm *f, const struct bfd_ctrl *c)
 	wire_wr_init(&w, buf, sizeof(buf));
 	if (bfd_ctrl_encode(&w, c) < 0)
 		return;
-	if (send(s->fd, buf, w.len, 0) < 0) {
+	/*
+	 * A connected UDP socket reports an ICMP error queued by an earlier
+	 * packet (port unreachable while the peer's daemon was not yet up) on
+	 * the next send, which then sends nothing: once reported, it is gone, so
+	 * send again rather than lose the packet of a state change.
+	 */
+	if (send(s->fd, buf, w.len, 0) < 0 &&
+	    (errno != ECONNREFUSED || send(s->fd, buf, w.len, 0) < 0)) {
 		/*
 		 * ENETUNREACH, EHOSTUNREACH, ENOBUFS, ECONNREFUSED (an ICMP
 		 * error queued by an earlier packet), EPERM (a firewall): the

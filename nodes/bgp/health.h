@@ -24,7 +24,7 @@
 #define HEALTH_TEXT_MAX	    160 /* a check's result, NUL included */
 #define HEALTH_WHY_MAX	    224 /* a state change's reason: a count and a result */
 #define HEALTH_HISTORY	    16	/* state changes kept per check */
-#define HEALTH_DEF_INTERVAL 1000
+#define HEALTH_DEF_INTERVAL 100
 #define HEALTH_DEF_RISE	    3
 #define HEALTH_DEF_FALL	    3
 #define HEALTH_DEF_DNS_PORT 53

@@ -328,7 +328,7 @@ Test(bird_golden, bfd_options_per_peer, .init = setup, .fini = teardown)
 /* Without any "bfd" key, no bfd protocol at all. */
 Test(bird_golden, no_bfd_without_the_key, .init = setup, .fini = teardown)
 {
-	char *c = golden_conf("laba-gateway");
+	char *c = golden_conf("policy");
 
 	cr_assert_null(strstr(c, "bfd"));
 	free(c);

@@ -256,17 +256,22 @@ Test(kind_frr, golden_lab_a_speakers)
 		struct cfg_errors cerrs;
 		struct topo_node tn;
 		struct kind_node k;
-		char *got;
+		char *got, *bfdd;
 
 		cr_assert_not_null(n);
 		cr_assert_not_null(n->bgp);
 		node_init(&k, &tn, nodes[i], n->bgp, NULL);
 		cfg_errors_init(&cerrs, NULL);
 		cr_assert_eq(frr()->check(&k, &cerrs), 0, "Lab A's %s refused", nodes[i]);
-		got = render(nodes[i], n->bgp);
+		got = render_all(nodes[i], n->bgp, &bfdd);
 		snprintf(conf, sizeof(conf), "anycast-lab.%s.conf", nodes[i]);
 		golden_compare(conf, got);
 		free(got);
+		/* Lab A runs BFD at 10 ms x 3: bfdd gets its own file. */
+		cr_assert_not_null(bfdd, "%s: Lab A's BFD without a bfdd.conf", nodes[i]);
+		snprintf(conf, sizeof(conf), "anycast-lab.%s.bfdd.conf", nodes[i]);
+		golden_compare(conf, bfdd);
+		free(bfdd);
 	}
 	topo_free(t);
 }
@@ -274,21 +279,24 @@ Test(kind_frr, golden_lab_a_speakers)
 /* The things the golden files stand for, said once more in words. */
 Test(kind_frr, lab_a_gateway_is_multipath_without_policy_maps)
 {
-	char path[1024];
+	char path[1024], *bfdd;
 	struct cfg_errors errs;
 	struct topology *t;
 	char *got;
 
 	src_path(path, sizeof(path), "topologies/anycast-lab.json");
 	cr_assert_eq(topo_load(path, &t, &errs), 0);
-	got = render("gateway", topo_node_find(t, "gateway")->bgp);
+	got = render_all("gateway", topo_node_find(t, "gateway")->bgp, &bfdd);
+	cr_expect(bfdd != NULL && strstr(bfdd, "detect-multiplier 3") != NULL, "%s", bfdd);
+	free(bfdd);
 	cr_expect(strstr(got, " maximum-paths 2\n") != NULL);
 	cr_expect(strstr(got, " no bgp ebgp-requires-policy\n") != NULL);
 	cr_expect(strstr(got, "route-map") == NULL, "all/all needs no route-map:\n%s", got);
 	cr_expect(strstr(got, " timers bgp 3 9\n") != NULL);
 	cr_expect(strstr(got, " neighbor 10.10.10.1 timers connect 5\n") != NULL);
 	free(got);
-	got = render("dc001", topo_node_find(t, "dc001")->bgp);
+	got = render_all("dc001", topo_node_find(t, "dc001")->bgp, &bfdd);
+	free(bfdd);
 	cr_expect(strstr(got, "  network 51.51.51.0/24\n") != NULL);
 	cr_expect(strstr(got, " no bgp network import-check\n") != NULL);
 	free(got);
