@@ -608,3 +608,59 @@ Test(bfd_session, six_sessions_at_10ms_are_cheap)
 		bfd_session_free(sb[i]);
 	}
 }
+
+/* ---- IPv6 ---- */
+
+static void
+send_raw6(int hops, const struct bfd_ctrl *c, uint16_t to_port)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_port = htons(to_port) };
+	uint8_t buf[BFD_CTRL_LEN];
+	struct wire_wr w;
+	int fd;
+
+	to.sin6_addr = in6addr_loopback;
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)), 0);
+	wire_wr_init(&w, buf, sizeof(buf));
+	cr_assert_eq(bfd_ctrl_encode(&w, c), 0);
+	cr_assert_eq(sendto(fd, buf, w.len, 0, (struct sockaddr *)&to, sizeof(to)), (ssize_t)w.len);
+	close(fd);
+}
+
+Test(bfd_session, ipv6_comes_up_and_checks_the_hop_limit)
+{
+	struct bfd_session_params pa = params("::1", NULL, B.port, 10 * MS, 10 * MS, 3);
+	struct bfd_session_params pb = params("::1", NULL, A.port, 10 * MS, 10 * MS, 3);
+	struct bfd_session_info a;
+	struct bfd_stats st0, st;
+	struct bfd_ctrl c = { 0 };
+
+	A.s = bfd_session_new(A.bfd, &pa, notify, &A);
+	if (A.s == NULL && errno == EAFNOSUPPORT)
+		cr_skip_test("no IPv6 on this host");
+	cr_assert_not_null(A.s, "%s", strerror(errno));
+	B.s = bfd_session_new(B.bfd, &pb, notify, &B);
+	cr_assert_not_null(B.s);
+	cr_assert(run_until(both_up, EV_SEC(5)));
+	a = info(A.s);
+	cr_assert_eq(a.local.family, AF_INET6);
+
+	c.state = BFD_DOWN;
+	c.detect_mult = 3;
+	c.my_disc = a.local_disc;
+	c.your_disc = a.remote_disc;
+	c.desired_min_tx = 1000000;
+	c.required_min_rx = 10 * MS;
+	bfd_get_stats(B.bfd, &st0);
+	send_raw6(64, &c, B.port);
+	run_for(50 * MS);
+	bfd_get_stats(B.bfd, &st);
+	cr_assert_eq(st.drop[BFD_DROP_TTL], st0.drop[BFD_DROP_TTL] + 1);
+	cr_assert_eq(find_rec(&B, 1, BFD_DOWN), -1, "not obeyed");
+	b_mark = B.n;
+	send_raw6(255, &c, B.port);
+	cr_assert(run_until(b_went_down, EV_SEC(1)), "the same with hop limit 255 is obeyed");
+	cr_assert_eq(B.diag[find_rec(&B, b_mark, BFD_DOWN)], BFD_DIAG_NEIGHBOR_DOWN);
+}
