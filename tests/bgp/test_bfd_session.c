@@ -389,6 +389,8 @@ Test(bfd_session, timer_change_by_poll_sequence_applies_on_both_sides)
 	cr_assert_eq(b.remote_mult, 5);
 	cr_assert_eq(b.tx_interval_us, 20 * MS, "B slows down to what A can take");
 	cr_assert_eq(b.detect_time_us, 100 * MS, "5 x max(B's rx 10, A's tx 20)");
+	cr_assert_eq(b.rx_interval_us, 20 * MS);
+	cr_assert_eq(a.rx_interval_us, 20 * MS);
 	cr_assert_eq(a.src_port, port);
 	cr_assert(both_up());
 	cr_assert_eq(a.times_down + b.times_down, 0);
