@@ -761,6 +761,7 @@ bfd_session_get_info(const struct bfd_session *s, struct bfd_session_info *in)
 	in->remote_mult = f->remote_mult;
 	in->tx_interval_us = f->tx_interval;
 	in->detect_time_us = f->detect_time;
+	in->rx_interval_us = f->remote_mult ? f->detect_time / f->remote_mult : 0;
 	in->poll = f->poll;
 	in->path_down = f->path_down;
 	in->pkts_in = s->pkts_in;

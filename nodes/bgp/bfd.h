@@ -79,6 +79,7 @@ struct bfd_session_info {
 	uint32_t remote_required_min_rx_us;
 	uint8_t remote_mult;
 	uint64_t tx_interval_us; /* negotiated, before jitter */
+	uint64_t rx_interval_us; /* negotiated for the peer's packets, 0 until heard */
 	uint64_t detect_time_us; /* 0 until the peer has been heard */
 	bool poll;		 /* a Poll Sequence is outstanding */
 	bool path_down;		 /* bfd_session_path_down() and not yet path_up */

@@ -389,6 +389,8 @@ Test(bfd_session, timer_change_by_poll_sequence_applies_on_both_sides)
 	cr_assert_eq(b.remote_mult, 5);
 	cr_assert_eq(b.tx_interval_us, 20 * MS, "B slows down to what A can take");
 	cr_assert_eq(b.detect_time_us, 100 * MS, "5 x max(B's rx 10, A's tx 20)");
+	cr_assert_eq(b.rx_interval_us, 20 * MS);
+	cr_assert_eq(a.rx_interval_us, 20 * MS);
 	cr_assert_eq(a.src_port, port);
 	cr_assert(both_up());
 	cr_assert_eq(a.times_down + b.times_down, 0);
@@ -600,6 +602,7 @@ Test(bfd_session, six_sessions_at_10ms_are_cheap)
 	    (uint64_t)(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec) +
 	    (uint64_t)(r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) * 1000000 +
 	    (uint64_t)(r1.ru_stime.tv_usec - r0.ru_stime.tv_usec);
+	cr_log_info("six sessions at 10 ms: %lu us of CPU in 1 s", (unsigned long)cpu);
 	/* About 1300 packets a second both ways; well under a quarter of one core. */
 	cr_assert_lt(cpu, 250 * MS, "%lu us of CPU for 1 s", (unsigned long)cpu);
 	for (int i = 0; i < 3; i++) {
@@ -607,4 +610,60 @@ Test(bfd_session, six_sessions_at_10ms_are_cheap)
 		bfd_session_free(sa[i]);
 		bfd_session_free(sb[i]);
 	}
+}
+
+/* ---- IPv6 ---- */
+
+static void
+send_raw6(int hops, const struct bfd_ctrl *c, uint16_t to_port)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_port = htons(to_port) };
+	uint8_t buf[BFD_CTRL_LEN];
+	struct wire_wr w;
+	int fd;
+
+	to.sin6_addr = in6addr_loopback;
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)), 0);
+	wire_wr_init(&w, buf, sizeof(buf));
+	cr_assert_eq(bfd_ctrl_encode(&w, c), 0);
+	cr_assert_eq(sendto(fd, buf, w.len, 0, (struct sockaddr *)&to, sizeof(to)), (ssize_t)w.len);
+	close(fd);
+}
+
+Test(bfd_session, ipv6_comes_up_and_checks_the_hop_limit)
+{
+	struct bfd_session_params pa = params("::1", NULL, B.port, 10 * MS, 10 * MS, 3);
+	struct bfd_session_params pb = params("::1", NULL, A.port, 10 * MS, 10 * MS, 3);
+	struct bfd_session_info a;
+	struct bfd_stats st0, st;
+	struct bfd_ctrl c = { 0 };
+
+	A.s = bfd_session_new(A.bfd, &pa, notify, &A);
+	if (A.s == NULL && errno == EAFNOSUPPORT)
+		cr_skip_test("no IPv6 on this host");
+	cr_assert_not_null(A.s, "%s", strerror(errno));
+	B.s = bfd_session_new(B.bfd, &pb, notify, &B);
+	cr_assert_not_null(B.s);
+	cr_assert(run_until(both_up, EV_SEC(5)));
+	a = info(A.s);
+	cr_assert_eq(a.local.family, AF_INET6);
+
+	c.state = BFD_DOWN;
+	c.detect_mult = 3;
+	c.my_disc = a.local_disc;
+	c.your_disc = a.remote_disc;
+	c.desired_min_tx = 1000000;
+	c.required_min_rx = 10 * MS;
+	bfd_get_stats(B.bfd, &st0);
+	send_raw6(64, &c, B.port);
+	run_for(50 * MS);
+	bfd_get_stats(B.bfd, &st);
+	cr_assert_eq(st.drop[BFD_DROP_TTL], st0.drop[BFD_DROP_TTL] + 1);
+	cr_assert_eq(find_rec(&B, 1, BFD_DOWN), -1, "not obeyed");
+	b_mark = B.n;
+	send_raw6(255, &c, B.port);
+	cr_assert(run_until(b_went_down, EV_SEC(1)), "the same with hop limit 255 is obeyed");
+	cr_assert_eq(B.diag[find_rec(&B, b_mark, BFD_DOWN)], BFD_DIAG_NEIGHBOR_DOWN);
 }
