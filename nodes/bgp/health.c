@@ -1004,16 +1004,12 @@ static void
 cmd_timeout(struct health_check *hc)
 {
 	struct health_proc *p = hc->cur;
-	siginfo_t si;
 	pid_t pid = 0;
 
 	if (p != NULL) {
 		pid = p->pid;
 		sys_pidfd_kill(p->pidfd);
-		if (proc_reap(p, &si, false) != 0)
-			proc_release(hc, p);
-		else
-			p->state = PROC_KILLED; /* cmd_exited reaps it */
+		p->state = PROC_KILLED; /* cmd_exited reaps it when it is gone */
 		hc->cur = NULL;
 	}
 	check_done(hc, false, "timeout after %u ms (pid %d killed)", hc->cfg->timeout_ms, (int)pid);

@@ -111,7 +111,7 @@ struct health_info {
 	size_t nhistory;
 };
 
-/* Called on each state change; why says what decided it. */
+/* Called on each state change; why says what decided it. It must not call health_close. */
 typedef void (*health_notify_fn)(void *arg, size_t check, bool up, const char *why);
 
 struct health;

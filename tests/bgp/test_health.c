@@ -516,7 +516,7 @@ Test(health_dns, rise_and_fall)
 
 	responder_start(&r, script, sizeof(script) / sizeof(script[0]));
 	open_checks(
-	    dns_json(r.port, "\"interval_ms\": 40, \"timeout_ms\": 30, \"rise\": 2, \"fall\": 3"));
+	    dns_json(r.port, "\"interval_ms\": 60, \"timeout_ms\": 50, \"rise\": 2, \"fall\": 3"));
 	health_get_info(H, 0, &info);
 	cr_assert_eq(info.state, HEALTH_UNKNOWN);
 	cr_assert_str_eq(info.name, "dns");
@@ -535,7 +535,7 @@ Test(health_dns, rise_and_fall)
 	cr_assert_eq(notes[2].checks, 8);
 	cr_assert_not(notes[3].up);
 	cr_assert_eq(notes[3].checks, 11);
-	cr_assert_str_eq(notes[3].why, "3 consecutive failures, last: timeout after 30 ms");
+	cr_assert_str_eq(notes[3].why, "3 consecutive failures, last: timeout after 50 ms");
 	cr_assert_eq(r.last_qtype, 16, "TXT asked");
 	cr_assert_not(r.rd_seen, "RD=0");
 
@@ -546,7 +546,7 @@ Test(health_dns, rise_and_fall)
 	cr_assert_eq(info.failures, 6);
 	cr_assert_eq(info.failures_in_row, 3);
 	cr_assert_eq(info.passes_in_row, 0);
-	cr_assert_str_eq(info.last_result, "timeout after 30 ms");
+	cr_assert_str_eq(info.last_result, "timeout after 50 ms");
 	cr_assert_eq(info.nhistory, 4);
 	cr_assert_eq(info.history[0].from, HEALTH_UNKNOWN);
 	cr_assert_eq(info.history[0].to, HEALTH_UP);
@@ -633,6 +633,26 @@ Test(health_dns, malformed_replies_fail)
 	responder_stop(&r);
 }
 
+Test(health_dns, timeout_at_the_interval)
+{
+	static const enum reply_mode script[] = { R_SILENT };
+	struct responder r;
+	struct health_info info;
+
+	/* timeout_ms defaults to interval_ms: each check has failed when the next is due. */
+	responder_start(&r, script, 1);
+	open_checks(dns_json(r.port, "\"interval_ms\": 50, \"fall\": 2"));
+	run_checks(0, 3, 2000);
+	health_get_info(H, 0, &info);
+	cr_assert_eq(info.failures, 3);
+	cr_assert_str_eq(info.last_result, "timeout after 50 ms");
+	cr_assert_geq(r.queries, 3, "a query per interval");
+	cr_assert_eq(info.state, HEALTH_DOWN);
+	cr_assert_eq(nnotes, 1);
+	cr_assert_eq(notes[0].checks, 2);
+	responder_stop(&r);
+}
+
 Test(health_dns, refused_port_fails)
 {
 	static const enum reply_mode script[] = { R_NOERROR };
@@ -663,9 +683,9 @@ Test(health_cmd, true_and_false)
 	struct prefix p51, p52;
 
 	open_checks(
-	    "[ { \"name\": \"t\", \"command\": [\"/bin/true\"], \"interval_ms\": 20,"
+	    "[ { \"name\": \"t\", \"command\": [\"/bin/true\"], \"interval_ms\": 200,"
 	    "    \"rise\": 2, \"prefixes\": [\"52.52.52.0/24\"] },"
-	    "  { \"name\": \"f\", \"command\": [\"false\"], \"interval_ms\": 20, \"fall\": 2,"
+	    "  { \"name\": \"f\", \"command\": [\"false\"], \"interval_ms\": 200, \"fall\": 2,"
 	    "    \"prefixes\": [\"51.51.51.0/24\"] } ]");
 	break_after_notes = 2;
 	cr_assert(run_for(3000));
@@ -744,6 +764,43 @@ Test(health_cmd, timeout_kills_and_reaps)
 	cr_assert_eq(errno, ECHILD);
 }
 
+static pid_t seen_pids[8];
+static size_t nseen;
+
+static bool
+three_timeouts(void *arg)
+{
+	struct health_info info;
+
+	health_get_info(H, 0, &info);
+	if (info.last_pid != 0 && (nseen == 0 || seen_pids[nseen - 1] != info.last_pid) &&
+	    nseen < 8)
+		seen_pids[nseen++] = info.last_pid;
+	return info.checks >= 3;
+}
+
+Test(health_cmd, timeout_at_the_interval)
+{
+	struct health_info info;
+
+	/* The killed child is reaped by the loop while the next one already runs. */
+	nseen = 0;
+	open_checks("[ { \"name\": \"sleep\", \"command\": [\"/bin/sleep\", \"30\"],"
+		    "    \"interval_ms\": 50, \"fall\": 1 } ]");
+	cr_assert(run_until(three_timeouts, NULL, 3000));
+	health_get_info(H, 0, &info);
+	cr_assert_eq(info.failures, 3);
+	cr_assert_not_null(strstr(info.last_result, "timeout after 50 ms (pid "), "%s",
+	    info.last_result);
+	cr_assert_geq(nseen, 3, "a new child per check");
+	health_close(H);
+	H = NULL;
+	for (size_t i = 0; i < nseen; i++) {
+		watched_pid = seen_pids[i];
+		cr_assert(pid_gone(NULL), "pid %d left behind", (int)watched_pid);
+	}
+}
+
 Test(health_cmd, close_kills_and_reaps)
 {
 	struct health_info info;
@@ -774,15 +831,16 @@ Test(health_cmd, child_environment)
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, NULL);
+	/* test(1) and grep(1) run directly, so /proc/self is the spawned child itself. */
 	snprintf(json, sizeof(json),
-	    "[ { \"name\": \"fd\", \"command\": [\"/bin/sh\", \"-c\","
-	    "    \"test ! -e /proc/$$/fd/%d\"], \"rise\": 1, \"fall\": 1 },"
+	    "[ { \"name\": \"fd\", \"command\": [\"test\", \"!\", \"-e\","
+	    "    \"/proc/self/fd/%d\"], \"rise\": 1, \"fall\": 1 },"
 	    "  { \"name\": \"stdio\", \"command\": [\"/bin/sh\", \"-c\","
 	    "    \"test $(readlink /proc/$$/fd/0) = /dev/null && "
 	    "test $(readlink /proc/$$/fd/1) = /dev/null && "
 	    "test $(readlink /proc/$$/fd/2) = /dev/null\"], \"rise\": 1, \"fall\": 1 },"
-	    "  { \"name\": \"sigmask\", \"command\": [\"/bin/sh\", \"-c\","
-	    "    \"grep -q '^SigBlk:[[:space:]]*0*$' /proc/$$/status\"], \"rise\": 1, "
+	    "  { \"name\": \"sigmask\", \"command\": [\"grep\", \"-q\","
+	    "    \"^SigBlk:[[:space:]]*0*$\", \"/proc/self/status\"], \"rise\": 1, "
 	    "\"fall\": 1 } ]",
 	    leak);
 	open_checks(json);
@@ -799,8 +857,8 @@ Test(health_cmd, child_environment)
 	C = NULL;
 	nnotes = 0;
 	snprintf(json, sizeof(json),
-	    "[ { \"name\": \"fd\", \"command\": [\"/bin/sh\", \"-c\","
-	    "    \"test ! -e /proc/$$/fd/0\"], \"rise\": 1, \"fall\": 1 } ]");
+	    "[ { \"name\": \"fd\", \"command\": [\"test\", \"!\", \"-e\","
+	    "    \"/proc/self/fd/0\"], \"rise\": 1, \"fall\": 1 } ]");
 	open_checks(json);
 	break_after_notes = 1;
 	cr_assert(run_for(3000));
