@@ -223,6 +223,67 @@ Test(health_config, errors)
 }
 
 /*
+ * The DNS codec
+ */
+
+Test(health_codec, query_bytes)
+{
+	static const uint8_t want[] = { 0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 6, 's', 'e', 'r', 'v', 'e', 'r', 4, 'z', 'o', 'n', 'e', 3, 't', 's',
+		't', 0, 0x00, 0x10, 0x00, 0x01 };
+	uint8_t buf[300];
+
+	cr_assert_eq(health_dns_query(buf, sizeof(buf), 0x1234, "server.zone.tst", 16),
+	    sizeof(want));
+	cr_assert_arr_eq(buf, want, sizeof(want));
+	cr_assert_eq(health_dns_query(buf, sizeof(buf), 0x1234, "server.zone.tst.", 16),
+	    sizeof(want), "a trailing dot is the same name");
+	cr_assert_eq(health_dns_query(buf, sizeof(buf), 1, ".", 6), 17, "the root");
+	cr_assert_eq(health_dns_query(buf, 20, 1, "server.zone.tst", 16), 0, "no room");
+	cr_assert_eq(health_dns_query(buf, sizeof(buf), 1, "a..b", 1), 0);
+}
+
+Test(health_codec, reply_verdicts)
+{
+	uint8_t q[300], r[300];
+	size_t qlen = health_dns_query(q, sizeof(q), 0xbeef, "Server.Zone.tst", 16);
+	unsigned rcode = 99;
+
+	memcpy(r, q, qlen);
+	r[2] = 0x84; /* QR, AA */
+	r[3] = 0x03; /* NXDOMAIN */
+	r[12 + 1] = 'S';
+	r[12 + 8] = 'z';
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_ANSWER);
+	cr_assert_eq(rcode, 3);
+	cr_assert_eq(health_dns_reply(q, qlen, r, 11, &rcode), HEALTH_DNS_SHORT);
+	cr_assert_eq(health_dns_reply(q, qlen, r, 12, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen - 1, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	r[2] = 0x04;
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_NOT_RESPONSE);
+	r[2] = 0x84 | (5 << 3); /* opcode UPDATE */
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_NOT_RESPONSE);
+	r[2] = 0x84;
+	r[0] ^= 1;
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_ID);
+	r[0] ^= 1;
+	r[qlen - 3] = 1; /* type A */
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	r[qlen - 3] = 16;
+	r[qlen - 1] = 3; /* class CH */
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	r[qlen - 1] = 1;
+	r[12 + 2] = 'x';
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	r[12 + 2] = 'e';
+	r[5] = 2; /* QDCOUNT 2 */
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	r[5] = 1;
+	r[12] = 0xc0; /* a compression pointer instead of the name */
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_QUESTION);
+}
+
+/*
  * Running checks: helpers
  */
 
