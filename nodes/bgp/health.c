@@ -76,8 +76,7 @@ struct health_check {
 	/* dns */
 	int fd;
 	struct ev_io io;
-	uint16_t id;
-	uint8_t query[DNS_QUERY_MAX];
+	uint8_t query[DNS_QUERY_MAX]; /* with this check's ID */
 	size_t query_len;
 
 	/* command */
@@ -666,27 +665,23 @@ timeout_fired(struct ev_loop *loop, struct ev_timer *t)
  * DNS check
  */
 
-static int
-dns_build_query(struct health_check *hc)
+size_t
+health_dns_query(uint8_t *buf, size_t cap, uint16_t id, const char *qname, uint16_t qtype)
 {
-	const struct health_dns_config *d = &hc->cfg->dns;
 	struct wire_wr w;
 
-	wire_wr_init(&w, hc->query, sizeof(hc->query));
-	wire_put_u16(&w, 0); /* ID, set per query */
+	wire_wr_init(&w, buf, cap);
+	wire_put_u16(&w, id);
 	wire_put_u16(&w, 0); /* QR=0, opcode QUERY, RD=0 */
 	wire_put_u16(&w, 1); /* QDCOUNT */
 	wire_put_u16(&w, 0);
 	wire_put_u16(&w, 0);
 	wire_put_u16(&w, 0);
-	if (qname_encode(&w, d->qname) < 0)
-		return -1;
-	wire_put_u16(&w, d->qtype);
+	if (qname_encode(&w, qname) < 0)
+		return 0;
+	wire_put_u16(&w, qtype);
 	wire_put_u16(&w, DNS_CLASS_IN);
-	if (w.err)
-		return -1;
-	hc->query_len = w.len;
-	return 0;
+	return w.err ? 0 : w.len;
 }
 
 static void
@@ -721,10 +716,9 @@ dns_start(struct health_check *hc)
 		check_done(hc, false, "cannot query: connect: %s", strerror(err));
 		return;
 	}
-	hc->id = (uint16_t)arc4random();
 	wire_wr_init(&w, hc->query, sizeof(hc->query));
 	w.len = hc->query_len;
-	wire_patch_u16(&w, 0, hc->id);
+	wire_patch_u16(&w, 0, (uint16_t)arc4random());
 	ev_io_init(&hc->io, hc->fd, dns_read, hc);
 	if ((err = ev_io_start(hc->h->loop, &hc->io, EPOLLIN)) < 0) {
 		close(hc->fd);
@@ -753,25 +747,22 @@ dns_close(struct health_check *hc)
 	dns_stop(hc);
 }
 
-/* Our question, label by label, ignoring ASCII case (RFC 4343), then type and class. */
+/* The query's question, label by label, ignoring ASCII case (RFC 4343), then type and class. */
 static bool
-dns_question_echoed(struct health_check *hc, struct wire_rd *rd)
+question_echoed(struct wire_rd *q, struct wire_rd *rd)
 {
-	struct wire_rd q;
 	uint8_t ours[63], theirs[63];
 
-	wire_rd_init(&q, hc->query, hc->query_len);
-	wire_skip(&q, DNS_HDR_LEN);
 	for (;;) {
-		uint8_t len = wire_u8(&q);
+		uint8_t len = wire_u8(q);
 
-		if (wire_u8(rd) != len || rd->err)
+		if (q->err || len > 63 || wire_u8(rd) != len || rd->err)
 			return false;
 		if (len == 0)
 			break;
-		wire_read(&q, ours, len);
+		wire_read(q, ours, len);
 		wire_read(rd, theirs, len);
-		if (rd->err || q.err)
+		if (rd->err || q->err)
 			return false;
 		for (size_t i = 0; i < len; i++) {
 			uint8_t a = ours[i], b = theirs[i];
@@ -784,9 +775,35 @@ dns_question_echoed(struct health_check *hc, struct wire_rd *rd)
 				return false;
 		}
 	}
-	if (wire_u16(rd) != hc->cfg->dns.qtype || wire_u16(rd) != DNS_CLASS_IN)
+	if (wire_u16(rd) != wire_u16(q) || wire_u16(rd) != wire_u16(q))
 		return false;
-	return rd->err == WIRE_OK;
+	return rd->err == WIRE_OK && q->err == WIRE_OK;
+}
+
+enum health_dns_verdict
+health_dns_reply(const uint8_t *query, size_t qlen, const uint8_t *reply, size_t len,
+    unsigned *rcode)
+{
+	struct wire_rd q, rd;
+	uint16_t id, flags, qdcount;
+
+	wire_rd_init(&rd, reply, len);
+	wire_rd_init(&q, query, qlen);
+	id = wire_u16(&rd);
+	flags = wire_u16(&rd);
+	qdcount = wire_u16(&rd);
+	wire_skip(&rd, 6); /* ANCOUNT, NSCOUNT, ARCOUNT */
+	if (rd.err)
+		return HEALTH_DNS_SHORT;
+	if (id != wire_u16(&q))
+		return HEALTH_DNS_OTHER_ID;
+	if (!(flags & DNS_FLAG_QR) || ((flags >> DNS_OPCODE_SHIFT) & DNS_OPCODE_MASK) != 0)
+		return HEALTH_DNS_NOT_RESPONSE;
+	wire_skip(&q, DNS_HDR_LEN - 2);
+	if (qdcount != 1 || !question_echoed(&q, &rd))
+		return HEALTH_DNS_OTHER_QUESTION;
+	*rcode = flags & DNS_RCODE_MASK;
+	return HEALTH_DNS_ANSWER;
 }
 
 /* One datagram from the server: 1 decided the check, 0 ignored (another query's ID). */
@@ -794,35 +811,28 @@ static int
 dns_reply(struct health_check *hc, const uint8_t *buf, size_t len, uint64_t rtt_us)
 {
 	char got[16], want[16];
-	struct wire_rd rd;
-	uint16_t id, flags, qdcount;
-	unsigned rcode;
+	unsigned rcode = 0;
 
-	wire_rd_init(&rd, buf, len);
-	id = wire_u16(&rd);
-	flags = wire_u16(&rd);
-	qdcount = wire_u16(&rd);
-	wire_skip(&rd, 6); /* ANCOUNT, NSCOUNT, ARCOUNT */
-	if (rd.err) {
+	switch (health_dns_reply(hc->query, hc->query_len, buf, len, &rcode)) {
+	case HEALTH_DNS_OTHER_ID:
+		log_remote("health check %s: a reply with another ID: ignored", hc->cfg->name);
+		return 0;
+	case HEALTH_DNS_SHORT:
 		dns_stop(hc);
 		check_done(hc, false, "malformed reply: %zu bytes, shorter than a DNS header", len);
 		return 1;
-	}
-	if (id != hc->id) {
-		log_remote("health check %s: reply with ID %u, expected %u: ignored", hc->cfg->name,
-		    id, hc->id);
-		return 0;
-	}
-	dns_stop(hc);
-	if (!(flags & DNS_FLAG_QR) || ((flags >> DNS_OPCODE_SHIFT) & DNS_OPCODE_MASK) != 0) {
+	case HEALTH_DNS_NOT_RESPONSE:
+		dns_stop(hc);
 		check_done(hc, false, "malformed reply: not a response to a standard query");
 		return 1;
-	}
-	if (qdcount != 1 || !dns_question_echoed(hc, &rd)) {
+	case HEALTH_DNS_OTHER_QUESTION:
+		dns_stop(hc);
 		check_done(hc, false, "malformed reply: the question is not ours");
 		return 1;
+	case HEALTH_DNS_ANSWER:
+		break;
 	}
-	rcode = flags & DNS_RCODE_MASK;
+	dns_stop(hc);
 	health_rcode_name(rcode, got, sizeof(got));
 	if (rcode != hc->cfg->dns.rcode) {
 		check_done(hc, false, "rcode %s, expected %s", got,
@@ -1004,16 +1014,12 @@ static void
 cmd_timeout(struct health_check *hc)
 {
 	struct health_proc *p = hc->cur;
-	siginfo_t si;
 	pid_t pid = 0;
 
 	if (p != NULL) {
 		pid = p->pid;
 		sys_pidfd_kill(p->pidfd);
-		if (proc_reap(p, &si, false) != 0)
-			proc_release(hc, p);
-		else
-			p->state = PROC_KILLED; /* cmd_exited reaps it */
+		p->state = PROC_KILLED; /* cmd_exited reaps it when it is gone */
 		hc->cur = NULL;
 	}
 	check_done(hc, false, "timeout after %u ms (pid %d killed)", hc->cfg->timeout_ms, (int)pid);
@@ -1069,7 +1075,9 @@ health_open(struct ev_loop *loop, const struct health_check_config *cfg, size_t 
 		hc->state = HEALTH_UNKNOWN;
 		hc->last_change_us = now;
 		hc->last_change_wall_us = wall_us();
-		if (cfg[i].kind == HEALTH_DNS && dns_build_query(hc) < 0) {
+		if (cfg[i].kind == HEALTH_DNS &&
+		    (hc->query_len = health_dns_query(hc->query, sizeof(hc->query), 0,
+			 cfg[i].dns.qname, cfg[i].dns.qtype)) == 0) {
 			/* the parser checked the name: a caller's broken config */
 			fatal("health check %s: cannot encode the query for %s", cfg[i].name,
 			    cfg[i].dns.qname);

@@ -83,6 +83,24 @@ const char *health_rcode_name(unsigned rcode, char *buf, size_t len);
 int health_qtype_parse(const char *, uint16_t *); /* 0 or -1 */
 int health_rcode_parse(const char *, uint8_t *);  /* 0 or -1 */
 
+/*
+ * The DNS check's codec (RFC 1035 section 4.1), pure functions for the tests
+ * and the fuzz target. health_dns_query writes a query (RD=0, class IN) and
+ * returns its length, 0 when the name does not encode or cap is short.
+ * health_dns_reply judges one datagram against that query.
+ */
+enum health_dns_verdict {
+	HEALTH_DNS_ANSWER,	   /* our ID, QR=1, opcode QUERY, our question: *rcode set */
+	HEALTH_DNS_OTHER_ID,	   /* another query's reply: ignored */
+	HEALTH_DNS_SHORT,	   /* shorter than a header */
+	HEALTH_DNS_NOT_RESPONSE,   /* QR=0 or another opcode */
+	HEALTH_DNS_OTHER_QUESTION, /* QDCOUNT not 1, or not our name, type and class */
+};
+
+size_t health_dns_query(uint8_t *buf, size_t cap, uint16_t id, const char *qname, uint16_t qtype);
+enum health_dns_verdict health_dns_reply(const uint8_t *query, size_t qlen, const uint8_t *reply,
+    size_t len, unsigned *rcode);
+
 struct health_change {
 	uint64_t mono_us; /* ev_now_us() at the change */
 	uint64_t wall_us; /* CLOCK_REALTIME, µs since the epoch */
@@ -111,7 +129,7 @@ struct health_info {
 	size_t nhistory;
 };
 
-/* Called on each state change; why says what decided it. */
+/* Called on each state change; why says what decided it. It must not call health_close. */
 typedef void (*health_notify_fn)(void *arg, size_t check, bool up, const char *why);
 
 struct health;

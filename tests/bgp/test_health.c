@@ -223,6 +223,67 @@ Test(health_config, errors)
 }
 
 /*
+ * The DNS codec
+ */
+
+Test(health_codec, query_bytes)
+{
+	static const uint8_t want[] = { 0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 6, 's', 'e', 'r', 'v', 'e', 'r', 4, 'z', 'o', 'n', 'e', 3, 't', 's',
+		't', 0, 0x00, 0x10, 0x00, 0x01 };
+	uint8_t buf[300];
+
+	cr_assert_eq(health_dns_query(buf, sizeof(buf), 0x1234, "server.zone.tst", 16),
+	    sizeof(want));
+	cr_assert_arr_eq(buf, want, sizeof(want));
+	cr_assert_eq(health_dns_query(buf, sizeof(buf), 0x1234, "server.zone.tst.", 16),
+	    sizeof(want), "a trailing dot is the same name");
+	cr_assert_eq(health_dns_query(buf, sizeof(buf), 1, ".", 6), 17, "the root");
+	cr_assert_eq(health_dns_query(buf, 20, 1, "server.zone.tst", 16), 0, "no room");
+	cr_assert_eq(health_dns_query(buf, sizeof(buf), 1, "a..b", 1), 0);
+}
+
+Test(health_codec, reply_verdicts)
+{
+	uint8_t q[300], r[300];
+	size_t qlen = health_dns_query(q, sizeof(q), 0xbeef, "Server.Zone.tst", 16);
+	unsigned rcode = 99;
+
+	memcpy(r, q, qlen);
+	r[2] = 0x84; /* QR, AA */
+	r[3] = 0x03; /* NXDOMAIN */
+	r[12 + 1] = 'S';
+	r[12 + 8] = 'z';
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_ANSWER);
+	cr_assert_eq(rcode, 3);
+	cr_assert_eq(health_dns_reply(q, qlen, r, 11, &rcode), HEALTH_DNS_SHORT);
+	cr_assert_eq(health_dns_reply(q, qlen, r, 12, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen - 1, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	r[2] = 0x04;
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_NOT_RESPONSE);
+	r[2] = 0x84 | (5 << 3); /* opcode UPDATE */
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_NOT_RESPONSE);
+	r[2] = 0x84;
+	r[0] ^= 1;
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_ID);
+	r[0] ^= 1;
+	r[qlen - 3] = 1; /* type A */
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	r[qlen - 3] = 16;
+	r[qlen - 1] = 3; /* class CH */
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	r[qlen - 1] = 1;
+	r[12 + 2] = 'x';
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	r[12 + 2] = 'e';
+	r[5] = 2; /* QDCOUNT 2 */
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_QUESTION);
+	r[5] = 1;
+	r[12] = 0xc0; /* a compression pointer instead of the name */
+	cr_assert_eq(health_dns_reply(q, qlen, r, qlen, &rcode), HEALTH_DNS_OTHER_QUESTION);
+}
+
+/*
  * Running checks: helpers
  */
 
@@ -516,7 +577,7 @@ Test(health_dns, rise_and_fall)
 
 	responder_start(&r, script, sizeof(script) / sizeof(script[0]));
 	open_checks(
-	    dns_json(r.port, "\"interval_ms\": 40, \"timeout_ms\": 30, \"rise\": 2, \"fall\": 3"));
+	    dns_json(r.port, "\"interval_ms\": 60, \"timeout_ms\": 50, \"rise\": 2, \"fall\": 3"));
 	health_get_info(H, 0, &info);
 	cr_assert_eq(info.state, HEALTH_UNKNOWN);
 	cr_assert_str_eq(info.name, "dns");
@@ -535,7 +596,7 @@ Test(health_dns, rise_and_fall)
 	cr_assert_eq(notes[2].checks, 8);
 	cr_assert_not(notes[3].up);
 	cr_assert_eq(notes[3].checks, 11);
-	cr_assert_str_eq(notes[3].why, "3 consecutive failures, last: timeout after 30 ms");
+	cr_assert_str_eq(notes[3].why, "3 consecutive failures, last: timeout after 50 ms");
 	cr_assert_eq(r.last_qtype, 16, "TXT asked");
 	cr_assert_not(r.rd_seen, "RD=0");
 
@@ -546,7 +607,7 @@ Test(health_dns, rise_and_fall)
 	cr_assert_eq(info.failures, 6);
 	cr_assert_eq(info.failures_in_row, 3);
 	cr_assert_eq(info.passes_in_row, 0);
-	cr_assert_str_eq(info.last_result, "timeout after 30 ms");
+	cr_assert_str_eq(info.last_result, "timeout after 50 ms");
 	cr_assert_eq(info.nhistory, 4);
 	cr_assert_eq(info.history[0].from, HEALTH_UNKNOWN);
 	cr_assert_eq(info.history[0].to, HEALTH_UP);
@@ -633,6 +694,26 @@ Test(health_dns, malformed_replies_fail)
 	responder_stop(&r);
 }
 
+Test(health_dns, timeout_at_the_interval)
+{
+	static const enum reply_mode script[] = { R_SILENT };
+	struct responder r;
+	struct health_info info;
+
+	/* timeout_ms defaults to interval_ms: each check has failed when the next is due. */
+	responder_start(&r, script, 1);
+	open_checks(dns_json(r.port, "\"interval_ms\": 50, \"fall\": 2"));
+	run_checks(0, 3, 2000);
+	health_get_info(H, 0, &info);
+	cr_assert_eq(info.failures, 3);
+	cr_assert_str_eq(info.last_result, "timeout after 50 ms");
+	cr_assert_geq(r.queries, 3, "a query per interval");
+	cr_assert_eq(info.state, HEALTH_DOWN);
+	cr_assert_eq(nnotes, 1);
+	cr_assert_eq(notes[0].checks, 2);
+	responder_stop(&r);
+}
+
 Test(health_dns, refused_port_fails)
 {
 	static const enum reply_mode script[] = { R_NOERROR };
@@ -663,9 +744,9 @@ Test(health_cmd, true_and_false)
 	struct prefix p51, p52;
 
 	open_checks(
-	    "[ { \"name\": \"t\", \"command\": [\"/bin/true\"], \"interval_ms\": 20,"
+	    "[ { \"name\": \"t\", \"command\": [\"/bin/true\"], \"interval_ms\": 200,"
 	    "    \"rise\": 2, \"prefixes\": [\"52.52.52.0/24\"] },"
-	    "  { \"name\": \"f\", \"command\": [\"false\"], \"interval_ms\": 20, \"fall\": 2,"
+	    "  { \"name\": \"f\", \"command\": [\"false\"], \"interval_ms\": 200, \"fall\": 2,"
 	    "    \"prefixes\": [\"51.51.51.0/24\"] } ]");
 	break_after_notes = 2;
 	cr_assert(run_for(3000));
@@ -744,6 +825,43 @@ Test(health_cmd, timeout_kills_and_reaps)
 	cr_assert_eq(errno, ECHILD);
 }
 
+static pid_t seen_pids[8];
+static size_t nseen;
+
+static bool
+three_timeouts(void *arg)
+{
+	struct health_info info;
+
+	health_get_info(H, 0, &info);
+	if (info.last_pid != 0 && (nseen == 0 || seen_pids[nseen - 1] != info.last_pid) &&
+	    nseen < 8)
+		seen_pids[nseen++] = info.last_pid;
+	return info.checks >= 3;
+}
+
+Test(health_cmd, timeout_at_the_interval)
+{
+	struct health_info info;
+
+	/* The killed child is reaped by the loop while the next one already runs. */
+	nseen = 0;
+	open_checks("[ { \"name\": \"sleep\", \"command\": [\"/bin/sleep\", \"30\"],"
+		    "    \"interval_ms\": 50, \"fall\": 1 } ]");
+	cr_assert(run_until(three_timeouts, NULL, 3000));
+	health_get_info(H, 0, &info);
+	cr_assert_eq(info.failures, 3);
+	cr_assert_not_null(strstr(info.last_result, "timeout after 50 ms (pid "), "%s",
+	    info.last_result);
+	cr_assert_geq(nseen, 3, "a new child per check");
+	health_close(H);
+	H = NULL;
+	for (size_t i = 0; i < nseen; i++) {
+		watched_pid = seen_pids[i];
+		cr_assert(pid_gone(NULL), "pid %d left behind", (int)watched_pid);
+	}
+}
+
 Test(health_cmd, close_kills_and_reaps)
 {
 	struct health_info info;
@@ -774,15 +892,16 @@ Test(health_cmd, child_environment)
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, NULL);
+	/* test(1) and grep(1) run directly, so /proc/self is the spawned child itself. */
 	snprintf(json, sizeof(json),
-	    "[ { \"name\": \"fd\", \"command\": [\"/bin/sh\", \"-c\","
-	    "    \"test ! -e /proc/$$/fd/%d\"], \"rise\": 1, \"fall\": 1 },"
+	    "[ { \"name\": \"fd\", \"command\": [\"test\", \"!\", \"-e\","
+	    "    \"/proc/self/fd/%d\"], \"rise\": 1, \"fall\": 1 },"
 	    "  { \"name\": \"stdio\", \"command\": [\"/bin/sh\", \"-c\","
 	    "    \"test $(readlink /proc/$$/fd/0) = /dev/null && "
 	    "test $(readlink /proc/$$/fd/1) = /dev/null && "
 	    "test $(readlink /proc/$$/fd/2) = /dev/null\"], \"rise\": 1, \"fall\": 1 },"
-	    "  { \"name\": \"sigmask\", \"command\": [\"/bin/sh\", \"-c\","
-	    "    \"grep -q '^SigBlk:[[:space:]]*0*$' /proc/$$/status\"], \"rise\": 1, "
+	    "  { \"name\": \"sigmask\", \"command\": [\"grep\", \"-q\","
+	    "    \"^SigBlk:[[:space:]]*0*$\", \"/proc/self/status\"], \"rise\": 1, "
 	    "\"fall\": 1 } ]",
 	    leak);
 	open_checks(json);
@@ -799,8 +918,8 @@ Test(health_cmd, child_environment)
 	C = NULL;
 	nnotes = 0;
 	snprintf(json, sizeof(json),
-	    "[ { \"name\": \"fd\", \"command\": [\"/bin/sh\", \"-c\","
-	    "    \"test ! -e /proc/$$/fd/0\"], \"rise\": 1, \"fall\": 1 } ]");
+	    "[ { \"name\": \"fd\", \"command\": [\"test\", \"!\", \"-e\","
+	    "    \"/proc/self/fd/0\"], \"rise\": 1, \"fall\": 1 } ]");
 	open_checks(json);
 	break_after_notes = 1;
 	cr_assert(run_for(3000));
