@@ -399,6 +399,8 @@ cmd_bgp(int argc, char **argv)
 		r = k.kind->bgp_announce(&k, &pfx, verb[0] == 'a', msg, sizeof(msg));
 		if (r == 0)
 			j = cJSON_CreateObject();
+	} else if (strcmp(verb, "bfd") == 0 && k.kind->bgp_bfd != NULL) {
+		r = k.kind->bgp_bfd(&k, &j);
 	} else if (k.kind->bgp_command != NULL) {
 		r = k.kind->bgp_command(&k, verb, arg, &j);
 	} else {

@@ -39,7 +39,7 @@ enum kind_role {
 
 extern const char *const kind_role_names[KIND_ROLE_MAX];
 
-#define KIND_PROCS_MAX	  3 /* processes one daemon of a kind may need (FRR: zebra, bgpd) */
+#define KIND_PROCS_MAX	  3 /* processes one daemon of a kind may need (FRR: bgpd, zebra, bfdd) */
 #define KIND_ARGV_MAX	  32
 #define KIND_MSG_MAX	  512
 #define KIND_WAIT_PATH_MS 10000
@@ -140,6 +140,12 @@ struct kind_ops {
 	/* Any other `anylab bgp NODE VERB [ARG]` the kind understands; NULL: none. */
 	int (
 	    *bgp_command)(const struct kind_node *, const char *verb, const char *arg, cJSON **doc);
+	/*
+	 * {"sessions": [...]}: the BFD sessions in anybgpd's shape (peer,
+	 * state as RFC 5880 names it: AdminDown, Down, Init, Up; tx_ms...,
+	 * docs/kinds.md); NULL: the kind has no BFD.
+	 */
+	int (*bgp_bfd)(const struct kind_node *, cJSON **doc);
 };
 
 /* The kind called name in role; NULL when there is none. */

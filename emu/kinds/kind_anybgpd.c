@@ -284,6 +284,13 @@ anybgpd_command(const struct kind_node *k, const char *verb, const char *arg, cJ
 	return anybgpd_request(k, req, doc);
 }
 
+/* anybgpd's control "bfd": its sessions, already in the shape every kind gives. */
+static int
+anybgpd_bfd(const struct kind_node *k, cJSON **doc)
+{
+	return anybgpd_request(k, "bfd", doc);
+}
+
 const struct kind_ops kind_anybgpd = {
 	.name = "anybgpd",
 	.role = KIND_BGP,
@@ -299,4 +306,5 @@ const struct kind_ops kind_anybgpd = {
 	.bgp_announce = anybgpd_announce,
 	.bgp_drain = anybgpd_drain,
 	.bgp_command = anybgpd_command,
+	.bgp_bfd = anybgpd_bfd,
 };

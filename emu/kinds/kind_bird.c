@@ -8,7 +8,9 @@
  * foreground with its control socket bird.ctl in the node's folder; the
  * adapter speaks BIRD's control protocol itself (bird_ctl.c) and turns
  * `show protocols all`, `show route all` and `show status` into anybgpd's
- * JSON shape.
+ * JSON shape. BFD (kind_bfd.h): a bfd protocol, and per peer `bfd { ... }`
+ * with its intervals in the bgp protocol (RFC 5882: the session restarts
+ * when BFD says the path is down); `show bfd sessions` is read back.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -43,7 +45,8 @@
 
 static const char *const bird_programs[] = { BIRD_PROG, NULL };
 
-static int bird_load(const struct kind_node *, struct bgp_config *, char *, size_t);
+static int bird_load(const struct kind_node *, struct bgp_config *, struct kind_bfd **, char *,
+    size_t);
 static int bird_call(const struct kind_node *, const char *, struct bird_reply *);
 static int bird_protocols(const struct kind_node *, struct bird_proto **, size_t *);
 static int runtime_load(const struct kind_node *, struct bird_runtime *);
@@ -93,7 +96,8 @@ bird_string_ok(const char *s)
 }
 
 int
-bird_conf_check(const struct bgp_config *cfg, const char *path, struct cfg_errors *errs)
+bird_conf_check(const struct bgp_config *cfg, const struct kind_bfd *bfd, const char *path,
+    struct cfg_errors *errs)
 {
 	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
 	int before = errs->count;
@@ -127,6 +131,9 @@ bird_conf_check(const struct bgp_config *cfg, const char *path, struct cfg_error
 			    "kind bird cannot write a "
 			    "quote, backslash or newline in a string");
 	}
+	if (bfd != NULL)
+		kind_bfd_refuse_strict(bfd, cfg->npeers, path, "bird",
+		    "BIRD 2 has no BFD strict mode", errs);
 	return errs->count == before ? 0 : -1;
 }
 
@@ -313,8 +320,20 @@ render_channel(struct strbuf *out, const struct bgp_config *cfg, const struct bg
 	sb_puts(out, "\t};\n");
 }
 
+/* The peer's BFD session options (BIRD's per-peer bfd block, 2.0.11 and later). */
 static void
-render_peer(struct strbuf *out, const struct bgp_config *cfg, const struct bgp_peer_config *pc)
+render_bfd(struct strbuf *out, const struct kind_bfd *b)
+{
+	sb_puts(out, "\tbfd {\n");
+	sb_printf(out, "\t\tmin rx interval %u ms;\n", b->min_rx_ms);
+	sb_printf(out, "\t\tmin tx interval %u ms;\n", b->min_tx_ms);
+	sb_printf(out, "\t\tmultiplier %u;\n", b->multiplier);
+	sb_puts(out, "\t};\n");
+}
+
+static void
+render_peer(struct strbuf *out, const struct bgp_config *cfg, const struct bgp_peer_config *pc,
+    const struct kind_bfd *bfd)
 {
 	char name[BIRD_NAME_MAX], s[IPADDR_STRLEN];
 
@@ -356,6 +375,8 @@ render_peer(struct strbuf *out, const struct bgp_config *cfg, const struct bgp_p
 	sb_printf(out, "\terror forget time %u;\n", BIRD_ERROR_FORGET);
 	sb_puts(out, "\tgraceful restart off;\n");
 	sb_puts(out, "\tlong lived graceful restart off;\n");
+	if (bfd != NULL && bfd->on)
+		render_bfd(out, bfd);
 	if (pc->ipv4)
 		render_channel(out, cfg, pc, AF_INET);
 	if (pc->ipv6)
@@ -364,8 +385,8 @@ render_peer(struct strbuf *out, const struct bgp_config *cfg, const struct bgp_p
 }
 
 void
-bird_conf_render(const struct bgp_config *cfg, const char *path, const struct bird_runtime *rt,
-    struct strbuf *out)
+bird_conf_render(const struct bgp_config *cfg, const struct kind_bfd *bfd, const char *path,
+    const struct bird_runtime *rt, struct strbuf *out)
 {
 	bool v6 = false;
 	char s[IPADDR_STRLEN];
@@ -379,6 +400,10 @@ bird_conf_render(const struct bgp_config *cfg, const char *path, const struct bi
 	sb_puts(out, "log stderr all;\n");
 	sb_printf(out, "router id %s;\n\n", ipaddr_ntop(&cfg->router_id, s, sizeof(s)));
 	sb_puts(out, "protocol device {\n}\n\n");
+	if (bfd != NULL && kind_bfd_any(bfd, cfg->npeers))
+		sb_puts(out,
+		    "# BFD sessions requested by the bgp protocols below, each with its own options\n"
+		    "protocol bfd {\n}\n\n");
 	render_kernel(out, cfg, AF_INET);
 	if (v6)
 		render_kernel(out, cfg, AF_INET6);
@@ -389,7 +414,7 @@ bird_conf_render(const struct bgp_config *cfg, const char *path, const struct bi
 		if (!prefix_listed(cfg->originate, cfg->noriginate, &rt->extra[i]))
 			render_static(out, &rt->extra[i], false);
 	for (size_t i = 0; i < cfg->npeers; i++)
-		render_peer(out, cfg, &cfg->peers[i]);
+		render_peer(out, cfg, &cfg->peers[i], bfd != NULL ? &bfd[i] : NULL);
 	/* One blank line at the end, not two. */
 	if (out->len >= 2 && out->s[out->len - 1] == '\n' && out->s[out->len - 2] == '\n')
 		out->s[--out->len] = '\0';
@@ -711,6 +736,69 @@ bird_peers_json(const struct bird_proto *v, size_t n, double now)
 	return doc;
 }
 
+/* Seconds as BIRD prints a time ("0.100") in whole milliseconds. */
+static double
+bird_ms(const char *s)
+{
+	return (double)(long long)(strtod(s, NULL) * 1000 + 0.5);
+}
+
+cJSON *
+bird_bfd_json(const char *text, double now)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "sessions");
+	char line[512];
+
+	while (next_line(&text, line, sizeof(line))) {
+		char tok[8][64], since[130] = "";
+		const char *s = line, *st;
+		struct ipaddr a;
+		double up;
+		int n = 0;
+		cJSON *o;
+
+		/* "IP address  Interface  State  Since  Interval  Timeout", one line per session. */
+		while (n < 8 && *s) {
+			size_t l;
+
+			while (*s == ' ')
+				s++;
+			l = strcspn(s, " ");
+			if (l == 0)
+				break;
+			snprintf(tok[n++], sizeof(tok[0]), "%.*s", (int)l, s);
+			s += l;
+		}
+		if (n < 6 || ipaddr_parse(tok[0], &a) < 0)
+			continue; /* the protocol's name, the heading */
+		for (int i = 3; i < n - 2; i++)
+			snprintf(since + strlen(since), sizeof(since) - strlen(since), "%s%s",
+			    i > 3 ? " " : "", tok[i]);
+		st = kind_bfd_state_name(tok[2]);
+		o = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "peer", tok[0]);
+		cJSON_AddNullToObject(o, "local");
+		if (strcmp(tok[1], "---") != 0)
+			cJSON_AddStringToObject(o, "interface", tok[1]);
+		else
+			cJSON_AddNullToObject(o, "interface");
+		cJSON_AddStringToObject(o, "state", st != NULL ? st : tok[2]);
+		up = now > 0 ? bird_since_time(since, now) : -1;
+		if (st != NULL && strcmp(st, "Up") == 0 && up > 0)
+			cJSON_AddNumberToObject(o, "uptime",
+			    (double)(long long)((now - up) * 1000) / 1000);
+		else
+			cJSON_AddNullToObject(o, "uptime");
+		cJSON_AddNumberToObject(o, "tx_ms", bird_ms(tok[n - 2]));
+		cJSON_AddNullToObject(o, "rx_ms");
+		cJSON_AddNullToObject(o, "multiplier");
+		cJSON_AddNullToObject(o, "remote_multiplier");
+		cJSON_AddNumberToObject(o, "detect_ms", bird_ms(tok[n - 1]));
+	}
+	return doc;
+}
+
 static const struct bird_proto *
 proto_find(const struct bird_proto *v, size_t n, const char *name)
 {
@@ -854,11 +942,43 @@ bird_routes_json(const char *text, const struct bird_proto *v, size_t n)
 
 /* ---- the ops -------------------------------------------------------------------------- */
 
+/*
+ * The section parsed: its BFD keys (kind_bfd.c), then the rest by anybgpd's
+ * parser. 0, or -1 with the errors in errs (nothing left allocated).
+ */
+static int
+bird_parse(const struct kind_node *k, struct bgp_config *cfg, struct kind_bfd **bfd,
+    struct cfg_errors *errs)
+{
+	cJSON *c = kind_section_copy(k);
+	size_t nbfd;
+	int rc;
+
+	*bfd = NULL;
+	if (c == NULL) {
+		cfg_error(errs, k->path, "out of memory");
+		return -1;
+	}
+	rc = kind_bfd_parse(c, k->path, bfd, &nbfd, errs);
+	kind_bfd_strip(c);
+	if (bgp_config_parse(c, k->path, cfg, errs) < 0) {
+		rc = -1;
+	} else if (rc < 0) {
+		bgp_config_free(cfg);
+	}
+	cJSON_Delete(c);
+	if (rc < 0) {
+		free(*bfd);
+		*bfd = NULL;
+	}
+	return rc;
+}
+
 static int
 bird_check(const struct kind_node *k, struct cfg_errors *errs)
 {
 	struct bgp_config cfg;
-	cJSON *c;
+	struct kind_bfd *bfd;
 	int rc;
 
 	switch (kind_check_user_config(k, errs)) {
@@ -867,32 +987,23 @@ bird_check(const struct kind_node *k, struct cfg_errors *errs)
 	case -1:
 		return -1;
 	}
-	c = kind_section_copy(k);
-	if (c == NULL)
+	if (bird_parse(k, &cfg, &bfd, errs) < 0)
 		return -1;
-	rc = bgp_config_parse(c, k->path, &cfg, errs);
-	cJSON_Delete(c);
-	if (rc < 0)
-		return -1;
-	rc = bird_conf_check(&cfg, k->path, errs);
+	rc = bird_conf_check(&cfg, bfd, k->path, errs);
 	bgp_config_free(&cfg);
+	free(bfd);
 	return rc;
 }
 
 /* The section parsed; msg says why not. */
 static int
-bird_load(const struct kind_node *k, struct bgp_config *cfg, char *msg, size_t msglen)
+bird_load(const struct kind_node *k, struct bgp_config *cfg, struct kind_bfd **bfd, char *msg,
+    size_t msglen)
 {
 	struct cfg_errors errs;
-	cJSON *c = kind_section_copy(k);
-	int rc;
 
-	if (c == NULL)
-		return -ENOMEM;
 	cfg_errors_init(&errs, NULL);
-	rc = bgp_config_parse(c, k->path, cfg, &errs);
-	cJSON_Delete(c);
-	if (rc < 0) {
+	if (bird_parse(k, cfg, bfd, &errs) < 0) {
 		snprintf(msg, msglen, "%s: %s", errs.count ? errs.err[0].path : k->path,
 		    errs.count ? errs.err[0].msg : "invalid");
 		return EMU_ECONFIG;
@@ -901,13 +1012,13 @@ bird_load(const struct kind_node *k, struct bgp_config *cfg, char *msg, size_t m
 }
 
 static int
-bird_write_conf(const struct kind_node *k, const struct bgp_config *cfg,
+bird_write_conf(const struct kind_node *k, const struct bgp_config *cfg, const struct kind_bfd *bfd,
     const struct bird_runtime *rt, char *msg, size_t msglen)
 {
 	struct strbuf out = STRBUF_INIT;
 	int err;
 
-	bird_conf_render(cfg, k->path, rt, &out);
+	bird_conf_render(cfg, bfd, k->path, rt, &out);
 	err = out.err ? -ENOMEM : kind_write_file(k, BIRD_CONF, sb_str(&out));
 	sb_free(&out);
 	if (err < 0)
@@ -919,6 +1030,7 @@ static int
 bird_configure(const struct kind_node *k, char *msg, size_t msglen)
 {
 	struct bgp_config cfg;
+	struct kind_bfd *bfd;
 	char path[ANYLAB_PATH_MAX];
 	int err;
 
@@ -926,11 +1038,12 @@ bird_configure(const struct kind_node *k, char *msg, size_t msglen)
 	unlink(kind_file(k, BIRD_RUNTIME, path, sizeof(path)));
 	if (kind_user_config(k) != NULL)
 		return kind_copy_user_config(k, BIRD_CONF, msg, msglen);
-	err = bird_load(k, &cfg, msg, msglen);
+	err = bird_load(k, &cfg, &bfd, msg, msglen);
 	if (err < 0)
 		return err;
-	err = bird_write_conf(k, &cfg, NULL, msg, msglen);
+	err = bird_write_conf(k, &cfg, bfd, NULL, msg, msglen);
 	bgp_config_free(&cfg);
+	free(bfd);
 	return err;
 }
 
@@ -1081,6 +1194,27 @@ bird_routes(const struct kind_node *k, const char *prefix, cJSON **doc)
 	return err;
 }
 
+static int
+bird_bfd(const struct kind_node *k, cJSON **doc)
+{
+	struct bird_reply r;
+	int err;
+
+	*doc = NULL;
+	err = bird_call(k, "show bfd sessions", &r);
+	if (err < 0)
+		return err;
+	if (bird_ctl_failed(r.code)) {
+		*doc = cJSON_CreateObject();
+		cJSON_AddStringToObject(*doc, "error", sb_str(&r.text));
+		err = EMU_EREFUSED;
+	} else {
+		*doc = bird_bfd_json(sb_str(&r.text), bird_now(k, "Current server time is"));
+	}
+	bird_reply_free(&r);
+	return err;
+}
+
 /* ---- announce and withdraw ------------------------------------------------------------ */
 
 static int
@@ -1220,12 +1354,13 @@ bird_announce(const struct kind_node *k, const struct prefix *p, bool announce, 
 {
 	struct bgp_config cfg;
 	struct bird_runtime rt;
+	struct kind_bfd *bfd;
 	char name[BIRD_NAME_MAX], cmd[BIRD_NAME_MAX + 16], s[PREFIX_STRLEN];
 	int err;
 
 	if (kind_user_config(k) != NULL)
 		return bird_announce_user(k, p, announce, msg, msglen);
-	err = bird_load(k, &cfg, msg, msglen);
+	err = bird_load(k, &cfg, &bfd, msg, msglen);
 	if (err < 0)
 		return err;
 	err = runtime_load(k, &rt);
@@ -1248,7 +1383,7 @@ bird_announce(const struct kind_node *k, const struct prefix *p, bool announce, 
 		if (err == 0)
 			err = runtime_save(k, &rt);
 		if (err == 0)
-			err = bird_write_conf(k, &cfg, &rt, msg, msglen);
+			err = bird_write_conf(k, &cfg, bfd, &rt, msg, msglen);
 		goto free_rt;
 	}
 	if (!announce && !prefix_listed(rt.extra, rt.nextra, p)) {
@@ -1261,7 +1396,7 @@ bird_announce(const struct kind_node *k, const struct prefix *p, bool announce, 
 	else
 		prefix_list_del(rt.extra, &rt.nextra, p);
 	if (err == 0)
-		err = bird_write_conf(k, &cfg, &rt, msg, msglen);
+		err = bird_write_conf(k, &cfg, bfd, &rt, msg, msglen);
 	if (err == 0)
 		err = bird_command_ok(k, "configure", msg, msglen);
 	/* Recorded only once BIRD took it: a refused configure leaves the set as it was. */
@@ -1271,6 +1406,7 @@ free_rt:
 	runtime_free(&rt);
 free_cfg:
 	bgp_config_free(&cfg);
+	free(bfd);
 	return err;
 }
 
@@ -1481,4 +1617,5 @@ const struct kind_ops kind_bird = {
 	.bgp_announce = bird_announce,
 	.bgp_drain = kind_drain_by_withdrawal,
 	.bgp_command = bird_command,
+	.bgp_bfd = bird_bfd,
 };

@@ -16,6 +16,7 @@
 #include "addr.h"
 #include "bgp_config.h"
 #include "jcfg.h"
+#include "kind_bfd.h"
 #include "strbuf.h"
 
 #define BIRD_NAME_MAX 64
@@ -30,12 +31,14 @@ struct bird_runtime {
 
 /*
  * Keys of a parsed section that BIRD cannot express as anybgpd means them:
- * one error each, "PATH.key: kind bird cannot ...". 0 or -1.
+ * one error each, "PATH.key: kind bird cannot ...". bfd: one per peer
+ * (kind_bfd_parse), or NULL. 0 or -1.
  */
-int bird_conf_check(const struct bgp_config *, const char *path, struct cfg_errors *);
-/* bird.conf for cfg (path names the section in the header comment); rt may be NULL. */
-void bird_conf_render(const struct bgp_config *, const char *path, const struct bird_runtime *rt,
-    struct strbuf *out);
+int bird_conf_check(const struct bgp_config *, const struct kind_bfd *bfd, const char *path,
+    struct cfg_errors *);
+/* bird.conf for cfg and bfd (as above; path names the section in the header); rt may be NULL. */
+void bird_conf_render(const struct bgp_config *, const struct kind_bfd *bfd, const char *path,
+    const struct bird_runtime *rt, struct strbuf *out);
 /* BIRD's protocol name of a peer ("bgp_10_10_10_1") or an originated prefix ("originate_..."). */
 const char *bird_peer_name(const struct ipaddr *, char *buf, size_t len);
 const char *bird_originate_name(const struct prefix *, char *buf, size_t len);
@@ -64,6 +67,15 @@ struct bird_proto {
 	unsigned long long exported;
 	unsigned long long filtered; /* import updates a filter rejected */
 };
+
+/*
+ * {"sessions":[...]} from `show bfd sessions` (BIRD 2.0.12 prints address,
+ * interface, state, since, the transmit interval in use and the detection
+ * time): peer, interface, state, uptime (now: the server's clock, as for
+ * bird_peers_json), tx_ms, detect_ms; rx_ms, multiplier and
+ * remote_multiplier null, as BIRD does not print them.
+ */
+cJSON *bird_bfd_json(const char *text, double now);
 
 /* Parse `show protocols all`; *out is calloc'd (caller frees). 0 or -ENOMEM. */
 int bird_protocols_parse(const char *text, struct bird_proto **out, size_t *n);

@@ -17,9 +17,15 @@
  * With "config" the user's own file (integrated FRR syntax) is bgpd's, and
  * zebra gets a minimal one.
  *
+ * BFD (the section's "bfd" keys, kind_bfd.h) adds a third process, bfdd,
+ * a client of zebra like bgpd: bgpd asks it (through zebra) for a session
+ * per peer with "neighbor A bfd profile peer-A", and frr/bfdd.conf holds
+ * each profile's intervals and multiplier. When a session goes down bfdd
+ * tells bgpd, which drops the BGP session (RFC 5882).
+ *
  * State, routes, announce and withdraw go through bgpd's and zebra's vty
- * sockets (frr_vty.c); their JSON is turned into anybgpd's shape by the
- * frr_json_* functions (kind_frr.h).
+ * sockets (frr_vty.c), BFD sessions through bfdd's; their JSON is turned
+ * into anybgpd's shape by the frr_json_* functions (kind_frr.h).
  */
 #include <errno.h>
 #include <grp.h>
@@ -35,11 +41,15 @@
 #include "bgp_config.h"
 #include "frr_vty.h"
 #include "kind.h"
+#include "kind_bfd.h"
 #include "kind_frr.h"
 #include "strbuf.h"
 
 #define FRR_BGPD		"/usr/lib/frr/bgpd"
 #define FRR_ZEBRA		"/usr/lib/frr/zebra"
+#define FRR_BFDD		"/usr/lib/frr/bfdd"
+#define FRR_BFD_INTERVAL_MIN	10 /* bfdd's receive-interval and transmit-interval: 10-60000 ms */
+#define FRR_BFD_MULTIPLIER_MIN	2  /* detect-multiplier 2-255 */
 #define FRR_USER		"frr"
 #define FRR_DIR			"frr" /* the daemons' folder inside the node's */
 #define FRR_QUERY_MS		5000  /* one vty session */
@@ -47,7 +57,7 @@
 #define FRR_PREPEND_LAST_AS_MAX 10 /* set as-path prepend last-as 1-10 */
 #define FRR_MAXPFX_RESTART_MIN	2  /* anybgpd restarts after 120 s */
 
-static const char *const frr_programs[] = { FRR_BGPD, FRR_ZEBRA, NULL };
+static const char *const frr_programs[] = { FRR_BGPD, FRR_ZEBRA, FRR_BFDD, NULL };
 
 enum frr_dir {
 	FRR_IN,
@@ -56,7 +66,10 @@ enum frr_dir {
 
 static bool frr_printable(const char *s, bool space_inside);
 static bool frr_policy_name_ok(const char *s);
-static void frr_render(const struct kind_node *, const struct bgp_config *, struct strbuf *);
+static void frr_render(const struct kind_node *, const struct bgp_config *, const struct kind_bfd *,
+    struct strbuf *);
+static void frr_render_bfdd(const struct kind_node *, const struct bgp_config *,
+    const struct kind_bfd *, struct strbuf *);
 static int frr_mkdir(const struct kind_node *, char *msg, size_t msglen);
 static int frr_chown(const struct kind_node *, char *msg, size_t msglen);
 static const char *frr_path(const struct kind_node *, const char *name, char *buf, size_t len);
@@ -109,7 +122,7 @@ frr_ebgp(const struct bgp_config *cfg, const struct bgp_peer_config *pc)
 /* Keys of the section FRR cannot express the way anybgpd means them. */
 static void
 frr_check_config(const struct kind_node *k, const cJSON *sec, const struct bgp_config *cfg,
-    struct cfg_errors *errs)
+    const struct kind_bfd *bfd, struct cfg_errors *errs)
 {
 	const cJSON *peers = cJSON_GetObjectItemCaseSensitive(sec, "peers");
 	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
@@ -180,13 +193,64 @@ frr_check_config(const struct kind_node *k, const cJSON *sec, const struct bgp_c
 				    "most %d times on import; policy \"%s\" has prepend %u",
 				    FRR_PREPEND_LAST_AS_MAX, pc->import->name, pc->import->prepend);
 		}
+		if (bfd[i].on &&
+		    (bfd[i].min_tx_ms < FRR_BFD_INTERVAL_MIN ||
+			bfd[i].min_rx_ms < FRR_BFD_INTERVAL_MIN))
+			cfg_error(errs, jc_path(q, pp, "bfd"),
+			    "kind frr's bfdd takes intervals "
+			    "of %d to %d ms, found min_tx_ms %u, min_rx_ms %u",
+			    FRR_BFD_INTERVAL_MIN, KIND_BFD_INTERVAL_MAX_MS, bfd[i].min_tx_ms,
+			    bfd[i].min_rx_ms);
+		if (bfd[i].on && bfd[i].multiplier < FRR_BFD_MULTIPLIER_MIN)
+			cfg_error(errs, jc_path(q, pp, "bfd"),
+			    "kind frr's bfdd takes a "
+			    "multiplier of %d to %d, found %u",
+			    FRR_BFD_MULTIPLIER_MIN, KIND_BFD_MULTIPLIER_MAX, bfd[i].multiplier);
 	}
+	kind_bfd_refuse_strict(bfd, cfg->npeers, k->path, "frr",
+	    "FRR 8.4 has no \"neighbor A bfd strict\" (FRR 10.4 added it)", errs);
+}
+
+/*
+ * The section parsed: its BFD keys (kind_bfd.c), then the rest by anybgpd's
+ * parser; *bfd has one entry per peer. 0, or -1 with the errors in errs
+ * (nothing left allocated). With copy, the copy read (without "bfd").
+ */
+static int
+frr_parse(const struct kind_node *k, struct bgp_config *cfg, struct kind_bfd **bfd,
+    struct cfg_errors *errs, cJSON **copy)
+{
+	cJSON *c = kind_section_copy(k);
+	size_t nbfd;
+	int rc;
+
+	*bfd = NULL;
+	if (c == NULL) {
+		cfg_error(errs, k->path, "out of memory");
+		return -1;
+	}
+	rc = kind_bfd_parse(c, k->path, bfd, &nbfd, errs);
+	kind_bfd_strip(c);
+	if (bgp_config_parse(c, k->path, cfg, errs) < 0)
+		rc = -1;
+	else if (rc < 0)
+		bgp_config_free(cfg);
+	if (rc < 0) {
+		free(*bfd);
+		*bfd = NULL;
+	}
+	if (rc == 0 && copy != NULL)
+		*copy = c;
+	else
+		cJSON_Delete(c);
+	return rc;
 }
 
 static int
 frr_check(const struct kind_node *k, struct cfg_errors *errs)
 {
 	struct bgp_config cfg;
+	struct kind_bfd *bfd;
 	int before = errs->count;
 	cJSON *c;
 
@@ -196,15 +260,11 @@ frr_check(const struct kind_node *k, struct cfg_errors *errs)
 	case -1:
 		return -1;
 	}
-	c = kind_section_copy(k);
-	if (c == NULL)
+	if (frr_parse(k, &cfg, &bfd, errs, &c) < 0)
 		return -1;
-	if (bgp_config_parse(c, k->path, &cfg, errs) < 0) {
-		cJSON_Delete(c);
-		return -1;
-	}
-	frr_check_config(k, c, &cfg, errs);
+	frr_check_config(k, c, &cfg, bfd, errs);
 	bgp_config_free(&cfg);
+	free(bfd);
 	cJSON_Delete(c);
 	return errs->count == before ? 0 : -1;
 }
@@ -436,8 +496,19 @@ frr_address_family(const struct bgp_config *cfg, int af, struct strbuf *sb)
 	sb_puts(sb, " exit-address-family\n !\n");
 }
 
+/* bfdd's profile for one peer's session: "peer-" and its address. */
+static const char *
+frr_bfd_profile(const struct bgp_peer_config *pc, char *buf, size_t len)
+{
+	char a[IPADDR_STRLEN];
+
+	snprintf(buf, len, "peer-%s", ipaddr_ntop(&pc->addr, a, sizeof(a)));
+	return buf;
+}
+
 static void
-frr_neighbor(const struct bgp_config *cfg, const struct bgp_peer_config *pc, struct strbuf *sb)
+frr_neighbor(const struct bgp_config *cfg, const struct bgp_peer_config *pc,
+    const struct kind_bfd *bfd, struct strbuf *sb)
 {
 	char a[IPADDR_STRLEN], l[IPADDR_STRLEN];
 
@@ -458,6 +529,13 @@ frr_neighbor(const struct bgp_config *cfg, const struct bgp_peer_config *pc, str
 	if (pc->hold_time != cfg->hold_time || pc->keepalive != cfg->keepalive)
 		sb_printf(sb, " neighbor %s timers %u %u\n", a, pc->keepalive, pc->hold_time);
 	sb_printf(sb, " neighbor %s timers connect %u\n", a, pc->connect_retry);
+	if (bfd->on) {
+		char prof[64];
+
+		sb_printf(sb, " neighbor %s bfd\n", a);
+		sb_printf(sb, " neighbor %s bfd profile %s\n", a,
+		    frr_bfd_profile(pc, prof, sizeof(prof)));
+	}
 }
 
 /* Whether a policy is used in direction dir by any peer. */
@@ -485,7 +563,8 @@ frr_ref_used(const struct bgp_config *cfg, enum bgp_policy_ref ref)
 }
 
 static void
-frr_render(const struct kind_node *k, const struct bgp_config *cfg, struct strbuf *sb)
+frr_render(const struct kind_node *k, const struct bgp_config *cfg, const struct kind_bfd *bfd,
+    struct strbuf *sb)
 {
 	char id[IPADDR_STRLEN];
 
@@ -505,7 +584,7 @@ frr_render(const struct kind_node *k, const struct bgp_config *cfg, struct strbu
 		sb_puts(sb, " bgp bestpath as-path multipath-relax\n");
 	sb_printf(sb, " timers bgp %u %u\n", cfg->keepalive, cfg->hold_time);
 	for (size_t i = 0; i < cfg->npeers; i++)
-		frr_neighbor(cfg, &cfg->peers[i], sb);
+		frr_neighbor(cfg, &cfg->peers[i], &bfd[i], sb);
 	sb_puts(sb, " !\n");
 	frr_address_family(cfg, AF_INET, sb);
 	frr_address_family(cfg, AF_INET6, sb);
@@ -528,6 +607,30 @@ frr_render(const struct kind_node *k, const struct bgp_config *cfg, struct strbu
 			if (frr_policy_used(cfg, &cfg->policies[i], (enum frr_dir)d))
 				frr_route_map(cfg, &cfg->policies[i], (enum frr_dir)d, sb);
 	sb_puts(sb, "end\n");
+}
+
+/* frr/bfdd.conf: one profile per peer that runs BFD, named as its neighbor line names it. */
+static void
+frr_render_bfdd(const struct kind_node *k, const struct bgp_config *cfg, const struct kind_bfd *bfd,
+    struct strbuf *sb)
+{
+	sb_printf(sb,
+	    "! FRR bfdd configuration of node %s, written by anylab from %s "
+	    "(kind frr)\n",
+	    k->node->name, k->path);
+	sb_printf(sb, "frr defaults traditional\nhostname %s\n!\nbfd\n", k->node->name);
+	for (size_t i = 0; i < cfg->npeers; i++) {
+		char prof[64];
+
+		if (!bfd[i].on)
+			continue;
+		sb_printf(sb, " profile %s\n", frr_bfd_profile(&cfg->peers[i], prof, sizeof(prof)));
+		sb_printf(sb, "  detect-multiplier %u\n", bfd[i].multiplier);
+		sb_printf(sb, "  receive-interval %u\n", bfd[i].min_rx_ms);
+		sb_printf(sb, "  transmit-interval %u\n", bfd[i].min_tx_ms);
+		sb_puts(sb, " exit\n !\n");
+	}
+	sb_puts(sb, "exit\n!\nend\n");
 }
 
 static int
@@ -556,7 +659,7 @@ frr_mkdir(const struct kind_node *k, char *msg, size_t msglen)
 static int
 frr_chown(const struct kind_node *k, char *msg, size_t msglen)
 {
-	static const char *const names[] = { "", "bgpd.conf", "zebra.conf" };
+	static const char *const names[] = { "", "bgpd.conf", "zebra.conf", "bfdd.conf" };
 	struct passwd *pw;
 
 	if (geteuid() != 0)
@@ -573,6 +676,9 @@ frr_chown(const struct kind_node *k, char *msg, size_t msglen)
 		char path[ANYLAB_PATH_MAX];
 
 		frr_path(k, names[i], path, sizeof(path));
+		/* bfdd.conf only when some peer runs BFD */
+		if (strcmp(names[i], "bfdd.conf") == 0 && access(path, F_OK) < 0 && errno == ENOENT)
+			continue;
 		if (chown(path, pw->pw_uid, pw->pw_gid) < 0) {
 			int err = -errno;
 
@@ -583,15 +689,114 @@ frr_chown(const struct kind_node *k, char *msg, size_t msglen)
 	return 0;
 }
 
+/* k->dir/frr/name with text; msg says why not. */
+static int
+frr_write(const struct kind_node *k, const char *name, const char *text, char *msg, size_t msglen)
+{
+	char rel[64];
+	int err;
+
+	snprintf(rel, sizeof(rel), "%s/%s", FRR_DIR, name);
+	err = kind_write_file(k, rel, text);
+	if (err < 0)
+		snprintf(msg, msglen, "%s/%s: %s", k->dir, rel, emu_strerror(err));
+	return err;
+}
+
+/* Is line (up to its newline) the word w, alone and at its start? */
+static bool
+frr_line_is(const char *line, const char *w)
+{
+	size_t n = strlen(w), e = strcspn(line, "\n");
+
+	while (e > n && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r'))
+		e--;
+	return e == n && strncmp(line, w, n) == 0;
+}
+
+/* Does line (up to its newline) have the word "bfd" ("neighbor A bfd ...")? */
+static bool
+frr_line_has_bfd(const char *line)
+{
+	size_t e = strcspn(line, "\n");
+
+	for (size_t i = 0; i + 3 <= e; i++)
+		if (strncmp(line + i, "bfd", 3) == 0 && (i == 0 || line[i - 1] == ' ') &&
+		    (i + 3 == e || line[i + 3] == ' ' || line[i + 3] == '\r'))
+			return true;
+	return false;
+}
+
+/*
+ * A user's integrated configuration copied as bgpd.conf: its top-level
+ * "bfd" blocks (from a line "bfd" to its "exit", or to the next line that
+ * is not indented) move to bfdd.conf, which is written whenever the file
+ * mentions BFD at all; bfdd then starts (frr_procs).
+ */
+static int
+frr_split_user(const struct kind_node *k, char *msg, size_t msglen)
+{
+	struct strbuf bgpd = STRBUF_INIT, bfdd = STRBUF_INIT;
+	char path[ANYLAB_PATH_MAX], *text;
+	bool in_bfd = false, any = false;
+	int err = 0;
+
+	text = NULL;
+	{
+		FILE *f = fopen(frr_path(k, "bgpd.conf", path, sizeof(path)), "re");
+		size_t cap = 0;
+
+		if (f == NULL || getdelim(&text, &cap, '\0', f) < 0) {
+			err = f == NULL ? -errno : -EIO;
+			snprintf(msg, msglen, "%s: %s", path, emu_strerror(err));
+			if (f != NULL)
+				fclose(f);
+			free(text);
+			return err;
+		}
+		fclose(f);
+	}
+	sb_printf(&bfdd,
+	    "! FRR bfdd configuration of node %s: the bfd blocks of the user's "
+	    "configuration (kind frr)\nhostname %s\n!\n",
+	    k->node->name, k->node->name);
+	for (const char *l = text; *l;) {
+		size_t n = strcspn(l, "\n") + (l[strcspn(l, "\n")] == '\n');
+
+		if (!in_bfd && frr_line_is(l, "bfd"))
+			in_bfd = true;
+		else if (in_bfd && l[0] != ' ' && l[0] != '\t' && l[0] != '!' &&
+		    !frr_line_is(l, "exit"))
+			in_bfd = false; /* a block without its exit */
+		any |= in_bfd || frr_line_has_bfd(l);
+		sb_add(in_bfd ? &bfdd : &bgpd, l, n);
+		if (in_bfd && frr_line_is(l, "exit"))
+			in_bfd = false;
+		l += n;
+	}
+	free(text);
+	if (bgpd.err || bfdd.err)
+		err = -ENOMEM;
+	if (err == 0 && any) {
+		sb_puts(&bfdd, "end\n");
+		err = frr_write(k, "bgpd.conf", sb_str(&bgpd), msg, msglen);
+		if (err == 0)
+			err = frr_write(k, "bfdd.conf", sb_str(&bfdd), msg, msglen);
+	}
+	sb_free(&bgpd);
+	sb_free(&bfdd);
+	return err;
+}
+
 static int
 frr_configure(const struct kind_node *k, char *msg, size_t msglen)
 {
 	struct cfg_errors errs;
 	struct bgp_config cfg;
-	struct strbuf sb = STRBUF_INIT;
-	char zebra[256];
+	struct kind_bfd *bfd;
+	struct strbuf sb = STRBUF_INIT, bfdd = STRBUF_INIT;
+	char zebra[256], path[ANYLAB_PATH_MAX];
 	int err;
-	cJSON *c;
 
 	err = frr_mkdir(k, msg, msglen);
 	if (err < 0)
@@ -605,33 +810,35 @@ frr_configure(const struct kind_node *k, char *msg, size_t msglen)
 		snprintf(msg, msglen, "%s/%s/zebra.conf: %s", k->dir, FRR_DIR, emu_strerror(err));
 		return err;
 	}
+	/* A previous configure's bfdd.conf would start bfdd (frr_procs). */
+	unlink(frr_path(k, "bfdd.conf", path, sizeof(path)));
 	if (kind_user_config(k) != NULL) {
 		err = kind_copy_user_config(k, FRR_DIR "/bgpd.conf", msg, msglen);
+		if (err == 0)
+			err = frr_split_user(k, msg, msglen);
 		return err < 0 ? err : frr_chown(k, msg, msglen);
 	}
-	c = kind_section_copy(k);
-	if (c == NULL)
-		return -ENOMEM;
 	cfg_errors_init(&errs, NULL);
-	if (bgp_config_parse(c, k->path, &cfg, &errs) < 0) {
+	if (frr_parse(k, &cfg, &bfd, &errs, NULL) < 0) {
 		cfg_error_text(&errs, 0, msg, msglen);
-		cJSON_Delete(c);
 		return EMU_ECONFIG;
 	}
-	cJSON_Delete(c);
-	frr_render(k, &cfg, &sb);
+	frr_render(k, &cfg, bfd, &sb);
+	if (kind_bfd_any(bfd, cfg.npeers))
+		frr_render_bfdd(k, &cfg, bfd, &bfdd);
 	bgp_config_free(&cfg);
-	if (sb.err) {
+	free(bfd);
+	if (sb.err || bfdd.err) {
 		sb_free(&sb);
+		sb_free(&bfdd);
 		return -ENOMEM;
 	}
-	err = kind_write_file(k, FRR_DIR "/bgpd.conf", sb_str(&sb));
+	err = frr_write(k, "bgpd.conf", sb_str(&sb), msg, msglen);
+	if (err == 0 && bfdd.len > 0)
+		err = frr_write(k, "bfdd.conf", sb_str(&bfdd), msg, msglen);
 	sb_free(&sb);
-	if (err < 0) {
-		snprintf(msg, msglen, "%s/%s/bgpd.conf: %s", k->dir, FRR_DIR, emu_strerror(err));
-		return err;
-	}
-	return frr_chown(k, msg, msglen);
+	sb_free(&bfdd);
+	return err < 0 ? err : frr_chown(k, msg, msglen);
 }
 
 /*
@@ -672,21 +879,28 @@ static int
 frr_procs(const struct kind_node *k, struct kind_proc *p, size_t max)
 {
 	struct bgp_config cfg = { 0 };
-	bool parsed = false;
+	struct kind_bfd *bfd = NULL;
+	char path[ANYLAB_PATH_MAX];
+	bool parsed = false, with_bfdd;
 	int err = 0;
 
 	if (max < 2)
 		return EMU_ETRUNC;
 	if (kind_user_config(k) == NULL) {
 		struct cfg_errors errs;
-		cJSON *c = kind_section_copy(k);
 
 		cfg_errors_init(&errs, NULL);
-		parsed = c != NULL && bgp_config_parse(c, k->path, &cfg, &errs) == 0;
-		cJSON_Delete(c);
+		parsed = frr_parse(k, &cfg, &bfd, &errs, NULL) == 0;
 		if (!parsed)
 			return EMU_ECONFIG;
+		with_bfdd = kind_bfd_any(bfd, cfg.npeers);
+		free(bfd);
+	} else {
+		/* configure wrote bfdd.conf when the user's file mentions BFD */
+		with_bfdd = access(frr_path(k, "bfdd.conf", path, sizeof(path)), F_OK) == 0;
 	}
+	if (with_bfdd && max < 3)
+		return EMU_ETRUNC;
 	memset(&p[0], 0, sizeof(p[0]));
 	err |= kind_proc_arg(&p[0], FRR_BGPD);
 	err |= frr_common_args(k, &p[0], "bgpd");
@@ -707,7 +921,17 @@ frr_procs(const struct kind_node *k, struct kind_proc *p, size_t max)
 	snprintf(p[1].name, sizeof(p[1].name), "zebra");
 	err |= kind_proc_arg(&p[1], FRR_ZEBRA);
 	err |= frr_common_args(k, &p[1], "zebra");
-	return err ? EMU_ETRUNC : 2;
+	if (!with_bfdd)
+		return err ? EMU_ETRUNC : 2;
+	/* bfdd, zebra's client as bgpd is, after zebra; its control socket in frr/ too. */
+	memset(&p[2], 0, sizeof(p[2]));
+	snprintf(p[2].name, sizeof(p[2].name), "bfdd");
+	err |= kind_proc_arg(&p[2], FRR_BFDD);
+	err |= frr_common_args(k, &p[2], "bfdd");
+	err |= kind_proc_arg(&p[2], "--bfdctl");
+	err |= kind_proc_arg(&p[2], "%s", frr_path(k, "bfdd.sock", path, sizeof(path)));
+	frr_path(k, "zserv.api", p[2].wait_path, sizeof(p[2].wait_path));
+	return err ? EMU_ETRUNC : 3;
 }
 
 /* One command on a daemon's vty socket, its JSON answer parsed. */
@@ -732,9 +956,11 @@ frr_query_json(const struct kind_node *k, const char *daemon, const char *cmd, c
 static int
 frr_ready(const struct kind_node *k)
 {
-	static const char *const daemons[] = { "bgpd", "zebra" };
+	static const char *const daemons[] = { "bgpd", "zebra", "bfdd" };
+	char conf[ANYLAB_PATH_MAX];
+	size_t n = access(frr_path(k, "bfdd.conf", conf, sizeof(conf)), F_OK) == 0 ? 3 : 2;
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char path[ANYLAB_PATH_MAX], name[32], *out = NULL;
 		int err;
 
@@ -852,6 +1078,28 @@ frr_routes(const struct kind_node *k, const char *prefix, cJSON **doc)
 		err = frr_json_routes((const cJSON *const *)t, 2, prefix ? &filter : NULL, doc);
 	cJSON_Delete(t[0]);
 	cJSON_Delete(t[1]);
+	return err;
+}
+
+/* bfdd's `show bfd peers json`; no sessions when the node runs no bfdd (no BFD configured). */
+static int
+frr_bfd(const struct kind_node *k, cJSON **doc)
+{
+	char path[ANYLAB_PATH_MAX];
+	cJSON *peers;
+	int err;
+
+	*doc = NULL;
+	if (access(frr_path(k, "bfdd.conf", path, sizeof(path)), F_OK) < 0) {
+		*doc = cJSON_CreateObject();
+		cJSON_AddArrayToObject(*doc, "sessions");
+		return *doc != NULL ? 0 : -ENOMEM;
+	}
+	err = frr_query_json(k, "bfdd", "show bfd peers json", &peers);
+	if (err < 0)
+		return err;
+	err = frr_json_bfd(peers, doc);
+	cJSON_Delete(peers);
 	return err;
 }
 
@@ -1434,6 +1682,89 @@ frr_json_routes(const cJSON *const tables[], size_t ntables, const struct prefix
 	return 0;
 }
 
+static int
+bfd_peer_cmp(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	const char *sx = str(x, "peer"), *sy = str(y, "peer");
+	struct ipaddr ax, ay;
+
+	if (sx == NULL || sy == NULL || ipaddr_parse(sx, &ax) < 0 || ipaddr_parse(sy, &ay) < 0)
+		return strcmp(sx ? sx : "", sy ? sy : "");
+	return ipaddr_cmp(&ax, &ay);
+}
+
+/* One bfdd peer in anybgpd's shape: the intervals in use are the larger of each pair (RFC 5880 6.8.2-4). */
+static cJSON *
+frr_bfd_session(const cJSON *n)
+{
+	const char *st = kind_bfd_state_name(str(n, "status"));
+	bool up = st != NULL && strcmp(st, "Up") == 0;
+	double tx = num(n, "transmit-interval", 0), rx = num(n, "receive-interval", 0);
+	double rtx = num(n, "remote-transmit-interval", 0),
+	       rrx = num(n, "remote-receive-interval", 0);
+	double rmult = num(n, "remote-detect-multiplier", 0);
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "peer", str(n, "peer") ? str(n, "peer") : "");
+	if (str(n, "local") != NULL)
+		cJSON_AddStringToObject(o, "local", str(n, "local"));
+	else
+		cJSON_AddNullToObject(o, "local");
+	if (str(n, "interface") != NULL)
+		cJSON_AddStringToObject(o, "interface", str(n, "interface"));
+	else
+		cJSON_AddNullToObject(o, "interface");
+	if (st == NULL)
+		st = str(n, "status") != NULL ? str(n, "status") : "unknown";
+	cJSON_AddStringToObject(o, "state", st);
+	if (up)
+		copy_num(o, "uptime", n, "uptime", 1);
+	else
+		cJSON_AddNullToObject(o, "uptime");
+	cJSON_AddNumberToObject(o, "tx_ms", up && rrx > tx ? rrx : tx);
+	cJSON_AddNumberToObject(o, "rx_ms", up && rtx > rx ? rtx : rx);
+	copy_num(o, "multiplier", n, "detect-multiplier", 1);
+	if (up && rmult > 0) {
+		cJSON_AddNumberToObject(o, "remote_multiplier", rmult);
+		cJSON_AddNumberToObject(o, "detect_ms", rmult * (rtx > rx ? rtx : rx));
+	} else {
+		cJSON_AddNullToObject(o, "remote_multiplier");
+		cJSON_AddNullToObject(o, "detect_ms");
+	}
+	if (str(n, "diagnostic") != NULL)
+		cJSON_AddStringToObject(o, "diagnostic", str(n, "diagnostic"));
+	return o;
+}
+
+int
+frr_json_bfd(const cJSON *peers, cJSON **doc)
+{
+	const cJSON **v, *n;
+	size_t cnt = 0, i = 0;
+	cJSON *arr;
+
+	*doc = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(*doc, "sessions");
+	cJSON_ArrayForEach(n, peers)
+		cnt += cJSON_IsObject(n);
+	v = calloc(cnt ? cnt : 1, sizeof(*v));
+	if (*doc == NULL || arr == NULL || v == NULL) {
+		cJSON_Delete(*doc);
+		*doc = NULL;
+		free(v);
+		return -ENOMEM;
+	}
+	cJSON_ArrayForEach(n, peers)
+		if (cJSON_IsObject(n))
+			v[i++] = n;
+	qsort(v, cnt, sizeof(*v), bfd_peer_cmp);
+	for (i = 0; i < cnt; i++)
+		cJSON_AddItemToArray(arr, frr_bfd_session(v[i]));
+	free(v);
+	return 0;
+}
+
 /* An established session whose initial table has not come yet, for at most this long. */
 #define FRR_EOR_WAIT_MS 10000
 
@@ -1515,4 +1846,5 @@ const struct kind_ops kind_frr = {
 	.bgp_announce = frr_announce,
 	.bgp_drain = frr_drain,
 	.bgp_command = frr_command,
+	.bgp_bfd = frr_bfd,
 };

@@ -25,6 +25,15 @@ int frr_json_peers(const cJSON *neighbors, cJSON **doc);
 int frr_json_routes(const cJSON *const tables[], size_t ntables, const struct prefix *filter,
     cJSON **doc);
 /*
+ * bfdd's `show bfd peers json` into {"sessions": [...]} (kind.h's bgp_bfd
+ * shape), sorted by peer: tx_ms and rx_ms are the intervals in use once the
+ * session is Up (the larger of ours and the peer's, RFC 5880 6.8.2 and
+ * 6.8.3), our configured ones before; detect_ms the peer's multiplier
+ * times rx_ms (6.8.4). 0 or -ENOMEM.
+ */
+int frr_json_bfd(const cJSON *peers, cJSON **doc);
+
+/*
  * Convergence from `show bgp neighbors json` (peers, their states, queues,
  * End-of-RIB received) and zebra's `show ip route summary json` / `show
  * ipv6 route summary json` (NULL ones skipped): BGP routes in the kernel,

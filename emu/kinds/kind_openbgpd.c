@@ -29,6 +29,7 @@
 
 #include "bgp_config.h"
 #include "kind.h"
+#include "kind_bfd.h"
 #include "kind_openbgpd.h"
 #include "strbuf.h"
 
@@ -150,9 +151,13 @@ openbgpd_check(const struct kind_node *k, struct cfg_errors *errs)
 		return -1;
 	}
 	memset(&cfg, 0, sizeof(cfg));
+	if (kind_bfd_refuse(k->section, k->path, "openbgpd", "OpenBGPD 7.7 has no BFD", errs) < 0)
+		rc = -1;
 	c = kind_section_copy(k);
 	if (c == NULL)
 		return -1;
+	/* What "bfd" says is refused above; anybgpd's parser reads the rest. */
+	kind_bfd_strip(c);
 	if (bgp_config_parse(c, k->path, &cfg, errs) < 0) {
 		cJSON_Delete(c);
 		return -1;
@@ -367,6 +372,7 @@ openbgpd_configure(const struct kind_node *k, char *msg, size_t msglen)
 	c = kind_section_copy(k);
 	if (c == NULL)
 		return -ENOMEM;
+	kind_bfd_strip(c); /* only "bfd": false gets past check */
 	if (bgp_config_parse(c, k->path, &cfg, &errs) < 0) {
 		cJSON_Delete(c);
 		cfg_error_text(&errs, 0, msg, msglen);

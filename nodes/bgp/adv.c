@@ -98,6 +98,8 @@ adv_peer_up(struct bgp_peer *p)
 		rib_walk(p->d->rib, queue_entry, &fw);
 	for (int af = 0; af < BGP_AF_COUNT; af++)
 		p->eor_pending[af] = p->ctx.af[af];
+	memset(p->eor_sent, 0, sizeof(p->eor_sent));
+	memset(p->eor_received, 0, sizeof(p->eor_received));
 }
 
 void
@@ -107,6 +109,8 @@ adv_peer_down(struct bgp_peer *p)
 	p->advq = NULL;
 	p->advq_len = p->advq_cap = p->advq_pos = 0;
 	memset(p->eor_pending, 0, sizeof(p->eor_pending));
+	memset(p->eor_sent, 0, sizeof(p->eor_sent));
+	memset(p->eor_received, 0, sizeof(p->eor_received));
 	rib_out_clear(p->d->rib, p);
 }
 
@@ -339,8 +343,10 @@ send_eor(struct bgp_peer *p, enum bgp_af af)
 	struct wire_wr wr;
 
 	wire_wr_init(&wr, buf, sizeof(buf));
-	if (bgp_update_write_eor(&wr, af) == 0 && session_send(p, buf, wr.len) == 0)
+	if (bgp_update_write_eor(&wr, af) == 0 && session_send(p, buf, wr.len) == 0) {
 		p->st.updates_out++;
+		p->eor_sent[af] = true;
+	}
 }
 
 bool

@@ -533,6 +533,7 @@ static const struct {
 	{ BGP_COMM_NO_ADVERTISE, "no-advertise" },
 	{ BGP_COMM_NO_EXPORT_SUBCONFED, "no-export-subconfed" },
 	{ BGP_COMM_BLACKHOLE, "blackhole" },
+	{ BGP_COMM_GRACEFUL_SHUTDOWN, "graceful-shutdown" },
 };
 
 void

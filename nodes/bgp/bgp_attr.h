@@ -173,6 +173,7 @@ struct bgp_communities {
 #define BGP_COMM_NO_ADVERTISE	     0xFFFFFF02u
 #define BGP_COMM_NO_EXPORT_SUBCONFED 0xFFFFFF03u
 #define BGP_COMM_BLACKHOLE	     0xFFFF029Au /* RFC 7999 */
+#define BGP_COMM_GRACEFUL_SHUTDOWN   0xFFFF0000u /* RFC 8326 */
 #define BGP_COMM(asn, val)	     ((uint32_t)(asn) << 16 | (uint16_t)(val))
 
 /* "65511:100" (or "no-export", "no-advertise", "no-export-subconfed"); appends. */

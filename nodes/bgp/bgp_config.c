@@ -11,6 +11,7 @@
 
 #include "bgp_attr.h"
 #include "bgp_config.h"
+#include "health.h"
 
 static int parse_policy(const cJSON *, const char *, struct bgp_policy *, struct cfg_errors *);
 static int parse_peer(const cJSON *, const char *, const struct bgp_config *,
@@ -193,13 +194,52 @@ parse_policy_ref(const cJSON *obj, const char *key, const char *path, const stru
 	return -1;
 }
 
+/* "bfd": true, false, or an object of timers over the defaults in *b. */
+static void
+parse_bfd(const cJSON *parent, const char *path, bool allow_bool, struct bgp_bfd_config *b,
+    struct cfg_errors *e)
+{
+	static const char *const keys[] = { "interval_ms", "min_tx_ms", "min_rx_ms", "multiplier",
+		"strict", NULL };
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(parent, "bfd");
+	char p[CFG_PATH_MAX];
+	uint64_t v;
+
+	if (obj == NULL)
+		return;
+	jc_path(p, path, "bfd");
+	if (allow_bool && cJSON_IsBool(obj)) {
+		b->enabled = cJSON_IsTrue(obj);
+		return;
+	}
+	if (!cJSON_IsObject(obj)) {
+		cfg_error(e, p,
+		    allow_bool ? "expected true, false or an object of BFD timers" :
+				 "expected an object of BFD timers");
+		return;
+	}
+	if (!jc_check_object(obj, p, keys, e))
+		return;
+	b->enabled = true;
+	if (jc_uint(obj, "interval_ms", p, false, 1, 60000, &v, e) == 1)
+		b->min_tx_ms = b->min_rx_ms = (uint32_t)v;
+	if (jc_uint(obj, "min_tx_ms", p, false, 1, 60000, &v, e) == 1)
+		b->min_tx_ms = (uint32_t)v;
+	if (jc_uint(obj, "min_rx_ms", p, false, 1, 60000, &v, e) == 1)
+		b->min_rx_ms = (uint32_t)v;
+	if (jc_uint(obj, "multiplier", p, false, 1, 255, &v, e) == 1)
+		b->multiplier = (uint8_t)v;
+	jc_bool(obj, "strict", p, false, &b->strict, e);
+}
+
 static int
 parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
     struct bgp_peer_config *pc, struct cfg_errors *e)
 {
 	static const char *const keys[] = { "address", "asn", "port", "passive", "hold_time",
 		"keepalive", "connect_retry", "local_address", "next_hop_ipv4", "next_hop_ipv6",
-		"families", "import", "export", "max_prefixes", "description", "password", NULL };
+		"families", "import", "export", "max_prefixes", "description", "password", "bfd",
+		NULL };
 	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
 	const cJSON *arr;
 	const char *s;
@@ -208,6 +248,8 @@ parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
 
 	if (!jc_check_object(obj, path, keys, e))
 		return -1;
+	pc->bfd = cfg->bfd;
+	parse_bfd(obj, path, true, &pc->bfd, e);
 	jc_ipaddr(obj, "address", path, true, 0, &pc->addr, e);
 	if (jc_uint(obj, "asn", path, true, 1, UINT32_MAX, &v, e) == 1)
 		pc->asn = (uint32_t)v;
@@ -282,8 +324,10 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, str
 {
 	static const char *const keys[] = { "asn", "router_id", "listen", "port", "listen_ipv4",
 		"listen_ipv6", "hold_time", "keepalive", "connect_retry", "multipath", "originate",
-		"kernel", "policies", "peers", NULL };
+		"kernel", "policies", "peers", "bfd", "health", "graceful_shutdown", "shutdown",
+		NULL };
 	static const char *const mp_keys[] = { "max_paths", "relax_as_path", NULL };
+	static const char *const sd_keys[] = { "delay_ms", "message", NULL };
 	static const char *const k_keys[] = { "table", "protocol", "install", NULL };
 	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
 	const cJSON *obj, *arr;
@@ -300,9 +344,31 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, str
 	cfg->kernel_table = BGP_DEF_TABLE;
 	cfg->kernel_protocol = BGP_DEF_PROTOCOL;
 	cfg->kernel_install = true;
+	cfg->bfd.min_tx_ms = cfg->bfd.min_rx_ms = BGP_DEF_BFD_INTERVAL_MS;
+	cfg->bfd.multiplier = BGP_DEF_BFD_MULTIPLIER;
+	cfg->honour_graceful_shutdown = true;
 
 	if (!jc_check_object(sec, path, keys, e))
 		return -1;
+	parse_bfd(sec, path, false, &cfg->bfd, e);
+	jc_bool(sec, "graceful_shutdown", path, false, &cfg->honour_graceful_shutdown, e);
+	if (jc_typed(sec, "shutdown", path, false, cJSON_Object, &obj, e) == 1) {
+		const char *msg;
+
+		jc_path(p, path, "shutdown");
+		if (jc_check_object(obj, p, sd_keys, e)) {
+			if (jc_uint(obj, "delay_ms", p, false, 0, 600000, &v, e) == 1)
+				cfg->shutdown_delay_ms = (uint32_t)v;
+			if (jc_string(obj, "message", p, false, &msg, e) == 1) {
+				if (strlen(msg) > 255)
+					cfg_error(e, jc_path(q, p, "message"),
+					    "expected at most 255 octets (RFC 9003), found %zu",
+					    strlen(msg));
+				else
+					cfg->shutdown_message = xstrdup(msg);
+			}
+		}
+	}
 	if (jc_uint(sec, "asn", path, true, 1, UINT32_MAX, &v, e) == 1)
 		cfg->asn = (uint32_t)v;
 	if (jc_ipaddr(sec, "router_id", path, true, AF_INET, &cfg->router_id, e) == 1 &&
@@ -388,6 +454,17 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, str
 				}
 		}
 	}
+	arr = cJSON_GetObjectItemCaseSensitive(sec, "health");
+	if (arr) {
+		jc_path(p, path, "health");
+		if (health_config_parse(arr, p, &cfg->health, &cfg->nhealth, e) == 0) {
+			if (cfg->nhealth > BGP_HEALTH_MAX)
+				cfg_error(e, p, "expected at most %d checks, found %zu",
+				    BGP_HEALTH_MAX, cfg->nhealth);
+			health_config_check_prefixes(cfg->health, cfg->nhealth, cfg->originate,
+			    cfg->noriginate, p, e);
+		}
+	}
 	if (e->count != before) {
 		bgp_config_free(cfg);
 		return -1;
@@ -429,5 +506,7 @@ bgp_config_free(struct bgp_config *cfg)
 	}
 	free(cfg->peers);
 	free(cfg->originate);
+	free(cfg->shutdown_message);
+	health_config_free(cfg->health, cfg->nhealth);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -53,6 +53,21 @@ struct bgp_policy {
 	uint32_t max_prefixes; /* 0: no limit (import only) */
 };
 
+/* BFD towards a peer (RFC 5880/5881; docs/anybgpd.md "bfd"). */
+#define BGP_DEF_BFD_INTERVAL_MS 100
+#define BGP_DEF_BFD_MULTIPLIER	3
+
+struct bgp_bfd_config {
+	bool enabled;
+	uint32_t min_tx_ms; /* Desired Min TX Interval */
+	uint32_t min_rx_ms; /* Required Min RX Interval */
+	uint8_t multiplier; /* Detect Mult */
+	bool strict;	    /* the BGP session waits for BFD Up */
+};
+
+struct health_check_config;
+#define BGP_HEALTH_MAX 32 /* checks: one hold bit each (origin.h) */
+
 struct bgp_peer_config {
 	struct ipaddr addr;
 	uint16_t port; /* remote port; default: the daemon's port */
@@ -73,6 +88,7 @@ struct bgp_peer_config {
 	uint32_t max_prefixes; /* 0: no limit */
 	char *description;
 	char *password; /* TCP MD5 signature key (RFC 2385), NULL: none */
+	struct bgp_bfd_config bfd;
 };
 
 struct bgp_config {
@@ -96,6 +112,12 @@ struct bgp_config {
 	size_t npolicies;
 	struct bgp_peer_config *peers;
 	size_t npeers;
+	struct bgp_bfd_config bfd; /* defaults for every peer ("bfd") */
+	struct health_check_config *health;
+	size_t nhealth;
+	bool honour_graceful_shutdown; /* GRACEFUL_SHUTDOWN: LOCAL_PREF 0 (RFC 8326) */
+	uint32_t shutdown_delay_ms;    /* SIGTERM: withdrawn this long before Cease */
+	char *shutdown_message;	       /* RFC 9003 text, NULL: none */
 };
 
 /* 0, or -1 with the errors recorded in errs (nothing is left allocated in cfg). */

@@ -11,10 +11,13 @@
 #include <sys/eventfd.h>
 
 #include "adv.h"
+#include "bfd.h"
 #include "bgpd.h"
 #include "control.h"
+#include "detect.h"
 #include "kroute.h"
 #include "log.h"
+#include "origin.h"
 
 #define FLUSH_BATCH 4096
 
@@ -34,10 +37,9 @@ rib_changed(void *arg, struct rib_entry *e)
  * so that sessions (which stop reading while much is queued, see session.c),
  * timers and the control socket get their turn between rounds.
  */
-static void
-flush_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
+void
+bgpd_flush_now(struct bgpd *d)
 {
-	struct bgpd *d = io->arg;
 	uint64_t v;
 
 	rib_process_some(d->rib, FLUSH_BATCH);
@@ -48,12 +50,20 @@ flush_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 		    d->peers[i]->eor_pending[1])
 			adv_flush(d->peers[i]);
 	session_reap();
-	if (!rib_pending(d->rib)) {
+	if (rib_pending(d->rib)) {
+		bgpd_schedule_flush(d);
+	} else if (d->flush_armed) {
 		/* Drained: the eventfd goes quiet until the next schedule. */
 		if (read(d->flush_fd, &v, sizeof(v)) < 0)
 			v = 0;
 		d->flush_armed = false;
 	}
+}
+
+static void
+flush_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
+{
+	bgpd_flush_now(io->arg);
 }
 
 void
@@ -73,65 +83,8 @@ nexthops_changed(void *arg)
 	struct bgpd *d = arg;
 
 	rib_mark_all(d->rib);
-	bgpd_schedule_flush(d);
-}
-
-static void
-link_down(void *arg, int ifindex, const char *ifname)
-{
-	struct bgpd *d = arg;
-	char why[64];
-
-	snprintf(why, sizeof(why), "interface %s down", ifname);
-	for (size_t i = 0; i < d->npeers; i++) {
-		struct bgp_peer *p = d->peers[i];
-
-		if (p->fsm.state == BGP_IDLE)
-			continue;
-		if (kroute_ifindex_for(d->kr, &p->conf->addr) == ifindex)
-			session_path_down(p, why);
-	}
-}
-
-static void
-link_up(void *arg, int ifindex, const char *ifname)
-{
-	struct bgpd *d = arg;
-
-	for (size_t i = 0; i < d->npeers; i++)
-		session_path_up(d->peers[i]);
-}
-
-static int
-originate_one(struct bgpd *d, const struct prefix *pfx)
-{
-	struct bgp_attrs a;
-	int r;
-
-	bgp_attrs_init(&a);
-	a.origin = BGP_ORIGIN_IGP;
-	a.present = BGP_ATTRS_ORIGIN | BGP_ATTRS_AS_PATH;
-	r = rib_update(d->rib, pfx, &d->local, &a);
-	bgp_attrs_clear(&a);
-	return r;
-}
-
-int
-bgpd_originate(struct bgpd *d, const struct prefix *pfx, bool on)
-{
-	char pb[PREFIX_STRLEN];
-
-	if (on) {
-		if (originate_one(d, pfx) < 0)
-			return -1;
-		log_info("originating %s", prefix_ntop(pfx, pb, sizeof(pb)));
-	} else {
-		if (!rib_withdraw(d->rib, pfx, &d->local))
-			return -1;
-		log_info("no longer originating %s", prefix_ntop(pfx, pb, sizeof(pb)));
-	}
-	bgpd_schedule_flush(d);
-	return 0;
+	bgpd_flush_now(d);
+	detect_routes_changed(d);
 }
 
 static bool
@@ -148,21 +101,12 @@ same_but_originate(const cJSON *a, const cJSON *b)
 	return same;
 }
 
-static bool
-in_list(const struct prefix *list, size_t n, const struct prefix *p)
-{
-	for (size_t i = 0; i < n; i++)
-		if (prefix_cmp(&list[i], p) == 0)
-			return true;
-	return false;
-}
-
 int
 bgpd_reload(struct bgpd *d, struct strbuf *why, struct strbuf *done)
 {
 	struct cfg_errors errs;
 	struct bgp_config nc;
-	char buf[512], pb[PREFIX_STRLEN];
+	char buf[512];
 	cJSON *nj;
 
 	if (d->config_path == NULL || d->config_json == NULL) {
@@ -184,16 +128,7 @@ bgpd_reload(struct bgpd *d, struct strbuf *why, struct strbuf *done)
 		cJSON_Delete(nj);
 		return -1;
 	}
-	for (size_t i = 0; i < d->cfg.noriginate; i++)
-		if (!in_list(nc.originate, nc.noriginate, &d->cfg.originate[i]) &&
-		    bgpd_originate(d, &d->cfg.originate[i], false) == 0)
-			sb_printf(done, "%swithdrawn %s", done->len ? ", " : "",
-			    prefix_ntop(&d->cfg.originate[i], pb, sizeof(pb)));
-	for (size_t i = 0; i < nc.noriginate; i++)
-		if (!in_list(d->cfg.originate, d->cfg.noriginate, &nc.originate[i]) &&
-		    bgpd_originate(d, &nc.originate[i], true) == 0)
-			sb_printf(done, "%sannounced %s", done->len ? ", " : "",
-			    prefix_ntop(&nc.originate[i], pb, sizeof(pb)));
+	origin_reconfigure(d, nc.originate, nc.noriginate, done);
 	/* Keep the new list; everything else of nc equals the running config. */
 	{
 		struct prefix *t = d->cfg.originate;
@@ -211,6 +146,58 @@ bgpd_reload(struct bgpd *d, struct strbuf *why, struct strbuf *done)
 	return 0;
 }
 
+bool
+bgpd_converged(struct bgpd *d, const char **why)
+{
+	const char *w = NULL;
+
+	if (rib_pending(d->rib) || d->flush_armed)
+		w = "routes still being processed";
+	else if (!origin_settled(d))
+		w = "origins not yet announced";
+	for (size_t i = 0; w == NULL && i < d->npeers; i++) {
+		const struct bgp_peer *p = d->peers[i];
+
+		if (p->fsm.state != BGP_ESTABLISHED)
+			w = "a session is not Established";
+		else if (!session_in_sync(p))
+			w = "End-of-RIB not yet exchanged with every peer";
+		else if (p->bfd && bfd_session_state(p->bfd) != BFD_UP)
+			w = "a BFD session is not Up";
+	}
+	if (why)
+		*why = w ? w : "";
+	return w == NULL;
+}
+
+static void
+shutdown_cb(struct ev_loop *loop, struct ev_timer *t)
+{
+	log_info("shutdown: closing the sessions");
+	ev_break(loop);
+}
+
+void
+bgpd_graceful_stop(struct bgpd *d)
+{
+	if (d->shutting_down) {
+		/* A second signal: no more waiting. */
+		ev_break(d->loop);
+		return;
+	}
+	d->shutting_down = true;
+	/* Withdraw first so that traffic moves while this node still answers. */
+	origin_shutdown(d, true);
+	bgpd_flush_now(d);
+	if (d->cfg.shutdown_delay_ms == 0) {
+		ev_break(d->loop);
+		return;
+	}
+	log_info("shutdown: origins withdrawn, sessions close in %u ms", d->cfg.shutdown_delay_ms);
+	ev_timer_init(&d->shutdown_timer, shutdown_cb, d);
+	ev_timer_start(d->loop, &d->shutdown_timer, EV_MS(d->cfg.shutdown_delay_ms));
+}
+
 int
 bgpd_start(struct bgpd *d, struct ev_loop *loop, const char *ctl_path)
 {
@@ -225,14 +212,14 @@ bgpd_start(struct bgpd *d, struct ev_loop *loop, const char *ctl_path)
 		.table = d->cfg.kernel_table,
 		.protocol = d->cfg.kernel_protocol,
 		.install = d->cfg.kernel_install,
-		.link_down = link_down,
-		.link_up = link_up,
+		.link_event = detect_link_event,
 		.nexthops_changed = nexthops_changed,
 		.arg = d,
 	};
 
 	d->loop = loop;
 	d->start_us = ev_now_us(loop);
+	ev_timer_init(&d->shutdown_timer, shutdown_cb, d);
 	if (d->config_path) {
 		struct cfg_errors errs;
 
@@ -263,14 +250,15 @@ bgpd_start(struct bgpd *d, struct ev_loop *loop, const char *ctl_path)
 	d->rib = rib_new(&rp);
 	if (d->rib == NULL)
 		return -1;
-	for (size_t i = 0; i < d->cfg.noriginate; i++)
-		if (originate_one(d, &d->cfg.originate[i]) < 0)
-			return -1;
+	if (origin_init(d) < 0)
+		return -1;
 	if (ctl_path && control_open(d, ctl_path) < 0) {
 		log_err("control socket %s: cannot listen", ctl_path);
 		return -1;
 	}
 	if (session_init(d) < 0)
+		return -1;
+	if (detect_start(d) < 0)
 		return -1;
 	bgpd_schedule_flush(d);
 	return 0;
@@ -279,7 +267,9 @@ bgpd_start(struct bgpd *d, struct ev_loop *loop, const char *ctl_path)
 void
 bgpd_stop(struct bgpd *d)
 {
-	session_shutdown(d);
+	ev_timer_stop(d->loop, &d->shutdown_timer);
+	detect_stop(d);
+	session_shutdown_msg(d, d->cfg.shutdown_message);
 	if (d->kr)
 		kroute_close(d->kr, d->rib);
 	d->kr = NULL;
@@ -290,6 +280,7 @@ bgpd_stop(struct bgpd *d)
 		d->flush_fd = -1;
 	}
 	session_free(d);
+	origin_free(d);
 	rib_free(d->rib);
 	d->rib = NULL;
 	cJSON_Delete(d->config_json);

@@ -21,6 +21,10 @@
 
 struct kroute;
 struct ctl_server;
+struct bfd;
+struct bfd_session;
+struct health;
+struct origin;
 
 /* One TCP connection of a peer (session.c). */
 struct bgp_conn {
@@ -89,6 +93,14 @@ struct bgp_peer {
 	size_t advq_cap;
 	size_t advq_pos;
 	bool eor_pending[BGP_AF_COUNT];
+	bool eor_sent[BGP_AF_COUNT];	 /* End-of-RIB sent this session (RFC 4724) */
+	bool eor_received[BGP_AF_COUNT]; /* ... and received */
+	/* Detectors (detect.h): per-peer state of the BFD detector. */
+	struct bfd_session *bfd;
+	bool bfd_enabled;
+	bool bfd_strict; /* the session may not come up before BFD is Up */
+	/* Why the automatic restart waits (shown with the back-off). */
+	char backoff_reason[320];
 };
 
 struct bgpd {
@@ -111,9 +123,13 @@ struct bgpd {
 	uint64_t start_us;
 	uint64_t start_wall;
 	bool shutting_down;
-	/* Dynamic origination (control "announce"): prefixes beyond the config's. */
-	struct prefix *announced;
-	size_t nannounced;
+	struct ev_timer shutdown_timer; /* SIGTERM: withdrawn, waiting to close */
+	/* Originated prefixes and why each is held back (origin.c). */
+	struct origin *origins;
+	size_t norigins;
+	/* Detectors (detect.h). */
+	struct bfd *bfd;
+	struct health *health;
 };
 
 /* bgpd.c: start everything on loop (ctl_path may be NULL); stop: Cease, kernel routes out. */
@@ -124,10 +140,22 @@ void bgpd_stop(struct bgpd *);
 int session_init(struct bgpd *);
 void session_shutdown(struct bgpd *); /* Cease to every peer, close */
 void session_free(struct bgpd *);
-/* The path towards this peer is known dead (link down, later BFD, health checks). */
-void session_path_down(struct bgp_peer *, const char *why);
-/* The path may work again (link up): connect now rather than at ConnectRetry. */
+/*
+ * The path towards this peer is known dead (a detector said so): the session
+ * goes down at once with Cease / subcode (RFC 9384's BFD Down for BFD).
+ */
+void session_path_down(struct bgp_peer *, uint8_t cease_subcode, const char *why);
+/*
+ * The path may work again (link up, BFD Up): connect now rather than at
+ * ConnectRetry, and an automatic restart waiting out its back-off starts now.
+ */
 void session_path_up(struct bgp_peer *);
+/* Every peer: Cease / Administrative Shutdown with an RFC 9003 message. */
+void session_shutdown_msg(struct bgpd *, const char *msg);
+/* All End-of-RIBs exchanged, nothing queued: the peer is in sync. */
+bool session_in_sync(const struct bgp_peer *);
+/* Seconds the automatic restart still waits (0: none pending). */
+double session_backoff_left(const struct bgp_peer *);
 /* Frees connections closed since the last call (from the flush timer). */
 void session_reap(void);
 /* Sends ROUTE-REFRESH for every negotiated family (RFC 2918). 0 or -1. */
@@ -138,9 +166,16 @@ bool session_write_busy(const struct bgp_peer *);
 struct bgp_peer *session_find_peer(struct bgpd *, const struct ipaddr *);
 /* Schedules the decision process and the flush of kernel and adverts. */
 void bgpd_schedule_flush(struct bgpd *);
+/* Runs it now (a detector's report: acted on before the loop sleeps). */
+void bgpd_flush_now(struct bgpd *);
 
-/* Origination (main.c owns the list; adds or removes the local path). */
-int bgpd_originate(struct bgpd *, const struct prefix *, bool on);
+/*
+ * Every session Established and in sync, no work pending, every origin that
+ * should be announced in the RIB: what `anylab up` waits for.
+ */
+bool bgpd_converged(struct bgpd *, const char **why);
+/* SIGTERM: withdraw every origin, wait the configured moment, then Cease. */
+void bgpd_graceful_stop(struct bgpd *);
 /*
  * Re-reads the configuration file. Only "originate" may differ from the
  * running configuration: its changes are applied (prefixes announced and

@@ -14,8 +14,10 @@
 #include "control.h"
 #include "ctl.h"
 #include "decision.h"
+#include "detect.h"
 #include "kroute.h"
 #include "log.h"
+#include "origin.h"
 #include "policy.h"
 
 #define CTL_ROUTES_MAX 100000 /* paths listed by one "routes" answer */
@@ -104,9 +106,29 @@ cmd_status(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 	    (double)(ev_now_us(d->loop) - d->start_us) / 1e6, d->npeers, count_established(d));
 	sb_printf(out,
 	    ",\"kernel_routes\":%llu,\"kernel_install\":%s,\"kernel_table\":%u,"
-	    "\"kernel_protocol\":%u,\"pending\":%s}",
+	    "\"kernel_protocol\":%u,\"pending\":%s",
 	    (unsigned long long)ks.installed, d->cfg.kernel_install ? "true" : "false",
 	    d->cfg.kernel_table, d->cfg.kernel_protocol, rib_pending(d->rib) ? "true" : "false");
+	{
+		const char *why;
+		bool conv = bgpd_converged(d, &why);
+		char pb[PREFIX_STRLEN];
+		bool first = true;
+
+		sb_printf(out,
+		    ",\"converged\":%s,\"not_converged_because\":", conv ? "true" : "false");
+		sb_json_str(out, why);
+		sb_puts(out, ",\"drained\":[");
+		for (size_t i = 0; i < d->norigins; i++)
+			if (d->origins[i].drained || (d->origins[i].hold & ORIGIN_HOLD_DRAIN)) {
+				sb_printf(out, "%s\"%s\"", first ? "" : ",",
+				    prefix_ntop(&d->origins[i].pfx, pb, sizeof(pb)));
+				first = false;
+			}
+		sb_puts(out, "]");
+		origin_json(d, out);
+		sb_printf(out, ",\"shutting_down\":%s}", d->shutting_down ? "true" : "false");
+	}
 }
 
 static void
@@ -178,6 +200,12 @@ peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
 	    p->max_prefixes);
 	sb_puts(out, ",\"last_error\":");
 	sb_json_str(out, p->last_error);
+	sb_printf(out, ",\"backoff_s\":%.3f,\"backoff_next_s\":%u,\"backoff_reason\":",
+	    session_backoff_left(p), p->fsm.idle_hold);
+	sb_json_str(out, session_backoff_left(p) > 0 ? p->backoff_reason : "");
+	sb_printf(out, ",\"in_sync\":%s,\"bfd\":%s,\"bfd_strict\":%s",
+	    session_in_sync(p) ? "true" : "false", p->bfd_enabled ? "true" : "false",
+	    p->bfd_strict ? "true" : "false");
 	sb_puts(out, ",\"import\":");
 	sb_json_str(out, imp);
 	sb_puts(out, ",\"export\":");
@@ -399,7 +427,7 @@ cmd_originate(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 		    "(no host bits set)");
 		return;
 	}
-	if (bgpd_originate(d, &pfx, on) < 0) {
+	if (origin_operator(d, &pfx, on) < 0) {
 		ctl_reply_error(out,
 		    on ? "announce failed (out of memory)" :
 			 "withdraw: the prefix is not announced by this speaker");
@@ -469,6 +497,57 @@ cmd_reload(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 	sb_free(&done);
 }
 
+/* drain [community|withdraw] [PREFIX], undrain [PREFIX] (RFC 8326). */
+static void
+cmd_drain(struct bgpd *d, int argc, char **argv, struct strbuf *out)
+{
+	bool drain = strcmp(argv[0], "drain") == 0, withdraw = false;
+	struct strbuf list = STRBUF_INIT;
+	struct prefix pfx, *pp = NULL;
+	int a = 1;
+
+	if (drain && argc > 1 &&
+	    (strcmp(argv[1], "community") == 0 || strcmp(argv[1], "withdraw") == 0)) {
+		withdraw = strcmp(argv[1], "withdraw") == 0;
+		a++;
+	}
+	if (a < argc) {
+		if (a + 1 < argc || prefix_parse(argv[a], &pfx, false) < 0) {
+			ctl_reply_error(out,
+			    drain ? "usage: drain [community|withdraw] [PREFIX]" :
+				    "usage: undrain [PREFIX]");
+			return;
+		}
+		pp = &pfx;
+	}
+	if (origin_drain(d, pp, drain, withdraw, &list) == 0) {
+		ctl_reply_error(out,
+		    pp ? "the prefix is not originated by this speaker" :
+			 "this speaker originates nothing");
+		sb_free(&list);
+		return;
+	}
+	bgpd_flush_now(d);
+	sb_printf(out, "{\"ok\":true,\"%s\":[%s]", drain ? "drained" : "undrained", sb_str(&list));
+	if (drain)
+		sb_printf(out, ",\"mode\":\"%s\"", withdraw ? "withdraw" : "community");
+	sb_puts(out, "}");
+	sb_free(&list);
+}
+
+/* A detector's own listing (bfd, health). */
+static void
+cmd_detector(struct bgpd *d, int argc, char **argv, struct strbuf *out)
+{
+	const struct detector *det = detect_find(argv[0]);
+
+	if (det == NULL || det->show == NULL) {
+		ctl_reply_error(out, "no such detector");
+		return;
+	}
+	det->show(d, out);
+}
+
 static const struct ctl_cmd cmds[] = {
 	{ "status", 0, 0, cmd_status, "status" },
 	{ "peers", 0, 0, cmd_peers, "peers" },
@@ -476,6 +555,10 @@ static const struct ctl_cmd cmds[] = {
 	{ "stats", 0, 0, cmd_stats, "stats" },
 	{ "announce", 1, 1, cmd_originate, "announce PREFIX" },
 	{ "withdraw", 1, 1, cmd_originate, "withdraw PREFIX" },
+	{ "drain", 0, 2, cmd_drain, "drain [community|withdraw] [PREFIX]" },
+	{ "undrain", 0, 1, cmd_drain, "undrain [PREFIX]" },
+	{ "bfd", 0, 0, cmd_detector, "bfd" },
+	{ "health", 0, 0, cmd_detector, "health" },
 	{ "refresh", 1, 1, cmd_refresh, "refresh PEER-ADDRESS" },
 	{ "reset", 1, 1, cmd_reset, "reset PEER-ADDRESS" },
 	{ "reload", 0, 0, cmd_reload, "reload" },

@@ -209,8 +209,13 @@ bgp_fsm_event(struct bgp_fsm *f, enum bgp_event ev)
 			set_state(f, BGP_IDLE, ev);
 			return f->state;
 		case BGP_EV_LINK_DOWN:
+			/* The detector's Cease subcode (RFC 9384: BFD Down), else Reset. */
 			if (f->state >= BGP_OPENSENT)
-				f->ops->send_notification(f, BGP_ERR_CEASE, BGP_ERR_CEASE_RESET);
+				f->ops->send_notification(f, BGP_ERR_CEASE,
+				    f->err_subcode ? f->err_subcode : BGP_ERR_CEASE_RESET);
+			f->err_code = f->err_subcode = 0;
+			f->err_data = NULL;
+			f->err_len = 0;
 			to_idle(f, true);
 			set_state(f, BGP_IDLE, ev);
 			return f->state;

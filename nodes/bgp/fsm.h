@@ -45,7 +45,7 @@ enum bgp_event {
 	BGP_EV_KEEPALIVE,	      /* 26 */
 	BGP_EV_UPDATE,		      /* 27 (also ROUTE-REFRESH: any valid message) */
 	BGP_EV_IDLE_RESET_EXPIRED,    /* stable long enough: back-off back to its start */
-	BGP_EV_LINK_DOWN,	      /* the path to the peer is known dead */
+	BGP_EV_LINK_DOWN,	      /* the path is known dead; Cease subcode in err_subcode */
 	BGP_EV_MAX_PREFIX,	      /* import limit exceeded: Cease 1 (RFC 4486) */
 	BGP_EVENT_COUNT,
 };
@@ -62,7 +62,7 @@ enum bgp_timer {
 #define BGP_OPENSENT_HOLD   240 /* RFC 4271 8.2.2: "a large value", 4 minutes */
 #define BGP_IDLE_HOLD_START 1
 #define BGP_IDLE_HOLD_MAX   120
-#define BGP_IDLE_RESET_TIME 60 /* established this long: back-off starts over */
+#define BGP_IDLE_RESET_TIME 10 /* established this long: back-off starts over */
 
 struct bgp_fsm;
 

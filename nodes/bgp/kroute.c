@@ -232,8 +232,8 @@ link_update(struct kroute *kr, int ifindex, unsigned flags, const char *name, bo
 	if (was && !up) {
 		log_info("interface %s (%d) down", l->name, ifindex);
 		/* Tell the sessions first, while our table still knows the routes. */
-		if (kr->p.link_down)
-			kr->p.link_down(kr->p.arg, ifindex, l->name);
+		if (kr->p.link_event)
+			kr->p.link_event(kr->p.arg, ifindex, l->name, false);
 		/* IPv4 routes flushed on link down are not announced: drop ours too. */
 		if (!(flags & IFF_UP) || deleted) {
 			for (size_t i = 0; i < kr->nroutes;) {
@@ -246,8 +246,8 @@ link_update(struct kroute *kr, int ifindex, unsigned flags, const char *name, bo
 		nh_changed(kr);
 	} else if (!was && up) {
 		log_info("interface %s (%d) up", l->name, ifindex);
-		if (kr->p.link_up)
-			kr->p.link_up(kr->p.arg, ifindex, l->name);
+		if (kr->p.link_event)
+			kr->p.link_event(kr->p.arg, ifindex, l->name, true);
 		nh_changed(kr);
 	}
 }

@@ -15,8 +15,8 @@
  * the event loop. The routes of other protocols in the main table (connected,
  * static, ...) resolve BGP next hops (RFC 4271 9.1.2); a change triggers a
  * new decision for every prefix. A link going down, or losing its carrier, is
- * reported through the link_down callback (the FSM's LINK_DOWN event for the
- * peers behind it).
+ * reported through the link_event callback to the link-state detector
+ * (detect_link.c), which takes the sessions behind it down.
  */
 #ifndef ANYBGP_KROUTE_H
 #define ANYBGP_KROUTE_H
@@ -36,10 +36,12 @@ struct kroute_params {
 	uint32_t table;
 	uint8_t protocol;
 	bool install;
-	/* Called when the interface goes down or loses carrier. */
-	void (*link_down)(void *arg, int ifindex, const char *ifname);
-	/* Called when it is up with carrier again. */
-	void (*link_up)(void *arg, int ifindex, const char *ifname);
+	/*
+	 * Called when an interface goes down or loses carrier (up false, while
+	 * the table still holds the routes through it), and when it is up with
+	 * carrier again: the link-state detector (detect_link.c).
+	 */
+	void (*link_event)(void *arg, int ifindex, const char *ifname, bool up);
 	/* Called when next-hop resolution may have changed. */
 	void (*nexthops_changed)(void *arg);
 	void *arg;

@@ -3,8 +3,9 @@
  *
  *   anybgpd -c bgp.json [-s bgp.ctl] [-l bgp.log] [-n NODE] [-d] [-t]
  *
- * Runs in the foreground; SIGTERM/SIGINT: Cease to every peer, kernel routes
- * removed, exit 0. SIGHUP reopens the log file. -t checks the configuration
+ * Runs in the foreground; SIGTERM/SIGINT: every origin withdrawn, after the
+ * configured "shutdown" delay Cease / Administrative Shutdown with its RFC
+ * 9003 message to every peer, kernel routes removed, exit 0. SIGHUP reopens the log file. -t checks the configuration
  * and exits. See docs/anybgpd.md.
  */
 #include <getopt.h>
@@ -24,7 +25,7 @@ usage(FILE *fp)
 	    "[-d] [-t]\n"
 	    "  -c FILE   configuration (the node's \"bgp\" section of a topology)\n"
 	    "  -s PATH   control socket (commands: status peers routes stats announce "
-	    "withdraw refresh reset)\n"
+	    "withdraw drain undrain bfd health refresh reset reload)\n"
 	    "  -l FILE   log file (default: standard error)\n"
 	    "  -n NODE   node name for logs and status\n"
 	    "  -d        debug logging\n"
@@ -41,8 +42,7 @@ on_signal(struct ev_loop *loop, int signo, void *arg)
 		return;
 	}
 	log_info("signal %d: shutting down", signo);
-	d->shutting_down = true;
-	ev_break(loop);
+	bgpd_graceful_stop(d);
 }
 
 int

@@ -22,6 +22,7 @@
 
 #include "adv.h"
 #include "bgpd.h"
+#include "detect.h"
 #include "log.h"
 #include "policy.h"
 #include "strbuf.h"
@@ -279,6 +280,11 @@ op_connect(struct bgp_fsm *f)
 	if (p->conn)
 		conn_close(p->conn);
 	p->conn = NULL;
+	if (detect_peer_blocked(p, p->last_error, sizeof(p->last_error))) {
+		/* Stay in Connect: a detector's up report connects at once. */
+		log_debug("peer %s: not connecting: %s", p->name, p->last_error);
+		return;
+	}
 	fd = socket(p->conf->addr.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		set_last_error(p, "socket: %s", strerror(errno));
@@ -447,6 +453,12 @@ op_state_change(struct bgp_fsm *f, enum bgp_state from, enum bgp_event ev)
 	p->state_since_us = ev_now_us(p->d->loop);
 	log_info("peer %s: %s -> %s (%s)", p->name, bgp_state_name(from), bgp_state_name(f->state),
 	    bgp_event_name(ev));
+	if (f->state == BGP_IDLE && ev_timer_armed(&p->timers[BGP_T_IDLE_HOLD]))
+		snprintf(p->backoff_reason, sizeof(p->backoff_reason), "%s",
+		    p->last_error[0] ? p->last_error : bgp_event_name(ev));
+	else if (f->state != BGP_IDLE)
+		p->backoff_reason[0] = '\0';
+	detect_peer_state(p, from, f->state);
 	if (f->state == BGP_IDLE || f->state == BGP_ACTIVE || f->state == BGP_CONNECT) {
 		/* A collision candidate has nothing to collide with any more. */
 		if (p->pending && f->state == BGP_IDLE) {
@@ -534,6 +546,12 @@ handle_notification(struct bgp_peer *p, struct bgp_conn *c, const uint8_t *msg, 
 		set_last_error(p, "received NOTIFICATION %s", sb_str(&sb));
 		log_remote("peer %s: received NOTIFICATION %s", p->name, sb_str(&sb));
 		sb_free(&sb);
+		/* A clean stop of the peer (shutdown, restart by its operator) is no
+		 * oscillation: the back-off starts over (RFC 4271 8.1.1 damps errors). */
+		if (n.code == BGP_ERR_CEASE &&
+		    (n.subcode == BGP_ERR_CEASE_SHUTDOWN || n.subcode == BGP_ERR_CEASE_RESET ||
+			n.subcode == BGP_ERR_CEASE_HARD_RESET))
+			p->fsm.idle_hold = BGP_IDLE_HOLD_START;
 	}
 	if (c != p->conn) {
 		conn_close(c);
@@ -679,6 +697,8 @@ handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 		if (upd.action == BGP_ACT_WITHDRAW)
 			p->st.treat_as_withdraw++;
 	}
+	if (upd.eor && upd.eor_af >= 0 && upd.eor_af < BGP_AF_COUNT)
+		p->eor_received[upd.eor_af] = true;
 	bgp_update_withdrawn(&upd, &it);
 	while (bgp_nlri_iter_next(&it, &pfx, &af)) {
 		p->st.withdrawals_in++;
@@ -701,6 +721,18 @@ handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 		bgp_attrs_init(&mod);
 		v = policy_apply(p->conf, POLICY_IMPORT, p->ebgp, &pfx, ia,
 		    bgp_aspath_first_as(ia->aspath), &mod);
+		/* RFC 8326: a route in graceful shutdown is the last resort. */
+		if (v != POLICY_REJECT && p->d->cfg.honour_graceful_shutdown &&
+		    bgp_attrs_community_has(v == POLICY_MODIFIED ? &mod : ia,
+			BGP_COMM_GRACEFUL_SHUTDOWN)) {
+			if (v == POLICY_ACCEPT && bgp_attrs_copy(&mod, ia) < 0) {
+				v = POLICY_REJECT;
+			} else {
+				mod.local_pref = 0;
+				mod.present |= BGP_ATTRS_LOCAL_PREF;
+				v = POLICY_MODIFIED;
+			}
+		}
 		switch (v) {
 		case POLICY_REJECT:
 			p->st.rejected_in++;
@@ -967,6 +999,23 @@ accept_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 		return;
 	}
 	sock_options(fd, addr.family);
+	if (detect_peer_blocked(p, a, sizeof(a))) {
+		log_info("peer %s: connection refused: %s", p->name, a);
+		close(fd);
+		return;
+	}
+	/*
+	 * The peer is back before our automatic restart's back-off is over
+	 * (it restarted, or its link returned): it is not held back, the
+	 * restart happens now and takes this connection.
+	 */
+	if (p->fsm.state == BGP_IDLE && ev_timer_armed(&p->timers[BGP_T_IDLE_HOLD])) {
+		log_info("peer %s: connection during the back-off: restarting now", p->name);
+		ev_timer_stop(loop, &p->timers[BGP_T_IDLE_HOLD]);
+		p->fsm.idle_hold = BGP_IDLE_HOLD_START;
+		p->backoff_reason[0] = '\0';
+		peer_event(p, BGP_EV_IDLE_HOLD_EXPIRED);
+	}
 	switch (p->fsm.state) {
 	case BGP_IDLE:
 		log_info("peer %s: connection refused in Idle", p->name);
@@ -1190,22 +1239,96 @@ session_reap(void)
 }
 
 void
-session_path_down(struct bgp_peer *p, const char *why)
+session_path_down(struct bgp_peer *p, uint8_t cease_subcode, const char *why)
 {
 	if (p->fsm.state == BGP_IDLE)
 		return;
 	set_last_error(p, "path to the peer down: %s", why);
 	log_info("peer %s: path down (%s)", p->name, why);
+	p->fsm.err_subcode = cease_subcode;
+	p->fsm.err_data = NULL;
+	p->fsm.err_len = 0;
 	peer_event(p, BGP_EV_LINK_DOWN);
+	/* Keep the cause first; the NOTIFICATION (when one went out) after it. */
+	if (strncmp(p->last_error, "sent ", 5) == 0) {
+		char sent[sizeof(p->last_error)];
+
+		snprintf(sent, sizeof(sent), "%s", p->last_error);
+		set_last_error(p, "path to the peer down: %.150s; %.150s", why, sent);
+	} else {
+		set_last_error(p, "path to the peer down: %s", why);
+	}
 }
 
 void
 session_path_up(struct bgp_peer *p)
 {
+	if (p->d->shutting_down)
+		return;
+	/* A path that came back is no oscillation: no back-off holds the peer. */
+	if (p->fsm.state == BGP_IDLE && ev_timer_armed(&p->timers[BGP_T_IDLE_HOLD])) {
+		ev_timer_stop(p->d->loop, &p->timers[BGP_T_IDLE_HOLD]);
+		p->fsm.idle_hold = BGP_IDLE_HOLD_START;
+		p->backoff_reason[0] = '\0';
+		peer_event(p, BGP_EV_IDLE_HOLD_EXPIRED);
+		return;
+	}
 	/* Try at once instead of waiting for the ConnectRetry timer. */
 	if ((p->fsm.state == BGP_CONNECT || p->fsm.state == BGP_ACTIVE) && !p->fsm.passive &&
 	    (p->conn == NULL || p->conn->connecting))
 		peer_event(p, BGP_EV_CONNECT_RETRY_EXPIRED);
+}
+
+void
+session_shutdown_msg(struct bgpd *d, const char *msg)
+{
+	size_t len = msg ? strlen(msg) : 0;
+	uint8_t data[256];
+
+	/* RFC 9003: one length octet, then at most 255 octets of UTF-8. */
+	if (len > 255)
+		len = 255;
+	data[0] = (uint8_t)len;
+	if (len)
+		memcpy(data + 1, msg, len);
+	for (size_t i = 0; i < d->npeers; i++) {
+		struct bgp_peer *p = d->peers[i];
+
+		if (p->pending) {
+			conn_close(p->pending);
+			p->pending = NULL;
+		}
+		if (p->fsm.state >= BGP_OPENSENT) {
+			p->fsm.err_code = BGP_ERR_CEASE;
+			p->fsm.err_subcode = BGP_ERR_CEASE_SHUTDOWN;
+			p->fsm.err_data = data;
+			p->fsm.err_len = (uint16_t)(len + 1);
+		}
+		set_last_error(p, "shut down by this speaker%s%s", len ? ": " : "", len ? msg : "");
+		peer_event(p, BGP_EV_STOP);
+		p->fsm.err_code = p->fsm.err_subcode = 0;
+		p->fsm.err_data = NULL;
+		p->fsm.err_len = 0;
+	}
+}
+
+bool
+session_in_sync(const struct bgp_peer *p)
+{
+	if (p->fsm.state != BGP_ESTABLISHED || p->advq_len > p->advq_pos)
+		return false;
+	for (int af = 0; af < BGP_AF_COUNT; af++)
+		if (p->ctx.af[af] && (!p->eor_sent[af] || !p->eor_received[af]))
+			return false;
+	return true;
+}
+
+double
+session_backoff_left(const struct bgp_peer *p)
+{
+	if (p->fsm.state != BGP_IDLE || !ev_timer_armed(&p->timers[BGP_T_IDLE_HOLD]))
+		return 0;
+	return (double)ev_timer_remaining_us(p->d->loop, &p->timers[BGP_T_IDLE_HOLD]) / 1e6;
 }
 
 int

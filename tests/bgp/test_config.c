@@ -147,3 +147,66 @@ Test(config, load_file_and_report_file_name)
 	cfg_error_text(&E, 0, buf, sizeof(buf));
 	cr_assert_not_null(strstr(buf, "bgp.json"), "%s", buf);
 }
+
+Test(config, bfd_defaults_and_per_peer_overrides)
+{
+	cr_assert_eq(parse(
+			 "{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"bfd\": { \"interval_ms\": "
+			 "10, \"multiplier\": 3 }, \"peers\": [ { \"address\": \"10.0.0.2\", "
+			 "\"asn\": 2 }, { \"address\": \"10.0.0.3\", \"asn\": 2, \"bfd\": false }, "
+			 "{ \"address\": \"10.0.0.4\", \"asn\": 2, \"bfd\": { \"min_rx_ms\": 50, "
+			 "\"strict\": true } } ] }"),
+	    0);
+	cr_assert(C.peers[0].bfd.enabled);
+	cr_assert_eq(C.peers[0].bfd.min_tx_ms, 10);
+	cr_assert_eq(C.peers[0].bfd.min_rx_ms, 10);
+	cr_assert_eq(C.peers[0].bfd.multiplier, 3);
+	cr_assert_not(C.peers[0].bfd.strict);
+	cr_assert_not(C.peers[1].bfd.enabled, "\"bfd\": false turns it off for that peer");
+	cr_assert(C.peers[2].bfd.enabled);
+	cr_assert_eq(C.peers[2].bfd.min_tx_ms, 10, "inherited");
+	cr_assert_eq(C.peers[2].bfd.min_rx_ms, 50, "overridden");
+	cr_assert(C.peers[2].bfd.strict);
+	bgp_config_free(&C);
+
+	/* Without a top-level "bfd": off, and a peer's true uses the defaults. */
+	cr_assert_eq(parse("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"peers\": [ { \"address\": "
+			   "\"10.0.0.2\", \"asn\": 2 }, { \"address\": \"10.0.0.3\", \"asn\": 2, "
+			   "\"bfd\": true } ] }"),
+	    0);
+	cr_assert_not(C.peers[0].bfd.enabled);
+	cr_assert(C.peers[1].bfd.enabled);
+	cr_assert_eq(C.peers[1].bfd.min_tx_ms, BGP_DEF_BFD_INTERVAL_MS);
+	cr_assert_eq(C.peers[1].bfd.multiplier, BGP_DEF_BFD_MULTIPLIER);
+	cr_assert(C.honour_graceful_shutdown, "RFC 8326 honoured by default");
+	bgp_config_free(&C);
+
+	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"bfd\": { \"multiplier\": 0 } }",
+	    "nodes.gateway.bgp.bfd.multiplier", "expected an integer");
+	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"bfd\": true }",
+	    "nodes.gateway.bgp.bfd", "object of BFD timers");
+	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"peers\": [ { \"address\": "
+		     "\"10.0.0.2\", \"asn\": 2, \"bfd\": { \"echo\": true } } ] }",
+	    "nodes.gateway.bgp.peers[0].bfd.echo", "unknown key");
+}
+
+Test(config, shutdown_message_and_delay)
+{
+	char big[400];
+
+	cr_assert_eq(parse(
+			 "{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"shutdown\": { \"delay_ms\": "
+			 "250, \"message\": \"maintenance, back at 10:00\" } }"),
+	    0);
+	cr_assert_eq(C.shutdown_delay_ms, 250);
+	cr_assert_str_eq(C.shutdown_message, "maintenance, back at 10:00");
+	bgp_config_free(&C);
+	char msg[300];
+
+	memset(msg, 'x', 256);
+	msg[256] = '\0';
+	snprintf(big, sizeof(big),
+	    "{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"shutdown\": { \"message\": \"%s\" } }",
+	    msg);
+	expect_error(big, "nodes.gateway.bgp.shutdown.message", "at most 255 octets");
+}

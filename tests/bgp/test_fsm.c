@@ -292,7 +292,7 @@ Test(fsm, stable_session_resets_backoff)
 	F.remote_hold = 9;
 	ev(BGP_EV_OPEN);
 	ev(BGP_EV_KEEPALIVE);
-	cr_assert(did("start IdleReset 60"), "%s", trace);
+	cr_assert(did("start IdleReset 10"), "%s", trace);
 	cr_assert_eq(F.idle_hold, 2);
 	ev(BGP_EV_IDLE_RESET_EXPIRED);
 	cr_assert_eq(F.idle_hold, 1);
@@ -392,6 +392,16 @@ Test(fsm, link_down_resets_with_backoff)
 	cr_assert(did("NOTIFICATION 6/4"), "%s", trace);
 	cr_assert(did("start IdleHold 1"), "%s", trace);
 	cr_assert_eq(down_calls, 1);
+}
+
+Test(fsm, link_down_carries_the_detectors_cease_subcode_rfc9384)
+{
+	reach(BGP_ESTABLISHED, 9);
+	F.err_subcode = BGP_ERR_CEASE_BFD_DOWN;
+	ev(BGP_EV_LINK_DOWN);
+	cr_assert_eq(F.state, BGP_IDLE);
+	cr_assert(did("NOTIFICATION 6/10"), "%s", trace);
+	cr_assert_eq(F.err_subcode, 0, "the subcode is used once");
 }
 
 Test(fsm, max_prefix_ceases_with_long_backoff)

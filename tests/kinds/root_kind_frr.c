@@ -458,7 +458,10 @@ Test(kind_frr_live, ready_before_start_is_eagain, .init = setup, .fini = teardow
 	cr_expect_eq(L.k[0].kind->ready(&L.k[0]), -EAGAIN);
 }
 
-/* FRR itself reads every golden configuration without an unknown or refused line. */
+/*
+ * FRR itself reads every golden configuration without an unknown or refused
+ * line: bgpd the bgpd.conf ones, bfdd the NAME.bfdd.conf ones.
+ */
 Test(kind_frr_live, frr_accepts_every_golden_config, .timeout = 120)
 {
 	char pattern[1024], tmp[] = "/tmp/hf-frr-golden-XXXXXX";
@@ -477,12 +480,16 @@ Test(kind_frr_live, frr_accepts_every_golden_config, .timeout = 120)
 		int bad = 0;
 		FILE *f;
 
+		size_t n = strlen(g.gl_pathv[i]);
+		bool bfdd = n > 10 && strcmp(g.gl_pathv[i] + n - 10, ".bfdd.conf") == 0;
+
 		/* -C: parse and exit; its exit status is 0 even for bad lines, so read them. */
 		snprintf(cmd, sizeof(cmd),
 		    "cp '%s' %s/t.conf && chown frr:frr %s/t.conf && "
 		    "%s -C -u frr -g frr -f %s/t.conf -i %s/t.pid -z %s/t.api --vty_socket %s "
-		    "-P 0 --log stdout 2>&1",
-		    g.gl_pathv[i], tmp, tmp, FRR_BGPD, tmp, tmp, tmp, tmp);
+		    "-P 0 --log stdout%s%s%s 2>&1",
+		    g.gl_pathv[i], tmp, tmp, bfdd ? "/usr/lib/frr/bfdd" : FRR_BGPD, tmp, tmp, tmp,
+		    tmp, bfdd ? " --bfdctl " : "", bfdd ? tmp : "", bfdd ? "/t.sock" : "");
 		f = popen(cmd, "r");
 		cr_assert_not_null(f);
 		while (fgets(line, sizeof(line), f) != NULL)

@@ -218,6 +218,7 @@ GOLDEN(ipv6, "ipv6")
 GOLDEN(passive_password, "passive-password")
 GOLDEN(user_config, "user-config")
 GOLDEN(capture_policy_gateway, "capture-policy-gateway")
+GOLDEN(bfd, "bfd")
 
 /* The Lab A inputs are the topology's own sections (plus "kind"): no drift. */
 Test(bird_golden, laba_inputs_are_the_topology, .init = setup, .fini = teardown)
@@ -303,6 +304,36 @@ Test(bird_golden, install_false_exports_nothing_and_table, .init = setup, .fini 
 	free(c);
 }
 
+/* BFD: one bfd protocol, each peer's own options, none for a peer that says false. */
+Test(bird_golden, bfd_options_per_peer, .init = setup, .fini = teardown)
+{
+	char *c = golden_conf("bfd");
+	const char *p2 = strstr(c, "protocol bgp bgp_10_0_0_2 {");
+	const char *p3 = strstr(c, "protocol bgp bgp_10_0_0_3 {");
+	const char *p6 = strstr(c, "protocol bgp bgp_fd00__2 {");
+
+	cr_assert_not_null(strstr(c, "\nprotocol bfd {\n}\n"));
+	cr_assert(p2 != NULL && p3 != NULL && p6 != NULL);
+	cr_assert_not_null(strstr(p2,
+	    "\tbfd {\n\t\tmin rx interval 100 ms;\n\t\tmin tx interval 100 ms;\n"
+	    "\t\tmultiplier 3;\n\t};\n"));
+	/* The peer's object overrides the top level's; what it does not say is inherited. */
+	cr_assert_not_null(strstr(p3,
+	    "\tbfd {\n\t\tmin rx interval 200 ms;\n\t\tmin tx interval 50 ms;\n"
+	    "\t\tmultiplier 5;\n\t};\n"));
+	cr_assert_null(strstr(p6, "bfd"), "\"bfd\": false: no BFD for fd00::2");
+	free(c);
+}
+
+/* Without any "bfd" key, no bfd protocol at all. */
+Test(bird_golden, no_bfd_without_the_key, .init = setup, .fini = teardown)
+{
+	char *c = golden_conf("policy");
+
+	cr_assert_null(strstr(c, "bfd"));
+	free(c);
+}
+
 /* A refused section: exactly the errors of NAME.err, one "path: message" per line. */
 static void
 golden_refusal(const char *name)
@@ -332,6 +363,52 @@ golden_refusal(const char *name)
 	sb_free(&got);
 	cJSON_Delete(g.section);
 	teardown();
+}
+
+Test(bird_refuse, bfd_strict)
+{
+	golden_refusal("refuse-bfd-strict");
+}
+
+/* Bad BFD values are errors at their own paths, as anybgpd's parser gives them. */
+Test(bird_refuse, bfd_values)
+{
+	static const struct {
+		const char *section, *error;
+	} cases[] = {
+		{ "{\"kind\":\"bird\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"bfd\":{\"interval_ms\":0}}",
+		    "nodes.x.bgp.bfd.interval_ms: expected an integer from 1 to 60000, found 0" },
+		{ "{\"kind\":\"bird\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"bfd\":{\"multiplier\":256}}",
+		    "nodes.x.bgp.bfd.multiplier: expected an integer from 1 to 255, found 256" },
+		{ "{\"kind\":\"bird\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"bfd\":{\"echo\":true}}",
+		    "nodes.x.bgp.bfd.echo: unknown key \"echo\"; expected one of: interval_ms, "
+		    "min_tx_ms, min_rx_ms, multiplier, strict" },
+		{ "{\"kind\":\"bird\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"peers\":[{\"address\":"
+		  "\"10.0.0.2\",\"asn\":2,\"bfd\":\"on\"}]}",
+		    "nodes.x.bgp.peers[0].bfd: expected true, false or an object" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct golden_node g;
+		struct cfg_errors errs;
+		char text[600];
+
+		memset(&g, 0, sizeof(g));
+		g.section = cJSON_Parse(cases[i].section);
+		cr_assert_not_null(g.section, "case %zu", i);
+		g.node.name = "x";
+		g.k.node = &g.node;
+		g.k.role = KIND_BGP;
+		g.k.section = g.section;
+		g.k.kind = kind_find(KIND_BGP, "bird");
+		snprintf(g.k.path, sizeof(g.k.path), "nodes.x.bgp");
+		cfg_errors_init(&errs, NULL);
+		cr_expect_eq(g.k.kind->check(&g.k, &errs), -1, "case %zu accepted", i);
+		cr_assert_geq(errs.count, 1, "case %zu: no error", i);
+		snprintf(text, sizeof(text), "%s: %s", errs.err[0].path, errs.err[0].msg);
+		cr_expect_str_eq(text, cases[i].error, "case %zu", i);
+		cJSON_Delete(g.section);
+	}
 }
 
 Test(bird_refuse, kernel_protocol)

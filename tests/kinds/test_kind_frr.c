@@ -96,9 +96,12 @@ node_init(struct kind_node *k, struct topo_node *tn, const char *name, const cJS
 	snprintf(k->dir, sizeof(k->dir), "%s", dir ? dir : "/nonexistent");
 }
 
-/* What configure writes as bgpd.conf for section sec on node name (caller frees). */
+/*
+ * What configure writes as bgpd.conf for section sec on node name (caller
+ * frees), and with bfdd its bfdd.conf (NULL when it wrote none).
+ */
 static char *
-render(const char *name, const cJSON *sec)
+render_all(const char *name, const cJSON *sec, char **bfdd)
 {
 	char tmpl[] = "/tmp/hf-frr-unit-XXXXXX", path[1200], msg[KIND_MSG_MAX] = "";
 	struct topo_node tn;
@@ -120,9 +123,23 @@ render(const char *name, const cJSON *sec)
 	text = slurp(path);
 	cr_assert_not_null(text, "no bgpd.conf");
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/frr/bfdd.conf", dir);
+	if (bfdd != NULL)
+		*bfdd = slurp(path);
+	unlink(path);
 	snprintf(path, sizeof(path), "%s/frr", dir);
-	rmdir(path);
+	cr_assert_eq(rmdir(path), 0, "configure left more in %s", path);
 	rmdir(dir);
+	return text;
+}
+
+static char *
+render(const char *name, const cJSON *sec)
+{
+	char *bfdd, *text = render_all(name, sec, &bfdd);
+
+	cr_expect_null(bfdd, "%s: a bfdd.conf without BFD", name);
+	free(bfdd);
 	return text;
 }
 
@@ -199,6 +216,32 @@ Test(kind_frr, golden_ipv6_only)
 	golden("ipv6-only");
 }
 
+/* BFD: bgpd's neighbor lines and bfdd's profiles, each compared with its golden. */
+Test(kind_frr, golden_bfd)
+{
+	cJSON *sec = golden_section("bfd");
+	char *bfdd = NULL, *got = render_all("bfd", sec, &bfdd);
+
+	golden_compare("bfd.conf", got);
+	cr_assert_not_null(bfdd, "no bfdd.conf with BFD");
+	golden_compare("bfd.bfdd.conf", bfdd);
+	/* The top level's settings, a peer's own over them, none for "bfd": false. */
+	cr_expect(strstr(got,
+		      " neighbor 10.0.0.2 bfd\n neighbor 10.0.0.2 bfd profile "
+		      "peer-10.0.0.2\n") != NULL);
+	cr_expect(strstr(got, " neighbor fd00::2 bfd") == NULL);
+	cr_expect(strstr(bfdd,
+		      " profile peer-10.0.0.2\n  detect-multiplier 3\n"
+		      "  receive-interval 100\n  transmit-interval 100\n") != NULL);
+	cr_expect(strstr(bfdd,
+		      " profile peer-10.0.0.3\n  detect-multiplier 5\n"
+		      "  receive-interval 200\n  transmit-interval 50\n") != NULL);
+	cr_expect(strstr(bfdd, "fd00::2") == NULL);
+	free(bfdd);
+	free(got);
+	cJSON_Delete(sec);
+}
+
 Test(kind_frr, golden_lab_a_speakers)
 {
 	static const char *const nodes[] = { "gateway", "dc001", "dc002" };
@@ -213,17 +256,22 @@ Test(kind_frr, golden_lab_a_speakers)
 		struct cfg_errors cerrs;
 		struct topo_node tn;
 		struct kind_node k;
-		char *got;
+		char *got, *bfdd;
 
 		cr_assert_not_null(n);
 		cr_assert_not_null(n->bgp);
 		node_init(&k, &tn, nodes[i], n->bgp, NULL);
 		cfg_errors_init(&cerrs, NULL);
 		cr_assert_eq(frr()->check(&k, &cerrs), 0, "Lab A's %s refused", nodes[i]);
-		got = render(nodes[i], n->bgp);
+		got = render_all(nodes[i], n->bgp, &bfdd);
 		snprintf(conf, sizeof(conf), "anycast-lab.%s.conf", nodes[i]);
 		golden_compare(conf, got);
 		free(got);
+		/* Lab A runs BFD at 10 ms x 3: bfdd gets its own file. */
+		cr_assert_not_null(bfdd, "%s: Lab A's BFD without a bfdd.conf", nodes[i]);
+		snprintf(conf, sizeof(conf), "anycast-lab.%s.bfdd.conf", nodes[i]);
+		golden_compare(conf, bfdd);
+		free(bfdd);
 	}
 	topo_free(t);
 }
@@ -231,21 +279,24 @@ Test(kind_frr, golden_lab_a_speakers)
 /* The things the golden files stand for, said once more in words. */
 Test(kind_frr, lab_a_gateway_is_multipath_without_policy_maps)
 {
-	char path[1024];
+	char path[1024], *bfdd;
 	struct cfg_errors errs;
 	struct topology *t;
 	char *got;
 
 	src_path(path, sizeof(path), "topologies/anycast-lab.json");
 	cr_assert_eq(topo_load(path, &t, &errs), 0);
-	got = render("gateway", topo_node_find(t, "gateway")->bgp);
+	got = render_all("gateway", topo_node_find(t, "gateway")->bgp, &bfdd);
+	cr_expect(bfdd != NULL && strstr(bfdd, "detect-multiplier 3") != NULL, "%s", bfdd);
+	free(bfdd);
 	cr_expect(strstr(got, " maximum-paths 2\n") != NULL);
 	cr_expect(strstr(got, " no bgp ebgp-requires-policy\n") != NULL);
 	cr_expect(strstr(got, "route-map") == NULL, "all/all needs no route-map:\n%s", got);
 	cr_expect(strstr(got, " timers bgp 3 9\n") != NULL);
 	cr_expect(strstr(got, " neighbor 10.10.10.1 timers connect 5\n") != NULL);
 	free(got);
-	got = render("dc001", topo_node_find(t, "dc001")->bgp);
+	got = render_all("dc001", topo_node_find(t, "dc001")->bgp, &bfdd);
+	free(bfdd);
 	cr_expect(strstr(got, "  network 51.51.51.0/24\n") != NULL);
 	cr_expect(strstr(got, " no bgp network import-check\n") != NULL);
 	free(got);
@@ -344,6 +395,21 @@ static const struct refusal refusals[] = {
 	    "nodes.x.bgp.peers[0].import: kind frr prepends the path's first AS on import "
 	    "(last-as), which is not the peer's own AS on an internal session; policy \"P\" has "
 	    "prepend" },
+	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"bfd\":{\"strict\":true},"
+	  "\"peers\":[{\"address\":\"10.0.0.2\",\"asn\":2}]}",
+	    "nodes.x.bgp.bfd.strict: kind frr cannot keep a BGP session down until its BFD "
+	    "session is up (strict): FRR 8.4 has no \"neighbor A bfd strict\" (FRR 10.4 added "
+	    "it)" },
+	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"peers\":[{\"address\":"
+	  "\"10.0.0.2\",\"asn\":2,\"bfd\":{\"interval_ms\":5}}]}",
+	    "nodes.x.bgp.peers[0].bfd: kind frr's bfdd takes intervals of 10 to 60000 ms, found "
+	    "min_tx_ms 5, min_rx_ms 5" },
+	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"bfd\":{\"multiplier\":1},"
+	  "\"peers\":[{\"address\":\"10.0.0.2\",\"asn\":2}]}",
+	    "nodes.x.bgp.peers[0].bfd: kind frr's bfdd takes a multiplier of 2 to 255, found 1" },
+	{ "{\"kind\":\"frr\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"bfd\":{\"interval\":5}}",
+	    "nodes.x.bgp.bfd.interval: unknown key \"interval\"; expected one of: interval_ms, "
+	    "min_tx_ms, min_rx_ms, multiplier, strict" },
 	/* anybgpd's own parser speaks first */
 	{ "{\"kind\":\"frr\",\"asn\":1}", "nodes.x.bgp.router_id: missing; this key is required" },
 	{ "{\"kind\":\"frr\",\"config\":\"f.conf\",\"asn\":1}",
@@ -373,7 +439,7 @@ Test(kind_frr, check_refuses_what_frr_cannot_express)
 Test(kind_frr, check_accepts_every_golden_section)
 {
 	static const char *const names[] = { "dc-dual-stack", "policies", "rfc8212-default",
-		"ipv6-only" };
+		"ipv6-only", "bfd" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		cJSON *sec = golden_section(names[i]);
@@ -434,6 +500,85 @@ Test(kind_frr, procs_bgpd_main_zebra_second_all_paths_explicit)
 			cr_expect(strstr(joined, "file:/run/anylab/hf/nodes/n/bgp.log") != NULL);
 		}
 	}
+	cJSON_Delete(sec);
+}
+
+/* With BFD, bfdd is a third process: after zebra's socket, its control socket in frr/. */
+Test(kind_frr, procs_bfdd_third_with_bfd)
+{
+	struct kind_proc p[KIND_PROCS_MAX];
+	cJSON *sec = golden_section("bfd");
+	char joined[4096] = "";
+	struct topo_node tn;
+	struct kind_node k;
+
+	node_init(&k, &tn, "n", sec, "/run/anylab/hf/nodes/n");
+	memset(p, 0, sizeof(p));
+	cr_assert_eq(frr()->procs(&k, p, KIND_PROCS_MAX), 3);
+	cr_expect_str_eq(p[2].name, "bfdd");
+	for (int a = 0; p[2].argv[a] != NULL; a++) {
+		strcat(joined, p[2].argv[a]);
+		strcat(joined, " ");
+	}
+	cr_expect(strncmp(joined,
+		      "/usr/lib/frr/bfdd -u frr -g frr -f "
+		      "/run/anylab/hf/nodes/n/frr/bfdd.conf -i "
+		      "/run/anylab/hf/nodes/n/frr/bfdd.pid ",
+		      strlen(
+			  "/usr/lib/frr/bfdd -u frr -g frr -f /run/anylab/hf/nodes/n/frr/bfdd.conf "
+			  "-i /run/anylab/hf/nodes/n/frr/bfdd.pid ")) == 0,
+	    "%s", joined);
+	cr_expect(strstr(joined, " --bfdctl /run/anylab/hf/nodes/n/frr/bfdd.sock ") != NULL, "%s",
+	    joined);
+	cr_expect(strstr(joined, " --log file:/run/anylab/hf/nodes/n/bgp.bfdd.log ") != NULL, "%s",
+	    joined);
+	cr_expect_str_eq(p[2].wait_path, "/run/anylab/hf/nodes/n/frr/zserv.api");
+	/* Two processes only, with room for two: nothing to drop when BFD is off. */
+	cr_expect_eq(frr()->procs(&k, p, 2), EMU_ETRUNC);
+	cJSON_Delete(sec);
+}
+
+/* A user's file: its bfd block goes to bfdd.conf (bfdd then starts), the rest to bgpd. */
+Test(kind_frr, user_config_bfd_block_goes_to_bfdd)
+{
+	char tmpl[] = "/tmp/hf-frr-unit-XXXXXX", path[1200], msg[KIND_MSG_MAX] = "";
+	struct kind_proc p[KIND_PROCS_MAX];
+	struct topo_node tn;
+	struct kind_node k;
+	char *dir = mkdtemp(tmpl), *bgpd, *bfdd;
+	cJSON *sec;
+	FILE *f;
+
+	cr_assert_not_null(dir);
+	snprintf(path, sizeof(path), "%s/mine.conf", dir);
+	f = fopen(path, "we");
+	cr_assert_not_null(f);
+	fputs("hostname @NODE@\nrouter bgp 65000\n neighbor 10.0.0.2 remote-as 65002\n"
+	      " neighbor 10.0.0.2 bfd profile fast\nexit\n!\nbfd\n profile fast\n"
+	      "  receive-interval 50\n exit\n !\nexit\n!\nend\n",
+	    f);
+	fclose(f);
+	sec = cJSON_Parse("{\"kind\":\"frr\",\"config\":\"mine.conf\"}");
+	node_init(&k, &tn, "n1", sec, dir);
+	snprintf(k.base_dir, sizeof(k.base_dir), "%s", dir);
+	cr_assert_eq(frr()->configure(&k, msg, sizeof(msg)), 0, "%s", msg);
+	snprintf(path, sizeof(path), "%s/frr/bgpd.conf", dir);
+	bgpd = slurp(path);
+	snprintf(path, sizeof(path), "%s/frr/bfdd.conf", dir);
+	bfdd = slurp(path);
+	cr_assert(bgpd != NULL && bfdd != NULL);
+	cr_expect_str_eq(bgpd,
+	    "hostname n1\nrouter bgp 65000\n neighbor 10.0.0.2 remote-as "
+	    "65002\n neighbor 10.0.0.2 bfd profile fast\nexit\n!\n!\nend\n");
+	cr_expect(strstr(bfdd, "\nbfd\n profile fast\n  receive-interval 50\n exit\n !\nexit\n") !=
+		NULL,
+	    "%s", bfdd);
+	memset(p, 0, sizeof(p));
+	cr_expect_eq(frr()->procs(&k, p, KIND_PROCS_MAX), 3);
+	free(bgpd);
+	free(bfdd);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	cr_expect_eq(system(path), 0);
 	cJSON_Delete(sec);
 }
 
