@@ -197,6 +197,8 @@ print_status(const cJSON *j)
 	    cJSON_IsTrue(conv)	    ? ", converged" :
 		cJSON_IsFalse(conv) ? ", not converged" :
 				      "");
+	if (cJSON_IsFalse(conv) && js(j, "not_converged_because", "")[0])
+		printf("not converged: %s\n", js(j, "not_converged_because", ""));
 	cJSON_ArrayForEach(d, cJSON_GetObjectItem(j, "drained")) {
 		printf("%s %s", first ? "drained:" : "", cJSON_IsString(d) ? d->valuestring : "?");
 		first = false;
@@ -271,7 +273,8 @@ print_health(const cJSON *j)
 			printf("%s%s", first ? "" : " ", cJSON_IsString(p) ? p->valuestring : "?");
 			first = false;
 		}
-		printf("%s\n", first ? "-" : "");
+		/* None listed: the check guards every prefix the speaker originates. */
+		printf("%s\n", first ? "(every originated)" : "");
 	}
 	cJSON_ArrayForEach(c, cJSON_GetObjectItem(j, "checks")) {
 		cJSON_ArrayForEach(h, cJSON_GetObjectItem(c, "history")) {

@@ -27,7 +27,7 @@ struct expect_view {
 	const struct res_client *clients; /* the probed clients (their names) */
 	const struct probe_log *logs;	  /* one per client, sorted */
 	size_t nclients;
-	int64_t last_fault_us; /* end of the latest fault action, 0: none */
+	int64_t last_fault_us; /* start of the latest fault action, 0: none */
 };
 
 /* Does the step look at the clients' answers (as opposed to a node)? */

@@ -56,11 +56,15 @@ results_measure(struct run_result *r, const struct probe_log *logs)
 		f->step = i;
 		f->undo_step = -1;
 		f->window.label = s->steps[i].label;
-		f->window.start_us = r->steps[i].end_us;
+		/*
+		 * From the start of the action: a fast detector may move the clients
+		 * before the action has returned (a cable cut seen by link state).
+		 */
+		f->window.start_us = r->steps[i].start_us;
 		f->window.end_us = r->end_us;
 		for (size_t j = i + 1; j < s->nsteps; j++) {
 			if (applied_fault(&r->steps[j])) {
-				f->window.end_us = r->steps[j].end_us;
+				f->window.end_us = r->steps[j].start_us;
 				break;
 			}
 		}

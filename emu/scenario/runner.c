@@ -39,7 +39,7 @@ struct runner {
 	struct probe_log *logs;
 	struct probe_reader *readers;
 	pid_t *probes;
-	int64_t last_fault_us; /* end of the latest fault action, 0: none */
+	int64_t last_fault_us; /* start of the latest fault action, 0: none */
 	bool verbose;
 };
 
@@ -259,8 +259,12 @@ run_steps(struct runner *r)
 
 			rs->end_us = emu_now_rt_us();
 			rs->status = action_status(f);
+			/*
+			 * The fault counts from the action's start: a fast detector may
+			 * move the clients before the action has returned.
+			 */
 			if (f == 0 && scn_undo_kind(st->kind) >= 0)
-				r->last_fault_us = rs->end_us;
+				r->last_fault_us = rs->start_us;
 		} else {
 			rs->status = run_expectation(r, i);
 			if (rs->status == RES_NOT_RUN)

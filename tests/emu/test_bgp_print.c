@@ -90,6 +90,12 @@ Test(bgp_print, health)
 	    "dns: 25 s ago down: timeout\n"
 	    "dns: 900 ms ago up\n");
 	free(out);
+	out = printed("health",
+	    "{\"checks\":[{\"name\":\"dns\",\"type\":\"dns\",\"state\":\"unknown\","
+	    "\"prefixes\":[],\"interval_ms\":100,\"rise\":3,\"fall\":3,\"passes\":0,"
+	    "\"failures\":0,\"last\":\"\",\"history\":[]}]}");
+	cr_assert_not_null(strstr(out, "  (every originated)\n"), "%s", out);
+	free(out);
 }
 
 Test(bgp_print, status_converged_and_drained)
@@ -104,13 +110,15 @@ Test(bgp_print, status_converged_and_drained)
 	    "established, 0 kernel routes, converged\n"
 	    "drained: 51.51.51.0/24\n");
 	free(out);
-	/* A speaker that says nothing of either: as before. */
+	/* Not converged, and why. */
 	out = printed("status",
 	    "{\"kind\":\"bird\",\"node\":\"gw\",\"asn\":8075,\"router_id\":\"10.0.0.254\","
-	    "\"uptime\":5,\"peers\":2,\"established\":1,\"kernel_routes\":1,\"converged\":false}");
+	    "\"uptime\":5,\"peers\":2,\"established\":1,\"kernel_routes\":1,\"converged\":false,"
+	    "\"not_converged_because\":\"peer 10.0.0.2 not established\"}");
 	cr_assert_str_eq(out,
 	    "bird on gw: AS 8075, router id 10.0.0.254, up 00:00:05, 1 of 2 sessions established, "
-	    "1 kernel routes, not converged\n");
+	    "1 kernel routes, not converged\n"
+	    "not converged: peer 10.0.0.2 not established\n");
 	free(out);
 }
 

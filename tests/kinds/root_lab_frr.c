@@ -3,7 +3,8 @@
  * lab (needs root, frr and the built anylab; skips without): each of its
  * three scenarios (failover, link-cut, service-dies) run by `anylab run
  * --kind ... --keep` with every speaker FRR, with the gateway FRR and the
- * DCs anybgpd, and the reverse. Each run must hold every expectation; the
+ * DCs anybgpd, and the reverse; and maintenance with every speaker FRR
+ * (drain and undrain through `bgp graceful-shutdown`, not one query lost). Each run must hold every expectation; the
  * kept lab is then asked which daemon each speaker is (so a --kind that is
  * not applied fails the test) and taken down. Durations and failover
  * figures are logged. The lab is taken down on every path (fini, atexit).
@@ -216,4 +217,9 @@ Test(lab_frr, link_cut_dcs_frr, .init = setup, .fini = teardown, .timeout = 180)
 Test(lab_frr, service_dies_dcs_frr, .init = setup, .fini = teardown, .timeout = 180)
 {
 	scenario("service-dies", KINDS_DCS, "anybgpd", "frr");
+}
+
+Test(lab_frr, maintenance_all_frr, .init = setup, .fini = teardown, .timeout = 180)
+{
+	scenario("maintenance", KINDS_ALL, "frr", "frr");
 }
