@@ -306,7 +306,8 @@ Test(lab_scenarios, link_cut_with_capture_read_by_tshark)
 	cr_assert(out[0] != '\0', "the gateway never said Down / detection time expired");
 	cr_assert_gt(strtod(out, NULL), cut_s, "BFD down before the cut");
 	free(out);
-	out = tshark(gw, "bgp.type == 3 && ip.src == 10.10.10.254", "-e bgp.notify.minor_error_cease");
+	out = tshark(gw, "bgp.type == 3 && ip.src == 10.10.10.254",
+	    "-e bgp.notify.minor_error_cease");
 	cr_assert(out[0] == '\0' || strstr(out, "10"), "NOTIFICATION: %s", out);
 	free(out);
 	/* The TXT answers the clients got name both instances. */
