@@ -1204,7 +1204,10 @@ bird_bfd(const struct kind_node *k, cJSON **doc)
 	err = bird_call(k, "show bfd sessions", &r);
 	if (err < 0)
 		return err;
-	if (bird_ctl_failed(r.code)) {
+	if (bird_ctl_failed(r.code) && strstr(sb_str(&r.text), "no BFD protocol") != NULL) {
+		/* "There is no BFD protocol running": a node without BFD has no sessions. */
+		*doc = bird_bfd_json("", -1);
+	} else if (bird_ctl_failed(r.code)) {
 		*doc = cJSON_CreateObject();
 		cJSON_AddStringToObject(*doc, "error", sb_str(&r.text));
 		err = EMU_EREFUSED;

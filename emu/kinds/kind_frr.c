@@ -899,8 +899,11 @@ frr_procs(const struct kind_node *k, struct kind_proc *p, size_t max)
 		/* configure wrote bfdd.conf when the user's file mentions BFD */
 		with_bfdd = access(frr_path(k, "bfdd.conf", path, sizeof(path)), F_OK) == 0;
 	}
-	if (with_bfdd && max < 3)
+	if (with_bfdd && max < 3) {
+		if (parsed)
+			bgp_config_free(&cfg);
 		return EMU_ETRUNC;
+	}
 	memset(&p[0], 0, sizeof(p[0]));
 	err |= kind_proc_arg(&p[0], FRR_BGPD);
 	err |= frr_common_args(k, &p[0], "bgpd");

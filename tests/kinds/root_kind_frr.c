@@ -4,12 +4,13 @@
  * in namespaces of the test's own, a bridge in a fourth joining them as
  * the intranet 10.10.10.0/24. Everything goes through the kind's ops as the
  * supervisor uses them: configure into each node's folder (a temporary
- * directory), procs started in their array order inside the node's
- * namespace, ready, bgp_progress until the gateway has its multipath route
- * in the kernel, then bgp_peers, bgp_routes, bgp_announce (announce in both families,
- * withdraw, withdraw again: FRR's refusal) and a DC's bgpd killed. Also:
- * real FRR reads every golden file of tests/kinds/golden/frr/ without an
- * unknown command (bgpd -C). Namespaces, processes and files are removed
+ * directory), procs (bgpd, zebra, bfdd) started in the supervisor's order
+ * inside the node's namespace, ready, bgp_progress until the gateway has
+ * its multipath route in the kernel, then bgp_peers, bgp_bfd (both of the
+ * gateway's sessions Up at Lab A's 10 ms), bgp_routes, bgp_announce
+ * (announce in both families, withdraw, withdraw again: FRR's refusal) and
+ * a DC's bgpd killed. Also: real FRR reads every golden file of
+ * tests/kinds/golden/frr/ without an unknown command (bgpd -C, bfdd -C). Namespaces, processes and files are removed
  * on every path (fini and atexit), by exact name and pid.
  */
 #include <criterion/criterion.h>
@@ -34,7 +35,7 @@
 
 #define FRR_BGPD "/usr/lib/frr/bgpd"
 #define NNODES	 3
-#define MAXPIDS	 8
+#define MAXPIDS	 12
 
 static const char *const node_names[NNODES] = { "gateway", "dc001", "dc002" };
 static const char *const node_addrs[NNODES] = { "10.10.10.254/24", "10.10.10.1/24",
@@ -47,6 +48,7 @@ static struct {
 	int nns;
 	pid_t pids[MAXPIDS];
 	int npids;
+	pid_t bgpd[NNODES]; /* each node's procs[0] */
 	struct topology *topo;
 	struct topo_node tn[NNODES];
 	struct kind_node k[NNODES];
@@ -202,7 +204,11 @@ setup(void)
 	}
 }
 
-/* Start every speaker's processes in their array order, as the supervisor does. */
+/*
+ * Start every speaker's processes as the supervisor does (core/daemon.c):
+ * the helpers (zebra, bfdd) first, then the main one (bgpd); a process with
+ * a wait_path only once that path (zebra's socket) exists.
+ */
 static void
 start_all(void)
 {
@@ -213,9 +219,22 @@ start_all(void)
 
 		memset(p, 0, sizeof(p));
 		n = L.k[i].kind->procs(&L.k[i], p, KIND_PROCS_MAX);
-		cr_assert_eq(n, 2);
-		for (int j = 0; j < n; j++)
-			spawn(&L.k[i], &p[j]);
+		/* bgpd, zebra, and bfdd: Lab A runs BFD between the gateway and each DC */
+		cr_assert_eq(n, 3);
+		for (int o = 1; o <= n; o++) {
+			int j = o % n;
+			long long end = emu_now_us() + (long long)KIND_WAIT_PATH_MS * 1000;
+			pid_t pid;
+
+			while (p[j].wait_path[0] != '\0' && access(p[j].wait_path, F_OK) < 0) {
+				cr_assert_lt(emu_now_us(), end, "%s never appeared",
+				    p[j].wait_path);
+				usleep(2000);
+			}
+			pid = spawn(&L.k[i], &p[j]);
+			if (j == 0)
+				L.bgpd[i] = pid;
+		}
 	}
 }
 
@@ -314,6 +333,30 @@ struct paths_want {
 	int n;
 };
 
+/*
+ * The gateway's two BFD sessions (with dc001 and dc002) Up at Lab A's 10 ms
+ * both ways (once each side's Poll Sequence ended the 1 s of before Up,
+ * RFC 5880 6.8.3), detection after 30 ms. *arg: the last answer.
+ */
+static bool
+gateway_bfd_up(void *arg)
+{
+	cJSON **last = arg;
+	const cJSON *s;
+	int up = 0;
+
+	cJSON_Delete(*last);
+	*last = NULL;
+	if (L.k[0].kind->bgp_bfd(&L.k[0], last) < 0)
+		return false;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItem(*last, "sessions"))
+		up += strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(s, "state")), "Up") == 0 &&
+		    cJSON_GetNumberValue(cJSON_GetObjectItem(s, "tx_ms")) == 10 &&
+		    cJSON_GetNumberValue(cJSON_GetObjectItem(s, "rx_ms")) == 10 &&
+		    cJSON_GetNumberValue(cJSON_GetObjectItem(s, "detect_ms")) == 30;
+	return up == 2 && cJSON_GetArraySize(cJSON_GetObjectItem(*last, "sessions")) == 2;
+}
+
 static bool
 gw_has_paths(void *arg)
 {
@@ -406,6 +449,17 @@ Test(kind_frr_live, lab_a_speakers, .init = setup, .fini = teardown, .timeout = 
 	}
 	cJSON_Delete(doc);
 
+	/* BFD with both DCs, at Lab A's 10 ms both ways */
+	doc = NULL;
+	if (!wait_for(10000, gateway_bfd_up, &doc)) {
+		char *text = cJSON_PrintUnformatted(doc);
+
+		cr_expect_fail("the gateway's BFD sessions are not both Up at 10 ms: %s",
+		    text ? text : "(no answer)");
+		free(text);
+	}
+	cJSON_Delete(doc);
+
 	/* Lab A step 1: two paths, both multipath, one best; one route, two next hops */
 	cr_expect(wait_for(10000, two_nexthops, NULL), "the second next hop never came");
 	cr_expect_eq(gw_paths("51.51.51.0/24", &best, &mp), 2);
@@ -445,8 +499,8 @@ Test(kind_frr_live, lab_a_speakers, .init = setup, .fini = teardown, .timeout = 
 	cJSON_Delete(doc);
 
 	/* dc001's bgpd dies: the session goes, one next hop is left */
-	cr_assert_gt(L.pids[2], 0);
-	kill(L.pids[2], SIGKILL); /* dc001's procs[0], bgpd */
+	cr_assert_gt(L.bgpd[1], 0);
+	kill(L.bgpd[1], SIGKILL);
 	cr_expect(wait_for(15000, dc001_down, NULL), "the gateway still sees dc001");
 	cr_expect(wait_for(5000, kernel_has, &one51), "still two next hops");
 	cr_expect(wait_for(5000, gw_has_paths, &one51));

@@ -692,6 +692,53 @@ Test(bird_parse, since_columns)
 }
 
 /* A server on a UNIX socket replaying a captured reply: the client reads it whole. */
+/* `show bfd sessions` of a BIRD 2.0.12 peering with FRR (BFD 100 ms x 3 here, FRR 200 ms rx x 4). */
+Test(bird_parse, bfd_sessions_up)
+{
+	int code;
+	char *text = sample_text("bfd-sessions-up.raw", &code);
+	/* 01:39:05.135 was 10 s before this "now" */
+	cJSON *doc = bird_bfd_json(text, 86400.0 * 20000 + 1 * 3600 + 39 * 60 + 15.135);
+	const cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "sessions"), 0);
+
+	cr_assert_eq(code, 0);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "sessions")), 1);
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "peer")), "10.0.0.2");
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "interface")), "eth0");
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "state")), "Up");
+	cr_assert_float_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "uptime")), 10.0, 0.01);
+	/* The peer asked for 200 ms: BIRD sends at the larger of that and its own 100 ms. */
+	cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "tx_ms")), 200);
+	/* The peer's multiplier 4 times the 100 ms it sends at. */
+	cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "detect_ms")), 400);
+	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(s, "rx_ms")));
+	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(s, "multiplier")));
+	cJSON_Delete(doc);
+	free(text);
+}
+
+Test(bird_parse, bfd_sessions_down_and_none)
+{
+	int code;
+	char *text = sample_text("bfd-sessions-down.raw", &code);
+	cJSON *doc = bird_bfd_json(text, 86400.0 * 20000 + 1 * 3600 + 40 * 60);
+	const cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "sessions"), 0);
+
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "state")), "Down");
+	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(s, "uptime")));
+	cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "tx_ms")), 1000, "the idle rate");
+	cJSON_Delete(doc);
+	free(text);
+	/* Without a bfd protocol BIRD refuses the command (the adapter answers no sessions). */
+	text = sample_text("bfd-sessions-none.raw", &code);
+	cr_assert(bird_ctl_failed(code));
+	cr_assert_not_null(strstr(text, "no BFD protocol"), "%s", text);
+	doc = bird_bfd_json(text, 0);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "sessions")), 0);
+	cJSON_Delete(doc);
+	free(text);
+}
+
 Test(bird_ctl, client_against_replayed_sample, .init = setup, .fini = teardown)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };

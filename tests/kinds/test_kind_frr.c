@@ -784,6 +784,49 @@ Test(kind_frr, routes_originated_locally)
 	cJSON_Delete(t[0]);
 }
 
+/* bfdd's peers (FRR 8.4.4 peering with BIRD: ours 100 tx / 200 rx x 4, BIRD's 100 / 100 x 3). */
+Test(kind_frr, bfd_sessions_up)
+{
+	cJSON *peers = sample("bfd-peers-up.json"), *doc;
+	const cJSON *s;
+
+	cr_assert_eq(frr_json_bfd(peers, &doc), 0);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "sessions")), 1);
+	s = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "sessions"), 0);
+	cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "peer")), "10.0.0.1");
+	cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "local")), "10.0.0.2");
+	cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "interface")), "eth0");
+	cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "state")), "Up");
+	cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "uptime")), 24);
+	cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "tx_ms")), 100);
+	cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "rx_ms")), 200);
+	cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "multiplier")), 4);
+	cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "remote_multiplier")), 3);
+	cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "detect_ms")), 600);
+	cJSON_Delete(doc);
+	cJSON_Delete(peers);
+}
+
+/* Down after a black hole: FRR keeps the peer's last values, which no longer apply. */
+Test(kind_frr, bfd_sessions_down)
+{
+	cJSON *peers = sample("bfd-peers-down.json"), *doc;
+	const cJSON *s;
+
+	cr_assert_eq(frr_json_bfd(peers, &doc), 0);
+	s = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "sessions"), 0);
+	cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "state")), "Down");
+	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(s, "uptime")));
+	cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "tx_ms")), 100);
+	cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(s, "rx_ms")), 200);
+	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(s, "remote_multiplier")));
+	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(s, "detect_ms")));
+	cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(s, "diagnostic")),
+	    "control detection time expired");
+	cJSON_Delete(doc);
+	cJSON_Delete(peers);
+}
+
 Test(kind_frr, progress_from_neighbors_and_zebra)
 {
 	cJSON *s = sample("gw-neighbors.json");
