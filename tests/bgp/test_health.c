@@ -67,8 +67,8 @@ Test(health_config, dns_with_defaults)
 	cr_assert_str_eq(C[0].dns.qname, "server.zone.tst");
 	cr_assert_eq(C[0].dns.qtype, 1, "default A");
 	cr_assert_eq(C[0].dns.rcode, 0, "default NOERROR");
-	cr_assert_eq(C[0].interval_ms, 1000);
-	cr_assert_eq(C[0].timeout_ms, 1000, "timeout defaults to the interval");
+	cr_assert_eq(C[0].interval_ms, 100, "the issue's default: every 100 ms");
+	cr_assert_eq(C[0].timeout_ms, 100, "timeout defaults to the interval");
 	cr_assert_eq(C[0].rise, 3);
 	cr_assert_eq(C[0].fall, 3);
 	cr_assert_eq(C[0].nprefixes, 0);

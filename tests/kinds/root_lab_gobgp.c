@@ -44,7 +44,8 @@ need(const struct kind_ops *kind)
 		bk_source("build/bin/anylab", anylab, sizeof(anylab));
 	if (access(anylab, X_OK) < 0)
 		cr_skip_test("%s is not built (tools/build.sh)", anylab);
-	bk_source("topologies/anycast-lab.json", topo, sizeof(topo));
+	/* GoBGP and OpenBGPD have no BFD: the hold-timer lab and its scenarios. */
+	bk_source("tests/kinds/labs/anycast-lab-holdtimer.json", topo, sizeof(topo));
 	snprintf(outdir, sizeof(outdir), "/tmp/hglXXXXXX");
 	cr_assert_not_null(mkdtemp(outdir));
 }
