@@ -12,8 +12,9 @@
 #   topologies/anycast-lab.scenarios.json, and with "p2p:" those of
 #   topologies/anycast-p2p.scenarios.json. RUNS runs each, each run a fresh lab
 #   (`anylab run` brings it up and down). Per run, for the client that was on
-#   DC001 before the first fault: the failover time (to the first answer from
-#   another DC), the queries lost from the fault to its undo, and the time back
+#   DC001 before the first fault: the failover time (the outage the client saw:
+#   from its first query DC001 did not answer to the first answer from another
+#   DC), the queries lost from the fault to its undo, and the time back
 #   to DC001 after the undo (back_ms); median and worst over the runs, and how
 #   many runs anylab passed. The figures are taken from the probe logs with the
 #   fault at the start of the fault action (below, measure.py: anylab's own
@@ -137,20 +138,24 @@ for topo in ("anycast-lab", "anycast-p2p"):
         json.dump(t, open(os.path.join(tmp, "%s-bfd%s.json" % (topo, v)), "w"), indent=1)
 EOF
 
-# Each run's figures, from its probe logs, with the fault at the START of the
-# fault action. anylab's results JSON (emu/scenario/runner.c, measure.c) takes
-# the END of the action as the fault time; an action takes a few ms (a disable
-# 2-5 ms on this machine), and with link state (anycast-p2p) or a drain the
-# clients may have moved before it returns, so at 1000 q/s anylab can see the
-# client already on DC002 "before" the fault: no failover measured, and the
-# steps that select "clients_of DC001" fail. Here: before = the instance of the
-# last answer to a query sent before the action began; failover = arrival of
-# the first answer from another instance, from the action's start; lost =
-# queries sent from the action's start to the undo's end that were not
-# answered; back = arrival of the first answer from `before` to a query sent
-# after the undo, from the undo's end (as anylab measures it); for
-# maintenance, the queries lost by both clients from the drain's start to the
-# start of the run's last `lost` check.
+# Each run's figures, from its probe logs (measure.py). anylab's results JSON
+# (emu/scenario/runner.c, measure.c) takes the END of the fault action as the
+# fault time; an action takes from 1 ms to tens of ms on a loaded machine, and
+# with link state (anycast-p2p) or a drain the client may have moved before it
+# returns, so at 1000 q/s anylab can see it already on DC002 "before" the
+# fault: no failover measured, and the steps that select "clients_of DC001"
+# fail. The START of the action is no better: the fault takes effect somewhere
+# inside it. So here the fault is where the client saw it: before = the
+# instance of the last answer to a query sent before the action began;
+# failover (the outage) = from the sending of the first query, sent after the
+# action began, that `before` did not answer (lost, or answered by another), to
+# the arrival of the first answer from another instance (1 ms resolution at
+# 1000 q/s; 0 when no query was lost); lost = queries sent from the action's
+# start to the undo's end that were not answered; back = arrival of the first
+# answer from `before` to a query sent after the undo, from the undo's end (as
+# anylab measures it); for maintenance, the queries lost by both clients from
+# the drain's start to the start of the run's last `lost` check, and the steps
+# during which they were sent.
 cat >"$tmp/measure.py" <<'EOF'
 import json, sys
 res, out = sys.argv[1], sys.argv[2]
@@ -193,14 +198,17 @@ if faults and faults[0]["step"] in steps:
         for a in f["clients"]:
             if a["client"] == name:
                 c["anylab_failover_ms"] = a["failover_ms"]
+        hit = None	# sending of the first query `before` did not answer
         for sent, ok, rtt, inst in recs:
             if sent < t0 or sent >= f["end_us"]:
                 continue
             if sent < t1:
+                if hit is None and (not ok or inst != before):
+                    hit = sent
                 if not ok:
                     c["lost"] += 1
                 elif inst != before and c["failover_ms"] is None:
-                    c["failover_ms"] = (sent + rtt - t0) / 1000.0
+                    c["failover_ms"] = max(0, sent + rtt - hit) / 1000.0
             elif (undo and ok and inst == before and c["back_ms"] is None and
                   (c["failover_ms"] is not None or c["lost"])):
                 c["back_ms"] = (sent + rtt - undo) / 1000.0
@@ -208,8 +216,13 @@ if faults and faults[0]["step"] in steps:
     if j.get("scenario", "").startswith("maintenance"):
         last = [st for st in j.get("steps", []) if st.get("what") == "lost"]
         if last and last[-1].get("start_us"):
-            m["maint_lost"] = sum(1 for recs in logs.values() for sent, ok, rtt, inst in recs
-                                  if t0 <= sent < last[-1]["start_us"] and not ok)
+            lost = [sent for recs in logs.values() for sent, ok, rtt, inst in recs
+                    if t0 <= sent < last[-1]["start_us"] and not ok]
+            m["maint_lost"] = len(lost)
+            order = sorted(j.get("steps", []), key=lambda st: st.get("start_us") or 0)
+            m["maint_lost_in"] = sorted({next((st["label"] for st in reversed(order)
+                                               if (st.get("start_us") or 0) <= t), "?")
+                                         for t in lost})
 json.dump(m, open(out, "w"))
 EOF
 
@@ -315,7 +328,7 @@ for v in bfds:
     for s in scens:
         base = None
         for k in kinds:
-            fo, lost, back, ok, n, ml = [], [], [], 0, 0, []
+            fo, lost, back, ok, n, ml, mwhere = [], [], [], 0, 0, [], set()
             for i in range(1, runs + 1):
                 j = load(os.path.join(tmp, "r-%s-%s-%d-%s.m.json" % (v, s, i, k)))
                 if j is None:
@@ -324,6 +337,8 @@ for v in bfds:
                 ok += bool(j.get("passed"))
                 if s == "maintenance":
                     ml.append(j.get("maint_lost"))
+                    if j.get("maint_lost"):
+                        mwhere.update(j.get("maint_lost_in", []))
                 for c in j.get("clients", []):
                     if c["before"] == "DC001":
                         if c["failover_ms"] is not None:
@@ -334,7 +349,7 @@ for v in bfds:
             if n == 0:
                 continue
             if s == "maintenance":
-                maint.append((v, k, ml, ok, n))
+                maint.append((v, k, ml, ok, n, mwhere))
             if k == "anybgpd":
                 base = (med(fo), med(back))
             print("| %s | %s ms x 3 | %s%d/%d | %s | %s | %s | %s | %s | %s |%s %s |" % (
@@ -345,11 +360,13 @@ for v in bfds:
                 detection(s, v)))
 if maint:
     print()
-    print("| maintenance | BFD | kind | runs passed | queries lost, every run (both clients) |")
-    print("|---|---|---|---|---|")
-    for v, k, ml, ok, n in maint:
-        print("| maintenance | %s ms x 3 | %s | %d/%d | %s |" % (
-            v, k, ok, n, " ".join("-" if x is None else "%d" % x for x in ml)))
+    print("| maintenance | BFD | kind | runs passed | queries lost, every run (both clients) "
+          "| lost during |")
+    print("|---|---|---|---|---|---|")
+    for v, k, ml, ok, n, where in maint:
+        print("| maintenance | %s ms x 3 | %s | %d/%d | %s | %s |" % (
+            v, k, ok, n, " ".join("-" if x is None else "%d" % x for x in ml),
+            "; ".join(sorted(where)) or "-"))
 print()
 print("| BFD | kind | Lab A up to converged, median | worst | runs up | converged | vs anybgpd |")
 print("|---|---|---|---|---|---|---|")
