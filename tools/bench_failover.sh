@@ -56,7 +56,7 @@
 #   per client; how late a send is against its schedule (median, 99th
 #   percentile, worst), over both clients.
 #
-# Bounded: every run has a 120 s timeout (a scenario takes 1 to 10 s), every
+# Bounded: every run has a 120 s timeout (a scenario takes 1 to 30 s), every
 # `up` 60 s; the lab has this script's own name and is taken down by `anylab
 # run` itself, or by the exit trap by its exact name. Prints Markdown for
 # docs/bench/scenario.md. KEEP=1 keeps every run's results JSON (in /tmp).
