@@ -37,7 +37,7 @@ static char *output;
 	"   \"count\": 2, \"within\": 10}," \
 	"  {\"expect\": \"instances\", \"set\": [\"DC001\", \"DC002\"], \"within\": 10}," \
 	"  {\"action\": \"stop\", \"node\": \"dc002\", \"daemon\": \"dns\"}," \
-	"  {\"expect\": \"no_answer\", \"clients_of\": \"DC002\", \"seconds\": 2}," \
+	"  {\"expect\": \"answered\", \"clients_of\": \"DC002\", \"by\": \"DC001\", \"within\": 2}," \
 	"  {\"action\": \"start\", \"node\": \"dc002\", \"daemon\": \"dns\"}," \
 	"  {\"expect\": \"answered\", \"clients_of\": \"DC002\", \"by\": \"DC002\", \"within\": 5}," \
 	"  {\"action\": \"kill\", \"node\": \"dc001\", \"daemon\": \"bgp\"}," \
