@@ -698,3 +698,24 @@ kind_absolute_configs(struct topology *t, const char *base_dir)
 		}
 	}
 }
+
+bool
+kind_bfd_pending(const struct kind_node *k)
+{
+	const cJSON *sess;
+	bool pending = false;
+	cJSON *doc = NULL;
+
+	if (k->kind->bgp_bfd == NULL || k->kind->bgp_bfd(k, &doc) < 0) {
+		cJSON_Delete(doc);
+		return false;
+	}
+	cJSON_ArrayForEach(sess, cJSON_GetObjectItem(doc, "sessions")) {
+		const cJSON *st = cJSON_GetObjectItem(sess, "state");
+
+		if (!cJSON_IsString(st) || strcmp(st->valuestring, "Up") != 0)
+			pending = true;
+	}
+	cJSON_Delete(doc);
+	return pending;
+}

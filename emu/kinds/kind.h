@@ -227,4 +227,10 @@ int kind_drain_by_withdrawal(const struct kind_node *, const struct prefix *, bo
 /* The normalised name of a BGP state ("established" -> "Established"), NULL if unknown. */
 const char *kind_bgp_state_name(const char *s);
 
+/*
+ * A BGP kind's BFD sessions (bgp_bfd) not all Up yet: convergence waits for
+ * them, so that a fault right after `up` is found by BFD, not the hold timer.
+ */
+bool kind_bfd_pending(const struct kind_node *);
+
 #endif

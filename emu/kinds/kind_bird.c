@@ -1126,8 +1126,10 @@ bird_progress(const struct kind_node *k, struct kind_bgp_progress *pr)
 			pr->kernel_routes += v[i].exported;
 		}
 	}
-	pr->pending = false; /* BIRD does not say */
+	pr->pending = false; /* BIRD does not say, but for BFD */
 	free(v);
+	if (pr->established == pr->peers && kind_bfd_pending(k))
+		pr->pending = true;
 	return 0;
 }
 

@@ -1032,6 +1032,8 @@ frr_progress(const struct kind_node *k, struct kind_bgp_progress *pr)
 		frr_json_progress(neighbors, (const cJSON *const *)routes, 2, pr);
 	if (!zclient)
 		pr->pending = true;
+	if (err == 0 && !pr->pending && pr->established == pr->peers && kind_bfd_pending(k))
+		pr->pending = true;
 	cJSON_Delete(routes[0]);
 	cJSON_Delete(routes[1]);
 	cJSON_Delete(neighbors);
