@@ -373,7 +373,7 @@ render_peer(struct strbuf *out, const struct bgp_config *cfg, const struct bgp_p
 	sb_printf(out, "\tconnect retry time %u;\n", pc->connect_retry);
 	sb_printf(out, "\terror wait time %u, %u;\n", BIRD_ERROR_WAIT_MIN, BIRD_ERROR_WAIT_MAX);
 	sb_printf(out, "\terror forget time %u;\n", BIRD_ERROR_FORGET);
-	sb_puts(out, "\tgraceful restart off;\n");
+	sb_puts(out, "\tgraceful restart aware;\n");
 	sb_puts(out, "\tlong lived graceful restart off;\n");
 	if (bfd != NULL && bfd->on)
 		render_bfd(out, bfd);

@@ -190,6 +190,7 @@ bgp_open_init(struct bgp_open *o, uint32_t asn, uint16_t hold_time, uint32_t bgp
 	o->caps.route_refresh = true;
 	o->caps.as4 = true;
 	o->caps.as4_asn = asn;
+	o->caps.graceful_restart = true;
 }
 
 uint32_t
@@ -234,6 +235,11 @@ bgp_open_write(struct wire_wr *w, const struct bgp_open *o)
 	if (o->caps.as4) {
 		cap_put(w, BGP_CAP_AS4, 4);
 		wire_put_u32(w, o->caps.as4_asn);
+	}
+	if (o->caps.graceful_restart) {
+		/* Restart flags 0, restart time, no <AFI, SAFI> (RFC 4724 3). */
+		cap_put(w, BGP_CAP_GRACEFUL_RESTART, 2);
+		wire_put_u16(w, o->caps.gr_time & 0x0fff);
 	}
 	for (i = 0; i < o->caps.nunknown && i < BGP_CAPS_UNKNOWN_MAX; i++) {
 		const struct bgp_cap_raw *c = &o->caps.unknown[i];
@@ -324,6 +330,17 @@ caps_decode(struct wire_rd *rd, struct bgp_caps *caps, struct bgp_err *err)
 			if (caps->as4_asn == 0)
 				return open_err(err, BGP_ERR_OPEN_BAD_PEER_AS,
 				    "4-octet AS capability carries AS 0");
+			break;
+		case BGP_CAP_GRACEFUL_RESTART:
+			/* Flags and time, then 4 octets per family; any other
+			 * length is kept as received and not relied on. */
+			if (len < 2 || (len - 2) % 4 != 0) {
+				cap_keep(caps, code, &val);
+				break;
+			}
+			caps->graceful_restart = true;
+			caps->gr_time = wire_u16(&val) & 0x0fff;
+			caps->gr_nafs = (uint8_t)((len - 2) / 4);
 			break;
 		default:
 			cap_keep(caps, code, &val);
@@ -458,6 +475,10 @@ bgp_caps_print(struct strbuf *sb, const struct bgp_caps *c)
 	}
 	if (c->as4) {
 		sb_printf(sb, "%sas4(%u)", sep, c->as4_asn);
+		sep = " ";
+	}
+	if (c->graceful_restart) {
+		sb_printf(sb, "%sgraceful-restart(%us,%u families)", sep, c->gr_time, c->gr_nafs);
 		sep = " ";
 	}
 	for (i = 0; i < c->nunknown && i < BGP_CAPS_UNKNOWN_MAX; i++)

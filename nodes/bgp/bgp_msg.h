@@ -60,7 +60,7 @@ enum bgp_cap_code {
 	BGP_CAP_MP = 1,			 /* RFC 4760 */
 	BGP_CAP_ROUTE_REFRESH = 2,	 /* RFC 2918 */
 	BGP_CAP_EXT_MESSAGE = 6,	 /* RFC 8654 (kept as unknown) */
-	BGP_CAP_GRACEFUL_RESTART = 64,	 /* RFC 4724 (kept as unknown) */
+	BGP_CAP_GRACEFUL_RESTART = 64,	 /* RFC 4724 */
 	BGP_CAP_AS4 = 65,		 /* RFC 6793 */
 	BGP_CAP_ADD_PATH = 69,		 /* RFC 7911 (kept as unknown) */
 	BGP_CAP_ENH_ROUTE_REFRESH = 70,	 /* RFC 7313 (kept as unknown) */
@@ -85,6 +85,15 @@ struct bgp_caps {
 	bool route_refresh;    /* RFC 2918 code 2 */
 	bool as4;	       /* 4-octet AS capability present */
 	uint32_t as4_asn;      /* its value */
+	/*
+	 * RFC 4724 3. Ours: no families and restart time 0 (we keep no
+	 * forwarding state and a peer's routes go when its session does); it
+	 * makes BIRD, FRR and GoBGP send End-of-RIB. A peer's: presence, its
+	 * restart time and how many families it listed.
+	 */
+	bool graceful_restart;
+	uint16_t gr_time; /* seconds, 12 bits */
+	uint8_t gr_nafs;
 	/* Everything else, including MP for AFI/SAFI pairs we do not speak. */
 	unsigned nunknown;
 	struct bgp_cap_raw unknown[BGP_CAPS_UNKNOWN_MAX];
@@ -102,7 +111,8 @@ struct bgp_open {
 
 /*
  * Fill an OPEN for the local side: my_as from asn (AS_TRANS when it needs 4
- * octets), capabilities: MP for each af[] true, route refresh, 4-octet AS.
+ * octets), capabilities: MP for each af[] true, route refresh, 4-octet AS,
+ * graceful restart without families (End-of-RIB only).
  */
 void bgp_open_init(struct bgp_open *, uint32_t asn, uint16_t hold_time, uint32_t bgp_id,
     const bool af[BGP_AF_COUNT]);

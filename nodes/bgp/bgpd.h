@@ -80,6 +80,8 @@ struct bgp_peer {
 	struct ev_timer timers[BGP_TIMER_COUNT];
 	struct bgp_peer_ctx ctx; /* negotiated, valid when Established */
 	bool refresh;		 /* peer supports ROUTE-REFRESH */
+	bool peer_gr;		 /* peer sent graceful restart: End-of-RIB expected */
+	uint64_t last_update_us; /* ev_now at the last UPDATE received */
 	uint32_t remote_id;
 	uint32_t max_prefixes;
 	uint64_t state_since_us;   /* ev_now at the last state change */
@@ -94,7 +96,7 @@ struct bgp_peer {
 	size_t advq_pos;
 	bool eor_pending[BGP_AF_COUNT];
 	bool eor_sent[BGP_AF_COUNT];	 /* End-of-RIB sent this session (RFC 4724) */
-	bool eor_received[BGP_AF_COUNT]; /* ... and received */
+	bool eor_received[BGP_AF_COUNT]; /* ... and received (or settled: session_in_sync) */
 	/* Detectors (detect.h): per-peer state of the BFD detector. */
 	struct bfd_session *bfd;
 	bool bfd_enabled;
@@ -152,7 +154,12 @@ void session_path_down(struct bgp_peer *, uint8_t cease_subcode, const char *why
 void session_path_up(struct bgp_peer *);
 /* Every peer: Cease / Administrative Shutdown with an RFC 9003 message. */
 void session_shutdown_msg(struct bgpd *, const char *msg);
-/* All End-of-RIBs exchanged, nothing queued: the peer is in sync. */
+/*
+ * Established, nothing queued, End-of-RIB sent and received for every
+ * family; from a peer without graceful restart (which need not send it),
+ * BGP_NO_EOR_SETTLE_MS without an UPDATE stands in for its End-of-RIB.
+ */
+#define BGP_NO_EOR_SETTLE_MS 500
 bool session_in_sync(const struct bgp_peer *);
 /* Seconds the automatic restart still waits (0: none pending). */
 double session_backoff_left(const struct bgp_peer *);

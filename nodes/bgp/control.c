@@ -203,8 +203,12 @@ peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
 	sb_printf(out, ",\"backoff_s\":%.3f,\"backoff_next_s\":%u,\"backoff_reason\":",
 	    session_backoff_left(p), p->fsm.idle_hold);
 	sb_json_str(out, session_backoff_left(p) > 0 ? p->backoff_reason : "");
-	sb_printf(out, ",\"in_sync\":%s,\"bfd\":%s,\"bfd_strict\":%s",
-	    session_in_sync(p) ? "true" : "false", p->bfd_enabled ? "true" : "false",
+	sb_printf(out, ",\"in_sync\":%s,\"graceful_restart\":%s,\"eor_received\":[",
+	    session_in_sync(p) ? "true" : "false", est && p->peer_gr ? "true" : "false");
+	for (int af = 0, n = 0; est && af < BGP_AF_COUNT; af++)
+		if (p->ctx.af[af] && p->eor_received[af])
+			sb_printf(out, "%s\"%s\"", n++ ? "," : "", bgp_af_name(af));
+	sb_printf(out, "],\"bfd\":%s,\"bfd_strict\":%s", p->bfd_enabled ? "true" : "false",
 	    p->bfd_strict ? "true" : "false");
 	sb_puts(out, ",\"import\":");
 	sb_json_str(out, imp);

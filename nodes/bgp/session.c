@@ -627,6 +627,8 @@ process_open(struct bgp_peer *p)
 	p->ctx.peer_as = p->conf->asn;
 	p->ctx.check_first_as = p->ebgp;
 	p->refresh = p->conn->open.caps.route_refresh;
+	p->peer_gr = p->conn->open.caps.graceful_restart;
+	p->last_update_us = 0;
 	p->fsm.remote_hold = p->conn->open.hold_time;
 	peer_event(p, BGP_EV_OPEN);
 }
@@ -683,6 +685,7 @@ handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 	}
 	bgp_err_clear(&err);
 	memset(&upd, 0, sizeof(upd));
+	p->last_update_us = ev_now_us(p->d->loop);
 	if (bgp_update_decode(msg, len, &p->ctx, &upd, &err) < 0) {
 		bgp_update_clear(&upd);
 		msg_error(p, p->conn, &err);
@@ -1312,13 +1315,34 @@ session_shutdown_msg(struct bgpd *d, const char *msg)
 	}
 }
 
+/*
+ * A peer without the graceful restart capability need not send End-of-RIB
+ * (BIRD with graceful restart off never does): its initial routes count as
+ * received once it has been Established, and sent no UPDATE, for
+ * BGP_NO_EOR_SETTLE_MS.
+ */
+static bool
+settled_without_eor(const struct bgp_peer *p)
+{
+	uint64_t now = ev_now_us(p->d->loop), last = p->state_since_us;
+
+	if (p->peer_gr)
+		return false;
+	if (p->last_update_us > last)
+		last = p->last_update_us;
+	return now >= last + BGP_NO_EOR_SETTLE_MS * 1000ull;
+}
+
 bool
 session_in_sync(const struct bgp_peer *p)
 {
+	bool settled;
+
 	if (p->fsm.state != BGP_ESTABLISHED || p->advq_len > p->advq_pos)
 		return false;
+	settled = settled_without_eor(p);
 	for (int af = 0; af < BGP_AF_COUNT; af++)
-		if (p->ctx.af[af] && (!p->eor_sent[af] || !p->eor_received[af]))
+		if (p->ctx.af[af] && (!p->eor_sent[af] || (!p->eor_received[af] && !settled)))
 			return false;
 	return true;
 }

@@ -184,6 +184,36 @@ tl_peer_state(struct tlab *t, const char *node, const char *addr, const char *st
 	return r;
 }
 
+bool
+tl_converged(struct tlab *t, const char *node)
+{
+	cJSON *doc = tl_bgp(t, node, "status");
+	bool r = cJSON_IsTrue(cJSON_GetObjectItem(doc, "converged"));
+
+	if (!r && doc != NULL)
+		cr_log_warn("%s: not converged: %s", node,
+		    cJSON_GetStringValue(cJSON_GetObjectItem(doc, "not_converged_because")));
+	cJSON_Delete(doc);
+	return r;
+}
+
+bool
+tl_peer_eor(struct tlab *t, const char *node, const char *addr, const char *family)
+{
+	cJSON *doc = tl_bgp(t, node, "peers");
+	const cJSON *p = peer_obj(doc, addr), *f;
+	bool r = false;
+
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(p, "eor_received")) {
+		const char *s = cJSON_GetStringValue(f);
+
+		if (s != NULL && strcmp(s, family) == 0)
+			r = true;
+	}
+	cJSON_Delete(doc);
+	return r;
+}
+
 int
 tl_routes(struct tlab *t, const char *node, const char *prefix, bool best_only, const char *as_path)
 {

@@ -51,6 +51,10 @@ int tl_exec(struct tlab *, const char *node, const char *cmd);
 /* Field of node's peer addr in `peers`: a number (-1 when absent), or the state. */
 double tl_peer_num(struct tlab *, const char *node, const char *addr, const char *field);
 bool tl_peer_state(struct tlab *, const char *node, const char *addr, const char *state);
+/* node's anybgpd says it has converged (`status`); logs why not. */
+bool tl_converged(struct tlab *, const char *node);
+/* node's peer addr sent End-of-RIB for family ("ipv4-unicast") this session. */
+bool tl_peer_eor(struct tlab *, const char *node, const char *addr, const char *family);
 /*
  * Paths node holds for prefix in `routes PREFIX`: all, or with best_only those
  * marked multipath (selected); with as_path set, only those whose AS path

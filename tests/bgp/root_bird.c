@@ -58,6 +58,11 @@ wait_established(void)
 Test(bird, sessions_and_routes_both_ways, .init = setup, .fini = teardown, .timeout = 90)
 {
 	up_pair();
+	/* `up` returned on anybgpd's own convergence: BIRD (graceful restart
+	 * aware, our capability received) sent End-of-RIB for both families. */
+	cr_assert(tl_converged(&T, "a"), "up returned before a had converged");
+	cr_assert(tl_peer_eor(&T, "a", "10.0.0.2", "ipv4-unicast"), "no End-of-RIB from BIRD");
+	cr_assert(tl_peer_eor(&T, "a", "fd00::2", "ipv6-unicast"), "no IPv6 End-of-RIB from BIRD");
 	wait_established();
 	/* BIRD's routes in our RIB and our kernel table. */
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "52.52.52.0/24", true, NULL) == 1));

@@ -61,6 +61,11 @@ up_established(void)
 Test(frr, sessions_and_routes_both_ways, .init = setup, .fini = teardown, .timeout = 90)
 {
 	up_established();
+	/* FRR sends End-of-RIB only to a peer with the graceful restart
+	 * capability: ours made it send them, and `up` returned on them. */
+	cr_assert(tl_converged(&T, "a"), "up returned before a had converged");
+	cr_assert(tl_peer_eor(&T, "a", "10.0.0.2", "ipv4-unicast"), "no End-of-RIB from FRR");
+	cr_assert(tl_peer_eor(&T, "a", "fd00::2", "ipv6-unicast"), "no IPv6 End-of-RIB from FRR");
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "52.52.52.0/24", true, NULL) == 1));
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "2001:db8:52::/48", true, NULL) == 1));
 	cr_assert(TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 1));

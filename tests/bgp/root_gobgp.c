@@ -64,6 +64,11 @@ up_established(void)
 Test(gobgp, sessions_and_routes_both_ways, .init = setup, .fini = teardown, .timeout = 90)
 {
 	up_established();
+	/* GoBGP (graceful restart off by default) sends no End-of-RIB: a
+	 * converged all the same once GoBGP's UPDATEs had settled. */
+	cr_assert(tl_converged(&T, "a"), "up returned before a had converged");
+	cr_assert_not(tl_peer_eor(&T, "a", "10.0.0.2", "ipv4-unicast"),
+	    "GoBGP sent End-of-RIB: the settling rule is no longer what this checks");
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "52.52.52.0/24", true, NULL) == 1));
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "2001:db8:52::/48", true, NULL) == 1));
 	cr_assert(TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 1));

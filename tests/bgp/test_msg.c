@@ -216,8 +216,9 @@ Test(route_refresh, round_trip_rfc2918_layout)
 /*
  * An OPEN as BIRD or FRR send it: version 4, AS 65511, hold 90, identifier
  * 10.10.10.1, capabilities in two optional parameters: MP IPv4 unicast,
- * MP IPv6 unicast, route refresh in the first; 4-octet AS 65511 and graceful
- * restart (unknown to us, kept) in the second.
+ * MP IPv6 unicast, route refresh in the first; 4-octet AS 65511, graceful
+ * restart (restart time 120 s, no families), enhanced route refresh and FQDN
+ * (unknown to us, kept) in the second.
  */
 static const char *open_two_params = MARKER
     "0040 01"
@@ -246,18 +247,19 @@ Test(open, decodes_capabilities_in_several_parameters)
 	cr_assert(o.caps.as4);
 	cr_assert_eq(o.caps.as4_asn, 65511);
 	cr_assert_eq(bgp_open_peer_as(&o), 65511);
-	/* kept: 128 (old route refresh), 64 (graceful restart), 70, 73 */
-	cr_assert_eq(o.caps.nunknown, 4);
+	cr_assert(o.caps.graceful_restart);
+	cr_assert_eq(o.caps.gr_time, 120);
+	cr_assert_eq(o.caps.gr_nafs, 0);
+	/* kept: 128 (old route refresh), 70, 73 */
+	cr_assert_eq(o.caps.nunknown, 3);
 	cr_assert_eq(o.caps.unknown[0].code, 128);
-	cr_assert_eq(o.caps.unknown[1].code, 64);
-	cr_assert_eq(o.caps.unknown[1].len, 2);
-	cr_assert_eq(o.caps.raw[o.caps.unknown[1].off], 0x00);
-	cr_assert_eq(o.caps.raw[o.caps.unknown[1].off + 1], 0x78);
-	cr_assert_eq(o.caps.unknown[3].code, 73);
-	cr_assert_eq(o.caps.unknown[3].len, 1);
+	cr_assert_eq(o.caps.unknown[1].code, 70);
+	cr_assert_eq(o.caps.unknown[2].code, 73);
+	cr_assert_eq(o.caps.unknown[2].len, 1);
 	bgp_caps_print(&sb, &o.caps);
 	cr_assert_str_eq(sb_str(&sb),
-	    "mp(ipv4-unicast,ipv6-unicast) route-refresh as4(65511) unknown(128,64,70,73)");
+	    "mp(ipv4-unicast,ipv6-unicast) route-refresh as4(65511) "
+	    "graceful-restart(120s,0 families) unknown(128,70,73)");
 	sb_free(&sb);
 }
 
@@ -273,14 +275,17 @@ Test(open, encodes_one_capabilities_parameter)
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_open_write(&w, &o), 0);
 	assert_bytes(buf, w.len,
-	    MARKER "0033 01"
+	    MARKER "0037 01"
 		   "04 1f8b 005a 0a0a0afe"
-		   "16 02 14"
-		   "01 04 0001 00 01 | 01 04 0002 00 01 | 02 00 | 41 04 00001f8b");
+		   "1a 02 18"
+		   "01 04 0001 00 01 | 01 04 0002 00 01 | 02 00 | 41 04 00001f8b | 40 02 0000");
 	cr_assert_eq(bgp_open_decode(buf, w.len, &back, &err), 0);
 	cr_assert_eq(back.my_as, 8075);
 	cr_assert_eq(back.caps.as4_asn, 8075);
 	cr_assert(back.caps.mp[0] && back.caps.mp[1] && back.caps.route_refresh);
+	cr_assert(back.caps.graceful_restart);
+	cr_assert_eq(back.caps.gr_time, 0);
+	cr_assert_eq(back.caps.gr_nafs, 0);
 	cr_assert_eq(back.caps.nunknown, 0);
 }
 
@@ -297,10 +302,10 @@ Test(open, four_octet_as_goes_as_as_trans)
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_open_write(&w, &o), 0);
 	assert_bytes(buf, w.len,
-	    MARKER "002d 01"
+	    MARKER "0031 01"
 		   "04 5ba0 00b4 01020304"
-		   "10 02 0e"
-		   "01 04 0001 00 01 | 02 00 | 41 04 fa56ea00");
+		   "14 02 12"
+		   "01 04 0001 00 01 | 02 00 | 41 04 fa56ea00 | 40 02 0000");
 	cr_assert_eq(bgp_open_decode(buf, w.len, &back, &err), 0);
 	cr_assert_eq(bgp_open_peer_as(&back), 4200000000u);
 	cr_assert_eq(bgp_open_check_peer(&back, 4200000000u, 65000, 1, &err), 0);
@@ -318,9 +323,40 @@ Test(open, unknown_capabilities_are_kept_and_sent_again)
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_open_write(&w, &o), 0);
 	cr_assert_eq(bgp_open_decode(buf, w.len, &back, &err), 0);
-	cr_assert_eq(back.caps.nunknown, 4);
-	cr_assert_eq(back.caps.unknown[1].code, 64);
-	cr_assert_eq(back.caps.raw[back.caps.unknown[1].off + 1], 0x78);
+	cr_assert_eq(back.caps.nunknown, 3);
+	cr_assert_eq(back.caps.unknown[1].code, 70);
+	cr_assert_eq(back.caps.unknown[2].code, 73);
+	cr_assert(back.caps.graceful_restart);
+	cr_assert_eq(back.caps.gr_time, 120);
+}
+
+/*
+ * Graceful restart (RFC 4724 3): flags and restart time, then 4 octets per
+ * family. One listing IPv4 unicast with the F bit is understood; one of 3
+ * octets is not relied on: kept as received, the peer not counted as a
+ * graceful restart speaker (so End-of-RIB is not expected from it).
+ */
+Test(open, graceful_restart_capability)
+{
+	uint8_t m[256];
+	struct bgp_open o;
+	struct bgp_err err;
+	size_t n = hex(MARKER "0027 01 04 ffe7 005a 0a0a0a01"
+			      "0a 02 08 | 40 06 805a 0001 01 80",
+	    m, sizeof(m));
+
+	cr_assert_eq(bgp_open_decode(m, n, &o, &err), 0, "%s", err.reason);
+	cr_assert(o.caps.graceful_restart);
+	cr_assert_eq(o.caps.gr_time, 90, "the restart flags are not part of the time");
+	cr_assert_eq(o.caps.gr_nafs, 1);
+	cr_assert_eq(o.caps.nunknown, 0);
+	n = hex(MARKER "0022 01 04 ffe7 005a 0a0a0a01"
+		       "05 02 03 | 40 01 00",
+	    m, sizeof(m));
+	cr_assert_eq(bgp_open_decode(m, n, &o, &err), 0, "%s", err.reason);
+	cr_assert_not(o.caps.graceful_restart);
+	cr_assert_eq(o.caps.nunknown, 1);
+	cr_assert_eq(o.caps.unknown[0].code, 64);
 }
 
 Test(open, rfc9072_extended_optional_parameters)
