@@ -1,6 +1,7 @@
 /*
  * Advertisement to peers (RFC 4271 9.2, 5.1; RFC 1997 well-known
- * communities; RFC 4724 End-of-RIB after the initial table); see adv.h.
+ * communities; RFC 4724 End-of-RIB after the initial table; RFC 7947 2.2,
+ * 2.3 for route-server clients); see adv.h.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -175,7 +176,20 @@ export_attrs(struct bgp_peer *p, const struct rib_path *best, enum bgp_af af)
 	bgp_attrs_init(&out);
 	if (bgp_attrs_copy(&out, in) < 0)
 		return NULL;
-	if (p->ebgp) {
+	if (p->conf->route_server_client && !best->src->local) {
+		/*
+		 * RFC 7947 2.2, 2.3: a route server is not in the path. Its AS
+		 * is not prepended and NEXT_HOP, MED and communities go on as
+		 * received; only LOCAL_PREF stays inside our AS (5.1.5).
+		 */
+		if (p->ebgp) {
+			out.present &= ~BGP_ATTRS_LOCAL_PREF;
+			out.local_pref = 0;
+		} else if (!(out.present & BGP_ATTRS_LOCAL_PREF)) {
+			out.present |= BGP_ATTRS_LOCAL_PREF;
+			out.local_pref = 100;
+		}
+	} else if (p->ebgp) {
 		/* RFC 4271 5.1.2, 5.1.3, 5.1.4, 5.1.5. */
 		if (bgp_attrs_prepend(&out, d->cfg.asn, 1) < 0)
 			goto drop;
@@ -226,8 +240,8 @@ export_entry(struct bgp_peer *p, struct rib_entry *e, struct adv_memo *memo)
 		return NULL;
 	if (best->src == &p->src)
 		return NULL; /* not back to where it came from */
-	if (!best->src->local && !best->src->ebgp && !p->ebgp)
-		return NULL; /* RFC 4271 9.2: internal to internal, no reflection */
+	if (!best->src->local && !best->src->ebgp && !p->ebgp && !p->conf->route_server_client)
+		return NULL; /* RFC 4271 9.2: internal to internal, but for a route server */
 	if (memo) {
 		size_t h = (((uintptr_t)best->attrs >> 4) ^ best->src->local ^ (size_t)af) %
 		    ADV_CACHE;

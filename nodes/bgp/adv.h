@@ -3,9 +3,11 @@
  * 9.2 and 5.1 (no route back to the peer it came from, none from an internal
  * peer to another internal one, NO_EXPORT / NO_ADVERTISE of RFC 1997), the
  * eBGP rewrites (own AS prepended, next hop self, LOCAL_PREF dropped, MED
- * not passed on), the export policy, and the Adj-RIB-Out comparison. Updates
- * are batched: changed prefixes queue per peer, and one flush groups them by
- * attribute set into as few UPDATEs as fit, withdrawals first.
+ * not passed on) or, to a route-server client (RFC 7947), none of them and
+ * internal routes to internal clients too, the export policy, and the
+ * Adj-RIB-Out comparison. Updates are batched: changed prefixes queue per
+ * peer, and one flush groups them by attribute set into as few UPDATEs as
+ * fit, withdrawals first.
  */
 #ifndef ANYBGP_ADV_H
 #define ANYBGP_ADV_H

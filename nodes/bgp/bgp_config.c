@@ -239,7 +239,7 @@ parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
 	static const char *const keys[] = { "address", "asn", "port", "passive", "hold_time",
 		"keepalive", "connect_retry", "local_address", "next_hop_ipv4", "next_hop_ipv6",
 		"families", "import", "export", "max_prefixes", "description", "password", "bfd",
-		NULL };
+		"ttl_security", "route_server_client", "enforce_first_as", NULL };
 	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
 	const cJSON *arr;
 	const char *s;
@@ -316,6 +316,11 @@ parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
 		else
 			pc->password = xstrdup(s);
 	}
+	pc->ttl_security = cfg->ttl_security;
+	jc_bool(obj, "ttl_security", path, false, &pc->ttl_security, e);
+	jc_bool(obj, "route_server_client", path, false, &pc->route_server_client, e);
+	pc->enforce_first_as = true;
+	jc_bool(obj, "enforce_first_as", path, false, &pc->enforce_first_as, e);
 	return e->count == before ? 0 : -1;
 }
 
@@ -325,7 +330,7 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, str
 	static const char *const keys[] = { "asn", "router_id", "listen", "port", "listen_ipv4",
 		"listen_ipv6", "hold_time", "keepalive", "connect_retry", "multipath", "originate",
 		"kernel", "policies", "peers", "bfd", "health", "graceful_shutdown", "shutdown",
-		NULL };
+		"ttl_security", NULL };
 	static const char *const mp_keys[] = { "max_paths", "relax_as_path", NULL };
 	static const char *const sd_keys[] = { "delay_ms", "message", NULL };
 	static const char *const k_keys[] = { "table", "protocol", "install", NULL };
@@ -351,6 +356,7 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, str
 	if (!jc_check_object(sec, path, keys, e))
 		return -1;
 	parse_bfd(sec, path, false, &cfg->bfd, e);
+	jc_bool(sec, "ttl_security", path, false, &cfg->ttl_security, e);
 	jc_bool(sec, "graceful_shutdown", path, false, &cfg->honour_graceful_shutdown, e);
 	if (jc_typed(sec, "shutdown", path, false, cJSON_Object, &obj, e) == 1) {
 		const char *msg;

@@ -89,6 +89,9 @@ struct bgp_peer_config {
 	char *description;
 	char *password; /* TCP MD5 signature key (RFC 2385), NULL: none */
 	struct bgp_bfd_config bfd;
+	bool ttl_security;	  /* GTSM (RFC 5082): send TTL 255, accept >= 254 */
+	bool route_server_client; /* we are its route server (RFC 7947) */
+	bool enforce_first_as;	  /* eBGP: AS_PATH must start with its AS */
 };
 
 struct bgp_config {
@@ -113,6 +116,7 @@ struct bgp_config {
 	struct bgp_peer_config *peers;
 	size_t npeers;
 	struct bgp_bfd_config bfd; /* defaults for every peer ("bfd") */
+	bool ttl_security;	   /* default of every peer's "ttl_security" */
 	struct health_check_config *health;
 	size_t nhealth;
 	bool honour_graceful_shutdown; /* GRACEFUL_SHUTDOWN: LOCAL_PREF 0 (RFC 8326) */

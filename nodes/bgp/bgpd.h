@@ -64,6 +64,7 @@ struct bgp_peer_stats {
 	uint64_t withdrawals_out;
 	uint64_t rejected_in;	    /* by import policy */
 	uint64_t treat_as_withdraw; /* RFC 7606 */
+	uint64_t gtsm_refused;	    /* connections whose SYN's TTL was below 255 */
 	uint32_t established;	    /* times */
 	uint32_t flaps;		    /* times it left Established */
 };
@@ -117,6 +118,7 @@ struct bgpd {
 	size_t npeers;
 	int listen_fd[2];
 	struct ev_io listen_io[2];
+	bool gtsm_save_syn[2]; /* the listener keeps SYNs: some of its peers have GTSM */
 	struct kroute *kr;
 	struct ctl_server *ctl;
 	int flush_fd; /* eventfd: decision + FIB + adverts pending */

@@ -210,6 +210,13 @@ peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
 			sb_printf(out, "%s\"%s\"", n++ ? "," : "", bgp_af_name(af));
 	sb_printf(out, "],\"bfd\":%s,\"bfd_strict\":%s", p->bfd_enabled ? "true" : "false",
 	    p->bfd_strict ? "true" : "false");
+	sb_printf(out,
+	    ",\"ttl_security\":%s,\"gtsm_refused\":%llu,\"route_server_client\":%s,"
+	    "\"enforce_first_as\":%s,\"md5\":%s",
+	    p->conf->ttl_security ? "true" : "false", (unsigned long long)p->st.gtsm_refused,
+	    p->conf->route_server_client ? "true" : "false",
+	    p->ebgp && p->conf->enforce_first_as ? "true" : "false",
+	    p->conf->password ? "true" : "false");
 	sb_puts(out, ",\"import\":");
 	sb_json_str(out, imp);
 	sb_puts(out, ",\"export\":");

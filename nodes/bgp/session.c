@@ -7,6 +7,9 @@
  * with Cease / Connection Collision Resolution), 4.2 and RFC 5492 (OPEN and
  * capabilities, through bgp_msg.c), RFC 2918 (ROUTE-REFRESH), and the import
  * half of UPDATE processing (9.1.1 input: Adj-RIB-In after import policy).
+ * The sockets' protections: RFC 2385 TCP MD5 signatures and RFC 5082 GTSM
+ * (TTL 255 out, nothing below 255 in, on connecting, listening and accepted
+ * sockets; see gtsm_listen()).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -129,6 +132,97 @@ md5_key(int fd, const struct bgp_peer_config *pc)
 	sig.tcpm_keylen = (uint16_t)strlen(pc->password);
 	memcpy(sig.tcpm_key, pc->password, sig.tcpm_keylen);
 	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &sig, sizeof(sig));
+}
+
+/*
+ * GTSM (RFC 5082 3) for single-hop sessions: our packets leave with TTL (hop
+ * limit) 255 and the kernel drops the peer's arriving with less, which only a
+ * directly connected sender can achieve. on false puts the kernel's default
+ * TTL back (an accepted socket inherits the listener's 255).
+ */
+#define GTSM_TTL 255
+
+static int
+gtsm_send_ttl(int fd, int family, bool on)
+{
+	int ttl = on ? GTSM_TTL : -1;
+
+	if (family == AF_INET)
+		return setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl));
+}
+
+static int
+gtsm_set(int fd, int family, bool on)
+{
+	int min = GTSM_TTL;
+
+	if (!on)
+		return gtsm_send_ttl(fd, family, false);
+	if (gtsm_send_ttl(fd, family, true) < 0)
+		return -1;
+	if (family == AF_INET)
+		return setsockopt(fd, IPPROTO_IP, IP_MINTTL, &min, sizeof(min));
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_MINHOPCOUNT, &min, sizeof(min));
+}
+
+/*
+ * The TTL (hop limit) of the SYN that opened accepted socket fd, from the
+ * headers the listener saved (TCP_SAVE_SYN): -1 when none were saved.
+ */
+static int
+gtsm_syn_ttl(int fd)
+{
+	uint8_t hdr[512];
+	socklen_t len = sizeof(hdr);
+	struct wire_rd r;
+	uint8_t v;
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_SAVED_SYN, hdr, &len) < 0)
+		return -1;
+	wire_rd_init(&r, hdr, len);
+	v = wire_u8(&r) >> 4;
+	if (v == 4)
+		wire_skip(&r, 7); /* TOS, length, id, fragment: the TTL is octet 8 */
+	else if (v == 6)
+		wire_skip(&r, 6); /* class, flow label, length, next header: octet 7 */
+	else
+		return -1;
+	v = wire_u8(&r);
+	return r.err == WIRE_OK ? v : -1;
+}
+
+/*
+ * GTSM on a listening socket (one per family, shared by every peer of that
+ * family). When any of them has ttl_security, SYN-ACKs leave with TTL 255
+ * (accepted sockets inherit it; the others get the default back). When all of
+ * them have it, the listener itself has the minimum: the kernel drops a SYN
+ * below it before answering (counted as TcpExtTCPMinTTLDrop), and the peer's
+ * connect() sees no reply. Otherwise the listener keeps the SYN's headers
+ * and accept_cb() refuses (RST) a GTSM peer's connection whose SYN came with
+ * less; later segments are held to the minimum on the accepted socket.
+ */
+static int
+gtsm_listen(struct bgpd *d, int idx, int family)
+{
+	int l = d->listen_fd[idx], one = 1;
+	size_t n = 0, on = 0;
+
+	if (l < 0)
+		return 0;
+	for (size_t i = 0; i < d->npeers; i++)
+		if (d->peers[i]->conf->addr.family == family) {
+			n++;
+			on += d->peers[i]->conf->ttl_security;
+		}
+	if (on == 0)
+		return 0;
+	if (on == n)
+		return gtsm_set(l, family, true);
+	d->gtsm_save_syn[idx] = true;
+	if (setsockopt(l, IPPROTO_TCP, TCP_SAVE_SYN, &one, sizeof(one)) < 0)
+		return -1;
+	return gtsm_send_ttl(l, family, true);
 }
 
 /* Best effort: push what is buffered, then close. */
@@ -294,6 +388,12 @@ op_connect(struct bgp_fsm *f)
 	if (md5_key(fd, p->conf) < 0) {
 		set_last_error(p, "TCP MD5 signature: %s", strerror(errno));
 		log_err("peer %s: cannot set the TCP MD5 key: %s", p->name, strerror(errno));
+		close(fd);
+		return;
+	}
+	if (p->conf->ttl_security && gtsm_set(fd, p->conf->addr.family, true) < 0) {
+		set_last_error(p, "GTSM (IP_MINTTL): %s", strerror(errno));
+		log_err("peer %s: cannot set GTSM: %s", p->name, strerror(errno));
 		close(fd);
 		return;
 	}
@@ -625,7 +725,8 @@ process_open(struct bgp_peer *p)
 	p->ctx.ebgp = p->ebgp;
 	p->ctx.local_as = p->d->cfg.asn;
 	p->ctx.peer_as = p->conf->asn;
-	p->ctx.check_first_as = p->ebgp;
+	/* RFC 7947 2.2: a route server's routes start with another AS. */
+	p->ctx.check_first_as = p->ebgp && p->conf->enforce_first_as;
 	p->refresh = p->conn->open.caps.route_refresh;
 	p->peer_gr = p->conn->open.caps.graceful_restart;
 	p->last_update_us = 0;
@@ -967,6 +1068,40 @@ conn_io_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 
 /* ---- listening ---- */
 
+/*
+ * GTSM on a peer's accepted socket: the SYN's TTL checked when the listener
+ * kept it (gtsm_listen), then the minimum and TTL 255 for the rest of the
+ * session; the default TTL for a peer without GTSM. false: refuse it.
+ */
+static bool
+accept_gtsm(struct bgp_peer *p, int fd, int idx)
+{
+	struct linger rst = { 1, 0 };
+	int family = p->conf->addr.family, ttl;
+
+	ttl = p->d->gtsm_save_syn[idx] ? gtsm_syn_ttl(fd) : -1;
+	if (!p->conf->ttl_security) {
+		if (p->d->gtsm_save_syn[idx])
+			(void)gtsm_set(fd, family, false); /* best effort: 255 does no harm */
+		return true;
+	}
+	if (ttl >= 0 && ttl < GTSM_TTL) {
+		p->st.gtsm_refused++;
+		set_last_error(p, "GTSM: connection refused, its SYN came with TTL %d (want %d)",
+		    ttl, GTSM_TTL);
+		log_remote("peer %s: %s", p->name, p->last_error);
+		/* A reset rather than a FIN: nothing of this connection is kept. */
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+		return false;
+	}
+	if (gtsm_set(fd, family, true) < 0) {
+		log_err("peer %s: cannot set GTSM on an accepted connection: %s", p->name,
+		    strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 static void
 accept_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 {
@@ -1002,6 +1137,10 @@ accept_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 		return;
 	}
 	sock_options(fd, addr.family);
+	if (!accept_gtsm(p, fd, io == &d->listen_io[0] ? 0 : 1)) {
+		close(fd);
+		return;
+	}
 	if (detect_peer_blocked(p, a, sizeof(a))) {
 		log_info("peer %s: connection refused: %s", p->name, a);
 		close(fd);
@@ -1189,6 +1328,10 @@ session_init(struct bgpd *d)
 			    d->peers[i]->name, strerror(errno));
 			return -1;
 		}
+	}
+	if (gtsm_listen(d, 0, AF_INET) < 0 || gtsm_listen(d, 1, AF_INET6) < 0) {
+		log_err("cannot set GTSM on a listening socket: %s", strerror(errno));
+		return -1;
 	}
 	/* No initial delay: every peer starts now (both sides active: 6.8 sorts it out). */
 	for (size_t i = 0; i < d->npeers; i++)
