@@ -313,7 +313,9 @@ render_channel(struct strbuf *out, const struct bgp_config *cfg, const struct bg
 		render_ref(out, cfg, pc, false, family);
 	if (lim)
 		sb_printf(out, "\t\timport limit %u action restart;\n", lim);
-	if (pc->addr.family == family)
+	if (pc->route_server_client)
+		sb_puts(out, "\t\t# no next hop self: a route server keeps the next hop\n");
+	else if (pc->addr.family == family)
 		sb_puts(out, "\t\tnext hop self;\n");
 	else if (nh->family)
 		sb_printf(out, "\t\tnext hop address %s;\n", ipaddr_ntop(nh, s, sizeof(s)));
@@ -366,6 +368,13 @@ render_peer(struct strbuf *out, const struct bgp_config *cfg, const struct bgp_p
 		sb_puts(out, "\tpassive on;\n");
 	if (pc->password)
 		sb_printf(out, "\tpassword \"%s\";\n", pc->password);
+	if (pc->ttl_security)
+		sb_puts(out, "\tttl security on;\t# GTSM: TTL 255 out, nothing below 255 in\n");
+	if (pc->route_server_client && peer_ebgp(cfg, pc))
+		sb_puts(out, "\trs client;\t# RFC 7947: no AS prepended, next hop and MED kept\n");
+	else if (pc->route_server_client)
+		sb_puts(out,
+		    "\trr client;\t# internal: BIRD's rs client keeps iBGP split horizon\n");
 	sb_printf(out, "\thold time %u;\n", pc->hold_time);
 	if (pc->keepalive)
 		sb_printf(out, "\tkeepalive time %u;\n", pc->keepalive);

@@ -176,6 +176,10 @@ frr_check_config(const struct kind_node *k, const cJSON *sec, const struct bgp_c
 			cfg_error(errs, jc_path(q, pp, "password"),
 			    "kind frr needs a key of "
 			    "printable ASCII without spaces (one word in its configuration)");
+		if (pc->route_server_client)
+			cfg_error(errs, jc_path(q, pp, "route_server_client"),
+			    "kind frr is not translated for route-server clients here; "
+			    "use anybgpd or kind bird for the route server");
 		if (pc->description != NULL && !frr_printable(pc->description, true))
 			cfg_error(errs, jc_path(q, pp, "description"),
 			    "kind frr needs a "
@@ -523,6 +527,8 @@ frr_neighbor(const struct bgp_config *cfg, const struct bgp_peer_config *pc,
 		sb_printf(sb, " neighbor %s passive\n", a);
 	if (pc->password != NULL)
 		sb_printf(sb, " neighbor %s password %s\n", a, pc->password);
+	if (pc->ttl_security)
+		sb_printf(sb, " neighbor %s ttl-security hops 1\n", a);
 	if (pc->local_addr.family != 0)
 		sb_printf(sb, " neighbor %s update-source %s\n", a,
 		    ipaddr_ntop(&pc->local_addr, l, sizeof(l)));

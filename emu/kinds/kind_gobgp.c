@@ -107,6 +107,14 @@ gobgp_refuse(const struct kind_node *k, const struct bgp_config *cfg, struct cfg
 				refuse(errs, rc, pipath, nh_keys[j],
 				    "cannot set the next hop of "
 				    "one address family over a session of the other");
+		if (cfg->peers[i].ttl_security)
+			refuse(errs, rc, pipath, "ttl_security",
+			    "is not translated for GTSM here; "
+			    "use anybgpd, bird, frr or openbgpd");
+		if (cfg->peers[i].route_server_client)
+			refuse(errs, rc, pipath, "route_server_client",
+			    "is not translated for "
+			    "route-server clients here; use anybgpd or kind bird for the route server");
 	}
 }
 

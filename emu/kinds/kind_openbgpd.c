@@ -134,6 +134,10 @@ openbgpd_refuse(const struct kind_node *k, const struct bgp_config *cfg, struct 
 			refuse(errs, rc, pp, "password",
 			    "cannot quote a password with a quote, "
 			    "backslash or line break");
+		if (p->route_server_client)
+			refuse(errs, rc, pp, "route_server_client",
+			    "is not translated for route-server "
+			    "clients here; use anybgpd or kind bird for the route server");
 	}
 }
 
@@ -284,6 +288,8 @@ conf_neighbor(struct strbuf *sb, const struct bgp_config *cfg, const struct bgp_
 		sb_printf(sb, "\tlocal-address %s\n", ipaddr_ntop(&p->local_addr, a, sizeof(a)));
 	if (p->password != NULL)
 		sb_printf(sb, "\ttcp md5sig password \"%s\"\n", p->password);
+	if (p->ttl_security)
+		sb_puts(sb, "\tttl-security yes\n");
 	/* anybgpd restarts a session closed for too many prefixes after 120 s. */
 	if (maxp > 0)
 		sb_printf(sb, "\tmax-prefix %u restart 2\n", maxp);

@@ -8,8 +8,8 @@
  * directions, a NOTIFICATION from either side with the session coming back,
  * two BIRD speakers announcing one prefix giving one two-next-hop kernel
  * route, a capture of the sessions (`up --capture`) that tshark decodes
- * without a malformed packet, and TCP MD5 with the same key (session up) and
- * another (session down). Every test takes its lab down on every path.
+ * without a malformed packet, TCP MD5 with the same key (session up) and
+ * another (session down), and GTSM on both sides (session up). Every test takes its lab down on every path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,4 +300,26 @@ Test(bird, tcp_md5_wrong_password, .init = setup, .fini = teardown, .timeout = 6
 	cr_assert_eq(tl_peer_num(&T, "a", "10.0.0.2", "established_count"), 0);
 	cr_assert_not(tl_peer_state(&T, "b", "10.0.0.1", "Established"),
 	    "BIRD reports a session with mismatched TCP MD5 keys up");
+}
+
+/* GTSM (RFC 5082) on the IPv4 session: anybgpd's ttl_security with BIRD's "ttl security on". */
+Test(bird, gtsm_ttl_security, .init = setup, .fini = teardown, .timeout = 60)
+{
+	cJSON *doc = tl_fixture("pair.json");
+	cJSON *nodes = cJSON_GetObjectItem(doc, "nodes");
+
+	for (int i = 0; i < 2; i++) {
+		cJSON *bgp = cJSON_GetObjectItem(cJSON_GetObjectItem(nodes, i ? "b" : "a"), "bgp");
+
+		cJSON_AddTrueToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(bgp, "peers"), 0),
+		    "ttl_security");
+	}
+	tl_up_doc(&T, doc, "--kind b.bgp=bird");
+	cJSON_Delete(doc);
+	cr_assert(TN_WAIT(15000, tl_peer_state(&T, "a", "10.0.0.2", "Established")),
+	    "no GTSM session with BIRD");
+	cr_assert(tl_peer_state(&T, "b", "10.0.0.1", "Established"));
+	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "52.52.52.0/24", true, NULL) == 1));
+	/* anybgpd drops below TTL 255: BIRD's segments arrive with 255, as GTSM sends them. */
+	cr_assert_eq(tl_peer_num(&T, "a", "10.0.0.2", "gtsm_refused"), 0);
 }

@@ -219,6 +219,7 @@ GOLDEN(passive_password, "passive-password")
 GOLDEN(user_config, "user-config")
 GOLDEN(capture_policy_gateway, "capture-policy-gateway")
 GOLDEN(bfd, "bfd")
+GOLDEN(route_server, "route-server")
 
 /* The Lab A inputs are the topology's own sections (plus "kind"): no drift. */
 Test(bird_golden, laba_inputs_are_the_topology, .init = setup, .fini = teardown)
