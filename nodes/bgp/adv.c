@@ -208,9 +208,10 @@ export_attrs(struct bgp_peer *p, const struct rib_path *best, enum bgp_af af)
 			out.present |= BGP_ATTRS_LOCAL_PREF;
 			out.local_pref = 100;
 		}
-		if (best->src->local) {
+		if (best->src->local || p->conf->next_hop_self) {
 			if (!nexthop_self(p, af, &out.nexthop))
 				goto drop;
+			memset(&out.nexthop_ll, 0, sizeof(out.nexthop_ll));
 			out.present |= BGP_ATTRS_NEXT_HOP;
 		}
 	}

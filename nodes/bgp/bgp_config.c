@@ -239,7 +239,7 @@ parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
 	static const char *const keys[] = { "address", "asn", "port", "passive", "hold_time",
 		"keepalive", "connect_retry", "local_address", "next_hop_ipv4", "next_hop_ipv6",
 		"families", "import", "export", "max_prefixes", "description", "password", "bfd",
-		"ttl_security", "route_server_client", "enforce_first_as", NULL };
+		"ttl_security", "route_server_client", "enforce_first_as", "next_hop_self", NULL };
 	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
 	const cJSON *arr;
 	const char *s;
@@ -319,6 +319,7 @@ parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
 	pc->ttl_security = cfg->ttl_security;
 	jc_bool(obj, "ttl_security", path, false, &pc->ttl_security, e);
 	jc_bool(obj, "route_server_client", path, false, &pc->route_server_client, e);
+	jc_bool(obj, "next_hop_self", path, false, &pc->next_hop_self, e);
 	pc->enforce_first_as = true;
 	jc_bool(obj, "enforce_first_as", path, false, &pc->enforce_first_as, e);
 	return e->count == before ? 0 : -1;

@@ -91,6 +91,7 @@ struct bgp_peer_config {
 	struct bgp_bfd_config bfd;
 	bool ttl_security;	  /* GTSM (RFC 5082): send TTL 255, accept >= 254 */
 	bool route_server_client; /* we are its route server (RFC 7947) */
+	bool next_hop_self;	  /* internal peer: our address as every route's next hop */
 	bool enforce_first_as;	  /* eBGP: AS_PATH must start with its AS */
 };
 

@@ -241,3 +241,21 @@ Test(rs_export, own_routes_carry_the_servers_as_and_next_hop)
 	cr_assert(nexthop_is(a, "10.0.0.254"));
 	done(a);
 }
+
+/* next_hop_self: an internal peer gets our address as NEXT_HOP for an external route. */
+Test(rs_export, next_hop_self_to_an_internal_peer)
+{
+	const struct bgp_attrs *a;
+
+	learn(&P[A].src, "51.51.51.0/24", AS_A, 1, "10.0.0.1", 50, 0);
+	a = sent(IB_PLAIN, "51.51.51.0/24");
+	cr_assert_not_null(a);
+	cr_assert(nexthop_is(a, "10.0.0.1"), "internal peer: the external next hop, unchanged");
+	done(a);
+	D.cfg.peers[IB_PLAIN].next_hop_self = true;
+	a = sent(IB_PLAIN, "51.51.51.0/24");
+	cr_assert_not_null(a);
+	cr_assert(nexthop_is(a, "10.0.0.254"), "next_hop_self: our address");
+	cr_assert_eq(bgp_aspath_length(a->aspath), 1, "internal: no prepend");
+	done(a);
+}
