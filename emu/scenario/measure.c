@@ -78,7 +78,12 @@ meas_answered(const struct probe_log *l, int64_t from, int64_t to)
 void
 meas_fault_client(const struct probe_log *l, const struct meas_fault *f, struct meas_client *c)
 {
-	int64_t fault_end = f->undo_us ? f->undo_us : f->end_us;
+	/*
+	 * The fault holds until its undo begins: a query sent while the undo
+	 * is being applied (an adapter coming back) belongs to the after.
+	 */
+	int64_t fault_end = f->undo_us ? (f->undo_start_us ? f->undo_start_us : f->undo_us) :
+					 f->end_us;
 
 	memset(c, 0, sizeof(*c));
 	c->failover_us = -1;
@@ -112,7 +117,7 @@ meas_fault_client(const struct probe_log *l, const struct meas_fault *f, struct 
 		}
 		copy_inst(c->after, r->inst);
 		if (c->back_us < 0 && c->before[0] && strcmp(r->inst, c->before) == 0)
-			c->back_us = arrival - f->undo_us;
+			c->back_us = arrival > f->undo_us ? arrival - f->undo_us : 0;
 	}
 	if (!c->affected || f->undo_us == 0)
 		c->back_us = -1;

@@ -30,9 +30,10 @@
 
 struct meas_fault {
 	const char *label;
-	int64_t start_us; /* realtime, when the action was applied */
-	int64_t undo_us;  /* 0: never undone */
-	int64_t end_us;	  /* end of its window */
+	int64_t start_us;      /* realtime, when the action was applied */
+	int64_t undo_us;       /* 0: never undone; else the end of the undo step */
+	int64_t undo_start_us; /* the undo step's start (0: undo_us): the fault ends there */
+	int64_t end_us;	       /* end of its window */
 };
 
 struct meas_client {

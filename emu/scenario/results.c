@@ -73,6 +73,7 @@ results_measure(struct run_result *r, const struct probe_log *logs)
 			    scn_step_undoes(&s->steps[i], &s->steps[j])) {
 				f->undo_step = (ssize_t)j;
 				f->window.undo_us = r->steps[j].end_us;
+				f->window.undo_start_us = r->steps[j].start_us;
 				break;
 			}
 		}

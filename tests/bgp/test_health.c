@@ -895,18 +895,19 @@ Test(health_cmd, child_environment)
 	/* test(1) and grep(1) run directly, so /proc/self is the spawned child itself. */
 	snprintf(json, sizeof(json),
 	    "[ { \"name\": \"fd\", \"command\": [\"test\", \"!\", \"-e\","
-	    "    \"/proc/self/fd/%d\"], \"rise\": 1, \"fall\": 1 },"
+	    "    \"/proc/self/fd/%d\"], \"interval_ms\": 1000, \"timeout_ms\": 1000, \"rise\": 1, \"fall\": 1 },"
 	    "  { \"name\": \"stdio\", \"command\": [\"/bin/sh\", \"-c\","
 	    "    \"test $(readlink /proc/$$/fd/0) = /dev/null && "
 	    "test $(readlink /proc/$$/fd/1) = /dev/null && "
-	    "test $(readlink /proc/$$/fd/2) = /dev/null\"], \"rise\": 1, \"fall\": 1 },"
+	    "test $(readlink /proc/$$/fd/2) = /dev/null\"], \"interval_ms\": 1000, \"timeout_ms\": 1000, \"rise\": 1, \"fall\": 1 },"
 	    "  { \"name\": \"sigmask\", \"command\": [\"grep\", \"-q\","
-	    "    \"^SigBlk:[[:space:]]*0*$\", \"/proc/self/status\"], \"rise\": 1, "
+	    "    \"^SigBlk:[[:space:]]*0*$\", \"/proc/self/status\"], \"interval_ms\": 1000, \"timeout_ms\": 1000, \"rise\": 1, "
 	    "\"fall\": 1 } ]",
 	    leak);
 	open_checks(json);
 	break_after_notes = 3;
-	cr_assert(run_for(3000));
+	/* 1 s timeouts: a loaded machine under ASan may take 100 ms to spawn a shell. */
+	cr_assert(run_for(5000));
 	for (size_t i = 0; i < 3; i++) {
 		health_get_info(H, i, &info);
 		cr_assert_eq(info.state, HEALTH_UP, "%s: %s", info.name, info.last_result);

@@ -92,6 +92,43 @@ Test(measure, client_on_the_failed_instance)
 	probe_log_free(&l);
 }
 
+/* DC001 is back at 20.2 s, while the undo step (19.9 s to 20.5 s) still runs. */
+static const char *
+back_during_undo(int64_t t)
+{
+	if (t < 5 * SEC)
+		return "DC001";
+	if (t < 12 * SEC)
+		return "";
+	if (t < 20 * SEC + 200000)
+		return "DC002";
+	return "DC001";
+}
+
+/*
+ * The fault holds until its undo begins: an answer from DC001 to a query
+ * sent while the adapter was coming back is not "during" (a slow undo step
+ * on a loaded machine made DC001 the instance during the fault), and it
+ * counts as back at once (0), not before the undo ended.
+ */
+Test(measure, the_fault_ends_where_its_undo_begins)
+{
+	struct probe_log l;
+	struct meas_client c;
+	struct meas_fault f = fault;
+
+	f.undo_start_us = T0 + 19 * SEC + 900000;
+	f.undo_us = T0 + 20 * SEC + 500000;
+	synth(&l, "client1", 30, back_during_undo);
+	meas_fault_client(&l, &f, &c);
+	cr_assert_str_eq(c.during, "DC002");
+	cr_assert_str_eq(c.after, "DC001");
+	cr_assert_eq(c.back_us, 0);
+	cr_assert_eq(c.lost, 700);
+	cr_assert_eq(c.lost_after, 0);
+	probe_log_free(&l);
+}
+
 Test(measure, client_on_the_other_instance_is_unaffected)
 {
 	struct probe_log l;
