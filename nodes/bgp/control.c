@@ -327,6 +327,15 @@ path_json(struct strbuf *out, const struct rib_entry *e, const struct rib_path *
 					sb_puts(out, ",");
 				sb_json_str(out, sb_str(&t));
 			}
+		sb_puts(out, "],\"large_communities\":[");
+		if (a->lcomms)
+			for (uint32_t i = 0; i < a->lcomms->n; i++) {
+				sb_reset(&t);
+				bgp_lcomm_print(&t, &a->lcomms->v[i]);
+				if (i)
+					sb_puts(out, ",");
+				sb_json_str(out, sb_str(&t));
+			}
 		sb_puts(out, "]");
 		sb_free(&t);
 	}
