@@ -12,6 +12,7 @@
 #include "bgp_attr.h"
 #include "bgp_config.h"
 #include "health.h"
+#include "policy.h"
 
 static int parse_policy(const cJSON *, const char *, struct bgp_policy *, struct cfg_errors *);
 static int parse_peer(const cJSON *, const char *, const struct bgp_config *,
@@ -100,9 +101,11 @@ static int
 parse_policy(const cJSON *obj, const char *path, struct bgp_policy *pol, struct cfg_errors *e)
 {
 	static const char *const keys[] = { "prefixes", "default", "local_pref", "med",
-		"communities", "communities_replace", "prepend", "max_prefixes", NULL };
+		"communities", "communities_replace", "prepend", "max_prefixes", "rules", NULL };
+	static const char *const flat_keys[] = { "prefixes", "local_pref", "med", "communities",
+		"communities_replace", "prepend", NULL };
 	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
-	const cJSON *arr;
+	const cJSON *arr, *rules;
 	const char *def;
 	uint64_t v;
 	int before = e->count, i;
@@ -111,6 +114,18 @@ parse_policy(const cJSON *obj, const char *path, struct bgp_policy *pol, struct 
 	if (!jc_check_object(obj, path, keys, e))
 		return -1;
 	pol->default_accept = true;
+	rules = cJSON_GetObjectItemCaseSensitive(obj, "rules");
+	if (rules) {
+		/* A rule list: first match wins, else "default" (reject). */
+		pol->default_accept = false;
+		policy_rules_parse(rules, jc_path(p, path, "rules"), pol, e);
+		for (i = 0; flat_keys[i]; i++)
+			if (cJSON_GetObjectItemCaseSensitive(obj, flat_keys[i]))
+				cfg_error(e, jc_path(p, path, flat_keys[i]),
+				    "expected either \"rules\" or \"%s\" in one policy (a rule's "
+				    "\"match\" and \"action\" say the same)",
+				    flat_keys[i]);
+	}
 	if (jc_typed(obj, "prefixes", path, false, cJSON_Array, &arr, e) == 1) {
 		pol->default_accept = false;
 		pol->nrules = (size_t)cJSON_GetArraySize(arr);
@@ -492,6 +507,9 @@ policy_free(struct bgp_policy *p)
 	free(p->name);
 	free(p->rules);
 	free(p->communities);
+	for (size_t i = 0; i < p->nmatch_rules; i++)
+		policy_rule_free(&p->match_rules[i]);
+	free(p->match_rules);
 }
 
 void

@@ -37,10 +37,17 @@ struct bgp_prefix_rule {
 	bool accept;
 };
 
+struct policy_rule; /* policy.h */
+
 struct bgp_policy {
 	char *name;
 	struct bgp_prefix_rule *rules; /* first match decides */
 	size_t nrules;
+	/* "rules" (policy.h): first match wins, else default_accept (reject
+	 * unless "default" says otherwise). Exclusive with the keys below but
+	 * max_prefixes. */
+	struct policy_rule *match_rules;
+	size_t nmatch_rules;
 	bool default_accept; /* when no rule matches */
 	bool set_local_pref;
 	uint32_t local_pref;
