@@ -63,3 +63,24 @@ Test(kind_policy, rules_are_refused_by_every_other_kind)
 		refused_at(kinds[i], sec, "nodes.x.bgp.policies.R.rules");
 	}
 }
+
+Test(kind_policy, damping_and_max_prefix_restart_are_refused)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char sec[600];
+
+		snprintf(sec, sizeof(sec),
+		    "{\"kind\":\"%s\",\"asn\":65000,\"router_id\":\"10.0.0.1\","
+		    "\"peers\":[{\"address\":\"10.0.0.2\",\"asn\":65511,\"import\":\"all\","
+		    "\"export\":\"all\",\"damping\":true,\"max_prefixes\":5,"
+		    "\"max_prefixes_restart_s\":0}]}",
+		    kinds[i]);
+		refused_at(kinds[i], sec, "nodes.x.bgp.peers[0].damping");
+		refused_at(kinds[i], sec, "nodes.x.bgp.peers[0].max_prefixes_restart_s");
+		snprintf(sec, sizeof(sec),
+		    "{\"kind\":\"%s\",\"asn\":65000,\"router_id\":\"10.0.0.1\","
+		    "\"damping\":{\"half_life_s\":60,\"max_suppress_s\":240}}",
+		    kinds[i]);
+		refused_at(kinds[i], sec, "nodes.x.bgp.damping");
+	}
+}
