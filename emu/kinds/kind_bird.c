@@ -23,6 +23,7 @@
 
 #include "bgp_attr.h"
 #include "bird_ctl.h"
+#include "kind_policy.h"
 #include "kind.h"
 #include "kind_bird.h"
 
@@ -134,6 +135,7 @@ bird_conf_check(const struct bgp_config *cfg, const struct kind_bfd *bfd, const 
 	if (bfd != NULL)
 		kind_bfd_refuse_strict(bfd, cfg->npeers, path, "bird",
 		    "BIRD 2 has no BFD strict mode", errs);
+	kind_policy_refuse(cfg, path, "bird", errs);
 	return errs->count == before ? 0 : -1;
 }
 

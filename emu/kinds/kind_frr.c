@@ -42,6 +42,7 @@
 #include "frr_vty.h"
 #include "kind.h"
 #include "kind_bfd.h"
+#include "kind_policy.h"
 #include "kind_frr.h"
 #include "strbuf.h"
 
@@ -144,6 +145,7 @@ frr_check_config(const struct kind_node *k, const cJSON *sec, const struct bgp_c
 		cfg_error(errs, jc_path(q, jc_path(p, k->path, "kernel"), "protocol"),
 		    "kind frr's zebra installs BGP routes as protocol bgp (186), found %u",
 		    cfg->kernel_protocol);
+	kind_policy_refuse(cfg, k->path, "frr", errs);
 	for (size_t i = 0; i < cfg->npolicies; i++) {
 		const struct bgp_policy *pol = &cfg->policies[i];
 

@@ -26,6 +26,7 @@
 #include "bgp_config.h"
 #include "kind.h"
 #include "kind_bfd.h"
+#include "kind_policy.h"
 #include "kind_gobgp.h"
 #include "strbuf.h"
 
@@ -69,6 +70,8 @@ gobgp_refuse(const struct kind_node *k, const struct bgp_config *cfg, struct cfg
 	const cJSON *peers = cJSON_GetObjectItemCaseSensitive(k->section, "peers");
 	char kpath[CFG_PATH_MAX], ppath[CFG_PATH_MAX], pipath[CFG_PATH_MAX];
 
+	if (kind_policy_refuse(cfg, k->path, "gobgp", errs) < 0)
+		*rc = -1;
 	jc_path(kpath, k->path, "kernel");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(kern, "install")))
 		refuse(errs, rc, kpath, "install",

@@ -30,6 +30,7 @@
 #include "bgp_config.h"
 #include "kind.h"
 #include "kind_bfd.h"
+#include "kind_policy.h"
 #include "kind_openbgpd.h"
 #include "strbuf.h"
 
@@ -73,6 +74,8 @@ openbgpd_refuse(const struct kind_node *k, const struct bgp_config *cfg, struct 
 	const cJSON *peers = cJSON_GetObjectItemCaseSensitive(k->section, "peers");
 	char path[CFG_PATH_MAX], ppath[CFG_PATH_MAX];
 
+	if (kind_policy_refuse(cfg, k->path, "openbgpd", errs) < 0)
+		*rc = -1;
 	jc_path(path, k->path, "kernel");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(kern, "install"))) {
 		refuse(errs, rc, path, "install",

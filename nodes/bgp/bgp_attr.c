@@ -602,6 +602,88 @@ bgp_communities_print(struct strbuf *sb, const struct bgp_communities *c)
 	}
 }
 
+bool
+bgp_lcomm_equal(const struct bgp_lcomm *a, const struct bgp_lcomm *b)
+{
+	return a->global == b->global && a->local1 == b->local1 && a->local2 == b->local2;
+}
+
+static int
+parse_u32(const char *s, size_t n, uint32_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0 || n > 10)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+bgp_lcomm_parse(const char *s, struct bgp_lcomm *out)
+{
+	const char *c1 = strchr(s, ':'), *c2;
+
+	if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+		return -1;
+	if (parse_u32(s, (size_t)(c1 - s), &out->global) < 0 ||
+	    parse_u32(c1 + 1, (size_t)(c2 - c1 - 1), &out->local1) < 0 ||
+	    parse_u32(c2 + 1, strlen(c2 + 1), &out->local2) < 0)
+		return -1;
+	return 0;
+}
+
+void
+bgp_lcomm_print(struct strbuf *sb, const struct bgp_lcomm *l)
+{
+	sb_printf(sb, "%u:%u:%u", l->global, l->local1, l->local2);
+}
+
+void
+bgp_lcomms_print(struct strbuf *sb, const struct bgp_lcommunities *l)
+{
+	uint32_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			sb_puts(sb, " ");
+		bgp_lcomm_print(sb, &l->v[i]);
+	}
+}
+
+static struct bgp_lcommunities *
+lcomms_alloc(uint32_t n)
+{
+	struct bgp_lcommunities *l = malloc(sizeof(*l) + (size_t)n * sizeof(l->v[0]));
+
+	if (l)
+		l->n = n;
+	return l;
+}
+
+static bool
+lcomms_equal(const struct bgp_lcommunities *a, const struct bgp_lcommunities *b)
+{
+	uint32_t na = a ? a->n : 0, nb = b ? b->n : 0;
+
+	if (na != nb)
+		return false;
+	for (uint32_t i = 0; i < na; i++)
+		if (!bgp_lcomm_equal(&a->v[i], &b->v[i]))
+			return false;
+	return true;
+}
+
 static struct bgp_communities *
 comms_alloc(uint32_t n)
 {
@@ -645,6 +727,7 @@ bgp_attrs_clear(struct bgp_attrs *a)
 {
 	free(a->aspath);
 	free(a->comms);
+	free(a->lcomms);
 	free(a->unknown);
 	bgp_attrs_init(a);
 }
@@ -656,6 +739,7 @@ bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src)
 
 	t.aspath = NULL;
 	t.comms = NULL;
+	t.lcomms = NULL;
 	t.unknown = NULL;
 	t.refcnt = 0;
 	t.hash = 0;
@@ -666,6 +750,13 @@ bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src)
 		if (!t.comms)
 			goto nomem;
 		memcpy(t.comms->v, src->comms->v, (size_t)src->comms->n * sizeof(uint32_t));
+	}
+	if (src->lcomms) {
+		t.lcomms = lcomms_alloc(src->lcomms->n);
+		if (!t.lcomms)
+			goto nomem;
+		memcpy(t.lcomms->v, src->lcomms->v,
+		    (size_t)src->lcomms->n * sizeof(t.lcomms->v[0]));
 	}
 	if (src->unknown) {
 		t.unknown = malloc(sizeof(*t.unknown) + src->unknown->len);
@@ -679,6 +770,7 @@ bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src)
 nomem:
 	free(t.aspath);
 	free(t.comms);
+	free(t.lcomms);
 	free(t.unknown);
 	return -1;
 }
@@ -733,6 +825,8 @@ bgp_attrs_hash(const struct bgp_attrs *a)
 	}
 	if (a->comms)
 		h = fnv(h, a->comms->v, (size_t)a->comms->n * sizeof(uint32_t));
+	if (a->lcomms)
+		h = fnv(h, a->lcomms->v, (size_t)a->lcomms->n * sizeof(a->lcomms->v[0]));
 	if (a->unknown)
 		h = fnv(h, a->unknown->data, a->unknown->len);
 	return h;
@@ -762,7 +856,7 @@ bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 		return false;
 	return addr_same(&a->nexthop, &b->nexthop) && addr_same(&a->nexthop_ll, &b->nexthop_ll) &&
 	    bgp_aspath_equal(a->aspath, b->aspath) && comms_equal(a->comms, b->comms) &&
-	    raw_equal(a->unknown, b->unknown);
+	    lcomms_equal(a->lcomms, b->lcomms) && raw_equal(a->unknown, b->unknown);
 }
 
 int
@@ -841,6 +935,63 @@ bgp_attrs_communities_clear(struct bgp_attrs *a)
 	a->present &= ~BGP_ATTRS_COMMUNITIES;
 }
 
+bool
+bgp_attrs_lcommunity_has(const struct bgp_attrs *a, const struct bgp_lcomm *l)
+{
+	uint32_t i;
+
+	if (!a->lcomms)
+		return false;
+	for (i = 0; i < a->lcomms->n; i++)
+		if (bgp_lcomm_equal(&a->lcomms->v[i], l))
+			return true;
+	return false;
+}
+
+int
+bgp_attrs_lcommunity_add(struct bgp_attrs *a, const struct bgp_lcomm *l)
+{
+	uint32_t n = a->lcomms ? a->lcomms->n : 0;
+	struct bgp_lcommunities *nl;
+
+	if (bgp_attrs_lcommunity_has(a, l))
+		return 0;
+	if (n >= 5461) /* 65535 / 12: what one attribute can carry */
+		return -1;
+	nl = realloc(a->lcomms, sizeof(*nl) + (size_t)(n + 1) * sizeof(nl->v[0]));
+	if (!nl)
+		return -1;
+	nl->v[n] = *l;
+	nl->n = n + 1;
+	a->lcomms = nl;
+	a->present |= BGP_ATTRS_LCOMMUNITIES;
+	return 0;
+}
+
+int
+bgp_attrs_lcommunity_del(struct bgp_attrs *a, const struct bgp_lcomm *l)
+{
+	uint32_t i, k = 0;
+
+	if (!a->lcomms)
+		return 0;
+	for (i = 0; i < a->lcomms->n; i++)
+		if (!bgp_lcomm_equal(&a->lcomms->v[i], l))
+			a->lcomms->v[k++] = a->lcomms->v[i];
+	a->lcomms->n = k;
+	if (k == 0)
+		bgp_attrs_lcommunities_clear(a);
+	return 0;
+}
+
+void
+bgp_attrs_lcommunities_clear(struct bgp_attrs *a)
+{
+	free(a->lcomms);
+	a->lcomms = NULL;
+	a->present &= ~BGP_ATTRS_LCOMMUNITIES;
+}
+
 void
 bgp_attrs_print(struct strbuf *sb, const struct bgp_attrs *a)
 {
@@ -870,6 +1021,10 @@ bgp_attrs_print(struct strbuf *sb, const struct bgp_attrs *a)
 		sb_puts(sb, " communities ");
 		bgp_communities_print(sb, a->comms);
 	}
+	if (a->lcomms) {
+		sb_puts(sb, " large-communities ");
+		bgp_lcomms_print(sb, a->lcomms);
+	}
 	if (a->unknown)
 		sb_printf(sb, " unknown-transitive %u octets", a->unknown->len);
 }
@@ -897,6 +1052,8 @@ attrs_heap_bytes(const struct bgp_attrs *a)
 		n += sizeof(*a->aspath) + a->aspath->nwords * sizeof(uint32_t);
 	if (a->comms)
 		n += sizeof(*a->comms) + a->comms->n * sizeof(uint32_t);
+	if (a->lcomms)
+		n += sizeof(*a->lcomms) + a->lcomms->n * sizeof(a->lcomms->v[0]);
 	if (a->unknown)
 		n += sizeof(*a->unknown) + a->unknown->len;
 	return n;
@@ -1283,6 +1440,40 @@ dec_communities(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
+dec_large_communities(struct attr_dec *d, struct wire_rd *v)
+{
+	size_t len = wire_left(v);
+	struct bgp_lcommunities *l;
+	uint32_t i, k = 0;
+
+	/* RFC 8092 6: a length that is not a non-zero multiple of 12 is
+	 * treat-as-withdraw (RFC 7606 2). */
+	if (len == 0 || len % 12)
+		return attr_len_error(d, "LARGE_COMMUNITY length is not a non-zero multiple of 12");
+	l = lcomms_alloc((uint32_t)(len / 12));
+	if (!l)
+		return bgp_err_set(d->err, BGP_ACT_SESSION_RESET, BGP_ERR_CEASE,
+		    BGP_ERR_CEASE_RESOURCES, NULL, 0, "out of memory");
+	for (i = 0; i < l->n; i++) {
+		struct bgp_lcomm c;
+		uint32_t j;
+
+		c.global = wire_u32(v);
+		c.local1 = wire_u32(v);
+		c.local2 = wire_u32(v);
+		for (j = 0; j < k && !bgp_lcomm_equal(&l->v[j], &c); j++)
+			;
+		if (j == k) /* RFC 8092 5: duplicates may be dropped */
+			l->v[k++] = c;
+	}
+	l->n = k;
+	free(d->attrs->lcomms);
+	d->attrs->lcomms = l;
+	d->attrs->present |= BGP_ATTRS_LCOMMUNITIES;
+	return 0;
+}
+
+static int
 dec_mp_reach(struct attr_dec *d, struct wire_rd *v)
 {
 	struct bgp_mp *mp = d->mp;
@@ -1406,6 +1597,7 @@ static const struct attr_desc attr_table[256] = {
 	[BGP_ATTR_MP_UNREACH_NLRI] = { OPT_NT, BGP_ACT_SESSION_RESET, dec_mp_unreach },
 	[BGP_ATTR_AS4_PATH] = { OPT_T, BGP_ACT_ATTR_DISCARD, dec_as4_path },
 	[BGP_ATTR_AS4_AGGREGATOR] = { OPT_T, BGP_ACT_ATTR_DISCARD, dec_as4_aggregator },
+	[BGP_ATTR_LARGE_COMMUNITIES] = { OPT_T, BGP_ACT_WITHDRAW, dec_large_communities },
 };
 
 static int
@@ -1735,6 +1927,17 @@ bgp_attrs_encode(struct wire_wr *w, const struct bgp_peer_ctx *ctx, const struct
 		put_attr_hdr(w, OPT_T, BGP_ATTR_AS4_AGGREGATOR, 8);
 		wire_put_u32(w, a->aggregator_as);
 		wire_put_u32(w, a->aggregator_id);
+	}
+	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_LARGE_COMMUNITIES);
+	if (a->lcomms && a->lcomms->n) {
+		uint32_t i;
+
+		put_attr_hdr(w, OPT_T, BGP_ATTR_LARGE_COMMUNITIES, (size_t)a->lcomms->n * 12);
+		for (i = 0; i < a->lcomms->n; i++) {
+			wire_put_u32(w, a->lcomms->v[i].global);
+			wire_put_u32(w, a->lcomms->v[i].local1);
+			wire_put_u32(w, a->lcomms->v[i].local2);
+		}
 	}
 	put_unknown_below(w, a->unknown, &uoff, 256);
 	return w->err ? -1 : 0;

@@ -3,7 +3,8 @@
  * table for the RIB.
  *
  * RFC 4271 4.3 and 5 (ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF,
- * ATOMIC_AGGREGATE, AGGREGATOR), RFC 1997 (COMMUNITIES), RFC 4760 (MP_REACH_NLRI,
+ * ATOMIC_AGGREGATE, AGGREGATOR), RFC 1997 (COMMUNITIES), RFC 8092
+ * (LARGE_COMMUNITY), RFC 4760 (MP_REACH_NLRI,
  * MP_UNREACH_NLRI), RFC 6793 (4-octet AS numbers: AS4_PATH, AS4_AGGREGATOR,
  * AS_TRANS, and the reconstruction of section 4.2.3), RFC 7606 (revised error
  * handling: which malformation is attribute discard, treat-as-withdraw or
@@ -184,6 +185,28 @@ int bgp_community_parse(const char *, uint32_t *);
 void bgp_communities_print(struct strbuf *, const struct bgp_communities *);
 
 /*
+ * LARGE_COMMUNITY (RFC 8092): Global Administrator, Local Data Part 1 and 2,
+ * each 4 octets; printed and configured as "65511:1:2". Duplicates are
+ * dropped on receipt (RFC 8092 5 lets a speaker do so), order kept.
+ */
+struct bgp_lcomm {
+	uint32_t global;
+	uint32_t local1;
+	uint32_t local2;
+};
+
+struct bgp_lcommunities {
+	uint32_t n;
+	struct bgp_lcomm v[];
+};
+
+bool bgp_lcomm_equal(const struct bgp_lcomm *, const struct bgp_lcomm *);
+/* "GLOBAL:LOCAL1:LOCAL2", each 0..4294967295; 0 or -1. */
+int bgp_lcomm_parse(const char *, struct bgp_lcomm *);
+void bgp_lcomm_print(struct strbuf *, const struct bgp_lcomm *);	 /* appends */
+void bgp_lcomms_print(struct strbuf *, const struct bgp_lcommunities *); /* space-separated */
+
+/*
  * Unknown optional transitive attributes kept for passing on: a sequence of
  * encoded attributes (flags, type, length, value), flags already with the
  * Partial bit set, in ascending type order, at most one per type.
@@ -194,14 +217,15 @@ struct bgp_rawattrs {
 };
 
 /* Presence bits of struct bgp_attrs.present. */
-#define BGP_ATTRS_ORIGIN      0x0001u
-#define BGP_ATTRS_AS_PATH     0x0002u
-#define BGP_ATTRS_NEXT_HOP    0x0004u /* nexthop is valid */
-#define BGP_ATTRS_MED	      0x0008u
-#define BGP_ATTRS_LOCAL_PREF  0x0010u
-#define BGP_ATTRS_ATOMIC_AGGR 0x0020u
-#define BGP_ATTRS_AGGREGATOR  0x0040u
-#define BGP_ATTRS_COMMUNITIES 0x0080u /* comms non-NULL, n >= 1 */
+#define BGP_ATTRS_ORIGIN       0x0001u
+#define BGP_ATTRS_AS_PATH      0x0002u
+#define BGP_ATTRS_NEXT_HOP     0x0004u /* nexthop is valid */
+#define BGP_ATTRS_MED	       0x0008u
+#define BGP_ATTRS_LOCAL_PREF   0x0010u
+#define BGP_ATTRS_ATOMIC_AGGR  0x0020u
+#define BGP_ATTRS_AGGREGATOR   0x0040u
+#define BGP_ATTRS_COMMUNITIES  0x0080u /* comms non-NULL, n >= 1 */
+#define BGP_ATTRS_LCOMMUNITIES 0x0100u /* lcomms non-NULL, n >= 1 */
 
 /*
  * One set of path attributes, as shared by the routes of one UPDATE.
@@ -219,10 +243,11 @@ struct bgp_attrs {
 	struct ipaddr nexthop_ll; /* family 0 when absent */
 	uint32_t med;
 	uint32_t local_pref;
-	uint32_t aggregator_as;	       /* 4-octet, after RFC 6793 reconstruction */
-	uint32_t aggregator_id;	       /* host order */
-	struct bgp_communities *comms; /* NULL: none */
-	struct bgp_rawattrs *unknown;  /* NULL: none */
+	uint32_t aggregator_as;		 /* 4-octet, after RFC 6793 reconstruction */
+	uint32_t aggregator_id;		 /* host order */
+	struct bgp_communities *comms;	 /* NULL: none */
+	struct bgp_lcommunities *lcomms; /* NULL: none */
+	struct bgp_rawattrs *unknown;	 /* NULL: none */
 	/* Interning: set by bgp_attr_intern(); 0 on a plain value. */
 	uint32_t refcnt;
 	uint32_t hash;
@@ -241,6 +266,10 @@ int bgp_attrs_community_add(struct bgp_attrs *, uint32_t); /* no duplicate */
 int bgp_attrs_community_del(struct bgp_attrs *, uint32_t);
 void bgp_attrs_communities_clear(struct bgp_attrs *);
 bool bgp_attrs_community_has(const struct bgp_attrs *, uint32_t);
+int bgp_attrs_lcommunity_add(struct bgp_attrs *, const struct bgp_lcomm *); /* no duplicate */
+int bgp_attrs_lcommunity_del(struct bgp_attrs *, const struct bgp_lcomm *);
+void bgp_attrs_lcommunities_clear(struct bgp_attrs *);
+bool bgp_attrs_lcommunity_has(const struct bgp_attrs *, const struct bgp_lcomm *);
 
 /*
  * Interning table. bgp_attr_intern() returns the shared copy equal to the
@@ -286,7 +315,8 @@ struct bgp_mp {
  *   - session reset (returns -1): MP_REACH/MP_UNREACH malformed or repeated,
  *     unrecognised well-known attribute;
  *   - treat-as-withdraw (returns 0, err->action BGP_ACT_WITHDRAW): malformed
- *     ORIGIN, AS_PATH, NEXT_HOP, MED, LOCAL_PREF, COMMUNITIES, flags errors
+ *     ORIGIN, AS_PATH, NEXT_HOP, MED, LOCAL_PREF, COMMUNITIES, LARGE_COMMUNITY
+ *     (length not a non-zero multiple of 12, RFC 8092 6), flags errors
  *     of those, an attribute overrunning the field;
  *   - attribute discard (returns 0, BGP_ACT_ATTR_DISCARD): malformed
  *     ATOMIC_AGGREGATE, AGGREGATOR, AS4_PATH, AS4_AGGREGATOR, duplicates of
@@ -303,8 +333,8 @@ int bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *, struct bgp
  * those): ORIGIN, AS_PATH (4-octet when ctx->as4, else 2-octet with AS_TRANS
  * plus AS4_PATH when an AS does not fit), NEXT_HOP when with_nexthop and
  * nexthop is IPv4, MED, LOCAL_PREF (only to internal peers: RFC 4271 5.1.5),
- * ATOMIC_AGGREGATE, AGGREGATOR (+AS4_AGGREGATOR likewise), COMMUNITIES and the
- * kept unknown transitive attributes, in ascending type order. 0 or -1
+ * ATOMIC_AGGREGATE, AGGREGATOR (+AS4_AGGREGATOR likewise), COMMUNITIES,
+ * LARGE_COMMUNITY and the kept unknown transitive attributes, in ascending type order. 0 or -1
  * (w->err set: no room).
  */
 int bgp_attrs_encode(struct wire_wr *w, const struct bgp_peer_ctx *, const struct bgp_attrs *,

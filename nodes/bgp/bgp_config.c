@@ -11,7 +11,9 @@
 
 #include "bgp_attr.h"
 #include "bgp_config.h"
+#include "damping.h"
 #include "health.h"
+#include "policy.h"
 
 static int parse_policy(const cJSON *, const char *, struct bgp_policy *, struct cfg_errors *);
 static int parse_peer(const cJSON *, const char *, const struct bgp_config *,
@@ -100,9 +102,11 @@ static int
 parse_policy(const cJSON *obj, const char *path, struct bgp_policy *pol, struct cfg_errors *e)
 {
 	static const char *const keys[] = { "prefixes", "default", "local_pref", "med",
-		"communities", "communities_replace", "prepend", "max_prefixes", NULL };
+		"communities", "communities_replace", "prepend", "max_prefixes", "rules", NULL };
+	static const char *const flat_keys[] = { "prefixes", "local_pref", "med", "communities",
+		"communities_replace", "prepend", NULL };
 	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
-	const cJSON *arr;
+	const cJSON *arr, *rules;
 	const char *def;
 	uint64_t v;
 	int before = e->count, i;
@@ -111,6 +115,18 @@ parse_policy(const cJSON *obj, const char *path, struct bgp_policy *pol, struct 
 	if (!jc_check_object(obj, path, keys, e))
 		return -1;
 	pol->default_accept = true;
+	rules = cJSON_GetObjectItemCaseSensitive(obj, "rules");
+	if (rules) {
+		/* A rule list: first match wins, else "default" (reject). */
+		pol->default_accept = false;
+		policy_rules_parse(rules, jc_path(p, path, "rules"), pol, e);
+		for (i = 0; flat_keys[i]; i++)
+			if (cJSON_GetObjectItemCaseSensitive(obj, flat_keys[i]))
+				cfg_error(e, jc_path(p, path, flat_keys[i]),
+				    "expected either \"rules\" or \"%s\" in one policy (a rule's "
+				    "\"match\" and \"action\" say the same)",
+				    flat_keys[i]);
+	}
 	if (jc_typed(obj, "prefixes", path, false, cJSON_Array, &arr, e) == 1) {
 		pol->default_accept = false;
 		pol->nrules = (size_t)cJSON_GetArraySize(arr);
@@ -232,6 +248,65 @@ parse_bfd(const cJSON *parent, const char *path, bool allow_bool, struct bgp_bfd
 	jc_bool(obj, "strict", p, false, &b->strict, e);
 }
 
+/*
+ * "damping": true (the RFC 7196 defaults, or the top level's values for a
+ * peer), false, or an object of parameters over *dc's.
+ */
+static void
+parse_damping(const cJSON *parent, const char *path, struct bgp_damping_config *dc,
+    struct cfg_errors *e)
+{
+	static const char *const keys[] = { "suppress", "reuse", "half_life_s", "max_suppress_s",
+		"withdrawal_penalty", "attribute_change_penalty", NULL };
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(parent, "damping");
+	struct damping_params dp;
+	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
+	uint64_t v;
+
+	if (obj == NULL)
+		return;
+	jc_path(p, path, "damping");
+	if (cJSON_IsBool(obj)) {
+		dc->enabled = cJSON_IsTrue(obj);
+		return;
+	}
+	if (!cJSON_IsObject(obj)) {
+		cfg_error(e, p, "expected true, false or an object of damping parameters");
+		return;
+	}
+	if (!jc_check_object(obj, p, keys, e))
+		return;
+	dc->enabled = true;
+	if (jc_uint(obj, "suppress", p, false, 1, 1000000, &v, e) == 1)
+		dc->suppress = (uint32_t)v;
+	if (jc_uint(obj, "reuse", p, false, 1, 1000000, &v, e) == 1)
+		dc->reuse = (uint32_t)v;
+	if (jc_uint(obj, "half_life_s", p, false, 1, 86400, &v, e) == 1)
+		dc->half_life_s = (uint32_t)v;
+	if (jc_uint(obj, "max_suppress_s", p, false, 1, 86400, &v, e) == 1)
+		dc->max_suppress_s = (uint32_t)v;
+	if (jc_uint(obj, "withdrawal_penalty", p, false, 0, 1000000, &v, e) == 1)
+		dc->withdraw_penalty = (uint32_t)v;
+	if (jc_uint(obj, "attribute_change_penalty", p, false, 0, 1000000, &v, e) == 1)
+		dc->change_penalty = (uint32_t)v;
+	if (dc->reuse >= dc->suppress)
+		cfg_error(e, jc_path(q, p, "reuse"), "expected reuse (%u) below suppress (%u)",
+		    dc->reuse, dc->suppress);
+	if (dc->max_suppress_s < dc->half_life_s)
+		cfg_error(e, jc_path(q, p, "max_suppress_s"),
+		    "expected max_suppress_s (%u) of at least half_life_s (%u)", dc->max_suppress_s,
+		    dc->half_life_s);
+	dp.suppress = dc->suppress;
+	dp.reuse = dc->reuse;
+	dp.half_life_s = dc->half_life_s;
+	dp.max_suppress_s = dc->max_suppress_s;
+	if (dc->reuse < dc->suppress && damping_ceiling(&dp) <= dc->suppress)
+		cfg_error(e, jc_path(q, p, "suppress"),
+		    "expected suppress (%u) below the penalty ceiling reuse * 2^(max_suppress_s / "
+		    "half_life_s) = %.0f, or no route could ever be suppressed",
+		    dc->suppress, damping_ceiling(&dp));
+}
+
 static int
 parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
     struct bgp_peer_config *pc, struct cfg_errors *e)
@@ -239,7 +314,8 @@ parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
 	static const char *const keys[] = { "address", "asn", "port", "passive", "hold_time",
 		"keepalive", "connect_retry", "local_address", "next_hop_ipv4", "next_hop_ipv6",
 		"families", "import", "export", "max_prefixes", "description", "password", "bfd",
-		"ttl_security", "route_server_client", "enforce_first_as", "next_hop_self", NULL };
+		"ttl_security", "route_server_client", "enforce_first_as", "next_hop_self",
+		"max_prefixes_restart_s", "damping", NULL };
 	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
 	const cJSON *arr;
 	const char *s;
@@ -307,6 +383,11 @@ parse_peer(const cJSON *obj, const char *path, const struct bgp_config *cfg,
 	parse_policy_ref(obj, "export", path, cfg, &pc->export_ref, &pc->export, e);
 	if (jc_uint(obj, "max_prefixes", path, false, 0, UINT32_MAX, &v, e) == 1)
 		pc->max_prefixes = (uint32_t)v;
+	pc->max_prefixes_restart_s = cfg->max_prefixes_restart_s;
+	if (jc_uint(obj, "max_prefixes_restart_s", path, false, 0, 86400, &v, e) == 1)
+		pc->max_prefixes_restart_s = (unsigned)v;
+	pc->damping = cfg->damping;
+	parse_damping(obj, path, &pc->damping, e);
 	if (jc_string(obj, "description", path, false, &s, e) == 1)
 		pc->description = xstrdup(s);
 	if (jc_string(obj, "password", path, false, &s, e) == 1) {
@@ -331,7 +412,7 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, str
 	static const char *const keys[] = { "asn", "router_id", "listen", "port", "listen_ipv4",
 		"listen_ipv6", "hold_time", "keepalive", "connect_retry", "multipath", "originate",
 		"kernel", "policies", "peers", "bfd", "health", "graceful_shutdown", "shutdown",
-		"ttl_security", NULL };
+		"ttl_security", "damping", "max_prefixes_restart_s", NULL };
 	static const char *const mp_keys[] = { "max_paths", "relax_as_path", NULL };
 	static const char *const sd_keys[] = { "delay_ms", "message", NULL };
 	static const char *const k_keys[] = { "table", "protocol", "install", NULL };
@@ -353,11 +434,21 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, str
 	cfg->bfd.min_tx_ms = cfg->bfd.min_rx_ms = BGP_DEF_BFD_INTERVAL_MS;
 	cfg->bfd.multiplier = BGP_DEF_BFD_MULTIPLIER;
 	cfg->honour_graceful_shutdown = true;
+	cfg->max_prefixes_restart_s = BGP_DEF_MAX_PREFIXES_RESTART;
+	cfg->damping.suppress = DAMP_DEF_SUPPRESS;
+	cfg->damping.reuse = DAMP_DEF_REUSE;
+	cfg->damping.half_life_s = DAMP_DEF_HALF_LIFE_S;
+	cfg->damping.max_suppress_s = DAMP_DEF_MAX_SUPPRESS_S;
+	cfg->damping.withdraw_penalty = DAMP_DEF_WITHDRAW_PENALTY;
+	cfg->damping.change_penalty = DAMP_DEF_CHANGE_PENALTY;
 
 	if (!jc_check_object(sec, path, keys, e))
 		return -1;
 	parse_bfd(sec, path, false, &cfg->bfd, e);
 	jc_bool(sec, "ttl_security", path, false, &cfg->ttl_security, e);
+	parse_damping(sec, path, &cfg->damping, e);
+	if (jc_uint(sec, "max_prefixes_restart_s", path, false, 0, 86400, &v, e) == 1)
+		cfg->max_prefixes_restart_s = (unsigned)v;
 	jc_bool(sec, "graceful_shutdown", path, false, &cfg->honour_graceful_shutdown, e);
 	if (jc_typed(sec, "shutdown", path, false, cJSON_Object, &obj, e) == 1) {
 		const char *msg;
@@ -499,6 +590,9 @@ policy_free(struct bgp_policy *p)
 	free(p->name);
 	free(p->rules);
 	free(p->communities);
+	for (size_t i = 0; i < p->nmatch_rules; i++)
+		policy_rule_free(&p->match_rules[i]);
+	free(p->match_rules);
 }
 
 void

@@ -37,10 +37,17 @@ struct bgp_prefix_rule {
 	bool accept;
 };
 
+struct policy_rule; /* policy.h */
+
 struct bgp_policy {
 	char *name;
 	struct bgp_prefix_rule *rules; /* first match decides */
 	size_t nrules;
+	/* "rules" (policy.h): first match wins, else default_accept (reject
+	 * unless "default" says otherwise). Exclusive with the keys below but
+	 * max_prefixes. */
+	struct policy_rule *match_rules;
+	size_t nmatch_rules;
 	bool default_accept; /* when no rule matches */
 	bool set_local_pref;
 	uint32_t local_pref;
@@ -65,6 +72,19 @@ struct bgp_bfd_config {
 	bool strict;	    /* the BGP session waits for BFD Up */
 };
 
+/* Route flap damping (RFC 2439; damping.h has the RFC 7196 defaults). */
+struct bgp_damping_config {
+	bool enabled;
+	uint32_t suppress;
+	uint32_t reuse;
+	uint32_t half_life_s;
+	uint32_t max_suppress_s;
+	uint32_t withdraw_penalty;
+	uint32_t change_penalty;
+};
+
+#define BGP_DEF_MAX_PREFIXES_RESTART 120 /* s; 0: down until reset */
+
 struct health_check_config;
 #define BGP_HEALTH_MAX 32 /* checks: one hold bit each (origin.h) */
 
@@ -85,7 +105,9 @@ struct bgp_peer_config {
 	enum bgp_policy_ref export_ref;
 	const struct bgp_policy *import; /* for BGP_POLICY_NAMED */
 	const struct bgp_policy *export;
-	uint32_t max_prefixes; /* 0: no limit */
+	uint32_t max_prefixes;		 /* 0: no limit */
+	unsigned max_prefixes_restart_s; /* after the Cease; 0: down until reset */
+	struct bgp_damping_config damping;
 	char *description;
 	char *password; /* TCP MD5 signature key (RFC 2385), NULL: none */
 	struct bgp_bfd_config bfd;
@@ -116,8 +138,10 @@ struct bgp_config {
 	size_t npolicies;
 	struct bgp_peer_config *peers;
 	size_t npeers;
-	struct bgp_bfd_config bfd; /* defaults for every peer ("bfd") */
-	bool ttl_security;	   /* default of every peer's "ttl_security" */
+	struct bgp_bfd_config bfd;	   /* defaults for every peer ("bfd") */
+	struct bgp_damping_config damping; /* defaults for every peer ("damping") */
+	unsigned max_prefixes_restart_s;   /* default of every peer */
+	bool ttl_security;		   /* default of every peer's "ttl_security" */
 	struct health_check_config *health;
 	size_t nhealth;
 	bool honour_graceful_shutdown; /* GRACEFUL_SHUTDOWN: LOCAL_PREF 0 (RFC 8326) */

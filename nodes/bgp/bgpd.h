@@ -25,6 +25,7 @@ struct bfd;
 struct bfd_session;
 struct health;
 struct origin;
+struct damping;
 
 /* One TCP connection of a peer (session.c). */
 struct bgp_conn {
@@ -104,6 +105,12 @@ struct bgp_peer {
 	bool bfd_strict; /* the session may not come up before BFD is Up */
 	/* Why the automatic restart waits (shown with the back-off). */
 	char backoff_reason[320];
+	/* Import pipeline (import.c). */
+	struct damping *damping;    /* NULL: no route flap damping */
+	struct ev_timer damp_timer; /* the next reuse */
+	uint8_t max_prefix_data[7]; /* RFC 4486 Cease data: AFI, SAFI, limit */
+	bool max_prefix_down;	    /* Idle because the limit was exceeded */
+	int last_af;		    /* family of the last route imported */
 };
 
 struct bgpd {
@@ -139,6 +146,24 @@ struct bgpd {
 /* bgpd.c: start everything on loop (ctl_path may be NULL); stop: Cease, kernel routes out. */
 int bgpd_start(struct bgpd *, struct ev_loop *, const char *ctl_path);
 void bgpd_stop(struct bgpd *);
+
+/* import.c: the import pipeline of UPDATEs from a peer. */
+int import_peer_init(struct bgp_peer *); /* 0 or -1 (ENOMEM) */
+void import_peer_free(struct bgp_peer *);
+/*
+ * One UPDATE from an Established peer, through the stages in order:
+ * treat-as-withdraw decisions, withdrawals, import policy, damping, RIB.
+ * -1: the message ends the session (err says how).
+ */
+int import_update(struct bgp_peer *, const uint8_t *msg, size_t len, struct bgp_err *err);
+/*
+ * The last stage: true when the peer's prefix limit is exceeded; the Cease
+ * (RFC 4486 subcode 1, data AFI/SAFI + limit) is then set in the FSM for
+ * BGP_EV_MAX_PREFIX and why holds the reason.
+ */
+bool import_max_prefixes(struct bgp_peer *, char *why, size_t whylen);
+/* The session left Established: damping counts a withdrawal for each route. */
+void import_peer_down(struct bgp_peer *);
 
 /* session.c */
 int session_init(struct bgpd *);

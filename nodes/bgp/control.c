@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "damping.h"
 #include "ctl.h"
 #include "decision.h"
 #include "detect.h"
@@ -200,6 +201,18 @@ peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
 	    p->max_prefixes);
 	sb_puts(out, ",\"last_error\":");
 	sb_json_str(out, p->last_error);
+	/* RFC 4486: down because of the prefix limit, and when it comes back. */
+	sb_printf(out, ",\"max_prefixes_restart_s\":%u,\"max_prefixes_exceeded\":%s",
+	    p->conf->max_prefixes_restart_s, p->max_prefix_down && !est ? "true" : "false");
+	sb_puts(out, ",\"max_prefixes_restart_in_s\":");
+	if (p->max_prefix_down && !est && session_backoff_left(p) > 0)
+		sb_printf(out, "%.3f", session_backoff_left(p));
+	else
+		sb_puts(out, "null");
+	sb_printf(out, ",\"damping\":%s", p->damping ? "true" : "false");
+	if (p->damping)
+		sb_printf(out, ",\"damping_histories\":%zu,\"damping_suppressed\":%zu",
+		    damping_count(p->damping), damping_suppressed(p->damping));
 	sb_printf(out, ",\"backoff_s\":%.3f,\"backoff_next_s\":%u,\"backoff_reason\":",
 	    session_backoff_left(p), p->fsm.idle_hold);
 	sb_json_str(out, session_backoff_left(p) > 0 ? p->backoff_reason : "");
@@ -278,10 +291,27 @@ entry_cmp(const void *a, const void *b)
 	return prefix_cmp(&x->pfx, &y->pfx);
 }
 
+/* "damping": null, or the route's RFC 2439 state (penalty now, reuse in s). */
 static void
-path_json(struct strbuf *out, const struct rib_entry *e, const struct rib_path *p)
+damping_json(struct strbuf *out, const struct damping_info *in)
+{
+	if (in == NULL) {
+		sb_puts(out, ",\"damping\":null");
+		return;
+	}
+	sb_printf(out, ",\"damping\":{\"penalty\":%.0f,\"suppressed\":%s,\"reuse_s\":%.1f}",
+	    in->penalty, in->suppressed ? "true" : "false", in->reuse_s);
+}
+
+/* The attributes part of a path (shared by RIB paths and suppressed ones). */
+static void attrs_json(struct strbuf *out, const struct bgp_attrs *a);
+
+static void
+path_json(struct strbuf *out, struct bgpd *d, const struct rib_entry *e, const struct rib_path *p)
 {
 	const struct bgp_attrs *a = p->attrs;
+	struct bgp_peer *peer = p->src->owner;
+	struct damping_info in;
 	char pb[PREFIX_STRLEN];
 
 	sb_puts(out, "{\"prefix\":");
@@ -304,8 +334,62 @@ path_json(struct strbuf *out, const struct rib_entry *e, const struct rib_path *
 		sb_puts(out, ",\"ineligible\":");
 		sb_json_str(out, rib_inelig_name((enum rib_inelig)p->inelig));
 	}
-	sb_printf(out, ",\"installed\":%s",
+	sb_printf(out, ",\"installed\":%s,\"suppressed\":false",
 	    (rib_entry_flags(e) & RIB_E_FIB) && (p->flags & RIB_PATH_MULTIPATH) ? "true" : "false");
+	damping_json(out,
+	    !p->src->local && peer && peer->damping &&
+		    damping_lookup(peer->damping, &e->pfx, ev_now_us(d->loop), &in) ?
+		&in :
+		NULL);
+	attrs_json(out, a);
+	sb_puts(out, "}");
+}
+
+/* A route held back by damping (not in the RIB), marked suppressed. */
+struct suppressed_ctx {
+	struct strbuf *out;
+	struct bgp_peer *peer;
+	const struct prefix *filter;
+	bool *first;
+	size_t n;
+};
+
+static void
+suppressed_json(void *arg, const struct prefix *pfx, const struct damping_info *in)
+{
+	struct suppressed_ctx *c = arg;
+	char pb[PREFIX_STRLEN];
+
+	if (c->filter && !(pfx->len >= c->filter->len && prefix_contains(c->filter, &pfx->addr)))
+		return;
+	if (!*c->first)
+		sb_puts(c->out, ",");
+	*c->first = false;
+	c->n++;
+	sb_puts(c->out, "{\"prefix\":");
+	sb_json_str(c->out, prefix_ntop(pfx, pb, sizeof(pb)));
+	sb_puts(c->out, ",\"next_hop\":");
+	if (in->attrs)
+		json_ip(c->out, &in->attrs->nexthop);
+	else
+		sb_puts(c->out, "null");
+	sb_puts(c->out, ",\"peer\":");
+	json_ip(c->out, &c->peer->conf->addr);
+	sb_printf(c->out,
+	    ",\"peer_asn\":%u,\"best\":false,\"multipath\":false,\"eligible\":false,"
+	    "\"ineligible\":\"%s\",\"installed\":false,\"suppressed\":true",
+	    c->peer->conf->asn,
+	    in->attrs ? "suppressed by route flap damping" :
+			"suppressed by route flap damping, withdrawn");
+	damping_json(c->out, in);
+	if (in->attrs)
+		attrs_json(c->out, in->attrs);
+	sb_puts(c->out, "}");
+}
+
+static void
+attrs_json(struct strbuf *out, const struct bgp_attrs *a)
+{
 	sb_puts(out, ",\"local_pref\":");
 	if (a->present & BGP_ATTRS_LOCAL_PREF)
 		sb_printf(out, "%u", a->local_pref);
@@ -334,10 +418,18 @@ path_json(struct strbuf *out, const struct rib_entry *e, const struct rib_path *
 					sb_puts(out, ",");
 				sb_json_str(out, sb_str(&t));
 			}
+		sb_puts(out, "],\"large_communities\":[");
+		if (a->lcomms)
+			for (uint32_t i = 0; i < a->lcomms->n; i++) {
+				sb_reset(&t);
+				bgp_lcomm_print(&t, &a->lcomms->v[i]);
+				if (i)
+					sb_puts(out, ",");
+				sb_json_str(out, sb_str(&t));
+			}
 		sb_puts(out, "]");
 		sb_free(&t);
 	}
-	sb_puts(out, "}");
 }
 
 static void
@@ -365,9 +457,18 @@ cmd_routes(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 			if (!first)
 				sb_puts(out, ",");
 			first = false;
-			path_json(out, rl.e[i], p);
+			path_json(out, d, rl.e[i], p);
 			listed++;
 		}
+	/* Routes held back by route flap damping, after the RIB's. */
+	for (size_t i = 0; i < d->npeers; i++) {
+		struct suppressed_ctx c = { out, d->peers[i], rl.filter, &first, 0 };
+
+		if (d->peers[i]->damping == NULL || damping_suppressed(d->peers[i]->damping) == 0)
+			continue;
+		damping_walk_suppressed(d->peers[i]->damping, ev_now_us(d->loop), suppressed_json,
+		    &c);
+	}
 	/* A full table would be hundreds of MB of JSON: the first CTL_ROUTES_MAX paths. */
 	sb_printf(out, "],\"prefixes\":%zu,\"truncated\":%s}", rl.n,
 	    listed >= CTL_ROUTES_MAX ? "true" : "false");

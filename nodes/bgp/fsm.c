@@ -80,6 +80,8 @@ bgp_fsm_init(struct bgp_fsm *f, const struct bgp_fsm_ops *ops, void *arg)
 	f->arg = arg;
 	f->auto_restart = true;
 	f->idle_hold = BGP_IDLE_HOLD_START;
+	if (f->max_prefix_restart == 0 && !f->max_prefix_stay_down)
+		f->max_prefix_restart = BGP_IDLE_HOLD_MAX;
 	if (f->connect_retry == 0)
 		f->connect_retry = 5;
 }
@@ -223,9 +225,13 @@ bgp_fsm_event(struct bgp_fsm *f, enum bgp_event ev)
 			if (f->state >= BGP_OPENSENT)
 				f->ops->send_notification(f, BGP_ERR_CEASE,
 				    BGP_ERR_CEASE_MAX_PREFIX);
-			/* RFC 4486: no quick restart; start back-off at its top. */
-			f->idle_hold = BGP_IDLE_HOLD_MAX;
-			to_idle(f, true);
+			/* RFC 4486: no quick restart: the configured wait, or none. */
+			if (f->max_prefix_stay_down) {
+				to_idle(f, false);
+			} else {
+				f->idle_hold = f->max_prefix_restart;
+				to_idle(f, true);
+			}
 			set_state(f, BGP_IDLE, ev);
 			return f->state;
 		default:

@@ -95,6 +95,10 @@ struct bgp_fsm {
 	unsigned hold;	      /* negotiated */
 	unsigned keepalive;   /* in use */
 	unsigned idle_hold;   /* next back-off, seconds */
+	/* After BGP_EV_MAX_PREFIX: restart after this many seconds; 0: stay
+	 * in Idle until a START (reset). bgp_fsm_init: BGP_IDLE_HOLD_MAX. */
+	unsigned max_prefix_restart;
+	bool max_prefix_stay_down; /* set before bgp_fsm_init: restart 0 meant */
 	uint32_t connect_retry_count;
 	uint32_t established_count;
 	/* The NOTIFICATION BGP_EV_MSG_ERROR sends; set by the owner. */

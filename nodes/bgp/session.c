@@ -521,6 +521,7 @@ op_established(struct bgp_fsm *f)
 	p->st.established++;
 	p->established_wall = (uint64_t)time(NULL);
 	p->last_error[0] = '\0';
+	p->max_prefix_down = false;
 	bgp_caps_print(&sb, &p->conn->open.caps);
 	log_info("peer %s: session established (AS %u, id %u.%u.%u.%u, hold %u s, %s)", p->name,
 	    p->ctx.peer_as, p->remote_id >> 24, (p->remote_id >> 16) & 255,
@@ -539,6 +540,7 @@ op_down(struct bgp_fsm *f)
 	p->st.flaps++;
 	p->established_wall = 0;
 	n = rib_withdraw_source(p->d->rib, &p->src);
+	import_peer_down(p);
 	adv_peer_down(p);
 	log_info("peer %s: session down, %zu routes withdrawn%s%s", p->name, n,
 	    p->last_error[0] ? ": " : "", p->last_error);
@@ -769,15 +771,8 @@ handle_open(struct bgp_peer *p, struct bgp_conn *c, const uint8_t *msg, size_t l
 static void
 handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 {
-	struct rib *rib = p->d->rib;
-	struct bgp_update upd;
 	struct bgp_err err;
-	struct bgp_nlri_iter it;
-	struct prefix pfx;
-	enum bgp_af af;
-	int cur_af = -1;
-	const struct bgp_attrs *ia = NULL;
-	uint32_t limit;
+	char why[160];
 
 	p->st.updates_in++;
 	if (p->fsm.state != BGP_ESTABLISHED) {
@@ -785,79 +780,15 @@ handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 		return;
 	}
 	bgp_err_clear(&err);
-	memset(&upd, 0, sizeof(upd));
 	p->last_update_us = ev_now_us(p->d->loop);
-	if (bgp_update_decode(msg, len, &p->ctx, &upd, &err) < 0) {
-		bgp_update_clear(&upd);
+	/* The import pipeline (import.c), its last stage the prefix limit. */
+	if (import_update(p, msg, len, &err) < 0) {
 		msg_error(p, p->conn, &err);
 		return;
 	}
-	if (upd.action != BGP_ACT_NONE) {
-		struct strbuf sb = STRBUF_INIT;
-
-		bgp_err_describe(&sb, &err);
-		log_remote("peer %s: UPDATE: %s", p->name, sb_str(&sb));
-		sb_free(&sb);
-		if (upd.action == BGP_ACT_WITHDRAW)
-			p->st.treat_as_withdraw++;
-	}
-	if (upd.eor && upd.eor_af >= 0 && upd.eor_af < BGP_AF_COUNT)
-		p->eor_received[upd.eor_af] = true;
-	bgp_update_withdrawn(&upd, &it);
-	while (bgp_nlri_iter_next(&it, &pfx, &af)) {
-		p->st.withdrawals_in++;
-		rib_withdraw(rib, &pfx, &p->src);
-	}
-	bgp_update_announced(&upd, &it);
-	while (bgp_nlri_iter_next(&it, &pfx, &af)) {
-		struct bgp_attrs mod;
-		enum policy_verdict v;
-
-		p->st.prefixes_in++;
-		if ((int)af != cur_af) {
-			bgp_attr_unref(rib_attr_table(rib), ia);
-			bgp_update_attrs_for(&upd, af);
-			ia = bgp_attr_intern(rib_attr_table(rib), &upd.attrs);
-			cur_af = (int)af;
-			if (ia == NULL)
-				break;
-		}
-		bgp_attrs_init(&mod);
-		v = policy_apply(p->conf, POLICY_IMPORT, p->ebgp, &pfx, ia,
-		    bgp_aspath_first_as(ia->aspath), &mod);
-		/* RFC 8326: a route in graceful shutdown is the last resort. */
-		if (v != POLICY_REJECT && p->d->cfg.honour_graceful_shutdown &&
-		    bgp_attrs_community_has(v == POLICY_MODIFIED ? &mod : ia,
-			BGP_COMM_GRACEFUL_SHUTDOWN)) {
-			if (v == POLICY_ACCEPT && bgp_attrs_copy(&mod, ia) < 0) {
-				v = POLICY_REJECT;
-			} else {
-				mod.local_pref = 0;
-				mod.present |= BGP_ATTRS_LOCAL_PREF;
-				v = POLICY_MODIFIED;
-			}
-		}
-		switch (v) {
-		case POLICY_REJECT:
-			p->st.rejected_in++;
-			rib_withdraw(rib, &pfx, &p->src);
-			break;
-		case POLICY_ACCEPT:
-			rib_update(rib, &pfx, &p->src, ia);
-			break;
-		case POLICY_MODIFIED:
-			rib_update(rib, &pfx, &p->src, &mod);
-			bgp_attrs_clear(&mod);
-			break;
-		}
-	}
-	bgp_attr_unref(rib_attr_table(rib), ia);
-	bgp_update_clear(&upd);
-	bgpd_schedule_flush(p->d);
 	peer_event(p, BGP_EV_UPDATE);
-	limit = p->max_prefixes;
-	if (limit && p->src.npaths > limit && p->fsm.state == BGP_ESTABLISHED) {
-		set_last_error(p, "maximum prefix count %u exceeded (%u)", limit, p->src.npaths);
+	if (import_max_prefixes(p, why, sizeof(why))) {
+		set_last_error(p, "%s", why);
 		log_remote("peer %s: %s", p->name, p->last_error);
 		peer_event(p, BGP_EV_MAX_PREFIX);
 	}
@@ -1299,7 +1230,11 @@ session_init(struct bgpd *d)
 		p->fsm.connect_retry = pc->connect_retry;
 		p->fsm.hold_conf = pc->hold_time;
 		p->fsm.keepalive_conf = pc->keepalive;
+		p->fsm.max_prefix_restart = pc->max_prefixes_restart_s;
+		p->fsm.max_prefix_stay_down = pc->max_prefixes_restart_s == 0;
 		bgp_fsm_init(&p->fsm, &session_fsm_ops, p);
+		if (import_peer_init(p) < 0)
+			return -1;
 		for (int t = 0; t < BGP_TIMER_COUNT; t++)
 			ev_timer_init(&p->timers[t], timer_cb, p);
 		p->state_since_us = ev_now_us(d->loop);
@@ -1361,6 +1296,7 @@ session_free(struct bgpd *d)
 
 		for (int t = 0; t < BGP_TIMER_COUNT; t++)
 			ev_timer_stop(d->loop, &p->timers[t]);
+		import_peer_free(p);
 		conn_close(p->conn);
 		conn_close(p->pending);
 		free(p->advq);

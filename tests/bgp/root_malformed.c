@@ -315,6 +315,16 @@ Test(malformed, each_answered_as_the_rfcs_say, .init = setup, .fini = teardown, 
 				failures++;
 			} else {
 				cr_log_info("%s: NOTIFICATION %d/%d", c->name, m[19], m[20]);
+				if (c->code == 6 && c->subcode == 1) {
+					/* RFC 4486 4: AFI 1, SAFI 1, the limit 2 */
+					static const uint8_t want[] = { 0, 1, 1, 0, 0, 0, 2 };
+
+					cr_expect_eq(len, 21 + sizeof(want),
+					    "%s: Cease data length %zu", c->name, len - 21);
+					cr_expect(len >= 21 + sizeof(want) &&
+						memcmp(m + 21, want, sizeof(want)) == 0,
+					    "%s: Cease data is not AFI/SAFI/limit", c->name);
+				}
 				/* Then the daemon closes the connection. */
 				cr_expect_eq(read_msg(fd, m, &len, 3000), 0,
 				    "%s: connection not closed after the NOTIFICATION", c->name);

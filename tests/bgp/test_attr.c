@@ -371,11 +371,11 @@ Test(attr, extended_length_is_accepted_anywhere)
 Test(attr, unknown_transitive_passed_with_partial_bit)
 {
 	struct bgp_peer_ctx ctx = ctx_make(true, false), out = ctx_make(true, true);
-	/* LARGE_COMMUNITY (32, unknown to us) and an experimental 99 before it;
-	 * 200 optional non-transitive is dropped */
+	/* 33 and an experimental 99, unknown to us; 200 optional non-transitive
+	 * is dropped; LARGE_COMMUNITY (32) is known and goes out without Partial */
 	struct dec *d =
-	    dec("40 01 01 00 | c0 63 02 abcd | 80 c8 01 ff | c0 20 0c 0000ffe7 00000001 00000002"
-		"| 40 02 00",
+	    dec("40 01 01 00 | c0 63 02 abcd | 80 c8 01 ff | c0 21 0c 0000ffe7 00000001 00000002"
+		"| c0 20 0c 0000ffe7 00000001 00000002 | 40 02 00",
 		&ctx);
 	uint8_t buf[4096];
 	struct wire_wr w;
@@ -383,12 +383,88 @@ Test(attr, unknown_transitive_passed_with_partial_bit)
 	cr_assert_eq(d->err.action, BGP_ACT_NONE, "%s", d->err.reason);
 	cr_assert_not_null(d->a.unknown);
 	assert_bytes(d->a.unknown->data, d->a.unknown->len,
-	    "e0 20 0c 0000ffe7 00000001 00000002 | e0 63 02 abcd");
+	    "e0 21 0c 0000ffe7 00000001 00000002 | e0 63 02 abcd");
 	wire_wr_init(&w, buf, sizeof(buf));
 	cr_assert_eq(bgp_attrs_encode(&w, &out, &d->a, false), 0);
 	assert_bytes(buf, w.len,
-	    "40 01 01 00 | 40 02 00 | e0 20 0c 0000ffe7 00000001 00000002"
-	    "| e0 63 02 abcd");
+	    "40 01 01 00 | 40 02 00 | c0 20 0c 0000ffe7 00000001 00000002"
+	    "| e0 21 0c 0000ffe7 00000001 00000002 | e0 63 02 abcd");
+	dec_free(d);
+}
+
+/* ------------------------------------------- LARGE_COMMUNITY (RFC 8092) */
+
+Test(attr, large_communities_decode_encode_print)
+{
+	struct bgp_peer_ctx ctx = ctx_make(true, true);
+	/* two values, the first repeated (dropped on receipt, RFC 8092 5) */
+	struct dec *d = dec("40 01 01 00 | 40 02 06 02 01 0000ffe7 | 40 03 04 0a000001"
+			    "| c0 20 24 0000ffe7 00000001 00000002 | 0000ffe7 00000001 00000002"
+			    "| 00001f8b fffffffe 00000000",
+	    &ctx);
+	struct strbuf sb = STRBUF_INIT;
+	struct bgp_lcomm want = { 65511, 1, 2 }, other = { 8075, 4294967294u, 0 }, x;
+	struct bgp_attrs b;
+	uint8_t buf[4096];
+	struct wire_wr w;
+
+	cr_assert_eq(d->err.action, BGP_ACT_NONE, "%s", d->err.reason);
+	cr_assert(d->a.present & BGP_ATTRS_LCOMMUNITIES);
+	cr_assert_eq(d->a.lcomms->n, 2);
+	cr_assert(bgp_attrs_lcommunity_has(&d->a, &want));
+	cr_assert(bgp_attrs_lcommunity_has(&d->a, &other));
+	cr_assert_null(d->a.unknown);
+	bgp_lcomms_print(&sb, d->a.lcomms);
+	cr_assert_str_eq(sb_str(&sb), "65511:1:2 8075:4294967294:0");
+	sb_free(&sb);
+	wire_wr_init(&w, buf, sizeof(buf));
+	cr_assert_eq(bgp_attrs_encode(&w, &ctx, &d->a, true), 0);
+	assert_bytes(buf, w.len,
+	    "40 01 01 00 | 40 02 06 02 01 0000ffe7 | 40 03 04 0a000001"
+	    "| c0 20 18 0000ffe7 00000001 00000002 00001f8b fffffffe 00000000");
+	/* equality and hashing see them: the interning table must not merge */
+	bgp_attrs_init(&b);
+	cr_assert_eq(bgp_attrs_copy(&b, &d->a), 0);
+	cr_assert(bgp_attrs_equal(&b, &d->a));
+	cr_assert_eq(bgp_attrs_lcommunity_del(&b, &other), 0);
+	cr_assert_not(bgp_attrs_equal(&b, &d->a));
+	cr_assert_neq(bgp_attrs_hash(&b), bgp_attrs_hash(&d->a));
+	cr_assert_eq(bgp_attrs_lcommunity_del(&b, &want), 0);
+	cr_assert_null(b.lcomms);
+	cr_assert_not(b.present & BGP_ATTRS_LCOMMUNITIES);
+	cr_assert_eq(bgp_attrs_lcommunity_add(&b, &want), 0);
+	cr_assert_eq(bgp_attrs_lcommunity_add(&b, &want), 0);
+	cr_assert_eq(b.lcomms->n, 1, "no duplicate");
+	bgp_attrs_clear(&b);
+	cr_assert_eq(bgp_lcomm_parse("65511:1:2", &x), 0);
+	cr_assert(bgp_lcomm_equal(&x, &want));
+	cr_assert_eq(bgp_lcomm_parse("4294967295:0:4294967295", &x), 0);
+	cr_assert_eq(x.global, 4294967295u);
+	cr_assert_lt(bgp_lcomm_parse("4294967296:0:0", &x), 0);
+	cr_assert_lt(bgp_lcomm_parse("1:2", &x), 0);
+	cr_assert_lt(bgp_lcomm_parse("1:2:", &x), 0);
+	cr_assert_lt(bgp_lcomm_parse("1:2:3:4", &x), 0);
+	dec_free(d);
+}
+
+Test(attr, large_communities_bad_length_is_treat_as_withdraw)
+{
+	struct bgp_peer_ctx ctx = ctx_make(true, true);
+	struct dec *d = dec("40 01 01 00 | c0 20 0b 0000ffe7 00000001 000000", &ctx);
+
+	cr_assert_eq(d->rc, 0);
+	cr_assert_eq(d->err.action, BGP_ACT_WITHDRAW);
+	cr_assert_eq(d->err.code, BGP_ERR_UPDATE);
+	cr_assert_eq(d->err.subcode, BGP_ERR_UPD_ATTR_LEN);
+	cr_assert_not(d->a.present & BGP_ATTRS_LCOMMUNITIES);
+	dec_free(d);
+	d = dec("40 01 01 00 | c0 20 00", &ctx);
+	cr_assert_eq(d->err.action, BGP_ACT_WITHDRAW, "empty");
+	dec_free(d);
+	/* wrong flags (well-known): malformed, the attribute's rule */
+	d = dec("40 01 01 00 | 40 20 0c 0000ffe7 00000001 00000002", &ctx);
+	cr_assert_eq(d->err.action, BGP_ACT_WITHDRAW);
+	cr_assert_eq(d->err.subcode, BGP_ERR_UPD_ATTR_FLAGS);
 	dec_free(d);
 }
 
