@@ -481,8 +481,11 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 		emu_err("%s", r.res.error);
 		rc = EXIT_FAIL;
 	}
+	/* The steady state before the first step, so that the pictures show it. */
+	if (rc == EXIT_OK && r.res.nclients)
+		wait_until(&r, emu_now_rt_us() + (int64_t)r.scn->probe.lead_in_ms * 1000);
 	if (rc == EXIT_OK)
-		run_steps(&r);
+		run_steps(&r); /* nothing when interrupted */
 	if (run_interrupted)
 		run_error(&r, "interrupted");
 	r.res.end_us = emu_now_rt_us();
