@@ -17,7 +17,7 @@
 #define HEAD_H	   50  /* title and subtitle */
 #define PANEL_HEAD 44  /* a panel's title and its row of step labels, above its rows */
 #define PANEL_FOOT 60  /* its axis and tick labels, and space below */
-#define ZOOM_MAX   0.7 /* a zoomed panel when the faults take less of the run than this */
+#define ZOOM_MAX   0.8 /* a zoomed panel when the faults take less of the run than this */
 #define ROW_H	   34
 #define BAR_H	   22
 #define CHAR_W	   6.5 /* an upper bound on a character's advance at 10 px (digits, ',', '-') */
