@@ -32,8 +32,9 @@ run_usage(FILE *f)
 	    "                  [--kind [NODE.]bgp|dns=KIND]...\n"
 	    "  Run scenario NAME (from TOPOLOGY's \"scenarios\" or the file beside it,\n"
 	    "  TOPOLOGY.scenarios.json): bring the lab up unless it is up, probe the\n"
-	    "  clients, apply the steps, print the result, write results.json and\n"
-	    "  timeline.svg into a new directory under DIR, take the lab down.\n"
+	    "  clients, apply the steps, print the result, write results.json,\n"
+	    "  timeline.svg and report.html into a new directory under DIR, take the\n"
+	    "  lab down.\n"
 	    "  Exit status 0 only when every expectation held; 1 when one failed or an\n"
 	    "  action could not be applied.\n"
 	    "  --scenario NAME  the scenario to run (required)\n"
@@ -61,7 +62,8 @@ run_print(const struct runner_opts *o, const struct run_result *res)
 		sb_free(&sb);
 	} else {
 		results_table(res, stdout);
-		printf("results: %s\ntimeline: %s\n", res->json_path, res->svg_path);
+		printf("results: %s\ntimeline: %s\nreport: %s\n", res->json_path, res->svg_path,
+		    res->html_path);
 		if (o->junit)
 			printf("junit: %s\n", o->junit);
 		if (res->ncaptures)

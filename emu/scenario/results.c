@@ -36,11 +36,47 @@ applied_fault(const struct res_step *rs)
 	return rs->status == RES_DONE && scn_undo_kind(rs->step->kind) >= 0;
 }
 
+/* Instances that answered, in name order, so that a colour means the same across runs. */
+static void
+collect_instances(struct run_result *r, const struct probe_log *logs)
+{
+	r->ninstances = 0;
+	for (size_t c = 0; c < r->nclients; c++) {
+		for (size_t i = 0; i < logs[c].n; i++) {
+			const struct probe_rec *rec = &logs[c].recs[i];
+
+			if (rec->status != PROBE_OK || results_instance_index(r, rec->inst) >= 0 ||
+			    r->ninstances == RES_MAX_INST)
+				continue;
+			memcpy(r->instances[r->ninstances++], rec->inst, SCN_INST_MAX);
+		}
+	}
+	for (size_t i = 1; i < r->ninstances; i++)
+		for (size_t j = i; j > 0 && strcmp(r->instances[j - 1], r->instances[j]) > 0; j--) {
+			char t[SCN_INST_MAX];
+
+			memcpy(t, r->instances[j], SCN_INST_MAX);
+			memcpy(r->instances[j], r->instances[j - 1], SCN_INST_MAX);
+			memcpy(r->instances[j - 1], t, SCN_INST_MAX);
+		}
+}
+
+int
+results_instance_index(const struct run_result *r, const char *inst)
+{
+	for (size_t k = 0; inst && k < r->ninstances; k++)
+		if (strcmp(r->instances[k], inst) == 0)
+			return (int)k;
+	return -1;
+}
+
 void
 results_measure(struct run_result *r, const struct probe_log *logs)
 {
 	const struct scenario *s = r->scenario;
 	size_t n = 0;
+
+	collect_instances(r, logs);
 
 	for (size_t i = 0; i < s->nsteps; i++)
 		n += applied_fault(&r->steps[i]);
@@ -258,8 +294,15 @@ results_json(const struct run_result *r, struct strbuf *sb)
 	sb_puts(sb, "  \"probe\": {");
 	sb_printf(sb, "\"rate\": %u, \"timeout_ms\": %u, ", s->probe.rate, s->probe.timeout_ms);
 	json_kv_str(sb, "qname", s->probe.qname, true);
-	json_kv_str(sb, "identity", s->probe.identity == SCN_ID_NSID ? "nsid" : "txt", false);
-	sb_puts(sb, "},\n  \"steps\": [");
+	json_kv_str(sb, "identity", s->probe.identity == SCN_ID_NSID ? "nsid" : "txt", true);
+	json_kv_i64(sb, "lead_in_ms", (int64_t)s->probe.lead_in_ms, false, false);
+	sb_puts(sb, "},\n  \"instances\": [");
+	for (size_t k = 0; k < r->ninstances; k++) {
+		if (k)
+			sb_puts(sb, ", ");
+		sb_json_str(sb, r->instances[k]);
+	}
+	sb_puts(sb, "],\n  \"steps\": [");
 	for (size_t i = 0; i < s->nsteps; i++) {
 		const struct res_step *rs = &r->steps[i];
 		const struct scn_step *st = &s->steps[i];
@@ -335,6 +378,7 @@ results_json(const struct run_result *r, struct strbuf *sb)
 	sb_puts(sb, "\n  ],\n  \"files\": {");
 	json_kv_str(sb, "json", r->json_path, true);
 	json_kv_str(sb, "svg", r->svg_path, true);
+	json_kv_str(sb, "html", r->html_path, true);
 	json_kv_str(sb, "junit", r->junit_path, true);
 	sb_puts(sb, "\"captures\": [");
 	for (size_t i = 0; i < r->ncaptures; i++) {

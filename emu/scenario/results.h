@@ -52,6 +52,8 @@ struct res_client {
 	struct meas_totals totals;
 };
 
+#define RES_MAX_INST 16 /* instances named in the results (and coloured in the pictures) */
+
 struct run_result {
 	const char *lab;
 	const char *topology; /* file */
@@ -69,14 +71,18 @@ struct run_result {
 	size_t nclients;
 	char **captures; /* pcap files written */
 	size_t ncaptures;
+	/* Every instance that answered a probe, in name order (the pictures' colours). */
+	char instances[RES_MAX_INST][SCN_INST_MAX];
+	size_t ninstances;
 	char json_path[512];
 	char svg_path[512];
+	char html_path[512];
 	char junit_path[512];
 };
 
 /*
  * Find the faults among the steps that ran and measure each against the
- * clients' logs (sorted). Fills r->faults.
+ * clients' logs (sorted). Fills r->faults and r->instances.
  */
 void results_measure(struct run_result *r, const struct probe_log *logs);
 /* The readable table. */
@@ -86,6 +92,8 @@ void results_json(const struct run_result *, struct strbuf *);
 /* JUnit XML: one testsuite, a testcase per step. */
 void results_junit(const struct run_result *, struct strbuf *);
 void results_free(struct run_result *);
+/* The index of an instance in r->instances (its colour), -1 when not there. */
+int results_instance_index(const struct run_result *, const char *inst);
 
 /* XML text escaping (&, <, >, ", ' and control characters), shared with the SVG writer. */
 void results_xml_escape(struct strbuf *, const char *);

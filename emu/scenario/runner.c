@@ -23,13 +23,15 @@
 #include "log.h"
 #include "measure.h"
 #include "probe.h"
+#include "report.h"
 #include "runner.h"
 #include "state.h"
 #include "strbuf.h"
 #include "textbuf.h"
 #include "timeline_svg.h"
 
-#define POLL_US 20000 /* expectations are checked every 20 ms */
+#define POLL_US		20000 /* expectations are checked every 20 ms */
+#define REPORT_GRAPH_MS 15000 /* the most `anylab graph` may take for the report */
 
 struct runner {
 	const char *lab;
@@ -64,7 +66,7 @@ static struct expect_view runner_view(const struct runner *);
 static enum res_status action_status(int err);
 static enum res_status run_expectation(struct runner *, size_t idx);
 static int make_run_dir(const struct runner_opts *, char *rundir, size_t len);
-static int write_files(struct runner *, const struct runner_opts *);
+static int write_files(struct runner *, const struct runner_opts *, const char *rundir);
 
 static void
 on_interrupt(int sig)
@@ -380,19 +382,23 @@ make_run_dir(const struct runner_opts *o, char *rundir, size_t len)
 	return 0;
 }
 
-/* results.json, timeline.svg and the JUnit XML. */
+/*
+ * results.json, timeline.svg, report.html and the JUnit XML. The report's
+ * topology picture is drawn now, while the lab is still up.
+ */
 static int
-write_files(struct runner *r, const struct runner_opts *o)
+write_files(struct runner *r, const struct runner_opts *o, const char *rundir)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, tl = STRBUF_INIT, topo = STRBUF_INIT;
+	struct report_pictures pics = { 0 };
+	char why[512];
 	int err, failed = 0;
 
-	timeline_svg(&r->res, r->logs, &sb);
-	if ((err = write_file(r->res.svg_path, &sb)) < 0) {
+	timeline_svg(&r->res, r->logs, &tl);
+	if ((err = write_file(r->res.svg_path, &tl)) < 0) {
 		emu_err("%s: %s", r->res.svg_path, emu_strerror(err));
 		failed = err;
 	}
-	sb_reset(&sb);
 	if (o->junit) {
 		results_junit(&r->res, &sb);
 		if ((err = write_file(o->junit, &sb)) < 0) {
@@ -406,7 +412,20 @@ write_files(struct runner *r, const struct runner_opts *o)
 		emu_err("%s: %s", r->res.json_path, emu_strerror(err));
 		failed = err;
 	}
+	sb_reset(&sb);
+	pics.timeline_svg = sb_str(&tl);
+	if (report_topology_svg(r->lab, REPORT_GRAPH_MS, &topo, why, sizeof(why)) == 0)
+		pics.topology_svg = sb_str(&topo);
+	else
+		pics.topology_why = why;
+	report_html(&r->res, &pics, rundir, &sb);
+	if ((err = write_file(r->res.html_path, &sb)) < 0) {
+		emu_err("%s: %s", r->res.html_path, emu_strerror(err));
+		failed = err;
+	}
 	sb_free(&sb);
+	sb_free(&tl);
+	sb_free(&topo);
 	return failed;
 }
 
@@ -481,8 +500,11 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 		emu_err("%s", r.res.error);
 		rc = EXIT_FAIL;
 	}
+	/* The steady state before the first step, so that the pictures show it. */
+	if (rc == EXIT_OK && r.res.nclients)
+		wait_until(&r, emu_now_rt_us() + (int64_t)r.scn->probe.lead_in_ms * 1000);
 	if (rc == EXIT_OK)
-		run_steps(&r);
+		run_steps(&r); /* nothing when interrupted */
 	if (run_interrupted)
 		run_error(&r, "interrupted");
 	r.res.end_us = emu_now_rt_us();
@@ -505,11 +527,13 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 	tb_printf(&tb, "%s/results.json", rundir);
 	tb_init(&tb, r.res.svg_path, sizeof(r.res.svg_path));
 	tb_printf(&tb, "%s/timeline.svg", rundir);
+	tb_init(&tb, r.res.html_path, sizeof(r.res.html_path));
+	tb_printf(&tb, "%s/report.html", rundir);
 	if (o->junit) {
 		tb_init(&tb, r.res.junit_path, sizeof(r.res.junit_path));
 		tb_puts(&tb, o->junit);
 	}
-	write_files(&r, o);
+	write_files(&r, o, rundir);
 	if (rc == EXIT_OK && !r.res.passed)
 		rc = EXIT_FAIL;
 	sigaction(SIGINT, &old_int, NULL);

@@ -5,7 +5,7 @@
  * fault.c, expectations through expect.c, polled against the probe logs,
  * the kernel's routes and the speakers' control sockets until they hold or
  * time out), then measures and writes the run's files (results.json,
- * timeline.svg, JUnit XML). `anylab run` (cmd/cmd_run.c) parses the
+ * timeline.svg, report.html, JUnit XML). `anylab run` (cmd/cmd_run.c) parses the
  * command line, calls these and prints.
  *
  * A crash of the runner never leaves the lab behind: runner_guard forks,

@@ -53,6 +53,7 @@ const char *const scn_session_state_names[SCN_SS_COUNT] = {
 #define DEFAULT_WITHIN_MS  10000
 #define DEFAULT_RATE	   100
 #define DEFAULT_TIMEOUT_MS 1000
+#define DEFAULT_LEAD_IN_MS 1000
 #define MAX_RATE	   10000
 #define MAX_SECONDS	   3600.0
 
@@ -323,6 +324,7 @@ static const char *const probe_keys[] = {
 	"identity",
 	"rate",
 	"timeout",
+	"lead_in",
 	NULL,
 };
 
@@ -342,6 +344,7 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo, str
 	pr->identity = SCN_ID_TXT;
 	pr->rate = DEFAULT_RATE;
 	pr->timeout_ms = DEFAULT_TIMEOUT_MS;
+	pr->lead_in_ms = DEFAULT_LEAD_IN_MS;
 	if (!jc_check_object(obj, path, probe_keys, e))
 		return -1;
 	if (jc_typed(obj, "clients", path, true, cJSON_Array, &arr, e) > 0) {
@@ -394,6 +397,7 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo, str
 		pr->rate = (unsigned)v;
 	if (get_seconds(obj, "timeout", path, false, 0.001, &ms, e) > 0)
 		pr->timeout_ms = (unsigned)ms;
+	get_seconds(obj, "lead_in", path, false, 0, &pr->lead_in_ms, e);
 	/* Without a server, each client asks its own resolver. */
 	if (pr->server.family == 0 && topo) {
 		for (size_t k = 0; k < pr->nclients; k++) {

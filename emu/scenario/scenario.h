@@ -122,6 +122,7 @@ struct scn_probe {
 	enum scn_identity identity;
 	unsigned rate; /* queries per second per client */
 	unsigned timeout_ms;
+	uint64_t lead_in_ms; /* steady state probed before the first step */
 };
 
 struct scenario {

@@ -1,20 +1,29 @@
 /*
  * Timeline SVG of a scenario run (timeline_svg.h). Plain SVG 1.1 text,
- * nothing external, so a browser, an image viewer or a CI artifact page
- * shows it as is.
+ * nothing external, so a browser, an image viewer, a CI artifact page or
+ * the HTML report (report.c, which embeds it) shows it as is.
  */
-#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+#include "textbuf.h"
 #include "timeline_svg.h"
 
-#define W	 1200
-#define LEFT	 120
-#define RIGHT	 30
-#define TOP	 50
-#define ROW_H	 34
-#define BAR_H	 22
-#define MAX_INST 16
+#define W	   1200
+#define LEFT	   120
+#define RIGHT	   30
+#define HEAD_H	   50  /* title and subtitle */
+#define PANEL_HEAD 44  /* a panel's title and its row of step labels, above its rows */
+#define PANEL_FOOT 60  /* its axis and tick labels, and space below */
+#define ZOOM_MAX   0.8 /* a zoomed panel when the faults take less of the run than this */
+#define ROW_H	   34
+#define BAR_H	   22
+#define CHAR_W	   6.5 /* an upper bound on a character's advance at 10 px (digits, ',', '-') */
+#define LABEL_PAD  3.0
+#define MERGE_PX   2.0 /* markers closer than this cannot be told apart */
+#define FAULT_FILL "#fbe3e3"
 
 static const char *const palette[] = {
 	"#1f77b4",
@@ -28,10 +37,37 @@ static const char *const palette[] = {
 };
 #define NPALETTE (sizeof(palette) / sizeof(palette[0]))
 
+/* One panel: a time range drawn across the width, its rows and step labels. */
 struct scale {
-	int64_t t0;
+	int64_t origin; /* the run's start: times are shown from it */
+	int64_t t0;	/* the panel's range */
 	int64_t t1;
+	double band_y; /* baseline of the step labels */
+	double top;    /* top of the first client's row */
+	double bottom; /* the axis */
 };
+
+struct marker {
+	double x;
+	size_t step; /* index into the scenario's steps */
+};
+
+static double xpos(const struct scale *, int64_t t);
+static void rect(struct strbuf *, double x0, double x1, double y, double h, const char *fill,
+    const char *title);
+static void draw_row(struct strbuf *, const struct run_result *, const struct scale *,
+    const struct probe_log *, double y, int64_t period_us);
+static const char *step_colour(const struct run_result *, size_t i);
+static void label_text(const size_t *num, size_t n, char *out, size_t len);
+static void label_place(const double *x, const size_t *num, struct tl_label *out, size_t ng,
+    double xmin, double xmax);
+static double axis_tick(double span_s);
+static void draw_axis(struct strbuf *, const struct scale *);
+static void draw_faults(struct strbuf *, const struct run_result *, const struct scale *);
+static void draw_steps(struct strbuf *, const struct run_result *, const struct scale *);
+static double draw_panel(struct strbuf *, const struct run_result *, const struct probe_log *,
+    struct scale *, double y, const char *title);
+static double draw_legend(struct strbuf *, const struct run_result *, double y);
 
 static double
 xpos(const struct scale *sc, int64_t t)
@@ -45,44 +81,12 @@ xpos(const struct scale *sc, int64_t t)
 	return LEFT + (span > 0 ? (double)(t - sc->t0) / span : 0) * (W - LEFT - RIGHT);
 }
 
-/* Instances in order of their names, so that a colour means the same across runs. */
-static size_t
-collect_instances(const struct probe_log *logs, size_t nlogs, char inst[MAX_INST][SCN_INST_MAX])
+const char *
+timeline_colour(const struct run_result *r, const char *inst)
 {
-	size_t n = 0;
+	int k = results_instance_index(r, inst);
 
-	for (size_t c = 0; c < nlogs; c++) {
-		for (size_t i = 0; i < logs[c].n; i++) {
-			const struct probe_rec *r = &logs[c].recs[i];
-			size_t k;
-
-			if (r->status != PROBE_OK)
-				continue;
-			for (k = 0; k < n; k++)
-				if (strcmp(inst[k], r->inst) == 0)
-					break;
-			if (k == n && n < MAX_INST)
-				memcpy(inst[n++], r->inst, SCN_INST_MAX);
-		}
-	}
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(inst[j - 1], inst[j]) > 0; j--) {
-			char t[SCN_INST_MAX];
-
-			memcpy(t, inst[j], SCN_INST_MAX);
-			memcpy(inst[j], inst[j - 1], SCN_INST_MAX);
-			memcpy(inst[j - 1], t, SCN_INST_MAX);
-		}
-	return n;
-}
-
-static const char *
-colour_of(char inst[MAX_INST][SCN_INST_MAX], size_t n, const char *name)
-{
-	for (size_t k = 0; k < n; k++)
-		if (strcmp(inst[k], name) == 0)
-			return palette[k % NPALETTE];
-	return "#999999";
+	return k < 0 ? "#999999" : palette[(size_t)k % NPALETTE];
 }
 
 static void
@@ -103,8 +107,8 @@ rect(struct strbuf *sb, double x0, double x1, double y, double h, const char *fi
 
 /* One client's row: runs of answers by one instance as bars, runs of losses underlined red. */
 static void
-draw_row(struct strbuf *sb, const struct scale *sc, const struct probe_log *l, double y,
-    char inst[MAX_INST][SCN_INST_MAX], size_t ninst, int64_t period_us)
+draw_row(struct strbuf *sb, const struct run_result *r, const struct scale *sc,
+    const struct probe_log *l, double y, int64_t period_us)
 {
 	size_t i = 0;
 
@@ -119,16 +123,21 @@ draw_row(struct strbuf *sb, const struct scale *sc, const struct probe_log *l, d
 		    (!ok || strcmp(l->recs[j].inst, first->inst) == 0))
 			j++;
 		end = j < l->n ? l->recs[j].sent_us : l->recs[j - 1].sent_us + period_us;
+		if (end < sc->t0 || first->sent_us > sc->t1) {
+			i = j; /* outside the panel */
+			continue;
+		}
 		if (ok) {
 			snprintf(title, sizeof(title), "%s: %zu answers, +%.3f s to +%.3f s",
-			    first->inst, j - i, (double)(first->sent_us - sc->t0) / 1e6,
-			    (double)(end - sc->t0) / 1e6);
+			    first->inst, j - i, (double)(first->sent_us - sc->origin) / 1e6,
+			    (double)(end - sc->origin) / 1e6);
 			rect(sb, xpos(sc, first->sent_us), xpos(sc, end), y, BAR_H,
-			    colour_of(inst, ninst, first->inst), title);
+			    timeline_colour(r, first->inst), title);
 		} else {
 			snprintf(title, sizeof(title),
 			    "%zu queries without answer, +%.3f s to +%.3f s", j - i,
-			    (double)(first->sent_us - sc->t0) / 1e6, (double)(end - sc->t0) / 1e6);
+			    (double)(first->sent_us - sc->origin) / 1e6,
+			    (double)(end - sc->origin) / 1e6);
 			rect(sb, xpos(sc, first->sent_us), xpos(sc, end), y + BAR_H - 3, 3,
 			    "#d62728", title);
 		}
@@ -155,106 +164,318 @@ step_colour(const struct run_result *r, size_t i)
 	return "#555555";
 }
 
-void
-timeline_svg(const struct run_result *r, const struct probe_log *logs, struct strbuf *sb)
+/* ---- step labels ---- */
+
+double
+timeline_label_width(const char *text)
 {
-	const struct scenario *s = r->scenario;
-	char inst[MAX_INST][SCN_INST_MAX];
-	size_t ninst = collect_instances(logs, r->nclients, inst);
-	struct scale sc = { r->start_us, r->end_us > r->start_us ? r->end_us : r->start_us + 1 };
-	double plot_bottom = TOP + (double)r->nclients * ROW_H + 10;
-	int64_t period = s->probe.rate ? 1000000 / s->probe.rate : 10000;
-	double span_s = (double)(sc.t1 - sc.t0) / 1e6, tick = 1;
-	double legend_y = plot_bottom + 50;
-	int height;
+	return (double)strlen(text) * CHAR_W + 2 * LABEL_PAD;
+}
 
-	height = (int)legend_y + 24 + (int)((ninst + 5) / 6) * 20 + (int)s->nsteps * 16 + 20;
-	sb_printf(sb,
-	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" "
-	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
-	    W, height, W, height);
-	sb_printf(sb, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W,
-	    height);
-	sb_puts(sb, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">");
-	results_xml_escape(sb, s->name);
-	sb_puts(sb, " on lab ");
-	results_xml_escape(sb, r->lab);
-	sb_printf(sb, ": %s</text>\n", r->passed ? "PASS" : "FAIL");
-	sb_printf(sb,
-	    "<text x=\"10\" y=\"40\" fill=\"#555555\">%u queries/s per client; bars: "
-	    "answering instance; red underline: no answer</text>\n",
-	    s->probe.rate);
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
-	/* Time axis with ticks at 1, 2, 5, 10, ... seconds. */
-	while (span_s / tick > 15)
-		tick = tick == 1 ? 2 : tick == 2 ? 5 : tick * 2;
+	return x < y ? -1 : x > y;
+}
+
+/* Step numbers as a list with runs of three or more as ranges: "1-4,6,8". */
+static void
+label_text(const size_t *num, size_t n, char *out, size_t len)
+{
+	size_t *v = calloc(n ? n : 1, sizeof(*v));
+	struct textbuf tb;
+
+	if (v == NULL)
+		fatal("out of memory");
+	memcpy(v, num, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_size);
+	tb_init(&tb, out, len);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		while (j + 1 < n && v[j + 1] <= v[j] + 1)
+			j++;
+		tb_sep(&tb, ",");
+		if (v[j] >= v[i] + 2)
+			tb_printf(&tb, "%zu-%zu", v[i], v[j]);
+		else if (v[j] == v[i] + 1)
+			tb_printf(&tb, "%zu,%zu", v[i], v[j]);
+		else
+			tb_printf(&tb, "%zu", v[i]);
+		i = j + 1;
+	}
+	if (tb.cut) /* too many gaps to list: the range */
+		snprintf(out, len, "%zu..%zu", v[0], v[n - 1]);
+	free(v);
+}
+
+/*
+ * Each label centred over its markers, then pushed right of its left
+ * neighbour, then pulled back left of its right neighbour and the right edge.
+ */
+static void
+label_place(const double *x, const size_t *num, struct tl_label *g, size_t ng, double xmin,
+    double xmax)
+{
+	for (size_t i = 0; i < ng; i++) {
+		double w, c;
+
+		label_text(num + g[i].first, g[i].n, g[i].text, sizeof(g[i].text));
+		g[i].mark0 = x[g[i].first];
+		g[i].mark1 = x[g[i].first + g[i].n - 1];
+		w = timeline_label_width(g[i].text);
+		c = (g[i].mark0 + g[i].mark1) / 2;
+		g[i].x0 = c - w / 2;
+		if (g[i].x0 < xmin)
+			g[i].x0 = xmin;
+		if (i > 0 && g[i].x0 < g[i - 1].x1 + TL_LABEL_GAP)
+			g[i].x0 = g[i - 1].x1 + TL_LABEL_GAP;
+		g[i].x1 = g[i].x0 + w;
+	}
+	for (size_t i = ng; i-- > 0;) {
+		double lim = i + 1 < ng ? g[i + 1].x0 - TL_LABEL_GAP : xmax;
+
+		if (g[i].x1 > lim) {
+			g[i].x0 -= g[i].x1 - lim;
+			g[i].x1 = lim;
+		}
+	}
+}
+
+size_t
+timeline_label_layout(const double *x, const size_t *num, size_t n, double xmin, double xmax,
+    struct tl_label *g)
+{
+	size_t ng = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (ng > 0 && x[i] - x[g[ng - 1].first] < MERGE_PX) {
+			g[ng - 1].n++;
+			continue;
+		}
+		memset(&g[ng], 0, sizeof(g[ng]));
+		g[ng].first = i;
+		g[ng++].n = 1;
+	}
+	while (ng > 1) {
+		size_t worst = ng, into;
+		double worst_by = 0;
+
+		label_place(x, num, g, ng, xmin, xmax);
+		for (size_t i = 0; i < ng; i++) {
+			double shift = (g[i].x0 + g[i].x1) / 2 - (g[i].mark0 + g[i].mark1) / 2;
+			double bad = fabs(shift) > TL_LABEL_MAX_SHIFT ? fabs(shift) : 0;
+
+			if (g[i].x0 < xmin - 1e-9 ||
+			    (i > 0 && g[i].x0 < g[i - 1].x1 + TL_LABEL_GAP - 1e-9))
+				bad = INFINITY; /* no room left in the row */
+			if (bad > worst_by) {
+				worst = i;
+				worst_by = bad;
+			}
+		}
+		if (worst == ng)
+			return ng;
+		/* Merge it with the neighbour that pushed it: left when it sits right of its markers. */
+		if (worst == 0)
+			into = 0;
+		else if (worst == ng - 1)
+			into = worst - 1;
+		else
+			into = (g[worst].x0 + g[worst].x1) / 2 >
+				(g[worst].mark0 + g[worst].mark1) / 2 ?
+			    worst - 1 :
+			    worst;
+		g[into].n += g[into + 1].n;
+		memmove(&g[into + 1], &g[into + 2], (ng - into - 2) * sizeof(*g));
+		ng--;
+	}
+	if (ng == 1)
+		label_place(x, num, g, ng, xmin, xmax);
+	return ng;
+}
+
+/* ---- the picture ---- */
+
+/* 1, 2 or 5 times a power of ten: at most 12 ticks over the span. */
+static double
+axis_tick(double span_s)
+{
+	static const double mant[] = { 1, 2, 5 };
+
+	for (double p = 0.001;; p *= 10)
+		for (size_t i = 0; i < 3; i++)
+			if (span_s / (mant[i] * p) <= 12)
+				return mant[i] * p;
+}
+
+static void
+draw_axis(struct strbuf *sb, const struct scale *sc)
+{
+	double y = sc->bottom, tick = axis_tick((double)(sc->t1 - sc->t0) / 1e6);
+	double from = (double)(sc->t0 - sc->origin) / 1e6, to = (double)(sc->t1 - sc->origin) / 1e6;
+
 	sb_printf(sb, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333333\"/>\n",
-	    LEFT, plot_bottom, W - RIGHT, plot_bottom);
-	for (double t = 0; t <= span_s + 1e-9; t += tick) {
-		double x = xpos(&sc, sc.t0 + (int64_t)(t * 1e6));
+	    LEFT, y, W - RIGHT, y);
+	for (long k = (long)ceil(from / tick - 1e-9); (double)k * tick <= to + 1e-9; k++) {
+		double t = (double)k * tick, x = xpos(sc, sc->origin + (int64_t)llround(t * 1e6));
 
 		sb_printf(sb,
 		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 		    "stroke=\"#333333\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
 		    "text-anchor=\"middle\">%gs</text>\n",
-		    x, plot_bottom, x, plot_bottom + 5, x, plot_bottom + 18, t);
+		    x, y, x, y + 5, x, y + 18, round(t * 1e6) / 1e6);
 	}
-	for (size_t c = 0; c < r->nclients; c++) {
-		double y = TOP + (double)c * ROW_H;
+}
 
-		sb_printf(sb, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", LEFT - 8,
-		    y + BAR_H - 6);
-		results_xml_escape(sb, r->clients[c].name);
-		sb_puts(sb, "</text>\n");
-		sb_printf(sb, "<g id=\"client-%zu\">\n", c);
-		draw_row(sb, &sc, &logs[c], y, inst, ninst, period);
+/* Each fault's window, from its action to its undo (or the window's end), shaded. */
+static void
+draw_faults(struct strbuf *sb, const struct run_result *r, const struct scale *sc)
+{
+	for (size_t f = 0; f < r->nfaults; f++) {
+		const struct meas_fault *w = &r->faults[f].window;
+		int64_t end = w->undo_us ? w->undo_us : w->end_us;
+		char title[256];
+		struct textbuf tb;
+
+		tb_init(&tb, title, sizeof(title));
+		tb_printf(&tb, "fault \"%s\", +%.3f s to ", w->label,
+		    (double)(w->start_us - r->start_us) / 1e6);
+		if (w->undo_us)
+			tb_printf(&tb, "its undo at +%.3f s", (double)(end - r->start_us) / 1e6);
+		else
+			tb_printf(&tb, "+%.3f s (not undone)", (double)(end - r->start_us) / 1e6);
+		sb_puts(sb, "<g class=\"fault\">");
+		if (end < sc->t0 || w->start_us > sc->t1)
+			continue;
+		rect(sb, xpos(sc, w->start_us), xpos(sc, end), sc->top - 4,
+		    sc->bottom - sc->top + 4, FAULT_FILL, title);
 		sb_puts(sb, "</g>\n");
 	}
-	/* Steps: actions as vertical lines, expectations as ticks where they ended. */
+}
+
+/*
+ * Steps: actions as dashed lines through the rows, expectations as dotted
+ * lines and a tick on the axis where they ended; their numbers in one row of
+ * labels above, each joined to its steps by leader lines.
+ */
+static void
+draw_steps(struct strbuf *sb, const struct run_result *r, const struct scale *sc)
+{
+	double bottom = sc->bottom;
+	const struct scenario *s = r->scenario;
+	struct marker *m = calloc(s->nsteps ? s->nsteps : 1, sizeof(*m));
+	struct tl_label *lab = calloc(s->nsteps ? s->nsteps : 1, sizeof(*lab));
+	double *x = calloc(s->nsteps ? s->nsteps : 1, sizeof(*x));
+	size_t *num = calloc(s->nsteps ? s->nsteps : 1, sizeof(*num));
+	size_t n = 0, nl;
+
+	if (m == NULL || lab == NULL || x == NULL || num == NULL)
+		fatal("out of memory");
 	for (size_t i = 0; i < s->nsteps; i++) {
 		const struct res_step *rs = &r->steps[i];
 		bool action = scn_is_action(s->steps[i].kind);
-		double x;
+		double mx;
+		size_t k;
 
-		if (rs->status == RES_NOT_RUN)
+		if (rs->status == RES_NOT_RUN || rs->end_us < sc->t0 || rs->end_us > sc->t1)
 			continue;
-		x = xpos(&sc, action ? rs->end_us : rs->end_us);
+		mx = xpos(sc, rs->end_us);
 		sb_printf(sb, "<g class=\"step\"><title>%zu. ", i + 1);
 		results_xml_escape(sb, s->steps[i].label);
 		sb_printf(sb, " (%s)</title>", res_status_names[rs->status]);
 		if (action)
 			sb_printf(sb,
-			    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 			    "stroke-dasharray=\"4,3\"/>",
-			    x, TOP - 6, x, plot_bottom, step_colour(r, i));
+			    mx, sc->top - 6, mx, bottom, step_colour(r, i));
 		else
 			sb_printf(sb,
 			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			    "stroke-opacity=\"0.45\" stroke-dasharray=\"1,2\"/>"
+			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 			    "stroke-width=\"3\"/>",
-			    x, plot_bottom - 8, x, plot_bottom + 2, step_colour(r, i));
+			    mx, sc->top - 6, mx, bottom, step_colour(r, i), mx, bottom - 8, mx,
+			    bottom + 2, step_colour(r, i));
+		sb_puts(sb, "</g>\n");
+		/* In time order (steps run one after the other; insertion keeps it stable). */
+		k = n++;
+		while (k > 0 && m[k - 1].x > mx) {
+			m[k] = m[k - 1];
+			k--;
+		}
+		m[k] = (struct marker){ mx, i };
+	}
+	for (size_t i = 0; i < n; i++) {
+		x[i] = m[i].x;
+		num[i] = m[i].step + 1;
+	}
+	nl = timeline_label_layout(x, num, n, 4, W - 4, lab);
+	for (size_t l = 0; l < nl; l++) {
+		double c = (lab[l].x0 + lab[l].x1) / 2;
+		const char *colour = "#555555";
+		bool failed = false;
+
+		for (size_t k = lab[l].first; k < lab[l].first + lab[l].n; k++) {
+			enum res_status st = r->steps[m[k].step].status;
+
+			failed |= st == RES_FAIL || st == RES_ERROR;
+		}
+		if (lab[l].n == 1)
+			colour = step_colour(r, m[lab[l].first].step);
+		else if (failed)
+			colour = "#d62728";
+		sb_printf(sb, "<g class=\"step-label\" data-steps=\"%s\">", lab[l].text);
+		for (size_t k = lab[l].first; k < lab[l].first + lab[l].n; k++)
+			sb_printf(sb,
+			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			    "stroke=\"#999999\" stroke-width=\"0.8\"/>",
+			    c, sc->band_y + 3, m[k].x, sc->top - 6);
 		sb_printf(sb,
 		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\" "
-		    "fill=\"%s\">%zu</text></g>\n",
-		    x, action ? (double)TOP - 8 : plot_bottom + 30, step_colour(r, i), i + 1);
+		    "fill=\"%s\">%s</text></g>\n",
+		    c, sc->band_y, colour, lab[l].text);
 	}
-	/* Legend: instances, then steps. */
-	for (size_t k = 0; k < ninst; k++) {
-		double x = 10 + (double)(k % 6) * 190, y = legend_y + (double)(k / 6) * 20;
+	free(m);
+	free(lab);
+	free(x);
+	free(num);
+}
 
+/* Instances, then the steps with their times; returns the y below the legend. */
+static double
+draw_legend(struct strbuf *sb, const struct run_result *r, double y)
+{
+	const struct scenario *s = r->scenario;
+	double x = 10;
+
+	for (size_t k = 0; k < r->ninstances; k++, x += 150) {
+		if (x > W - 150) {
+			x = 10;
+			y += 20;
+		}
 		sb_printf(sb,
 		    "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"12\" fill=\"%s\"/>"
 		    "<text x=\"%.1f\" y=\"%.1f\">",
 		    x, y - 10, palette[k % NPALETTE], x + 20, y);
-		results_xml_escape(sb, inst[k]);
+		results_xml_escape(sb, r->instances[k]);
 		sb_puts(sb, "</text>\n");
 	}
-	legend_y += (double)((ninst + 5) / 6) * 20 + 10;
-	for (size_t i = 0; i < s->nsteps; i++) {
+	if (x > W - 300) {
+		x = 10;
+		y += 20;
+	}
+	sb_printf(sb,
+	    "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"12\" fill=\"%s\"/>"
+	    "<text x=\"%.1f\" y=\"%.1f\">a fault, from its action to its undo</text>\n",
+	    x, y - 10, FAULT_FILL, x + 20, y);
+	y += 30;
+	for (size_t i = 0; i < s->nsteps; i++, y += 16) {
 		const struct res_step *rs = &r->steps[i];
 
-		sb_printf(sb, "<text x=\"10\" y=\"%.1f\" fill=\"%s\">%zu. ",
-		    legend_y + (double)i * 16,
+		sb_printf(sb, "<text x=\"10\" y=\"%.1f\" fill=\"%s\">%zu. ", y,
 		    rs->status == RES_NOT_RUN ? "#999999" : step_colour(r, i), i + 1);
 		results_xml_escape(sb, s->steps[i].label);
 		if (rs->status != RES_NOT_RUN)
@@ -267,5 +488,89 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 		}
 		sb_puts(sb, "</text>\n");
 	}
+	return y;
+}
+
+/* A panel at y: its title, fault windows, rows, axis and steps. Returns the y below it. */
+static double
+draw_panel(struct strbuf *sb, const struct run_result *r, const struct probe_log *logs,
+    struct scale *sc, double y, const char *title)
+{
+	int64_t period = r->scenario->probe.rate ? 1000000 / r->scenario->probe.rate : 10000;
+
+	sc->band_y = y + 34;
+	sc->top = y + PANEL_HEAD + 20;
+	sc->bottom = sc->top + (double)r->nclients * ROW_H + 4;
+	sb_printf(sb, "<g class=\"panel\"><text x=\"10\" y=\"%.1f\" font-weight=\"bold\">", y + 14);
+	results_xml_escape(sb, title);
+	sb_printf(sb, "</text>\n");
+	draw_faults(sb, r, sc);
+	for (size_t c = 0; c < r->nclients; c++) {
+		double ry = sc->top + (double)c * ROW_H + 4;
+
+		sb_printf(sb, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", LEFT - 8,
+		    ry + BAR_H - 6);
+		results_xml_escape(sb, r->clients[c].name);
+		sb_puts(sb, "</text>\n");
+		sb_printf(sb, "<g class=\"client\" data-client=\"%zu\">\n", c);
+		draw_row(sb, r, sc, &logs[c], ry, period);
+		sb_puts(sb, "</g>\n");
+	}
+	draw_axis(sb, sc);
+	draw_steps(sb, r, sc);
+	sb_puts(sb, "</g>\n");
+	return sc->bottom + PANEL_FOOT - 20;
+}
+
+void
+timeline_svg(const struct run_result *r, const struct probe_log *logs, struct strbuf *sb)
+{
+	const struct scenario *s = r->scenario;
+	int64_t end = r->end_us > r->start_us ? r->end_us : r->start_us + 1;
+	struct scale whole = { r->start_us, r->start_us, end, 0, 0, 0 };
+	struct strbuf body = STRBUF_INIT;
+	char title[128];
+	double y;
+	int height;
+
+	sb_puts(&body, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">");
+	results_xml_escape(&body, s->name);
+	sb_puts(&body, " on lab ");
+	results_xml_escape(&body, r->lab);
+	sb_printf(&body, ": %s</text>\n", r->passed ? "PASS" : "FAIL");
+	sb_printf(&body,
+	    "<text x=\"10\" y=\"40\" fill=\"#555555\">%u queries/s per client, %.1f s of steady "
+	    "state before the first step; bars: answering instance; red underline: no "
+	    "answer; numbers: steps</text>\n",
+	    s->probe.rate, (double)s->probe.lead_in_ms / 1e3);
+	snprintf(title, sizeof(title), "the whole run, %.3f s", (double)(end - r->start_us) / 1e6);
+	y = draw_panel(&body, r, logs, &whole, HEAD_H, title);
+	if (r->nfaults > 0) {
+		/* Around the faults: from a little before the first to the end. */
+		int64_t f0 = r->faults[0].window.start_us, lead = (end - f0) / 5;
+		struct scale zoom = { r->start_us, 0, end, 0, 0, 0 };
+
+		if (lead < 200000)
+			lead = 200000;
+		zoom.t0 = f0 - lead > r->start_us ? f0 - lead : r->start_us;
+		if ((double)(end - zoom.t0) < ZOOM_MAX * (double)(end - r->start_us)) {
+			snprintf(title, sizeof(title), "around the faults, +%.3f s to +%.3f s",
+			    (double)(zoom.t0 - r->start_us) / 1e6,
+			    (double)(end - r->start_us) / 1e6);
+			y = draw_panel(&body, r, logs, &zoom, y, title);
+		}
+	}
+	y = draw_legend(&body, r, y + 10);
+	height = (int)y + 10;
+
+	sb_printf(sb,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" "
+	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+	    W, height, W, height);
+	sb_printf(sb, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W,
+	    height);
+	sb_add(sb, sb_str(&body), body.len);
 	sb_puts(sb, "</svg>\n");
+	sb_free(&body);
 }

@@ -2,7 +2,8 @@
  * A small XML well-formedness checker for the tests of the SVG and JUnit
  * writers: elements nest and close in order, attributes are name="value"
  * with no '<' or raw '&' inside, text holds no '<' and only the five
- * predefined entities or character references, one root element. Enough to
+ * predefined entities or character references, one root element; comments
+ * and a DOCTYPE before the root are skipped (the HTML report). Enough to
  * catch what a writer gets wrong (an unescaped label, a tag left open).
  * Returns NULL when well-formed, else a static message.
  */
@@ -12,6 +13,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static inline int
 xml_entity_ok(const char *p)
@@ -67,6 +69,20 @@ xml_check(const char *doc)
 				return msg;
 			}
 			p += n;
+			continue;
+		}
+		if (strncmp(p, "<!--", 4) == 0) {
+			p = strstr(p + 4, "-->");
+			if (p == NULL)
+				return "unterminated comment";
+			p += 3;
+			continue;
+		}
+		if (depth == 0 && roots == 0 && strncasecmp(p, "<!DOCTYPE", 9) == 0) {
+			p = strchr(p, '>');
+			if (p == NULL)
+				return "unterminated DOCTYPE";
+			p++;
 			continue;
 		}
 		if (*p != '<') {
