@@ -134,6 +134,37 @@ lab_make_ns(struct lab_build *b, const char *name, struct kn_ns *ns)
 	return err;
 }
 
+/*
+ * No ICMP redirects in a lab: a router that forwards a client's query to a
+ * server on the client's own LAN (Lab B's sites) would tell the client to
+ * go there directly, and the client's cached redirect would outlive the
+ * route the router chose: a withdrawn anycast server kept answering its
+ * neighbours for minutes. Set on "all" and "default" before the node has
+ * interfaces (each new one copies "default"): routers send none, and no
+ * node accepts one.
+ */
+static int
+lab_no_redirects(struct lab_build *b, struct kn_ns *ns)
+{
+	static const char *const paths[] = {
+		"net/ipv4/conf/all/send_redirects",
+		"net/ipv4/conf/default/send_redirects",
+		"net/ipv4/conf/all/accept_redirects",
+		"net/ipv4/conf/default/accept_redirects",
+		"net/ipv6/conf/all/accept_redirects",
+		"net/ipv6/conf/default/accept_redirects",
+	};
+	static const char *const values[] = { "0", "0", "0", "0", "0", "0" };
+	size_t failed = 0;
+	int err = kn_sysctl_write_many(ns->fd, paths, values, 6, &failed);
+
+	if (err == -ENOENT && strncmp(paths[failed], "net/ipv6/", 9) == 0)
+		return lab_sysctl(b, ns, paths[failed], values[failed]); /* warns once */
+	if (err < 0)
+		emu_err("%s: /proc/sys/%s = 0: %s", ns->name, paths[failed], strerror(-err));
+	return err;
+}
+
 static int
 lab_make_namespaces(struct lab_build *b)
 {
@@ -157,6 +188,8 @@ lab_make_namespaces(struct lab_build *b)
 			return -EINTR;
 		err = lab_make_ns(b, lab_ns_name(b->lab, t->nodes[i].name, name, sizeof(name)),
 		    &b->nodes[i]);
+		if (err == 0)
+			err = lab_no_redirects(b, &b->nodes[i]);
 		if (err < 0)
 			return err;
 		emu_progress("namespaces", i + 1, t->nnodes);

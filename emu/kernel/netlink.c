@@ -344,11 +344,17 @@ out:
 int
 kn_sysctl_write(int nsfd, const char *path, const char *value)
 {
+	return kn_sysctl_write_many(nsfd, &path, &value, 1, NULL);
+}
+
+int
+kn_sysctl_write_many(int nsfd, const char *const *paths, const char *const *values, size_t n,
+    size_t *failed)
+{
 	char full[ANYLAB_PATH_MAX];
 	int self, fd, err = 0;
-	size_t len = strlen(value);
+	size_t i;
 
-	snprintf(full, sizeof(full), "/proc/sys/%s", path);
 	self = netns_open_self();
 	if (self < 0)
 		return self;
@@ -356,13 +362,20 @@ kn_sysctl_write(int nsfd, const char *path, const char *value)
 	if (err < 0)
 		goto out;
 	/* /proc/sys/net files belong to the namespace of the task that opens them. */
-	fd = open(full, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-	} else {
-		if (write(fd, value, len) != (ssize_t)len)
+	for (i = 0; i < n && err == 0; i++) {
+		size_t len = strlen(values[i]);
+
+		snprintf(full, sizeof(full), "/proc/sys/%s", paths[i]);
+		fd = open(full, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
 			err = -errno;
-		close(fd);
+		} else {
+			if (write(fd, values[i], len) != (ssize_t)len)
+				err = -errno;
+			close(fd);
+		}
+		if (err < 0 && failed != NULL)
+			*failed = i;
 	}
 	if (netns_enter(self) < 0 && err == 0)
 		err = -errno;

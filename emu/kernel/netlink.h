@@ -69,6 +69,12 @@ int kn_route_add(struct kn_ns *, const struct topo_route *, int ifindex, bool re
 
 /* Write "value" to /proc/sys/PATH inside namespace nsfd. */
 int kn_sysctl_write(int nsfd, const char *path, const char *value);
+/*
+ * Several at once, entering the namespace once: paths[i] = values[i]. Stops
+ * at the first failure: 0, or -errno with *failed its index.
+ */
+int kn_sysctl_write_many(int nsfd, const char *const *paths, const char *const *values, size_t n,
+    size_t *failed);
 
 /*
  * Read the namespace's interfaces, addresses and main-table routes into
