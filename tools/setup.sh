@@ -15,6 +15,8 @@ packages=(
 	# real clients and peers used by tests and benchmarks
 	dnsutils knot-dnsutils tshark bird2 frr gobgpd openbgpd nsd knot dnsperf
 	procps psmisc python3-jsonschema
+	# anylab graph --format svg|html (dot -Tsvg)
+	graphviz
 )
 
 if [ "$(id -u)" -ne 0 ]; then

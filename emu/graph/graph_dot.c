@@ -1,12 +1,14 @@
 /*
  * The picture model written as Graphviz DOT (the DOT language as Graphviz
  * documents it: an undirected graph, HTML-like node labels, one cluster
- * subgraph per site). Nodes are drawn by role (the style table below),
- * a LAN segment as a node of its own joined to its members, a
- * point-to-point link as an edge labelled at each end with interface and
- * addresses, a link of kind "vxlan" (a tunnel) dashed; BGP sessions as
- * dashed edges coloured by state that do not move the layout; in a
- * running lab, an arrow from each client to the instance that answered it.
+ * subgraph per site). Nodes are drawn by role (the style table below), a
+ * LAN segment as a node of its own joined to its members, a point-to-point
+ * link as an edge, each labelled in its middle with the interfaces and
+ * addresses (dot keeps middle labels apart; end labels it does not), a link
+ * of kind "vxlan" (a tunnel) dashed; BGP sessions as dashed edges coloured
+ * by state; in a running lab, an arrow from each client to the instance
+ * that answered it. Edges run from the clients' side down (dot_depths), so
+ * the lab reads from its clients to its servers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,7 +166,7 @@ dot_lan(const struct graph *g, const struct topo_link *l, struct strbuf *sb)
 	sb_puts(sb, "</FONT>>];\n");
 }
 
-/* "eth0\n10.0.0.1/24" as a DOT string body (no quotes). */
+/* "eth0 10.0.0.1/24" as a DOT string body (no quotes); one line per address after the first. */
 static void
 dot_iface_text(struct strbuf *sb, const struct topo_iface *f)
 {
@@ -172,7 +174,7 @@ dot_iface_text(struct strbuf *sb, const struct topo_iface *f)
 
 	sb_puts(sb, f->name);
 	for (size_t k = 0; k < f->naddrs; k++)
-		sb_printf(sb, "\\n%s", prefix_ntop(&f->addrs[k], a, sizeof(a)));
+		sb_printf(sb, "%s%s", k ? "\\n" : " ", prefix_ntop(&f->addrs[k], a, sizeof(a)));
 }
 
 /*
@@ -252,6 +254,8 @@ dot_links(const struct graph *g, const int *depth, struct strbuf *sb)
 				size_t v = (size_t)(l->ends[e].node - t->nodes);
 				bool down = depth[v] <= depth[t->nnodes + i];
 
+				/* Its interface in the middle (end labels would overlap). */
+
 				sb_puts(sb, "\t");
 				if (down)
 					dot_id(sb, "n", l->ends[e].node->name);
@@ -262,7 +266,7 @@ dot_links(const struct graph *g, const int *depth, struct strbuf *sb)
 					dot_id(sb, "lan", l->name);
 				else
 					dot_id(sb, "n", l->ends[e].node->name);
-				sb_printf(sb, " [%s=\"", down ? "taillabel" : "headlabel");
+				sb_puts(sb, " [label=\"");
 				dot_iface_text(sb, l->ends[e].iface);
 				sb_printf(sb, "\", color=\"%s\"%s];\n",
 				    tunnel ? GRAPH_COLOR_TUNNEL : GRAPH_COLOR_LINK,
@@ -282,18 +286,26 @@ dot_links(const struct graph *g, const int *depth, struct strbuf *sb)
 		dot_id(sb, "n", a->node->name);
 		sb_puts(sb, " -- ");
 		dot_id(sb, "n", b->node->name);
-		sb_puts(sb, " [taillabel=\"");
+		/*
+		 * One label in the middle (dot keeps those apart, not end labels):
+		 * the link's name (a made "a:eth0--b:eth0" is not shown), then each
+		 * end, nearer first.
+		 */
+		sb_puts(sb, " [label=\"");
+		if (tunnel)
+			sb_printf(sb, "%s (vxlan)\\n", l->name);
+		else if (strchr(l->name, ':') == NULL)
+			sb_printf(sb, "%s\\n", l->name);
+		sb_printf(sb, "%s ", a->node->name);
 		dot_iface_text(sb, a->iface);
-		sb_puts(sb, "\", headlabel=\"");
+		sb_printf(sb, "\\n%s ", b->node->name);
 		dot_iface_text(sb, b->iface);
 		if (tunnel)
 			sb_printf(sb,
-			    "\", label=\"%s (vxlan)\", color=\"%s\", fontcolor=\"%s\", "
-			    "style=\"dashed\", penwidth=2];\n",
-			    l->name, GRAPH_COLOR_TUNNEL, GRAPH_COLOR_TUNNEL);
+			    "\", color=\"%s\", fontcolor=\"%s\", style=\"dashed\", penwidth=2];\n",
+			    GRAPH_COLOR_TUNNEL, GRAPH_COLOR_TUNNEL);
 		else
-			sb_printf(sb, "\", label=\"%s\", color=\"%s\"];\n", l->name,
-			    GRAPH_COLOR_LINK);
+			sb_printf(sb, "\", color=\"%s\"];\n", GRAPH_COLOR_LINK);
 	}
 }
 
@@ -377,8 +389,7 @@ graph_dot(const struct graph *g, struct strbuf *sb)
 	    "\tgraph [fontname=\"Helvetica\", fontsize=12, labelloc=t, nodesep=0.6, "
 	    "ranksep=0.7, pad=0.3, label=\"lab %s%s\"];\n"
 	    "\tnode [fontname=\"Helvetica\", fontsize=11, margin=\"0.15,0.06\"];\n"
-	    "\tedge [fontname=\"Helvetica\", fontsize=8, labelfontsize=8, labeldistance=1.6, "
-	    "labelangle=25];\n",
+	    "\tedge [fontname=\"Helvetica\", fontsize=8, labelfontsize=8];\n",
 	    t->name, g->live ? " (running: session states and answering instances)" : "");
 	/* One cluster per site, in order of first appearance, then the rest. */
 	for (size_t i = 0; i < t->nnodes; i++) {
