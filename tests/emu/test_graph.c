@@ -3,7 +3,8 @@
  * (topologies/anycast-lab.json) has its nodes by role, its LAN segments
  * with their members, its two BGP sessions and its anycast instances;
  * sites become clusters; two sessions between the same routers over two
- * links stay two, each point-to-point link labelled with both ends; answers map to instances; Graphviz's dot accepts the DOT
+ * links stay two, each point-to-point link labelled with both ends, a
+ * link of kind vxlan dashed; answers map to instances; Graphviz's dot accepts the DOT
  * (skipped with a message when dot is not installed); a PATH without dot
  * gives the error naming the package; the HTML page holds the SVG and the
  * legend.
@@ -184,6 +185,25 @@ Test(graph, sites_sessions_roles)
 	    "%s", d);
 	cr_expect(strstr(d, "[label=\"c1 eth0 10.1.0.1/24\\nr1 eth0 10.1.0.254/24\"") != NULL,
 	    "a made link name is not shown: %s", d);
+	sb_free(&sb);
+	/*
+	 * A link of kind "vxlan" is drawn dashed as a tunnel. The kind is read
+	 * from the file's JSON, set here on t2 (the loader may not know it yet).
+	 */
+	cJSON_AddStringToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(t->root, "links"), 2),
+	    "kind", "vxlan");
+	cr_expect_str_eq(graph_link_kind(t, topo_link_find(t, "t2")), "vxlan");
+	cr_expect_str_eq(graph_link_kind(t, topo_link_find(t, "t1")), "");
+	graph_dot(&g, &sb);
+	d = sb_str(&sb);
+	cr_expect(strstr(d,
+		      "[label=\"t2 (vxlan)\\nr1 eth2 192.0.2.5/30\\nr2 eth1 192.0.2.6/30\", "
+		      "color=\"#7b3294\", fontcolor=\"#7b3294\", style=\"dashed\"") != NULL,
+	    "%s", d);
+	cr_expect(strstr(d,
+		      "[label=\"t1\\nr1 eth1 192.0.2.1/30\\nr2 eth0 192.0.2.2/30\", "
+		      "color=\"#555555\"]") != NULL,
+	    "%s", d);
 	sb_free(&sb);
 	graph_free(&g);
 	topo_free(t);
