@@ -54,9 +54,15 @@ graph_pump(int in, int out, const char *text, struct strbuf *sb)
 		struct pollfd p[2] = { { .fd = out, .events = POLLIN },
 			{ .fd = in, .events = POLLOUT } };
 		ssize_t n;
+		int r = poll(p, in >= 0 ? 2 : 1, 30000);
 
-		if (poll(p, in >= 0 ? 2 : 1, 30000) <= 0)
-			return errno == EINTR ? 0 : -ETIMEDOUT;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (in >= 0)
+				close(in);
+			return r == 0 ? -ETIMEDOUT : -errno;
+		}
 		if (in >= 0 && (p[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
 			n = write(in, text, left < 65536 ? left : 65536);
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
