@@ -17,6 +17,8 @@ packages=(
 	procps psmisc python3-jsonschema
 	# the HTML report's test opens report.html in headless Chromium
 	chromium fonts-dejavu-core
+	# anylab graph --format svg|html (dot -Tsvg)
+	graphviz
 )
 
 if [ "$(id -u)" -ne 0 ]; then

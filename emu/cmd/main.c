@@ -21,6 +21,7 @@ static const struct cmd cmds[] = {
 	{ "bgp", cmd_bgp, "ask a node's BGP speaker" },
 	{ "drain", cmd_drain, "take a node's announcements out of service (RFC 8326)" },
 	{ "undrain", cmd_undrain, "put them back in service" },
+	{ "graph", cmd_graph, "draw the lab (DOT, SVG, HTML)" },
 };
 
 static void

@@ -31,6 +31,7 @@ static void topo_parse_loopback(struct topo_node *, const cJSON *, const char *,
 static void topo_parse_routes(struct topo_node *, const cJSON *, const char *, struct cfg_errors *);
 static void topo_parse_resolvers(struct topo_node *, const cJSON *, const char *,
     struct cfg_errors *);
+static void topo_parse_site(struct topo_node *, const cJSON *, const char *, struct cfg_errors *);
 static void topo_parse_multipath(struct topo_node *, const cJSON *, const char *,
     struct cfg_errors *);
 /* Interfaces named by a link so far, valid link or not, and the link's index. */
@@ -51,13 +52,24 @@ static void topo_check_segments(struct topology *, struct cfg_errors *);
 static const char *const top_keys[] = { "$schema", "name", "description", "nodes", "links",
 	"scenarios", NULL };
 static const char *const node_keys[] = { "interfaces", "loopback", "routes", "forwarding",
-	"multipath", "resolver", "bgp", "dns", "services", NULL };
+	"multipath", "resolver", "bgp", "dns", "services", "site", "role", NULL };
 static const char *const iface_keys[] = { "addresses", "mtu", "mac", NULL };
 static const char *const route_keys[] = { "to", "via", "dev", "metric", NULL };
 static const char *const multipath_keys[] = { "hash_policy", "hash_seed", NULL };
 static const char *const link_keys[] = { "name", "endpoints", "switch", NULL };
 
 #define NAME_CHARS "a-z, 0-9, '_' and '-', starting with a letter or digit"
+#define SITE_CHARS "letters, digits, ' ', '_', '.' and '-', starting with a letter or digit"
+
+const char *const topo_role_names[TOPO_ROLE_MAX] = {
+	[TOPO_ROLE_AUTO] = "auto",
+	[TOPO_ROLE_CLIENT] = "client",
+	[TOPO_ROLE_ROUTER] = "router",
+	[TOPO_ROLE_DNS] = "dns",
+	[TOPO_ROLE_ROUTE_SERVER] = "route-server",
+	[TOPO_ROLE_INTERNET] = "internet",
+	[TOPO_ROLE_HOST] = "host",
+};
 
 static size_t
 child_count(const cJSON *j)
@@ -323,6 +335,47 @@ topo_parse_node(struct topo_node *node, const cJSON *j, const char *path, struct
 		node->dns = item;
 	if (jc_typed(j, "services", path, false, cJSON_Object, &item, e) == 1)
 		topo_parse_services(node, item, jc_path(p, path, "services"), e);
+	topo_parse_site(node, j, path, e);
+}
+
+/* "site": a name to group nodes by; "role": what the node is (pictures only). */
+static void
+topo_parse_site(struct topo_node *node, const cJSON *j, const char *path, struct cfg_errors *e)
+{
+	const char *s;
+	char p[CFG_PATH_MAX];
+	size_t len;
+	int r;
+
+	if (jc_string(j, "site", path, false, &s, e) == 1) {
+		bool ok = true;
+
+		len = strlen(s);
+		if (len == 0 || len >= TOPO_SITE_MAX || !isalnum((unsigned char)s[0]))
+			ok = false;
+		for (const char *c = s; ok && *c; c++)
+			if (!isalnum((unsigned char)*c) && strchr(" _.-", *c) == NULL)
+				ok = false;
+		if (ok)
+			snprintf(node->site, sizeof(node->site), "%s", s);
+		else
+			cfg_error(e, jc_path(p, path, "site"),
+			    "expected a site name of 1 to %d characters from " SITE_CHARS
+			    ", found \"%s\"",
+			    TOPO_SITE_MAX - 1, s);
+	}
+	if (jc_string(j, "role", path, false, &s, e) == 1) {
+		for (r = TOPO_ROLE_AUTO + 1; r < TOPO_ROLE_MAX; r++)
+			if (strcmp(s, topo_role_names[r]) == 0)
+				break;
+		if (r < TOPO_ROLE_MAX)
+			node->role = (enum topo_role)r;
+		else
+			cfg_error(e, jc_path(p, path, "role"),
+			    "expected one of client, router, dns, route-server, internet, "
+			    "host, found \"%s\"",
+			    s);
+	}
 }
 
 /*

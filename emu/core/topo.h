@@ -32,6 +32,25 @@
 #define TOPO_LINK_NAME_MAX (IFNAMSIZ - 1) /* link names: at most 15 characters */
 #define TOPO_SERVICES_MAX  8		  /* "services" entries per node */
 #define TOPO_RESOLVERS_MAX 3		  /* glibc reads at most 3 nameserver lines (MAXNS) */
+#define TOPO_SITE_MAX	   32		  /* site names: at most 31 characters */
+
+/*
+ * What a node is in the lab, for pictures (anylab graph): given by the
+ * node's "role", or inferred from its sections (TOPO_ROLE_AUTO; graph.h
+ * says how). Nothing is built differently for any role.
+ */
+enum topo_role {
+	TOPO_ROLE_AUTO,
+	TOPO_ROLE_CLIENT,
+	TOPO_ROLE_ROUTER,
+	TOPO_ROLE_DNS,
+	TOPO_ROLE_ROUTE_SERVER,
+	TOPO_ROLE_INTERNET,
+	TOPO_ROLE_HOST,
+	TOPO_ROLE_MAX,
+};
+/* As written in "role": "client", "router", "dns", "route-server", "internet", "host". */
+extern const char *const topo_role_names[TOPO_ROLE_MAX];
 
 struct topo_node;
 struct topo_link;
@@ -68,9 +87,11 @@ struct topo_node {
 	uint32_t hash_seed;
 	struct ipaddr *resolvers;
 	size_t nresolvers;
-	const cJSON *bgp;      /* NULL when the node runs no speaker */
-	const cJSON *dns;      /* NULL when the node runs no responder */
-	const cJSON *services; /* "services" object (name -> entry), or NULL */
+	const cJSON *bgp;	  /* NULL when the node runs no speaker */
+	const cJSON *dns;	  /* NULL when the node runs no responder */
+	const cJSON *services;	  /* "services" object (name -> entry), or NULL */
+	char site[TOPO_SITE_MAX]; /* "site": the place the node stands in, or "" */
+	enum topo_role role;	  /* "role", or TOPO_ROLE_AUTO */
 };
 
 struct topo_endpoint {

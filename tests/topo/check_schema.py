@@ -33,7 +33,8 @@ SCHEMA_CATCHES = {
     "name_not_string", "name_too_long", "name_uppercase", "node_name_invalid",
     "node_name_too_long", "node_not_object", "node_unknown_key", "nodes_empty",
     "nodes_missing", "resolver_malformed", "resolver_too_many", "route_metric_negative",
-    "route_no_via_no_dev", "route_to_missing", "route_unknown_key", "scenarios_not_object",
+    "role_unknown", "route_no_via_no_dev", "route_to_missing", "route_unknown_key",
+    "scenarios_not_object", "site_invalid",
     "switch_false_lan", "switch_not_bool", "top_not_object", "top_unknown_key",
 }
 

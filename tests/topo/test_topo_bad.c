@@ -145,13 +145,16 @@
 	X(node_not_object, "nodes.c", "expected an object, found an array") \
 	X(node_unknown_key, "nodes.a.interface", \
 	    "unknown key \"interface\"; expected one of: interfaces, loopback, " \
-	    "routes, forwarding, multipath, resolver, bgp, dns, services") \
+	    "routes, forwarding, multipath, resolver, bgp, dns, services, site, role") \
 	X(nodes_empty, "nodes", "expected at least one node, found none") \
 	X(nodes_missing, "nodes", "missing; this key is required") \
 	X(resolver_malformed, "nodes.a.resolver[0]", \
 	    "expected an IPv4 or IPv6 address, found \"51.51.51\"") \
 	X(resolver_too_many, "nodes.a.resolver", \
 	    "expected at most 3 resolvers (the C library reads no more), found 4") \
+	X(role_unknown, "nodes.a.role", \
+	    "expected one of client, router, dns, route-server, internet, host, found " \
+	    "\"firewall\"") \
 	X(route_dev_unknown, "nodes.a.routes[0].dev", \
 	    "expected an interface of node \"a\" (eth0), found \"eth7\"") \
 	X(route_duplicate, "nodes.a.routes[1]", \
@@ -181,6 +184,9 @@
 	    "gateway 10.0.0.1 is this node's own address on eth0; expected a " \
 	    "neighbour's address") \
 	X(scenarios_not_object, "scenarios", "expected an object, found an array") \
+	X(site_invalid, "nodes.a.site", \
+	    "expected a site name of 1 to 31 characters from letters, digits, ' ', '_', '.' " \
+	    "and '-', starting with a letter or digit, found \"north/east\"") \
 	X(switch_false_lan, "links[0].switch", \
 	    "expected true or no \"switch\" for a link of 3 endpoints: more than two " \
 	    "endpoints always make a LAN") \
@@ -262,7 +268,7 @@ Test(topo_bad, many_errors_are_all_reported)
 		    "LAB-NODE), found \"Bad Name\"" },
 		{ "nodes.a.colour",
 		    "unknown key \"colour\"; expected one of: interfaces, "
-		    "loopback, routes, forwarding, multipath, resolver, bgp, dns, services" },
+		    "loopback, routes, forwarding, multipath, resolver, bgp, dns, services, site, role" },
 		{ "nodes.a.interfaces.eth0.mtu", "expected an integer from 68 to 65535, found 10" },
 		{ "nodes.a.interfaces.eth0.mac",
 		    "expected a MAC address of six hex pairs such as "
