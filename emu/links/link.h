@@ -65,7 +65,9 @@ struct link_kind {
 	int (*make)(struct link_env *env, size_t l);
 	/*
 	 * Take the far side of the member down or bring it back (a cable cut):
-	 * the node keeps its adapter up and loses carrier. On up, *restore is
+	 * the node keeps its adapter up and loses carrier. A tunnel fails
+	 * silently instead: its packets are dropped in the underlay, every
+	 * interface keeps its carrier. On up, *restore is
 	 * the other endpoint whose interface came back too and needs its
 	 * addresses and routes again, or NULL (the member's own are put back by
 	 * the caller either way).
