@@ -5,7 +5,8 @@
  * underlay (vpn: default VNI 102; vpn2: VNI 7000, the same port). A cut of
  * a tunnel (`anylab link --cut`) stops its traffic while both of its
  * interfaces keep their carrier and the underlay and the other tunnel
- * still pass; restore brings it back. Impairing the underlay (the
+ * still pass; restore brings it back; the same over an IPv6 underlay
+ * (tests/topo/good/tunnel_v6.json). Impairing the underlay (the
  * scenario's black hole and loss through fault_apply) stops both tunnels.
  * An up that fails, with a bad tunnel or after the tunnels were made,
  * leaves nothing behind. Every lab is taken down on every path.
@@ -205,6 +206,32 @@ Test(tunnel, underlay_impairment_reaches_the_tunnel)
 	impair(t, "b", "wan0", false, 0, true);
 	cr_expect(hl_udp(lab, "a", "b", "172.31.0.2", NULL, 0), "vpn passes after clear");
 	topo_free(t);
+	cr_expect_eq(hl_anylab(NULL, "down", lab, NULL), 0);
+}
+
+/* tests/topo/good/tunnel_v6.json: IPv6 underlay (jumbo), VNI 5000 on port 8472. */
+Test(tunnel, ipv6_underlay_cut_restore)
+{
+	char file[512];
+	cJSON *doc;
+	int rc;
+
+	hl_source("tests/topo/good/tunnel_v6.json", file, sizeof(file));
+	rc = hl_anylab(NULL, "up", file, "--name", lab, "--json", NULL);
+	cr_assert_eq(rc, 0, "up: exit %d", rc);
+	doc = hl_status(lab);
+	cr_expect_str_eq(cJSON_GetStringValue(tfield(doc, "a", "tun0", "remote")), "2001:db8:2::2");
+	cr_expect_eq(cJSON_GetNumberValue(tfield(doc, "b", "tun0", "port")), 8472);
+	cr_expect_eq(cJSON_GetNumberValue(
+			 cJSON_GetObjectItem(hl_status_iface(doc, "a", "tun0"), "mtu")),
+	    8930);
+	cJSON_Delete(doc);
+	cr_expect(hl_udp(lab, "a", "b", "172.30.0.2", NULL, 0), "IPv4 inside IPv6 passes");
+	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab, "b:tun0", "down", "--cut", NULL), 0);
+	cr_expect(hl_udp_blocked(lab, "a", "b", "172.30.0.2"), "the cut tunnel passes");
+	expect_tunnel("tun0", "black-holed");
+	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab, "b:tun0", "up", "--cut", NULL), 0);
+	cr_expect(hl_udp(lab, "a", "b", "172.30.0.2", NULL, 0), "restored");
 	cr_expect_eq(hl_anylab(NULL, "down", lab, NULL), 0);
 }
 
