@@ -19,7 +19,8 @@ link_usage(FILE *f)
 	    "usage: anylab link [-l LAB] NODE:IFACE down|up [--cut]\n"
 	    "  Without --cut the node disables/enables its adapter (admin state).\n"
 	    "  With --cut the far side (switch port, or the peer end of a pair) goes\n"
-	    "  down/up, so the node sees its carrier go and come back. On up, the\n"
+	    "  down/up, so the node sees its carrier go and come back (a tunnel fails\n"
+	    "  silently instead: its packets are dropped in the underlay). On up, the\n"
 	    "  node's configured addresses and static routes through that interface\n"
 	    "  are installed again (Linux drops them when a link goes down).\n");
 }

@@ -46,6 +46,7 @@ static void topo_parse_links(struct topology *, const cJSON *, struct claims *,
 static void topo_parse_link(struct topology *, struct topo_link *, int, const cJSON *,
     struct claims *, struct cfg_errors *);
 static void topo_check_unlinked(struct topology *, const struct claims *, struct cfg_errors *);
+static void topo_check_tunnels(struct topology *, struct cfg_errors *);
 static void topo_check_node_addrs(struct topology *, struct cfg_errors *);
 static void topo_check_segments(struct topology *, struct cfg_errors *);
 
@@ -56,7 +57,14 @@ static const char *const node_keys[] = { "interfaces", "loopback", "routes", "fo
 static const char *const iface_keys[] = { "addresses", "mtu", "mac", NULL };
 static const char *const route_keys[] = { "to", "via", "dev", "metric", NULL };
 static const char *const multipath_keys[] = { "hash_policy", "hash_seed", NULL };
-static const char *const link_keys[] = { "name", "endpoints", "switch", NULL };
+static const char *const link_keys[] = { "name", "kind", "endpoints", "switch", "underlay", "vni",
+	"port", NULL };
+
+const char *const topo_link_kind_names[TOPO_LINK_KIND_MAX] = {
+	[TOPO_LINK_VETH] = "veth",
+	[TOPO_LINK_LAN] = "lan",
+	[TOPO_LINK_VXLAN] = "vxlan",
+};
 
 #define NAME_CHARS "a-z, 0-9, '_' and '-', starting with a letter or digit"
 #define SITE_CHARS "letters, digits, ' ', '_', '.' and '-', starting with a letter or digit"
@@ -269,8 +277,10 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 		t->scenarios = scen;
 
 	/* A broken link leaves its interfaces unclaimed: say only what is wrong with it. */
-	if (links_errors == 0)
+	if (links_errors == 0) {
 		topo_check_unlinked(t, &cl, e);
+		topo_check_tunnels(t, e);
+	}
 	topo_check_node_addrs(t, e);
 	topo_check_segments(t, e);
 	free(cl.iface);
@@ -473,7 +483,7 @@ topo_parse_iface(struct topo_iface *ifc, const cJSON *j, const char *path, struc
 		next:;
 		}
 	}
-	if (jc_uint(j, "mtu", path, false, 68, 65535, &v, e) == 1)
+	if (jc_uint(j, "mtu", path, false, TOPO_MIN_MTU, 65535, &v, e) == 1)
 		ifc->mtu = (unsigned)v;
 	if (jc_string(j, "mac", path, false, &mac, e) == 1) {
 		jc_path(p, path, "mac");
@@ -765,14 +775,153 @@ topo_parse_links(struct topology *t, const cJSON *links, struct claims *cl, stru
 	}
 }
 
+/*
+ * "node:interface" at path to an endpoint; false (said) when it is malformed
+ * or names no node or interface of the topology.
+ */
+static bool
+endpoint_resolve(struct topology *t, const cJSON *item, const char *path, struct topo_endpoint *out,
+    struct cfg_errors *e)
+{
+	char node_name[TOPO_NAME_MAX + 1];
+	const char *spec, *colon;
+	struct topo_node *node = NULL;
+	struct topo_iface *ifc;
+
+	if (!jc_item_string(item, path, &spec, e))
+		return false;
+	colon = strchr(spec, ':');
+	if (colon == NULL || colon == spec || colon[1] == '\0' || strchr(colon + 1, ':')) {
+		cfg_error(e, path, "expected \"node:interface\", found \"%s\"", spec);
+		return false;
+	}
+	if ((size_t)(colon - spec) < sizeof(node_name)) {
+		snprintf(node_name, sizeof(node_name), "%.*s", (int)(colon - spec), spec);
+		node = topo_node_find(t, node_name);
+	}
+	if (node == NULL) {
+		cfg_error(e, path,
+		    "node \"%.*s\" is not defined; expected a node under "
+		    "\"nodes\"",
+		    (int)(colon - spec), spec);
+		return false;
+	}
+	ifc = topo_iface_find(node, colon + 1);
+	if (ifc == NULL) {
+		char list[160];
+
+		iface_list(node, list, sizeof(list));
+		cfg_error(e, path,
+		    "node \"%s\" has no interface \"%s\"; expected one "
+		    "of: %s",
+		    node->name, colon + 1, list);
+		return false;
+	}
+	out->node = node;
+	out->iface = ifc;
+	return true;
+}
+
+/* "kind": "veth", "lan" or "vxlan"; -1 (said) when it names none. */
+static int
+link_parse_kind(const cJSON *j, const char *path, enum topo_link_kind *kind, struct cfg_errors *e)
+{
+	const char *s;
+	char p[CFG_PATH_MAX];
+	int r = jc_string(j, "kind", path, false, &s, e);
+
+	if (r <= 0)
+		return r;
+	for (int k = 0; k < TOPO_LINK_KIND_MAX; k++)
+		if (strcmp(s, topo_link_kind_names[k]) == 0) {
+			*kind = (enum topo_link_kind)k;
+			return 1;
+		}
+	cfg_error(e, jc_path(p, path, "kind"),
+	    "expected \"veth\", \"lan\" or \"vxlan\", found \"%s\"", s);
+	return -1;
+}
+
+/*
+ * A vxlan link's own keys: "underlay" (each endpoint's underlay interface,
+ * on the same node), "vni" and "port". What needs every link parsed (the
+ * underlay's own link, addresses, MTU, VNIs) is topo_check_tunnels'.
+ */
+static bool
+link_parse_tunnel(struct topology *t, struct topo_link *l, int idx, const cJSON *j,
+    const char *path, struct cfg_errors *e)
+{
+	struct topo_tunnel *tun = &l->tunnel;
+	const cJSON *und = NULL;
+	char p[CFG_PATH_MAX], up[CFG_PATH_MAX];
+	uint64_t v;
+	bool ok = true;
+	int i = 0, r;
+
+	if (l->ends[0].node == l->ends[1].node) {
+		cfg_error(e, jc_path(p, path, "endpoints"),
+		    "both ends are on node \"%s\"; expected a tunnel between two nodes",
+		    l->ends[0].node->name);
+		ok = false;
+	}
+	tun->port = TOPO_VXLAN_PORT;
+	r = jc_uint(j, "port", path, false, 1, 65535, &v, e);
+	if (r < 0)
+		ok = false;
+	else if (r == 1)
+		tun->port = (uint16_t)v;
+	tun->vni = TOPO_VXLAN_VNI_BASE + (uint32_t)idx;
+	r = jc_uint(j, "vni", path, false, 1, TOPO_VXLAN_VNI_MAX, &v, e);
+	if (r < 0) {
+		ok = false;
+	} else if (r == 1) {
+		tun->vni = (uint32_t)v;
+		tun->vni_given = true;
+	}
+	if (jc_typed(j, "underlay", path, true, cJSON_Array, &und, e) != 1)
+		return false;
+	jc_path(p, path, "underlay");
+	if (child_count(und) != 2) {
+		cfg_error(e, p,
+		    "expected 2 underlay interfaces (one per endpoint, in the same order), "
+		    "found %zu",
+		    child_count(und));
+		return false;
+	}
+	for (const cJSON *u = und->child; u; u = u->next, i++) {
+		struct topo_endpoint *ue = &tun->underlay[i];
+
+		jc_path_idx(up, p, i);
+		if (!endpoint_resolve(t, u, up, ue, e)) {
+			ok = false;
+			continue;
+		}
+		if (ue->node != l->ends[i].node) {
+			cfg_error(e, up,
+			    "\"%s:%s\" is not on node \"%s\"; expected an interface of the node "
+			    "of endpoints[%d]",
+			    ue->node->name, ue->iface->name, l->ends[i].node->name, i);
+			ok = false;
+		} else if (ue->iface == l->ends[i].iface) {
+			cfg_error(e, up,
+			    "\"%s:%s\" is the tunnel's own endpoint; expected the interface its "
+			    "packets travel through",
+			    ue->node->name, ue->iface->name);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 static void
 topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j, struct claims *cl,
     struct cfg_errors *e)
 {
+	static const char *const tunnel_only[] = { "underlay", "vni", "port", NULL };
 	const cJSON *eps = NULL;
 	const char *name = NULL;
 	char path[CFG_PATH_MAX], p[CFG_PATH_MAX];
-	bool sw = false, has_sw, ok = true;
+	bool sw = false, has_sw, has_kind, ok = true;
 	size_t n;
 	int i = 0, before = e->count;
 
@@ -798,6 +947,33 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 		}
 	}
 	has_sw = jc_bool(j, "switch", path, false, &sw, e) == 1;
+	l->kind = TOPO_LINK_VETH;
+	switch (link_parse_kind(j, path, &l->kind, e)) {
+	case -1:
+		ok = false;
+		/* FALLTHROUGH */
+	case 0:
+		has_kind = false;
+		break;
+	default:
+		has_kind = true;
+	}
+	if (has_kind && l->kind != TOPO_LINK_VXLAN) {
+		for (int k = 0; tunnel_only[k] != NULL; k++)
+			if (cJSON_GetObjectItemCaseSensitive(j, tunnel_only[k]) != NULL) {
+				cfg_error(e, jc_path(p, path, tunnel_only[k]),
+				    "only a \"vxlan\" link has \"%s\"; expected none for a "
+				    "\"%s\" link",
+				    tunnel_only[k], topo_link_kind_names[l->kind]);
+				ok = false;
+			}
+	}
+	if (has_kind && has_sw && sw != (l->kind == TOPO_LINK_LAN)) {
+		cfg_error(e, jc_path(p, path, "switch"), "expected %s \"switch\" for a \"%s\" link",
+		    l->kind == TOPO_LINK_LAN ? "true or no" : "false or no",
+		    topo_link_kind_names[l->kind]);
+		ok = false;
+	}
 	if (jc_typed(j, "endpoints", path, true, cJSON_Array, &eps, e) != 1)
 		return;
 	n = child_count(eps);
@@ -806,14 +982,21 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 		cfg_error(e, p, "expected at least 2 endpoints, found %zu", n);
 		return;
 	}
-	if (n > 2 && has_sw && !sw) {
+	if (has_kind && l->kind != TOPO_LINK_LAN && n != 2) {
+		cfg_error(e, p, "expected exactly 2 endpoints for a \"%s\" link, found %zu",
+		    topo_link_kind_names[l->kind], n);
+		return;
+	}
+	if (!has_kind && n > 2 && has_sw && !sw) {
 		cfg_error(e, jc_path(p, path, "switch"),
 		    "expected true or no \"switch\" for a "
 		    "link of %zu endpoints: more than two endpoints always make a LAN",
 		    n);
 		ok = false;
 	}
-	l->lan = n > 2 || sw;
+	if (!has_kind && (n > 2 || sw))
+		l->kind = TOPO_LINK_LAN;
+	l->lan = l->kind == TOPO_LINK_LAN;
 	if (l->lan && name == NULL) {
 		cfg_error(e, path,
 		    "expected a \"name\" for a LAN link (%zu endpoints%s): its "
@@ -823,54 +1006,21 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 	}
 	l->ends = emu_calloc(n, sizeof(*l->ends));
 	for (const cJSON *ep = eps->child; ep; ep = ep->next, i++) {
-		char ep_path[CFG_PATH_MAX], node_name[TOPO_NAME_MAX + 1];
-		const char *spec, *colon;
-		struct topo_node *node;
-		struct topo_iface *ifc;
+		char ep_path[CFG_PATH_MAX];
+		struct topo_endpoint end;
 		bool dup = false;
 
 		jc_path_idx(ep_path, p, i);
-		if (!jc_item_string(ep, ep_path, &spec, e)) {
-			ok = false;
-			continue;
-		}
-		colon = strchr(spec, ':');
-		if (colon == NULL || colon == spec || colon[1] == '\0' || strchr(colon + 1, ':')) {
-			cfg_error(e, ep_path, "expected \"node:interface\", found \"%s\"", spec);
-			ok = false;
-			continue;
-		}
-		node = NULL;
-		if ((size_t)(colon - spec) < sizeof(node_name)) {
-			snprintf(node_name, sizeof(node_name), "%.*s", (int)(colon - spec), spec);
-			node = topo_node_find(t, node_name);
-		}
-		if (node == NULL) {
-			cfg_error(e, ep_path,
-			    "node \"%.*s\" is not defined; expected a node under "
-			    "\"nodes\"",
-			    (int)(colon - spec), spec);
-			ok = false;
-			continue;
-		}
-		ifc = topo_iface_find(node, colon + 1);
-		if (ifc == NULL) {
-			char list[160];
-
-			iface_list(node, list, sizeof(list));
-			cfg_error(e, ep_path,
-			    "node \"%s\" has no interface \"%s\"; expected one "
-			    "of: %s",
-			    node->name, colon + 1, list);
+		if (!endpoint_resolve(t, ep, ep_path, &end, e)) {
 			ok = false;
 			continue;
 		}
 		for (size_t k = 0; k < l->nends; k++)
-			if (l->ends[k].iface == ifc) {
+			if (l->ends[k].iface == end.iface) {
 				cfg_error(e, ep_path,
 				    "\"%s\" is already an endpoint of this link; "
 				    "expected each interface once",
-				    spec);
+				    ep->valuestring);
 				dup = true;
 			}
 		if (dup) {
@@ -878,23 +1028,23 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 			continue;
 		}
 		for (size_t k = 0; k < cl->n; k++)
-			if (cl->iface[k] == ifc) {
+			if (cl->iface[k] == end.iface) {
 				cfg_error(e, ep_path,
 				    "\"%s\" is already an endpoint of links[%d]; "
 				    "expected each interface in one link only",
-				    spec, cl->link[k]);
+				    ep->valuestring, cl->link[k]);
 				dup = true;
 			}
 		if (dup) {
 			ok = false;
 			continue;
 		}
-		cl->iface[cl->n] = ifc;
+		cl->iface[cl->n] = end.iface;
 		cl->link[cl->n++] = idx;
-		l->ends[l->nends].node = node;
-		l->ends[l->nends].iface = ifc;
-		l->nends++;
+		l->ends[l->nends++] = end;
 	}
+	if (ok && l->kind == TOPO_LINK_VXLAN && l->nends == 2)
+		ok = link_parse_tunnel(t, l, idx, j, path, e);
 	if (!ok || e->count > before) {
 		free(l->ends);
 		memset(l, 0, sizeof(*l));
@@ -911,6 +1061,133 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 	}
 	for (size_t k = 0; k < l->nends; k++)
 		l->ends[k].iface->link = l;
+}
+
+/* The first address of ifc of the given family that is not link-local, or NULL. */
+static const struct prefix *
+iface_first_addr(const struct topo_iface *ifc, int family)
+{
+	for (size_t k = 0; k < ifc->naddrs; k++)
+		if (ifc->addrs[k].addr.family == family && !prefix_is_link_local(&ifc->addrs[k]))
+			return &ifc->addrs[k];
+	return NULL;
+}
+
+/* The path of a key of a node's interface: nodes.NODE.interfaces.IFACE.key */
+static const char *
+iface_key_path(char *p, const struct topo_iface *ifc, const char *key)
+{
+	char a[CFG_PATH_MAX], b[CFG_PATH_MAX];
+
+	jc_path(a, "nodes", ifc->node->name);
+	jc_path(b, a, "interfaces");
+	jc_path(a, b, ifc->name);
+	return jc_path(p, a, key);
+}
+
+/*
+ * The tunnel interface of end m fits inside its underlay's MTU less the
+ * encapsulation (over bytes); without an MTU of its own it gets the largest
+ * that does.
+ */
+static void
+tunnel_check_mtu(const struct topo_link *link, int m, unsigned over, const char *family,
+    struct cfg_errors *e)
+{
+	const struct topo_iface *ui = link->tunnel.underlay[m].iface;
+	struct topo_iface *ti = link->ends[m].iface;
+	unsigned under = ui->mtu ? ui->mtu : TOPO_DEFAULT_MTU;
+	char p[CFG_PATH_MAX];
+
+	if (under < TOPO_MIN_MTU + over)
+		cfg_error(e, iface_key_path(p, ui, "mtu"),
+		    "expected at least %u for the underlay of link \"%s\" (%d for the tunnel "
+		    "plus %u bytes of VXLAN over %s), found %u",
+		    TOPO_MIN_MTU + over, link->name, TOPO_MIN_MTU, over, family, under);
+	else if (ti->mtu == 0)
+		ti->mtu = under - over;
+	else if (ti->mtu > under - over)
+		cfg_error(e, iface_key_path(p, ti, "mtu"),
+		    "expected at most %u for the tunnel of link \"%s\" (%s's MTU %u less %u "
+		    "bytes of VXLAN over %s), found %u",
+		    under - over, link->name, ui->name, under, over, family, ti->mtu);
+}
+
+/*
+ * Checks of vxlan links that need every link: each underlay interface is on
+ * a veth or LAN link; the two have an address family in common (the first
+ * usable address of underlay[0] whose family underlay[1] has too picks it);
+ * the tunnel interfaces' MTU leaves room for the encapsulation (the
+ * largest that does is their default); VNIs are unique in the lab. Run
+ * only when every link parsed, so t->links[l] is links[l] of the file.
+ */
+static void
+topo_check_tunnels(struct topology *t, struct cfg_errors *e)
+{
+	for (size_t l = 0; l < t->nlinks; l++) {
+		struct topo_link *link = &t->links[l];
+		struct topo_tunnel *tun = &link->tunnel;
+		const struct prefix *a = NULL, *b = NULL;
+		char path[CFG_PATH_MAX], p[CFG_PATH_MAX], p2[CFG_PATH_MAX];
+		bool ok = true;
+
+		if (link->kind != TOPO_LINK_VXLAN)
+			continue;
+		jc_path_idx(path, "links", (int)l);
+		for (int m = 0; m < 2; m++) {
+			const struct topo_link *ul = tun->underlay[m].iface->link;
+
+			jc_path_idx(p2, jc_path(p, path, "underlay"), m);
+			if (ul == NULL) {
+				ok = false; /* topo_check_unlinked says so */
+			} else if (ul->kind == TOPO_LINK_VXLAN) {
+				cfg_error(e, p2,
+				    "\"%s:%s\" is an endpoint of vxlan link \"%s\"; expected "
+				    "an interface on a veth or lan link",
+				    tun->underlay[m].node->name, tun->underlay[m].iface->name,
+				    ul->name);
+				ok = false;
+			}
+		}
+		for (size_t k = 0; ok && a == NULL && k < tun->underlay[0].iface->naddrs; k++) {
+			const struct prefix *c = &tun->underlay[0].iface->addrs[k];
+
+			if (prefix_is_link_local(c))
+				continue;
+			b = iface_first_addr(tun->underlay[1].iface, c->addr.family);
+			if (b != NULL)
+				a = c;
+		}
+		if (ok && a == NULL) {
+			cfg_error(e, jc_path(p, path, "underlay"),
+			    "%s:%s and %s:%s have no address family in common; expected an "
+			    "IPv4 or IPv6 address (not link-local) on both for the tunnel's "
+			    "ends",
+			    tun->underlay[0].node->name, tun->underlay[0].iface->name,
+			    tun->underlay[1].node->name, tun->underlay[1].iface->name);
+			ok = false;
+		}
+		if (ok) {
+			bool v6 = a->addr.family == AF_INET6;
+			unsigned over = v6 ? TOPO_VXLAN_OVERHEAD_V6 : TOPO_VXLAN_OVERHEAD_V4;
+
+			tun->local[0] = a->addr;
+			tun->local[1] = b->addr;
+			for (int m = 0; m < 2; m++)
+				tunnel_check_mtu(link, m, over, v6 ? "IPv6" : "IPv4", e);
+		}
+		for (size_t k = 0; k < l; k++) {
+			if (t->links[k].kind != TOPO_LINK_VXLAN ||
+			    t->links[k].tunnel.vni != tun->vni)
+				continue;
+			cfg_error(e, tun->vni_given ? jc_path(p, path, "vni") : path,
+			    "VNI %u%s is already links[%zu]'s; expected each tunnel's VNI once "
+			    "in a lab",
+			    tun->vni,
+			    tun->vni_given ? "" : " (the default, 100 + the link's index)", k);
+			break;
+		}
+	}
 }
 
 /* Every interface must be an endpoint: nothing else creates it. */

@@ -99,11 +99,45 @@ struct topo_endpoint {
 	struct topo_iface *iface;
 };
 
+/* What a link is made of ("kind"; links/link.h has one ops struct per kind). */
+enum topo_link_kind {
+	TOPO_LINK_VETH,	 /* a veth pair: two endpoints */
+	TOPO_LINK_LAN,	 /* a bridge in the switch namespace: two or more */
+	TOPO_LINK_VXLAN, /* a VXLAN tunnel over two underlay interfaces */
+	TOPO_LINK_KIND_MAX,
+};
+
+extern const char *const topo_link_kind_names[TOPO_LINK_KIND_MAX];
+
+#define TOPO_VXLAN_PORT	       4789 /* IANA's VXLAN port (RFC 7348 5) */
+#define TOPO_VXLAN_VNI_BASE    100  /* default VNI: this plus the link's index */
+#define TOPO_VXLAN_VNI_MAX     16777215
+#define TOPO_VXLAN_OVERHEAD_V4 50   /* outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8 */
+#define TOPO_VXLAN_OVERHEAD_V6 70   /* the same with IPv6's 40 */
+#define TOPO_DEFAULT_MTU       1500 /* an interface without "mtu" */
+#define TOPO_MIN_MTU	       68   /* IPv4's minimum (RFC 791) */
+
+/*
+ * A tunnel link (kind vxlan): ends[i]'s packets are carried inside UDP
+ * between underlay[i] (an interface of the same node, on a veth or LAN
+ * link) and underlay[1 - i], from address local[i] to local[1 - i] (the
+ * first address of a family both underlay interfaces have).
+ */
+struct topo_tunnel {
+	struct topo_endpoint underlay[2];
+	struct ipaddr local[2];
+	uint32_t vni;
+	uint16_t port;
+	bool vni_given; /* false: TOPO_VXLAN_VNI_BASE + the link's index */
+};
+
 struct topo_link {
 	char *name; /* given, or made from the endpoints */
-	bool lan;   /* a bridge in the switch namespace */
+	enum topo_link_kind kind;
+	bool lan; /* kind lan: a bridge in the switch namespace */
 	struct topo_endpoint *ends;
 	size_t nends;
+	struct topo_tunnel tunnel; /* kind vxlan only */
 };
 
 struct topology {

@@ -25,11 +25,14 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
+#include <netlink/route/link/vxlan.h>
 #include <netlink/route/route.h>
 
 #include "anylab.h"
 #include "netlink.h"
 #include "netns.h"
+
+static struct nl_addr *kn_nladdr(const struct ipaddr *, unsigned len);
 
 #ifndef IFF_LOWER_UP
 #define IFF_LOWER_UP 0x10000 /* linux/if.h, which clashes with net/if.h */
@@ -178,6 +181,65 @@ kn_veth_add(struct kn_ns *ns, const struct kn_end *a, const struct kn_end *b)
 		err = kn_errno(rtnl_link_add(ns->sk, link, NLM_F_CREATE | NLM_F_EXCL));
 	rtnl_link_put(peer);
 	rtnl_link_veth_release(link);
+	return err;
+}
+
+/*
+ * VXLAN: no IFLA_NET_NS_FD, unlike a veth end: the kernel opens the
+ * device's UDP socket in the namespace of the socket the request came on
+ * (the link net), so the request must come from the node's own namespace,
+ * which ns->sk was connected in.
+ */
+int
+kn_vxlan_add(struct kn_ns *ns, const struct kn_vxlan *v)
+{
+	struct rtnl_link *link;
+	struct nl_addr *local = NULL, *remote = NULL, *mac = NULL;
+	int err;
+
+	link = rtnl_link_vxlan_alloc();
+	if (link == NULL)
+		return -ENOMEM;
+	local = kn_nladdr(&v->local, ipaddr_bits(v->local.family));
+	remote = kn_nladdr(&v->remote, ipaddr_bits(v->remote.family));
+	if (local == NULL || remote == NULL) {
+		err = -ENOMEM;
+		goto out;
+	}
+	rtnl_link_set_name(link, v->name);
+	rtnl_link_set_flags(link, IFF_UP);
+	if (v->ifindex > 0)
+		rtnl_link_set_ifindex(link, v->ifindex);
+	if (v->mtu > 0)
+		rtnl_link_set_mtu(link, v->mtu);
+	if (v->mac != NULL) {
+		mac = nl_addr_build(AF_LLC, v->mac, 6);
+		if (mac == NULL) {
+			err = -ENOMEM;
+			goto out;
+		}
+		rtnl_link_set_addr(link, mac);
+	}
+	err = kn_errno(rtnl_link_vxlan_set_id(link, v->vni));
+	if (err == 0)
+		err = kn_errno(rtnl_link_vxlan_set_local(link, local));
+	/* A unicast "group" is the far end: the default destination of every frame. */
+	if (err == 0)
+		err = kn_errno(rtnl_link_vxlan_set_group(link, remote));
+	if (err == 0)
+		err = kn_errno(rtnl_link_vxlan_set_port(link, v->port));
+	if (err == 0)
+		err = kn_errno(rtnl_link_vxlan_disable_learning(link));
+	if (err == 0)
+		err = kn_errno(rtnl_link_add(ns->sk, link, NLM_F_CREATE | NLM_F_EXCL));
+out:
+	if (mac != NULL)
+		nl_addr_put(mac);
+	if (remote != NULL)
+		nl_addr_put(remote);
+	if (local != NULL)
+		nl_addr_put(local);
+	rtnl_link_put(link);
 	return err;
 }
 

@@ -1,7 +1,7 @@
 /*
  * Everything anylab asks of the kernel's routing netlink, through
  * libnl-route-3: veth pairs whose ends are created directly in their
- * namespaces, bridges, link state, addresses, routes, and reading all of it
+ * namespaces, bridges, VXLAN devices, link state, addresses, routes, and reading all of it
  * back for `status`. Also the per-namespace sysctls (/proc/sys/net/...,
  * written from inside the namespace). The only file in emu/ that talks
  * netlink for lab building.
@@ -52,6 +52,24 @@ struct kn_end {
  * the kernel cannot open the peer during creation; set it up afterwards.
  */
 int kn_veth_add(struct kn_ns *sk, const struct kn_end *a, const struct kn_end *b);
+/* A VXLAN device (RFC 7348) for a point-to-point tunnel. */
+struct kn_vxlan {
+	const char *name;
+	int ifindex;	    /* 0: the kernel picks */
+	unsigned mtu;	    /* 0: the kernel's default */
+	const uint8_t *mac; /* NULL: random */
+	uint32_t vni;
+	uint16_t port;	      /* UDP destination port */
+	struct ipaddr local;  /* outer source address */
+	struct ipaddr remote; /* outer destination: the far end's local */
+};
+/*
+ * The device, up, made by a request sent from inside ns's namespace so that
+ * its UDP socket lives there too (the kernel opens a VXLAN device's socket
+ * in the namespace the request came from). No address learning: every
+ * frame goes to remote.
+ */
+int kn_vxlan_add(struct kn_ns *, const struct kn_vxlan *);
 /* A bridge, up, in sk's namespace. */
 int kn_bridge_add(struct kn_ns *, const char *name, int ifindex);
 int kn_ifindex(struct kn_ns *, const char *name); /* > 0 or -errno */

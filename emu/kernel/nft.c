@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <nftables/libnftables.h>
 
@@ -114,5 +115,61 @@ kn_nft_drop(const char *iface, int loss_pct, char *why, size_t len)
 	    "policy accept; %s; }\n"
 	    "}\n",
 	    table, iface, rule, iface, rule);
+	return nft_run(cmd, why, len);
+}
+
+/* ---- one tunnel's packets (link_vxlan.c) ---- */
+
+static void
+nft_tunnel_table(uint32_t vni, char *buf, size_t len)
+{
+	snprintf(buf, len, "anylab_vxlan_%u", (unsigned)vni);
+}
+
+void
+kn_nft_tunnel_clear(uint32_t vni)
+{
+	char table[64], cmd[128], why[256];
+
+	nft_tunnel_table(vni, table, sizeof(table));
+	snprintf(cmd, sizeof(cmd), "delete table netdev %s\n", table);
+	(void)nft_run(cmd, why, sizeof(why));
+}
+
+int
+kn_nft_tunnel_dropped(uint32_t vni)
+{
+	char table[64], cmd[128], why[256];
+	int err;
+
+	nft_tunnel_table(vni, table, sizeof(table));
+	snprintf(cmd, sizeof(cmd), "list table netdev %s\n", table);
+	err = nft_run(cmd, why, sizeof(why));
+	if (err == EMU_EMISSING)
+		return err;
+	return err == 0 ? 1 : 0;
+}
+
+int
+kn_nft_tunnel_drop(const char *iface, const struct ipaddr *local, const struct ipaddr *remote,
+    unsigned port, uint32_t vni, char *why, size_t len)
+{
+	char table[64], cmd[1024], l[IPADDR_STRLEN], r[IPADDR_STRLEN];
+	const char *ip = local->family == AF_INET6 ? "ip6" : "ip";
+
+	kn_nft_tunnel_clear(vni);
+	nft_tunnel_table(vni, table, sizeof(table));
+	ipaddr_ntop(local, l, sizeof(l));
+	ipaddr_ntop(remote, r, sizeof(r));
+	/* The VNI: 24 bits after the UDP header (64 bits) and VXLAN's flags and reserved (32). */
+	snprintf(cmd, sizeof(cmd),
+	    "table netdev %s {\n"
+	    "  chain in { type filter hook ingress device \"%s\" priority -500; "
+	    "policy accept; %s saddr %s %s daddr %s udp dport %u @th,96,24 %u counter drop; }\n"
+	    "  chain out { type filter hook egress device \"%s\" priority -500; "
+	    "policy accept; %s saddr %s %s daddr %s udp dport %u @th,96,24 %u counter drop; }\n"
+	    "}\n",
+	    table, iface, ip, r, ip, l, port, (unsigned)vni, iface, ip, l, ip, r, port,
+	    (unsigned)vni);
 	return nft_run(cmd, why, len);
 }

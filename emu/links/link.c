@@ -14,10 +14,12 @@
 
 extern const struct link_kind link_kind_veth;
 extern const struct link_kind link_kind_lan;
+extern const struct link_kind link_kind_vxlan;
 
 static const struct link_kind *const link_kinds[] = {
 	&link_kind_veth,
 	&link_kind_lan,
+	&link_kind_vxlan,
 };
 
 const struct link_kind *
@@ -33,8 +35,8 @@ link_kind_find(const char *name)
 const struct link_kind *
 link_kind_of(const struct topo_link *l)
 {
-	/* The topology says "lan" or two ends; a "kind" key would name the row. */
-	return link_kind_find(l->lan ? "lan" : "veth");
+	/* The loader named the kind ("kind", or "lan" for a switch or more than two ends). */
+	return link_kind_find(topo_link_kind_names[l->kind]);
 }
 
 int

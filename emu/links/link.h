@@ -4,9 +4,10 @@
  * cut/restore steps), what `status` says about it and where `capture LINK`
  * listens. One ops struct per kind, one file per kind (link_veth.c: a
  * point-to-point veth pair; link_lan.c: a bridge in the lab's switch
- * namespace LAB.sw with a port per member), one table and lookup
- * (link.c). A new kind (a VXLAN tunnel over an underlay, a link between
- * hosts) is a new file and a row in the table.
+ * namespace LAB.sw with a port per member; link_vxlan.c: a VXLAN tunnel
+ * between two nodes over their underlay interfaces), one table and lookup
+ * (link.c). A new kind (a link between hosts) is a new file and a row in
+ * the table.
  *
  * Ops return 0 or a negative emu error (emu_error.h) after saying what
  * failed on standard error.
@@ -64,7 +65,9 @@ struct link_kind {
 	int (*make)(struct link_env *env, size_t l);
 	/*
 	 * Take the far side of the member down or bring it back (a cable cut):
-	 * the node keeps its adapter up and loses carrier. On up, *restore is
+	 * the node keeps its adapter up and loses carrier. A tunnel fails
+	 * silently instead: its packets are dropped in the underlay, every
+	 * interface keeps its carrier. On up, *restore is
 	 * the other endpoint whose interface came back too and needs its
 	 * addresses and routes again, or NULL (the member's own are put back by
 	 * the caller either way).
@@ -86,7 +89,7 @@ struct link_kind {
 
 /* The kind of a topology link. */
 const struct link_kind *link_kind_of(const struct topo_link *);
-/* A kind by name ("veth", "lan"), or NULL. */
+/* A kind by name ("veth", "lan", "vxlan"), or NULL. */
 const struct link_kind *link_kind_find(const char *name);
 
 /* ---- for the kinds (link_*.c) and the lab ---- */

@@ -156,12 +156,46 @@ Test(lab, link_kinds_lookup)
 
 	cr_assert_not_null(link_kind_find("veth"));
 	cr_assert_not_null(link_kind_find("lan"));
-	cr_expect_null(link_kind_find("vxlan"), "not written yet");
+	cr_assert_not_null(link_kind_find("vxlan"));
+	cr_expect_null(link_kind_find("gre"));
 	cr_expect_str_eq(link_kind_of(topo_link_find(t, "wan"))->name, "lan");
 	cr_expect_str_eq(link_kind_of(topo_link_find(t, "p2p"))->name, "veth");
 	cr_expect_str_eq(link_kind_of(topo_link_find(t, "sw"))->name, "lan");
 	cr_expect(link_kind_find("lan")->needs_switch);
 	cr_expect(!link_kind_find("veth")->needs_switch);
+	cr_expect(!link_kind_find("vxlan")->needs_switch, "a tunnel lives in its nodes");
+	topo_free(t);
+}
+
+/* a and b over one underlay pair (u) and a tunnel (vpn) over it. */
+static const char tunnel_topo[] =
+    "{\"name\": \"hck\", \"nodes\": {"
+    "\"a\": {\"interfaces\": {\"wan0\": {\"addresses\": [\"10.0.0.1/24\"]}, \"tun0\": {}}},"
+    "\"b\": {\"interfaces\": {\"wan0\": {\"addresses\": [\"10.0.0.2/24\"]}, \"tun0\": {}}}},"
+    "\"links\": [{\"name\": \"u\", \"endpoints\": [\"a:wan0\", \"b:wan0\"]},"
+    "{\"name\": \"vpn\", \"kind\": \"vxlan\", \"endpoints\": [\"a:tun0\", \"b:tun0\"], "
+    "\"underlay\": [\"a:wan0\", \"b:wan0\"]}]}\n";
+
+/* A tunnel is its kind's; `capture LINK` listens on both ends, each frame once as delivered. */
+Test(lab, tunnel_kind_and_capture)
+{
+	struct topology *t = load(tunnel_topo);
+	struct capture_target *v;
+	char err[256];
+	int n;
+
+	cr_expect_str_eq(link_kind_of(topo_link_find(t, "vpn"))->name, "vxlan");
+	cr_expect_str_eq(link_kind_of(topo_link_find(t, "u"))->name, "veth");
+	n = lab_capture_targets("hck", t, "vpn", &v, err, sizeof(err));
+	cr_assert_eq(n, 2, "%s", n < 0 ? err : "");
+	cr_expect_str_eq(v[0].netns, "hck-a");
+	cr_expect_str_eq(v[1].netns, "hck-b");
+	for (int i = 0; i < n; i++) {
+		cr_expect_str_eq(v[i].iface, "tun0");
+		cr_expect(v[i].inbound_only, "each end receives what the other sent: once");
+	}
+	cr_expect_str_eq(v[1].what, "vpn (tunnel end b:tun0, inbound)");
+	free(v);
 	topo_free(t);
 }
 

@@ -36,6 +36,9 @@ SCHEMA_CATCHES = {
     "role_unknown", "route_no_via_no_dev", "route_to_missing", "route_unknown_key",
     "scenarios_not_object", "site_invalid",
     "switch_false_lan", "switch_not_bool", "top_not_object", "top_unknown_key",
+    "link_kind_unknown", "tunnel_key_on_veth", "tunnel_port_range", "tunnel_switch",
+    "tunnel_three_endpoints", "tunnel_underlay_missing", "tunnel_underlay_one",
+    "tunnel_vni_range",
 }
 
 

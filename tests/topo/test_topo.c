@@ -228,6 +228,52 @@ Test(topo_good, lab_a_links_are_two_lans)
 	topo_free(t);
 }
 
+/* A vxlan link with every default: VNI 100 + its index, port 4789, IPv4 underlay, MTU 1450. */
+Test(topo_good, tunnel_defaults)
+{
+	struct topology *t = load_ok("tests/topo/good/tunnel.json");
+	struct topo_link *vpn = topo_link_find(t, "vpn");
+
+	cr_assert_not_null(vpn);
+	cr_assert_eq(vpn->kind, TOPO_LINK_VXLAN);
+	cr_assert(!vpn->lan);
+	cr_assert_eq(t->links[0].kind, TOPO_LINK_VETH);
+	cr_assert_eq(vpn->nends, 2);
+	cr_assert_str_eq(vpn->ends[0].node->name, "a");
+	cr_assert_str_eq(vpn->ends[1].iface->name, "tun0");
+	cr_assert_eq(vpn->ends[0].iface->link, vpn);
+	cr_assert_eq(vpn->tunnel.vni, 102);
+	cr_assert(!vpn->tunnel.vni_given);
+	cr_assert_eq(vpn->tunnel.port, 4789);
+	cr_assert_str_eq(vpn->tunnel.underlay[0].iface->name, "wan0");
+	cr_assert_str_eq(vpn->tunnel.underlay[1].node->name, "b");
+	/* The underlay interface stays on its own link. */
+	cr_assert_eq(vpn->tunnel.underlay[0].iface->link, &t->links[0]);
+	assert_addr(&vpn->tunnel.local[0], "10.1.0.2");
+	assert_addr(&vpn->tunnel.local[1], "10.2.0.2");
+	cr_assert_eq(vpn->ends[0].iface->mtu, 1450);
+	cr_assert_eq(vpn->ends[1].iface->mtu, 1450);
+	topo_free(t);
+}
+
+/* The first address of a family both sides have picks IPv6; VNI and port as given. */
+Test(topo_good, tunnel_ipv6_underlay)
+{
+	struct topology *t = load_ok("tests/topo/good/tunnel_v6.json");
+	struct topo_link *vpn = topo_link_find(t, "vpn");
+
+	cr_assert_not_null(vpn);
+	cr_assert_eq(vpn->kind, TOPO_LINK_VXLAN);
+	cr_assert_eq(vpn->tunnel.vni, 5000);
+	cr_assert(vpn->tunnel.vni_given);
+	cr_assert_eq(vpn->tunnel.port, 8472);
+	assert_addr(&vpn->tunnel.local[0], "2001:db8:1::2");
+	assert_addr(&vpn->tunnel.local[1], "2001:db8:2::2");
+	cr_assert_eq(vpn->ends[0].iface->mtu, 9000 - 70);
+	cr_assert_eq(vpn->ends[1].iface->mtu, 9000 - 70);
+	topo_free(t);
+}
+
 Test(topo_good, every_optional_key)
 {
 	struct topology *t = load_ok("tests/topo/good/features.json");

@@ -93,7 +93,10 @@
 	    "starting with a letter or digit, found \"internet-segment\"") \
 	X(link_one_endpoint, "links[0].endpoints", "expected at least 2 endpoints, found 1") \
 	X(link_unknown_key, "links[0].bridge", \
-	    "unknown key \"bridge\"; expected one of: name, endpoints, switch") \
+	    "unknown key \"bridge\"; expected one of: name, kind, endpoints, switch, " \
+	    "underlay, vni, port") \
+	X(link_kind_unknown, "links[2].kind", \
+	    "expected \"veth\", \"lan\" or \"vxlan\", found \"gre\"") \
 	X(links_not_array, "links", "expected an array, found an object") \
 	X(loopback_clash_iface, "nodes.a.interfaces.eth0.addresses[0]", \
 	    "address 10.0.0.1 is also loopback[0] of this node; expected each address " \
@@ -192,6 +195,35 @@
 	    "endpoints always make a LAN") \
 	X(switch_not_bool, "links[0].switch", "expected true or false, found a number") \
 	X(top_not_object, "", "expected a JSON object at the top of the file") \
+	X(tunnel_key_on_veth, "links[0].vni", \
+	    "only a \"vxlan\" link has \"vni\"; expected none for a \"veth\" link") \
+	X(tunnel_mtu_too_large, "nodes.a.interfaces.tun0.mtu", \
+	    "expected at most 1450 for the tunnel of link \"vpn\" (wan0's MTU 1500 less " \
+	    "50 bytes of VXLAN over IPv4), found 1500") \
+	X(tunnel_no_common_family, "links[2].underlay", \
+	    "a:wan0 and b:wan0 have no address family in common; expected an IPv4 or " \
+	    "IPv6 address (not link-local) on both for the tunnel's ends") \
+	X(tunnel_port_range, "links[2].port", "expected an integer from 1 to 65535, found 0") \
+	X(tunnel_switch, "links[2].switch", \
+	    "expected false or no \"switch\" for a \"vxlan\" link") \
+	X(tunnel_three_endpoints, "links[2].endpoints", \
+	    "expected exactly 2 endpoints for a \"vxlan\" link, found 3") \
+	X(tunnel_underlay_missing, "links[2].underlay", "missing; this key is required") \
+	X(tunnel_underlay_mtu_small, "nodes.b.interfaces.wan0.mtu", \
+	    "expected at least 118 for the underlay of link \"vpn\" (68 for the tunnel plus " \
+	    "50 bytes of VXLAN over IPv4), found 100") \
+	X(tunnel_underlay_one, "links[2].underlay", \
+	    "expected 2 underlay interfaces (one per endpoint, in the same order), found 1") \
+	X(tunnel_underlay_other_node, "links[2].underlay[1]", \
+	    "\"inet:eb\" is not on node \"b\"; expected an interface of the node of " \
+	    "endpoints[1]") \
+	X(tunnel_underlay_self, "links[2].underlay[0]", \
+	    "\"a:tun0\" is the tunnel's own endpoint; expected the interface its packets " \
+	    "travel through") \
+	X(tunnel_vni_duplicate, "links[3].vni", \
+	    "VNI 102 is already links[2]'s; expected each tunnel's VNI once in a lab") \
+	X(tunnel_vni_range, "links[2].vni", \
+	    "expected an integer from 1 to 16777215, found 16777216") \
 	X(top_unknown_key, "nodess", \
 	    "unknown key \"nodess\"; expected one of: $schema, name, description, " \
 	    "nodes, links, scenarios")
