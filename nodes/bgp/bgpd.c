@@ -87,6 +87,12 @@ nexthops_changed(void *arg)
 	detect_routes_changed(d);
 }
 
+static void
+kroute_flush_cb(void *arg)
+{
+	bgpd_flush_now(arg);
+}
+
 static bool
 same_but_originate(const cJSON *a, const cJSON *b)
 {
@@ -214,6 +220,7 @@ bgpd_start(struct bgpd *d, struct ev_loop *loop, const char *ctl_path)
 		.install = d->cfg.kernel_install,
 		.link_event = detect_link_event,
 		.nexthops_changed = nexthops_changed,
+		.flush = kroute_flush_cb,
 		.arg = d,
 	};
 

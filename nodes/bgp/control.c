@@ -493,10 +493,11 @@ cmd_stats(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 	    rib_pending(d->rib) ? "true" : "false");
 	sb_printf(out,
 	    "\"kernel\":{\"installed\":%llu,\"adds\":%llu,\"deletes\":%llu,"
-	    "\"errors\":%llu,\"resyncs\":%llu,\"resolving_routes\":%llu},",
+	    "\"errors\":%llu,\"retries\":%llu,\"resyncs\":%llu,\"resolving_routes\":%llu},",
 	    (unsigned long long)ks.installed, (unsigned long long)ks.adds,
 	    (unsigned long long)ks.deletes, (unsigned long long)ks.errors,
-	    (unsigned long long)ks.resyncs, (unsigned long long)ks.kernel_routes);
+	    (unsigned long long)ks.retries, (unsigned long long)ks.resyncs,
+	    (unsigned long long)ks.kernel_routes);
 	sb_puts(out, "\"peers\":[");
 	for (size_t i = 0; i < d->npeers; i++) {
 		struct bgp_peer *p = d->peers[i];

@@ -31,6 +31,8 @@
 
 #define KR_RCVBUF	 (8 * 1024 * 1024)
 #define KR_NH_DELAY_MS	 5
+#define KR_RETRY_MS	 250  /* a refused add is sent again after this */
+#define KR_SENT_RING	 4096 /* adds remembered by sequence number */
 #define BGP_MAX_PATHS_KR 64
 
 /* A route of another protocol, used to resolve next hops. */
@@ -39,6 +41,12 @@ struct kr_route {
 	int oif;
 	uint32_t priority;
 	uint32_t table;
+};
+
+/* An add sent: which prefix its sequence number was for. */
+struct kr_sent {
+	uint32_t seq;
+	struct prefix pfx;
 };
 
 struct kr_link {
@@ -64,6 +72,18 @@ struct kroute {
 	struct prefix *queue;
 	size_t qlen;
 	size_t qcap;
+	/*
+	 * A refused add (the next hop not reachable yet: an IPv6 prefix route
+	 * appears only once its interface has carrier) is retried: the
+	 * error's sequence number gives the prefix, queued again when
+	 * retry_timer fires.
+	 */
+	struct kr_sent *sent; /* ring of KR_SENT_RING */
+	size_t sent_pos;
+	struct prefix *retry;
+	size_t nretry;
+	size_t retry_cap;
+	struct ev_timer retry_timer;
 	struct kroute_stats st;
 };
 
@@ -326,6 +346,56 @@ evt_io_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 
 /* ---- command socket: error replies ---- */
 
+/* The prefix of the add sent with seq, queued for the retry timer. */
+static void
+retry_later(struct kroute *kr, uint32_t seq)
+{
+	const struct kr_sent *s = NULL;
+
+	for (size_t i = 0; kr->sent && i < KR_SENT_RING; i++)
+		if (kr->sent[i].seq == seq && kr->sent[i].pfx.addr.family) {
+			s = &kr->sent[i];
+			break;
+		}
+	if (s == NULL)
+		return;
+	if (kr->nretry == kr->retry_cap) {
+		size_t cap = kr->retry_cap ? kr->retry_cap * 2 : 64;
+		struct prefix *n = realloc(kr->retry, cap * sizeof(*n));
+
+		if (n == NULL)
+			return;
+		kr->retry = n;
+		kr->retry_cap = cap;
+	}
+	kr->retry[kr->nretry++] = s->pfx;
+	kr->st.retries++;
+	if (!ev_timer_armed(&kr->retry_timer))
+		ev_timer_start(kr->loop, &kr->retry_timer, EV_MS(KR_RETRY_MS));
+}
+
+static void
+retry_timer_cb(struct ev_loop *loop, struct ev_timer *t)
+{
+	struct kroute *kr = t->arg;
+
+	for (size_t i = 0; i < kr->nretry; i++) {
+		if (kr->qlen == kr->qcap) {
+			size_t cap = kr->qcap ? kr->qcap * 2 : 1024;
+			struct prefix *n = realloc(kr->queue, cap * sizeof(*n));
+
+			if (n == NULL)
+				break;
+			kr->queue = n;
+			kr->qcap = cap;
+		}
+		kr->queue[kr->qlen++] = kr->retry[i];
+	}
+	kr->nretry = 0;
+	if (kr->p.flush)
+		kr->p.flush(kr->p.arg);
+}
+
 static int
 cmd_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
@@ -334,6 +404,8 @@ cmd_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	if (e->error == 0)
 		return NL_SKIP;
 	kr->st.errors++;
+	if (e->msg.nlmsg_type == RTM_NEWROUTE)
+		retry_later(kr, e->msg.nlmsg_seq);
 	if (kr->st.errors <= 20 || kr->st.errors % 10000 == 0)
 		log_err("kernel refused a route change (%s): %s%s",
 		    e->msg.nlmsg_type == RTM_DELROUTE ? "delete" : "add", strerror(-e->error),
@@ -525,6 +597,8 @@ kroute_open(struct ev_loop *loop, const struct kroute_params *params)
 	kr->loop = loop;
 	kr->p = *params;
 	ev_timer_init(&kr->nh_timer, nh_timer_cb, kr);
+	ev_timer_init(&kr->retry_timer, retry_timer_cb, kr);
+	kr->sent = calloc(KR_SENT_RING, sizeof(*kr->sent));
 	kr->cmd = sock_open(kr, NULL, cmd_err);
 	kr->evt = sock_open(kr, evt_valid, NULL);
 	if (kr->cmd == NULL || kr->evt == NULL)
@@ -591,7 +665,7 @@ route_base(struct kroute *kr, const struct prefix *pfx)
 }
 
 static int
-send_route(struct kroute *kr, struct rtnl_route *rt, bool add)
+send_route(struct kroute *kr, struct rtnl_route *rt, bool add, const struct prefix *pfx)
 {
 	struct nl_msg *msg = NULL;
 	int r;
@@ -605,6 +679,11 @@ send_route(struct kroute *kr, struct rtnl_route *rt, bool add)
 	if (r < 0)
 		return r;
 	r = nl_send_auto(kr->cmd, msg);
+	if (r >= 0 && add && pfx != NULL && kr->sent != NULL) {
+		kr->sent[kr->sent_pos].seq = nlmsg_hdr(msg)->nlmsg_seq;
+		kr->sent[kr->sent_pos].pfx = *pfx;
+		kr->sent_pos = (kr->sent_pos + 1) % KR_SENT_RING;
+	}
 	nlmsg_free(msg);
 	if (r < 0 && r != -NLE_AGAIN)
 		return r;
@@ -629,6 +708,26 @@ kr_nexthop_cmp(const void *a, const void *b)
 	return ipaddr_cmp(&x->gw, &y->gw);
 }
 
+/*
+ * A route of another protocol to exactly pfx in our table wins over ours,
+ * as a connected or static route wins over BGP on a router (administrative
+ * distance): a connected IPv6 prefix has metric 256, so a BGP route to it at
+ * metric 20 would take the LAN's own addresses away from the interface (and
+ * every next hop on that LAN would resolve through a gateway).
+ */
+static bool
+shadowed(const struct kroute *kr, const struct prefix *pfx)
+{
+	for (size_t i = 0; i < kr->nroutes; i++) {
+		const struct kr_route *r = &kr->routes[i];
+
+		if (r->table == kr->p.table && r->dst.len == pfx->len &&
+		    ipaddr_eq(&r->dst.addr, &pfx->addr))
+			return true;
+	}
+	return false;
+}
+
 static void
 install(struct kroute *kr, struct rib_entry *e)
 {
@@ -638,13 +737,13 @@ install(struct kroute *kr, struct rib_entry *e)
 
 	if (!(rib_entry_flags(e) & RIB_E_FIB) && !kr->p.install)
 		return;
-	if (rib_best(e) == NULL || !kr->p.install) {
+	if (rib_best(e) == NULL || !kr->p.install || shadowed(kr, &e->pfx)) {
 		if (!(rib_entry_flags(e) & RIB_E_FIB))
 			return;
 		rt = route_base(kr, &e->pfx);
 		if (rt == NULL)
 			return;
-		if (send_route(kr, rt, false) == 0) {
+		if (send_route(kr, rt, false, NULL) == 0) {
 			kr->st.deletes++;
 			kr->st.installed--;
 		}
@@ -711,7 +810,7 @@ install(struct kroute *kr, struct rib_entry *e)
 		rtnl_route_put(rt);
 		if (rib_entry_flags(e) & RIB_E_FIB) {
 			rt = route_base(kr, &e->pfx);
-			if (rt && send_route(kr, rt, false) == 0) {
+			if (rt && send_route(kr, rt, false, NULL) == 0) {
 				kr->st.deletes++;
 				kr->st.installed--;
 			}
@@ -721,7 +820,7 @@ install(struct kroute *kr, struct rib_entry *e)
 		}
 		return;
 	}
-	if (send_route(kr, rt, true) == 0) {
+	if (send_route(kr, rt, true, &e->pfx) == 0) {
 		kr->st.adds++;
 		if (!(rib_entry_flags(e) & RIB_E_FIB))
 			kr->st.installed++;
@@ -780,7 +879,7 @@ remove_one(struct rib_entry *e, void *arg)
 		return true;
 	rt = route_base(cc->kr, &e->pfx);
 	if (rt) {
-		if (send_route(cc->kr, rt, false) == 0)
+		if (send_route(cc->kr, rt, false, NULL) == 0)
 			cc->n++;
 		rtnl_route_put(rt);
 	}
@@ -802,6 +901,7 @@ kroute_close(struct kroute *kr, struct rib *rib)
 	if (cc.n)
 		log_info("removed %zu routes from kernel table %u", cc.n, kr->p.table);
 	ev_timer_stop(kr->loop, &kr->nh_timer);
+	ev_timer_stop(kr->loop, &kr->retry_timer);
 	ev_io_stop(kr->loop, &kr->cmd_io);
 	ev_io_stop(kr->loop, &kr->evt_io);
 	nl_socket_free(kr->cmd);
@@ -809,6 +909,8 @@ kroute_close(struct kroute *kr, struct rib *rib)
 	free(kr->routes);
 	free(kr->links);
 	free(kr->queue);
+	free(kr->sent);
+	free(kr->retry);
 	free(kr);
 }
 

@@ -44,6 +44,8 @@ struct kroute_params {
 	void (*link_event)(void *arg, int ifindex, const char *ifname, bool up);
 	/* Called when next-hop resolution may have changed. */
 	void (*nexthops_changed)(void *arg);
+	/* Called when refused adds were queued again: run kroute_flush. */
+	void (*flush)(void *arg);
 	void *arg;
 };
 
@@ -52,6 +54,7 @@ struct kroute_stats {
 	uint64_t adds;	    /* requests sent */
 	uint64_t deletes;
 	uint64_t errors;	/* error replies */
+	uint64_t retries;	/* refused adds queued again */
 	uint64_t resyncs;	/* full re-reads after a lost event */
 	uint64_t kernel_routes; /* routes of others used for resolution */
 };
