@@ -36,7 +36,6 @@ const char *const graph_state_colors[GRAPH_STATE_MAX] = {
 };
 
 static void dot_id(struct strbuf *, const char *prefix, const char *name);
-static void dot_html(struct strbuf *, const char *);
 static void dot_node(const struct graph *, size_t i, struct strbuf *);
 static void dot_lan(const struct graph *, const struct topo_link *, struct strbuf *);
 static void dot_links(const struct graph *, const int *depth, struct strbuf *);
@@ -54,30 +53,6 @@ dot_id(struct strbuf *sb, const char *prefix, const char *name)
 	sb_puts(sb, "\"");
 }
 
-/* Text inside an HTML-like label. */
-static void
-dot_html(struct strbuf *sb, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			sb_puts(sb, "&amp;");
-			break;
-		case '<':
-			sb_puts(sb, "&lt;");
-			break;
-		case '>':
-			sb_puts(sb, "&gt;");
-			break;
-		case '"':
-			sb_puts(sb, "&quot;");
-			break;
-		default:
-			sb_add(sb, s, 1);
-		}
-	}
-}
-
 static void
 dot_node(const struct graph *g, size_t i, struct strbuf *sb)
 {
@@ -90,12 +65,12 @@ dot_node(const struct graph *g, size_t i, struct strbuf *sb)
 	dot_id(sb, "n", n->name);
 	sb_printf(sb, " [shape=%s, style=\"%s\", fillcolor=\"%s\"%s, label=<<B>", st->shape,
 	    st->style, st->fill, graph_role(g, i) == TOPO_ROLE_INTERNET ? ", peripheries=2" : "");
-	dot_html(sb, n->name);
+	sb_xml_str(sb, n->name);
 	sb_puts(sb, "</B><BR/><FONT POINT-SIZE=\"9\">");
 	if (graph_role(g, i) == TOPO_ROLE_DNS && g->anycast[i])
 		sb_puts(sb, "anycast instance");
 	else
-		dot_html(sb, st->label);
+		sb_xml_str(sb, st->label);
 	if (cJSON_IsNumber(asn))
 		sb_printf(sb, ", AS %.0f", asn->valuedouble);
 	sb_puts(sb, "</FONT>");
@@ -103,7 +78,7 @@ dot_node(const struct graph *g, size_t i, struct strbuf *sb)
 		sb_printf(sb, "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"%s\">%s ",
 		    g->anycast[i] ? GRAPH_COLOR_ANYCAST : "#333333",
 		    g->anycast[i] ? "anycast" : "lo");
-		dot_html(sb, prefix_ntop(&n->loopback[k], a, sizeof(a)));
+		sb_xml_str(sb, prefix_ntop(&n->loopback[k], a, sizeof(a)));
 		sb_puts(sb, "</FONT>");
 	}
 	for (size_t r = 0; r < g->nreach; r++) {
@@ -111,8 +86,8 @@ dot_node(const struct graph *g, size_t i, struct strbuf *sb)
 			continue;
 		sb_printf(sb, "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"%s\">",
 		    graph_state_colors[GRAPH_DOWN]);
-		dot_html(sb, g->reach[r].error[0] ? g->reach[r].error : "answered by ");
-		dot_html(sb, g->reach[r].error[0] ? "" : g->reach[r].answer);
+		sb_xml_str(sb, g->reach[r].error[0] ? g->reach[r].error : "answered by ");
+		sb_xml_str(sb, g->reach[r].error[0] ? "" : g->reach[r].answer);
 		sb_puts(sb, "</FONT>");
 	}
 	sb_puts(sb, ">];\n");
@@ -144,7 +119,7 @@ dot_lan(const struct graph *g, const struct topo_link *l, struct strbuf *sb)
 	    " [shape=box, style=\"rounded,filled\", fillcolor=\"%s\", color=\"#888888\", "
 	    "height=0.3, label=<<B>",
 	    GRAPH_COLOR_LAN);
-	dot_html(sb, l->name);
+	sb_xml_str(sb, l->name);
 	sb_puts(sb, "</B> <FONT POINT-SIZE=\"9\">LAN");
 	for (size_t e = 0; e < l->nends; e++) {
 		const struct topo_iface *f = l->ends[e].iface;
@@ -160,7 +135,7 @@ dot_lan(const struct graph *g, const struct topo_link *l, struct strbuf *sb)
 				continue;
 			nets[nnets++] = p;
 			sb_puts(sb, " ");
-			dot_html(sb, prefix_ntop(&p, a, sizeof(a)));
+			sb_xml_str(sb, prefix_ntop(&p, a, sizeof(a)));
 		}
 	}
 	sb_puts(sb, "</FONT>>];\n");

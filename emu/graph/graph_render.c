@@ -150,21 +150,6 @@ close_to:
 	return err;
 }
 
-static void
-html_text(struct strbuf *sb, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '<')
-			sb_puts(sb, "&lt;");
-		else if (*s == '>')
-			sb_puts(sb, "&gt;");
-		else if (*s == '&')
-			sb_puts(sb, "&amp;");
-		else
-			sb_add(sb, s, 1);
-	}
-}
-
 /* One legend row with a line sample: colour, dash, width, arrow. */
 static void
 html_line_row(struct strbuf *sb, const char *color, bool dashed, double width, bool arrow,
@@ -177,7 +162,7 @@ html_line_row(struct strbuf *sb, const char *color, bool dashed, double width, b
 	if (arrow)
 		sb_printf(sb, "<polygon points=\"38,2 46,6 38,10\" fill=\"%s\"/>", color);
 	sb_puts(sb, "</svg></td><td>");
-	html_text(sb, text);
+	sb_xml_str(sb, text);
 	sb_puts(sb, "</td></tr>\n");
 }
 
@@ -195,7 +180,7 @@ graph_html(const struct graph *g, const char *svg, struct strbuf *sb)
 		answered += g->reach[i].instance != NULL;
 	sb_puts(sb,
 	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>lab ");
-	html_text(sb, g->lab);
+	sb_xml_str(sb, g->lab);
 	sb_puts(sb,
 	    "</title>\n<style>\nbody{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#222}\n"
 	    "h1{font-size:1.3em}\n.pic{overflow:auto;border:1px solid #ddd;padding:.5em}\n"
@@ -204,9 +189,9 @@ graph_html(const struct graph *g, const char *svg, struct strbuf *sb)
 	    "table.legend td{padding:.15em .6em;vertical-align:middle}\n"
 	    ".sw{display:inline-block;width:34px;height:16px;border:1px solid #555}\n"
 	    "</style></head><body>\n<h1>lab ");
-	html_text(sb, g->lab);
+	sb_xml_str(sb, g->lab);
 	sb_puts(sb, "</h1>\n<p>");
-	html_text(sb, g->topo->file ? g->topo->file : "");
+	sb_xml_str(sb, g->topo->file ? g->topo->file : "");
 	sb_printf(sb, ": %zu nodes, %zu links, %zu BGP sessions", g->topo->nnodes, g->topo->nlinks,
 	    g->nsessions);
 	if (g->live)
@@ -221,7 +206,7 @@ graph_html(const struct graph *g, const char *svg, struct strbuf *sb)
 		sb_printf(sb,
 		    "<tr><td><span class=\"sw\" style=\"background:%s;%s\"></span></td><td>",
 		    st->fill, strstr(st->style, "rounded") ? "border-radius:5px" : "");
-		html_text(sb, st->label);
+		sb_xml_str(sb, st->label);
 		sb_printf(sb, " (%s)</td></tr>\n", st->shape);
 	}
 	sb_printf(sb,
@@ -253,10 +238,10 @@ graph_html(const struct graph *g, const char *svg, struct strbuf *sb)
 		if (r->instance != NULL)
 			continue;
 		sb_puts(sb, "<p>");
-		html_text(sb, r->client->name);
+		sb_xml_str(sb, r->client->name);
 		sb_puts(sb, ": ");
-		html_text(sb, r->error[0] ? r->error : "answered by ");
-		html_text(sb, r->error[0] ? "" : r->answer);
+		sb_xml_str(sb, r->error[0] ? r->error : "answered by ");
+		sb_xml_str(sb, r->error[0] ? "" : r->answer);
 		sb_puts(sb, r->error[0] ? "</p>\n" : " (no node of the lab)</p>\n");
 	}
 	sb_puts(sb, "</body></html>\n");

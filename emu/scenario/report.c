@@ -75,7 +75,7 @@ static int normalise(const char *path, char comp[][256], size_t max);
 void
 report_escape(struct strbuf *sb, const char *s)
 {
-	results_xml_escape(sb, s);
+	sb_xml_str(sb, s);
 }
 
 /* "28.4 ms" below a second, "1.234 s" above, "–" for none. */

@@ -390,38 +390,6 @@ results_json(const struct run_result *r, struct strbuf *sb)
 }
 
 void
-results_xml_escape(struct strbuf *sb, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		switch (c) {
-		case '&':
-			sb_puts(sb, "&amp;");
-			break;
-		case '<':
-			sb_puts(sb, "&lt;");
-			break;
-		case '>':
-			sb_puts(sb, "&gt;");
-			break;
-		case '"':
-			sb_puts(sb, "&quot;");
-			break;
-		case '\'':
-			sb_puts(sb, "&apos;");
-			break;
-		default:
-			/* XML 1.0 allows no control characters but tab and newlines. */
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				sb_puts(sb, "?");
-			else
-				sb_add(sb, s, 1);
-		}
-	}
-}
-
-void
 results_junit(const struct run_result *r, struct strbuf *sb)
 {
 	const struct scenario *s = r->scenario;
@@ -442,23 +410,23 @@ results_junit(const struct run_result *r, struct strbuf *sb)
 	    "skipped=\"%zu\" time=\"%.3f\">\n",
 	    tests, fail, err, skip, (double)(r->end_us - r->start_us) / 1e6);
 	sb_puts(sb, "  <testsuite name=\"");
-	results_xml_escape(sb, s->name);
+	sb_xml_str(sb, s->name);
 	sb_printf(sb,
 	    "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
 	    "time=\"%.3f\" timestamp=\"%s\" hostname=\"",
 	    tests, fail, err, skip, (double)(r->end_us - r->start_us) / 1e6, ts);
-	results_xml_escape(sb, r->lab);
+	sb_xml_str(sb, r->lab);
 	sb_puts(sb, "\">\n");
 	sb_puts(sb, "    <properties>\n      <property name=\"topology\" value=\"");
-	results_xml_escape(sb, r->topology);
+	sb_xml_str(sb, r->topology);
 	sb_puts(sb, "\"/>\n    </properties>\n");
 	for (size_t i = 0; i < s->nsteps; i++) {
 		const struct res_step *rs = &r->steps[i];
 
 		sb_puts(sb, "    <testcase classname=\"anylab.");
-		results_xml_escape(sb, s->name);
+		sb_xml_str(sb, s->name);
 		sb_printf(sb, "\" name=\"%02zu ", i + 1);
-		results_xml_escape(sb, s->steps[i].label);
+		sb_xml_str(sb, s->steps[i].label);
 		sb_printf(sb, "\" time=\"%.3f\"",
 		    rs->status == RES_NOT_RUN ? 0.0 : (double)(rs->end_us - rs->start_us) / 1e6);
 		switch (rs->status) {
@@ -476,7 +444,7 @@ results_junit(const struct run_result *r, struct strbuf *sb)
 			sb_puts(sb, ">\n      <skipped message=\"");
 			break;
 		}
-		results_xml_escape(sb, rs->detail[0] ? rs->detail : res_status_names[rs->status]);
+		sb_xml_str(sb, rs->detail[0] ? rs->detail : res_status_names[rs->status]);
 		sb_puts(sb, "\"/>\n    </testcase>\n");
 	}
 	mem = open_memstream(&table, &tlen);
@@ -484,7 +452,7 @@ results_junit(const struct run_result *r, struct strbuf *sb)
 		results_table(r, mem);
 		fclose(mem);
 		sb_puts(sb, "    <system-out>");
-		results_xml_escape(sb, table);
+		sb_xml_str(sb, table);
 		sb_puts(sb, "</system-out>\n");
 		free(table);
 	}

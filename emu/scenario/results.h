@@ -95,8 +95,6 @@ void results_free(struct run_result *);
 /* The index of an instance in r->instances (its colour), -1 when not there. */
 int results_instance_index(const struct run_result *, const char *inst);
 
-/* XML text escaping (&, <, >, ", ' and control characters), shared with the SVG writer. */
-void results_xml_escape(struct strbuf *, const char *);
 /* "12.345 s" style durations, "-" for negative. */
 const char *results_fmt_ms(int64_t us, char *buf, size_t len);
 

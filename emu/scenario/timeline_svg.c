@@ -99,7 +99,7 @@ rect(struct strbuf *sb, double x0, double x1, double y, double h, const char *fi
 	    y, x1 - x0, h, fill);
 	if (title) {
 		sb_puts(sb, "<title>");
-		results_xml_escape(sb, title);
+		sb_xml_str(sb, title);
 		sb_puts(sb, "</title>");
 	}
 	sb_puts(sb, "</rect>\n");
@@ -384,7 +384,7 @@ draw_steps(struct strbuf *sb, const struct run_result *r, const struct scale *sc
 			continue;
 		mx = xpos(sc, rs->end_us);
 		sb_printf(sb, "<g class=\"step\"><title>%zu. ", i + 1);
-		results_xml_escape(sb, s->steps[i].label);
+		sb_xml_str(sb, s->steps[i].label);
 		sb_printf(sb, " (%s)</title>", res_status_names[rs->status]);
 		if (action)
 			sb_printf(sb,
@@ -460,7 +460,7 @@ draw_legend(struct strbuf *sb, const struct run_result *r, double y)
 		    "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"12\" fill=\"%s\"/>"
 		    "<text x=\"%.1f\" y=\"%.1f\">",
 		    x, y - 10, palette[k % NPALETTE], x + 20, y);
-		results_xml_escape(sb, r->instances[k]);
+		sb_xml_str(sb, r->instances[k]);
 		sb_puts(sb, "</text>\n");
 	}
 	if (x > W - 300) {
@@ -477,13 +477,13 @@ draw_legend(struct strbuf *sb, const struct run_result *r, double y)
 
 		sb_printf(sb, "<text x=\"10\" y=\"%.1f\" fill=\"%s\">%zu. ", y,
 		    rs->status == RES_NOT_RUN ? "#999999" : step_colour(r, i), i + 1);
-		results_xml_escape(sb, s->steps[i].label);
+		sb_xml_str(sb, s->steps[i].label);
 		if (rs->status != RES_NOT_RUN)
 			sb_printf(sb, " at +%.3f s", (double)(rs->end_us - r->start_us) / 1e6);
 		sb_printf(sb, ": %s", res_status_names[rs->status]);
 		if (rs->detail[0]) {
 			sb_puts(sb, " (");
-			results_xml_escape(sb, rs->detail);
+			sb_xml_str(sb, rs->detail);
 			sb_puts(sb, ")");
 		}
 		sb_puts(sb, "</text>\n");
@@ -502,7 +502,7 @@ draw_panel(struct strbuf *sb, const struct run_result *r, const struct probe_log
 	sc->top = y + PANEL_HEAD + 20;
 	sc->bottom = sc->top + (double)r->nclients * ROW_H + 4;
 	sb_printf(sb, "<g class=\"panel\"><text x=\"10\" y=\"%.1f\" font-weight=\"bold\">", y + 14);
-	results_xml_escape(sb, title);
+	sb_xml_str(sb, title);
 	sb_printf(sb, "</text>\n");
 	draw_faults(sb, r, sc);
 	for (size_t c = 0; c < r->nclients; c++) {
@@ -510,7 +510,7 @@ draw_panel(struct strbuf *sb, const struct run_result *r, const struct probe_log
 
 		sb_printf(sb, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", LEFT - 8,
 		    ry + BAR_H - 6);
-		results_xml_escape(sb, r->clients[c].name);
+		sb_xml_str(sb, r->clients[c].name);
 		sb_puts(sb, "</text>\n");
 		sb_printf(sb, "<g class=\"client\" data-client=\"%zu\">\n", c);
 		draw_row(sb, r, sc, &logs[c], ry, period);
@@ -534,9 +534,9 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 	int height;
 
 	sb_puts(&body, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">");
-	results_xml_escape(&body, s->name);
+	sb_xml_str(&body, s->name);
 	sb_puts(&body, " on lab ");
-	results_xml_escape(&body, r->lab);
+	sb_xml_str(&body, r->lab);
 	sb_printf(&body, ": %s</text>\n", r->passed ? "PASS" : "FAIL");
 	sb_printf(&body,
 	    "<text x=\"10\" y=\"40\" fill=\"#555555\">%u queries/s per client, %.1f s of steady "

@@ -119,3 +119,35 @@ sb_str(const struct strbuf *sb)
 {
 	return sb->s ? sb->s : "";
 }
+
+void
+sb_xml_str(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '&':
+			sb_puts(sb, "&amp;");
+			break;
+		case '<':
+			sb_puts(sb, "&lt;");
+			break;
+		case '>':
+			sb_puts(sb, "&gt;");
+			break;
+		case '"':
+			sb_puts(sb, "&quot;");
+			break;
+		case '\'':
+			sb_puts(sb, "&apos;");
+			break;
+		default:
+			/* XML 1.0 allows no control characters but tab and newlines. */
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				sb_puts(sb, "?");
+			else
+				sb_add(sb, s, 1);
+		}
+	}
+}

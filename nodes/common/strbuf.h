@@ -25,6 +25,8 @@ void sb_add(struct strbuf *, const char *, size_t);
 void sb_puts(struct strbuf *, const char *);
 void sb_printf(struct strbuf *, const char *, ...) __attribute__((format(printf, 2, 3)));
 void sb_json_str(struct strbuf *, const char *); /* quoted, escaped JSON string */
+/* Text for XML, HTML or an SVG (& < > " ' as entities; control characters but tab and newlines as ?). */
+void sb_xml_str(struct strbuf *, const char *);
 void sb_reset(struct strbuf *);
 char *sb_steal(struct strbuf *); /* caller frees; buffer becomes empty */
 void sb_free(struct strbuf *);
