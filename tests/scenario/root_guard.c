@@ -36,7 +36,8 @@ static pid_t cmd_pid;
 	"           \"data\": \"S\"}]}]}}}," \
 	" \"links\": [{\"endpoints\": [\"c:eth0\", \"s:eth0\"]}]," \
 	" \"scenarios\": {" \
-	"  \"long\": {\"probe\": {\"clients\": [\"c\"], \"rate\": 20, \"timeout\": 0.3}," \
+	"  \"long\": {\"probe\": {\"clients\": [\"c\"], \"rate\": 20, \"timeout\": 0.3," \
+	"   \"lead_in\": 0}," \
 	"   \"steps\": [" \
 	"    {\"expect\": \"answered\", \"by\": \"S\", \"within\": 10}," \
 	"    {\"action\": \"wait\", \"seconds\": 60}]}}}"
