@@ -26,6 +26,7 @@
 #include "kind_policy.h"
 #include "kind.h"
 #include "kind_bird.h"
+#include "policy.h"
 
 #define BIRD_PROG	      "/usr/sbin/bird"
 #define BIRD_CONF	      "bird.conf"
@@ -49,6 +50,9 @@ static const char *const bird_programs[] = { BIRD_PROG, NULL };
 static int bird_load(const struct kind_node *, struct bgp_config *, struct kind_bfd **, char *,
     size_t);
 static int bird_call(const struct kind_node *, const char *, struct bird_reply *);
+static uint32_t peer_import_limit(const struct bgp_peer_config *);
+static bool peer_ebgp(const struct bgp_config *, const struct bgp_peer_config *);
+static int aspath_mask(const char *, struct strbuf *);
 static int bird_protocols(const struct kind_node *, struct bird_proto **, size_t *);
 static int runtime_load(const struct kind_node *, struct bird_runtime *);
 static int runtime_save(const struct kind_node *, const struct bird_runtime *);
@@ -96,6 +100,50 @@ bird_string_ok(const char *s)
 	return strpbrk(s, "\"\\\n") == NULL;
 }
 
+/* The first peer whose export policy is pol, NULL when none. */
+static const struct bgp_peer_config *
+exporting_peer(const struct bgp_config *cfg, const struct bgp_policy *pol)
+{
+	for (size_t i = 0; i < cfg->npeers; i++)
+		if (cfg->peers[i].export_ref == BGP_POLICY_NAMED && cfg->peers[i].export == pol)
+			return &cfg->peers[i];
+	return NULL;
+}
+
+/* What of the rule lists BIRD cannot match, refused at the key that says it. */
+static void
+rules_check(const struct bgp_config *cfg, const char *path, struct cfg_errors *errs)
+{
+	char p[CFG_PATH_MAX], q[CFG_PATH_MAX], r[CFG_PATH_MAX], s[IPADDR_STRLEN];
+
+	for (size_t i = 0; i < cfg->npolicies; i++) {
+		const struct bgp_policy *pol = &cfg->policies[i];
+		const struct bgp_peer_config *exp = exporting_peer(cfg, pol);
+
+		for (size_t j = 0; j < pol->nmatch_rules; j++) {
+			const struct policy_match *m = &pol->match_rules[j].match;
+			struct strbuf mask = STRBUF_INIT;
+
+			jc_path(q, jc_path(p, path, "policies"), pol->name);
+			jc_path_idx(r, jc_path(p, q, "rules"), (int)j);
+			jc_path(p, r, "match");
+			if (m->has_as_path && aspath_mask(m->as_path_src, &mask) < 0)
+				cfg_error(errs, jc_path(q, p, "as_path"),
+				    "kind bird cannot match the AS path pattern \"%s\": BIRD's path "
+				    "masks say ^A$, ^A_, _A_ and _A$ (A: an AS, or ASes separated "
+				    "by _), not a regular expression",
+				    m->as_path_src);
+			sb_free(&mask);
+			if (m->nnext_hops && exp != NULL)
+				cfg_error(errs, jc_path(q, p, "next_hop"),
+				    "kind bird cannot match the next hop in an export policy (peer "
+				    "%s): BIRD's export filter sees the route's next hop before it "
+				    "sets its own",
+				    ipaddr_ntop(&exp->addr, s, sizeof(s)));
+		}
+	}
+}
+
 int
 bird_conf_check(const struct bgp_config *cfg, const struct kind_bfd *bfd, const char *path,
     struct cfg_errors *errs)
@@ -135,7 +183,15 @@ bird_conf_check(const struct bgp_config *cfg, const struct kind_bfd *bfd, const 
 	if (bfd != NULL)
 		kind_bfd_refuse_strict(bfd, cfg->npeers, path, "bird",
 		    "BIRD 2 has no BFD strict mode", errs);
-	kind_policy_refuse(cfg, path, "bird", errs);
+	kind_policy_refuse_damping(cfg, path, "bird", errs);
+	rules_check(cfg, path, errs);
+	for (size_t i = 0; i < cfg->npeers; i++)
+		if (cfg->peers[i].max_prefixes_restart_s == 0 && peer_import_limit(&cfg->peers[i]))
+			cfg_error(errs,
+			    jc_path(q, jc_path_idx(p, jc_path(q, path, "peers"), (int)i),
+				"max_prefixes_restart_s"),
+			    "kind bird cannot keep a session down until reset after the prefix "
+			    "limit: BIRD restarts it after its error wait (1 s, doubling)");
 	return errs->count == before ? 0 : -1;
 }
 
@@ -205,6 +261,242 @@ policy_has_actions(const struct bgp_policy *pol)
 	    pol->ncommunities > 0 || pol->prepend > 0;
 }
 
+/* ---- policy rules (docs/anybgpd.md "Policy rules") ------------------------------------- */
+
+/*
+ * anybgpd's "as_path" pattern as a BIRD path mask: ^A$ [= A =], ^A_ [= A * =],
+ * _A_ [= * A * =], _A$ [= * A =], where A is one AS or several separated by
+ * "_" or a space. 0, or -1 for any other pattern (out untouched).
+ */
+static int
+aspath_mask(const char *pat, struct strbuf *out)
+{
+	struct strbuf m = STRBUF_INIT;
+	size_t n = strlen(pat);
+	const char *s, *end;
+
+	if (n < 3 || (pat[0] != '^' && pat[0] != '_') || (pat[n - 1] != '$' && pat[n - 1] != '_'))
+		return -1;
+	end = pat + n - 1;
+	sb_puts(&m, pat[0] == '_' ? "[= *" : "[=");
+	for (s = pat + 1; s < end;) {
+		unsigned long long v = 0;
+		const char *d = s;
+
+		while (d < end && *d >= '0' && *d <= '9' && d - s < 11)
+			v = v * 10 + (unsigned long long)(*d++ - '0');
+		if (d == s || d - s > 10 || v > UINT32_MAX)
+			goto bad;
+		sb_printf(&m, " %llu", v);
+		s = d;
+		if (s < end && ((*s != '_' && *s != ' ') || ++s == end))
+			goto bad;
+	}
+	sb_puts(&m, pat[n - 1] == '_' ? " * =]" : " =]");
+	if (m.err)
+		goto bad;
+	sb_puts(out, sb_str(&m));
+	sb_free(&m);
+	return 0;
+bad:
+	sb_free(&m);
+	return -1;
+}
+
+static bool
+addr_in_any(const struct prefix *list, size_t n, const struct ipaddr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i].addr.family == a->family && prefix_contains(&list[i], a))
+			return true;
+	return false;
+}
+
+static bool
+rule_uses_path(const struct policy_match *m)
+{
+	return m->has_origin_as || m->has_neighbor_as || m->has_len_min || m->has_len_max ||
+	    m->has_as_path;
+}
+
+/*
+ * The conditions of one rule for this peer and family, joined by "&&", into
+ * cond (empty: always). The peer and its AS are known when the filter is
+ * written, so they are decided here. Returns NULL when the rule can match,
+ * else why it never does.
+ */
+static const char *
+rule_conditions(const struct policy_match *m, const struct bgp_peer_config *pc, int family,
+    const char *aspath, struct strbuf *cond)
+{
+	const char *and = "";
+	char s[PREFIX_STRLEN];
+	size_t i, k;
+
+	if (m->npeers && !addr_in_any(m->peers, m->npeers, &pc->addr))
+		return "peer: not this peer";
+	if (m->has_peer_as && m->peer_as != pc->asn)
+		return "peer_as: not this peer's AS";
+	if (m->has_origin_as && m->origin_as == 0)
+		return "origin_as 0 matches no path";
+	if (m->nprefixes) {
+		for (i = k = 0; i < m->nprefixes; i++) {
+			const struct bgp_prefix_rule *r = &m->prefixes[i];
+
+			if (r->pfx.addr.family != family)
+				continue;
+			sb_printf(cond, "%s%s", k++ ? ", " : "net ~ [ ",
+			    prefix_ntop(&r->pfx, s, sizeof(s)));
+			if (r->ge != r->pfx.len || r->le != r->pfx.len)
+				sb_printf(cond, "{%u,%u}", r->ge, r->le);
+		}
+		if (k == 0)
+			return "prefix: none of this family";
+		sb_puts(cond, " ]");
+		and = " && ";
+	}
+	if (m->has_origin_as) {
+		sb_printf(cond, "%s%s.last = %u", and, aspath, m->origin_as);
+		and = " && ";
+	}
+	if (m->has_neighbor_as) {
+		sb_printf(cond, "%s%s.first = %u", and, aspath, m->neighbor_as);
+		and = " && ";
+	}
+	if (m->has_len_min) {
+		sb_printf(cond, "%s%s.len >= %u", and, aspath, m->len_min);
+		and = " && ";
+	}
+	if (m->has_len_max) {
+		sb_printf(cond, "%s%s.len <= %u", and, aspath, m->len_max);
+		and = " && ";
+	}
+	if (m->has_as_path) {
+		sb_printf(cond, "%s%s ~ ", and, aspath);
+		aspath_mask(m->as_path_src, cond); /* bird_conf_check refused the others */
+		and = " && ";
+	}
+	for (i = 0; i < m->ncommunities; i++) {
+		sb_printf(cond, "%s(%u,%u) ~ bgp_community", and, m->communities[i] >> 16,
+		    m->communities[i] & 0xffff);
+		and = " && ";
+	}
+	for (i = 0; i < m->nlcomms; i++) {
+		sb_printf(cond, "%s(%u,%u,%u) ~ bgp_large_community", and, m->lcomms[i].global,
+		    m->lcomms[i].local1, m->lcomms[i].local2);
+		and = " && ";
+	}
+	if (m->nnext_hops) {
+		sb_printf(cond, "%s(", and);
+		for (i = 0; i < m->nnext_hops; i++)
+			sb_printf(cond, "%s(%sbgp_next_hop.is_v4 && bgp_next_hop ~ %s)",
+			    i ? " || " : "", m->next_hops[i].addr.family == AF_INET ? "" : "!",
+			    prefix_ntop(&m->next_hops[i], s, sizeof(s)));
+		sb_puts(cond, ")");
+	}
+	return NULL;
+}
+
+/* A rule's action, one statement per line at indent. */
+static void
+render_rule_action(struct strbuf *out, const struct policy_action *a, uint32_t prepend_as,
+    const char *indent)
+{
+	uint32_t as = a->prepend_as ? a->prepend_as : prepend_as;
+	size_t i;
+
+	if (!a->accept) {
+		sb_printf(out, "%sreject;\n", indent);
+		return;
+	}
+	if (a->set_local_pref)
+		sb_printf(out, "%sbgp_local_pref = %u;\n", indent, a->local_pref);
+	if (a->set_med)
+		sb_printf(out, "%sbgp_med = %u;\n", indent, a->med);
+	/* Removals first, as anybgpd does. */
+	if (a->comm_del_all)
+		sb_printf(out, "%sbgp_community.delete([(*,*)]);\n", indent);
+	for (i = 0; i < a->ncomm_del; i++)
+		sb_printf(out, "%sbgp_community.delete((%u,%u));\n", indent, a->comm_del[i] >> 16,
+		    a->comm_del[i] & 0xffff);
+	for (i = 0; i < a->ncomm_add; i++)
+		sb_printf(out, "%sbgp_community.add((%u,%u));\n", indent, a->comm_add[i] >> 16,
+		    a->comm_add[i] & 0xffff);
+	if (a->lcomm_del_all)
+		sb_printf(out, "%sbgp_large_community.delete([(*,*,*)]);\n", indent);
+	for (i = 0; i < a->nlcomm_del; i++)
+		sb_printf(out, "%sbgp_large_community.delete((%u,%u,%u));\n", indent,
+		    a->lcomm_del[i].global, a->lcomm_del[i].local1, a->lcomm_del[i].local2);
+	for (i = 0; i < a->nlcomm_add; i++)
+		sb_printf(out, "%sbgp_large_community.add((%u,%u,%u));\n", indent,
+		    a->lcomm_add[i].global, a->lcomm_add[i].local1, a->lcomm_add[i].local2);
+	for (unsigned n = 0; as != 0 && n < a->prepend; n++)
+		sb_printf(out, "%sbgp_path.prepend(%u);\n", indent, as);
+	sb_printf(out, "%saccept;\n", indent);
+}
+
+/*
+ * A rule list for one peer, direction and family: each rule that can match
+ * there as "if CONDITIONS then ACTION", in order, then the default. On
+ * export to an external peer anybgpd matches the path with our AS already
+ * prepended (not for a route server client's routes from others); BIRD
+ * prepends after the filter, so the filter matches a copy with it.
+ */
+static void
+render_rules_filter(struct strbuf *out, const struct bgp_config *cfg,
+    const struct bgp_peer_config *pc, bool import, int family)
+{
+	const struct bgp_policy *pol = import ? pc->import : pc->export;
+	uint32_t prepend_as = import ? pc->asn : cfg->asn;
+	bool own_as = !import && peer_ebgp(cfg, pc), uses_path = false;
+	const char *aspath = own_as ? "aspath" : "bgp_path";
+	char name[BIRD_NAME_MAX];
+
+	for (size_t i = 0; i < pol->nmatch_rules; i++)
+		uses_path |= rule_uses_path(&pol->match_rules[i].match);
+	if (!uses_path)
+		aspath = "bgp_path";
+	sb_printf(out, "filter %s_%s%d\n", bird_peer_name(&pc->addr, name, sizeof(name)),
+	    import ? "import" : "export", family == AF_INET ? 4 : 6);
+	if (own_as && uses_path)
+		sb_puts(out, "bgppath aspath;\n");
+	sb_puts(out, "{\n");
+	sb_printf(out, "\t# policy \"%s\": rules, the first that matches decides\n", pol->name);
+	if (own_as && uses_path && pc->route_server_client) {
+		sb_puts(out, "\t# the path as sent: our AS prepended to our own routes only\n");
+		sb_puts(out, "\taspath = bgp_path;\n");
+		sb_printf(out, "\tif source != RTS_BGP then aspath = prepend(aspath, %u);\n",
+		    cfg->asn);
+	} else if (own_as && uses_path) {
+		sb_puts(out, "\t# the path as sent, with our AS\n");
+		sb_printf(out, "\taspath = prepend(bgp_path, %u);\n", cfg->asn);
+	}
+	for (size_t i = 0; i < pol->nmatch_rules; i++) {
+		const struct policy_rule *r = &pol->match_rules[i];
+		struct strbuf cond = STRBUF_INIT;
+		const char *never = rule_conditions(&r->match, pc, family, aspath, &cond);
+
+		if (never != NULL) {
+			sb_printf(out, "\t# rules[%zu] never matches here (%s)\n", i, never);
+		} else if (cond.len == 0) {
+			sb_printf(out, "\t# rules[%zu]: every route\n", i);
+			render_rule_action(out, &r->action, prepend_as, "\t");
+			if (i + 1 < pol->nmatch_rules)
+				sb_printf(out, "\t# rules[%zu] and later are never reached\n",
+				    i + 1);
+			sb_free(&cond);
+			sb_puts(out, "}\n\n");
+			return;
+		} else {
+			sb_printf(out, "\t# rules[%zu]\n\tif %s then {\n", i, sb_str(&cond));
+			render_rule_action(out, &r->action, prepend_as, "\t\t");
+			sb_puts(out, "\t}\n");
+		}
+		sb_free(&cond);
+	}
+	sb_printf(out, "\t%s;\n}\n\n", pol->default_accept ? "accept" : "reject");
+}
+
 /*
  * A named policy for one peer, direction and family: its prefix rules of
  * that family in order (first match decides), then its default.
@@ -217,6 +509,10 @@ render_filter(struct strbuf *out, const struct bgp_config *cfg, const struct bgp
 	uint32_t prepend_as = import ? pc->asn : cfg->asn;
 	char name[BIRD_NAME_MAX], s[PREFIX_STRLEN];
 
+	if (pol->match_rules != NULL) {
+		render_rules_filter(out, cfg, pc, import, family);
+		return;
+	}
 	sb_printf(out, "filter %s_%s%d {\n", bird_peer_name(&pc->addr, name, sizeof(name)),
 	    import ? "import" : "export", family == AF_INET ? 4 : 6);
 	sb_printf(out, "\t# policy \"%s\"\n", pol->name);
@@ -313,7 +609,12 @@ render_channel(struct strbuf *out, const struct bgp_config *cfg, const struct bg
 		    family == AF_INET ? "ipv4" : "ipv6");
 	else
 		render_ref(out, cfg, pc, false, family);
-	if (lim)
+	if (lim && pc->max_prefixes_restart_s != BGP_DEF_MAX_PREFIXES_RESTART)
+		sb_printf(out,
+		    "\t\timport limit %u action restart;\t# after the error wait, not "
+		    "max_prefixes_restart_s %u\n",
+		    lim, pc->max_prefixes_restart_s);
+	else if (lim)
 		sb_printf(out, "\t\timport limit %u action restart;\n", lim);
 	if (pc->route_server_client)
 		sb_puts(out, "\t\t# no next hop self: a route server keeps the next hop\n");

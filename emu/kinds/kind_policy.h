@@ -1,6 +1,7 @@
 /*
  * What of anybgpd's import machinery the other BGP kinds (bird, frr, gobgp,
- * openbgpd) do not render: policy rule lists ("rules"), route flap damping
+ * openbgpd) do not render: policy rule lists ("rules"; kind bird writes them
+ * as BIRD filters and refuses only the forms BIRD cannot match), route flap damping
  * ("damping") and the max-prefix restart timer ("max_prefixes_restart_s").
  * Each kind's check refuses them through kind_policy_refuse(), with an error
  * naming the JSON path and the kind, rather than running the daemon with a
@@ -14,6 +15,10 @@
 
 /* One error per refused key of cfg (the section at path). 0 or -1. */
 int kind_policy_refuse(const struct bgp_config *cfg, const char *path, const char *kind,
+    struct cfg_errors *);
+
+/* Only the damping keys (kind bird renders the rest itself). 0 or -1. */
+int kind_policy_refuse_damping(const struct bgp_config *cfg, const char *path, const char *kind,
     struct cfg_errors *);
 
 #endif

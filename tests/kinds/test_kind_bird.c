@@ -220,6 +220,9 @@ GOLDEN(user_config, "user-config")
 GOLDEN(capture_policy_gateway, "capture-policy-gateway")
 GOLDEN(bfd, "bfd")
 GOLDEN(route_server, "route-server")
+GOLDEN(rules, "rules")
+GOLDEN(labb_central, "labb-central")
+GOLDEN(labb_rs, "labb-rs")
 
 /* The Lab A inputs are the topology's own sections (plus "kind"): no drift. */
 Test(bird_golden, laba_inputs_are_the_topology, .init = setup, .fini = teardown)
@@ -254,6 +257,134 @@ Test(bird_golden, laba_inputs_are_the_topology, .init = setup, .fini = teardown)
 		cJSON_Delete(g.section);
 	}
 	cJSON_Delete(topo);
+}
+
+/*
+ * Lab B's central router and route server (topologies/multi-site.json) as
+ * their sections, but for the peers' "damping", which kind bird refuses
+ * (BIRD 2 has no route flap damping): dropped from central's two DNS peers.
+ */
+Test(bird_golden, labb_inputs_are_the_topology_without_damping, .init = setup, .fini = teardown)
+{
+	static const char *const nodes[] = { "central", "rs" };
+	char path[512], *text;
+	cJSON *topo;
+	int dropped = 0;
+
+	snprintf(path, sizeof(path), "%s/topologies/multi-site.json", src_dir());
+	text = slurp(path, NULL);
+	cr_assert_not_null(text);
+	topo = cJSON_Parse(text);
+	free(text);
+	cr_assert_not_null(topo);
+	for (size_t i = 0; i < 2; i++) {
+		struct golden_node g;
+		char name[32];
+		cJSON *want = cJSON_Duplicate(
+		    cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(topo, "nodes"),
+					    nodes[i]),
+			"bgp"),
+		    true);
+		cJSON *peer;
+
+		cr_assert_not_null(want, "nodes.%s.bgp missing from multi-site.json", nodes[i]);
+		cJSON_ArrayForEach(peer, cJSON_GetObjectItem(want, "peers")) {
+			if (cJSON_GetObjectItem(peer, "damping") != NULL) {
+				cJSON_DeleteItemFromObject(peer, "damping");
+				dropped++;
+			}
+		}
+		snprintf(name, sizeof(name), "labb-%s", nodes[i]);
+		golden_node(&g, name);
+		cJSON_DeleteItemFromObject(g.section, "kind");
+		cr_assert(cJSON_Compare(want, g.section, true),
+		    "%s.json is not nodes.%s.bgp of topologies/multi-site.json without the "
+		    "peers' damping",
+		    name, nodes[i]);
+		cJSON_Delete(want);
+		cJSON_Delete(g.section);
+	}
+	cr_assert_eq(dropped, 2, "central's two DNS peers have damping, nothing else");
+	cJSON_Delete(topo);
+}
+
+/* Lab B's central router: its import rules, the prefix limit, BFD at 10 ms. */
+Test(bird_golden, labb_central_rules, .init = setup, .fini = teardown)
+{
+	char *c = golden_conf("labb-central");
+	const char *f = strstr(c, "filter bgp_172_16_1_11_import4\n{\n");
+	const char *f6 = strstr(c, "filter bgp_172_16_1_11_import6\n{\n");
+	const char *cl = strstr(c, "filter bgp_10_255_0_2_import4\n{\n");
+
+	cr_assert(f != NULL && f6 != NULL && cl != NULL);
+	cr_assert_not_null(strstr(f,
+	    "\tif net ~ [ 51.51.51.0/24 ] && bgp_path.last = 65511 then {\n"
+	    "\t\tbgp_local_pref = 200;\n\t\taccept;\n\t}\n\treject;\n}"));
+	cr_assert_not_null(
+	    strstr(f6, "\tif net ~ [ 2001:db8:51::/48 ] && bgp_path.last = 65511 then {\n"));
+	cr_assert_not_null(strstr(cl,
+	    "\tif net ~ [ 51.51.51.0/24 ] then {\n\t\tbgp_local_pref = 100;\n\t\taccept;\n\t}\n"
+	    "\t# rules[1]\n\tif net ~ [ 172.16.3.0/24, 172.16.4.0/24 ] then {\n\t\taccept;\n"
+	    "\t}\n\treject;\n}"));
+	cr_assert_not_null(strstr(c,
+	    "\t\timport limit 4 action restart;\t# after the error wait, not "
+	    "max_prefixes_restart_s 30\n"));
+	cr_assert_not_null(strstr(c, "\t\tmin rx interval 10 ms;\n"));
+	free(c);
+}
+
+/* Every match and action of a rule list, as the golden file spells them. */
+Test(bird_golden, rules_matches_and_actions, .init = setup, .fini = teardown)
+{
+	char *c = golden_conf("rules");
+	const char *imp = strstr(c, "filter bgp_10_10_10_1_import4\n{\n");
+	const char *up = strstr(c, "filter bgp_10_10_20_1_export4\nbgppath aspath;\n{\n");
+	const char *rs = strstr(c, "filter bgp_10_10_30_1_export4\nbgppath aspath;\n{\n");
+	const char *ibgp = strstr(c, "filter bgp_10_10_40_1_export4\n{\n");
+
+	cr_assert(imp != NULL && up != NULL && rs != NULL && ibgp != NULL);
+	cr_assert_not_null(strstr(imp,
+	    "\tif net ~ [ 51.51.51.0/24 ] && bgp_path.last = 65511 && bgp_path.first = 65511 && "
+	    "bgp_path.len >= 1 && bgp_path.len <= 3 && bgp_path ~ [= 65511 =] && "
+	    "((bgp_next_hop.is_v4 && bgp_next_hop ~ 10.10.10.0/24) || "
+	    "(!bgp_next_hop.is_v4 && bgp_next_hop ~ fd00:10::/64)) then {\n"
+	    "\t\tbgp_local_pref = 200;\n\t\tbgp_med = 10;\n"
+	    "\t\tbgp_community.add((8075,1));\n\t\tbgp_community.add((65535,65281));\n"
+	    "\t\tbgp_large_community.add((8075,1,1));\n"
+	    "\t\tbgp_path.prepend(65511);\n\t\tbgp_path.prepend(65511);\n\t\taccept;\n"));
+	cr_assert_not_null(strstr(imp,
+	    "\tif net ~ [ 10.0.0.0/8{16,24} ] && "
+	    "(65511,666) ~ bgp_community && (65535,666) ~ bgp_community && "
+	    "(65511,0,666) ~ bgp_large_community then {\n\t\treject;\n"));
+	cr_assert_not_null(
+	    strstr(imp, "if bgp_path.len >= 2 && bgp_path.len <= 2 && bgp_path ~ [= * 64496 * =]"));
+	cr_assert_not_null(strstr(imp,
+	    "\t\tbgp_community.delete([(*,*)]);\n"
+	    "\t\tbgp_community.add((8075,2));\n"
+	    "\t\tbgp_large_community.delete([(*,*,*)]);\n"));
+	cr_assert_not_null(strstr(imp, "bgp_path ~ [= 65511 * =]"));
+	cr_assert_not_null(strstr(imp, "\t\tbgp_path.prepend(64500);\n"));
+	cr_assert_not_null(strstr(imp, "bgp_path ~ [= * 64497 64498 =]"));
+	cr_assert_not_null(
+	    strstr(imp, "# rules[5] never matches here (peer_as: not this peer's AS)"));
+	cr_assert_not_null(
+	    strstr(imp, "# rules[6] never matches here (origin_as 0 matches no path)"));
+	cr_assert_not_null(
+	    strstr(imp, "# rules[7] never matches here (prefix: none of this family)"));
+	cr_assert_not_null(strstr(imp, "\taccept;\n}"), "default accept");
+	/* Export to an external peer: the path matched has our AS, as anybgpd's does. */
+	cr_assert_not_null(strstr(up, "\taspath = prepend(bgp_path, 8075);\n"));
+	cr_assert_not_null(strstr(up, "aspath ~ [= 8075 =]"));
+	cr_assert_not_null(strstr(up, "aspath.first = 8075 && aspath.len <= 2"));
+	cr_assert_not_null(strstr(up, "\t\tbgp_path.prepend(8075);\n"));
+	cr_assert_not_null(strstr(up, "# rules[2]: every route\n\treject;\n}\n"));
+	/* A route server client: our AS only on our own routes. */
+	cr_assert_not_null(
+	    strstr(rs, "\tif source != RTS_BGP then aspath = prepend(aspath, 8075);\n"));
+	/* Internal: the path as it is; the peer decided when the file is written. */
+	cr_assert_not_null(strstr(ibgp, "\tif bgp_path.last = 65511 then {\n"));
+	cr_assert_not_null(strstr(ibgp, "# rules[1] never matches here (peer: not this peer)"));
+	free(c);
 }
 
 /* What the golden files say, spelled out for the behaviours the brief names. */
@@ -410,6 +541,16 @@ Test(bird_refuse, bfd_values)
 		cr_expect_str_eq(text, cases[i].error, "case %zu", i);
 		cJSON_Delete(g.section);
 	}
+}
+
+Test(bird_refuse, rules_damping_restart)
+{
+	golden_refusal("refuse-rules");
+}
+
+Test(bird_refuse, damping_peer)
+{
+	golden_refusal("refuse-damping-peer");
 }
 
 Test(bird_refuse, kernel_protocol)
