@@ -5,6 +5,12 @@
  * reconstruction on receive (RFC 6793 4.2.3), RFC 7607 (AS 0), AS path and
  * community helpers and printers, NLRI prefix encoding (RFC 4271 4.3, RFC 4760
  * 5), and the interning table that lets a RIB share attribute sets.
+ *
+ * Each attribute is one descriptor in attr_descs[] (type code, name, expected
+ * flags, RFC 7606 action, decode, encode, print, compare, hash); the attribute
+ * decoder, the encoder, bgp_attrs_print(), bgp_attrs_equal() and
+ * bgp_attrs_hash() walk that table, and attr_unknown handles every optional
+ * transitive attribute not in it.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -73,35 +79,6 @@ bgp_af_name(enum bgp_af af)
 		break;
 	}
 	return "unknown";
-}
-
-/* ---- names ---- */
-
-static const char *const attr_names[] = {
-	[BGP_ATTR_ORIGIN] = "ORIGIN",
-	[BGP_ATTR_AS_PATH] = "AS_PATH",
-	[BGP_ATTR_NEXT_HOP] = "NEXT_HOP",
-	[BGP_ATTR_MED] = "MULTI_EXIT_DISC",
-	[BGP_ATTR_LOCAL_PREF] = "LOCAL_PREF",
-	[BGP_ATTR_ATOMIC_AGGREGATE] = "ATOMIC_AGGREGATE",
-	[BGP_ATTR_AGGREGATOR] = "AGGREGATOR",
-	[BGP_ATTR_COMMUNITIES] = "COMMUNITIES",
-	[BGP_ATTR_ORIGINATOR_ID] = "ORIGINATOR_ID",
-	[BGP_ATTR_CLUSTER_LIST] = "CLUSTER_LIST",
-	[BGP_ATTR_MP_REACH_NLRI] = "MP_REACH_NLRI",
-	[BGP_ATTR_MP_UNREACH_NLRI] = "MP_UNREACH_NLRI",
-	[BGP_ATTR_EXT_COMMUNITIES] = "EXTENDED_COMMUNITIES",
-	[BGP_ATTR_AS4_PATH] = "AS4_PATH",
-	[BGP_ATTR_AS4_AGGREGATOR] = "AS4_AGGREGATOR",
-	[BGP_ATTR_LARGE_COMMUNITIES] = "LARGE_COMMUNITY",
-};
-
-const char *
-bgp_attr_type_name(uint8_t type)
-{
-	if (type >= sizeof(attr_names) / sizeof(attr_names[0]))
-		return NULL;
-	return attr_names[type];
 }
 
 const char *
@@ -804,61 +781,6 @@ fnv_addr(uint32_t h, const struct ipaddr *a)
 	return h;
 }
 
-uint32_t
-bgp_attrs_hash(const struct bgp_attrs *a)
-{
-	uint32_t h = 2166136261u;
-
-	h = fnv_u32(h, a->present);
-	h = fnv_u32(h, a->origin);
-	if (a->aspath)
-		h = fnv(h, a->aspath->w, (size_t)a->aspath->nwords * sizeof(uint32_t));
-	h = fnv_addr(h, &a->nexthop);
-	h = fnv_addr(h, &a->nexthop_ll);
-	if (a->present & BGP_ATTRS_MED)
-		h = fnv_u32(h, a->med);
-	if (a->present & BGP_ATTRS_LOCAL_PREF)
-		h = fnv_u32(h, a->local_pref);
-	if (a->present & BGP_ATTRS_AGGREGATOR) {
-		h = fnv_u32(h, a->aggregator_as);
-		h = fnv_u32(h, a->aggregator_id);
-	}
-	if (a->comms)
-		h = fnv(h, a->comms->v, (size_t)a->comms->n * sizeof(uint32_t));
-	if (a->lcomms)
-		h = fnv(h, a->lcomms->v, (size_t)a->lcomms->n * sizeof(a->lcomms->v[0]));
-	if (a->unknown)
-		h = fnv(h, a->unknown->data, a->unknown->len);
-	return h;
-}
-
-static bool
-addr_same(const struct ipaddr *a, const struct ipaddr *b)
-{
-	if (a->family != b->family)
-		return false;
-	return a->family == 0 || memcmp(a->bytes, b->bytes, ipaddr_size(a->family)) == 0;
-}
-
-bool
-bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
-{
-	if (a == b)
-		return true;
-	if (a->present != b->present || a->origin != b->origin)
-		return false;
-	if ((a->present & BGP_ATTRS_MED) && a->med != b->med)
-		return false;
-	if ((a->present & BGP_ATTRS_LOCAL_PREF) && a->local_pref != b->local_pref)
-		return false;
-	if ((a->present & BGP_ATTRS_AGGREGATOR) &&
-	    (a->aggregator_as != b->aggregator_as || a->aggregator_id != b->aggregator_id))
-		return false;
-	return addr_same(&a->nexthop, &b->nexthop) && addr_same(&a->nexthop_ll, &b->nexthop_ll) &&
-	    bgp_aspath_equal(a->aspath, b->aspath) && comms_equal(a->comms, b->comms) &&
-	    lcomms_equal(a->lcomms, b->lcomms) && raw_equal(a->unknown, b->unknown);
-}
-
 int
 bgp_attrs_set_aspath(struct bgp_attrs *a, struct bgp_aspath *p)
 {
@@ -990,43 +912,6 @@ bgp_attrs_lcommunities_clear(struct bgp_attrs *a)
 	free(a->lcomms);
 	a->lcomms = NULL;
 	a->present &= ~BGP_ATTRS_LCOMMUNITIES;
-}
-
-void
-bgp_attrs_print(struct strbuf *sb, const struct bgp_attrs *a)
-{
-	char buf[IPADDR_STRLEN];
-
-	sb_printf(sb, "origin %s as-path \"", bgp_origin_name(a->origin));
-	bgp_aspath_print(sb, a->aspath);
-	sb_puts(sb, "\"");
-	if (a->nexthop.family)
-		sb_printf(sb, " nexthop %s", ipaddr_ntop(&a->nexthop, buf, sizeof(buf)));
-	if (a->nexthop_ll.family)
-		sb_printf(sb, " nexthop-ll %s", ipaddr_ntop(&a->nexthop_ll, buf, sizeof(buf)));
-	if (a->present & BGP_ATTRS_MED)
-		sb_printf(sb, " med %u", a->med);
-	if (a->present & BGP_ATTRS_LOCAL_PREF)
-		sb_printf(sb, " local-pref %u", a->local_pref);
-	if (a->present & BGP_ATTRS_ATOMIC_AGGR)
-		sb_puts(sb, " atomic-aggregate");
-	if (a->present & BGP_ATTRS_AGGREGATOR) {
-		struct ipaddr id;
-
-		ipaddr_from_v4(&id, a->aggregator_id);
-		sb_printf(sb, " aggregator %u %s", a->aggregator_as,
-		    ipaddr_ntop(&id, buf, sizeof(buf)));
-	}
-	if (a->comms) {
-		sb_puts(sb, " communities ");
-		bgp_communities_print(sb, a->comms);
-	}
-	if (a->lcomms) {
-		sb_puts(sb, " large-communities ");
-		bgp_lcomms_print(sb, a->lcomms);
-	}
-	if (a->unknown)
-		sb_printf(sb, " unknown-transitive %u octets", a->unknown->len);
 }
 
 /* ---- interning ---- */
@@ -1260,7 +1145,7 @@ struct unknown_span {
 	const uint8_t *val;
 };
 
-struct attr_dec {
+struct bgp_attr_dec {
 	const struct bgp_peer_ctx *ctx;
 	struct bgp_attrs *attrs;
 	struct bgp_mp *mp;
@@ -1271,7 +1156,7 @@ struct attr_dec {
 	size_t rawlen;
 	uint8_t flags;
 	uint8_t type;
-	const struct attr_desc *desc;
+	const struct bgp_attr_desc *desc;
 	/* RFC 6793 pieces, merged at the end on a 2-octet session */
 	struct bgp_aspath *as4_path;
 	bool has_as4_path;
@@ -1280,12 +1165,6 @@ struct attr_dec {
 	uint32_t as4_aggr_id;
 	struct unknown_span unknown[MAX_UNKNOWN];
 	unsigned nunknown;
-};
-
-struct attr_desc {
-	uint8_t flags;		       /* expected Optional and Transitive bits */
-	enum bgp_err_action malformed; /* RFC 7606 action when malformed */
-	int (*decode)(struct attr_dec *, struct wire_rd *);
 };
 
 #define OT_MASK (BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)
@@ -1297,7 +1176,7 @@ struct attr_desc {
  * session reset (decoding stops), else 0.
  */
 static int
-attr_malformed(struct attr_dec *d, uint8_t subcode, bool with_data, const char *why)
+attr_malformed(struct bgp_attr_dec *d, uint8_t subcode, bool with_data, const char *why)
 {
 	enum bgp_err_action act = d->desc->malformed;
 
@@ -1309,13 +1188,13 @@ attr_malformed(struct attr_dec *d, uint8_t subcode, bool with_data, const char *
 }
 
 static int
-attr_len_error(struct attr_dec *d, const char *why)
+attr_len_error(struct bgp_attr_dec *d, const char *why)
 {
 	return attr_malformed(d, BGP_ERR_UPD_ATTR_LEN, true, why);
 }
 
 static int
-dec_origin(struct attr_dec *d, struct wire_rd *v)
+dec_origin(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	uint8_t o;
 
@@ -1330,7 +1209,7 @@ dec_origin(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_as_path(struct attr_dec *d, struct wire_rd *v)
+dec_as_path(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	struct bgp_aspath *p;
 	const char *why = NULL;
@@ -1353,7 +1232,7 @@ v4_nexthop_valid(uint32_t a)
 }
 
 static int
-dec_next_hop(struct attr_dec *d, struct wire_rd *v)
+dec_next_hop(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	uint32_t a;
 
@@ -1369,7 +1248,7 @@ dec_next_hop(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_med(struct attr_dec *d, struct wire_rd *v)
+dec_med(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	if (wire_left(v) != 4)
 		return attr_len_error(d, "MULTI_EXIT_DISC length is not 4");
@@ -1379,11 +1258,9 @@ dec_med(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_local_pref(struct attr_dec *d, struct wire_rd *v)
+dec_local_pref(struct bgp_attr_dec *d, struct wire_rd *v)
 {
-	/* RFC 4271 5.1.5, RFC 7606 7.5: from an external peer it is discarded. */
-	if (d->ctx->ebgp)
-		return 0;
+	/* From an external peer it never gets here (BGP_ATTR_D_IBGP_ONLY). */
 	if (wire_left(v) != 4)
 		return attr_len_error(d, "LOCAL_PREF length is not 4");
 	d->attrs->local_pref = wire_u32(v);
@@ -1392,7 +1269,7 @@ dec_local_pref(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_atomic_aggregate(struct attr_dec *d, struct wire_rd *v)
+dec_atomic_aggregate(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	if (wire_left(v) != 0)
 		return attr_len_error(d, "ATOMIC_AGGREGATE length is not 0");
@@ -1401,7 +1278,7 @@ dec_atomic_aggregate(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_aggregator(struct attr_dec *d, struct wire_rd *v)
+dec_aggregator(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	size_t want = d->ctx->as4 ? 8 : 6;
 	uint32_t asn;
@@ -1419,7 +1296,7 @@ dec_aggregator(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_communities(struct attr_dec *d, struct wire_rd *v)
+dec_communities(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	size_t len = wire_left(v);
 	struct bgp_communities *c;
@@ -1440,7 +1317,7 @@ dec_communities(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_large_communities(struct attr_dec *d, struct wire_rd *v)
+dec_large_communities(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	size_t len = wire_left(v);
 	struct bgp_lcommunities *l;
@@ -1474,7 +1351,7 @@ dec_large_communities(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_mp_reach(struct attr_dec *d, struct wire_rd *v)
+dec_mp_reach(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	struct bgp_mp *mp = d->mp;
 	uint8_t nhlen;
@@ -1519,7 +1396,7 @@ dec_mp_reach(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_mp_unreach(struct attr_dec *d, struct wire_rd *v)
+dec_mp_unreach(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	struct bgp_mp *mp = d->mp;
 	int af;
@@ -1542,7 +1419,7 @@ dec_mp_unreach(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_as4_path(struct attr_dec *d, struct wire_rd *v)
+dec_as4_path(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	struct bgp_aspath *p;
 	const char *why = NULL;
@@ -1563,7 +1440,7 @@ dec_as4_path(struct attr_dec *d, struct wire_rd *v)
 }
 
 static int
-dec_as4_aggregator(struct attr_dec *d, struct wire_rd *v)
+dec_as4_aggregator(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	if (d->ctx->as4) {
 		d->ndiscarded++;
@@ -1580,28 +1457,8 @@ dec_as4_aggregator(struct attr_dec *d, struct wire_rd *v)
 	return 0;
 }
 
-#define WK     BGP_ATTR_F_TRANSITIVE
-#define OPT_T  (BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)
-#define OPT_NT BGP_ATTR_F_OPTIONAL
-
-static const struct attr_desc attr_table[256] = {
-	[BGP_ATTR_ORIGIN] = { WK, BGP_ACT_WITHDRAW, dec_origin },
-	[BGP_ATTR_AS_PATH] = { WK, BGP_ACT_WITHDRAW, dec_as_path },
-	[BGP_ATTR_NEXT_HOP] = { WK, BGP_ACT_WITHDRAW, dec_next_hop },
-	[BGP_ATTR_MED] = { OPT_NT, BGP_ACT_WITHDRAW, dec_med },
-	[BGP_ATTR_LOCAL_PREF] = { WK, BGP_ACT_WITHDRAW, dec_local_pref },
-	[BGP_ATTR_ATOMIC_AGGREGATE] = { WK, BGP_ACT_ATTR_DISCARD, dec_atomic_aggregate },
-	[BGP_ATTR_AGGREGATOR] = { OPT_T, BGP_ACT_ATTR_DISCARD, dec_aggregator },
-	[BGP_ATTR_COMMUNITIES] = { OPT_T, BGP_ACT_WITHDRAW, dec_communities },
-	[BGP_ATTR_MP_REACH_NLRI] = { OPT_NT, BGP_ACT_SESSION_RESET, dec_mp_reach },
-	[BGP_ATTR_MP_UNREACH_NLRI] = { OPT_NT, BGP_ACT_SESSION_RESET, dec_mp_unreach },
-	[BGP_ATTR_AS4_PATH] = { OPT_T, BGP_ACT_ATTR_DISCARD, dec_as4_path },
-	[BGP_ATTR_AS4_AGGREGATOR] = { OPT_T, BGP_ACT_ATTR_DISCARD, dec_as4_aggregator },
-	[BGP_ATTR_LARGE_COMMUNITIES] = { OPT_T, BGP_ACT_WITHDRAW, dec_large_communities },
-};
-
 static int
-keep_unknown(struct attr_dec *d, struct wire_rd *v)
+keep_unknown(struct bgp_attr_dec *d, struct wire_rd *v)
 {
 	struct unknown_span *u;
 	size_t len = wire_left(v);
@@ -1628,7 +1485,7 @@ span_cmp(const void *a, const void *b)
 
 /* Build attrs->unknown from the spans: ascending type, Partial bit set. */
 static int
-build_unknown(struct attr_dec *d)
+build_unknown(struct bgp_attr_dec *d)
 {
 	struct bgp_rawattrs *r;
 	struct wire_wr w;
@@ -1667,7 +1524,7 @@ build_unknown(struct attr_dec *d)
 
 /* RFC 6793 4.2.3 on a 2-octet session. */
 static int
-as4_reconstruct(struct attr_dec *d)
+as4_reconstruct(struct bgp_attr_dec *d)
 {
 	struct bgp_attrs *a = d->attrs;
 	struct bgp_aspath *merged;
@@ -1701,19 +1558,702 @@ as4_reconstruct(struct attr_dec *d)
 	return 0;
 }
 
+/* ---- encoding, one function per attribute ---- */
+
+static void
+put_attr_hdr(struct wire_wr *w, uint8_t flags, uint8_t type, size_t len)
+{
+	if (len > 0xffff) {
+		/* e.g. an AS path prepended beyond what one attribute can hold */
+		if (w->err == WIRE_OK)
+			w->err = WIRE_ESPACE;
+		return;
+	}
+	if (len > 255) {
+		wire_put_u8(w, flags | BGP_ATTR_F_EXTLEN);
+		wire_put_u8(w, type);
+		wire_put_u16(w, (uint16_t)len);
+	} else {
+		wire_put_u8(w, flags);
+		wire_put_u8(w, type);
+		wire_put_u8(w, (uint8_t)len);
+	}
+}
+
+static int
+enc_origin(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	put_attr_hdr(w, d->flags, d->type, 1);
+	wire_put_u8(w, e->attrs->origin);
+	return 0;
+}
+
+static int
+enc_as_path(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	unsigned assize = e->ctx->as4 ? 4 : 2;
+
+	/* Always written: mandatory (RFC 4271 5.1.2), empty for our own routes. */
+	put_attr_hdr(w, d->flags, d->type, aspath_wire_len(e->attrs->aspath, assize, false));
+	aspath_put(w, e->attrs->aspath, assize, false);
+	return 0;
+}
+
+static int
+enc_next_hop(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	if (!e->with_nexthop)
+		return 0;
+	if (e->attrs->nexthop.family != AF_INET) {
+		w->err = WIRE_ERANGE;
+		return -1;
+	}
+	put_attr_hdr(w, d->flags, d->type, 4);
+	wire_put(w, &e->attrs->nexthop.v4, 4);
+	return 0;
+}
+
+static int
+enc_med(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	if (!(e->attrs->present & BGP_ATTRS_MED))
+		return 0;
+	put_attr_hdr(w, d->flags, d->type, 4);
+	wire_put_u32(w, e->attrs->med);
+	return 0;
+}
+
+static int
+enc_local_pref(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	/* RFC 4271 5.1.5: always to internal peers, never to external ones. */
+	if (e->ctx->ebgp)
+		return 0;
+	put_attr_hdr(w, d->flags, d->type, 4);
+	wire_put_u32(w, (e->attrs->present & BGP_ATTRS_LOCAL_PREF) ? e->attrs->local_pref : 100);
+	return 0;
+}
+
+static int
+enc_atomic_aggregate(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	if (e->attrs->present & BGP_ATTRS_ATOMIC_AGGR)
+		put_attr_hdr(w, d->flags, d->type, 0);
+	return 0;
+}
+
+static int
+enc_aggregator(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	const struct bgp_attrs *a = e->attrs;
+
+	if (!(a->present & BGP_ATTRS_AGGREGATOR))
+		return 0;
+	put_attr_hdr(w, d->flags, d->type, e->ctx->as4 ? 8 : 6);
+	if (e->ctx->as4)
+		wire_put_u32(w, a->aggregator_as);
+	else
+		wire_put_u16(w,
+		    a->aggregator_as > 0xffff ? BGP_AS_TRANS : (uint16_t)a->aggregator_as);
+	wire_put_u32(w, a->aggregator_id);
+	return 0;
+}
+
+static int
+enc_communities(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	const struct bgp_communities *c = e->attrs->comms;
+	uint32_t i;
+
+	if (!c || !c->n)
+		return 0;
+	put_attr_hdr(w, d->flags, d->type, (size_t)c->n * 4);
+	for (i = 0; i < c->n; i++)
+		wire_put_u32(w, c->v[i]);
+	return 0;
+}
+
+/* RFC 4760 3: AFI, SAFI, next hop length and next hop, reserved, NLRI. */
+static int
+enc_mp_reach(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	const struct bgp_attrs *a = e->attrs;
+	size_t nhlen, len, i;
+
+	if (!e->mp)
+		return 0;
+	if ((unsigned)e->af >= BGP_AF_COUNT || a->nexthop.family != bgp_af_family(e->af)) {
+		w->err = WIRE_ERANGE;
+		return -1;
+	}
+	if (e->af == BGP_AF_IPV6_UNICAST)
+		nhlen = a->nexthop_ll.family == AF_INET6 ? 32 : 16; /* RFC 2545 3 */
+	else
+		nhlen = 4;
+	len = 2 + 1 + 1 + nhlen + 1;
+	for (i = 0; i < e->npfx; i++)
+		len += bgp_nlri_size(&e->pfx[i]);
+	put_attr_hdr(w, d->flags, d->type, len);
+	wire_put_u16(w, bgp_af_afi(e->af));
+	wire_put_u8(w, bgp_af_safi(e->af));
+	wire_put_u8(w, (uint8_t)nhlen);
+	if (e->af == BGP_AF_IPV6_UNICAST) {
+		wire_put(w, a->nexthop.bytes, 16);
+		if (nhlen == 32)
+			wire_put(w, a->nexthop_ll.bytes, 16);
+	} else {
+		wire_put(w, &a->nexthop.v4, 4);
+	}
+	wire_put_u8(w, 0);
+	for (i = 0; i < e->npfx; i++)
+		bgp_nlri_put(w, &e->pfx[i]);
+	return 0;
+}
+
+/* RFC 4760 4: AFI, SAFI, withdrawn routes; none is End-of-RIB (RFC 4724 2). */
+static int
+enc_mp_unreach(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	size_t len = 2 + 1, i;
+
+	if (!e->mp)
+		return 0;
+	if ((unsigned)e->af >= BGP_AF_COUNT) {
+		w->err = WIRE_ERANGE;
+		return -1;
+	}
+	for (i = 0; i < e->npfx; i++)
+		len += bgp_nlri_size(&e->pfx[i]);
+	put_attr_hdr(w, d->flags, d->type, len);
+	wire_put_u16(w, bgp_af_afi(e->af));
+	wire_put_u8(w, bgp_af_safi(e->af));
+	for (i = 0; i < e->npfx; i++)
+		bgp_nlri_put(w, &e->pfx[i]);
+	return 0;
+}
+
+static int
+enc_as4_path(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	const struct bgp_aspath *p = e->attrs->aspath;
+
+	/* RFC 6793 4.2.2: the true path for the NEW speakers behind the OLD
+	 * one, without confederation segments; only when an AS does not fit. */
+	if (e->ctx->as4 || !aspath_needs_as4(p))
+		return 0;
+	put_attr_hdr(w, d->flags, d->type, aspath_wire_len(p, 4, true));
+	aspath_put(w, p, 4, true);
+	return 0;
+}
+
+static int
+enc_as4_aggregator(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	const struct bgp_attrs *a = e->attrs;
+
+	if (e->ctx->as4 || !(a->present & BGP_ATTRS_AGGREGATOR) || a->aggregator_as <= 0xffff)
+		return 0;
+	put_attr_hdr(w, d->flags, d->type, 8);
+	wire_put_u32(w, a->aggregator_as);
+	wire_put_u32(w, a->aggregator_id);
+	return 0;
+}
+
+static int
+enc_large_communities(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	const struct bgp_lcommunities *l = e->attrs->lcomms;
+	uint32_t i;
+
+	if (!l || !l->n)
+		return 0;
+	put_attr_hdr(w, d->flags, d->type, (size_t)l->n * 12);
+	for (i = 0; i < l->n; i++) {
+		wire_put_u32(w, l->v[i].global);
+		wire_put_u32(w, l->v[i].local1);
+		wire_put_u32(w, l->v[i].local2);
+	}
+	return 0;
+}
+
+/*
+ * The kept unknown attributes whose type is below e->unknown_below, from
+ * e->unknown_off on, as they were stored (Partial bit already set).
+ */
+static int
+enc_unknown(const struct bgp_attr_desc *d, struct wire_wr *w, struct bgp_attr_enc *e)
+{
+	const struct bgp_rawattrs *r = e->attrs->unknown;
+	struct wire_rd rd;
+
+	if (!r)
+		return 0;
+	wire_rd_init(&rd, r->data, r->len);
+	wire_seek(&rd, e->unknown_off);
+	while (wire_left(&rd)) {
+		struct wire_rd whole = rd;
+		uint8_t flags = wire_u8(&rd), type = wire_u8(&rd);
+		size_t len = (flags & BGP_ATTR_F_EXTLEN) ? wire_u16(&rd) : wire_u8(&rd);
+		size_t hdr = (flags & BGP_ATTR_F_EXTLEN) ? 4 : 3;
+		const uint8_t *p;
+
+		if (type >= e->unknown_below)
+			break;
+		p = wire_ptr(&whole, hdr + len);
+		if (!p)
+			break;
+		wire_put(w, p, hdr + len);
+		wire_skip(&rd, len);
+		e->unknown_off = wire_offset(&rd);
+	}
+	return 0;
+}
+
+/* ---- printing, comparing and hashing, one function per attribute ---- */
+
+/* Printers append " keyword value"; ORIGIN, printed first and always, has no
+ * leading space. Comparators are called after the present bits were found
+ * equal; hashes continue h. */
+
+static void
+print_origin(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	sb_printf(sb, "origin %s", bgp_origin_name(a->origin));
+}
+
+static bool
+equal_origin(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	return a->origin == b->origin;
+}
+
+static uint32_t
+hash_origin(uint32_t h, const struct bgp_attrs *a)
+{
+	return fnv_u32(h, a->origin);
+}
+
+static void
+print_as_path(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	sb_puts(sb, " as-path \"");
+	bgp_aspath_print(sb, a->aspath);
+	sb_puts(sb, "\"");
+}
+
+static bool
+equal_as_path(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	return bgp_aspath_equal(a->aspath, b->aspath);
+}
+
+static uint32_t
+hash_as_path(uint32_t h, const struct bgp_attrs *a)
+{
+	if (a->aspath)
+		h = fnv(h, a->aspath->w, (size_t)a->aspath->nwords * sizeof(uint32_t));
+	return h;
+}
+
+/* NEXT_HOP owns the set's next hops, whichever attribute carried them
+ * (NEXT_HOP, or MP_REACH_NLRI through bgp_update_attrs_for()). */
+static void
+print_next_hop(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	char buf[IPADDR_STRLEN];
+
+	if (a->nexthop.family)
+		sb_printf(sb, " nexthop %s", ipaddr_ntop(&a->nexthop, buf, sizeof(buf)));
+	if (a->nexthop_ll.family)
+		sb_printf(sb, " nexthop-ll %s", ipaddr_ntop(&a->nexthop_ll, buf, sizeof(buf)));
+}
+
+static bool
+addr_same(const struct ipaddr *a, const struct ipaddr *b)
+{
+	if (a->family != b->family)
+		return false;
+	return a->family == 0 || memcmp(a->bytes, b->bytes, ipaddr_size(a->family)) == 0;
+}
+
+static bool
+equal_next_hop(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	return addr_same(&a->nexthop, &b->nexthop) && addr_same(&a->nexthop_ll, &b->nexthop_ll);
+}
+
+static uint32_t
+hash_next_hop(uint32_t h, const struct bgp_attrs *a)
+{
+	return fnv_addr(fnv_addr(h, &a->nexthop), &a->nexthop_ll);
+}
+
+static void
+print_med(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	if (a->present & BGP_ATTRS_MED)
+		sb_printf(sb, " med %u", a->med);
+}
+
+static bool
+equal_med(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	return !(a->present & BGP_ATTRS_MED) || a->med == b->med;
+}
+
+static uint32_t
+hash_med(uint32_t h, const struct bgp_attrs *a)
+{
+	return (a->present & BGP_ATTRS_MED) ? fnv_u32(h, a->med) : h;
+}
+
+static void
+print_local_pref(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	if (a->present & BGP_ATTRS_LOCAL_PREF)
+		sb_printf(sb, " local-pref %u", a->local_pref);
+}
+
+static bool
+equal_local_pref(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	return !(a->present & BGP_ATTRS_LOCAL_PREF) || a->local_pref == b->local_pref;
+}
+
+static uint32_t
+hash_local_pref(uint32_t h, const struct bgp_attrs *a)
+{
+	return (a->present & BGP_ATTRS_LOCAL_PREF) ? fnv_u32(h, a->local_pref) : h;
+}
+
+/* ATOMIC_AGGREGATE has no value: its present bit is all there is to compare. */
+static void
+print_atomic_aggregate(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	if (a->present & BGP_ATTRS_ATOMIC_AGGR)
+		sb_puts(sb, " atomic-aggregate");
+}
+
+static void
+print_aggregator(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	char buf[IPADDR_STRLEN];
+	struct ipaddr id;
+
+	if (!(a->present & BGP_ATTRS_AGGREGATOR))
+		return;
+	ipaddr_from_v4(&id, a->aggregator_id);
+	sb_printf(sb, " aggregator %u %s", a->aggregator_as, ipaddr_ntop(&id, buf, sizeof(buf)));
+}
+
+static bool
+equal_aggregator(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	return !(a->present & BGP_ATTRS_AGGREGATOR) ||
+	    (a->aggregator_as == b->aggregator_as && a->aggregator_id == b->aggregator_id);
+}
+
+static uint32_t
+hash_aggregator(uint32_t h, const struct bgp_attrs *a)
+{
+	if (a->present & BGP_ATTRS_AGGREGATOR)
+		h = fnv_u32(fnv_u32(h, a->aggregator_as), a->aggregator_id);
+	return h;
+}
+
+static void
+print_communities(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	if (!a->comms)
+		return;
+	sb_puts(sb, " communities ");
+	bgp_communities_print(sb, a->comms);
+}
+
+static bool
+equal_communities(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	return comms_equal(a->comms, b->comms);
+}
+
+static uint32_t
+hash_communities(uint32_t h, const struct bgp_attrs *a)
+{
+	if (a->comms)
+		h = fnv(h, a->comms->v, (size_t)a->comms->n * sizeof(uint32_t));
+	return h;
+}
+
+static void
+print_large_communities(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	if (!a->lcomms)
+		return;
+	sb_puts(sb, " large-communities ");
+	bgp_lcomms_print(sb, a->lcomms);
+}
+
+static bool
+equal_large_communities(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	return lcomms_equal(a->lcomms, b->lcomms);
+}
+
+static uint32_t
+hash_large_communities(uint32_t h, const struct bgp_attrs *a)
+{
+	if (a->lcomms)
+		h = fnv(h, a->lcomms->v, (size_t)a->lcomms->n * sizeof(a->lcomms->v[0]));
+	return h;
+}
+
+static void
+print_unknown(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	if (a->unknown)
+		sb_printf(sb, " unknown-transitive %u octets", a->unknown->len);
+}
+
+static bool
+equal_unknown(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	return raw_equal(a->unknown, b->unknown);
+}
+
+static uint32_t
+hash_unknown(uint32_t h, const struct bgp_attrs *a)
+{
+	if (a->unknown)
+		h = fnv(h, a->unknown->data, a->unknown->len);
+	return h;
+}
+
+/* ---- the table ---- */
+
+#define WK     BGP_ATTR_F_TRANSITIVE
+#define OPT_T  (BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE)
+#define OPT_NT BGP_ATTR_F_OPTIONAL
+
+/*
+ * Every attribute the codec knows, in ascending type order (the order
+ * bgp_attrs_encode() writes them in). MP_* and AS4_* have no printer, comparator
+ * or hash: their values end up in the next hop, the AS path and the aggregator,
+ * which NEXT_HOP, AS_PATH and AGGREGATOR own. ATOMIC_AGGREGATE is its present
+ * bit only.
+ */
+static const struct bgp_attr_desc attr_descs[] = {
+	{
+	    .type = BGP_ATTR_ORIGIN,
+	    .name = "ORIGIN",
+	    .flags = WK,
+	    .malformed = BGP_ACT_WITHDRAW,
+	    .decode = dec_origin,
+	    .encode = enc_origin,
+	    .print = print_origin,
+	    .equal = equal_origin,
+	    .hash = hash_origin,
+	},
+	{
+	    .type = BGP_ATTR_AS_PATH,
+	    .name = "AS_PATH",
+	    .flags = WK,
+	    .malformed = BGP_ACT_WITHDRAW,
+	    .decode = dec_as_path,
+	    .encode = enc_as_path,
+	    .print = print_as_path,
+	    .equal = equal_as_path,
+	    .hash = hash_as_path,
+	},
+	{
+	    .type = BGP_ATTR_NEXT_HOP,
+	    .name = "NEXT_HOP",
+	    .flags = WK,
+	    .malformed = BGP_ACT_WITHDRAW,
+	    .decode = dec_next_hop,
+	    .encode = enc_next_hop,
+	    .print = print_next_hop,
+	    .equal = equal_next_hop,
+	    .hash = hash_next_hop,
+	},
+	{
+	    .type = BGP_ATTR_MED,
+	    .name = "MULTI_EXIT_DISC",
+	    .flags = OPT_NT,
+	    .malformed = BGP_ACT_WITHDRAW,
+	    .decode = dec_med,
+	    .encode = enc_med,
+	    .print = print_med,
+	    .equal = equal_med,
+	    .hash = hash_med,
+	},
+	{
+	    .type = BGP_ATTR_LOCAL_PREF,
+	    .name = "LOCAL_PREF",
+	    .flags = WK,
+	    .malformed = BGP_ACT_WITHDRAW,
+	    .dflags = BGP_ATTR_D_IBGP_ONLY,
+	    .decode = dec_local_pref,
+	    .encode = enc_local_pref,
+	    .print = print_local_pref,
+	    .equal = equal_local_pref,
+	    .hash = hash_local_pref,
+	},
+	{
+	    .type = BGP_ATTR_ATOMIC_AGGREGATE,
+	    .name = "ATOMIC_AGGREGATE",
+	    .flags = WK,
+	    .malformed = BGP_ACT_ATTR_DISCARD,
+	    .decode = dec_atomic_aggregate,
+	    .encode = enc_atomic_aggregate,
+	    .print = print_atomic_aggregate,
+	},
+	{
+	    .type = BGP_ATTR_AGGREGATOR,
+	    .name = "AGGREGATOR",
+	    .flags = OPT_T,
+	    .malformed = BGP_ACT_ATTR_DISCARD,
+	    .decode = dec_aggregator,
+	    .encode = enc_aggregator,
+	    .print = print_aggregator,
+	    .equal = equal_aggregator,
+	    .hash = hash_aggregator,
+	},
+	{
+	    .type = BGP_ATTR_COMMUNITIES,
+	    .name = "COMMUNITIES",
+	    .flags = OPT_T,
+	    .malformed = BGP_ACT_WITHDRAW,
+	    .decode = dec_communities,
+	    .encode = enc_communities,
+	    .print = print_communities,
+	    .equal = equal_communities,
+	    .hash = hash_communities,
+	},
+	{
+	    .type = BGP_ATTR_MP_REACH_NLRI,
+	    .name = "MP_REACH_NLRI",
+	    .flags = OPT_NT,
+	    .malformed = BGP_ACT_SESSION_RESET,
+	    .dflags = BGP_ATTR_D_NLRI,
+	    .decode = dec_mp_reach,
+	    .encode = enc_mp_reach,
+	},
+	{
+	    .type = BGP_ATTR_MP_UNREACH_NLRI,
+	    .name = "MP_UNREACH_NLRI",
+	    .flags = OPT_NT,
+	    .malformed = BGP_ACT_SESSION_RESET,
+	    .dflags = BGP_ATTR_D_NLRI,
+	    .decode = dec_mp_unreach,
+	    .encode = enc_mp_unreach,
+	},
+	{
+	    .type = BGP_ATTR_AS4_PATH,
+	    .name = "AS4_PATH",
+	    .flags = OPT_T,
+	    .malformed = BGP_ACT_ATTR_DISCARD,
+	    .decode = dec_as4_path,
+	    .encode = enc_as4_path,
+	},
+	{
+	    .type = BGP_ATTR_AS4_AGGREGATOR,
+	    .name = "AS4_AGGREGATOR",
+	    .flags = OPT_T,
+	    .malformed = BGP_ACT_ATTR_DISCARD,
+	    .decode = dec_as4_aggregator,
+	    .encode = enc_as4_aggregator,
+	},
+	{
+	    .type = BGP_ATTR_LARGE_COMMUNITIES,
+	    .name = "LARGE_COMMUNITY",
+	    .flags = OPT_T,
+	    .malformed = BGP_ACT_WITHDRAW,
+	    .decode = dec_large_communities,
+	    .encode = enc_large_communities,
+	    .print = print_large_communities,
+	    .equal = equal_large_communities,
+	    .hash = hash_large_communities,
+	},
+};
+
+#define NDESCS (sizeof(attr_descs) / sizeof(attr_descs[0]))
+
+/* Any type not in the table with the Optional and Transitive bits: kept raw
+ * (decode), passed on with Partial set (encode). */
+static const struct bgp_attr_desc attr_unknown = {
+	.type = 0,
+	.name = "UNKNOWN",
+	.flags = OPT_T,
+	.malformed = BGP_ACT_NONE,
+	.decode = keep_unknown,
+	.encode = enc_unknown,
+	.print = print_unknown,
+	.equal = equal_unknown,
+	.hash = hash_unknown,
+};
+
+/* Types we name in logs but do not decode (treated as unknown ones). */
+static const struct {
+	uint8_t type;
+	const char *name;
+} attr_other_names[] = {
+	{ BGP_ATTR_ORIGINATOR_ID, "ORIGINATOR_ID" },
+	{ BGP_ATTR_CLUSTER_LIST, "CLUSTER_LIST" },
+	{ BGP_ATTR_EXT_COMMUNITIES, "EXTENDED_COMMUNITIES" },
+};
+
+const struct bgp_attr_desc *
+bgp_attr_descs(size_t *n)
+{
+	*n = NDESCS;
+	return attr_descs;
+}
+
+const struct bgp_attr_desc *
+bgp_attr_desc_find(uint8_t type)
+{
+	size_t i;
+
+	for (i = 0; i < NDESCS && attr_descs[i].type <= type; i++)
+		if (attr_descs[i].type == type)
+			return &attr_descs[i];
+	return NULL;
+}
+
+const struct bgp_attr_desc *
+bgp_attr_desc_unknown(void)
+{
+	return &attr_unknown;
+}
+
+const char *
+bgp_attr_type_name(uint8_t type)
+{
+	const struct bgp_attr_desc *d = bgp_attr_desc_find(type);
+	size_t i;
+
+	if (d)
+		return d->name;
+	for (i = 0; i < sizeof(attr_other_names) / sizeof(attr_other_names[0]); i++)
+		if (attr_other_names[i].type == type)
+			return attr_other_names[i].name;
+	return NULL;
+}
+
+/* ---- the walks over the table ---- */
+
 int
 bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_attrs *attrs,
     struct bgp_mp *mp, struct bgp_err *err, unsigned *ndiscarded)
 {
-	static const struct attr_desc unknown_desc = { 0, BGP_ACT_NONE, NULL };
-	struct attr_dec dec, *d = &dec;
+	struct bgp_attr_dec dec, *d = &dec;
 	uint8_t seen[32] = { 0 };
 	int rc = 0;
 
 	memset(mp, 0, sizeof(*mp));
 	mp->reach_af = -1;
 	mp->unreach_af = -1;
-	memset(d, 0, offsetof(struct attr_dec, unknown));
+	memset(d, 0, offsetof(struct bgp_attr_dec, unknown));
 	d->nunknown = 0;
 	d->ctx = ctx;
 	d->attrs = attrs;
@@ -1743,11 +2283,11 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 		val = wire_sub(rd, len);
 		d->rawlen = hdr + len;
 		d->raw = wire_ptr(&whole, d->rawlen);
+		d->desc = bgp_attr_desc_find(d->type);
 
 		/* RFC 7606 3.g: repeated MP_* is fatal, other repeats are dropped. */
 		if (seen[d->type / 8] & (1u << (d->type % 8))) {
-			if (d->type == BGP_ATTR_MP_REACH_NLRI ||
-			    d->type == BGP_ATTR_MP_UNREACH_NLRI) {
+			if (d->desc && (d->desc->dflags & BGP_ATTR_D_NLRI)) {
 				rc = bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_UPDATE,
 				    BGP_ERR_UPD_ATTR_LIST, NULL, 0,
 				    "MP_REACH_NLRI or MP_UNREACH_NLRI repeated");
@@ -1760,11 +2300,10 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 		}
 		seen[d->type / 8] |= (uint8_t)(1u << (d->type % 8));
 
-		if (d->type == BGP_ATTR_LOCAL_PREF && ctx->ebgp)
+		if (d->desc && (d->desc->dflags & BGP_ATTR_D_IBGP_ONLY) && ctx->ebgp)
 			continue; /* RFC 4271 5.1.5, RFC 7606 7.5: discarded */
-		d->desc = &attr_table[d->type];
-		if (!d->desc->decode) {
-			d->desc = &unknown_desc;
+		if (!d->desc) {
+			d->desc = &attr_unknown;
 			if (!(d->flags & BGP_ATTR_F_OPTIONAL)) {
 				/* RFC 4271 6.3: an unrecognised well-known attribute. */
 				rc = bgp_err_set(err, BGP_ACT_SESSION_RESET, BGP_ERR_UPDATE,
@@ -1773,7 +2312,7 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 				break;
 			}
 			if (d->flags & BGP_ATTR_F_TRANSITIVE)
-				keep_unknown(d, &val);
+				d->desc->decode(d, &val);
 			/* unknown optional non-transitive: quietly ignored */
 			continue;
 		}
@@ -1807,138 +2346,85 @@ bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *ctx, struct bgp_
 	return rc;
 }
 
-/* ---- encoding ---- */
-
-static void
-put_attr_hdr(struct wire_wr *w, uint8_t flags, uint8_t type, size_t len)
-{
-	if (len > 0xffff) {
-		/* e.g. an AS path prepended beyond what one attribute can hold */
-		if (w->err == WIRE_OK)
-			w->err = WIRE_ESPACE;
-		return;
-	}
-	if (len > 255) {
-		wire_put_u8(w, flags | BGP_ATTR_F_EXTLEN);
-		wire_put_u8(w, type);
-		wire_put_u16(w, (uint16_t)len);
-	} else {
-		wire_put_u8(w, flags);
-		wire_put_u8(w, type);
-		wire_put_u8(w, (uint8_t)len);
-	}
-}
-
-/* Emit the kept unknown attributes whose type is below limit, from *off on. */
-static void
-put_unknown_below(struct wire_wr *w, const struct bgp_rawattrs *r, size_t *off, unsigned limit)
-{
-	struct wire_rd rd;
-
-	if (!r)
-		return;
-	wire_rd_init(&rd, r->data, r->len);
-	wire_seek(&rd, *off);
-	while (wire_left(&rd)) {
-		struct wire_rd whole = rd;
-		uint8_t flags = wire_u8(&rd), type = wire_u8(&rd);
-		size_t len = (flags & BGP_ATTR_F_EXTLEN) ? wire_u16(&rd) : wire_u8(&rd);
-		size_t hdr = (flags & BGP_ATTR_F_EXTLEN) ? 4 : 3;
-		const uint8_t *p;
-
-		if (type >= limit)
-			break;
-		p = wire_ptr(&whole, hdr + len);
-		if (!p)
-			break;
-		wire_put(w, p, hdr + len);
-		wire_skip(&rd, len);
-		*off = wire_offset(&rd);
-	}
-}
-
 int
 bgp_attrs_encode(struct wire_wr *w, const struct bgp_peer_ctx *ctx, const struct bgp_attrs *a,
     bool with_nexthop)
 {
-	unsigned assize = ctx->as4 ? 4 : 2;
-	size_t uoff = 0, len;
+	struct bgp_attr_enc e = { .ctx = ctx, .attrs = a, .with_nexthop = with_nexthop };
+	size_t i;
 
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_ORIGIN);
-	put_attr_hdr(w, WK, BGP_ATTR_ORIGIN, 1);
-	wire_put_u8(w, a->origin);
+	for (i = 0; i < NDESCS; i++) {
+		const struct bgp_attr_desc *d = &attr_descs[i];
 
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_AS_PATH);
-	len = aspath_wire_len(a->aspath, assize, false);
-	put_attr_hdr(w, WK, BGP_ATTR_AS_PATH, len);
-	aspath_put(w, a->aspath, assize, false);
-
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_NEXT_HOP);
-	if (with_nexthop) {
-		if (a->nexthop.family != AF_INET) {
-			w->err = WIRE_ERANGE;
+		if (d->dflags & BGP_ATTR_D_NLRI)
+			continue; /* the UPDATE builders write these, with the NLRI */
+		/* kept unknown attributes at their place in the type order */
+		e.unknown_below = d->type;
+		attr_unknown.encode(&attr_unknown, w, &e);
+		if (d->encode(d, w, &e) < 0)
 			return -1;
-		}
-		put_attr_hdr(w, WK, BGP_ATTR_NEXT_HOP, 4);
-		wire_put(w, &a->nexthop.v4, 4);
 	}
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_MED);
-	if (a->present & BGP_ATTRS_MED) {
-		put_attr_hdr(w, OPT_NT, BGP_ATTR_MED, 4);
-		wire_put_u32(w, a->med);
-	}
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_LOCAL_PREF);
-	if (!ctx->ebgp) {
-		/* RFC 4271 5.1.5: always to internal peers, never to external ones. */
-		put_attr_hdr(w, WK, BGP_ATTR_LOCAL_PREF, 4);
-		wire_put_u32(w, (a->present & BGP_ATTRS_LOCAL_PREF) ? a->local_pref : 100);
-	}
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_ATOMIC_AGGREGATE);
-	if (a->present & BGP_ATTRS_ATOMIC_AGGR)
-		put_attr_hdr(w, WK, BGP_ATTR_ATOMIC_AGGREGATE, 0);
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_AGGREGATOR);
-	if (a->present & BGP_ATTRS_AGGREGATOR) {
-		put_attr_hdr(w, OPT_T, BGP_ATTR_AGGREGATOR, ctx->as4 ? 8 : 6);
-		if (ctx->as4)
-			wire_put_u32(w, a->aggregator_as);
-		else
-			wire_put_u16(w,
-			    a->aggregator_as > 0xffff ? BGP_AS_TRANS : (uint16_t)a->aggregator_as);
-		wire_put_u32(w, a->aggregator_id);
-	}
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_COMMUNITIES);
-	if (a->comms && a->comms->n) {
-		uint32_t i;
-
-		put_attr_hdr(w, OPT_T, BGP_ATTR_COMMUNITIES, (size_t)a->comms->n * 4);
-		for (i = 0; i < a->comms->n; i++)
-			wire_put_u32(w, a->comms->v[i]);
-	}
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_AS4_PATH);
-	if (!ctx->as4 && aspath_needs_as4(a->aspath)) {
-		/* RFC 6793 4.2.2: the true path for the NEW speakers behind the OLD
-		 * one, without confederation segments. */
-		len = aspath_wire_len(a->aspath, 4, true);
-		put_attr_hdr(w, OPT_T, BGP_ATTR_AS4_PATH, len);
-		aspath_put(w, a->aspath, 4, true);
-	}
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_AS4_AGGREGATOR);
-	if (!ctx->as4 && (a->present & BGP_ATTRS_AGGREGATOR) && a->aggregator_as > 0xffff) {
-		put_attr_hdr(w, OPT_T, BGP_ATTR_AS4_AGGREGATOR, 8);
-		wire_put_u32(w, a->aggregator_as);
-		wire_put_u32(w, a->aggregator_id);
-	}
-	put_unknown_below(w, a->unknown, &uoff, BGP_ATTR_LARGE_COMMUNITIES);
-	if (a->lcomms && a->lcomms->n) {
-		uint32_t i;
-
-		put_attr_hdr(w, OPT_T, BGP_ATTR_LARGE_COMMUNITIES, (size_t)a->lcomms->n * 12);
-		for (i = 0; i < a->lcomms->n; i++) {
-			wire_put_u32(w, a->lcomms->v[i].global);
-			wire_put_u32(w, a->lcomms->v[i].local1);
-			wire_put_u32(w, a->lcomms->v[i].local2);
-		}
-	}
-	put_unknown_below(w, a->unknown, &uoff, 256);
+	e.unknown_below = 256;
+	attr_unknown.encode(&attr_unknown, w, &e);
 	return w->err ? -1 : 0;
+}
+
+int
+bgp_attr_encode_mp(struct wire_wr *w, uint8_t type, const struct bgp_attrs *a, enum bgp_af af,
+    const struct prefix *pfx, size_t n)
+{
+	const struct bgp_attr_desc *d = bgp_attr_desc_find(type);
+	struct bgp_attrs none;
+	struct bgp_attr_enc e = { .mp = true, .af = af, .pfx = pfx, .npfx = n };
+
+	if (!d || !(d->dflags & BGP_ATTR_D_NLRI)) {
+		w->err = WIRE_ERANGE;
+		return -1;
+	}
+	if (!a) {
+		bgp_attrs_init(&none);
+		a = &none;
+	}
+	e.attrs = a;
+	if (d->encode(d, w, &e) < 0)
+		return -1;
+	return w->err ? -1 : 0;
+}
+
+uint32_t
+bgp_attrs_hash(const struct bgp_attrs *a)
+{
+	uint32_t h = fnv_u32(2166136261u, a->present);
+	size_t i;
+
+	for (i = 0; i < NDESCS; i++)
+		if (attr_descs[i].hash)
+			h = attr_descs[i].hash(h, a);
+	return attr_unknown.hash(h, a);
+}
+
+bool
+bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
+{
+	size_t i;
+
+	if (a == b)
+		return true;
+	if (a->present != b->present)
+		return false;
+	for (i = 0; i < NDESCS; i++)
+		if (attr_descs[i].equal && !attr_descs[i].equal(a, b))
+			return false;
+	return attr_unknown.equal(a, b);
+}
+
+void
+bgp_attrs_print(struct strbuf *sb, const struct bgp_attrs *a)
+{
+	size_t i;
+
+	for (i = 0; i < NDESCS; i++)
+		if (attr_descs[i].print)
+			attr_descs[i].print(sb, a);
+	attr_unknown.print(sb, a);
 }

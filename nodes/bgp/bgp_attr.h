@@ -103,7 +103,8 @@ enum bgp_attr_type {
 #define BGP_ATTR_F_PARTIAL    0x20
 #define BGP_ATTR_F_EXTLEN     0x10
 
-/* "ORIGIN", "AS_PATH", ... or NULL for a type we do not know. */
+/* "ORIGIN", "AS_PATH", ... (also ORIGINATOR_ID, CLUSTER_LIST and
+ * EXTENDED_COMMUNITIES, which are not decoded) or NULL for a type we do not know. */
 const char *bgp_attr_type_name(uint8_t type);
 
 enum bgp_origin {
@@ -339,6 +340,76 @@ int bgp_attrs_decode(struct wire_rd *rd, const struct bgp_peer_ctx *, struct bgp
  */
 int bgp_attrs_encode(struct wire_wr *w, const struct bgp_peer_ctx *, const struct bgp_attrs *,
     bool with_nexthop);
+
+/*
+ * Attribute descriptors: the one place an attribute plugs in (BIRD's
+ * bgp_attr_table). One descriptor per attribute the codec knows, in one table
+ * in ascending type order, says its type code, its name, the Optional and
+ * Transitive bits it must carry, the RFC 7606 action when it is malformed, and
+ * how it is decoded (into struct bgp_attrs or struct bgp_mp, through the
+ * bounded reader), encoded (for the peer of a struct bgp_peer_ctx), printed
+ * (bgp_attrs_print()), compared (bgp_attrs_equal()) and hashed
+ * (bgp_attrs_hash()). bgp_attrs_decode(), bgp_attrs_encode() and those three
+ * walk the table; a new attribute is one new descriptor and its functions.
+ * print, equal and hash are NULL when the attribute keeps no value of its own
+ * in struct bgp_attrs (MP_* and AS4_* fold into the next hop, AS path and
+ * aggregator; ATOMIC_AGGREGATE is its present bit only).
+ */
+struct bgp_attr_dec; /* the decoding state of one attributes field (bgp_attr.c) */
+
+/* What an encoder writes from. */
+struct bgp_attr_enc {
+	const struct bgp_peer_ctx *ctx;
+	const struct bgp_attrs *attrs;
+	bool with_nexthop; /* NEXT_HOP: written (IPv4 NLRI in the NLRI field) */
+	/* MP_REACH_NLRI / MP_UNREACH_NLRI: written only when mp is set, for af,
+	 * carrying pfx[0..npfx) (the next hop of MP_REACH from attrs). */
+	bool mp;
+	enum bgp_af af;
+	const struct prefix *pfx;
+	size_t npfx;
+	/* kept unknown attributes: written up to (not including) type
+	 * unknown_below, continuing at unknown_off */
+	unsigned unknown_below;
+	size_t unknown_off;
+};
+
+/* bgp_attr_desc.dflags */
+#define BGP_ATTR_D_NLRI	     0x01 /* carries NLRI: written by the UPDATE builders, repeat = reset */
+#define BGP_ATTR_D_IBGP_ONLY 0x02 /* from an external peer: discarded before any check */
+
+struct bgp_attr_desc {
+	uint8_t type;		       /* enum bgp_attr_type; 0 for the unknown-attribute one */
+	const char *name;	       /* "ORIGIN", as RFCs and IANA spell it */
+	uint8_t flags;		       /* expected Optional and Transitive bits */
+	enum bgp_err_action malformed; /* RFC 7606 action when malformed */
+	unsigned dflags;	       /* BGP_ATTR_D_* */
+	/* 0, or -1 to stop decoding (session reset); problems go to the state's err */
+	int (*decode)(struct bgp_attr_dec *, struct wire_rd *val);
+	/* Writes the attribute, header included, or nothing when absent; -1 when it
+	 * cannot be written (w->err set). */
+	int (*encode)(const struct bgp_attr_desc *, struct wire_wr *, struct bgp_attr_enc *);
+	/* Appends " keyword value" (ORIGIN, always first: no leading space). */
+	void (*print)(struct strbuf *, const struct bgp_attrs *);
+	/* Called once the present bits are known equal. */
+	bool (*equal)(const struct bgp_attrs *, const struct bgp_attrs *);
+	uint32_t (*hash)(uint32_t h, const struct bgp_attrs *);
+};
+
+/* The table (ascending type) and its size in *n. */
+const struct bgp_attr_desc *bgp_attr_descs(size_t *n);
+/* The descriptor of type, NULL when the codec does not know it. */
+const struct bgp_attr_desc *bgp_attr_desc_find(uint8_t type);
+/* The descriptor used for every unknown optional transitive attribute: kept
+ * raw (struct bgp_rawattrs) and passed on with the Partial bit. */
+const struct bgp_attr_desc *bgp_attr_desc_unknown(void);
+/*
+ * Write MP_REACH_NLRI (next hop from attrs) or MP_UNREACH_NLRI (attrs may be
+ * NULL) for af with pfx[0..n); n 0 with MP_UNREACH_NLRI is End-of-RIB. 0 or -1
+ * (w->err set: no room, a type that is neither, a next hop not of af).
+ */
+int bgp_attr_encode_mp(struct wire_wr *, uint8_t type, const struct bgp_attrs *, enum bgp_af af,
+    const struct prefix *pfx, size_t n);
 
 /*
  * NLRI prefixes (RFC 4271 4.3, RFC 4760 5): length octet + the significant

@@ -864,7 +864,7 @@ bgp_update_write_announce(struct wire_wr *w, const struct bgp_peer_ctx *ctx,
 		for (i = 0; i < k; i++)
 			bgp_nlri_put(w, &pfx[i]);
 	} else {
-		size_t nhlen = attrs->nexthop_ll.family == AF_INET6 ? 32 : 16, mphdr, mplen;
+		size_t nhlen = attrs->nexthop_ll.family == AF_INET6 ? 32 : 16, mphdr;
 
 		if (attrs->nexthop.family != AF_INET6)
 			return builder_fail(w, start, WIRE_ERANGE);
@@ -880,25 +880,8 @@ bgp_update_write_announce(struct wire_wr *w, const struct bgp_peer_ctx *ctx,
 		k = nlri_fit(pfx, n, room, &bytes);
 		if (k == 0)
 			return builder_fail(w, start, WIRE_ESPACE);
-		mplen = mphdr - 4 + bytes;
-		if (mplen > 255) {
-			wire_put_u8(w, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_EXTLEN);
-			wire_put_u8(w, BGP_ATTR_MP_REACH_NLRI);
-			wire_put_u16(w, (uint16_t)mplen);
-		} else {
-			wire_put_u8(w, BGP_ATTR_F_OPTIONAL);
-			wire_put_u8(w, BGP_ATTR_MP_REACH_NLRI);
-			wire_put_u8(w, (uint8_t)mplen);
-		}
-		wire_put_u16(w, BGP_AFI_IPV6);
-		wire_put_u8(w, BGP_SAFI_UNICAST);
-		wire_put_u8(w, (uint8_t)nhlen);
-		wire_put(w, attrs->nexthop.bytes, 16);
-		if (nhlen == 32)
-			wire_put(w, attrs->nexthop_ll.bytes, 16);
-		wire_put_u8(w, 0);
-		for (i = 0; i < k; i++)
-			bgp_nlri_put(w, &pfx[i]);
+		if (bgp_attr_encode_mp(w, BGP_ATTR_MP_REACH_NLRI, attrs, af, pfx, k) < 0)
+			return builder_fail(w, start, w->err);
 		wire_put(w, scratch, aw.len);
 		wire_patch_u16(w, alen_off, (uint16_t)(w->len - alen_off - 2));
 	}
@@ -937,21 +920,9 @@ bgp_update_write_withdraw(struct wire_wr *w, const struct bgp_peer_ctx *ctx, enu
 		k = nlri_fit(pfx, n, max - fixed, &bytes);
 		alen = 3 + bytes;
 		wire_put_u16(w, 0);
-		if (alen > 255) {
-			wire_put_u16(w, (uint16_t)(alen + 4));
-			wire_put_u8(w, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_EXTLEN);
-			wire_put_u8(w, BGP_ATTR_MP_UNREACH_NLRI);
-			wire_put_u16(w, (uint16_t)alen);
-		} else {
-			wire_put_u16(w, (uint16_t)(alen + 3));
-			wire_put_u8(w, BGP_ATTR_F_OPTIONAL);
-			wire_put_u8(w, BGP_ATTR_MP_UNREACH_NLRI);
-			wire_put_u8(w, (uint8_t)alen);
-		}
-		wire_put_u16(w, BGP_AFI_IPV6);
-		wire_put_u8(w, BGP_SAFI_UNICAST);
-		for (i = 0; i < k; i++)
-			bgp_nlri_put(w, &pfx[i]);
+		wire_put_u16(w, (uint16_t)(alen + (alen > 255 ? 4 : 3)));
+		if (bgp_attr_encode_mp(w, BGP_ATTR_MP_UNREACH_NLRI, NULL, af, pfx, k) < 0)
+			return builder_fail(w, start, w->err);
 	}
 	if (k == 0)
 		return builder_fail(w, start, WIRE_ESPACE);
@@ -970,11 +941,7 @@ bgp_update_write_eor(struct wire_wr *w, enum bgp_af af)
 		wire_put_u16(w, 0);
 	} else {
 		wire_put_u16(w, 6);
-		wire_put_u8(w, BGP_ATTR_F_OPTIONAL);
-		wire_put_u8(w, BGP_ATTR_MP_UNREACH_NLRI);
-		wire_put_u8(w, 3);
-		wire_put_u16(w, bgp_af_afi(af));
-		wire_put_u8(w, bgp_af_safi(af));
+		bgp_attr_encode_mp(w, BGP_ATTR_MP_UNREACH_NLRI, NULL, af, NULL, 0);
 	}
 	return msg_end(w, start, BGP_MAX_MSG);
 }
