@@ -14,6 +14,7 @@
 #include "damping.h"
 #include "health.h"
 #include "policy.h"
+#include "xalloc.h"
 
 static int parse_policy(const cJSON *, const char *, struct bgp_policy *, struct cfg_errors *);
 static int parse_peer(const cJSON *, const char *, const struct bgp_config *,
@@ -33,69 +34,6 @@ const char *
 bgp_policy_ref_name(enum bgp_policy_ref r)
 {
 	return r <= BGP_POLICY_NAMED ? policy_ref_names[r] : "?";
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		abort();
-	return d;
-}
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-static int
-parse_rule(const cJSON *item, const char *path, struct bgp_prefix_rule *r, struct cfg_errors *e)
-{
-	static const char *const keys[] = { "prefix", "ge", "le", "action", NULL };
-	char p[CFG_PATH_MAX];
-	unsigned bits;
-	uint64_t v;
-	const char *action;
-	int before = e->count;
-
-	r->accept = true;
-	if (cJSON_IsString(item)) {
-		if (!jc_item_prefix(item, path, false, &r->pfx, e))
-			return -1;
-		r->ge = r->le = r->pfx.len;
-		return 0;
-	}
-	if (!jc_check_object(item, path, keys, e))
-		return -1;
-	if (jc_prefix(item, "prefix", path, true, false, &r->pfx, e) != 1)
-		return -1;
-	bits = ipaddr_bits(r->pfx.addr.family);
-	r->ge = r->le = r->pfx.len;
-	if (jc_uint(item, "ge", path, false, r->pfx.len, bits, &v, e) == 1) {
-		r->ge = (uint8_t)v;
-		r->le = (uint8_t)bits;
-	}
-	if (jc_uint(item, "le", path, false, r->pfx.len, bits, &v, e) == 1)
-		r->le = (uint8_t)v;
-	if (r->ge > r->le)
-		cfg_error(e, jc_path(p, path, "le"), "expected le (%u) >= ge (%u)", r->le, r->ge);
-	if (jc_string(item, "action", path, false, &action, e) == 1) {
-		if (strcmp(action, "accept") == 0)
-			r->accept = true;
-		else if (strcmp(action, "reject") == 0)
-			r->accept = false;
-		else
-			cfg_error(e, jc_path(p, path, "action"),
-			    "expected \"accept\" or \"reject\", found \"%s\"", action);
-	}
-	return e->count == before ? 0 : -1;
 }
 
 static int
@@ -133,8 +71,8 @@ parse_policy(const cJSON *obj, const char *path, struct bgp_policy *pol, struct 
 		pol->rules = xcalloc(pol->nrules, sizeof(*pol->rules));
 		i = 0;
 		for (const cJSON *it = arr->child; it; it = it->next, i++)
-			parse_rule(it, jc_path_idx(q, jc_path(p, path, "prefixes"), i),
-			    &pol->rules[i], e);
+			bgp_prefix_rule_parse(it, jc_path_idx(q, jc_path(p, path, "prefixes"), i),
+			    true, &pol->rules[i], e);
 	}
 	if (jc_string(obj, "default", path, false, &def, e) == 1) {
 		if (strcmp(def, "accept") == 0)

@@ -33,6 +33,7 @@
 #include "health.h"
 #include "log.h"
 #include "wire.h"
+#include "xalloc.h"
 
 #define DNS_HDR_LEN	    12
 #define DNS_QUERY_MAX	    (DNS_HDR_LEN + 255 + 4)
@@ -233,26 +234,6 @@ health_rcode_parse(const char *s, uint8_t *out)
 /*
  * Configuration
  */
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		abort();
-	return d;
-}
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 /* A domain name in presentation form ("a.b.c" or "a.b.c.", no escapes) into wire form. */
 static int

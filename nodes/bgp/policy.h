@@ -92,6 +92,14 @@ struct cfg_errors;
 int policy_rules_parse(const cJSON *rules, const char *path, struct bgp_policy *,
     struct cfg_errors *);
 
+/*
+ * A prefix-list entry at path: "P/LEN" or { "prefix", "ge", "le" } plus
+ * "action" when with_action (policy_parse.c). 0, or -1 with errors recorded.
+ */
+struct bgp_prefix_rule;
+int bgp_prefix_rule_parse(const cJSON *item, const char *path, bool with_action,
+    struct bgp_prefix_rule *, struct cfg_errors *);
+
 /* Whether a rule's match holds for a route (pc: the peer it is for). */
 bool policy_match(const struct policy_match *, const struct bgp_peer_config *pc,
     const struct prefix *, const struct bgp_attrs *);

@@ -12,41 +12,40 @@
 
 #include "jcfg.h"
 #include "policy.h"
+#include "xalloc.h"
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-/* A prefix-list entry: "P/LEN" or { "prefix", "ge", "le" } (as "prefixes"). */
-static void
-parse_prefix_entry(const cJSON *item, const char *path, struct bgp_prefix_rule *r,
-    struct cfg_errors *e)
+/*
+ * A prefix-list entry: "P/LEN" or { "prefix", "ge", "le" }, and "action"
+ * ("accept" or "reject") when with_action: a flat policy's "prefixes" take
+ * an action per entry, a rule's match does not (the rule has one).
+ */
+int
+bgp_prefix_rule_parse(const cJSON *item, const char *path, bool with_action,
+    struct bgp_prefix_rule *r, struct cfg_errors *e)
 {
 	static const char *const keys[] = { "prefix", "ge", "le", NULL };
+	static const char *const action_keys[] = { "prefix", "ge", "le", "action", NULL };
 	char p[CFG_PATH_MAX];
 	unsigned bits;
 	uint64_t v;
+	const char *action;
+	int before = e->count;
 
 	r->accept = true;
 	if (cJSON_IsString(item)) {
-		if (jc_item_prefix(item, path, false, &r->pfx, e))
-			r->ge = r->le = r->pfx.len;
-		return;
+		if (!jc_item_prefix(item, path, false, &r->pfx, e))
+			return -1;
+		r->ge = r->le = r->pfx.len;
+		return 0;
 	}
-	if (!cJSON_IsObject(item)) {
+	if (!with_action && !cJSON_IsObject(item)) {
 		cfg_error(e, path, "expected a prefix or an object { \"prefix\", \"ge\", \"le\" }");
-		return;
+		return -1;
 	}
-	if (!jc_check_object(item, path, keys, e))
-		return;
+	if (!jc_check_object(item, path, with_action ? action_keys : keys, e))
+		return -1;
 	if (jc_prefix(item, "prefix", path, true, false, &r->pfx, e) != 1)
-		return;
+		return -1;
 	bits = ipaddr_bits(r->pfx.addr.family);
 	r->ge = r->le = r->pfx.len;
 	if (jc_uint(item, "ge", path, false, r->pfx.len, bits, &v, e) == 1) {
@@ -57,6 +56,16 @@ parse_prefix_entry(const cJSON *item, const char *path, struct bgp_prefix_rule *
 		r->le = (uint8_t)v;
 	if (r->ge > r->le)
 		cfg_error(e, jc_path(p, path, "le"), "expected le (%u) >= ge (%u)", r->le, r->ge);
+	if (with_action && jc_string(item, "action", path, false, &action, e) == 1) {
+		if (strcmp(action, "accept") == 0)
+			r->accept = true;
+		else if (strcmp(action, "reject") == 0)
+			r->accept = false;
+		else
+			cfg_error(e, jc_path(p, path, "action"),
+			    "expected \"accept\" or \"reject\", found \"%s\"", action);
+	}
+	return e->count == before ? 0 : -1;
 }
 
 /* An address (a host prefix) or a prefix. */
@@ -220,7 +229,7 @@ parse_match(const cJSON *obj, const char *path, struct policy_match *m, struct c
 	if (m->nprefixes) {
 		m->prefixes = xcalloc(m->nprefixes, sizeof(*m->prefixes));
 		for (i = 0; it && i < m->nprefixes; it = it->next, i++)
-			parse_prefix_entry(it, item_path(q, path, "prefix", obj, i),
+			bgp_prefix_rule_parse(it, item_path(q, path, "prefix", obj, i), false,
 			    &m->prefixes[i], e);
 	}
 	if (jc_uint(obj, "origin_as", path, false, 0, UINT32_MAX, &u, e) == 1) {
@@ -270,9 +279,7 @@ parse_match(const cJSON *obj, const char *path, struct policy_match *m, struct c
 			    s, msg);
 		} else {
 			m->has_as_path = true;
-			m->as_path_src = strdup(s);
-			if (m->as_path_src == NULL)
-				abort();
+			m->as_path_src = xstrdup(s);
 		}
 	}
 	m->communities = parse_communities(obj, "communities", path, &m->ncommunities, e);
