@@ -1,8 +1,8 @@
 /*
  * The bgp section's "bfd" keys for the kinds other than anybgpd
- * (kind_bfd.h): parsed per peer with the top-level object as the default,
- * stripped from the copy that anybgpd's parser reads, or refused by kinds
- * whose daemon has no BFD. The intervals are RFC 5880's Desired Min TX
+ * (kind_bfd.h): taken per peer from what anybgpd's parser read (the
+ * top-level object is every peer's default), or refused by kinds whose
+ * daemon has no BFD. The intervals are RFC 5880's Desired Min TX
  * Interval and Required Min RX Interval (section 6.8.1), in milliseconds;
  * the multiplier is its Detect Mult.
  */
@@ -10,110 +10,40 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bgp_config.h"
 #include "kind_bfd.h"
 
-static const char *const bfd_keys[] = { "interval_ms", "min_tx_ms", "min_rx_ms", "multiplier",
-	"strict", NULL };
-
-/* Apply the keys of obj (an object at path) over *b. false when one was bad. */
-static bool
-bfd_object(const cJSON *obj, const char *path, struct kind_bfd *b, struct cfg_errors *errs)
-{
-	uint64_t v;
-	bool ok = jc_check_object(obj, path, bfd_keys, errs);
-
-	if (!ok)
-		return false;
-	switch (jc_uint(obj, "interval_ms", path, false, 1, KIND_BFD_INTERVAL_MAX_MS, &v, errs)) {
-	case 1:
-		b->min_tx_ms = b->min_rx_ms = (unsigned)v;
-		break;
-	case -1:
-		ok = false;
-	}
-	switch (jc_uint(obj, "min_tx_ms", path, false, 1, KIND_BFD_INTERVAL_MAX_MS, &v, errs)) {
-	case 1:
-		b->min_tx_ms = (unsigned)v;
-		break;
-	case -1:
-		ok = false;
-	}
-	switch (jc_uint(obj, "min_rx_ms", path, false, 1, KIND_BFD_INTERVAL_MAX_MS, &v, errs)) {
-	case 1:
-		b->min_rx_ms = (unsigned)v;
-		break;
-	case -1:
-		ok = false;
-	}
-	switch (jc_uint(obj, "multiplier", path, false, 1, KIND_BFD_MULTIPLIER_MAX, &v, errs)) {
-	case 1:
-		b->multiplier = (unsigned)v;
-		break;
-	case -1:
-		ok = false;
-	}
-	if (jc_bool(obj, "strict", path, false, &b->strict, errs) < 0)
-		ok = false;
-	return ok;
-}
-
 int
-kind_bfd_parse(const cJSON *sec, const char *path, struct kind_bfd **out, size_t *n,
-    struct cfg_errors *errs)
+kind_bfd_from_config(const struct bgp_config *cfg, const cJSON *sec, struct kind_bfd **out,
+    size_t *n)
 {
-	const cJSON *top = cJSON_GetObjectItemCaseSensitive(sec, "bfd");
 	const cJSON *peers = cJSON_GetObjectItemCaseSensitive(sec, "peers");
-	struct kind_bfd def = {
-		.min_tx_ms = KIND_BFD_DEF_INTERVAL_MS,
-		.min_rx_ms = KIND_BFD_DEF_INTERVAL_MS,
-		.multiplier = KIND_BFD_DEF_MULTIPLIER,
-	};
-	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
-	bool ok = true;
-	int count;
 
 	*out = NULL;
 	*n = 0;
-	if (top != NULL) {
-		ok = bfd_object(top, jc_path(p, path, "bfd"), &def, errs);
-		def.on = true;
-	}
-	/* A "peers" that is not an array is anybgpd's parser's to report. */
-	count = cJSON_IsArray(peers) ? cJSON_GetArraySize(peers) : 0;
-	if (count == 0)
-		return ok ? 0 : -1;
-	*out = calloc((size_t)count, sizeof(**out));
-	if (*out == NULL) {
-		cfg_error(errs, path, "out of memory");
+	if (cfg->npeers == 0)
+		return 0;
+	*out = calloc(cfg->npeers, sizeof(**out));
+	if (*out == NULL)
 		return -1;
-	}
-	*n = (size_t)count;
-	for (int i = 0; i < count; i++) {
-		const cJSON *pb = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(peers, i),
+	*n = cfg->npeers;
+	for (size_t i = 0; i < cfg->npeers; i++) {
+		const struct bgp_bfd_config *c = &cfg->peers[i].bfd;
+		const cJSON *pb = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(peers,
+								       (int)i),
 		    "bfd");
-		struct kind_bfd *b = &(*out)[i];
 
-		*b = def;
-		if (pb == NULL)
-			continue;
-		jc_path(q, jc_path_idx(p, jc_path(q, path, "peers"), i), "bfd");
-		if (cJSON_IsBool(pb)) {
-			b->on = cJSON_IsTrue(pb);
-		} else if (cJSON_IsObject(pb)) {
-			b->on = true;
-			ok &= bfd_object(pb, q, b, errs);
-			b->strict_own = cJSON_GetObjectItemCaseSensitive(pb, "strict") != NULL;
-		} else {
-			cfg_error(errs, q, "expected true, false or an object");
-			ok = false;
-		}
+		(*out)[i] = (struct kind_bfd){
+			.on = c->enabled,
+			.min_tx_ms = c->min_tx_ms,
+			.min_rx_ms = c->min_rx_ms,
+			.multiplier = c->multiplier,
+			.strict = c->strict,
+			.strict_own = cJSON_IsObject(pb) &&
+			    cJSON_GetObjectItemCaseSensitive(pb, "strict") != NULL,
+		};
 	}
-	if (!ok) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return ok ? 0 : -1;
+	return 0;
 }
 
 bool
@@ -123,17 +53,6 @@ kind_bfd_any(const struct kind_bfd *b, size_t n)
 		if (b[i].on)
 			return true;
 	return false;
-}
-
-void
-kind_bfd_strip(cJSON *sec)
-{
-	cJSON *p;
-
-	cJSON_DeleteItemFromObjectCaseSensitive(sec, "bfd");
-	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(sec, "peers"))
-		if (cJSON_IsObject(p))
-			cJSON_DeleteItemFromObjectCaseSensitive(p, "bfd");
 }
 
 int

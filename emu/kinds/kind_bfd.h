@@ -16,8 +16,6 @@
 
 #include "jcfg.h"
 
-#define KIND_BFD_DEF_INTERVAL_MS 100
-#define KIND_BFD_DEF_MULTIPLIER	 3
 #define KIND_BFD_INTERVAL_MAX_MS 60000
 #define KIND_BFD_MULTIPLIER_MAX	 255
 
@@ -32,20 +30,17 @@ struct kind_bfd {
 };
 
 /*
- * The BFD of every entry of the section's "peers", in order: *out gets
- * *n entries (calloc'd, caller frees; NULL with no peers). Bad values are
- * errors naming their JSON path (path is the section's). 0 or -1.
+ * The BFD of every peer of a section that anybgpd's configuration parser
+ * read into cfg (it owns the keys, their defaults and their errors), in
+ * order: *out gets *n entries (calloc'd, caller frees; NULL with no peers).
+ * The section tells which peers set "strict" in their own object. 0, or -1
+ * out of memory.
  */
-int kind_bfd_parse(const cJSON *section, const char *path, struct kind_bfd **out, size_t *n,
-    struct cfg_errors *);
+struct bgp_config;
+int kind_bfd_from_config(const struct bgp_config *, const cJSON *section, struct kind_bfd **out,
+    size_t *n);
 /* Whether any of the n peers runs BFD. */
 bool kind_bfd_any(const struct kind_bfd *, size_t n);
-/*
- * Remove every "bfd" key (top level and each peer's) from a copy of the
- * section, so that anybgpd's configuration parser, which the kinds use for
- * everything else, reads the rest.
- */
-void kind_bfd_strip(cJSON *section);
 /*
  * For a kind whose daemon has no BFD: an error "PATH.bfd: kind KIND cannot
  * run BFD: why" for the top-level key and for each peer's key that turns

@@ -1255,8 +1255,9 @@ bird_routes_json(const char *text, const struct bird_proto *v, size_t n)
 /* ---- the ops -------------------------------------------------------------------------- */
 
 /*
- * The section parsed: its BFD keys (kind_bfd.c), then the rest by anybgpd's
- * parser. 0, or -1 with the errors in errs (nothing left allocated).
+ * The section parsed by anybgpd's parser, BFD keys included; *bfd has one
+ * entry per peer (kind_bfd.c). 0, or -1 with the errors in errs (nothing
+ * left allocated).
  */
 static int
 bird_parse(const struct kind_node *k, struct bgp_config *cfg, struct kind_bfd **bfd,
@@ -1271,19 +1272,14 @@ bird_parse(const struct kind_node *k, struct bgp_config *cfg, struct kind_bfd **
 		cfg_error(errs, k->path, "out of memory");
 		return -1;
 	}
-	rc = kind_bfd_parse(c, k->path, bfd, &nbfd, errs);
-	kind_bfd_strip(c);
-	if (bgp_config_parse(c, k->path, cfg, errs) < 0) {
-		rc = -1;
-	} else if (rc < 0) {
+	rc = bgp_config_parse(c, k->path, cfg, errs);
+	if (rc == 0 && kind_bfd_from_config(cfg, c, bfd, &nbfd) < 0) {
+		cfg_error(errs, k->path, "out of memory");
 		bgp_config_free(cfg);
+		rc = -1;
 	}
 	cJSON_Delete(c);
-	if (rc < 0) {
-		free(*bfd);
-		*bfd = NULL;
-	}
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 static int

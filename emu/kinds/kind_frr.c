@@ -218,9 +218,9 @@ frr_check_config(const struct kind_node *k, const cJSON *sec, const struct bgp_c
 }
 
 /*
- * The section parsed: its BFD keys (kind_bfd.c), then the rest by anybgpd's
- * parser; *bfd has one entry per peer. 0, or -1 with the errors in errs
- * (nothing left allocated). With copy, the copy read (without "bfd").
+ * The section parsed by anybgpd's parser, BFD keys included; *bfd has one
+ * entry per peer (kind_bfd.c). 0, or -1 with the errors in errs (nothing
+ * left allocated). With copy, the copy read (without "kind").
  */
 static int
 frr_parse(const struct kind_node *k, struct bgp_config *cfg, struct kind_bfd **bfd,
@@ -235,15 +235,11 @@ frr_parse(const struct kind_node *k, struct bgp_config *cfg, struct kind_bfd **b
 		cfg_error(errs, k->path, "out of memory");
 		return -1;
 	}
-	rc = kind_bfd_parse(c, k->path, bfd, &nbfd, errs);
-	kind_bfd_strip(c);
-	if (bgp_config_parse(c, k->path, cfg, errs) < 0)
-		rc = -1;
-	else if (rc < 0)
+	rc = bgp_config_parse(c, k->path, cfg, errs) < 0 ? -1 : 0;
+	if (rc == 0 && kind_bfd_from_config(cfg, c, bfd, &nbfd) < 0) {
+		cfg_error(errs, k->path, "out of memory");
 		bgp_config_free(cfg);
-	if (rc < 0) {
-		free(*bfd);
-		*bfd = NULL;
+		rc = -1;
 	}
 	if (rc == 0 && copy != NULL)
 		*copy = c;

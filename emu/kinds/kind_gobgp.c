@@ -141,7 +141,6 @@ gobgp_check(const struct kind_node *k, struct cfg_errors *errs)
 	if (c == NULL)
 		return -1;
 	/* What "bfd" says is refused above; anybgpd's parser reads the rest. */
-	kind_bfd_strip(c);
 	if (bgp_config_parse(c, k->path, &cfg, errs) < 0) {
 		cJSON_Delete(c);
 		return -1;
@@ -474,7 +473,6 @@ gobgp_configure(const struct kind_node *k, char *msg, size_t msglen)
 	c = kind_section_copy(k);
 	if (c == NULL)
 		return -ENOMEM;
-	kind_bfd_strip(c); /* only "bfd": false gets past check */
 	if (bgp_config_parse(c, k->path, &cfg, &errs) < 0) {
 		cJSON_Delete(c);
 		cfg_error_text(&errs, 0, msg, msglen);
@@ -642,8 +640,6 @@ gobgp_originate(const struct kind_node *k)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg_errors_init(&errs, NULL);
 	c = kind_section_copy(k);
-	if (c != NULL)
-		kind_bfd_strip(c); /* only "bfd": false gets past check */
 	if (c == NULL || bgp_config_parse(c, k->path, &cfg, &errs) < 0) {
 		cJSON_Delete(c);
 		return EMU_ECONFIG;

@@ -517,7 +517,7 @@ Test(bird_refuse, bfd_values)
 		    "min_tx_ms, min_rx_ms, multiplier, strict" },
 		{ "{\"kind\":\"bird\",\"asn\":1,\"router_id\":\"1.1.1.1\",\"peers\":[{\"address\":"
 		  "\"10.0.0.2\",\"asn\":2,\"bfd\":\"on\"}]}",
-		    "nodes.x.bgp.peers[0].bfd: expected true, false or an object" },
+		    "nodes.x.bgp.peers[0].bfd: expected true, false or an object of BFD timers" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
