@@ -31,7 +31,8 @@
 
 #define KR_RCVBUF	 (8 * 1024 * 1024)
 #define KR_NH_DELAY_MS	 5
-#define KR_RETRY_MS	 250  /* a refused add is sent again after this */
+#define KR_RETRY_MS	 250  /* a refused add is sent again after this, */
+#define KR_RETRY_MAX_MS	 8000 /* doubled per round up to this */
 #define KR_SENT_RING	 4096 /* adds remembered by sequence number */
 #define BGP_MAX_PATHS_KR 64
 
@@ -76,7 +77,10 @@ struct kroute {
 	 * A refused add (the next hop not reachable yet: an IPv6 prefix route
 	 * appears only once its interface has carrier) is retried: the
 	 * error's sequence number gives the prefix, queued again when
-	 * retry_timer fires.
+	 * retry_timer fires. Each round that is refused again waits twice as
+	 * long (KR_RETRY_MS up to KR_RETRY_MAX_MS); a change of the kernel's
+	 * links or routes, which may be what the add waited for, or a quiet
+	 * spell starts again from KR_RETRY_MS.
 	 */
 	struct kr_sent *sent; /* ring of KR_SENT_RING */
 	size_t sent_pos;
@@ -84,10 +88,13 @@ struct kroute {
 	size_t nretry;
 	size_t retry_cap;
 	struct ev_timer retry_timer;
+	unsigned retry_round;	/* rounds sent since the last reset */
+	uint64_t retry_last_us; /* when the last round was sent */
 	struct kroute_stats st;
 };
 
 static int dump_state(struct kroute *, bool remove_stale);
+static void retry_reset(struct kroute *);
 
 /* ---- next-hop resolution table ---- */
 
@@ -181,6 +188,7 @@ nh_timer_cb(struct ev_loop *loop, struct ev_timer *t)
 	struct kroute *kr = t->arg;
 
 	kr->st.kernel_routes = kr->nroutes;
+	retry_reset(kr);
 	if (kr->p.nexthops_changed)
 		kr->p.nexthops_changed(kr->p.arg);
 }
@@ -346,6 +354,27 @@ evt_io_cb(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 
 /* ---- command socket: error replies ---- */
 
+/* The delay before the next retry round: KR_RETRY_MS doubled per round. */
+static uint64_t
+retry_delay_us(const struct kroute *kr)
+{
+	uint64_t ms = KR_RETRY_MS;
+
+	for (unsigned i = 0; i < kr->retry_round && ms < KR_RETRY_MAX_MS; i++)
+		ms *= 2;
+	return EV_MS(ms < KR_RETRY_MAX_MS ? ms : KR_RETRY_MAX_MS);
+}
+
+/* The kernel changed: a pending retry goes at the first delay again. */
+static void
+retry_reset(struct kroute *kr)
+{
+	kr->retry_round = 0;
+	if (ev_timer_armed(&kr->retry_timer) &&
+	    ev_timer_remaining_us(kr->loop, &kr->retry_timer) > EV_MS(KR_RETRY_MS))
+		ev_timer_start(kr->loop, &kr->retry_timer, EV_MS(KR_RETRY_MS));
+}
+
 /* The prefix of the add sent with seq, queued for the retry timer. */
 static void
 retry_later(struct kroute *kr, uint32_t seq)
@@ -370,8 +399,11 @@ retry_later(struct kroute *kr, uint32_t seq)
 	}
 	kr->retry[kr->nretry++] = s->pfx;
 	kr->st.retries++;
+	/* refused long after the last round: a new cause, not the same one */
+	if (kr->retry_round && ev_now_us(kr->loop) - kr->retry_last_us > 2 * EV_MS(KR_RETRY_MAX_MS))
+		kr->retry_round = 0;
 	if (!ev_timer_armed(&kr->retry_timer))
-		ev_timer_start(kr->loop, &kr->retry_timer, EV_MS(KR_RETRY_MS));
+		ev_timer_start(kr->loop, &kr->retry_timer, retry_delay_us(kr));
 }
 
 static void
@@ -392,6 +424,8 @@ retry_timer_cb(struct ev_loop *loop, struct ev_timer *t)
 		kr->queue[kr->qlen++] = kr->retry[i];
 	}
 	kr->nretry = 0;
+	kr->retry_round++;
+	kr->retry_last_us = ev_now_us(loop);
 	if (kr->p.flush)
 		kr->p.flush(kr->p.arg);
 }
