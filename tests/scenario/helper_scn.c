@@ -109,3 +109,45 @@ hs_field(const cJSON *obj, const char *key)
 
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
+
+const cJSON *
+hs_get(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	cr_assert_not_null(v, "no \"%s\" in the results", k);
+	return v;
+}
+
+cJSON *
+hs_run(const char *bin, const char *topo, const char *scenario, const char *lab, const char *dir,
+    const char *extra, int *status)
+{
+	char cmd[2048], *text;
+	cJSON *j;
+
+	snprintf(cmd, sizeof(cmd), "%s run %s --scenario %s --name %s --json --out %s %s", bin,
+	    topo, scenario, lab, dir, extra ? extra : "");
+	text = hs_output(cmd, status);
+	j = cJSON_Parse(text);
+	cr_assert_not_null(j, "no JSON from `%s`:\n%s", cmd, text);
+	free(text);
+	return j;
+}
+
+void
+hs_assert_held(const cJSON *j, int status, const char *what)
+{
+	const cJSON *st;
+
+	cJSON_ArrayForEach(st, hs_get(j, "steps")) {
+		const char *s = hs_field(st, "status");
+
+		cr_expect(strcmp(s, "pass") == 0 || strcmp(s, "done") == 0,
+		    "%s: step %d \"%s\": %s: %s", what, hs_get(st, "index")->valueint,
+		    hs_field(st, "label"), s, hs_field(st, "detail"));
+	}
+	cr_assert(cJSON_IsTrue(hs_get(j, "passed")), "%s did not pass", what);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: exit status %d", what,
+	    status);
+}

@@ -1,8 +1,8 @@
 /*
  * What the scenario tests that run anylab share: a shell helper, the skip
  * checks (root, ctest's environment, binaries built), a test's lab name and
- * scratch directory, their removal, running a command for its output, and
- * reading steps out of a results document.
+ * scratch directory, their removal, running a command for its output,
+ * running a scenario, and reading and asserting on its results document.
  */
 #ifndef ANYLAB_TEST_HELPER_SCN_H
 #define ANYLAB_TEST_HELPER_SCN_H
@@ -29,6 +29,19 @@ void hs_lab_dir(const char *tag, const char *what, char *lab, size_t lablen, cha
 void hs_cleanup(const char *bin, const char *lab, const char *dir);
 /* Run cmd; its whole standard output (caller frees) and its wait status. */
 char *hs_output(const char *cmd, int *status);
+/* Member k of a results object; the test fails when it is absent. */
+const cJSON *hs_get(const cJSON *o, const char *k);
+/*
+ * `BIN run TOPO --scenario S --name LAB --json --out DIR EXTRA`: its results
+ * document (caller deletes; the test fails without one) and wait status.
+ */
+cJSON *hs_run(const char *bin, const char *topo, const char *scenario, const char *lab,
+    const char *dir, const char *extra, int *status);
+/*
+ * Every step of a run held ("pass", or "done" for an action), the run passed and
+ * exited 0; what names the run in the messages.
+ */
+void hs_assert_held(const cJSON *results, int status, const char *what);
 /* Step i of a results document, and a string field of a JSON object ("" when absent). */
 const cJSON *hs_step(const cJSON *results, int i);
 const char *hs_field(const cJSON *obj, const char *key);

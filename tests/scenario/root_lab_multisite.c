@@ -35,38 +35,14 @@ teardown(void)
 
 TestSuite(lab_multisite, .init = setup, .fini = teardown, .timeout = 120);
 
-static const cJSON *
-get(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	cr_assert_not_null(v, "no \"%s\" in the results", k);
-	return v;
-}
-
 /* Runs the scenario; every step must pass (or be done). The caller deletes. */
 static cJSON *
 run(const char *scenario)
 {
-	char cmd[2048], *text;
-	const cJSON *st;
 	int status;
-	cJSON *j;
+	cJSON *j = hs_run(bin, topo, scenario, lab, dir, NULL, &status);
 
-	snprintf(cmd, sizeof(cmd), "%s run %s --scenario %s --name %s --json --out %s", bin, topo,
-	    scenario, lab, dir);
-	text = hs_output(cmd, &status);
-	j = cJSON_Parse(text);
-	cr_assert_not_null(j, "no JSON from `%s`:\n%s", cmd, text);
-	free(text);
-	cJSON_ArrayForEach(st, get(j, "steps")) {
-		cr_expect(strcmp(hs_field(st, "status"), "pass") == 0 ||
-			strcmp(hs_field(st, "status"), "done") == 0,
-		    "%s: step %d \"%s\": %s: %s", scenario, get(st, "index")->valueint,
-		    hs_field(st, "label"), hs_field(st, "status"), hs_field(st, "detail"));
-	}
-	cr_assert(cJSON_IsTrue(get(j, "passed")), "%s did not pass", scenario);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
+	hs_assert_held(j, status, scenario);
 	return j;
 }
 
@@ -76,7 +52,7 @@ fault_client(const cJSON *j, int n, const char *client)
 {
 	const cJSON *c;
 
-	cJSON_ArrayForEach(c, get(cJSON_GetArrayItem(get(j, "faults"), n), "clients")) {
+	cJSON_ArrayForEach(c, hs_get(cJSON_GetArrayItem(hs_get(j, "faults"), n), "clients")) {
 		if (strcmp(hs_field(c, "client"), client) == 0)
 			return c;
 	}

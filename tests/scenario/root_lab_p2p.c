@@ -34,54 +34,31 @@ teardown(void)
 
 TestSuite(lab_p2p, .init = setup, .fini = teardown, .timeout = 120);
 
-static const cJSON *
-get(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	cr_assert_not_null(v, "no \"%s\" in the results", k);
-	return v;
-}
-
 static void
 run_and_check(const char *scenario)
 {
-	char cmd[2048], *text;
-	const cJSON *st, *f, *c;
+	const cJSON *f, *c;
 	int status, moved = 0;
-	cJSON *j;
+	cJSON *j = hs_run(bin, topo, scenario, lab, dir, NULL, &status);
 
-	snprintf(cmd, sizeof(cmd), "%s run %s --scenario %s --name %s --json --out %s", bin, topo,
-	    scenario, lab, dir);
-	text = hs_output(cmd, &status);
-	j = cJSON_Parse(text);
-	cr_assert_not_null(j, "no JSON from `%s`:\n%s", cmd, text);
-	free(text);
-	cJSON_ArrayForEach(st, get(j, "steps")) {
-		cr_expect(strcmp(hs_field(st, "status"), "pass") == 0 ||
-			strcmp(hs_field(st, "status"), "done") == 0,
-		    "step %d \"%s\": %s: %s", get(st, "index")->valueint, hs_field(st, "label"),
-		    hs_field(st, "status"), hs_field(st, "detail"));
-	}
-	cr_assert(cJSON_IsTrue(get(j, "passed")));
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
-	cr_assert_eq(get(j, "expectations")->valueint, 9);
-	cr_assert_eq(cJSON_GetArraySize(get(j, "faults")), 1);
-	f = cJSON_GetArrayItem(get(j, "faults"), 0);
-	cJSON_ArrayForEach(c, get(f, "clients")) {
+	hs_assert_held(j, status, scenario);
+	cr_assert_eq(hs_get(j, "expectations")->valueint, 9);
+	cr_assert_eq(cJSON_GetArraySize(hs_get(j, "faults")), 1);
+	f = cJSON_GetArrayItem(hs_get(j, "faults"), 0);
+	cJSON_ArrayForEach(c, hs_get(f, "clients")) {
 		if (strcmp(hs_field(c, "before"), "DC001") != 0) {
 			cr_assert_str_eq(hs_field(c, "before"), "DC002");
-			cr_assert(cJSON_IsFalse(get(c, "affected")));
-			cr_assert_eq(get(c, "lost")->valueint, 0);
+			cr_assert(cJSON_IsFalse(hs_get(c, "affected")));
+			cr_assert_eq(hs_get(c, "lost")->valueint, 0);
 			continue;
 		}
 		moved++;
 		cr_assert_str_eq(hs_field(c, "during"), "DC002");
 		cr_assert_str_eq(hs_field(c, "after"), "DC001");
 		/* Link state: well under a second, where the hold timer takes 6 to 9 s. */
-		cr_assert_lt(get(c, "failover_ms")->valuedouble, 1000, "failover %.0f ms",
-		    get(c, "failover_ms")->valuedouble);
-		cr_assert_lt(get(c, "lost")->valueint, 100);
+		cr_assert_lt(hs_get(c, "failover_ms")->valuedouble, 1000, "failover %.0f ms",
+		    hs_get(c, "failover_ms")->valuedouble);
+		cr_assert_lt(hs_get(c, "lost")->valueint, 100);
 	}
 	cr_assert_eq(moved, 1, "one client was DC001's");
 	cJSON_Delete(j);

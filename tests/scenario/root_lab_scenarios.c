@@ -38,50 +38,15 @@ teardown(void)
 
 TestSuite(lab_scenarios, .init = setup, .fini = teardown, .timeout = 240);
 
-/* Run a scenario; its JSON document (stdout with --json). */
+/* Run a scenario, with a JUnit report and a capture when capdir; its results. */
 static cJSON *
 run(const char *scenario, const char *capdir, int *status)
 {
-	char cmd[2048], *text;
-	cJSON *j;
+	char extra[1024];
 
-	snprintf(cmd, sizeof(cmd),
-	    "%s run %s --scenario %s --name %s --json --out %s%s%s "
-	    "--junit %s/%s.xml",
-	    bin, topo, scenario, lab, dir, capdir ? " --capture " : "", capdir ? capdir : "", dir,
-	    scenario);
-	text = hs_output(cmd, status);
-	j = cJSON_Parse(text);
-	cr_assert_not_null(j, "no JSON from `%s`:\n%s", cmd, text);
-	free(text);
-	return j;
-}
-
-static const cJSON *
-get(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	cr_assert_not_null(v, "no \"%s\" in the results", k);
-	return v;
-}
-
-static void
-assert_all_held(const cJSON *j, int status)
-{
-	const cJSON *st;
-
-	cJSON_ArrayForEach(st, get(j, "steps")) {
-		cr_expect_str_neq(get(st, "status")->valuestring, "fail",
-		    "step %d \"%s\" failed: %s", get(st, "index")->valueint,
-		    get(st, "label")->valuestring,
-		    cJSON_IsString(get(st, "detail")) ? get(st, "detail")->valuestring : "");
-		cr_expect_str_neq(get(st, "status")->valuestring, "error", "step %d \"%s\": %s",
-		    get(st, "index")->valueint, get(st, "label")->valuestring,
-		    cJSON_IsString(get(st, "detail")) ? get(st, "detail")->valuestring : "");
-	}
-	cr_assert(cJSON_IsTrue(get(j, "passed")));
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
+	snprintf(extra, sizeof(extra), "--junit %s/%s.xml%s%s", dir, scenario,
+	    capdir ? " --capture " : "", capdir ? capdir : "");
+	return hs_run(bin, topo, scenario, lab, dir, extra, status);
 }
 
 /*
@@ -92,37 +57,37 @@ assert_all_held(const cJSON *j, int status)
 static void
 assert_failover(const cJSON *j)
 {
-	const cJSON *faults = get(j, "faults"), *f, *c;
+	const cJSON *faults = hs_get(j, "faults"), *f, *c;
 	int moved = 0, untouched = 0;
 
 	cr_assert_eq(cJSON_GetArraySize(faults), 1);
 	f = cJSON_GetArrayItem(faults, 0);
-	cr_assert(cJSON_IsNumber(get(f, "undo_us")));
-	cJSON_ArrayForEach(c, get(f, "clients")) {
-		const char *before = get(c, "before")->valuestring;
+	cr_assert(cJSON_IsNumber(hs_get(f, "undo_us")));
+	cJSON_ArrayForEach(c, hs_get(f, "clients")) {
+		const char *before = hs_get(c, "before")->valuestring;
 
 		cr_assert_not_null(before, "a client had no answer before the fault");
 		if (strcmp(before, "DC001") == 0) {
-			double fo = get(c, "failover_ms")->valuedouble;
+			double fo = hs_get(c, "failover_ms")->valuedouble;
 
 			moved++;
-			cr_assert(cJSON_IsTrue(get(c, "affected")));
+			cr_assert(cJSON_IsTrue(hs_get(c, "affected")));
 			/* "during" is the last answer to a query sent before the undo: with
 			 * a fail-back of a millisecond that may be DC001's already. */
-			cr_assert_not_null(get(c, "during")->valuestring);
-			cr_assert_str_eq(get(c, "after")->valuestring, "DC001");
+			cr_assert_not_null(hs_get(c, "during")->valuestring);
+			cr_assert_str_eq(hs_get(c, "after")->valuestring, "DC001");
 			/* BFD: the gateway gives up within its detection time (plus the
 			 * route's update), long before the 9 s hold time. */
 			cr_assert(fo > 0 && fo < 1000, "failover %.0f ms", fo);
-			cr_assert_lt(get(c, "lost")->valueint, 100);
-			cr_assert(cJSON_IsNumber(get(c, "back_ms")));
-			cr_assert_lt(get(c, "back_ms")->valuedouble, 15000);
+			cr_assert_lt(hs_get(c, "lost")->valueint, 100);
+			cr_assert(cJSON_IsNumber(hs_get(c, "back_ms")));
+			cr_assert_lt(hs_get(c, "back_ms")->valuedouble, 15000);
 		} else {
 			untouched++;
 			cr_assert_str_eq(before, "DC002");
-			cr_assert(cJSON_IsFalse(get(c, "affected")));
-			cr_assert_eq(get(c, "lost")->valueint, 0);
-			cr_assert(cJSON_IsNull(get(c, "failover_ms")));
+			cr_assert(cJSON_IsFalse(hs_get(c, "affected")));
+			cr_assert_eq(hs_get(c, "lost")->valueint, 0);
+			cr_assert(cJSON_IsNull(hs_get(c, "failover_ms")));
 		}
 	}
 	cr_assert_eq(moved, 1);
@@ -137,11 +102,11 @@ Test(lab_scenarios, failover)
 	size_t cap = 0;
 	FILE *f;
 
-	assert_all_held(j, status);
+	hs_assert_held(j, status, "failover");
 	assert_failover(j);
-	cr_assert_eq(get(j, "expectations")->valueint, 9);
+	cr_assert_eq(hs_get(j, "expectations")->valueint, 9);
 	/* The picture and the JUnit file are there. */
-	cr_assert_eq(access(get(get(j, "files"), "svg")->valuestring, R_OK), 0);
+	cr_assert_eq(access(hs_get(hs_get(j, "files"), "svg")->valuestring, R_OK), 0);
 	snprintf(junit, sizeof(junit), "%s/failover.xml", dir);
 	f = fopen(junit, "r");
 	cr_assert_not_null(f);
@@ -157,7 +122,7 @@ Test(lab_scenarios, link_cut)
 	int status;
 	cJSON *j = run("link-cut", NULL, &status);
 
-	assert_all_held(j, status);
+	hs_assert_held(j, status, "link-cut");
 	assert_failover(j);
 	cJSON_Delete(j);
 }
@@ -168,19 +133,19 @@ Test(lab_scenarios, service_dies_health_check_moves_the_clients)
 	cJSON *j = run("service-dies", NULL, &status);
 	const cJSON *f, *c;
 
-	assert_all_held(j, status);
-	f = cJSON_GetArrayItem(get(j, "faults"), 0);
+	hs_assert_held(j, status, "service-dies");
+	f = cJSON_GetArrayItem(hs_get(j, "faults"), 0);
 	cr_assert_not_null(f);
-	cJSON_ArrayForEach(c, get(f, "clients")) {
-		if (strcmp(get(c, "before")->valuestring, "DC001") == 0) {
+	cJSON_ArrayForEach(c, hs_get(f, "clients")) {
+		if (strcmp(hs_get(c, "before")->valuestring, "DC001") == 0) {
 			/* dc001's health check withdrew the route: DC002 answers. */
-			cr_assert(cJSON_IsNumber(get(c, "failover_ms")));
-			cr_assert_lt(get(c, "failover_ms")->valuedouble, 2000);
-			cr_assert_str_eq(get(c, "during")->valuestring, "DC002");
-			cr_assert_str_eq(get(c, "after")->valuestring, "DC001");
-			cr_assert_leq(get(c, "lost")->valueint, 200);
+			cr_assert(cJSON_IsNumber(hs_get(c, "failover_ms")));
+			cr_assert_lt(hs_get(c, "failover_ms")->valuedouble, 2000);
+			cr_assert_str_eq(hs_get(c, "during")->valuestring, "DC002");
+			cr_assert_str_eq(hs_get(c, "after")->valuestring, "DC001");
+			cr_assert_leq(hs_get(c, "lost")->valueint, 200);
 		} else {
-			cr_assert_eq(get(c, "lost")->valueint, 0);
+			cr_assert_eq(hs_get(c, "lost")->valueint, 0);
 		}
 	}
 	cJSON_Delete(j);
@@ -191,7 +156,7 @@ Test(lab_scenarios, blackhole_found_by_bfd)
 	int status;
 	cJSON *j = run("blackhole", NULL, &status);
 
-	assert_all_held(j, status);
+	hs_assert_held(j, status, "blackhole");
 	assert_failover(j);
 	cJSON_Delete(j);
 }
@@ -203,14 +168,14 @@ Test(lab_scenarios, maintenance_loses_nothing)
 	const cJSON *f, *c;
 	int faults = 0;
 
-	assert_all_held(j, status);
+	hs_assert_held(j, status, "maintenance");
 	/* Drain, then the adapter's disable/enable: every client answered throughout. */
-	cJSON_ArrayForEach(f, get(j, "faults")) {
+	cJSON_ArrayForEach(f, hs_get(j, "faults")) {
 		faults++;
-		cJSON_ArrayForEach(c, get(f, "clients")) {
-			cr_assert_eq(get(c, "lost")->valueint, 0, "fault %d: %s lost %d", faults,
-			    get(c, "client")->valuestring, get(c, "lost")->valueint);
-			cr_assert_eq(get(c, "lost_after")->valueint, 0);
+		cJSON_ArrayForEach(c, hs_get(f, "clients")) {
+			cr_assert_eq(hs_get(c, "lost")->valueint, 0, "fault %d: %s lost %d", faults,
+			    hs_get(c, "client")->valuestring, hs_get(c, "lost")->valueint);
+			cr_assert_eq(hs_get(c, "lost_after")->valueint, 0);
 		}
 	}
 	cr_assert_geq(faults, 1);
@@ -243,12 +208,12 @@ Test(lab_scenarios, link_cut_with_capture_read_by_tshark)
 	snprintf(capdir, sizeof(capdir), "%s/pcap", dir);
 	j = run("link-cut", capdir, &status);
 	/* Whether link-cut passes is the link_cut test's business; here: it cut and restored. */
-	cr_assert_eq(cJSON_GetArraySize(get(get(j, "files"), "captures")), 6);
-	steps = get(j, "steps");
-	cr_assert_str_eq(get(cJSON_GetArrayItem(steps, 4), "status")->valuestring, "done");
-	cr_assert_str_eq(get(cJSON_GetArrayItem(steps, 7), "status")->valuestring, "done");
-	cut_s = get(cJSON_GetArrayItem(steps, 4), "end_us")->valuedouble / 1e6;
-	restore_s = get(cJSON_GetArrayItem(steps, 7), "end_us")->valuedouble / 1e6;
+	cr_assert_eq(cJSON_GetArraySize(hs_get(hs_get(j, "files"), "captures")), 6);
+	steps = hs_get(j, "steps");
+	cr_assert_str_eq(hs_get(cJSON_GetArrayItem(steps, 4), "status")->valuestring, "done");
+	cr_assert_str_eq(hs_get(cJSON_GetArrayItem(steps, 7), "status")->valuestring, "done");
+	cut_s = hs_get(cJSON_GetArrayItem(steps, 4), "end_us")->valuedouble / 1e6;
+	restore_s = hs_get(cJSON_GetArrayItem(steps, 7), "end_us")->valuedouble / 1e6;
 	snprintf(gw, sizeof(gw), "%s/%s-gateway-eth1.pcap", capdir, lab);
 	snprintf(c1, sizeof(c1), "%s/%s-client1-eth0.pcap", capdir, lab);
 	snprintf(c2, sizeof(c2), "%s/%s-client2-eth0.pcap", capdir, lab);
