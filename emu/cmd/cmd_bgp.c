@@ -28,7 +28,8 @@ bgp_usage(FILE *f)
 	    "usage: anylab bgp [-l LAB] NODE COMMAND [ARG] [--json]\n"
 	    "  peers            sessions: state, uptime, messages and updates in/out,\n"
 	    "                   prefixes received, last error, policy (Get-BgpStatistics)\n"
-	    "  routes [PREFIX]  every path: next hop, learned from, best and multipath\n"
+	    "  routes [PREFIX]  every path: next hop, learned from, best and multipath,\n"
+	    "                   communities, damping penalty\n"
 	    "                   flags, LOCAL_PREF, MED, AS path, communities\n"
 	    "                   (Get-BgpRouteInformation)\n"
 	    "  stats            RIB size, kernel routes, memory, per-peer counters\n"
@@ -145,8 +146,19 @@ print_routes(const cJSON *j)
 			printf("%s%s", first ? "" : " ", cJSON_GetStringValue(c));
 			first = false;
 		}
+		cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "large_communities")) {
+			printf("%s%s", first ? "" : " ", cJSON_GetStringValue(c));
+			first = false;
+		}
 		if (cJSON_IsFalse(cJSON_GetObjectItem(r, "eligible")))
 			printf("%s(%s)", first ? "" : " ", js(r, "ineligible", "ineligible"));
+		v = cJSON_GetObjectItem(r, "damping");
+		if (cJSON_IsObject(v)) /* RFC 2439: the figure of merit, and when it is reused */
+			printf("%sdamping penalty %.0f%s", first ? "" : " ", jn(v, "penalty"),
+			    cJSON_IsTrue(cJSON_GetObjectItem(v, "suppressed")) ? ", suppressed" :
+										 "");
+		if (cJSON_IsObject(v) && cJSON_IsTrue(cJSON_GetObjectItem(v, "suppressed")))
+			printf(", reuse in %.1f s", jn(v, "reuse_s"));
 		printf("\n");
 	}
 	printf("%.0f prefixes%s\n", jn(j, "prefixes"),

@@ -106,7 +106,22 @@ Test(lab_multisite, rogue_announcement_filtered)
 	cJSON_Delete(run("rogue-announcement"));
 }
 
+/*
+ * And the lab kept: `anylab bgp central routes` shows dns2's route
+ * suppressed with its penalty and the time to its reuse, as plain text.
+ */
 Test(lab_multisite, flapping_server_damped)
 {
-	cJSON_Delete(run("flapping-server"));
+	char cmd[1024], *text;
+	int status;
+	cJSON *j = hs_run(bin, topo, "flapping-server", lab, dir, "--keep", &status);
+
+	hs_assert_held(j, status, "flapping-server");
+	cJSON_Delete(j);
+	snprintf(cmd, sizeof(cmd), "%s bgp -l %s central routes 51.51.51.0/24", bin, lab);
+	text = hs_output(cmd, &status);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "`%s`: %d", cmd, status);
+	cr_expect(strstr(text, "damping penalty ") != NULL, "no penalty shown:\n%s", text);
+	cr_expect(strstr(text, ", suppressed, reuse in ") != NULL, "nothing suppressed:\n%s", text);
+	free(text);
 }
