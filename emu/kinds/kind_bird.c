@@ -601,7 +601,8 @@ render_channel(struct strbuf *out, const struct bgp_config *cfg, const struct bg
 
 	sb_printf(out, "\t%s {\n", family == AF_INET ? "ipv4" : "ipv6");
 	render_ref(out, cfg, pc, true, family);
-	if (pc->addr.family != family && nh->family == 0)
+	/* a route server keeps the next hop it learned, of the route's own family */
+	if (pc->addr.family != family && nh->family == 0 && !pc->route_server_client)
 		sb_printf(out,
 		    "\t\texport none;\t# %s routes over an %s session need "
 		    "next_hop_%s\n",

@@ -7,7 +7,8 @@
  *   - the DCs BIRD and the gateway anybgpd (--kind bgp=bird --kind gateway.bgp=anybgpd),
  *   - dc001 running a user's own bird.conf ("config", the fixture
  *     tests/kinds/golden/bird/user-config.bird) beside a BIRD gateway.
- * Each run's duration and failover figures are printed on standard error. `anylab
+ * And Lab B (topologies/multi-site.json) with BIRD as its central router and
+ * route server. Each run's duration and failover figures are printed on standard error. `anylab
  * run` takes its lab down itself; hs_cleanup downs it by name if a run died.
  */
 #include <criterion/criterion.h>
@@ -83,7 +84,7 @@ run(const char *topology, const char *scenario, const char *kinds, const char *l
 		}
 	}
 	/* On standard error, so that ctest -V shows the figures. */
-	fprintf(stderr, "lab A %s [%s]: %s in %.1f s,%s\n", scenario, label,
+	fprintf(stderr, "%s [%s]: %s in %.1f s,%s\n", scenario, label,
 	    cJSON_IsTrue(cJSON_GetObjectItem(res, "passed")) ? "passed" : "FAILED",
 	    cJSON_GetNumberValue(cJSON_GetObjectItem(res, "duration_ms")) / 1000, sb_str(&figures));
 	if (!cJSON_IsTrue(cJSON_GetObjectItem(res, "passed"))) {
@@ -190,4 +191,57 @@ Test(lab_bird, user_config_on_dc001, .init = setup, .fini = teardown, .timeout =
 	    0);
 	run_all(topo, "--kind gateway.bgp=bird",
 	    "dc001 on a user's bird.conf, gateway BIRD, dc002 anybgpd");
+}
+
+/* Remove every "damping" key under o (BIRD has no route flap damping). */
+static void
+strip_damping(cJSON *o)
+{
+	cJSON *c;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "damping");
+	cJSON_ArrayForEach(c, o)
+		if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			strip_damping(c);
+}
+
+/*
+ * Lab B (topologies/multi-site.json) with BIRD as the central router and as
+ * the cloud's route server, on a copy without central's damping: the
+ * on-premises clients reach the cloud over the tunnels over IPv6 when both
+ * on-premises servers fail (the route server must pass the IPv6 routes of its
+ * clients on with their own next hops), and the cloud clients reach on
+ * premises when the cloud servers withdraw.
+ */
+Test(lab_bird, lab_b_central_and_route_server_bird, .init = setup, .fini = teardown, .timeout = 180)
+{
+	char path[600], topo[256];
+	cJSON *t;
+	char *text;
+	FILE *f;
+	int st;
+
+	snprintf(path, sizeof(path), "cat %s/topologies/multi-site.json", src_dir());
+	text = hs_output(path, &st);
+	t = cJSON_Parse(text);
+	free(text);
+	cr_assert_not_null(t);
+	cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "nodes"), "central"));
+	strip_damping(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "nodes"), "central"));
+	snprintf(topo, sizeof(topo), "%s/multi-site-bird.json", dir);
+	f = fopen(topo, "w");
+	cr_assert_not_null(f);
+	text = cJSON_Print(t);
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	cJSON_Delete(t);
+	cr_assert_eq(hs_sh("cp %s/topologies/multi-site.scenarios.json "
+			   "%s/multi-site-bird.scenarios.json",
+			 src_dir(), dir),
+	    0);
+	run(topo, "onprem-down", "--kind central.bgp=bird --kind rs.bgp=bird",
+	    "Lab B, central and route server BIRD");
+	run(topo, "cloud-withdraw", "--kind central.bgp=bird --kind rs.bgp=bird",
+	    "Lab B, central and route server BIRD");
 }
