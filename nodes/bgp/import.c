@@ -22,6 +22,9 @@
 #include "log.h"
 #include "policy.h"
 
+#define REJECT_LOG_FIRST 10   /* rejected routes of a peer logged one by one */
+#define REJECT_LOG_EVERY 1000 /* then every this many */
+
 static void damp_timer_cb(struct ev_loop *, struct ev_timer *);
 
 int
@@ -157,6 +160,24 @@ stage_policy(struct bgp_peer *p, const struct prefix *pfx, const struct bgp_attr
 	return v;
 }
 
+/*
+ * A route the import policy rejected, in the log: the first few of a peer
+ * each, then every 1000th with the count, so that a peer sending a full
+ * table into a filter cannot flood the log (the count is in `peers`).
+ */
+static void
+log_rejected(const struct bgp_peer *p, const struct prefix *pfx)
+{
+	char pb[PREFIX_STRLEN];
+	uint64_t n = p->st.rejected_in;
+
+	if (n > REJECT_LOG_FIRST && n % REJECT_LOG_EVERY != 0)
+		return;
+	log_info("peer %s: %s rejected by the import policy (%llu rejected from this peer%s)",
+	    p->name, prefix_ntop(pfx, pb, sizeof(pb)), (unsigned long long)n,
+	    n == REJECT_LOG_FIRST ? "; from now on every 1000th is logged" : "");
+}
+
 /* 4. Damping: whether the route may go into the RIB. */
 static bool
 stage_damping(struct bgp_peer *p, const struct prefix *pfx, const struct bgp_attrs *a)
@@ -214,6 +235,7 @@ stage_announced(struct bgp_peer *p, struct bgp_update *upd)
 		v = stage_policy(p, &pfx, ia, &mod);
 		if (v == POLICY_REJECT) {
 			p->st.rejected_in++;
+			log_rejected(p, &pfx);
 			/* A rejected route is not in the RIB; for damping it is withdrawn. */
 			if (p->damping)
 				damping_withdraw(p->damping, &pfx, ev_now_us(p->d->loop));

@@ -101,9 +101,22 @@ Test(lab_multisite, tunnel_down_silently)
 	cJSON_Delete(run("tunnel-down"));
 }
 
+/* And the lab kept: central's log names the routes its import rules rejected. */
 Test(lab_multisite, rogue_announcement_filtered)
 {
-	cJSON_Delete(run("rogue-announcement"));
+	char cmd[1024], *text;
+	int status;
+	cJSON *j = hs_run(bin, topo, "rogue-announcement", lab, dir, "--keep", &status);
+
+	hs_assert_held(j, status, "rogue-announcement");
+	cJSON_Delete(j);
+	snprintf(cmd, sizeof(cmd), "cat /run/anylab/%s/nodes/central/bgp.log", lab);
+	text = hs_output(cmd, &status);
+	cr_expect(strstr(text, ": 0.0.0.0/0 rejected by the import policy") != NULL,
+	    "the default route's rejection is not logged:\n%s", text);
+	cr_expect(strstr(text, ": 192.0.2.0/24 rejected by the import policy") != NULL,
+	    "192.0.2.0/24's rejection is not logged:\n%s", text);
+	free(text);
 }
 
 /*
