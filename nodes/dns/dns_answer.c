@@ -10,7 +10,8 @@
  *     zone transfers;
  *   - CHAOS TXT id.server and hostname.bind (RFC 4892) give the identity;
  *   - RFC 1034 4.3.2: answer, CNAME followed inside the zone (RFC 6604 rcode
- *     of the last name), referral at a zone cut, wildcard (RFC 4592),
+ *     of the last name) until a name repeats (RFC 1034 3.6.2, RFC 2181 5),
+ *     referral at a zone cut, wildcard (RFC 4592),
  *     NXDOMAIN/NODATA with the SOA in the authority section, its TTL the
  *     negative TTL of RFC 2308 5;
  *   - ANY gets one RRset (RFC 8482 4.1);
@@ -56,6 +57,7 @@ static bool put_rrset(struct actx *, enum dns_section, const uint8_t *owner,
 static void put_soa(struct actx *, const struct dns_zone *);
 static void add_targets(struct actx *, const struct dns_zone *, const struct dns_rrset *,
     bool glue);
+static bool chain_seen(uint8_t seen[][DNS_NAME_MAXLEN], int n, const uint8_t *name);
 static void answer_in(struct actx *, const struct dns_zoneset *, const uint8_t *qname,
     uint16_t qtype);
 static void answer_ch(struct actx *, const uint8_t *qname, uint16_t qtype);
@@ -180,11 +182,22 @@ add_targets(struct actx *a, const struct dns_zone *z, const struct dns_rrset *rs
 	}
 }
 
+/* Is name one of the first n names of the chain (RFC 4343: without regard to case)? */
+static bool
+chain_seen(uint8_t seen[][DNS_NAME_MAXLEN], int n, const uint8_t *name)
+{
+	for (int i = 0; i < n; i++)
+		if (dns_name_eq(seen[i], name))
+			return true;
+	return false;
+}
+
 static void
 answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, uint16_t qtype)
 {
 	const struct dns_zone *z = zs ? dns_zoneset_find(zs, qname) : NULL;
 	uint8_t name[DNS_NAME_MAXLEN];
+	uint8_t seen[CNAME_CHAIN_MAX + 1][DNS_NAME_MAXLEN]; /* names answered so far */
 
 	if (z == NULL) {
 		a->info->rcode = DNS_R_REFUSED;
@@ -193,6 +206,7 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 	a->h.flags |= DNS_FLAG_AA;
 	memcpy(name, qname, dns_name_len(qname));
 	for (int hop = 0; hop <= CNAME_CHAIN_MAX; hop++) {
+		memcpy(seen[hop], name, dns_name_len(name));
 		struct dns_lookup lk;
 		const struct dns_node *n;
 		const struct dns_rrset *rs, *cname;
@@ -254,6 +268,8 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 				return;
 			if (!dns_name_is_sub(rd, z->origin))
 				return; /* outside the zone: the client follows it */
+			if (chain_seen(seen, hop + 1, rd))
+				return; /* RFC 1034 3.6.2: a loop ends at its first repeat */
 			memcpy(name, rd, dns_name_len(rd));
 			qname = name;
 		}

@@ -30,6 +30,10 @@ static struct dns_answer_cfg acfg = { .identity = "DC001", .edns_size = 1232 };
 	"    { \"name\": \"cout\", \"type\": \"CNAME\", \"data\": \"www.other.tst.\" }," \
 	"    { \"name\": \"loop1\", \"type\": \"CNAME\", \"data\": \"loop2\" }," \
 	"    { \"name\": \"loop2\", \"type\": \"CNAME\", \"data\": \"loop1\" }," \
+	"    { \"name\": \"self\", \"type\": \"CNAME\", \"data\": \"self\" }," \
+	"    { \"name\": \"loop3\", \"type\": \"CNAME\", \"data\": \"loop4\" }," \
+	"    { \"name\": \"loop4\", \"type\": \"CNAME\", \"data\": \"loop5\" }," \
+	"    { \"name\": \"loop5\", \"type\": \"CNAME\", \"data\": \"LOOP4\" }," \
 	"    { \"name\": \"many\", \"type\": \"TXT\", \"data\": \"%s\", \"ttl\": 5 } ] }," \
 	"  { \"origin\": \"deeper.example.tst\", \"records\": [" \
 	"    { \"name\": \"@\", \"type\": \"TXT\", \"data\": \"inner zone\" } ] } ] }"
@@ -207,13 +211,28 @@ Test(answer, cname_chain_in_zone)
 	cr_assert_eq(m.rcode, DNS_R_NOERROR);
 	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
 	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 0);
-	/* a loop ends */
-	ask("loop1.example.tst", DNS_T_A);
-	cr_assert_eq(m.rcode, DNS_R_NOERROR);
-	cr_assert_geq(m.count[DNS_SEC_ANSWER], 2);
 	/* CNAME to the apex */
 	ask("www.example.tst", DNS_T_MX);
 	cr_assert_eq(m.count[DNS_SEC_ANSWER], 3);
+}
+
+/* RFC 1034 3.6.2, RFC 2181 5: a loop stops at the first name seen twice, no RRset twice. */
+Test(answer, cname_loop_stops_at_first_repeat)
+{
+	ask("loop1.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 2, "loop1 -> loop2 -> loop1: two CNAMEs, got %u",
+	    m.count[DNS_SEC_ANSWER]);
+	cr_assert_eq(memcmp(m.rr[0][0].owner, "\005loop1", 6), 0);
+	cr_assert_eq(memcmp(m.rr[0][1].owner, "\005loop2", 6), 0);
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 0);
+	ask("self.example.tst", DNS_T_TXT);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1, "a CNAME to itself: once, got %u",
+	    m.count[DNS_SEC_ANSWER]);
+	/* a loop entered later (loop3 -> loop4 -> loop5 -> LOOP4), names compared without case */
+	ask("loop3.example.tst", DNS_T_A);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 3, "got %u", m.count[DNS_SEC_ANSWER]);
 }
 
 Test(answer, refused_outside_and_other_classes)
