@@ -11,7 +11,8 @@
  *   - CHAOS TXT id.server and hostname.bind (RFC 4892) give the identity;
  *   - RFC 1034 4.3.2: answer, CNAME followed inside the zone (RFC 6604 rcode
  *     of the last name) until a name repeats (RFC 1034 3.6.2, RFC 2181 5),
- *     referral at a zone cut, wildcard (RFC 4592),
+ *     referral at a zone cut, wildcard (RFC 4592), DNAME with a synthesised
+ *     CNAME (RFC 6672 3.2; YXDOMAIN when the new name is too long),
  *     NXDOMAIN/NODATA with the SOA in the authority section, its TTL the
  *     negative TTL of RFC 2308 5;
  *   - ANY gets one RRset (RFC 8482 4.1);
@@ -58,6 +59,10 @@ static void put_soa(struct actx *, const struct dns_zone *);
 static void add_targets(struct actx *, const struct dns_zone *, const struct dns_rrset *,
     bool glue);
 static bool chain_seen(uint8_t seen[][DNS_NAME_MAXLEN], int n, const uint8_t *name);
+static bool dname_substitute(const uint8_t *name, const uint8_t *owner, const uint8_t *target,
+    uint8_t out[DNS_NAME_MAXLEN]);
+static bool answer_dname(struct actx *, const struct dns_node *, const uint8_t *name,
+    bool dname_sent, uint8_t next[DNS_NAME_MAXLEN]);
 static void answer_in(struct actx *, const struct dns_zoneset *, const uint8_t *qname,
     uint16_t qtype);
 static void answer_ch(struct actx *, const uint8_t *qname, uint16_t qtype);
@@ -192,12 +197,64 @@ chain_seen(uint8_t seen[][DNS_NAME_MAXLEN], int n, const uint8_t *name)
 	return false;
 }
 
+/*
+ * RFC 6672 2.2: name, which is below owner, with owner's labels replaced by
+ * target, into out. false when the result would exceed 255 octets.
+ */
+static bool
+dname_substitute(const uint8_t *name, const uint8_t *owner, const uint8_t *target,
+    uint8_t out[DNS_NAME_MAXLEN])
+{
+	size_t keep = dns_name_len(name) - dns_name_len(owner), tlen = dns_name_len(target);
+
+	if (keep + tlen > DNS_NAME_MAXLEN)
+		return false;
+	memcpy(out, name, keep);
+	memcpy(out + keep, target, tlen);
+	return true;
+}
+
+/*
+ * RFC 6672 3.2 step 3c: the DNAME RRset (once per response) and a CNAME
+ * synthesised for name; the CNAME's target into next. false when the
+ * answer ends here (YXDOMAIN, or no room).
+ */
+static bool
+answer_dname(struct actx *a, const struct dns_node *n, const uint8_t *name, bool dname_sent,
+    uint8_t next[DNS_NAME_MAXLEN])
+{
+	const struct dns_rrset *dname = dns_node_rrset(n, DNS_T_DNAME);
+	struct dns_rdata_it it;
+	const uint8_t *target;
+	uint16_t len, l;
+	uint8_t rdata[2 + DNS_NAME_MAXLEN];
+	struct dns_rrset cname = { .type = DNS_T_CNAME, .count = 1, .rdata = rdata };
+
+	dns_rdata_it_init(&it, dname);
+	if (!dns_rdata_it_next(&it, &target, &len))
+		return false;
+	if (!dname_sent && !put_rrset(a, DNS_SEC_ANSWER, n->name, dname))
+		return false;
+	if (!dname_substitute(name, n->name, target, next)) {
+		a->info->rcode = DNS_R_YXDOMAIN;
+		return false;
+	}
+	l = (uint16_t)dns_name_len(next);
+	memcpy(rdata, &l, 2);
+	memcpy(rdata + 2, next, l);
+	cname.rdata_len = 2 + (size_t)l;
+	cname.ttl = dname->ttl; /* RFC 6672 3.1 */
+	return put_rrset(a, DNS_SEC_ANSWER, name, &cname);
+}
+
 static void
 answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, uint16_t qtype)
 {
 	const struct dns_zone *z = zs ? dns_zoneset_find(zs, qname) : NULL;
-	uint8_t name[DNS_NAME_MAXLEN];
+	uint8_t name[DNS_NAME_MAXLEN], next[DNS_NAME_MAXLEN];
 	uint8_t seen[CNAME_CHAIN_MAX + 1][DNS_NAME_MAXLEN]; /* names answered so far */
+	const struct dns_node *dname_sent[CNAME_CHAIN_MAX + 1];
+	int ndname = 0;
 
 	if (z == NULL) {
 		a->info->rcode = DNS_R_REFUSED;
@@ -205,21 +262,24 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 	}
 	a->h.flags |= DNS_FLAG_AA;
 	memcpy(name, qname, dns_name_len(qname));
-	for (int hop = 0; hop <= CNAME_CHAIN_MAX; hop++) {
-		memcpy(seen[hop], name, dns_name_len(name));
+	for (int hop = 0;; hop++) {
 		struct dns_lookup lk;
 		const struct dns_node *n;
 		const struct dns_rrset *rs, *cname;
-		const uint8_t *owner;
+		const uint8_t *owner, *target;
+		struct dns_rdata_it it;
+		uint16_t len;
+		bool sent = false;
 
+		memcpy(seen[hop], name, dns_name_len(name));
 		dns_zone_lookup(z, name, &lk);
 		n = lk.node;
-		if (lk.kind == DNS_LK_NXDOMAIN) {
+		switch (lk.kind) {
+		case DNS_LK_NXDOMAIN:
 			a->info->rcode = DNS_R_NXDOMAIN;
 			put_soa(a, z);
 			return;
-		}
-		if (lk.kind == DNS_LK_DELEGATION) {
+		case DNS_LK_DELEGATION:
 			if (hop > 0)
 				return; /* the CNAME points below a cut: the client follows */
 			a->h.flags &= (uint16_t)~DNS_FLAG_AA;
@@ -227,54 +287,60 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 			if (rs != NULL && put_rrset(a, DNS_SEC_AUTHORITY, n->name, rs))
 				add_targets(a, z, rs, true);
 			return;
-		}
-		/* FOUND or WILDCARD: the owner is the name asked (synthesized for a wildcard). */
-		owner = lk.kind == DNS_LK_WILDCARD ? name : n->name;
-		if (hop == 0)
-			owner = qname;
-		if (qtype == DNS_T_ANY && n->nrrsets > 0) {
-			/* RFC 8482 4.1: one RRset is enough; prefer one that is not the SOA/NS. */
-			rs = &n->rrsets[0];
-			for (uint16_t i = 0; i < n->nrrsets; i++) {
-				uint16_t t = n->rrsets[i].type;
-
-				if (t != DNS_T_SOA && t != DNS_T_NS) {
-					rs = &n->rrsets[i];
-					break;
-				}
-			}
-			put_rrset(a, DNS_SEC_ANSWER, owner, rs);
-			return;
-		}
-		if ((rs = dns_node_rrset(n, qtype)) != NULL) {
-			if (put_rrset(a, DNS_SEC_ANSWER, owner, rs))
-				add_targets(a, z, rs, false);
-			return;
-		}
-		cname = dns_node_rrset(n, DNS_T_CNAME);
-		if (cname == NULL) {
-			put_soa(a, z); /* NODATA (RFC 2308 2.2) */
-			return;
-		}
-		if (!put_rrset(a, DNS_SEC_ANSWER, owner, cname))
-			return;
-		{
-			struct dns_rdata_it it;
-			const uint8_t *rd;
-			uint16_t len;
-
-			dns_rdata_it_init(&it, cname);
-			if (!dns_rdata_it_next(&it, &rd, &len))
+		case DNS_LK_DNAME:
+			for (int i = 0; i < ndname; i++)
+				sent = sent || dname_sent[i] == n;
+			if (!answer_dname(a, n, name, sent, next) || qtype == DNS_T_CNAME)
 				return;
-			if (!dns_name_is_sub(rd, z->origin))
-				return; /* outside the zone: the client follows it */
-			if (chain_seen(seen, hop + 1, rd))
-				return; /* RFC 1034 3.6.2: a loop ends at its first repeat */
-			memcpy(name, rd, dns_name_len(rd));
-			qname = name;
+			if (!sent)
+				dname_sent[ndname++] = n;
+			target = next;
+			break;
+		case DNS_LK_FOUND:
+		case DNS_LK_WILDCARD:
+		default:
+			/* the owner is the name asked (synthesised for a wildcard), as the zone
+			 * writes it for a name reached through a CNAME */
+			owner = lk.kind == DNS_LK_FOUND && hop > 0 ? n->name : name;
+			if (qtype == DNS_T_ANY && n->nrrsets > 0) {
+				/* RFC 8482 4.1: one RRset is enough; one that is not the SOA/NS. */
+				rs = &n->rrsets[0];
+				for (uint16_t i = 0; i < n->nrrsets; i++) {
+					uint16_t t = n->rrsets[i].type;
+
+					if (t != DNS_T_SOA && t != DNS_T_NS) {
+						rs = &n->rrsets[i];
+						break;
+					}
+				}
+				put_rrset(a, DNS_SEC_ANSWER, owner, rs);
+				return;
+			}
+			if ((rs = dns_node_rrset(n, qtype)) != NULL) {
+				if (put_rrset(a, DNS_SEC_ANSWER, owner, rs))
+					add_targets(a, z, rs, false);
+				return;
+			}
+			cname = dns_node_rrset(n, DNS_T_CNAME);
+			if (cname == NULL) {
+				put_soa(a, z); /* NODATA (RFC 2308 2.2) */
+				return;
+			}
+			if (!put_rrset(a, DNS_SEC_ANSWER, owner, cname))
+				return;
+			dns_rdata_it_init(&it, cname);
+			if (!dns_rdata_it_next(&it, &target, &len))
+				return;
+			break;
 		}
+		if (hop == CNAME_CHAIN_MAX)
+			return; /* chain too long: what we have, NOERROR, as resolvers do */
+		if (chain_seen(seen, hop + 1, target))
+			return; /* RFC 1034 3.6.2: a loop ends at its first repeat */
+		if (dns_zoneset_find(zs, target) != z)
+			return; /* outside the zone: the client follows it */
+		memmove(name, target, dns_name_len(target));
 	}
-	/* chain too long: what we have, NOERROR, as resolvers do */
 }
 
 static bool

@@ -83,6 +83,8 @@ enum dns_rcode {
 	DNS_R_NXDOMAIN = 3,
 	DNS_R_NOTIMP = 4,
 	DNS_R_REFUSED = 5,
+	DNS_R_YXDOMAIN = 6, /* RFC 6672 2.2: a DNAME substitution over 255 octets */
+	DNS_R_NOTAUTH = 9,  /* RFC 5936 2.2.1, RFC 8945 5.2 */
 	DNS_R_BADVERS = 16,
 	DNS_R_COUNT = 17, /* size of the stats/name tables */
 };

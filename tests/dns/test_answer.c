@@ -28,6 +28,14 @@ static struct dns_answer_cfg acfg = { .identity = "DC001", .edns_size = 1232 };
 	"    { \"name\": \"c2\", \"type\": \"CNAME\", \"data\": \"server\" }," \
 	"    { \"name\": \"cnx\", \"type\": \"CNAME\", \"data\": \"nothere\" }," \
 	"    { \"name\": \"cout\", \"type\": \"CNAME\", \"data\": \"www.other.tst.\" }," \
+	"    { \"name\": \"dn\", \"type\": \"DNAME\", \"data\": \"target.example.tst.\", \"ttl\": 77 }," \
+	"    { \"name\": \"www.target\", \"type\": \"A\", \"data\": \"192.0.2.81\" }," \
+	"    { \"name\": \"a.b.target\", \"type\": \"A\", \"data\": \"192.0.2.82\" }," \
+	"    { \"name\": \"cn.target\", \"type\": \"CNAME\", \"data\": \"www.target\" }," \
+	"    { \"name\": \"dnw\", \"type\": \"DNAME\", \"data\": \"wild.example.tst.\" }," \
+	"    { \"name\": \"dnout\", \"type\": \"DNAME\", \"data\": \"other.tst.\" }," \
+	"    { \"name\": \"dnlong\", \"type\": \"DNAME\", \"data\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc.example.tst.\" }," \
+	"    { \"name\": \"dnloop\", \"type\": \"DNAME\", \"data\": \"x.dnloop.example.tst.\" }," \
 	"    { \"name\": \"loop1\", \"type\": \"CNAME\", \"data\": \"loop2\" }," \
 	"    { \"name\": \"loop2\", \"type\": \"CNAME\", \"data\": \"loop1\" }," \
 	"    { \"name\": \"self\", \"type\": \"CNAME\", \"data\": \"self\" }," \
@@ -513,4 +521,134 @@ Test(answer, most_specific_zone)
 	ask("deeper.example.tst", DNS_T_TXT);
 	cr_assert_eq(dns_msg_first_txt(&m, txt, sizeof(txt)), 2);
 	cr_assert_str_eq(txt, "innerzone");
+}
+
+/* The text of a name in a parsed response, for messages and comparisons. */
+static const char *
+name_text(const uint8_t *name)
+{
+	static char buf[4][DNS_NAME_TEXT_MAX];
+	static int i;
+
+	i = (i + 1) % 4;
+	dns_name_to_text(name, buf[i], sizeof(buf[i]));
+	return buf[i];
+}
+
+/* The name in the rdata of a parsed CNAME or DNAME record (never compressed for DNAME). */
+static const char *
+rdata_name(const struct dns_rr *rr)
+{
+	uint8_t n[DNS_NAME_MAXLEN];
+	struct wire_rd rd;
+
+	wire_rd_init(&rd, m.wire, m.len);
+	wire_seek(&rd, rr->rdata_off);
+	cr_assert_gt(dns_name_unpack(&rd, n), 0);
+	return name_text(n);
+}
+
+static void
+expect_rr(enum dns_section sec, unsigned i, const char *owner, uint16_t type)
+{
+	cr_assert_gt(m.count[sec], i, "%s section: no record %u", dns_section_name(sec), i);
+	cr_assert_str_eq(name_text(m.rr[sec][i].owner), owner);
+	cr_assert_eq(m.rr[sec][i].type, type, "%s record %u: type %u, want %u",
+	    dns_section_name(sec), i, m.rr[sec][i].type, type);
+}
+
+/* RFC 6672 2.2 and 3.2: the DNAME, a CNAME synthesised from it, then the target. */
+Test(answer, dname_synthesis)
+{
+	ask("www.dn.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR, "rcode %u", m.rcode);
+	cr_assert(m.hdr.flags & DNS_FLAG_AA);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 3, "got %u", m.count[DNS_SEC_ANSWER]);
+	expect_rr(DNS_SEC_ANSWER, 0, "dn.example.tst.", DNS_T_DNAME);
+	cr_assert_str_eq(rdata_name(&m.rr[0][0]), "target.example.tst.");
+	expect_rr(DNS_SEC_ANSWER, 1, "www.dn.example.tst.", DNS_T_CNAME);
+	cr_assert_str_eq(rdata_name(&m.rr[0][1]), "www.target.example.tst.");
+	cr_assert_eq(m.rr[0][1].ttl, 77, "the synthesised CNAME has the DNAME's TTL");
+	expect_rr(DNS_SEC_ANSWER, 2, "www.target.example.tst.", DNS_T_A);
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 0);
+	/* several labels below the owner */
+	ask("a.b.dn.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 3);
+	cr_assert_str_eq(rdata_name(&m.rr[0][1]), "a.b.target.example.tst.");
+	expect_rr(DNS_SEC_ANSWER, 2, "a.b.target.example.tst.", DNS_T_A);
+	/* through the DNAME, then an ordinary CNAME */
+	ask("cn.dn.example.tst", DNS_T_A);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 4);
+	expect_rr(DNS_SEC_ANSWER, 2, "cn.target.example.tst.", DNS_T_CNAME);
+	expect_rr(DNS_SEC_ANSWER, 3, "www.target.example.tst.", DNS_T_A);
+	/* through a DNAME into a wildcard */
+	ask("x.dnw.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 3);
+	expect_rr(DNS_SEC_ANSWER, 0, "dnw.example.tst.", DNS_T_DNAME);
+	expect_rr(DNS_SEC_ANSWER, 1, "x.dnw.example.tst.", DNS_T_CNAME);
+	expect_rr(DNS_SEC_ANSWER, 2, "x.wild.example.tst.", DNS_T_A);
+	/* the target does not exist: NXDOMAIN for the last name (RFC 6604), the SOA */
+	ask("nothere.dn.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NXDOMAIN);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 2);
+	expect_soa_authority(300);
+	/* a target outside the zone: DNAME and CNAME, the client follows */
+	ask("x.dnout.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 2);
+	cr_assert_str_eq(rdata_name(&m.rr[0][1]), "x.other.tst.");
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 0);
+	/* CNAME asked: the synthesised CNAME is the answer, not followed */
+	ask("www.dn.example.tst", DNS_T_CNAME);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 2);
+	expect_rr(DNS_SEC_ANSWER, 1, "www.dn.example.tst.", DNS_T_CNAME);
+	/* the owner itself is not redirected */
+	ask("dn.example.tst", DNS_T_DNAME);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	expect_rr(DNS_SEC_ANSWER, 0, "dn.example.tst.", DNS_T_DNAME);
+	ask("dn.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+	expect_soa_authority(300);
+	/* the question's case is kept in the synthesised owner */
+	ask("WwW.Dn.example.tst", DNS_T_A);
+	cr_assert_str_eq(name_text(m.rr[0][1].owner), "WwW.Dn.example.tst.");
+}
+
+/* RFC 6672 2.2: a synthesised name over 255 octets is YXDOMAIN, with the DNAME. */
+Test(answer, dname_yxdomain)
+{
+	char q[300];
+	struct dns_query_spec s = DNS_QUERY_SPEC_INIT(q, DNS_T_A);
+
+	snprintf(q, sizeof(q), "%.63s.%.63s.dnlong.example.tst",
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+	ask(q, DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_YXDOMAIN, "rcode %u", m.rcode);
+	cr_assert(m.hdr.flags & DNS_FLAG_AA);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	expect_rr(DNS_SEC_ANSWER, 0, "dnlong.example.tst.", DNS_T_DNAME);
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 0);
+	/* a shorter label fits (41 + 205 octets): the CNAME, to a name that does not exist */
+	snprintf(q, sizeof(q), "%.40s.dnlong.example.tst",
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	s.name = q;
+	ask_spec(&s, DNS_TR_TCP); /* over 512 octets */
+	cr_assert_eq(m.rcode, DNS_R_NXDOMAIN, "rcode %u", m.rcode);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 2);
+}
+
+/* A DNAME whose target is below itself: each name is new, the chain bound ends it. */
+Test(answer, dname_chain_bounded)
+{
+	ask("a.dnloop.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR, "rcode %u", m.rcode);
+	cr_assert_eq(m.rr[0][0].type, DNS_T_DNAME);
+	/* the DNAME RRset once, then one synthesised CNAME per link */
+	for (unsigned i = 1; i < m.count[DNS_SEC_ANSWER]; i++)
+		cr_assert_eq(m.rr[0][i].type, DNS_T_CNAME, "record %u", i);
+	cr_assert_leq(m.count[DNS_SEC_ANSWER], 10);
 }
