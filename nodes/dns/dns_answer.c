@@ -11,8 +11,9 @@
  *   - CHAOS TXT id.server and hostname.bind (RFC 4892) give the identity;
  *   - RFC 1034 4.3.2: answer, CNAME followed inside the zone (RFC 6604 rcode
  *     of the last name) until a name repeats (RFC 1034 3.6.2, RFC 2181 5),
- *     referral at a zone cut, wildcard (RFC 4592), DNAME with a synthesised
- *     CNAME (RFC 6672 3.2; YXDOMAIN when the new name is too long),
+ *     referral at a zone cut (also after a CNAME, AA kept), wildcard
+ *     (RFC 4592), DNAME with a synthesised CNAME (RFC 6672 3.2; YXDOMAIN
+ *     when the new name is too long),
  *     NXDOMAIN/NODATA with the SOA in the authority section, its TTL the
  *     negative TTL of RFC 2308 5;
  *   - ANY gets one RRset (RFC 8482 4.1);
@@ -280,9 +281,12 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 			put_soa(a, z);
 			return;
 		case DNS_LK_DELEGATION:
-			if (hop > 0)
-				return; /* the CNAME points below a cut: the client follows */
-			a->h.flags &= (uint16_t)~DNS_FLAG_AA;
+			/*
+			 * RFC 1034 4.3.2 step 3b: a referral. After a CNAME (step 3a) the
+			 * answer is ours and stays authoritative; the referral follows it.
+			 */
+			if (hop == 0)
+				a->h.flags &= (uint16_t)~DNS_FLAG_AA;
 			rs = dns_node_rrset(n, DNS_T_NS);
 			if (rs != NULL && put_rrset(a, DNS_SEC_AUTHORITY, n->name, rs))
 				add_targets(a, z, rs, true);

@@ -36,6 +36,9 @@ static struct dns_answer_cfg acfg = { .identity = "DC001", .edns_size = 1232 };
 	"    { \"name\": \"dnout\", \"type\": \"DNAME\", \"data\": \"other.tst.\" }," \
 	"    { \"name\": \"dnlong\", \"type\": \"DNAME\", \"data\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc.example.tst.\" }," \
 	"    { \"name\": \"dnloop\", \"type\": \"DNAME\", \"data\": \"x.dnloop.example.tst.\" }," \
+	"    { \"name\": \"ccut\", \"type\": \"CNAME\", \"data\": \"www.sub\" }," \
+	"    { \"name\": \"ccutx\", \"type\": \"CNAME\", \"data\": \"sub\" }," \
+	"    { \"name\": \"cdeeper\", \"type\": \"CNAME\", \"data\": \"x.deeper\" }," \
 	"    { \"name\": \"loop1\", \"type\": \"CNAME\", \"data\": \"loop2\" }," \
 	"    { \"name\": \"loop2\", \"type\": \"CNAME\", \"data\": \"loop1\" }," \
 	"    { \"name\": \"self\", \"type\": \"CNAME\", \"data\": \"self\" }," \
@@ -651,4 +654,33 @@ Test(answer, dname_chain_bounded)
 	for (unsigned i = 1; i < m.count[DNS_SEC_ANSWER]; i++)
 		cr_assert_eq(m.rr[0][i].type, DNS_T_CNAME, "record %u", i);
 	cr_assert_leq(m.count[DNS_SEC_ANSWER], 10);
+}
+
+/* RFC 1034 4.3.2 steps 3a then 3b: a CNAME to a name at or below a cut, then the referral. */
+Test(answer, cname_to_zone_cut_adds_referral)
+{
+	ask("ccut.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert(m.hdr.flags & DNS_FLAG_AA, "the CNAME is ours: AA");
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	expect_rr(DNS_SEC_ANSWER, 0, "ccut.example.tst.", DNS_T_CNAME);
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 1, "the NS of the cut, got %u",
+	    m.count[DNS_SEC_AUTHORITY]);
+	expect_rr(DNS_SEC_AUTHORITY, 0, "sub.example.tst.", DNS_T_NS);
+	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 1);
+	expect_rr(DNS_SEC_ADDITIONAL, 0, "ns.sub.example.tst.", DNS_T_A);
+	/* at the cut itself, any type */
+	ask("ccutx.example.tst", DNS_T_NS);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	expect_rr(DNS_SEC_AUTHORITY, 0, "sub.example.tst.", DNS_T_NS);
+	expect_rr(DNS_SEC_ADDITIONAL, 0, "ns.sub.example.tst.", DNS_T_A);
+}
+
+/* A CNAME into another zone we serve ends the chain there: not looked up in the parent. */
+Test(answer, cname_into_other_zone_stops)
+{
+	ask("cdeeper.example.tst", DNS_T_A);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR, "rcode %u", m.rcode);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 0);
 }
