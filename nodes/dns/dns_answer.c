@@ -11,7 +11,8 @@
  *   - CHAOS TXT id.server and hostname.bind (RFC 4892) give the identity;
  *   - RFC 1034 4.3.2: answer, CNAME followed inside the zone (RFC 6604 rcode
  *     of the last name) until a name repeats (RFC 1034 3.6.2, RFC 2181 5),
- *     referral at a zone cut (also after a CNAME, AA kept), wildcard
+ *     referral at a zone cut (also after a CNAME, AA kept), DS at a cut
+ *     from the parent side (RFC 4035 3.1.4.1), wildcard
  *     (RFC 4592), DNAME with a synthesised CNAME (RFC 6672 3.2; YXDOMAIN
  *     when the new name is too long),
  *     NXDOMAIN/NODATA with the SOA in the authority section, its TTL the
@@ -261,6 +262,13 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 		a->info->rcode = DNS_R_REFUSED;
 		return;
 	}
+	/* RFC 4035 3.1.4.1: DS at a child's apex is the parent's, when we serve the parent. */
+	if (qtype == DNS_T_DS && dns_name_eq(qname, z->origin) && qname[0] != 0) {
+		const struct dns_zone *parent = dns_zoneset_find(zs, dns_name_parent(qname));
+
+		if (parent != NULL)
+			z = parent;
+	}
 	a->h.flags |= DNS_FLAG_AA;
 	memcpy(name, qname, dns_name_len(qname));
 	for (int hop = 0;; hop++) {
@@ -281,6 +289,14 @@ answer_in(struct actx *a, const struct dns_zoneset *zs, const uint8_t *qname, ui
 			put_soa(a, z);
 			return;
 		case DNS_LK_DELEGATION:
+			if (qtype == DNS_T_DS && dns_name_eq(n->name, name)) {
+				/* RFC 4035 3.1.4.1: the cut's DS is the parent's data */
+				if ((rs = dns_node_rrset(n, DNS_T_DS)) != NULL)
+					put_rrset(a, DNS_SEC_ANSWER, hop > 0 ? n->name : name, rs);
+				else
+					put_soa(a, z);
+				return;
+			}
 			/*
 			 * RFC 1034 4.3.2 step 3b: a referral. After a CNAME (step 3a) the
 			 * answer is ours and stays authoritative; the referral follows it.

@@ -49,6 +49,7 @@ enum dns_type {
 	DNS_T_SRV = 33,
 	DNS_T_DNAME = 39,
 	DNS_T_OPT = 41,
+	DNS_T_DS = 43, /* RFC 4034 5; only as RFC 3597 generic data in zones */
 	DNS_T_CAA = 257,
 	DNS_T_TKEY = 249,
 	DNS_T_TSIG = 250,

@@ -22,6 +22,8 @@ static struct dns_answer_cfg acfg = { .identity = "DC001", .edns_size = 1232 };
 	"    { \"name\": \"server\", \"type\": \"TXT\", \"data\": \"DC001\" } ] }," \
 	"  { \"origin\": \"example.tst\", \"file\": \"golden/example.tst.zone\", \"records\": [" \
 	"    { \"name\": \"sub\", \"type\": \"NS\", \"data\": \"ns.sub\" }," \
+	"    { \"name\": \"sub\", \"type\": \"TYPE43\", \"data\": \"\\\\# 4 30390802\" }," \
+	"    { \"name\": \"kid\", \"type\": \"NS\", \"data\": \"ns1\" }," \
 	"    { \"name\": \"ns.sub\", \"type\": \"A\", \"data\": \"192.0.2.53\" }," \
 	"    { \"name\": \"below.sub\", \"type\": \"A\", \"data\": \"192.0.2.54\" }," \
 	"    { \"name\": \"c1\", \"type\": \"CNAME\", \"data\": \"c2\" }," \
@@ -47,7 +49,9 @@ static struct dns_answer_cfg acfg = { .identity = "DC001", .edns_size = 1232 };
 	"    { \"name\": \"loop5\", \"type\": \"CNAME\", \"data\": \"LOOP4\" }," \
 	"    { \"name\": \"many\", \"type\": \"TXT\", \"data\": \"%s\", \"ttl\": 5 } ] }," \
 	"  { \"origin\": \"deeper.example.tst\", \"records\": [" \
-	"    { \"name\": \"@\", \"type\": \"TXT\", \"data\": \"inner zone\" } ] } ] }"
+	"    { \"name\": \"@\", \"type\": \"TXT\", \"data\": \"inner zone\" } ] }," \
+	"  { \"origin\": \"kid.example.tst\", \"records\": [" \
+	"    { \"name\": \"www\", \"type\": \"A\", \"data\": \"192.0.2.70\" } ] } ] }"
 
 static void
 setup(void)
@@ -683,4 +687,34 @@ Test(answer, cname_into_other_zone_stops)
 	cr_assert_eq(m.rcode, DNS_R_NOERROR, "rcode %u", m.rcode);
 	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1);
 	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 0);
+}
+
+/* RFC 4035 3.1.4.1: DS at a zone cut is the parent's data, answered from the parent side. */
+Test(answer, ds_at_cut_from_parent)
+{
+	ask("sub.example.tst", DNS_T_DS);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert(m.hdr.flags & DNS_FLAG_AA, "the parent is authoritative for DS");
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 1, "the DS, got %u", m.count[DNS_SEC_ANSWER]);
+	expect_rr(DNS_SEC_ANSWER, 0, "sub.example.tst.", DNS_T_DS);
+	cr_assert_eq(m.count[DNS_SEC_AUTHORITY], 0);
+	/* a cut without DS: NODATA with the parent's SOA, not a referral */
+	ask("kid.example.tst", DNS_T_DS);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	cr_assert(m.hdr.flags & DNS_FLAG_AA);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+	expect_soa_authority(300); /* example.tst's negative TTL, not kid's 3600 */
+	expect_rr(DNS_SEC_AUTHORITY, 0, "example.tst.", DNS_T_SOA);
+	/* below the cut: the referral as for any type */
+	ask("www.sub.example.tst", DNS_T_DS);
+	cr_assert_not(m.hdr.flags & DNS_FLAG_AA);
+	expect_rr(DNS_SEC_AUTHORITY, 0, "sub.example.tst.", DNS_T_NS);
+	/* other types at the child's apex come from the child */
+	ask("kid.example.tst", DNS_T_SOA);
+	cr_assert(m.hdr.flags & DNS_FLAG_AA);
+	expect_rr(DNS_SEC_ANSWER, 0, "kid.example.tst.", DNS_T_SOA);
+	/* a zone whose parent we do not serve: NODATA from the zone itself */
+	ask("example.tst", DNS_T_DS);
+	cr_assert_eq(m.rcode, DNS_R_NOERROR);
+	expect_rr(DNS_SEC_AUTHORITY, 0, "example.tst.", DNS_T_SOA);
 }
