@@ -1,13 +1,19 @@
 /*
- * Query answering. Parses a query (RFC 1035 4.1, RFC 6891 6.1), decides the
- * rcode, and writes the response with name compression:
+ * Query answering. Reads the whole message (RFC 1035 4.1, RFC 6891 6.1,
+ * RFC 8945 5.1), decides the rcode, and writes the response with name
+ * compression:
  *   - no response to a packet with QR set or shorter than a header;
  *   - NOTIMP for opcodes other than QUERY (RFC 1035 4.1.1);
- *   - FORMERR for QDCOUNT other than 1, records in the answer or authority
- *     section of a query, a second OPT or a malformed one, trailing octets;
+ *   - FORMERR for QDCOUNT other than 1, records in the answer section or in
+ *     the authority section (except the SOA of an IXFR, RFC 1995 3), a
+ *     second OPT or a malformed one, a TSIG that is not last or malformed,
+ *     trailing octets;
+ *   - NOTAUTH with an unsigned TSIG, error BADKEY, for a signed message: we
+ *     know no key (RFC 8945 5.2.1, 5.3.2);
  *   - BADVERS for an EDNS version above 0 (RFC 6891 6.1.3);
  *   - REFUSED for names outside our zones, classes other than IN and CH, and
- *     zone transfers;
+ *     AXFR/IXFR of a zone we serve; NOTAUTH for AXFR/IXFR of any other name
+ *     (RFC 5936 2.2.1);
  *   - CHAOS TXT id.server and hostname.bind (RFC 4892) give the identity;
  *   - RFC 1034 4.3.2: answer, CNAME followed inside the zone (RFC 6604 rcode
  *     of the last name) until a name repeats (RFC 1034 3.6.2, RFC 2181 5),
@@ -20,7 +26,8 @@
  *   - ANY gets one RRset (RFC 8482 4.1);
  *   - additional A/AAAA for NS, MX and SRV targets, dropped silently when
  *     they do not fit; TC when the answer or authority does not (RFC 2181 9);
- *   - OPT only when the query had one, with NSID when asked (RFC 5001).
+ *   - an OPT when the query had one, whatever the rcode, also when that OPT
+ *     was malformed (RFC 6891 6.1.1, 7); NSID when asked (RFC 5001).
  */
 #include <string.h>
 
@@ -35,6 +42,16 @@ static const char *const transport_names[DNS_TR_COUNT] = {
 	[DNS_TR_TCP] = "tcp",
 };
 
+/* The TSIG of a request (RFC 8945 4.2), what a BADKEY answer repeats. */
+struct tsig_req {
+	bool present;
+	uint8_t key[DNS_NAME_MAXLEN];
+	uint8_t alg[DNS_NAME_MAXLEN];
+	uint8_t time[6];
+	uint16_t fudge;
+	uint16_t orig_id;
+};
+
 struct actx {
 	const struct dns_answer_cfg *cfg;
 	struct dns_answer_info *info;
@@ -46,6 +63,7 @@ struct actx {
 	bool truncated;
 	bool full; /* additional section: stop */
 	struct dns_edns edns;
+	struct tsig_req tsig;
 };
 
 struct wr_mark {
@@ -394,72 +412,205 @@ answer_ch(struct actx *a, const uint8_t *qname, uint16_t qtype)
 		a->truncated = true;
 }
 
-/* Read the question and the additional section; the rcode that parsing decides. */
-static int
-parse_query(struct actx *a, struct wire_rd *rd, const struct dns_header *qh, uint8_t *qname,
-    uint16_t *qtype, uint16_t *qclass)
+/* A record's section, from its index in the message (RFC 1035 4.1). */
+static enum dns_section
+record_section(const struct dns_header *h, unsigned i)
 {
-	if (qh->qdcount != 1) {
-		a->info->formerr = "QDCOUNT is not 1";
-		return DNS_R_FORMERR;
+	if (i < h->ancount)
+		return DNS_SEC_ANSWER;
+	if (i < (unsigned)h->ancount + h->nscount)
+		return DNS_SEC_AUTHORITY;
+	return DNS_SEC_ADDITIONAL;
+}
+
+/*
+ * RFC 8945 4.2: a TSIG record's data, kept to answer BADKEY. The algorithm
+ * name is never compressed. NULL, or why the record is malformed.
+ */
+static const char *
+read_tsig(struct tsig_req *t, const uint8_t *owner, uint16_t cls, uint32_t ttl,
+    struct wire_rd *rdata)
+{
+	size_t before = wire_offset(rdata);
+	int n = dns_name_unpack(rdata, t->alg);
+
+	if (n < 0 || wire_offset(rdata) - before != (size_t)n)
+		return "malformed TSIG algorithm name";
+	wire_read(rdata, t->time, sizeof(t->time));
+	t->fudge = wire_u16(rdata);
+	wire_skip(rdata, wire_u16(rdata)); /* the MAC: no key to check it with */
+	t->orig_id = wire_u16(rdata);
+	wire_skip(rdata, 2); /* error */
+	wire_skip(rdata, wire_u16(rdata));
+	if (rdata->err != WIRE_OK || wire_left(rdata) != 0 || cls != DNS_C_ANY || ttl != 0)
+		return "malformed TSIG record";
+	memcpy(t->key, owner, dns_name_len(owner));
+	t->present = true;
+	return NULL;
+}
+
+/*
+ * Walk the whole message: every question, every record of every section
+ * (RFC 1035 4.1), the OPT (RFC 6891 6.1.1) and the TSIG (RFC 8945 5.1). The
+ * first question, the OPT and the TSIG are kept even when a later part is
+ * malformed, so that an error can still be answered with the OPT. Returns
+ * NULL, or why the message cannot be read. A problem inside a record that was
+ * read whole (the OPT itself, RFC 6891 7; the TSIG's place or data) goes to
+ * *late_err, and the walk goes on to find the OPT.
+ */
+static const char *
+scan_message(struct actx *a, struct wire_rd *rd, const struct dns_header *qh, uint8_t *qname,
+    uint16_t *qtype, uint16_t *qclass, bool *question, const char **late_err)
+{
+	unsigned nrec = (unsigned)qh->ancount + qh->nscount + qh->arcount;
+
+	*question = false;
+	*late_err = NULL;
+	for (unsigned i = 0; i < qh->qdcount; i++) {
+		uint8_t other[DNS_NAME_MAXLEN];
+
+		if (dns_name_unpack(rd, i == 0 ? qname : other) < 0)
+			return "malformed question name";
+		if (i == 0) {
+			*qtype = wire_u16(rd);
+			*qclass = wire_u16(rd);
+		} else {
+			wire_skip(rd, 4);
+		}
+		if (rd->err != WIRE_OK)
+			return "question cut short";
+		*question = *question || i == 0;
 	}
-	if (dns_name_unpack(rd, qname) < 0) {
-		a->info->formerr = "malformed question name";
-		return DNS_R_FORMERR;
-	}
-	*qtype = wire_u16(rd);
-	*qclass = wire_u16(rd);
-	if (rd->err != WIRE_OK) {
-		a->info->formerr = "question cut short";
-		return DNS_R_FORMERR;
-	}
-	a->info->has_question = true;
-	a->info->qtype = *qtype;
-	a->info->qclass = *qclass;
-	if (qh->ancount != 0 || qh->nscount != 0) {
-		a->info->formerr = "records in the answer or authority section of a query";
-		return DNS_R_FORMERR;
-	}
-	for (unsigned i = 0; i < qh->arcount; i++) {
+	for (unsigned i = 0; i < nrec; i++) {
+		enum dns_section sec = record_section(qh, i);
 		uint8_t owner[DNS_NAME_MAXLEN];
 		uint16_t type, cls, len;
 		uint32_t ttl;
-		const uint8_t *rdata;
+		struct wire_rd rdata;
+		const uint8_t *optdata;
+		const char *err;
 
-		if (dns_name_unpack(rd, owner) < 0) {
-			a->info->formerr = "malformed name in the additional section";
-			return DNS_R_FORMERR;
-		}
+		if (dns_name_unpack(rd, owner) < 0)
+			return sec == DNS_SEC_ANSWER ? "malformed name in the answer section" :
+			    sec == DNS_SEC_AUTHORITY ? "malformed name in the authority section" :
+						       "malformed name in the additional section";
 		type = wire_u16(rd);
 		cls = wire_u16(rd);
 		ttl = wire_u32(rd);
 		len = wire_u16(rd);
-		rdata = wire_ptr(rd, len);
-		if (rd->err != WIRE_OK) {
-			a->info->formerr = "additional section cut short";
-			return DNS_R_FORMERR;
+		rdata = wire_sub(rd, len);
+		if (rd->err != WIRE_OK)
+			return sec == DNS_SEC_ANSWER ? "answer section cut short" :
+			    sec == DNS_SEC_AUTHORITY ? "authority section cut short" :
+						       "additional section cut short";
+		if (sec != DNS_SEC_ADDITIONAL)
+			continue;
+		if (type == DNS_T_TSIG) {
+			if (i != nrec - 1)
+				*late_err = "TSIG record not the last one (RFC 8945 5.1)";
+			else if ((err = read_tsig(&a->tsig, owner, cls, ttl, &rdata)) != NULL)
+				*late_err = err;
+			continue;
 		}
 		if (type != DNS_T_OPT)
-			continue; /* TSIG and others: not supported, ignored */
-		if (a->edns.present || owner[0] != 0) {
-			a->info->formerr = a->edns.present ? "more than one OPT record" :
-							     "OPT record not owned by the root";
-			a->edns.present = false;
-			return DNS_R_FORMERR;
+			continue; /* others: ignored */
+		if (a->edns.present) {
+			*late_err = "more than one OPT record";
+			continue;
 		}
-		if (dns_edns_read(cls, ttl, rdata ? rdata : owner, len, &a->edns) < 0) {
-			a->info->formerr = "malformed EDNS option";
-			a->edns.present = false;
-			return DNS_R_FORMERR;
-		}
+		/* the OPT is answered with an OPT even when it is malformed (RFC 6891 7) */
+		optdata = wire_ptr(&rdata, len);
+		if (dns_edns_read(cls, ttl, optdata ? optdata : owner, len, &a->edns) < 0)
+			*late_err = "malformed EDNS option";
+		a->edns.present = true;
+		if (owner[0] != 0)
+			*late_err = "OPT record not owned by the root";
 	}
-	if (wire_left(rd) != 0) {
-		a->info->formerr = "octets after the last record";
+	if (wire_left(rd) != 0)
+		return "octets after the last record";
+	return NULL;
+}
+
+/*
+ * The rcode that the message itself decides, before any lookup: FORMERR,
+ * NOTIMP, NOTAUTH (a TSIG: we know no key, RFC 8945 5.2.1) or BADVERS.
+ */
+static int
+check_query(struct actx *a, struct wire_rd *rd, const struct dns_header *qh, uint8_t *qname,
+    uint16_t *qtype, uint16_t *qclass)
+{
+	bool question;
+	const char *late_err, *err;
+
+	err = scan_message(a, rd, qh, qname, qtype, qclass, &question, &late_err);
+	if (qh->qdcount != 1 && DNS_OPCODE(qh->flags) == DNS_OP_QUERY)
+		err = "QDCOUNT is not 1"; /* the likely cause of whatever else failed */
+	if (question && qh->qdcount == 1) {
+		a->info->has_question = true;
+		a->info->qtype = *qtype;
+		a->info->qclass = *qclass;
+	}
+	if (DNS_OPCODE(qh->flags) != DNS_OP_QUERY) { /* RFC 1035 4.1.1 */
+		if (err == NULL && late_err == NULL && a->tsig.present)
+			return DNS_R_NOTAUTH;
+		a->tsig.present = false;
+		return DNS_R_NOTIMP;
+	}
+	if (err == NULL && qh->ancount != 0)
+		err = "records in the answer section of a query";
+	/* RFC 1995 3: an IXFR query carries the client's SOA in the authority section */
+	if (err == NULL && qh->nscount != 0 && *qtype != DNS_T_IXFR)
+		err = "records in the authority section of a query";
+	if (err == NULL)
+		err = late_err;
+	if (err != NULL) {
+		a->info->formerr = err;
+		a->tsig.present = false; /* a message we cannot read is not answered with a TSIG */
 		return DNS_R_FORMERR;
 	}
+	if (a->tsig.present)
+		return DNS_R_NOTAUTH;
 	if (a->edns.present && a->edns.version > 0)
 		return DNS_R_BADVERS;
 	return DNS_R_NOERROR;
+}
+
+/* RFC 5936 2.2.1: AXFR (and IXFR, RFC 1995) only for a zone's apex, else NOTAUTH. */
+static unsigned
+transfer_rcode(const struct dns_zoneset *zs, const uint8_t *qname, uint16_t qclass)
+{
+	const struct dns_zone *z = zs ? dns_zoneset_find(zs, qname) : NULL;
+
+	if (z == NULL || qclass != DNS_C_IN || !dns_name_eq(z->origin, qname))
+		return DNS_R_NOTAUTH;
+	return DNS_R_REFUSED; /* ours, but we do not transfer zones */
+}
+
+/* RFC 8945 5.3.2: the unsigned TSIG of a BADKEY answer; the request's key and algorithm. */
+static size_t
+tsig_len(const struct tsig_req *t)
+{
+	return t->present ? dns_name_len(t->key) + 10 + dns_name_len(t->alg) + 16 : 0;
+}
+
+static void
+put_tsig(struct actx *a, const struct tsig_req *t)
+{
+	size_t alen = dns_name_len(t->alg);
+
+	dns_name_pack(&a->wr, t->key, NULL);
+	wire_put_u16(&a->wr, DNS_T_TSIG);
+	wire_put_u16(&a->wr, DNS_C_ANY);
+	wire_put_u32(&a->wr, 0);
+	wire_put_u16(&a->wr, (uint16_t)(alen + 16));
+	wire_put(&a->wr, t->alg, alen);
+	wire_put(&a->wr, t->time, sizeof(t->time));
+	wire_put_u16(&a->wr, t->fudge);
+	wire_put_u16(&a->wr, 0); /* MAC size: unsigned */
+	wire_put_u16(&a->wr, t->orig_id);
+	wire_put_u16(&a->wr, DNS_TSIG_BADKEY);
+	wire_put_u16(&a->wr, 0); /* other data */
+	a->h.arcount++;
 }
 
 size_t
@@ -471,7 +622,7 @@ dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const
 	struct wire_rd rd;
 	uint8_t qname[DNS_NAME_MAXLEN];
 	uint16_t qtype = 0, qclass = 0;
-	size_t total, opt_len = 0, idlen = strlen(cfg->identity);
+	size_t total, opt_len = 0, idlen = strlen(cfg->identity), fixed;
 	int rcode;
 
 	memset(info, 0, sizeof(*info));
@@ -490,17 +641,7 @@ dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const
 	}
 	a.h.id = qh.id;
 	a.h.flags = (uint16_t)(DNS_FLAG_QR | (qh.flags & (0x7800 | DNS_FLAG_RD | DNS_FLAG_CD)));
-	if (DNS_OPCODE(qh.flags) != DNS_OP_QUERY) {
-		rcode = DNS_R_NOTIMP;
-		/* echo the question when it parses; never more */
-		if (qh.qdcount == 1 && dns_name_unpack(&rd, qname) > 0) {
-			qtype = wire_u16(&rd);
-			qclass = wire_u16(&rd);
-			info->has_question = rd.err == WIRE_OK;
-		}
-	} else {
-		rcode = parse_query(&a, &rd, &qh, qname, &qtype, &qclass);
-	}
+	rcode = check_query(&a, &rd, &qh, qname, &qtype, &qclass);
 	info->edns = a.edns.present;
 	info->nsid = a.edns.present && a.edns.nsid;
 	/* Size: 512 without EDNS, else the smaller of the client's and ours (never < 512). */
@@ -519,8 +660,14 @@ dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const
 		if (a.edns.nsid && rcode != DNS_R_FORMERR)
 			opt_len += 4 + (idlen < DNS_NSID_MAX ? idlen : DNS_NSID_MAX);
 	}
+	/* A TSIG that does not fit beside the question (huge names over UDP): TC, retry on TCP. */
+	fixed = DNS_HEADER_LEN + (info->has_question ? dns_name_len(qname) + 4 : 0) + opt_len;
+	if (a.tsig.present && fixed + tsig_len(&a.tsig) > total) {
+		a.tsig.present = false;
+		a.truncated = true;
+	}
 	wire_wr_init(&a.wr, resp, total);
-	a.limit = total - opt_len;
+	a.limit = total - opt_len - tsig_len(&a.tsig);
 	dns_compress_init(&a.c);
 	wire_reserve(&a.wr, DNS_HEADER_LEN);
 	if (info->has_question) {
@@ -537,7 +684,7 @@ dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const
 			info->rcode = DNS_R_FORMERR;
 			info->formerr = "question for type OPT";
 		} else if (qtype == DNS_T_AXFR || qtype == DNS_T_IXFR) {
-			info->rcode = DNS_R_REFUSED; /* no zone transfers */
+			info->rcode = transfer_rcode(zs, qname, qclass); /* no zone transfers */
 		} else if (qtype == DNS_T_MAILA || qtype == DNS_T_MAILB || qtype == DNS_T_TSIG ||
 		    qtype == DNS_T_TKEY) {
 			info->rcode = DNS_R_NOTIMP;
@@ -554,9 +701,9 @@ dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const
 		info->truncated = true;
 	}
 	a.h.flags = (uint16_t)((a.h.flags & ~0xf) | (info->rcode & 0xf));
+	a.wr.cap = total;
 	if (a.edns.present && a.wr.err == WIRE_OK) {
 		/* RFC 6891 6.1.3: the OPT carries the upper rcode bits and our size. */
-		a.wr.cap = total;
 		wire_put_u8(&a.wr, 0);
 		wire_put_u16(&a.wr, DNS_T_OPT);
 		wire_put_u16(&a.wr, cfg->edns_size < DNS_UDP_MIN ? DNS_UDP_MIN : cfg->edns_size);
@@ -572,8 +719,11 @@ dns_answer(const struct dns_answer_cfg *cfg, const struct dns_zoneset *zs, const
 		}
 		a.h.arcount++;
 	}
+	/* RFC 8945 5.2.1 and 5.3.2: the last record, unsigned, error BADKEY */
+	if (a.tsig.present && a.wr.err == WIRE_OK)
+		put_tsig(&a, &a.tsig);
 	if (a.wr.err != WIRE_OK)
-		return 0; /* cannot happen: 512 octets hold a header, question and OPT */
+		return 0; /* cannot happen: the sizes above were reserved */
 	{
 		struct wire_wr hw; /* the header, now that the counts are known */
 

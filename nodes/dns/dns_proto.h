@@ -90,6 +90,9 @@ enum dns_rcode {
 	DNS_R_COUNT = 17, /* size of the stats/name tables */
 };
 
+/* TSIG error field (RFC 8945 3): the key is not known to the server. */
+#define DNS_TSIG_BADKEY 17
+
 /* The library's error type: 0 success, negative codes, text from dns_strerror(). */
 enum dns_err {
 	DNS_OK = 0,

@@ -266,6 +266,7 @@ Test(answer, refused_outside_and_other_classes)
 	ask_spec(&s, DNS_TR_UDP);
 	cr_assert_eq(m.rcode, DNS_R_REFUSED);
 	s.cls = DNS_C_IN;
+	s.name = "zone.tst";
 	s.type = DNS_T_AXFR;
 	ask_spec(&s, DNS_TR_TCP);
 	cr_assert_eq(m.rcode, DNS_R_REFUSED);
@@ -717,4 +718,171 @@ Test(answer, ds_at_cut_from_parent)
 	ask("example.tst", DNS_T_DS);
 	cr_assert_eq(m.rcode, DNS_R_NOERROR);
 	expect_rr(DNS_SEC_AUTHORITY, 0, "example.tst.", DNS_T_SOA);
+}
+
+/* ---- whole-message checks: OPT on every error, transfers, TSIG ---- */
+
+#define QNAME_SERVER "\006server\004zone\003tst"
+#define OPT_RR	     "\000\000\051\004\320\000\000\000\000\000\000" /* root, OPT, 1232 */
+#define A_RR	     QNAME_SERVER "\000\000\001\000\001\000\000\000\000\000\004\300\000\002\001"
+#define SOA_RR \
+	"\007example\003tst\000\000\006\000\001\000\000\000\000\000\026" \
+	"\000\000\000\000\000\001\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+/* key unknown.key., hmac-sha256, time 1796291627, fudge 300, a 4-octet MAC, original ID 0x1234 */
+#define TSIG_RR \
+	"\007unknown\003key\000\000\372\000\377\000\000\000\000\000\041" \
+	"\013hmac-sha256\000\000\000\153\017\123\053\001\054\000\004abcd\022\064\000\000\000\000"
+
+/* A message put together by hand: header, then the sections' octets (sizeof - 1 each). */
+static size_t
+compose(uint8_t *q, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns, uint16_t ar,
+    const char *body, size_t blen)
+{
+	struct wire_wr wr;
+	struct dns_header h = { .id = 0x1234,
+		.flags = flags,
+		.qdcount = qd,
+		.ancount = an,
+		.nscount = ns,
+		.arcount = ar };
+
+	wire_wr_init(&wr, q, 512);
+	dns_header_write(&wr, &h);
+	wire_put(&wr, body, blen);
+	cr_assert_eq(wr.err, WIRE_OK);
+	return wr.len;
+}
+
+#define COMPOSE(q, flags, qd, an, ns, ar, body) \
+	compose(q, flags, qd, an, ns, ar, body, sizeof(body) - 1)
+#define Q_TXT QNAME_SERVER "\000\000\020\000\001"
+
+static void
+expect_error_with_opt(const uint8_t *q, size_t n, unsigned rcode, const char *what)
+{
+	cr_assert_gt(ask_raw(q, n, DNS_TR_UDP), 0, "%s: no response", what);
+	cr_assert_eq(m.rcode, rcode, "%s: rcode %u, want %u", what, m.rcode, rcode);
+	cr_assert(m.edns.present, "%s: the query had an OPT, the %s response has none", what,
+	    dns_rcode_name(rcode));
+	cr_assert_eq(m.edns.version, 0, "%s", what);
+	cr_assert_eq(m.hdr.id, 0x1234, "%s", what);
+}
+
+/* RFC 6891 6.1.1 and 7: an OPT in the request gets an OPT in the response, errors included. */
+Test(answer, opt_on_every_error)
+{
+	uint8_t q[512];
+	size_t n;
+
+	/* RFC 7873 5.4, dig +header-only +cookie: QDCOUNT 0 and a COOKIE option */
+	n = COMPOSE(q, DNS_FLAG_RD, 0, 0, 0, 1,
+	    "\000\000\051\004\320\000\000\000\000\000\014\000\012\000\010clientck");
+	expect_error_with_opt(q, n, DNS_R_FORMERR, "QDCOUNT 0 (cookie probe)");
+	cr_assert_eq(m.hdr.qdcount, 0);
+	n = COMPOSE(q, 0, 2, 0, 0, 1, Q_TXT Q_TXT OPT_RR);
+	expect_error_with_opt(q, n, DNS_R_FORMERR, "QDCOUNT 2");
+	cr_assert_str_eq(info.formerr, "QDCOUNT is not 1");
+	n = COMPOSE(q, 0, 1, 1, 0, 1, Q_TXT A_RR OPT_RR);
+	expect_error_with_opt(q, n, DNS_R_FORMERR, "a record in the answer section");
+	n = COMPOSE(q, 0, 1, 0, 1, 1, Q_TXT A_RR OPT_RR);
+	expect_error_with_opt(q, n, DNS_R_FORMERR, "a record in the authority section");
+	n = COMPOSE(q, DNS_OP_NOTIFY << 11, 1, 0, 0, 1, Q_TXT OPT_RR);
+	expect_error_with_opt(q, n, DNS_R_NOTIMP, "NOTIFY");
+	cr_assert_eq(DNS_OPCODE(m.hdr.flags), DNS_OP_NOTIFY);
+	n = COMPOSE(q, DNS_OP_STATUS << 11, 1, 0, 0, 1, Q_TXT OPT_RR);
+	expect_error_with_opt(q, n, DNS_R_NOTIMP, "STATUS");
+	/* UPDATE: zone, prerequisite and update sections are records; still NOTIMP */
+	n = COMPOSE(q, DNS_OP_UPDATE << 11, 1, 1, 1, 1, Q_TXT A_RR A_RR OPT_RR);
+	expect_error_with_opt(q, n, DNS_R_NOTIMP, "UPDATE");
+	/* an option running past the OPT's data */
+	n = COMPOSE(q, 0, 1, 0, 0, 1,
+	    Q_TXT "\000\000\051\004\320\000\000\000\000\000\007\000\012\000\010abc");
+	expect_error_with_opt(q, n, DNS_R_FORMERR, "malformed option");
+	cr_assert_str_eq(info.formerr, "malformed EDNS option");
+	n = COMPOSE(q, 0, 1, 0, 0, 2, Q_TXT OPT_RR OPT_RR);
+	expect_error_with_opt(q, n, DNS_R_FORMERR, "two OPT records");
+	n = COMPOSE(q, 0, 1, 0, 0, 1, Q_TXT "\001x\000\000\051\004\320\000\000\000\000\000\000");
+	expect_error_with_opt(q, n, DNS_R_FORMERR, "OPT not owned by the root");
+	/* and still none without an OPT */
+	n = COMPOSE(q, 0, 2, 0, 0, 0, Q_TXT Q_TXT);
+	ask_raw(q, n, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+	cr_assert_not(m.edns.present);
+}
+
+/* RFC 1995 3: IXFR carries the client's SOA in the authority section; RFC 5936 2.2.1 NOTAUTH. */
+Test(answer, zone_transfers)
+{
+	uint8_t q[512];
+	size_t n;
+
+	n = COMPOSE(q, 0, 1, 0, 1, 1, "\007example\003tst\000\000\373\000\001" SOA_RR OPT_RR);
+	expect_error_with_opt(q, n, DNS_R_REFUSED, "IXFR of a zone we serve");
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+	n = COMPOSE(q, 0, 1, 0, 1, 0, "\007nothere\003tst\000\000\373\000\001" SOA_RR);
+	ask_raw(q, n, DNS_TR_TCP);
+	cr_assert_eq(m.rcode, DNS_R_NOTAUTH, "IXFR of a zone not served: rcode %u", m.rcode);
+	/* AXFR: the apex of a zone we serve REFUSED, anything else NOTAUTH */
+	n = COMPOSE(q, 0, 1, 0, 0, 0, "\007example\003tst\000\000\374\000\001");
+	ask_raw(q, n, DNS_TR_TCP);
+	cr_assert_eq(m.rcode, DNS_R_REFUSED);
+	n = COMPOSE(q, 0, 1, 0, 0, 0, "\007nothere\003tst\000\000\374\000\001");
+	ask_raw(q, n, DNS_TR_TCP);
+	cr_assert_eq(m.rcode, DNS_R_NOTAUTH, "AXFR of a zone not served: rcode %u", m.rcode);
+	n = COMPOSE(q, 0, 1, 0, 0, 0, "\003www\007example\003tst\000\000\374\000\001");
+	ask_raw(q, n, DNS_TR_TCP);
+	cr_assert_eq(m.rcode, DNS_R_NOTAUTH, "AXFR of a name that is no apex: rcode %u", m.rcode);
+	/* an SOA in the authority section of an ordinary query stays FORMERR */
+	n = COMPOSE(q, 0, 1, 0, 1, 0, Q_TXT SOA_RR);
+	ask_raw(q, n, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_FORMERR);
+}
+
+/* RFC 8945 5.2.1, 5.3.2: a key we do not know: NOTAUTH, an unsigned TSIG with error BADKEY. */
+Test(answer, tsig_unknown_key_badkey)
+{
+	uint8_t q[512], alg[DNS_NAME_MAXLEN];
+	const struct dns_rr *t;
+	struct wire_rd rd;
+	size_t n;
+
+	n = COMPOSE(q, DNS_FLAG_RD, 1, 0, 0, 2, Q_TXT OPT_RR TSIG_RR);
+	expect_error_with_opt(q, n, DNS_R_NOTAUTH, "TSIG with an unknown key");
+	cr_assert_not(m.hdr.flags & DNS_FLAG_AA);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 0);
+	cr_assert_eq(m.hdr.qdcount, 1, "the question echoed");
+	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 1, "the TSIG record");
+	t = &m.rr[DNS_SEC_ADDITIONAL][0];
+	cr_assert_eq(t->type, DNS_T_TSIG);
+	cr_assert_eq(t->cls, DNS_C_ANY);
+	cr_assert_eq(t->ttl, 0);
+	cr_assert_str_eq(name_text(t->owner), "unknown.key.");
+	/* the TSIG is the last record of the message */
+	cr_assert_eq(t->rdata_off + t->rdlen, resp_len);
+	wire_rd_init(&rd, t->rdata, t->rdlen);
+	cr_assert_gt(dns_name_unpack(&rd, alg), 0);
+	cr_assert_str_eq(name_text(alg), "hmac-sha256.");
+	wire_skip(&rd, 6);
+	cr_assert_eq(wire_u16(&rd), 300, "fudge");
+	cr_assert_eq(wire_u16(&rd), 0, "MAC size 0: unsigned");
+	cr_assert_eq(wire_u16(&rd), 0x1234, "original ID");
+	cr_assert_eq(wire_u16(&rd), 17, "error BADKEY");
+	cr_assert_eq(wire_u16(&rd), 0, "other length");
+	cr_assert_eq(wire_left(&rd), 0);
+	cr_assert_eq(rd.err, WIRE_OK);
+	/* without EDNS: the same, no OPT */
+	n = COMPOSE(q, 0, 1, 0, 0, 1, Q_TXT TSIG_RR);
+	ask_raw(q, n, DNS_TR_UDP);
+	cr_assert_eq(m.rcode, DNS_R_NOTAUTH);
+	cr_assert_not(m.edns.present);
+	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 1);
+	/* a TSIG that is not the last record: FORMERR, no TSIG back */
+	n = COMPOSE(q, 0, 1, 0, 0, 2, Q_TXT TSIG_RR OPT_RR);
+	expect_error_with_opt(q, n, DNS_R_FORMERR, "TSIG before the OPT");
+	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 0);
+	/* a signed AXFR: the key is checked first */
+	n = COMPOSE(q, 0, 1, 0, 0, 1, "\007example\003tst\000\000\374\000\001" TSIG_RR);
+	ask_raw(q, n, DNS_TR_TCP);
+	cr_assert_eq(m.rcode, DNS_R_NOTAUTH);
+	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 1);
 }
