@@ -24,8 +24,9 @@
  *     NXDOMAIN/NODATA with the SOA in the authority section, its TTL the
  *     negative TTL of RFC 2308 5;
  *   - ANY gets one RRset (RFC 8482 4.1);
- *   - additional A/AAAA for NS, MX and SRV targets, dropped silently when
- *     they do not fit; TC when the answer or authority does not (RFC 2181 9);
+ *   - additional A/AAAA for NS, MX and SRV targets, each host once (RFC
+ *     2181 5), dropped silently when they do not fit; TC when the answer or
+ *     authority does not (RFC 2181 9);
  *   - an OPT when the query had one, whatever the rcode, also when that OPT
  *     was malformed (RFC 6891 6.1.1, 7); NSID when asked (RFC 5001).
  */
@@ -35,7 +36,8 @@
 #include "dns_msg.h"
 #include "dns_rdata.h"
 
-#define CNAME_CHAIN_MAX 8
+#define CNAME_CHAIN_MAX	     8
+#define ADDITIONAL_NODES_MAX 32 /* more targets than this: the rest are left out */
 
 static const char *const transport_names[DNS_TR_COUNT] = {
 	[DNS_TR_UDP] = "udp",
@@ -61,7 +63,9 @@ struct actx {
 	size_t question_end; /* wr.len after the question */
 	size_t limit;	     /* for answer and authority */
 	bool truncated;
-	bool full; /* additional section: stop */
+	bool full;					    /* additional section: stop */
+	const struct dns_node *added[ADDITIONAL_NODES_MAX]; /* whose A/AAAA are in additional */
+	unsigned nadded;
 	struct dns_edns edns;
 	struct tsig_req tsig;
 };
@@ -194,12 +198,23 @@ add_targets(struct actx *a, const struct dns_zone *z, const struct dns_rrset *rs
 		const uint8_t *target = dns_rdata_target(rs->type, rd, len);
 		const struct dns_node *n;
 		const struct dns_rrset *addr;
+		unsigned i;
 
 		if (target == NULL || !dns_name_is_sub(target, z->origin))
 			continue;
 		n = dns_zone_node(z, target);
 		if (n == NULL || (n->cut != NULL && !glue))
 			continue;
+		/* RFC 2181 5: two records pointing at one host add its addresses once */
+		for (i = 0; i < a->nadded && a->added[i] != n; i++)
+			;
+		if (i < a->nadded)
+			continue;
+		if (a->nadded == ADDITIONAL_NODES_MAX) {
+			a->full = true;
+			break;
+		}
+		a->added[a->nadded++] = n;
 		if ((addr = dns_node_rrset(n, DNS_T_A)) != NULL)
 			put_rrset(a, DNS_SEC_ADDITIONAL, n->name, addr);
 		if ((addr = dns_node_rrset(n, DNS_T_AAAA)) != NULL)

@@ -39,6 +39,8 @@ static struct dns_answer_cfg acfg = { .identity = "DC001", .edns_size = 1232 };
 	"    { \"name\": \"dnlong\", \"type\": \"DNAME\", \"data\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc.example.tst.\" }," \
 	"    { \"name\": \"dnloop\", \"type\": \"DNAME\", \"data\": \"x.dnloop.example.tst.\" }," \
 	"    { \"name\": \"ccut\", \"type\": \"CNAME\", \"data\": \"www.sub\" }," \
+	"    { \"name\": \"dupmx\", \"type\": \"MX\", \"data\": \"10 mail\" }," \
+	"    { \"name\": \"dupmx\", \"type\": \"MX\", \"data\": \"20 MAIL\" }," \
 	"    { \"name\": \"ccutx\", \"type\": \"CNAME\", \"data\": \"sub\" }," \
 	"    { \"name\": \"cdeeper\", \"type\": \"CNAME\", \"data\": \"x.deeper\" }," \
 	"    { \"name\": \"loop1\", \"type\": \"CNAME\", \"data\": \"loop2\" }," \
@@ -885,4 +887,13 @@ Test(answer, tsig_unknown_key_badkey)
 	ask_raw(q, n, DNS_TR_TCP);
 	cr_assert_eq(m.rcode, DNS_R_NOTAUTH);
 	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 1);
+}
+
+/* RFC 2181 5: an RRset once per section, also when two records point at one host. */
+Test(answer, additional_rrset_once)
+{
+	ask("dupmx.example.tst", DNS_T_MX);
+	cr_assert_eq(m.count[DNS_SEC_ANSWER], 2);
+	cr_assert_eq(m.count[DNS_SEC_ADDITIONAL], 1, "mail.example.tst A once, got %u",
+	    m.count[DNS_SEC_ADDITIONAL]);
 }
