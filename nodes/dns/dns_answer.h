@@ -4,7 +4,10 @@
  * RFC 1034 4.3.2 (the algorithm), RFC 1035 4.1 (format), RFC 2308
  * (negative answers), RFC 6891 (EDNS(0)), RFC 5001 (NSID), RFC 4892
  * (CHAOS id.server / hostname.bind), RFC 8482 (minimal ANY), RFC 6604
- * (rcode after a CNAME chain), RFC 2181 9 (TC only for the answer).
+ * (rcode after a CNAME chain), RFC 2181 5 and 9 (each RRset once; TC only
+ * for the answer), RFC 6672 (DNAME), RFC 4035 3.1.4.1 (DS from the parent
+ * side), RFC 1995 3 and RFC 5936 2.2.1 (IXFR/AXFR refused or NOTAUTH),
+ * RFC 8945 5.2.1 (TSIG: BADKEY, we know no key).
  */
 #ifndef ANYLAB_DNS_ANSWER_H
 #define ANYLAB_DNS_ANSWER_H

@@ -35,7 +35,7 @@ static const struct dns_code_name type_names[] = {
 	{ DNS_T_MAILB, "MAILB" },
 	{ DNS_T_MAILA, "MAILA" },
 	{ DNS_T_ANY, "ANY" },
-	{ 43, "DS" },
+	{ DNS_T_DS, "DS" },
 	{ 46, "RRSIG" },
 	{ 47, "NSEC" },
 	{ 48, "DNSKEY" },

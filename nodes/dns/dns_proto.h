@@ -49,6 +49,7 @@ enum dns_type {
 	DNS_T_SRV = 33,
 	DNS_T_DNAME = 39,
 	DNS_T_OPT = 41,
+	DNS_T_DS = 43, /* RFC 4034 5; only as RFC 3597 generic data in zones */
 	DNS_T_CAA = 257,
 	DNS_T_TKEY = 249,
 	DNS_T_TSIG = 250,
@@ -83,9 +84,14 @@ enum dns_rcode {
 	DNS_R_NXDOMAIN = 3,
 	DNS_R_NOTIMP = 4,
 	DNS_R_REFUSED = 5,
+	DNS_R_YXDOMAIN = 6, /* RFC 6672 2.2: a DNAME substitution over 255 octets */
+	DNS_R_NOTAUTH = 9,  /* RFC 5936 2.2.1, RFC 8945 5.2 */
 	DNS_R_BADVERS = 16,
 	DNS_R_COUNT = 17, /* size of the stats/name tables */
 };
+
+/* TSIG error field (RFC 8945 3): the key is not known to the server. */
+#define DNS_TSIG_BADKEY 17
 
 /* The library's error type: 0 success, negative codes, text from dns_strerror(). */
 enum dns_err {

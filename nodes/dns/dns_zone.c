@@ -1,8 +1,9 @@
 /*
  * Zone model: building (RFC 2181 5 duplicates and RRsets, RFC 1034 3.6.2
- * CNAME alone, empty non-terminals, zone cuts, default SOA/NS as Windows DNS
- * makes them), lookup (RFC 1034 4.3.2 with RFC 4592 wildcards), canonical
- * printing (RFC 4034 6.1-6.3), reference-counted zone sets.
+ * CNAME alone, RFC 6672 2.4 nothing below a DNAME, empty non-terminals, zone
+ * cuts, default SOA/NS as Windows DNS makes them), lookup (RFC 1034 4.3.2
+ * with RFC 4592 wildcards and RFC 6672 3.2 DNAME), canonical printing
+ * (RFC 4034 6.1-6.3), reference-counted zone sets.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -412,6 +413,7 @@ dns_zb_finish(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 	for (size_t i = 0; i < z->nnodes; i++) {
 		struct dns_node *n = &z->nodes[i];
 		const struct dns_node *parent;
+		const struct dns_rrset *dname;
 
 		dns_name_to_text(n->name, on, sizeof(on));
 		if (dns_node_rrset(n, DNS_T_CNAME) != NULL && n->nrrsets > 1)
@@ -420,6 +422,11 @@ dns_zb_finish(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 		if (dns_node_rrset(n, DNS_T_CNAME) != NULL && n == z->apex)
 			dns_zmsg_err(msgs, "%s: %s: a CNAME cannot be at the zone apex", z->source,
 			    on);
+		dname = dns_node_rrset(n, DNS_T_DNAME);
+		if (dname != NULL && dname->count > 1)
+			dns_zmsg_err(msgs,
+			    "%s: %s has %u DNAME records; a name is redirected to one target",
+			    z->source, on, dname->count);
 		n->delegation = n != z->apex && dns_node_rrset(n, DNS_T_NS) != NULL;
 		if (n == z->apex)
 			continue;
@@ -427,6 +434,18 @@ dns_zb_finish(struct dns_zone_builder *zb, const char *host, struct dns_zmsgs *m
 		n->cut = parent ? parent->cut : NULL;
 		if (n->cut == NULL && n->delegation)
 			n->cut = n;
+		/* Names strictly below a zone cut are glue: the cut itself is checked. */
+		for (const struct dns_node *p = parent; p != NULL && p->cut == NULL;
+		     p = p == z->apex ? NULL : dns_zone_node(z, dns_name_parent(p->name))) {
+			char dn[DNS_NAME_TEXT_MAX];
+
+			if (dns_node_rrset(p, DNS_T_DNAME) == NULL)
+				continue;
+			dns_name_to_text(p->name, dn, sizeof(dn));
+			dns_zmsg_err(msgs, "%s: %s is below the DNAME at %s (RFC 6672 2.4)",
+			    z->source, on, dn);
+			break;
+		}
 	}
 	z->soa = dns_node_rrset(z->apex, DNS_T_SOA);
 	if (z->soa != NULL) {
@@ -522,6 +541,12 @@ dns_zone_lookup(const struct dns_zone *z, const uint8_t *qname, struct dns_looku
 	if (n->cut != NULL) {
 		lk->kind = DNS_LK_DELEGATION;
 		lk->node = n->cut;
+		return;
+	}
+	/* RFC 6672 3.2: nothing exists below a DNAME owner, so it is the closest encloser. */
+	if (dns_node_rrset(n, DNS_T_DNAME) != NULL) {
+		lk->kind = DNS_LK_DNAME;
+		lk->node = n;
 		return;
 	}
 	plen = dns_name_len(n->name);

@@ -6,9 +6,10 @@
  * set while queries still use the old one.
  *
  * RFC 1034 4.3.2 (lookup: exact match, delegation, CNAME, wildcard as
- * clarified by RFC 4592), RFC 2181 5 (RRsets, duplicate records), RFC 1034
- * 3.6.2 (CNAME and other data), RFC 2308 5 (negative TTL), RFC 4034 6
- * (canonical order, for the printed form).
+ * clarified by RFC 4592), RFC 6672 2.3-2.4 and 3.2 (DNAME: the names below
+ * its owner are redirected, none may exist), RFC 2181 5 (RRsets, duplicate
+ * records), RFC 1034 3.6.2 (CNAME and other data), RFC 2308 5 (negative
+ * TTL), RFC 4034 6 (canonical order, for the printed form).
  */
 #ifndef ANYLAB_DNS_ZONE_H
 #define ANYLAB_DNS_ZONE_H
@@ -110,7 +111,8 @@ void dns_zb_free(struct dns_zone_builder *);
 int dns_zb_add(struct dns_zone_builder *, const uint8_t *owner, uint16_t type, uint32_t ttl,
     const uint8_t *rdata, size_t len, char *err, size_t errlen);
 /*
- * Finish: sort, drop duplicates, check (one SOA at the apex, CNAME alone),
+ * Finish: sort, drop duplicates, check (one SOA at the apex, CNAME alone,
+ * one DNAME per owner and nothing below it),
  * make empty non-terminals, and when the zone has no SOA or no NS at the
  * apex, make them as Windows DNS does for a new primary zone: SOA
  * "HOST. hostmaster.ORIGIN. 1 900 600 86400 3600" and NS "HOST.", TTL 3600,
@@ -126,6 +128,7 @@ enum dns_lookup_kind {
 	DNS_LK_FOUND,	   /* node is the name */
 	DNS_LK_WILDCARD,   /* node is the wildcard that matches (RFC 4592) */
 	DNS_LK_DELEGATION, /* node is the zone cut at or above the name */
+	DNS_LK_DNAME,	   /* node owns a DNAME above the name (RFC 6672 3.2) */
 	DNS_LK_NXDOMAIN,   /* no such name; node is the closest encloser */
 };
 

@@ -10,7 +10,9 @@
  * (pipelined), the idle timeout and the connection bound, EDNS sizes and
  * truncation with TCP retry, NSID, CHAOS, that replies come from the address
  * the query went to (also one added after start), reload by SIGHUP and the
- * control socket, clean exit on SIGTERM. Needs root; skips otherwise.
+ * control socket, clean exit on SIGTERM, and the queries of issue 12 as the
+ * clients send them (cookie probe, IXFR, AXFR, TSIG, DNAME). Needs root;
+ * skips otherwise.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -127,6 +129,7 @@ write_config(const char *txt)
 	    "  \"zones\": [ { \"origin\": \"zone.tst\", \"records\": [\n"
 	    "    { \"name\": \"server\", \"type\": \"TXT\", \"data\": \"%s\" },\n"
 	    "    { \"name\": \"www\", \"type\": \"A\", \"data\": \"10.53.0.80\" },\n"
+	    "    { \"name\": \"dn\", \"type\": \"DNAME\", \"data\": \"zone.tst.\" },\n"
 	    "    { \"name\": \"big\", \"type\": \"TXT\",\n"
 	    "      \"data\": \"%0250d %0250d %0250d\" } ] } ] }\n",
 	    txt, 1, 2, 3);
@@ -295,6 +298,33 @@ Test(live, rcode_paths_with_dig)
 	cr_assert(strstr(out, "status: BADVERS"), "%s", out);
 	in_cli(out, sizeof(out), "kdig @" ANYCAST " server.zone.tst ANY");
 	cr_assert(strstr(out, "status: NOERROR") && strstr(out, "ANSWER: 1"), "%s", out);
+}
+
+/* Issue 12, with the clients' own queries: cookie probe, IXFR, AXFR, TSIG, DNAME. */
+Test(live, issue12_client_queries)
+{
+	char out[8192];
+
+	/* RFC 7873 5.4 server-cookie probe: QDCOUNT 0; FORMERR, but with an OPT (RFC 6891 7) */
+	in_cli(out, sizeof(out), "dig @" ANYCAST " +header-only +cookie");
+	cr_assert(strstr(out, "status: FORMERR") && strstr(out, "OPT PSEUDOSECTION"), "%s", out);
+	/* RFC 1995 3: the client's SOA in the authority section */
+	in_cli(out, sizeof(out), "kdig @" ANYCAST " +tcp zone.tst IXFR=1 2>&1");
+	cr_assert(strstr(out, "'REFUSED'"), "%s", out);
+	in_cli(out, sizeof(out), "kdig @" ANYCAST " +tcp other.tst AXFR 2>&1");
+	cr_assert(strstr(out, "'NOTAUTH'"), "%s", out);
+	/* RFC 8945 5.2.1: a key we do not know */
+	in_cli(out, sizeof(out),
+	    "dig @" ANYCAST " -y hmac-sha256:unknown.key:c2VjcmV0c2VjcmV0c2VjcmV0 "
+	    "server.zone.tst TXT 2>&1");
+	cr_assert(strstr(out, "status: NOTAUTH") && strstr(out, "BADKEY") &&
+		strstr(out, "OPT PSEUDOSECTION"),
+	    "%s", out);
+	/* RFC 6672: through the DNAME, back into the zone */
+	in_cli(out, sizeof(out), "kdig @" ANYCAST " www.dn.zone.tst A");
+	cr_assert(strstr(out, "status: NOERROR") && strstr(out, "DNAME\tzone.tst.") &&
+		strstr(out, "CNAME\twww.zone.tst.") && strstr(out, "A\t10.53.0.80"),
+	    "%s", out);
 }
 
 Test(live, nsid_and_chaos)

@@ -1,10 +1,13 @@
 /*
  * libFuzzer target: any bytes as a query, over UDP and TCP, answered from a
- * zone set with most record kinds (CNAME chains, a delegation with glue, a
- * wildcard, a large TXT). The server must answer or drop, never crash; an
- * answer must itself parse, stay within the size limit and match the id.
+ * zone set with most record kinds (CNAME chains and a loop, a delegation with
+ * glue and DS, a CNAME into it, DNAMEs, a wildcard, a large TXT). The server
+ * must answer or drop, never crash; an answer must itself parse, stay within
+ * the size limit, match the id, and carry an OPT when a query that parses
+ * had one (RFC 6891 7).
  * The message parser (dns_msg_parse) runs on the input too.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +30,7 @@ static const char zone_text[] =
     "server TXT DC001\nwww CNAME server\nc1 CNAME c2\nc2 CNAME c1\nout CNAME x.other.\n"
     "sub NS ns.sub\nns.sub A 192.0.2.3\n*.wild A 192.0.2.4\n*.wild MX 5 mail\n"
     "_s._udp SRV 0 0 53 ns\n"
+    "dn DNAME zone.tst.\nout2 DNAME other.\nsub TYPE43 \\# 4 30390802\ncsub CNAME www.sub\n"
     "big TXT \"0123456789012345678901234567890123456789012345678901234567"
     "89012345678901234567890123456789012345678901234567890123456789012345678901234567890123456"
     "7890123456789012345678901234567890123456789012345678901234567890123456789012345\" "
@@ -56,7 +60,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static void
-check(const uint8_t *q, size_t qlen, enum dns_transport tr)
+check(const uint8_t *q, size_t qlen, enum dns_transport tr, bool query_edns)
 {
 	static uint8_t resp[65535];
 	struct dns_answer_info info;
@@ -75,6 +79,8 @@ check(const uint8_t *q, size_t qlen, enum dns_transport tr)
 		abort();
 	if (m.rcode != info.rcode)
 		abort();
+	if (query_edns && !m.edns.present)
+		abort();
 }
 
 int
@@ -82,13 +88,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dns_msg m;
 	char txt[512];
+	bool edns = false;
 
 	if (dns_msg_parse(data, size, &m) == DNS_OK) {
 		dns_msg_first_txt(&m, txt, sizeof(txt));
 		dns_edns_nsid_text(&m.edns, txt, sizeof(txt));
 		dns_name_to_text(m.qname, txt, sizeof(txt));
+		edns = m.edns.present;
 	}
-	check(data, size, DNS_TR_UDP);
-	check(data, size, DNS_TR_TCP);
+	check(data, size, DNS_TR_UDP, edns);
+	check(data, size, DNS_TR_TCP, edns);
 	return 0;
 }
