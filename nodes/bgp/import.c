@@ -2,7 +2,8 @@
  * The import pipeline: what happens to an UPDATE from an Established peer,
  * one function per stage, run in this order:
  *   1. treat-as-withdraw decisions (RFC 7606: the decoder says which; the
- *      UPDATE's routes are then withdrawn) and End-of-RIB;
+ *      UPDATE's routes are then withdrawn), routes of a family not
+ *      negotiated (ignored, logged once per session) and End-of-RIB;
  *   2. withdrawals: through damping (a suppressed route's withdrawal is
  *      recorded, RFC 2439 4.8.3), then out of the RIB;
  *   3. import policy (policy.c) and RFC 8326 graceful shutdown;
@@ -109,6 +110,15 @@ stage_decode(struct bgp_peer *p, const uint8_t *msg, size_t len, struct bgp_upda
 		sb_free(&sb);
 		if (upd->action == BGP_ACT_WITHDRAW)
 			p->st.treat_as_withdraw++;
+	}
+	if (upd->unnegotiated) {
+		/* Ignored, the session kept; logged once per session, counted. */
+		p->st.unnegotiated_in++;
+		if (!p->unnegotiated_logged)
+			log_remote("peer %s: UPDATE with routes of AFI %u SAFI %u, a family not "
+				   "negotiated on this session: ignored (logged once per session)",
+			    p->name, upd->unnegotiated_afi, upd->unnegotiated_safi);
+		p->unnegotiated_logged = true;
 	}
 	if (upd->eor && upd->eor_af >= 0 && upd->eor_af < BGP_AF_COUNT)
 		p->eor_received[upd->eor_af] = true;

@@ -522,6 +522,7 @@ op_established(struct bgp_fsm *f)
 	p->established_wall = (uint64_t)time(NULL);
 	p->last_error[0] = '\0';
 	p->max_prefix_down = false;
+	p->unnegotiated_logged = false;
 	bgp_caps_print(&sb, &p->conn->open.caps);
 	log_info("peer %s: session established (AS %u, id %u.%u.%u.%u, hold %u s, %s)", p->name,
 	    p->ctx.peer_as, p->remote_id >> 24, (p->remote_id >> 16) & 255,

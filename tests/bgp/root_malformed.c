@@ -3,7 +3,9 @@
  * anybgpd (needs root): each must be answered as RFC 4271 section 6, RFC
  * 6608, RFC 7606 and RFC 4486 say (the NOTIFICATION read back with its code
  * and subcode, or treat-as-withdraw with the session kept), while the daemon
- * keeps serving its other peer (a second anybgpd) without a flap.
+ * keeps serving its other peer (a second anybgpd) without a flap. Also what
+ * must not be answered or dropped: a peer without any MP capability speaks
+ * IPv4 unicast (RFC 4760 8).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -351,4 +353,95 @@ Test(malformed, each_answered_as_the_rfcs_say, .init = setup, .fini = teardown, 
 		cr_assert(TN_WAIT(3000, !tn_peer_state(&T, "a", "10.0.0.2", "Established")));
 		other_peer_unharmed("the peer's Cease");
 	}
+}
+
+/* Connects, sends the OPEN given in hex and confirms: the session Established. */
+static int
+establish_with(const char *open_hex)
+{
+	uint8_t m[BGP_MAX_MSG];
+	size_t len;
+	int fd = -1;
+
+	cJSON_Delete(tn_ctl(&T, "a", "reset 10.0.0.2"));
+	cr_assert(TN_WAIT(3000, tn_peer_state(&T, "a", "10.0.0.2", "Active")));
+	for (int i = 0; i < 40 && fd < 0; i++) {
+		fd = raw_connect();
+		if (fd < 0)
+			usleep(100000);
+	}
+	cr_assert_geq(fd, 0, "cannot connect");
+	cr_assert_eq(read_until(fd, BGP_MSG_OPEN, m, &len, 3000), BGP_MSG_OPEN);
+	send_hex(fd, open_hex);
+	cr_assert_eq(read_until(fd, BGP_MSG_KEEPALIVE, m, &len, 3000), BGP_MSG_KEEPALIVE,
+	    "no KEEPALIVE after our OPEN");
+	send_keepalive(fd);
+	cr_assert(TN_WAIT(3000, tn_peer_state(&T, "a", "10.0.0.2", "Established")));
+	return fd;
+}
+
+/*
+ * Reads the daemon's UPDATEs for up to timeout_ms and says whether one
+ * announced want ("51.51.51.0/24") in the IPv4 NLRI field.
+ */
+static bool
+announced_to_us(int fd, const char *want, int timeout_ms)
+{
+	struct bgp_peer_ctx ctx;
+	uint8_t m[BGP_MAX_MSG];
+	size_t len;
+	int t;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.as4 = true;
+	ctx.ebgp = true;
+	ctx.local_as = 65002;
+	ctx.peer_as = 65001;
+	ctx.af[BGP_AF_IPV4_UNICAST] = true;
+	while ((t = read_msg(fd, m, &len, timeout_ms)) > 0) {
+		struct bgp_update u;
+		struct bgp_err err;
+		struct bgp_nlri_iter it;
+		struct prefix p;
+		char pb[PREFIX_STRLEN];
+		bool found = false;
+
+		if (t == BGP_MSG_NOTIFICATION)
+			return false;
+		if (t != BGP_MSG_UPDATE)
+			continue;
+		bgp_err_clear(&err);
+		if (bgp_update_decode(m, len, &ctx, &u, &err) == 0) {
+			bgp_update_announced(&u, &it);
+			while (bgp_nlri_iter_next(&it, &p, NULL))
+				if (strcmp(prefix_ntop(&p, pb, sizeof(pb)), want) == 0)
+					found = true;
+		}
+		bgp_update_clear(&u);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A peer that sends no multiprotocol capability (here only the 4-octet AS
+ * one, as some old speakers and BIRD's "capabilities off" minus AS4 do)
+ * speaks IPv4 unicast in the base protocol (RFC 4760 8, RFC 5492 3): its
+ * route is taken and ours are sent to it, in the IPv4 fields.
+ */
+Test(malformed, open_without_mp_capability_speaks_ipv4, .init = setup, .fini = teardown,
+    .timeout = 60)
+{
+	int fd = establish_with(MARKER "0025 01 04 fdea 0009 0a000002 08 02 06 41 04 0000fdea");
+
+	cr_assert(announced_to_us(fd, "51.51.51.0/24", 3000),
+	    "the daemon sent no IPv4 route to a peer without MP capability");
+	send_hex(fd, good_update);
+	cr_assert(TN_WAIT(3000, tn_routes(&T, "a", "60.60.60.0/24", false) == 1),
+	    "the route of a peer without MP capability was not taken");
+	cr_assert(tn_peer_state(&T, "a", "10.0.0.2", "Established"));
+	cr_assert_eq(tn_peer_num(&T, "a", "10.0.0.2", "unnegotiated_in"), 0);
+	close(fd);
+	other_peer_unharmed("a peer without MP capability");
 }
