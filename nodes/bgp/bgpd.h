@@ -66,6 +66,7 @@ struct bgp_peer_stats {
 	uint64_t rejected_in;	    /* by import policy */
 	uint64_t treat_as_withdraw; /* RFC 7606 */
 	uint64_t unnegotiated_in;   /* UPDATEs with NLRI of a family not in use */
+	uint64_t nexthop_self_in;   /* routes ignored: NEXT_HOP is ours (RFC 4271 6.3) */
 	uint64_t gtsm_refused;	    /* connections whose SYN's TTL was below 255 */
 	uint32_t established;	    /* times */
 	uint32_t flaps;		    /* times it left Established */

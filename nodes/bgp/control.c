@@ -188,7 +188,7 @@ peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
 	    "\"refresh_out\":%llu,\"prefixes_received\":%u,\"prefixes_in_total\":%llu,"
 	    "\"withdrawals_in\":%llu,\"prefixes_out_total\":%llu,\"withdrawals_out\":%llu,"
 	    "\"rejected_by_policy\":%llu,\"treat_as_withdraw\":%llu,\"unnegotiated_in\":%llu,"
-	    "\"established_count\":%u,\"flaps\":%u,\"max_prefixes\":%u",
+	    "\"nexthop_self_in\":%llu,\"established_count\":%u,\"flaps\":%u,\"max_prefixes\":%u",
 	    (unsigned long long)p->st.msgs_in, (unsigned long long)p->st.msgs_out,
 	    (unsigned long long)p->st.updates_in, (unsigned long long)p->st.updates_out,
 	    (unsigned long long)p->st.keepalives_in, (unsigned long long)p->st.keepalives_out,
@@ -198,7 +198,8 @@ peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
 	    (unsigned long long)p->st.withdrawals_in, (unsigned long long)p->st.prefixes_out,
 	    (unsigned long long)p->st.withdrawals_out, (unsigned long long)p->st.rejected_in,
 	    (unsigned long long)p->st.treat_as_withdraw, (unsigned long long)p->st.unnegotiated_in,
-	    p->st.established, p->st.flaps, p->max_prefixes);
+	    (unsigned long long)p->st.nexthop_self_in, p->st.established, p->st.flaps,
+	    p->max_prefixes);
 	sb_puts(out, ",\"last_error\":");
 	sb_json_str(out, p->last_error);
 	/* RFC 4486: down because of the prefix limit, and when it comes back. */

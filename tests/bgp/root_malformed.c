@@ -5,7 +5,8 @@
  * and subcode, or treat-as-withdraw with the session kept), while the daemon
  * keeps serving its other peer (a second anybgpd) without a flap. Also what
  * must not be answered or dropped: a peer without any MP capability speaks
- * IPv4 unicast (RFC 4760 8).
+ * IPv4 unicast (RFC 4760 8); a route whose NEXT_HOP is one of our addresses
+ * is ignored without a NOTIFICATION (RFC 4271 6.3).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -444,4 +445,82 @@ Test(malformed, open_without_mp_capability_speaks_ipv4, .init = setup, .fini = t
 	cr_assert_eq(tn_peer_num(&T, "a", "10.0.0.2", "unnegotiated_in"), 0);
 	close(fd);
 	other_peer_unharmed("a peer without MP capability");
+}
+
+/* An IPv4 route from AS 65002 with the given 3-octet /24 and NEXT_HOP (hex). */
+static void
+send_v4_route(int fd, const char *pfx24, const char *nh)
+{
+	char h[512];
+
+	snprintf(h, sizeof(h),
+	    MARKER "002f 02 0000 0014 400101 00 400206 02 01 0000fdea 400304 %s 18 %s", nh, pfx24);
+	send_hex(fd, h);
+}
+
+/* An IPv6 /48 (6 octets, hex) in MP_REACH_NLRI with the given global next hop. */
+static void
+send_v6_route(int fd, const char *pfx48, const char *nh)
+{
+	char h[512];
+
+	snprintf(h, sizeof(h),
+	    MARKER "0043 02 0000 002c 400101 00 400206 02 01 0000fdea"
+		   " 800e1c 0002 01 10 %s 00 30 %s",
+	    nh, pfx48);
+	send_hex(fd, h);
+}
+
+/*
+ * RFC 4271 5.1.3 (a) and 6.3: a NEXT_HOP that is one of the receiving
+ * speaker's own addresses is semantically incorrect; the route is ignored
+ * (it replaces, and so removes, the peer's previous route for the prefix),
+ * logged, no NOTIFICATION, the session kept. Ours: the session's local
+ * address, another interface's, an anycast /32 on lo, and for IPv6 the global next hop
+ * of MP_REACH_NLRI. Each ignored route is followed by a valid one, so that
+ * "not in the RIB" is read after the daemon has handled it.
+ */
+Test(malformed, nexthop_of_our_own_is_ignored, .init = setup, .fini = teardown, .timeout = 60)
+{
+	uint8_t m[BGP_MAX_MSG];
+	size_t len;
+	int fd;
+
+	cr_assert_eq(tn_sh("ip -n %s addr add fd00::1/64 dev eth0 nodad", NA), 0);
+	cr_assert_eq(tn_sh("ip -n %s addr add fd00::2/64 dev eth0 nodad", NR), 0);
+	cr_assert_eq(tn_sh("ip -n %s link set lo up", NA), 0);
+	cr_assert_eq(tn_addr(NA, "lo", "192.0.2.1/32"), 0);
+	/* MP IPv4 and IPv6 unicast, 4-octet AS. */
+	fd = establish_with(MARKER "0031 01 04 fdea 0009 0a000002 14 02 12"
+				   " 01 04 0001 00 01 | 01 04 0002 00 01 | 41 04 0000fdea");
+	send_v4_route(fd, "3c3c3c", "0a000002");
+	cr_assert(TN_WAIT(3000, tn_routes(&T, "a", "60.60.60.0/24", false) == 1));
+	/* The same prefix with the session's local address: ignored, the old one gone. */
+	send_v4_route(fd, "3c3c3c", "0a000001");
+	cr_assert(TN_WAIT(3000, tn_routes(&T, "a", "60.60.60.0/24", false) == 0),
+	    "a route whose NEXT_HOP is our session address was kept");
+	/* Another interface's address, and an anycast /32 on lo (127/8 is not a
+	 * valid host address at all: treat-as-withdraw, RFC 7606 7.3). */
+	send_v4_route(fd, "3d3d3d", "0a000101");
+	send_v4_route(fd, "3e3e3e", "c0000201");
+	send_v4_route(fd, "3f3f3f", "0a000002");
+	cr_assert(TN_WAIT(3000, tn_routes(&T, "a", "63.63.63.0/24", false) == 1));
+	cr_assert_eq(tn_routes(&T, "a", "61.61.61.0/24", false), 0,
+	    "a route whose NEXT_HOP is our other interface's address was taken");
+	cr_assert_eq(tn_routes(&T, "a", "62.62.62.0/24", false), 0,
+	    "a route whose NEXT_HOP is our anycast address on lo was taken");
+	/* IPv6: MP_REACH_NLRI's next hop our own fd00::1, then a valid one. */
+	send_v6_route(fd, "20010db80060", "fd000000000000000000000000000001");
+	send_v6_route(fd, "20010db80061", "fd000000000000000000000000000002");
+	cr_assert(TN_WAIT(3000, tn_routes(&T, "a", "2001:db8:61::/48", false) == 1));
+	cr_assert_eq(tn_routes(&T, "a", "2001:db8:60::/48", false), 0,
+	    "an IPv6 route whose next hop is our own address was taken");
+	/* Ignored, not an error: no NOTIFICATION, the session stays, each counted. */
+	cr_assert_neq(read_until(fd, BGP_MSG_NOTIFICATION, m, &len, 1000), BGP_MSG_NOTIFICATION);
+	cr_assert(tn_peer_state(&T, "a", "10.0.0.2", "Established"));
+	cr_assert_eq(tn_peer_num(&T, "a", "10.0.0.2", "nexthop_self_in"), 4, "nexthop_self_in %g",
+	    tn_peer_num(&T, "a", "10.0.0.2", "nexthop_self_in"));
+	cr_assert_eq(tn_peer_num(&T, "a", "10.0.0.2", "treat_as_withdraw"), 0);
+	close(fd);
+	other_peer_unharmed("routes with our own next hop");
 }
