@@ -78,6 +78,8 @@ bgp_msg_frame(const uint8_t *buf, size_t len, uint8_t *type, struct bgp_err *err
 		    NULL, 0, "marker is not all ones");
 	mlen = wire_u16(&rd);
 	t = wire_u8(&rd);
+	/* RFC 4271 6.4: an error in a NOTIFICATION is not answered with one. */
+	err->no_reply = t == BGP_MSG_NOTIFICATION;
 	if (mlen < BGP_HDR_LEN || mlen > BGP_MAX_MSG)
 		return bgp_err_bad_length(err, mlen, "message length out of range");
 	if (t < BGP_MSG_OPEN || t > BGP_MSG_ROUTE_REFRESH)
@@ -85,6 +87,7 @@ bgp_msg_frame(const uint8_t *buf, size_t len, uint8_t *type, struct bgp_err *err
 		    &t, 1, "unknown message type");
 	if (!length_ok(t, mlen))
 		return bgp_err_bad_length(err, mlen, "message length wrong for its type");
+	err->no_reply = false;
 	if (len < mlen)
 		return 0;
 	if (type)

@@ -50,7 +50,9 @@ const char *bgp_msg_type_name(uint8_t type); /* "OPEN", ...; "type 9" style neve
  * octets are needed, or -1 with err set (Connection Not Synchronized, Bad
  * Message Length with the length field as data, Bad Message Type with the
  * type octet as data; the per-type minimum and exact lengths are checked
- * here). *type gets the message type when the return is > 0.
+ * here). A length error in a message whose type is NOTIFICATION (shorter
+ * than 21 octets, say) sets err->no_reply: RFC 4271 6.4, none is sent back.
+ * *type gets the message type when the return is > 0.
  */
 int bgp_msg_frame(const uint8_t *buf, size_t len, uint8_t *type, struct bgp_err *err);
 

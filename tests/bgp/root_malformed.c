@@ -4,7 +4,8 @@
  * 6608, RFC 7606 and RFC 4486 say (the NOTIFICATION read back with its code
  * and subcode, or treat-as-withdraw with the session kept), while the daemon
  * keeps serving its other peer (a second anybgpd) without a flap. Also what
- * must not be answered or dropped: a peer without any MP capability speaks
+ * must not be answered or dropped: a NOTIFICATION, malformed or not, is never
+ * answered with one (RFC 4271 6.4); a peer without any MP capability speaks
  * IPv4 unicast (RFC 4760 8); a route whose NEXT_HOP is one of our addresses
  * is ignored without a NOTIFICATION (RFC 4271 6.3).
  */
@@ -353,6 +354,32 @@ Test(malformed, each_answered_as_the_rfcs_say, .init = setup, .fini = teardown, 
 		close(fd);
 		cr_assert(TN_WAIT(3000, !tn_peer_state(&T, "a", "10.0.0.2", "Established")));
 		other_peer_unharmed("the peer's Cease");
+	}
+	/*
+	 * Nor is a malformed one (20 octets, below the 21 of RFC 4271 4.5):
+	 * RFC 4271 6.1 would call it Bad Message Length, but 6.4 forbids
+	 * answering a NOTIFICATION with one. In OpenSent and in Established.
+	 */
+	for (int st = 0; st < 2; st++) {
+		const struct mcase c = { "NOTIFICATION of 20 octets",
+			st ? ST_ESTABLISHED : ST_CONNECTED, NULL, 0, 0, 0 };
+		uint8_t m[BGP_MAX_MSG];
+		size_t len;
+		int fd;
+		double nin;
+
+		cJSON_Delete(tn_ctl(&T, "a", "reset 10.0.0.2"));
+		cr_assert(TN_WAIT(3000, tn_peer_state(&T, "a", "10.0.0.2", "Active")));
+		nin = tn_peer_num(&T, "a", "10.0.0.2", "notifications_in");
+		fd = reach(&c);
+		send_hex(fd, MARKER "0014 03 06");
+		cr_assert_eq(read_until(fd, BGP_MSG_NOTIFICATION, m, &len, 3000), 0,
+		    "%s (%s): expected the connection closed without a NOTIFICATION back", c.name,
+		    st ? "Established" : "OpenSent");
+		close(fd);
+		cr_assert(TN_WAIT(3000, !tn_peer_state(&T, "a", "10.0.0.2", "Established")));
+		cr_assert_eq(tn_peer_num(&T, "a", "10.0.0.2", "notifications_in"), nin + 1);
+		other_peer_unharmed(c.name);
 	}
 }
 

@@ -156,6 +156,8 @@ Test(frame, bad_lengths_carry_the_length_field)
 		{ MARKER "001c 01", "001c" },	 /* OPEN below 29 */
 		{ MARKER "0016 02", "0016" },	 /* UPDATE below 23 */
 		{ MARKER "0014 03", "0014" },	 /* NOTIFICATION below 21 */
+		{ MARKER "0013 03", "0013" },	 /* NOTIFICATION of a header alone */
+		{ MARKER "1001 03", "1001" },	 /* NOTIFICATION above 4096 */
 		{ MARKER "0018 05", "0018" },	 /* ROUTE-REFRESH must be 23 */
 	};
 	size_t i;
@@ -167,6 +169,8 @@ Test(frame, bad_lengths_carry_the_length_field)
 
 		cr_assert_eq(bgp_msg_frame(m, n, NULL, &err), -1, "case %zu", i);
 		assert_err(&err, BGP_ACT_SESSION_RESET, 1, 2, cases[i].data);
+		/* RFC 4271 6.4: a NOTIFICATION's error is never answered with one. */
+		cr_assert_eq(err.no_reply, m[18] == BGP_MSG_NOTIFICATION, "case %zu: no_reply", i);
 	}
 }
 
