@@ -7,7 +7,8 @@
  * must not be answered or dropped: a NOTIFICATION, malformed or not, is never
  * answered with one (RFC 4271 6.4); a peer without any MP capability speaks
  * IPv4 unicast (RFC 4760 8); a route whose NEXT_HOP is one of our addresses
- * is ignored without a NOTIFICATION (RFC 4271 6.3).
+ * is ignored without a NOTIFICATION (RFC 4271 6.3); a LARGE_COMMUNITY is kept,
+ * shown and passed on (RFC 8092).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -76,6 +77,10 @@ static const struct mcase cases[] = {
 	{ "UPDATE ORIGIN 5: treat-as-withdraw", ST_ESTABLISHED,
 	    MARKER "002f 02 0000 0014 400101 05 400206 02 01 0000fdea 400304 0a000002 18 3c3c3c", 0,
 	    0, 0 },
+	{ "UPDATE LARGE_COMMUNITY of 11 octets: treat-as-withdraw (RFC 8092 6)", ST_ESTABLISHED,
+	    MARKER "003d 02 0000 0022 400101 00 400206 02 01 0000fdea 400304 0a000002"
+		   " c0200b 0000fdea 00000001 000000 18 3c3c3c",
+	    0, 0, 0 },
 	{ "silence past the hold time", ST_ESTABLISHED, NULL, 4, 0, 3 },
 	{ "three prefixes over max_prefixes 2", ST_ESTABLISHED,
 	    MARKER "0037 02 0000 0014 400101 00 400206 02 01 0000fdea 400304 0a000002"
@@ -293,6 +298,8 @@ Test(malformed, each_answered_as_the_rfcs_say, .init = setup, .fini = teardown, 
 		fd = reach(c);
 		if (c->code == 0) {
 			/* Treat-as-withdraw: the route goes, the session stays. */
+			double taw = tn_peer_num(&T, "a", "10.0.0.2", "treat_as_withdraw");
+
 			send_hex(fd, good_update);
 			cr_assert(TN_WAIT(3000, tn_routes(&T, "a", "60.60.60.0/24", false) == 1),
 			    "%s: the valid announcement was not taken", c->name);
@@ -304,7 +311,8 @@ Test(malformed, each_answered_as_the_rfcs_say, .init = setup, .fini = teardown, 
 			    c->name);
 			cr_expect(tn_peer_state(&T, "a", "10.0.0.2", "Established"),
 			    "%s: session not kept", c->name);
-			cr_expect_eq(tn_peer_num(&T, "a", "10.0.0.2", "treat_as_withdraw"), 1);
+			cr_expect_eq(tn_peer_num(&T, "a", "10.0.0.2", "treat_as_withdraw"), taw + 1,
+			    "%s: not counted as treat-as-withdraw", c->name);
 		} else {
 			if (c->hex)
 				send_hex(fd, c->hex);
@@ -550,4 +558,55 @@ Test(malformed, nexthop_of_our_own_is_ignored, .init = setup, .fini = teardown, 
 	cr_assert_eq(tn_peer_num(&T, "a", "10.0.0.2", "treat_as_withdraw"), 0);
 	close(fd);
 	other_peer_unharmed("routes with our own next hop");
+}
+
+/* The large communities of node's one path for prefix, comma-separated ("" when none). */
+static void
+large_communities_of(const char *node, const char *prefix, char *out, size_t cap)
+{
+	char req[128];
+	cJSON *j, *r, *l;
+	const cJSON *v;
+	size_t n = 0;
+
+	out[0] = '\0';
+	snprintf(req, sizeof(req), "routes %s", prefix);
+	j = tn_ctl(&T, node, req);
+	r = j ? cJSON_GetArrayItem(cJSON_GetObjectItem(j, "routes"), 0) : NULL;
+	l = r ? cJSON_GetObjectItem(r, "large_communities") : NULL;
+	cJSON_ArrayForEach(v, l) {
+		if (cJSON_IsString(v))
+			n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? "," : "",
+			    v->valuestring);
+	}
+	cJSON_Delete(j);
+}
+
+/*
+ * LARGE_COMMUNITY (RFC 8092) received on the wire is kept with the route,
+ * shown by `routes` and passed on to the other peer (optional transitive),
+ * where the next anybgpd decodes and shows it too.
+ */
+Test(malformed, large_community_kept_shown_and_passed_on, .init = setup, .fini = teardown,
+    .timeout = 60)
+{
+	const struct mcase c = { "large community", ST_ESTABLISHED, NULL, 0, 0, 0 };
+	char lc[256];
+	int fd;
+
+	cJSON_Delete(tn_ctl(&T, "a", "reset 10.0.0.2"));
+	cr_assert(TN_WAIT(3000, tn_peer_state(&T, "a", "10.0.0.2", "Active")));
+	fd = reach(&c);
+	send_hex(fd,
+	    MARKER "003e 02 0000 0023 400101 00 400206 02 01 0000fdea 400304 0a000002"
+		   " c0200c 0000fdea 00000001 00000002 18 3c3c3c");
+	cr_assert(TN_WAIT(3000, tn_routes(&T, "a", "60.60.60.0/24", false) == 1));
+	large_communities_of("a", "60.60.60.0/24", lc, sizeof(lc));
+	cr_assert_str_eq(lc, "65002:1:2", "a's routes show large communities \"%s\"", lc);
+	cr_assert(TN_WAIT(5000, tn_routes(&T, "c", "60.60.60.0/24", false) == 1),
+	    "c did not get the route");
+	large_communities_of("c", "60.60.60.0/24", lc, sizeof(lc));
+	cr_assert_str_eq(lc, "65002:1:2", "c's routes show large communities \"%s\"", lc);
+	cr_assert_eq(tn_peer_num(&T, "a", "10.0.0.2", "treat_as_withdraw"), 0);
+	close(fd);
 }
