@@ -2,7 +2,8 @@
  * BGP path attributes: decoding with the error handling of RFC 4271 6.3 as
  * revised by RFC 7606 (sections 3, 4 and 7), encoding for 4-octet and 2-octet
  * peers (RFC 6793 4.2.2: AS_TRANS, AS4_PATH, AS4_AGGREGATOR) and the
- * reconstruction on receive (RFC 6793 4.2.3), RFC 7607 (AS 0), AS path and
+ * reconstruction on receive (RFC 6793 4.2.3), RFC 7607 (AS 0), RFC 9774 (AS_SET
+ * and AS_CONFED_SET: treat-as-withdraw), AS path and
  * community helpers and printers, NLRI prefix encoding (RFC 4271 4.3, RFC 4760
  * 5), and the interning table that lets a RIB share attribute sets.
  *
@@ -1208,6 +1209,28 @@ dec_origin(struct bgp_attr_dec *d, struct wire_rd *v)
 	return 0;
 }
 
+/* An AS_SET or AS_CONFED_SET segment in the path (RFC 9774). */
+static bool
+aspath_has_set(const struct bgp_aspath *p)
+{
+	for (uint32_t i = 0; p && i < p->nwords; i += 1 + BGP_ASSEG_COUNT(p->w[i]))
+		if (BGP_ASSEG_TYPE(p->w[i]) == BGP_AS_SET ||
+		    BGP_ASSEG_TYPE(p->w[i]) == BGP_AS_CONFED_SET)
+			return true;
+	return false;
+}
+
+/*
+ * RFC 9774 3: an UPDATE with AS_SET or AS_CONFED_SET in AS_PATH or AS4_PATH
+ * SHOULD be treat-as-withdraw (RFC 7606). The path is kept for the log.
+ */
+static int
+aspath_set_withdraw(struct bgp_attr_dec *d, const char *why)
+{
+	bgp_err_set(d->err, BGP_ACT_WITHDRAW, BGP_ERR_UPDATE, BGP_ERR_UPD_ASPATH, NULL, 0, why);
+	return 0;
+}
+
 static int
 dec_as_path(struct bgp_attr_dec *d, struct wire_rd *v)
 {
@@ -1221,6 +1244,8 @@ dec_as_path(struct bgp_attr_dec *d, struct wire_rd *v)
 	free(d->attrs->aspath);
 	d->attrs->aspath = p;
 	d->attrs->present |= BGP_ATTRS_AS_PATH;
+	if (aspath_has_set(p))
+		return aspath_set_withdraw(d, "AS_SET or AS_CONFED_SET in AS_PATH (RFC 9774)");
 	return 0;
 }
 
@@ -1436,6 +1461,8 @@ dec_as4_path(struct bgp_attr_dec *d, struct wire_rd *v)
 	free(d->as4_path);
 	d->as4_path = p;
 	d->has_as4_path = true;
+	if (aspath_has_set(p))
+		return aspath_set_withdraw(d, "AS_SET in AS4_PATH (RFC 9774)");
 	return 0;
 }
 

@@ -318,7 +318,8 @@ struct bgp_mp {
  *   - treat-as-withdraw (returns 0, err->action BGP_ACT_WITHDRAW): malformed
  *     ORIGIN, AS_PATH, NEXT_HOP, MED, LOCAL_PREF, COMMUNITIES, LARGE_COMMUNITY
  *     (length not a non-zero multiple of 12, RFC 8092 6), flags errors
- *     of those, an attribute overrunning the field;
+ *     of those, an attribute overrunning the field; an AS_SET or
+ *     AS_CONFED_SET segment in AS_PATH or AS4_PATH (RFC 9774 3);
  *   - attribute discard (returns 0, BGP_ACT_ATTR_DISCARD): malformed
  *     ATOMIC_AGGREGATE, AGGREGATOR, AS4_PATH, AS4_AGGREGATOR, duplicates of
  *     attributes other than MP_*, LOCAL_PREF from an external peer.

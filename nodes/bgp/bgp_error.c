@@ -96,6 +96,7 @@ bgp_err_clear(struct bgp_err *err)
 	err->reason = NULL;
 	err->afi = 0;
 	err->safi = 0;
+	err->no_reply = false;
 }
 
 int

@@ -120,6 +120,12 @@ struct bgp_err {
 	/* AFI/SAFI concerned, when action is BGP_ACT_AF_DISABLE (0 otherwise). */
 	uint16_t afi;
 	uint8_t safi;
+	/*
+	 * The error is in a NOTIFICATION (its header says so): the session
+	 * closes without sending one back (RFC 4271 6.4); code and subcode say
+	 * what RFC 4271 6.1 would have sent, for the log.
+	 */
+	bool no_reply;
 };
 
 void bgp_err_clear(struct bgp_err *);

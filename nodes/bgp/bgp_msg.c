@@ -78,6 +78,8 @@ bgp_msg_frame(const uint8_t *buf, size_t len, uint8_t *type, struct bgp_err *err
 		    NULL, 0, "marker is not all ones");
 	mlen = wire_u16(&rd);
 	t = wire_u8(&rd);
+	/* RFC 4271 6.4: an error in a NOTIFICATION is not answered with one. */
+	err->no_reply = t == BGP_MSG_NOTIFICATION;
 	if (mlen < BGP_HDR_LEN || mlen > BGP_MAX_MSG)
 		return bgp_err_bad_length(err, mlen, "message length out of range");
 	if (t < BGP_MSG_OPEN || t > BGP_MSG_ROUTE_REFRESH)
@@ -85,6 +87,7 @@ bgp_msg_frame(const uint8_t *buf, size_t len, uint8_t *type, struct bgp_err *err
 		    &t, 1, "unknown message type");
 	if (!length_ok(t, mlen))
 		return bgp_err_bad_length(err, mlen, "message length wrong for its type");
+	err->no_reply = false;
 	if (len < mlen)
 		return 0;
 	if (type)
@@ -435,22 +438,34 @@ bgp_hold_negotiate(uint16_t local, uint16_t remote)
 	return local < remote ? local : remote;
 }
 
+/*
+ * The families one side's OPEN offers: those of its multiprotocol
+ * capabilities, or, when it sent none at all (capabilities off, an old
+ * speaker, only the 4-octet AS capability), IPv4 unicast: the base protocol
+ * of RFC 4271 (RFC 4760 8, RFC 5492 3). A side that sent MP capabilities
+ * for other AFI/SAFI only offers none of ours.
+ */
+static bool
+caps_offer(const struct bgp_caps *c, enum bgp_af af)
+{
+	bool any = c->any_mp;
+
+	for (int i = 0; i < BGP_AF_COUNT; i++)
+		any = any || c->mp[i];
+	if (!any)
+		return af == BGP_AF_IPV4_UNICAST;
+	return c->mp[af];
+}
+
 void
 bgp_caps_negotiate(const struct bgp_caps *local, const struct bgp_caps *remote,
     struct bgp_peer_ctx *ctx)
 {
-	int i;
-
 	ctx->as4 = local->as4 && remote->as4;
-	if (!local->any_mp && !remote->any_mp && !local->mp[0] && !local->mp[1] && !remote->mp[0] &&
-	    !remote->mp[1]) {
-		/* RFC 4760 8: no MP capability anywhere: IPv4 unicast only. */
-		for (i = 0; i < BGP_AF_COUNT; i++)
-			ctx->af[i] = i == BGP_AF_IPV4_UNICAST;
-		return;
-	}
-	for (i = 0; i < BGP_AF_COUNT; i++)
-		ctx->af[i] = local->mp[i] && remote->mp[i];
+	/* A family is in use when both sides offer it (RFC 4760 6). */
+	for (int i = 0; i < BGP_AF_COUNT; i++)
+		ctx->af[i] = caps_offer(local, (enum bgp_af)i) &&
+		    caps_offer(remote, (enum bgp_af)i);
 }
 
 void
@@ -596,6 +611,17 @@ missing(struct bgp_err *err, uint8_t type, const char *why)
 	bgp_err_set(err, BGP_ACT_WITHDRAW, BGP_ERR_UPDATE, BGP_ERR_UPD_MISSING_WK, &type, 1, why);
 }
 
+/* NLRI of a family the session does not use: remember the first. */
+static void
+unnegotiated(struct bgp_update *upd, uint16_t afi, uint8_t safi)
+{
+	if (upd->unnegotiated)
+		return;
+	upd->unnegotiated = true;
+	upd->unnegotiated_afi = afi;
+	upd->unnegotiated_safi = safi;
+}
+
 int
 bgp_update_decode(const uint8_t *msg, size_t len, const struct bgp_peer_ctx *ctx,
     struct bgp_update *upd, struct bgp_err *err)
@@ -646,10 +672,16 @@ bgp_update_decode(const uint8_t *msg, size_t len, const struct bgp_peer_ctx *ctx
 
 	if (!v4) {
 		/* IPv4 unicast not negotiated: the classic fields are ignored. */
+		if (nw + nn > 0)
+			unnegotiated(upd, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
 		upd->withdrawn = empty;
 		upd->nlri = empty;
 		nw = nn = 0;
 	}
+	if (upd->mp.reach && upd->mp.reach_af < 0 && wire_left(&upd->mp.reach_nlri) > 0)
+		unnegotiated(upd, upd->mp.reach_afi, upd->mp.reach_safi);
+	if (upd->mp.unreach && upd->mp.unreach_af < 0 && wire_left(&upd->mp.unreach_nlri) > 0)
+		unnegotiated(upd, upd->mp.unreach_afi, upd->mp.unreach_safi);
 	if (upd->mp.unreach_af >= 0)
 		nmw = bgp_nlri_check(&upd->mp.unreach_nlri, bgp_af_family(upd->mp.unreach_af), err);
 	if (upd->mp.reach_af >= 0)

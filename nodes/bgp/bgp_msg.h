@@ -50,7 +50,9 @@ const char *bgp_msg_type_name(uint8_t type); /* "OPEN", ...; "type 9" style neve
  * octets are needed, or -1 with err set (Connection Not Synchronized, Bad
  * Message Length with the length field as data, Bad Message Type with the
  * type octet as data; the per-type minimum and exact lengths are checked
- * here). *type gets the message type when the return is > 0.
+ * here). A length error in a message whose type is NOTIFICATION (shorter
+ * than 21 octets, say) sets err->no_reply: RFC 4271 6.4, none is sent back.
+ * *type gets the message type when the return is > 0.
  */
 int bgp_msg_frame(const uint8_t *buf, size_t len, uint8_t *type, struct bgp_err *err);
 
@@ -152,9 +154,11 @@ int bgp_open_check_peer(const struct bgp_open *, uint32_t expected_as, uint32_t 
 /*
  * Negotiated hold time (RFC 4271 4.2: the smaller of both) and session
  * parameters from both OPENs: as4 when both sent the capability; af[] the
- * families both advertised, or IPv4 unicast alone when neither side sent
- * any MP capability (RFC 4760 8). Sets ctx->as4 and ctx->af; the caller
- * sets ebgp, local_as, peer_as, check_first_as.
+ * families both sides offer, where a side that sent no MP capability at
+ * all offers IPv4 unicast, the base protocol (RFC 4760 8, RFC 5492 3): a
+ * peer with capabilities off exchanges IPv4 routes with us when we are
+ * configured for IPv4. Sets ctx->as4 and ctx->af; the caller sets ebgp,
+ * local_as, peer_as, check_first_as.
  */
 uint16_t bgp_hold_negotiate(uint16_t local, uint16_t remote);
 void bgp_caps_negotiate(const struct bgp_caps *local, const struct bgp_caps *remote,
@@ -223,6 +227,15 @@ struct bgp_update {
 	/* The NEXT_HOP attribute as received (family 0 when absent), kept apart
 	 * because bgp_update_attrs_for() rewrites attrs.nexthop. */
 	struct ipaddr next_hop_attr;
+	/*
+	 * Routes or withdrawals of a family not in use on the session (the IPv4
+	 * fields without IPv4 unicast, MP_REACH/MP_UNREACH NLRI of another
+	 * AFI/SAFI): ignored (docs/anybgpd.md, Capabilities), and said here so
+	 * that the session logs it; the first such AFI/SAFI.
+	 */
+	bool unnegotiated;
+	uint16_t unnegotiated_afi;
+	uint8_t unnegotiated_safi;
 };
 
 /*

@@ -65,6 +65,8 @@ struct bgp_peer_stats {
 	uint64_t withdrawals_out;
 	uint64_t rejected_in;	    /* by import policy */
 	uint64_t treat_as_withdraw; /* RFC 7606 */
+	uint64_t unnegotiated_in;   /* UPDATEs with NLRI of a family not in use */
+	uint64_t nexthop_self_in;   /* routes ignored: NEXT_HOP is ours (RFC 4271 6.3) */
 	uint64_t gtsm_refused;	    /* connections whose SYN's TTL was below 255 */
 	uint32_t established;	    /* times */
 	uint32_t flaps;		    /* times it left Established */
@@ -111,6 +113,7 @@ struct bgp_peer {
 	uint8_t max_prefix_data[7]; /* RFC 4486 Cease data: AFI, SAFI, limit */
 	bool max_prefix_down;	    /* Idle because the limit was exceeded */
 	int last_af;		    /* family of the last route imported */
+	bool unnegotiated_logged;   /* this session's first such UPDATE was logged */
 };
 
 struct bgpd {

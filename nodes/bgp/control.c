@@ -187,8 +187,8 @@ peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
 	    "\"notifications_in\":%llu,\"notifications_out\":%llu,\"refresh_in\":%llu,"
 	    "\"refresh_out\":%llu,\"prefixes_received\":%u,\"prefixes_in_total\":%llu,"
 	    "\"withdrawals_in\":%llu,\"prefixes_out_total\":%llu,\"withdrawals_out\":%llu,"
-	    "\"rejected_by_policy\":%llu,\"treat_as_withdraw\":%llu,\"established_count\":%u,"
-	    "\"flaps\":%u,\"max_prefixes\":%u",
+	    "\"rejected_by_policy\":%llu,\"treat_as_withdraw\":%llu,\"unnegotiated_in\":%llu,"
+	    "\"nexthop_self_in\":%llu,\"established_count\":%u,\"flaps\":%u,\"max_prefixes\":%u",
 	    (unsigned long long)p->st.msgs_in, (unsigned long long)p->st.msgs_out,
 	    (unsigned long long)p->st.updates_in, (unsigned long long)p->st.updates_out,
 	    (unsigned long long)p->st.keepalives_in, (unsigned long long)p->st.keepalives_out,
@@ -197,7 +197,8 @@ peer_json(struct bgpd *d, struct bgp_peer *p, struct strbuf *out)
 	    p->src.npaths, (unsigned long long)p->st.prefixes_in,
 	    (unsigned long long)p->st.withdrawals_in, (unsigned long long)p->st.prefixes_out,
 	    (unsigned long long)p->st.withdrawals_out, (unsigned long long)p->st.rejected_in,
-	    (unsigned long long)p->st.treat_as_withdraw, p->st.established, p->st.flaps,
+	    (unsigned long long)p->st.treat_as_withdraw, (unsigned long long)p->st.unnegotiated_in,
+	    (unsigned long long)p->st.nexthop_self_in, p->st.established, p->st.flaps,
 	    p->max_prefixes);
 	sb_puts(out, ",\"last_error\":");
 	sb_json_str(out, p->last_error);

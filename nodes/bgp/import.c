@@ -2,10 +2,14 @@
  * The import pipeline: what happens to an UPDATE from an Established peer,
  * one function per stage, run in this order:
  *   1. treat-as-withdraw decisions (RFC 7606: the decoder says which; the
- *      UPDATE's routes are then withdrawn) and End-of-RIB;
+ *      UPDATE's routes are then withdrawn), routes of a family not
+ *      negotiated (ignored, logged once per session) and End-of-RIB;
  *   2. withdrawals: through damping (a suppressed route's withdrawal is
  *      recorded, RFC 2439 4.8.3), then out of the RIB;
- *   3. import policy (policy.c) and RFC 8326 graceful shutdown;
+ *   3. a NEXT_HOP that is one of our own addresses (RFC 4271 5.1.3 (a), 6.3:
+ *      semantically incorrect, the route ignored: not in the RIB, and a
+ *      previous route for the prefix from this peer gone; no NOTIFICATION);
+ *      then import policy (policy.c) and RFC 8326 graceful shutdown;
  *   4. route flap damping (damping.c, RFC 2439): a suppressed route is kept
  *      out of the RIB, and put back by the peer's reuse timer;
  *   5. the RIB (Adj-RIB-In);
@@ -19,6 +23,7 @@
 
 #include "bgpd.h"
 #include "damping.h"
+#include "kroute.h"
 #include "log.h"
 #include "policy.h"
 
@@ -113,6 +118,15 @@ stage_decode(struct bgp_peer *p, const uint8_t *msg, size_t len, struct bgp_upda
 		if (upd->action == BGP_ACT_WITHDRAW)
 			p->st.treat_as_withdraw++;
 	}
+	if (upd->unnegotiated) {
+		/* Ignored, the session kept; logged once per session, counted. */
+		p->st.unnegotiated_in++;
+		if (!p->unnegotiated_logged)
+			log_remote("peer %s: UPDATE with routes of AFI %u SAFI %u, a family not "
+				   "negotiated on this session: ignored (logged once per session)",
+			    p->name, upd->unnegotiated_afi, upd->unnegotiated_safi);
+		p->unnegotiated_logged = true;
+	}
 	if (upd->eor && upd->eor_af >= 0 && upd->eor_af < BGP_AF_COUNT)
 		p->eor_received[upd->eor_af] = true;
 	return 0;
@@ -178,6 +192,22 @@ log_rejected(const struct bgp_peer *p, const struct prefix *pfx)
 	    n == REJECT_LOG_FIRST ? "; from now on every 1000th is logged" : "");
 }
 
+/*
+ * 3. RFC 4271 5.1.3 (a) and 6.3: a NEXT_HOP (for IPv6 the global one of
+ * MP_REACH_NLRI, RFC 4760 3) that is the receiving speaker's own address.
+ * Ours are the session's local address and every address of the namespace
+ * (kroute.c reads them from the kernel's local table).
+ */
+static bool
+nexthop_is_ours(const struct bgp_peer *p, const struct ipaddr *nh)
+{
+	if (nh->family == 0)
+		return false;
+	if (p->conn && ipaddr_eq(&p->conn->local, nh))
+		return true;
+	return kroute_is_local(p->d->kr, nh);
+}
+
 /* 4. Damping: whether the route may go into the RIB. */
 static bool
 stage_damping(struct bgp_peer *p, const struct prefix *pfx, const struct bgp_attrs *a)
@@ -215,6 +245,7 @@ stage_announced(struct bgp_peer *p, struct bgp_update *upd)
 	enum bgp_af af;
 	int cur_af = -1;
 	const struct bgp_attrs *ia = NULL;
+	bool self_nh = false, self_logged = false;
 
 	bgp_update_announced(upd, &it);
 	while (bgp_nlri_iter_next(&it, &pfx, &af)) {
@@ -230,8 +261,25 @@ stage_announced(struct bgp_peer *p, struct bgp_update *upd)
 			cur_af = (int)af;
 			if (ia == NULL)
 				break;
+			self_nh = nexthop_is_ours(p, &ia->nexthop);
 		}
 		p->last_af = (int)af;
+		if (self_nh) {
+			char nb[IPADDR_STRLEN], pb[PREFIX_STRLEN];
+
+			p->st.nexthop_self_in++;
+			if (!self_logged)
+				log_remote(
+				    "peer %s: %s with NEXT_HOP %s, one of our own addresses: "
+				    "route ignored (RFC 4271 6.3)",
+				    p->name, prefix_ntop(&pfx, pb, sizeof(pb)),
+				    ipaddr_ntop(&ia->nexthop, nb, sizeof(nb)));
+			self_logged = true;
+			if (p->damping)
+				damping_withdraw(p->damping, &pfx, ev_now_us(p->d->loop));
+			stage_rib(p, &pfx, NULL);
+			continue;
+		}
 		v = stage_policy(p, &pfx, ia, &mod);
 		if (v == POLICY_REJECT) {
 			p->st.rejected_in++;

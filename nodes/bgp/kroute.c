@@ -70,6 +70,15 @@ struct kroute {
 	struct kr_link *links;
 	size_t nlinks;
 	size_t links_cap;
+	/*
+	 * The namespace's own addresses: the destinations of the local table's
+	 * RTN_LOCAL routes, which the kernel keeps for every address of every
+	 * interface (and 127.0.0.0/8, ::1). A next hop inside one is ours (RFC
+	 * 4271 5.1.3 (a), 6.3).
+	 */
+	struct prefix *locals;
+	size_t nlocals;
+	size_t locals_cap;
 	struct prefix *queue;
 	size_t qlen;
 	size_t qcap;
@@ -220,6 +229,61 @@ route_from_nl(struct kroute *kr, struct rtnl_route *rt, struct kr_route *out)
 	return true;
 }
 
+/* ---- our own addresses ---- */
+
+/* A route of the local table for one of our addresses: its destination. */
+static bool
+local_from_rtm(const struct rtmsg *rtm, struct rtnl_route *rt, struct prefix *out)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(rt);
+	int fam = rtm->rtm_family;
+
+	if ((fam != AF_INET && fam != AF_INET6) || dst == NULL || rtm->rtm_type != RTN_LOCAL)
+		return false;
+	if (nl_addr_get_len(dst) != ipaddr_size(fam))
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->addr.family = fam;
+	memcpy(out->addr.bytes, nl_addr_get_binary_addr(dst), ipaddr_size(fam));
+	out->len = (uint8_t)nl_addr_get_prefixlen(dst);
+	return true;
+}
+
+static void
+locals_update(struct kroute *kr, const struct prefix *pfx, bool add)
+{
+	for (size_t i = 0; i < kr->nlocals; i++) {
+		if (kr->locals[i].len == pfx->len && ipaddr_eq(&kr->locals[i].addr, &pfx->addr)) {
+			if (!add)
+				kr->locals[i] = kr->locals[--kr->nlocals];
+			return;
+		}
+	}
+	if (!add)
+		return;
+	if (kr->nlocals == kr->locals_cap) {
+		size_t cap = kr->locals_cap ? kr->locals_cap * 2 : 16;
+		struct prefix *n = realloc(kr->locals, cap * sizeof(*n));
+
+		if (n == NULL)
+			return;
+		kr->locals = n;
+		kr->locals_cap = cap;
+	}
+	kr->locals[kr->nlocals++] = *pfx;
+}
+
+bool
+kroute_is_local(const struct kroute *kr, const struct ipaddr *a)
+{
+	if (kr == NULL || a->family == 0)
+		return false;
+	for (size_t i = 0; i < kr->nlocals; i++)
+		if (kr->locals[i].addr.family == a->family && prefix_contains(&kr->locals[i], a))
+			return true;
+	return false;
+}
+
 /* ---- links ---- */
 
 static struct kr_link *
@@ -294,11 +358,14 @@ evt_valid(struct nl_msg *msg, void *arg)
 		struct rtmsg *rtm = nlmsg_data(h);
 		struct rtnl_route *rt = NULL;
 		struct kr_route r;
+		struct prefix lp;
 
 		if (rtm->rtm_protocol == kr->p.protocol)
 			return NL_OK; /* our own: the bulk of the traffic, skipped unparsed */
 		if (rtnl_route_parse(h, &rt) < 0)
 			return NL_OK;
+		if (local_from_rtm(rtm, rt, &lp))
+			locals_update(kr, &lp, h->nlmsg_type == RTM_NEWROUTE);
 		if (route_from_nl(kr, rt, &r)) {
 			if (h->nlmsg_type == RTM_NEWROUTE)
 				routes_add(kr, &r);
@@ -476,6 +543,7 @@ dump_route_msg(struct nl_msg *msg, void *arg)
 	struct rtmsg *rtm = nlmsg_data(h);
 	struct rtnl_route *rt = NULL;
 	struct kr_route r;
+	struct prefix lp;
 
 	if (h->nlmsg_type != RTM_NEWROUTE)
 		return NL_OK;
@@ -494,6 +562,8 @@ dump_route_msg(struct nl_msg *msg, void *arg)
 	}
 	if (rtnl_route_parse(h, &rt) < 0)
 		return NL_OK;
+	if (local_from_rtm(rtm, rt, &lp))
+		locals_update(dc->kr, &lp, true);
 	if (route_from_nl(dc->kr, rt, &r))
 		routes_add(dc->kr, &r);
 	rtnl_route_put(rt);
@@ -529,6 +599,7 @@ dump_state(struct kroute *kr, bool remove_stale)
 	if (r < 0)
 		goto free_sock;
 	kr->nroutes = 0;
+	kr->nlocals = 0;
 	{
 		/* A raw dump, not a libnl cache: a million routes of ours are skipped cheaply. */
 		struct rtmsg rtm = { .rtm_family = AF_UNSPEC };
@@ -659,6 +730,7 @@ fail:
 		nl_socket_free(kr->evt);
 	free(kr->routes);
 	free(kr->links);
+	free(kr->locals);
 	free(kr);
 	return NULL;
 }
@@ -942,6 +1014,7 @@ kroute_close(struct kroute *kr, struct rib *rib)
 	nl_socket_free(kr->evt);
 	free(kr->routes);
 	free(kr->links);
+	free(kr->locals);
 	free(kr->queue);
 	free(kr->sent);
 	free(kr->retry);

@@ -12,7 +12,8 @@
  * kernel's error replies are read in the event loop and logged.
  *
  * In: links, addresses and routes are watched on a second netlink socket in
- * the event loop. The routes of other protocols in the main table (connected,
+ * the event loop. The local table's RTN_LOCAL routes say which addresses are
+ * the namespace's own (kroute_is_local). The routes of other protocols in the main table (connected,
  * static, ...) resolve BGP next hops (RFC 4271 9.1.2); a change triggers a
  * new decision for every prefix. A link going down, or losing its carrier, is
  * reported through the link_event callback to the link-state detector
@@ -68,6 +69,12 @@ void kroute_changed(struct kroute *, struct rib_entry *);
 void kroute_flush(struct kroute *, struct rib *);
 /* rib_params.nexthop_ok: resolvable through a non-BGP kernel route. */
 bool kroute_nexthop_ok(void *kroute, const struct ipaddr *, uint32_t *cost);
+/*
+ * addr is one of the namespace's own addresses (a RTN_LOCAL route of the
+ * local table covers it: an interface's address, 127.0.0.0/8, ::1). False
+ * when kr is NULL.
+ */
+bool kroute_is_local(const struct kroute *, const struct ipaddr *);
 /* Interface the kernel would use towards addr (0 when unknown). */
 int kroute_ifindex_for(struct kroute *, const struct ipaddr *);
 void kroute_get_stats(const struct kroute *, struct kroute_stats *);

@@ -522,6 +522,7 @@ op_established(struct bgp_fsm *f)
 	p->established_wall = (uint64_t)time(NULL);
 	p->last_error[0] = '\0';
 	p->max_prefix_down = false;
+	p->unnegotiated_logged = false;
 	bgp_caps_print(&sb, &p->conn->open.caps);
 	log_info("peer %s: session established (AS %u, id %u.%u.%u.%u, hold %u s, %s)", p->name,
 	    p->ctx.peer_as, p->remote_id >> 24, (p->remote_id >> 16) & 255,
@@ -611,8 +612,23 @@ msg_error(struct bgp_peer *p, struct bgp_conn *c, const struct bgp_err *err)
 	struct strbuf sb = STRBUF_INIT;
 
 	bgp_err_describe(&sb, err);
-	log_remote("peer %s: %s", p->name, sb_str(&sb));
+	log_remote("peer %s: %s%s", p->name, sb_str(&sb),
+	    err->no_reply ? " in a NOTIFICATION: closing without answering (RFC 4271 6.4)" : "");
 	sb_free(&sb);
+	if (err->no_reply) {
+		/* A malformed NOTIFICATION still ends the session, as any does. */
+		p->st.notifications_in++;
+		if (c != p->conn) {
+			conn_close(c);
+			if (p->pending == c)
+				p->pending = NULL;
+			return;
+		}
+		set_last_error(p, "received a malformed NOTIFICATION (%s)",
+		    err->reason ? err->reason : "malformed");
+		peer_event(p, BGP_EV_NOTIFICATION);
+		return;
+	}
 	if (c != p->conn) {
 		conn_send_notification(p, c, err->code, err->subcode, err->data, err->datalen);
 		conn_close(c);

@@ -9,7 +9,9 @@
  * two BIRD speakers announcing one prefix giving one two-next-hop kernel
  * route, a capture of the sessions (`up --capture`) that tshark decodes
  * without a malformed packet, TCP MD5 with the same key (session up) and
- * another (session down), and GTSM on both sides (session up). Every test takes its lab down on every path.
+ * another (session down), GTSM on both sides (session up), and BIRD with
+ * "capabilities off" exchanging IPv4 routes (RFC 4760 8). Every test takes
+ * its lab down on every path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,4 +324,95 @@ Test(bird, gtsm_ttl_security, .init = setup, .fini = teardown, .timeout = 60)
 	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "52.52.52.0/24", true, NULL) == 1));
 	/* anybgpd drops below TTL 255: BIRD's segments arrive with 255, as GTSM sends them. */
 	cr_assert_eq(tl_peer_num(&T, "a", "10.0.0.2", "gtsm_refused"), 0);
+}
+
+/*
+ * BIRD with "capabilities off" (an OPEN without any optional parameter, as an
+ * old speaker sends): the session speaks IPv4 unicast, the base protocol (RFC
+ * 4760 8, RFC 5492 3), although anybgpd offered IPv4 and IPv6 in its MP
+ * capabilities. Routes go both ways; b runs the user's own bird.conf
+ * ("config"), since the bird kind writes no "capabilities off".
+ */
+Test(bird, capabilities_off_exchanges_ipv4_routes, .init = setup, .fini = teardown, .timeout = 60)
+{
+	static const char conf[] = "# b of lab @LAB@: BIRD without capability advertisement\n"
+				   "log stderr all;\n"
+				   "router id 10.0.0.2;\n"
+				   "protocol device {\n}\n"
+				   "protocol kernel kernel4 {\n"
+				   "\tipv4 { import none; export where source = RTS_BGP; };\n"
+				   "}\n"
+				   "protocol static originate_52_52_52_0_24 {\n"
+				   "\tipv4;\n"
+				   "\troute 52.52.52.0/24 blackhole;\n"
+				   "}\n"
+				   "protocol bgp bgp_10_0_0_1 {\n"
+				   "\tlocal 10.0.0.2 as 65002;\n"
+				   "\tneighbor 10.0.0.1 as 65001;\n"
+				   "\tcapabilities off;\n"
+				   "\thold time 9;\n"
+				   "\tkeepalive time 3;\n"
+				   "\tconnect delay time 1;\n"
+				   "\tconnect retry time 2;\n"
+				   "\terror wait time 1, 120;\n"
+				   "\tipv4 { import all; export all; next hop self; };\n"
+				   "}\n";
+	cJSON *doc = tl_fixture("pair.json");
+	cJSON *nodes = cJSON_GetObjectItem(doc, "nodes");
+	cJSON *abgp = cJSON_GetObjectItem(cJSON_GetObjectItem(nodes, "a"), "bgp");
+	cJSON *peers = cJSON_GetObjectItem(abgp, "peers");
+	cJSON *bgp, *j, *fam;
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/b-nocaps.conf", T.dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(conf, f);
+	cr_assert_eq(fclose(f), 0);
+	/* a: one IPv4 session, offering both families (no "families": the default). */
+	cJSON_DeleteItemFromArray(peers, 1);
+	cJSON_DeleteItemFromObject(cJSON_GetArrayItem(peers, 0), "families");
+	bgp = cJSON_CreateObject();
+	cJSON_AddStringToObject(bgp, "kind", "bird");
+	cJSON_AddStringToObject(bgp, "config", path);
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(nodes, "b"), "bgp", bgp);
+	tl_up_doc(&T, doc, "");
+	cJSON_Delete(doc);
+	cr_assert(TN_WAIT(15000, tl_peer_state(&T, "a", "10.0.0.2", "Established")),
+	    "no session with BIRD (capabilities off)");
+	cr_assert(tl_peer_state(&T, "b", "10.0.0.1", "Established"));
+	/* The session's families, as anybgpd negotiated them: IPv4 unicast alone. */
+	j = tl_bgp(&T, "a", "peers");
+	cr_assert_not_null(j);
+	fam = NULL;
+	{
+		const cJSON *p;
+
+		cJSON_ArrayForEach(p, cJSON_GetObjectItem(j, "peers"))
+			if (cJSON_IsString(cJSON_GetObjectItem(p, "address")) &&
+			    strcmp(cJSON_GetObjectItem(p, "address")->valuestring, "10.0.0.2") == 0)
+				fam = cJSON_GetObjectItem(p, "families");
+	}
+	cr_assert(cJSON_IsArray(fam) && cJSON_GetArraySize(fam) == 1 &&
+		cJSON_IsString(cJSON_GetArrayItem(fam, 0)) &&
+		strcmp(cJSON_GetArrayItem(fam, 0)->valuestring, "ipv4-unicast") == 0,
+	    "expected families [\"ipv4-unicast\"] on the session");
+	cJSON_Delete(j);
+	/* BIRD's route in our RIB and kernel, ours in BIRD's kernel. */
+	cr_assert(TN_WAIT(10000, tl_routes(&T, "a", "52.52.52.0/24", true, NULL) == 1),
+	    "anybgpd took no route from BIRD (capabilities off)");
+	cr_assert(TN_WAIT(5000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 1));
+	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "b"), "51.51.51.0/24", "bird") == 1),
+	    "BIRD (capabilities off) did not learn 51.51.51.0/24 from anybgpd");
+	cr_assert_eq(tn_kernel_nexthops(tl_ns(&T, "b"), "2001:db8:51::/48", "bird"), 0,
+	    "an IPv6 route went over a session without IPv6");
+	/* Withdrawals both ways. */
+	cr_assert_eq(tl_bgp_do(&T, "a", "withdraw 51.51.51.0/24"), 0);
+	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "b"), "51.51.51.0/24", "bird") == 0));
+	cr_assert_eq(tl_bgp_do(&T, "b", "withdraw 52.52.52.0/24"), 0);
+	cr_assert(TN_WAIT(10000, tn_kernel_nexthops(tl_ns(&T, "a"), "52.52.52.0/24", "186") == 0),
+	    "a route BIRD withdrew stayed in our kernel");
+	cr_assert_eq(tl_peer_num(&T, "a", "10.0.0.2", "notifications_in"), 0);
+	cr_assert_eq(tl_peer_num(&T, "a", "10.0.0.2", "established_count"), 1);
 }

@@ -151,22 +151,21 @@ assert_path(const struct bgp_aspath *p, const char *want)
 Test(attr, every_known_attribute_decodes)
 {
 	struct bgp_peer_ctx ctx = ctx_make(true, false);
-	struct dec *d =
-	    dec("40 01 01 02"					  /* ORIGIN incomplete */
-		"40 02 10 02 02 0000ffe7 00001f8b 01 01 00000001" /* AS_PATH 65511 8075 {1} */
-		"40 03 04 0a0a0a01"				  /* NEXT_HOP */
-		"80 04 04 00000064"				  /* MED 100 */
-		"40 05 04 000000c8"				  /* LOCAL_PREF 200 */
-		"40 06 00"					  /* ATOMIC_AGGREGATE */
-		"c0 07 08 0000ffe7 0a0a0a01"			  /* AGGREGATOR 65511 10.10.10.1 */
-		"c0 08 08 ffe70064 ffffff01", /* COMMUNITIES 65511:100 no-export */
-		&ctx);
+	struct dec *d = dec("40 01 01 02"				/* ORIGIN incomplete */
+			    "40 02 0e 02 03 0000ffe7 00001f8b 00000001" /* AS_PATH 65511 8075 1 */
+			    "40 03 04 0a0a0a01"				/* NEXT_HOP */
+			    "80 04 04 00000064"				/* MED 100 */
+			    "40 05 04 000000c8"				/* LOCAL_PREF 200 */
+			    "40 06 00"					/* ATOMIC_AGGREGATE */
+			    "c0 07 08 0000ffe7 0a0a0a01"  /* AGGREGATOR 65511 10.10.10.1 */
+			    "c0 08 08 ffe70064 ffffff01", /* COMMUNITIES 65511:100 no-export */
+	    &ctx);
 	struct strbuf sb = STRBUF_INIT;
 
 	cr_assert_eq(d->rc, 0);
 	cr_assert_eq(d->err.action, BGP_ACT_NONE, "%s", d->err.reason);
 	cr_assert_eq(d->a.origin, BGP_ORIGIN_INCOMPLETE);
-	assert_path(d->a.aspath, "65511 8075 {1}");
+	assert_path(d->a.aspath, "65511 8075 1");
 	cr_assert_eq(d->a.med, 100);
 	cr_assert_eq(d->a.local_pref, 200);
 	cr_assert_eq(d->a.aggregator_as, 65511);
@@ -178,7 +177,7 @@ Test(attr, every_known_attribute_decodes)
 	cr_assert_eq(d->a.comms->n, 2);
 	bgp_attrs_print(&sb, &d->a);
 	cr_assert_str_eq(sb_str(&sb),
-	    "origin incomplete as-path \"65511 8075 {1}\" nexthop 10.10.10.1 med 100 "
+	    "origin incomplete as-path \"65511 8075 1\" nexthop 10.10.10.1 med 100 "
 	    "local-pref 200 atomic-aggregate aggregator 65511 10.10.10.1 "
 	    "communities 65511:100 no-export");
 	sb_free(&sb);
@@ -598,11 +597,12 @@ Test(as4, merge_takes_the_leading_part_of_as_path)
 	struct dec *d;
 
 	/* An OLD speaker 100 prepended itself in front of a NEW-only path:
-	 * AS_PATH 100 23456 {23456 300}, AS4_PATH 4200000000 {4200000001 300}. */
+	 * AS_PATH 100 23456 {23456 300}, AS4_PATH 4200000000 {4200000001 300}.
+	 * Merged as RFC 6793 says, and then withdrawn for its AS_SET (RFC 9774). */
 	d = dec("40 02 0c 02 02 0064 5ba0 01 02 5ba0 012c"
 		"c0 11 10 02 01 fa56ea00 01 02 fa56ea01 0000012c",
 	    &old);
-	cr_assert_eq(d->err.action, BGP_ACT_NONE, "%s", d->err.reason);
+	cr_assert_eq(d->err.action, BGP_ACT_WITHDRAW, "%s", d->err.reason);
 	assert_path(d->a.aspath, "100 4200000000 {4200000001 300}");
 	dec_free(d);
 	/* AS4_PATH longer than AS_PATH: ignored */
@@ -630,6 +630,31 @@ Test(as4, merge_takes_the_leading_part_of_as_path)
 	    &old);
 	assert_path(d->a.aspath, "(100) 200 4200000000 4200000001");
 	dec_free(d);
+}
+
+/*
+ * RFC 9774 3: AS_SET and AS_CONFED_SET are deprecated; an UPDATE carrying one
+ * in AS_PATH or AS4_PATH is treat-as-withdraw (Malformed AS_PATH, logged).
+ */
+Test(aspath, as_set_is_treat_as_withdraw)
+{
+	struct bgp_peer_ctx ebgp = ctx_make(true, true), ibgp = ctx_make(true, false);
+	struct bgp_peer_ctx old = ctx_make(false, true);
+
+	/* AS_PATH 65511 {1 2} from an external peer */
+	expect("40 02 10 02 01 0000ffe7 01 02 00000001 00000002", &ebgp, BGP_ACT_WITHDRAW, 11,
+	    NULL);
+	/* a set alone */
+	expect("40 02 06 01 01 0000ffe7", &ebgp, BGP_ACT_WITHDRAW, 11, NULL);
+	/* AS_CONFED_SET from an internal peer (confederation segments allowed there) */
+	expect("40 02 0c 04 01 0000fde8 02 01 0000ffe7", &ibgp, BGP_ACT_WITHDRAW, 11, NULL);
+	/* ... while an AS_CONFED_SEQUENCE from it stays accepted */
+	expect("40 02 0c 03 01 0000fde8 02 01 0000ffe7", &ibgp, BGP_ACT_NONE, 0, NULL);
+	/* AS4_PATH with a set, from an OLD speaker (2-octet session) */
+	expect("40 02 06 02 02 ffe7 5ba0 | c0 11 0c 02 01 0000ffe7 01 01 fa56ea00", &old,
+	    BGP_ACT_WITHDRAW, 11, NULL);
+	/* sequences only: nothing to say */
+	expect("40 02 0a 02 02 0000ffe7 00001f8b", &ebgp, BGP_ACT_NONE, 0, NULL);
 }
 
 Test(as4, malformed_as4_attributes_are_discarded)

@@ -156,6 +156,8 @@ Test(frame, bad_lengths_carry_the_length_field)
 		{ MARKER "001c 01", "001c" },	 /* OPEN below 29 */
 		{ MARKER "0016 02", "0016" },	 /* UPDATE below 23 */
 		{ MARKER "0014 03", "0014" },	 /* NOTIFICATION below 21 */
+		{ MARKER "0013 03", "0013" },	 /* NOTIFICATION of a header alone */
+		{ MARKER "1001 03", "1001" },	 /* NOTIFICATION above 4096 */
 		{ MARKER "0018 05", "0018" },	 /* ROUTE-REFRESH must be 23 */
 	};
 	size_t i;
@@ -167,6 +169,8 @@ Test(frame, bad_lengths_carry_the_length_field)
 
 		cr_assert_eq(bgp_msg_frame(m, n, NULL, &err), -1, "case %zu", i);
 		assert_err(&err, BGP_ACT_SESSION_RESET, 1, 2, cases[i].data);
+		/* RFC 4271 6.4: a NOTIFICATION's error is never answered with one. */
+		cr_assert_eq(err.no_reply, m[18] == BGP_MSG_NOTIFICATION, "case %zu: no_reply", i);
 	}
 }
 
@@ -482,6 +486,69 @@ Test(open, negotiation)
 	cr_assert_eq(bgp_hold_negotiate(0, 30), 0);
 }
 
+/*
+ * A peer that sends no multiprotocol capability speaks IPv4 unicast, the base
+ * protocol (RFC 4760 8, RFC 5492 3), whatever we sent: the exact OPENs of
+ * BIRD with "capabilities off" (no optional parameter), of a speaker that
+ * sends only the 4-octet AS capability, and of one that sends MP for IPv6
+ * only, against what anybgpd sends for each "families" setting.
+ */
+Test(open, peer_without_mp_capability_speaks_ipv4_unicast)
+{
+	static const struct {
+		const char *name, *open;
+		bool v4_ours_both, v6_ours_both; /* we offer IPv4 and IPv6 */
+		bool v6_ours_v6;		 /* we offer IPv6 only */
+	} cases[] = {
+		{ "capabilities off", MARKER "001d 01 04 fdea 00f0 0a000002 00", true, false,
+		    false },
+		{ "only the 4-octet AS capability",
+		    MARKER "0025 01 04 fdea 00b4 0a000002 08 02 06 41 04 0000fdea", true, false,
+		    false },
+		{ "route refresh and 4-octet AS",
+		    MARKER "0027 01 04 fdea 00b4 0a000002 0a 02 08 02 00 41 04 0000fdea", true,
+		    false, false },
+		{ "MP for IPv6 unicast only",
+		    MARKER "0025 01 04 fdea 00b4 0a000002 08 02 06 01 04 0002 00 01", false, true,
+		    true },
+		{ "MP for an AFI/SAFI that is not ours (VPNv4)",
+		    MARKER "0025 01 04 fdea 00b4 0a000002 08 02 06 01 04 0001 00 80", false, false,
+		    false },
+	};
+	static const bool both[BGP_AF_COUNT] = { true, true }, v6[BGP_AF_COUNT] = { false, true };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t m[256];
+		size_t n = hex(cases[i].open, m, sizeof(m));
+		struct bgp_open peer, ours;
+		struct bgp_peer_ctx ctx;
+		struct bgp_err err;
+
+		cr_assert_eq(bgp_open_decode(m, n, &peer, &err), 0, "%s: %s", cases[i].name,
+		    err.reason);
+		bgp_open_init(&ours, 65001, 90, 0x0a000001, both);
+		memset(&ctx, 0, sizeof(ctx));
+		bgp_caps_negotiate(&ours.caps, &peer.caps, &ctx);
+		cr_expect_eq(ctx.af[BGP_AF_IPV4_UNICAST], cases[i].v4_ours_both,
+		    "%s, we offer both: IPv4 unicast", cases[i].name);
+		cr_expect_eq(ctx.af[BGP_AF_IPV6_UNICAST], cases[i].v6_ours_both,
+		    "%s, we offer both: IPv6 unicast", cases[i].name);
+		bgp_open_init(&ours, 65001, 90, 0x0a000001, v6);
+		memset(&ctx, 0, sizeof(ctx));
+		bgp_caps_negotiate(&ours.caps, &peer.caps, &ctx);
+		cr_expect(!ctx.af[BGP_AF_IPV4_UNICAST],
+		    "%s, we offer IPv6 only: IPv4 unicast must stay off", cases[i].name);
+		cr_expect_eq(ctx.af[BGP_AF_IPV6_UNICAST], cases[i].v6_ours_v6,
+		    "%s, we offer IPv6 only: IPv6 unicast", cases[i].name);
+		/* Symmetric: the same whichever side is "local". */
+		bgp_open_init(&ours, 65001, 90, 0x0a000001, both);
+		memset(&ctx, 0, sizeof(ctx));
+		bgp_caps_negotiate(&peer.caps, &ours.caps, &ctx);
+		cr_expect_eq(ctx.af[BGP_AF_IPV4_UNICAST], cases[i].v4_ours_both,
+		    "%s, sides swapped: IPv4 unicast", cases[i].name);
+	}
+}
+
 /* -------------------------------------------------------- NOTIFICATION */
 
 Test(notification, round_trip_with_data)
@@ -789,6 +856,24 @@ Test(update, non_negotiated_family_is_ignored)
 	cr_assert_eq(u.nannounced, 0);
 	bgp_update_announced(&u, &it);
 	cr_assert_not(bgp_nlri_iter_next(&it, &p, NULL));
+	/* Said, so that the session logs and counts it (docs/anybgpd.md). */
+	cr_assert(u.unnegotiated);
+	cr_assert_eq(u.unnegotiated_afi, 2);
+	cr_assert_eq(u.unnegotiated_safi, 1);
+	bgp_update_clear(&u);
+	/* The IPv4 fields on a session without IPv4 unicast. */
+	ctx.af[BGP_AF_IPV6_UNICAST] = true;
+	ctx.af[BGP_AF_IPV4_UNICAST] = false;
+	cr_assert_eq(decode(upd_v4, &ctx, &u, &err, m), 0);
+	cr_assert_eq(u.nannounced, 0);
+	cr_assert(u.unnegotiated);
+	cr_assert_eq(u.unnegotiated_afi, 1);
+	cr_assert_eq(u.unnegotiated_safi, 1);
+	bgp_update_clear(&u);
+	/* Nothing to say on a session that uses the family. */
+	ctx.af[BGP_AF_IPV4_UNICAST] = true;
+	cr_assert_eq(decode(upd_v4, &ctx, &u, &err, m), 0);
+	cr_assert_not(u.unnegotiated);
 	bgp_update_clear(&u);
 }
 
