@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bgp_config.h"
+#include "fileio.h"
 #include "kind.h"
 #include "lab.h"
 #include "netns.h"
@@ -318,7 +319,8 @@ kind_write_file(const struct kind_node *k, const char *name, const char *text)
 	return err;
 }
 
-#define KIND_RUN_OUT_MAX (16u << 20)
+#define KIND_RUN_OUT_MAX     (16u << 20)
+#define KIND_USER_CONFIG_MAX (16u << 20) /* a daemon config of the user's own */
 
 int
 kind_run(const struct kind_node *k, char *const argv[], int timeout_ms, char **outp)
@@ -423,10 +425,23 @@ kind_user_config_path(const struct kind_node *k, char *buf, size_t len)
 }
 
 int
+kind_user_config_readable(const char *file, char *why, size_t len)
+{
+	int fd = file_open_read(AT_FDCWD, file, KIND_USER_CONFIG_MAX);
+
+	if (fd < 0) {
+		file_strerror(fd, KIND_USER_CONFIG_MAX, why, len);
+		return fd;
+	}
+	close(fd);
+	return 0;
+}
+
+int
 kind_check_user_config(const struct kind_node *k, struct cfg_errors *errs)
 {
 	static const char *const own_keys[] = { "kind", "config", NULL };
-	char file[ANYLAB_PATH_MAX], p[CFG_PATH_MAX];
+	char file[ANYLAB_PATH_MAX], p[CFG_PATH_MAX], why[128];
 
 	if (kind_user_config(k) == NULL)
 		return 0;
@@ -437,8 +452,8 @@ kind_check_user_config(const struct kind_node *k, struct cfg_errors *errs)
 		cfg_error(errs, p, "file name too long (kind %s)", k->kind->name);
 		return -1;
 	}
-	if (access(file, R_OK) < 0) {
-		cfg_error(errs, p, "%s: %s (kind %s)", file, strerror(errno), k->kind->name);
+	if (kind_user_config_readable(file, why, sizeof(why)) < 0) {
+		cfg_error(errs, p, "%s: %s (kind %s)", file, why, k->kind->name);
 		return -1;
 	}
 	return 1;
@@ -450,11 +465,10 @@ kind_copy_user_config(const struct kind_node *k, const char *name, char *msg, si
 	static const char *const keys[] = { "@LAB@", "@NODE@", "@DIR@", "@SERVICE@" };
 	const char *vals[] = { k->lab, k->node->name, k->dir, k->service };
 	const char *file = kind_user_config(k);
-	char path[ANYLAB_PATH_MAX];
+	char path[ANYLAB_PATH_MAX], why[128];
 	struct strbuf out = { 0 };
 	char *text = NULL, *p;
 	size_t size = 0;
-	FILE *f;
 	int err;
 
 	if (file == NULL)
@@ -463,20 +477,13 @@ kind_copy_user_config(const struct kind_node *k, const char *name, char *msg, si
 		snprintf(msg, msglen, "%s.config: file name too long", k->path);
 		return EMU_ETRUNC;
 	}
-	f = fopen(path, "re");
-	if (f == NULL) {
-		err = -errno;
-		snprintf(msg, msglen, "%s.config: %s: %s", k->path, path, strerror(errno));
+	/* The user's file: a regular one, of bounded size (no /dev/zero, no FIFO). */
+	err = file_read(AT_FDCWD, path, KIND_USER_CONFIG_MAX, &text, &size);
+	if (err < 0) {
+		snprintf(msg, msglen, "%s.config: %s: %s", k->path, path,
+		    file_strerror(err, KIND_USER_CONFIG_MAX, why, sizeof(why)));
 		return err;
 	}
-	if (getdelim(&text, &size, '\0', f) < 0 && ferror(f)) {
-		err = -errno;
-		fclose(f);
-		free(text);
-		snprintf(msg, msglen, "%s.config: %s: %s", k->path, path, strerror(-err));
-		return err;
-	}
-	fclose(f);
 	for (p = text ? text : ""; *p;) {
 		size_t i;
 

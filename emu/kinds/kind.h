@@ -205,10 +205,16 @@ cJSON *kind_section_copy(const struct kind_node *);
 const char *kind_user_config(const struct kind_node *);
 /*
  * With "config": only "kind" and "config" in the section, and the file
- * readable; errors as "PATH.config: FILE: why (kind NAME)". 1 (a valid
- * user config: nothing else to check), 0 (no "config"), or -1.
+ * readable (kind_user_config_readable); errors as "PATH.config: FILE:
+ * why (kind NAME)". 1 (a valid user config: nothing else to check), 0 (no
+ * "config"), or -1.
  */
 int kind_check_user_config(const struct kind_node *, struct cfg_errors *errs);
+/*
+ * Can a user's daemon config be read: a regular file (not a FIFO, not
+ * /dev/zero) of at most 16 MiB? 0, or a negative errno with why said.
+ */
+int kind_user_config_readable(const char *file, char *why, size_t len);
 /* Its full name (relative names against the topology's folder); NULL when none or too long. */
 const char *kind_user_config_path(const struct kind_node *, char *buf, size_t len);
 /*
