@@ -294,29 +294,17 @@ kind_file(const struct kind_node *k, const char *name, char *buf, size_t len)
 int
 kind_write_file(const struct kind_node *k, const char *name, const char *text)
 {
+	/* Daemon configs may hold TCP-MD5 keys: root's alone. */
+	return kind_write_file_mode(k, name, text, 0600);
+}
+
+int
+kind_write_file_mode(const struct kind_node *k, const char *name, const char *text, unsigned mode)
+{
 	char path[ANYLAB_PATH_MAX];
-	size_t len = strlen(text);
-	int fd, err = 0;
 
 	kind_file(k, name, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	while (len > 0) {
-		ssize_t w = write(fd, text, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
-		}
-		text += w;
-		len -= (size_t)w;
-	}
-	if (close(fd) < 0 && err == 0)
-		err = -errno;
-	return err;
+	return file_write(AT_FDCWD, path, (mode_t)mode, FILE_REPLACE, text, strlen(text));
 }
 
 #define KIND_RUN_OUT_MAX     (16u << 20)

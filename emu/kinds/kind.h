@@ -191,8 +191,15 @@ void kind_absolute_configs(struct topology *, const char *base_dir);
 int kind_proc_arg(struct kind_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* k->dir/name */
 const char *kind_file(const struct kind_node *, const char *name, char *buf, size_t len);
-/* Write text to k->dir/name (mode 0644). */
+/*
+ * Write text to k->dir/name: mode 0600 (configs hold TCP-MD5 keys), an
+ * existing file replaced only when it is a regular one of ours, never
+ * through a symbolic link (fileio.h). 0 or a negative errno.
+ */
 int kind_write_file(const struct kind_node *, const char *name, const char *text);
+/* The same with another mode, for a file that holds no secret and others must read. */
+int kind_write_file_mode(const struct kind_node *, const char *name, const char *text,
+    unsigned mode);
 /*
  * Run argv inside the node's namespace and collect its standard output
  * (at most 16 MB). 0 when it exited 0, EMU_ECOMMAND otherwise (out is
