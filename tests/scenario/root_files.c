@@ -9,7 +9,8 @@
  *   configs (TCP-MD5 keys here) are 0600;
  * - `validate` of /dev/zero, of a FIFO, of a topology whose zone file is a
  *   FIFO, and `run` with a FIFO for the scenarios file end at once with an
- *   error naming the file.
+ *   error naming the file;
+ * - JSON output with a quote in a name parses.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -399,4 +400,24 @@ Test(files, validate_and_run_refuse_devices_and_fifos)
 	cr_assert(strstr(output, "scn.scenarios.json: not a regular file") != NULL, "%s", output);
 	snprintf(path, sizeof(path), "/run/anylab/%s", lab);
 	cr_assert_neq(access(path, F_OK), 0, "run made the lab");
+}
+
+Test(files, json_output_with_quotes_parses)
+{
+	char cmd[1024];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "%s down --json 'rel\"x' 2>/dev/null", bin);
+	output = hs_output(cmd, &status);
+	doc = cJSON_Parse(output);
+	cr_assert_not_null(doc, "not JSON: %s", output);
+	cr_assert_str_eq(cJSON_GetObjectItem(doc, "lab")->valuestring, "rel\"x");
+	cJSON_Delete(doc);
+	free(output);
+	snprintf(cmd, sizeof(cmd), "%s down --json $(printf 'bad\\377\\\\') 2>/dev/null", bin);
+	output = hs_output(cmd, &status);
+	doc = cJSON_Parse(output);
+	cr_assert_not_null(doc, "not JSON: %s", output);
+	cr_assert(cJSON_IsString(cJSON_GetObjectItem(doc, "lab")));
+	cr_assert_str_eq(cJSON_GetObjectItem(doc, "lab")->valuestring, "bad\xef\xbf\xbd\\");
 }
