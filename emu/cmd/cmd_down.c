@@ -7,6 +7,7 @@
 #include "anylab.h"
 #include "cmds.h"
 #include "lab.h"
+#include "strbuf.h"
 
 static void
 down_usage(FILE *f)
@@ -54,9 +55,17 @@ cmd_down(int argc, char **argv)
 	else if ((rc = lab_resolve(NULL, lab, sizeof(lab))) != 0)
 		return rc;
 	rc = lab_down(lab, json);
-	if (json)
-		printf("{\"lab\": \"%s\", \"removed\": %s}\n", lab, rc == 0 ? "true" : "false");
-	else if (rc == 0)
+	if (json) {
+		struct strbuf sb = STRBUF_INIT;
+
+		/* The name as the user typed it: quoted by the JSON writer. */
+		sb_puts(&sb, "{\"lab\": ");
+		sb_json_str(&sb, lab);
+		sb_printf(&sb, ", \"removed\": %s}\n", rc == 0 ? "true" : "false");
+		fputs(sb_str(&sb), stdout);
+		sb_free(&sb);
+	}
+	if (!json && rc == 0)
 		printf("lab %s is down\n", lab);
 	return rc;
 }

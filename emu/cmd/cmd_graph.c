@@ -4,6 +4,7 @@
  * configured; a running lab adds its sessions' states and, for each client,
  * the instance that answers it.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "anylab.h"
 #include "cmds.h"
+#include "fileio.h"
 #include "graph.h"
 #include "lab.h"
 
@@ -58,10 +60,13 @@ graph_is_file(const char *arg)
 static int
 graph_write(const char *file, const char *text)
 {
+	char why[128];
 	FILE *f = stdout;
+	int err;
 
-	if (file != NULL && (f = fopen(file, "w")) == NULL) {
-		emu_err("graph: %s: cannot write it", file);
+	/* Never through a link, never into a file someone else planted (fileio.h). */
+	if (file != NULL && (f = file_fcreate(AT_FDCWD, file, 0644, FILE_REPLACE, &err)) == NULL) {
+		emu_err("graph: %s: %s", file, file_strerror(err, 0, why, sizeof(why)));
 		return EXIT_FAIL;
 	}
 	fputs(text, f);

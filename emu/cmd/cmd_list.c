@@ -8,6 +8,7 @@
 #include "anylab.h"
 #include "cmds.h"
 #include "state.h"
+#include "strbuf.h"
 
 int
 cmd_list(int argc, char **argv)
@@ -39,11 +40,18 @@ cmd_list(int argc, char **argv)
 			complete = st.complete;
 			state_close(&st);
 		}
-		if (json)
-			printf("%s{\"lab\": \"%s\", \"state\": \"%s\"}", i ? ", " : "", names[i],
-			    complete ? "up" : "incomplete");
-		else
+		if (json) {
+			/* A folder name under the run dir: anything but '/' and NUL. */
+			struct strbuf sb = STRBUF_INIT;
+
+			sb_puts(&sb, i ? ", {\"lab\": " : "{\"lab\": ");
+			sb_json_str(&sb, names[i]);
+			sb_printf(&sb, ", \"state\": \"%s\"}", complete ? "up" : "incomplete");
+			fputs(sb_str(&sb), stdout);
+			sb_free(&sb);
+		} else {
 			printf("%s\t%s\n", names[i], complete ? "up" : "incomplete");
+		}
 	}
 	if (json)
 		fputs("]\n", stdout);

@@ -13,6 +13,7 @@
 #include "cmds.h"
 #include "lab.h"
 #include "kind.h"
+#include "strbuf.h"
 #include "topo.h"
 
 static void
@@ -160,17 +161,25 @@ cmd_up(int argc, char **argv)
 	if (rc == 0) {
 		const char *lab = o.name != NULL ? o.name : t->name;
 
-		if (json)
-			printf("{\"lab\": \"%s\", \"namespaces\": %zu, \"links\": %zu, "
-			       "\"bridges\": %zu, \"daemons\": %zu, \"captures\": %zu, "
-			       "\"network_ms\": %.3f, \"elapsed_ms\": %.3f}\n",
-			    lab, r.namespaces, r.links, r.bridges, r.daemons, r.captures,
+		if (json) {
+			struct strbuf sb = STRBUF_INIT;
+
+			sb_puts(&sb, "{\"lab\": ");
+			sb_json_str(&sb, lab);
+			sb_printf(&sb,
+			    ", \"namespaces\": %zu, \"links\": %zu, \"bridges\": %zu, "
+			    "\"daemons\": %zu, \"captures\": %zu, \"network_ms\": %.3f, "
+			    "\"elapsed_ms\": %.3f}\n",
+			    r.namespaces, r.links, r.bridges, r.daemons, r.captures,
 			    r.network_us / 1000.0, r.elapsed_us / 1000.0);
-		else
+			fputs(sb_str(&sb), stdout);
+			sb_free(&sb);
+		} else {
 			printf("lab %s is up: %zu namespaces, %zu links, %zu bridges, %zu daemons "
 			       "(%.0f ms)\n",
 			    lab, r.namespaces, r.links, r.bridges, r.daemons,
 			    r.elapsed_us / 1000.0);
+		}
 		if (!json && o.capture_dir != NULL)
 			printf(
 			    "capturing %zu interfaces into %s/%s-*.pcap until `anylab down %s`\n",

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "anylab.h"
 #include "cmds.h"
@@ -38,6 +39,12 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	/*
+	 * Whatever umask the caller has, nothing anylab or its daemons make
+	 * is writable (a socket: connectable) by others; files that hold keys
+	 * are 0600 on top of that (docs/security.md).
+	 */
+	umask(022);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 
 #include "anylab.h"
+#include "fileio.h"
 #include "daemon.h"
 #include "kind.h"
 #include "netns.h"
@@ -49,7 +50,13 @@ daemon_child(int gate, int nsfd, const char *dir, const char *out, char *const a
 		dup2(fd, STDIN_FILENO);
 		close(fd);
 	}
-	fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	/*
+	 * What the daemon makes (sockets, pid files, logs) gets no write bit
+	 * for others, whatever the umask of whoever ran anylab: a socket
+	 * nobody else may write is one nobody else may connect to.
+	 */
+	umask(022);
+	fd = file_create(AT_FDCWD, out, 0600, FILE_APPEND);
 	if (fd >= 0) {
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);

@@ -1,10 +1,12 @@
 /*
- * emu_strerror: names of anylab's own error codes (emu_error.h); negated
- * errno values go to strerror().
+ * emu_strerror: names of anylab's own error codes (emu_error.h); the
+ * refusals of fileio.h say themselves; negated errno values go to strerror().
  */
+#include <errno.h>
 #include <string.h>
 
 #include "emu_error.h"
+#include "fileio.h"
 
 static const char *const emu_error_names[] = {
 	[0] = "not supported by this kernel or build",
@@ -28,6 +30,11 @@ emu_strerror(int err)
 		return err == 0 ? "success" : "unknown error";
 	if (i >= 0 && i < (int)(sizeof(emu_error_names) / sizeof(emu_error_names[0])))
 		return emu_error_names[i];
+	if (err == FILE_ENOTREG || err == FILE_ENOTOURS || err == -ELOOP) {
+		static char buf[96];
+
+		return file_strerror(err, 0, buf, sizeof(buf));
+	}
 	if (-err < EMU_EBASE)
 		return strerror(-err);
 	return "unknown error";

@@ -6,6 +6,7 @@
  * failure, or a signal, everything made is removed again (lab_remove).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <linux/if_addr.h>
 
 #include "anylab.h"
+#include "fileio.h"
 #include "kind.h"
 #include "lab_internal.h"
 #include "link.h"
@@ -91,10 +93,9 @@ lab_copy_topology(struct lab_build *b)
 	if (text == NULL)
 		return -ENOMEM;
 	snprintf(path, sizeof(path), "%s/topology.json", b->st.dir);
-	f = fopen(path, "we");
-	if (f == NULL) {
-		err = -errno;
-	} else {
+	/* It may hold TCP-MD5 keys, and root reads it back: root's alone. */
+	f = file_fcreate(AT_FDCWD, path, 0600, FILE_NEW, &err);
+	if (f != NULL) {
 		if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
 			err = -EIO;
 		if (fclose(f) != 0 && err == 0)
@@ -307,10 +308,10 @@ lab_write_resolv(struct lab_build *b, const struct topo_node *n, const char *nsn
 		return err;
 	}
 	snprintf(path, sizeof(path), "%s/resolv.conf", dir);
-	f = fopen(path, "we");
+	/* Read by whatever runs in the namespace, as any user. */
+	f = file_fcreate(AT_FDCWD, path, 0644, FILE_NEW, &err);
 	if (f == NULL) {
-		err = -errno;
-		emu_err("%s: %s", path, strerror(-err));
+		emu_err("%s: %s", path, emu_strerror(err));
 		return err;
 	}
 	fprintf(f, "# written by anylab for node %s of lab %s\n", n->name, b->lab);

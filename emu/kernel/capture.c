@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,6 +22,7 @@
 #include "anylab.h"
 #include "capture.h"
 #include "dynlib.h"
+#include "fileio.h"
 #include "netns.h"
 #include "proc.h"
 
@@ -39,7 +41,7 @@ static struct {
 	__typeof__(pcap_dump) *pcap_dump;
 	__typeof__(pcap_dump_close) *pcap_dump_close;
 	__typeof__(pcap_dump_flush) *pcap_dump_flush;
-	__typeof__(pcap_dump_open) *pcap_dump_open;
+	__typeof__(pcap_dump_fopen) *pcap_dump_fopen;
 	__typeof__(pcap_freecode) *pcap_freecode;
 	__typeof__(pcap_get_selectable_fd) *pcap_get_selectable_fd;
 	__typeof__(pcap_geterr) *pcap_geterr;
@@ -66,7 +68,7 @@ static const struct dynlib_sym pcap_syms[] = {
 	PCAP_SYM(pcap_dump),
 	PCAP_SYM(pcap_dump_close),
 	PCAP_SYM(pcap_dump_flush),
-	PCAP_SYM(pcap_dump_open),
+	PCAP_SYM(pcap_dump_fopen),
 	PCAP_SYM(pcap_freecode),
 	PCAP_SYM(pcap_get_selectable_fd),
 	PCAP_SYM(pcap_geterr),
@@ -104,6 +106,32 @@ capture_load(char *err, size_t errlen)
 		return EMU_EMISSING;
 	}
 	return 0;
+}
+
+/*
+ * The pcap file for h: made afresh or replacing a regular file of ours,
+ * never through a symbolic link or into a file someone else planted
+ * (fileio.h); readable by all, as tcpdump's are.
+ */
+static pcap_dumper_t *
+capture_file_open(pcap_t *h, const char *file, char *err, size_t errlen)
+{
+	char why[128];
+	pcap_dumper_t *d;
+	FILE *f;
+	int e;
+
+	f = file_fcreate(AT_FDCWD, file, 0644, FILE_REPLACE, &e);
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", file, file_strerror(e, 0, why, sizeof(why)));
+		return NULL;
+	}
+	d = pcap_fn.pcap_dump_fopen(h, f);
+	if (d == NULL) {
+		snprintf(err, errlen, "%s: %s", file, pcap_fn.pcap_geterr(h));
+		fclose(f);
+	}
+	return d;
 }
 
 /* Open one handle with the thread inside the target's namespace. */
@@ -241,11 +269,9 @@ capture_loop(const struct capture_target *t, size_t n, const struct capture_opts
 		if (o->merged_file && i > 0) {
 			d[i] = d[0];
 		} else {
-			d[i] = pcap_fn.pcap_dump_open(h[i], file);
-			if (d[i] == NULL) {
-				snprintf(err, errlen, "%s: %s", file, pcap_fn.pcap_geterr(h[i]));
+			d[i] = capture_file_open(h[i], file, err, errlen);
+			if (d[i] == NULL)
 				fail = -EIO;
-			}
 		}
 		pfd[i].fd = pcap_fn.pcap_get_selectable_fd(h[i]);
 		pfd[i].events = POLLIN;
@@ -358,7 +384,9 @@ child_detach(const struct capture_opts *o, int gate, int ready)
 		dup2(fd, STDIN_FILENO);
 		close(fd);
 	}
-	fd = open(o->output ? o->output : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
+	umask(022); /* nothing it makes is others' to write, whatever anylab's caller had */
+	fd = o->output ? file_create(AT_FDCWD, o->output, 0600, FILE_APPEND) :
+			 open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);

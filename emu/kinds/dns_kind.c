@@ -244,7 +244,7 @@ dns_kind_free(struct dns_kind_conf *c)
 static int
 dns_kind_check_user(const struct kind_node *k, struct cfg_errors *errs)
 {
-	char p[CFG_PATH_MAX], file[ANYLAB_PATH_MAX];
+	char p[CFG_PATH_MAX], file[ANYLAB_PATH_MAX], why[128];
 	const cJSON *it;
 	int rc = 0;
 
@@ -260,8 +260,8 @@ dns_kind_check_user(const struct kind_node *k, struct cfg_errors *errs)
 	if (kind_user_config_path(k, file, sizeof(file)) == NULL) {
 		cfg_error(errs, jc_path(p, k->path, "config"), "file name too long");
 		rc = -1;
-	} else if (access(file, R_OK) < 0) {
-		cfg_error(errs, jc_path(p, k->path, "config"), "%s: %s", file, strerror(errno));
+	} else if (kind_user_config_readable(file, why, sizeof(why)) < 0) {
+		cfg_error(errs, jc_path(p, k->path, "config"), "%s: %s", file, why);
 		rc = -1;
 	}
 	return rc;

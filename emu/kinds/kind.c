@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bgp_config.h"
+#include "fileio.h"
 #include "kind.h"
 #include "lab.h"
 #include "netns.h"
@@ -293,32 +294,21 @@ kind_file(const struct kind_node *k, const char *name, char *buf, size_t len)
 int
 kind_write_file(const struct kind_node *k, const char *name, const char *text)
 {
-	char path[ANYLAB_PATH_MAX];
-	size_t len = strlen(text);
-	int fd, err = 0;
-
-	kind_file(k, name, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	while (len > 0) {
-		ssize_t w = write(fd, text, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
-		}
-		text += w;
-		len -= (size_t)w;
-	}
-	if (close(fd) < 0 && err == 0)
-		err = -errno;
-	return err;
+	/* Daemon configs may hold TCP-MD5 keys: root's alone. */
+	return kind_write_file_mode(k, name, text, 0600);
 }
 
-#define KIND_RUN_OUT_MAX (16u << 20)
+int
+kind_write_file_mode(const struct kind_node *k, const char *name, const char *text, unsigned mode)
+{
+	char path[ANYLAB_PATH_MAX];
+
+	kind_file(k, name, path, sizeof(path));
+	return file_write(AT_FDCWD, path, (mode_t)mode, FILE_REPLACE, text, strlen(text));
+}
+
+#define KIND_RUN_OUT_MAX     (16u << 20)
+#define KIND_USER_CONFIG_MAX (16u << 20) /* a daemon config of the user's own */
 
 int
 kind_run(const struct kind_node *k, char *const argv[], int timeout_ms, char **outp)
@@ -423,10 +413,23 @@ kind_user_config_path(const struct kind_node *k, char *buf, size_t len)
 }
 
 int
+kind_user_config_readable(const char *file, char *why, size_t len)
+{
+	int fd = file_open_read(AT_FDCWD, file, KIND_USER_CONFIG_MAX);
+
+	if (fd < 0) {
+		file_strerror(fd, KIND_USER_CONFIG_MAX, why, len);
+		return fd;
+	}
+	close(fd);
+	return 0;
+}
+
+int
 kind_check_user_config(const struct kind_node *k, struct cfg_errors *errs)
 {
 	static const char *const own_keys[] = { "kind", "config", NULL };
-	char file[ANYLAB_PATH_MAX], p[CFG_PATH_MAX];
+	char file[ANYLAB_PATH_MAX], p[CFG_PATH_MAX], why[128];
 
 	if (kind_user_config(k) == NULL)
 		return 0;
@@ -437,8 +440,8 @@ kind_check_user_config(const struct kind_node *k, struct cfg_errors *errs)
 		cfg_error(errs, p, "file name too long (kind %s)", k->kind->name);
 		return -1;
 	}
-	if (access(file, R_OK) < 0) {
-		cfg_error(errs, p, "%s: %s (kind %s)", file, strerror(errno), k->kind->name);
+	if (kind_user_config_readable(file, why, sizeof(why)) < 0) {
+		cfg_error(errs, p, "%s: %s (kind %s)", file, why, k->kind->name);
 		return -1;
 	}
 	return 1;
@@ -450,11 +453,10 @@ kind_copy_user_config(const struct kind_node *k, const char *name, char *msg, si
 	static const char *const keys[] = { "@LAB@", "@NODE@", "@DIR@", "@SERVICE@" };
 	const char *vals[] = { k->lab, k->node->name, k->dir, k->service };
 	const char *file = kind_user_config(k);
-	char path[ANYLAB_PATH_MAX];
+	char path[ANYLAB_PATH_MAX], why[128];
 	struct strbuf out = { 0 };
 	char *text = NULL, *p;
 	size_t size = 0;
-	FILE *f;
 	int err;
 
 	if (file == NULL)
@@ -463,20 +465,13 @@ kind_copy_user_config(const struct kind_node *k, const char *name, char *msg, si
 		snprintf(msg, msglen, "%s.config: file name too long", k->path);
 		return EMU_ETRUNC;
 	}
-	f = fopen(path, "re");
-	if (f == NULL) {
-		err = -errno;
-		snprintf(msg, msglen, "%s.config: %s: %s", k->path, path, strerror(errno));
+	/* The user's file: a regular one, of bounded size (no /dev/zero, no FIFO). */
+	err = file_read(AT_FDCWD, path, KIND_USER_CONFIG_MAX, &text, &size);
+	if (err < 0) {
+		snprintf(msg, msglen, "%s.config: %s: %s", k->path, path,
+		    file_strerror(err, KIND_USER_CONFIG_MAX, why, sizeof(why)));
 		return err;
 	}
-	if (getdelim(&text, &size, '\0', f) < 0 && ferror(f)) {
-		err = -errno;
-		fclose(f);
-		free(text);
-		snprintf(msg, msglen, "%s.config: %s: %s", k->path, path, strerror(-err));
-		return err;
-	}
-	fclose(f);
 	for (p = text ? text : ""; *p;) {
 		size_t i;
 

@@ -191,8 +191,15 @@ void kind_absolute_configs(struct topology *, const char *base_dir);
 int kind_proc_arg(struct kind_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* k->dir/name */
 const char *kind_file(const struct kind_node *, const char *name, char *buf, size_t len);
-/* Write text to k->dir/name (mode 0644). */
+/*
+ * Write text to k->dir/name: mode 0600 (configs hold TCP-MD5 keys), an
+ * existing file replaced only when it is a regular one of ours, never
+ * through a symbolic link (fileio.h). 0 or a negative errno.
+ */
 int kind_write_file(const struct kind_node *, const char *name, const char *text);
+/* The same with another mode, for a file that holds no secret and others must read. */
+int kind_write_file_mode(const struct kind_node *, const char *name, const char *text,
+    unsigned mode);
 /*
  * Run argv inside the node's namespace and collect its standard output
  * (at most 16 MB). 0 when it exited 0, EMU_ECOMMAND otherwise (out is
@@ -205,10 +212,16 @@ cJSON *kind_section_copy(const struct kind_node *);
 const char *kind_user_config(const struct kind_node *);
 /*
  * With "config": only "kind" and "config" in the section, and the file
- * readable; errors as "PATH.config: FILE: why (kind NAME)". 1 (a valid
- * user config: nothing else to check), 0 (no "config"), or -1.
+ * readable (kind_user_config_readable); errors as "PATH.config: FILE:
+ * why (kind NAME)". 1 (a valid user config: nothing else to check), 0 (no
+ * "config"), or -1.
  */
 int kind_check_user_config(const struct kind_node *, struct cfg_errors *errs);
+/*
+ * Can a user's daemon config be read: a regular file (not a FIFO, not
+ * /dev/zero) of at most 16 MiB? 0, or a negative errno with why said.
+ */
+int kind_user_config_readable(const char *file, char *why, size_t len);
 /* Its full name (relative names against the topology's folder); NULL when none or too long. */
 const char *kind_user_config_path(const struct kind_node *, char *buf, size_t len);
 /*

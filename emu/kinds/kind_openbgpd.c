@@ -355,7 +355,8 @@ openbgpd_passwd(const struct kind_node *k, char *msg, size_t msglen)
 	    "root:x:0:0:root:/root:/bin/sh\n"
 	    "%s:x:%u:%u:OpenBGPD of anylab:%s:/usr/sbin/nologin\n",
 	    OBGPD_USER, (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, chroot_dir);
-	err = kind_write_file(k, OBGPD_PASSWD, text);
+	/* It is /etc/passwd for bgpd and its children: readable by all, as that one is. */
+	err = kind_write_file_mode(k, OBGPD_PASSWD, text, 0644);
 	if (err < 0)
 		snprintf(msg, msglen, "%s/%s: %s", k->dir, OBGPD_PASSWD, emu_strerror(err));
 	return err;

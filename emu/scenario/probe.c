@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dns_msg.h"
+#include "fileio.h"
 #include "log.h"
 #include "netns.h"
 #include "anylab.h"
@@ -406,9 +407,14 @@ probe_run(const struct probe_cfg *cfg)
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	p.sock = open_socket(cfg);
-	p.logfd = open(cfg->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-	if (sfd < 0 || tfd < 0 || ep < 0 || p.logfd < 0) {
+	if (sfd < 0 || tfd < 0 || ep < 0) {
 		err = -errno;
+		goto out;
+	}
+	/* Never through a link, never a file someone else planted (fileio.h). */
+	p.logfd = file_create(AT_FDCWD, cfg->log_path, 0644, FILE_REPLACE);
+	if (p.logfd < 0) {
+		err = p.logfd;
 		goto out;
 	}
 	if (p.sock < 0) {

@@ -5,6 +5,7 @@
  * the guard process that takes the lab down when the runner crashes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "capture.h"
 #include "expect.h"
 #include "fault.h"
+#include "fileio.h"
 #include "lab.h"
 #include "log.h"
 #include "measure.h"
@@ -32,6 +34,7 @@
 
 #define POLL_US		20000 /* expectations are checked every 20 ms */
 #define REPORT_GRAPH_MS 15000 /* the most `anylab graph` may take for the report */
+#define RUN_DIR_TRIES	100   /* LAB-SCENARIO-STAMP, then -2 ... -100 in the same second */
 
 struct runner {
 	const char *lab;
@@ -58,7 +61,7 @@ static bool wait_until(struct runner *, int64_t t);
 static int64_t label_time(struct runner *, const char *label);
 static int settle(struct runner *);
 static void run_steps(struct runner *);
-static int write_file(const char *path, const struct strbuf *sb);
+static int write_file(int dirfd, const char *path, enum file_how, const struct strbuf *sb);
 static int start_probes(struct runner *, const char rundir[384]);
 static void stop_probes(struct runner *);
 static void run_error(struct runner *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -66,7 +69,7 @@ static struct expect_view runner_view(const struct runner *);
 static enum res_status action_status(int err);
 static enum res_status run_expectation(struct runner *, size_t idx);
 static int make_run_dir(const struct runner_opts *, char *rundir, size_t len);
-static int write_files(struct runner *, const struct runner_opts *, const char *rundir);
+static int write_files(struct runner *, const struct runner_opts *, const char *rundir, int dirfd);
 
 static void
 on_interrupt(int sig)
@@ -282,17 +285,14 @@ run_steps(struct runner *r)
 	}
 }
 
+/*
+ * Write sb to path (under dirfd), never through a symbolic link: how says
+ * whether a file of ours there may be replaced (fileio.h). 0 or -errno.
+ */
 static int
-write_file(const char *path, const struct strbuf *sb)
+write_file(int dirfd, const char *path, enum file_how how, const struct strbuf *sb)
 {
-	FILE *f = fopen(path, "we");
-	int ok;
-
-	if (f == NULL)
-		return -errno;
-	ok = fwrite(sb_str(sb), 1, sb->len, f) == sb->len;
-	ok &= fclose(f) == 0;
-	return ok ? 0 : -EIO;
+	return file_write(dirfd, path, 0644, how, sb_str(sb), sb->len);
 }
 
 static int
@@ -353,33 +353,51 @@ stop_probes(struct runner *r)
 	}
 }
 
-/* OUT/LAB-SCENARIO-YYYYMMDDTHHMMSSZ/ and the capture directory. 0 or -1 (said why). */
+/*
+ * OUT/LAB-SCENARIO-YYYYMMDDTHHMMSSZ/ (then -2, -3, ... when that name is
+ * taken), made here and now: a directory of that name made by someone
+ * else, or a link, is never used. Also the capture directory. The run
+ * directory's descriptor, or -1 (said why).
+ */
 static int
 make_run_dir(const struct runner_opts *o, char *rundir, size_t len)
 {
-	char stamp[32];
+	char stamp[32], why[128];
 	struct textbuf tb;
 	struct tm tm;
 	time_t now = time(NULL);
-	int err;
+	int err, fd = -EEXIST;
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	tb_init(&tb, rundir, len);
-	tb_printf(&tb, "%s/%s-%s-%s", o->outdir, o->lab, o->scn->name, stamp);
-	if (tb.cut) {
-		emu_err("%s: %s", rundir, emu_strerror(-ENAMETOOLONG));
-		return -1;
-	}
-	err = emu_mkdir_p(rundir, 0755);
-	if (err == 0 && o->capdir)
-		err = emu_mkdir_p(o->capdir, 0755);
+	err = emu_mkdir_p(o->outdir, 0755);
 	if (err < 0) {
-		emu_err("%s: %s", o->capdir && access(rundir, F_OK) == 0 ? o->capdir : rundir,
-		    emu_strerror(err));
+		emu_err("%s: %s", o->outdir, emu_strerror(err));
 		return -1;
 	}
-	return 0;
+	/* Taken: by a directory, a file or a link (-ELOOP), anybody's. */
+	for (int i = 1; i <= RUN_DIR_TRIES && (fd == -EEXIST || fd == -ELOOP); i++) {
+		tb_init(&tb, rundir, len);
+		tb_printf(&tb, "%s/%s-%s-%s", o->outdir, o->lab, o->scn->name, stamp);
+		if (i > 1)
+			tb_printf(&tb, "-%d", i);
+		if (tb.cut) {
+			emu_err("%s: %s", rundir, emu_strerror(-ENAMETOOLONG));
+			return -1;
+		}
+		fd = file_mkdir_new(AT_FDCWD, rundir, 0755);
+	}
+	if (fd < 0) {
+		emu_err("%s: %s", rundir, file_strerror(fd, 0, why, sizeof(why)));
+		return -1;
+	}
+	err = o->capdir ? emu_mkdir_p(o->capdir, 0755) : 0;
+	if (err < 0) {
+		emu_err("%s: %s", o->capdir, emu_strerror(err));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /*
@@ -387,7 +405,7 @@ make_run_dir(const struct runner_opts *o, char *rundir, size_t len)
  * topology picture is drawn now, while the lab is still up.
  */
 static int
-write_files(struct runner *r, const struct runner_opts *o, const char *rundir)
+write_files(struct runner *r, const struct runner_opts *o, const char *rundir, int dirfd)
 {
 	struct strbuf sb = STRBUF_INIT, tl = STRBUF_INIT, topo = STRBUF_INIT;
 	struct report_pictures pics = { 0 };
@@ -395,20 +413,20 @@ write_files(struct runner *r, const struct runner_opts *o, const char *rundir)
 	int err, failed = 0;
 
 	timeline_svg(&r->res, r->logs, &tl);
-	if ((err = write_file(r->res.svg_path, &tl)) < 0) {
+	if ((err = write_file(dirfd, "timeline.svg", FILE_NEW, &tl)) < 0) {
 		emu_err("%s: %s", r->res.svg_path, emu_strerror(err));
 		failed = err;
 	}
 	if (o->junit) {
 		results_junit(&r->res, &sb);
-		if ((err = write_file(o->junit, &sb)) < 0) {
+		if ((err = write_file(AT_FDCWD, o->junit, FILE_REPLACE, &sb)) < 0) {
 			emu_err("%s: %s", o->junit, emu_strerror(err));
 			failed = err;
 		}
 		sb_reset(&sb);
 	}
 	results_json(&r->res, &sb);
-	if ((err = write_file(r->res.json_path, &sb)) < 0) {
+	if ((err = write_file(dirfd, "results.json", FILE_NEW, &sb)) < 0) {
 		emu_err("%s: %s", r->res.json_path, emu_strerror(err));
 		failed = err;
 	}
@@ -419,7 +437,7 @@ write_files(struct runner *r, const struct runner_opts *o, const char *rundir)
 	else
 		pics.topology_why = why;
 	report_html(&r->res, &pics, rundir, &sb);
-	if ((err = write_file(r->res.html_path, &sb)) < 0) {
+	if ((err = write_file(dirfd, "report.html", FILE_NEW, &sb)) < 0) {
 		emu_err("%s: %s", r->res.html_path, emu_strerror(err));
 		failed = err;
 	}
@@ -439,18 +457,21 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 	pid_t cap_pid = 0;
 	char rundir[384], err[400];
 	struct textbuf tb;
-	int rc = EXIT_OK, ncaps = 0;
+	int rc = EXIT_OK, ncaps = 0, dirfd;
 
 	memset(out, 0, sizeof(*out));
-	if (make_run_dir(o, rundir, sizeof(rundir)) < 0)
+	dirfd = make_run_dir(o, rundir, sizeof(rundir));
+	if (dirfd < 0)
 		return EXIT_FAIL;
 	if (!state_exists(r.lab)) {
 		struct lab_up_opts uo = { .name = o->name, .quiet = o->json || !isatty(2) };
 		struct lab_up_result ur;
 
 		rc = lab_up(r.topo, &uo, &ur);
-		if (rc != 0)
+		if (rc != 0) {
+			close(dirfd);
 			return rc;
+		}
 	} else if (!o->verbose && !o->json) {
 		fprintf(stderr, "anylab run: lab %s is up already; running on it\n", r.lab);
 	}
@@ -533,7 +554,10 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 		tb_init(&tb, r.res.junit_path, sizeof(r.res.junit_path));
 		tb_puts(&tb, o->junit);
 	}
-	write_files(&r, o, rundir);
+	/* A file asked for and not written (said why) fails the run. */
+	if (write_files(&r, o, rundir, dirfd) < 0 && rc == EXIT_OK)
+		rc = EXIT_FAIL;
+	close(dirfd);
 	if (rc == EXIT_OK && !r.res.passed)
 		rc = EXIT_FAIL;
 	sigaction(SIGINT, &old_int, NULL);

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "ctl.h"
@@ -43,7 +44,8 @@ ctl_listen(struct ev_loop *loop, const char *path, ctl_handler handler, void *ar
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct ctl_server *srv;
-	int fd, saved;
+	int fd, saved, r;
+	mode_t old;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		errno = ENAMETOOLONG;
@@ -54,8 +56,19 @@ ctl_listen(struct ev_loop *loop, const char *path, ctl_handler handler, void *ar
 	if (fd < 0)
 		return NULL;
 	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 16) < 0)
+	/*
+	 * Whoever may write the socket may connect and command the daemon:
+	 * root alone, whatever umask the daemon was started with. The umask
+	 * makes it so from the bind on (no moment with a wider mode); chmod
+	 * says it again for the record.
+	 */
+	old = umask(0177);
+	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (r < 0)
 		goto close_fd;
+	if (chmod(path, CTL_SOCKET_MODE) < 0 || listen(fd, 16) < 0)
+		goto unlink_path;
 	srv = calloc(1, sizeof(*srv));
 	if (srv == NULL)
 		goto unlink_path;

@@ -13,15 +13,20 @@
 #include "evloop.h"
 #include "strbuf.h"
 
-#define CTL_LINE_MAX 4096
-#define CTL_MAX_ARGS 32
+#define CTL_LINE_MAX	4096
+#define CTL_MAX_ARGS	32
+/* Only its owner (root, for the labs' daemons) may connect: umask or not. */
+#define CTL_SOCKET_MODE 0600
 
 /* argv[0] is the command. Write the JSON reply into out. */
 typedef void (*ctl_handler)(int argc, char **argv, struct strbuf *out, void *arg);
 
 struct ctl_server;
 
-/* Removes a stale socket at path first. NULL on error (errno set). */
+/*
+ * Removes a stale socket at path first; the new one has mode
+ * CTL_SOCKET_MODE. NULL on error (errno set).
+ */
 struct ctl_server *ctl_listen(struct ev_loop *, const char *path, ctl_handler, void *arg);
 void ctl_close(struct ctl_server *); /* closes clients, unlinks the path */
 

@@ -2,12 +2,14 @@
  * JSON configuration getters with path-naming errors (see jcfg.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "fileio.h"
 #include "jcfg.h"
 
 void
@@ -105,42 +107,19 @@ jc_parse_string(const char *text, struct cfg_errors *e)
 cJSON *
 jc_parse_file(const char *file, struct cfg_errors *e)
 {
-	FILE *fp = fopen(file, "re");
-	char *text = NULL;
-	size_t len = 0, cap = 0;
+	char *text, why[128];
+	size_t len;
 	cJSON *root;
+	int err;
 
-	if (fp == NULL) {
-		cfg_error(e, "", "cannot open: %s", strerror(errno));
+	/* A regular file of bounded size: /dev/zero or a FIFO ends here at once. */
+	err = file_read(AT_FDCWD, file, JCFG_FILE_MAX, &text, &len);
+	if (err < 0) {
+		cfg_error(e, "", "%s%s",
+		    err == FILE_ENOTREG || err == -EFBIG ? "" : "cannot open: ",
+		    file_strerror(err, JCFG_FILE_MAX, why, sizeof(why)));
 		return NULL;
 	}
-	for (;;) {
-		if (cap - len < 4096) {
-			char *t;
-
-			cap = cap ? cap * 2 : 8192;
-			t = realloc(text, cap);
-			if (t == NULL) {
-				free(text);
-				fclose(fp);
-				cfg_error(e, "", "out of memory reading the file");
-				return NULL;
-			}
-			text = t;
-		}
-		size_t n = fread(text + len, 1, cap - len - 1, fp);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		cfg_error(e, "", "read error: %s", strerror(errno));
-		fclose(fp);
-		free(text);
-		return NULL;
-	}
-	fclose(fp);
-	text[len] = '\0';
 	if (strlen(text) != len) {
 		cfg_error(e, "", "file contains a NUL byte; expected JSON text");
 		free(text);

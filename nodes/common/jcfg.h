@@ -19,6 +19,7 @@
 
 #define CFG_MAX_ERRORS 32
 #define CFG_PATH_MAX   256
+#define JCFG_FILE_MAX  (16u << 20) /* topologies, scenarios, daemon configs */
 
 struct cfg_error {
 	char path[CFG_PATH_MAX]; /* JSON path; "" for the whole file */
@@ -40,7 +41,11 @@ void cfg_error(struct cfg_errors *, const char *path, const char *fmt, ...)
 void cfg_errors_print(const struct cfg_errors *, FILE *);
 const char *cfg_error_text(const struct cfg_errors *, int i, char *, size_t);
 
-/* Parse a file or a string; syntax errors carry line and column. NULL on error. */
+/*
+ * Parse a file or a string; syntax errors carry line and column. NULL on
+ * error. A file must be a regular one of at most JCFG_FILE_MAX bytes
+ * ("FILE: larger than N bytes", "FILE: not a regular file").
+ */
 cJSON *jc_parse_file(const char *file, struct cfg_errors *);
 cJSON *jc_parse_string(const char *text, struct cfg_errors *);
 

@@ -2,11 +2,13 @@
  * Line-oriented logging to a file or standard error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "fileio.h"
 #include "log.h"
 
 static const char *const level_names[] = {
@@ -25,9 +27,18 @@ static struct {
 	enum log_level level;
 } logger = { "anylab", NULL, NULL, LOG_LVL_INFO };
 
+/* Appended to, mode 0600 whatever the umask, never through a symbolic link. */
+static FILE *
+log_fopen(const char *path, int *err)
+{
+	return file_fcreate(AT_FDCWD, path, 0600, FILE_APPEND, err);
+}
+
 int
 log_open(const char *ident, const char *path)
 {
+	int err;
+
 	snprintf(logger.ident, sizeof(logger.ident), "%s", ident);
 	free(logger.path);
 	logger.path = NULL;
@@ -37,10 +48,10 @@ log_open(const char *ident, const char *path)
 	if (path == NULL)
 		return 0;
 	logger.path = strdup(path);
-	logger.fp = fopen(path, "ae");
+	logger.fp = log_fopen(path, &err);
 	if (logger.fp == NULL) {
 		logger.fp = stderr;
-		return -errno;
+		return err;
 	}
 	setvbuf(logger.fp, NULL, _IOLBF, 0);
 	return 0;
@@ -50,10 +61,11 @@ void
 log_reopen(void)
 {
 	FILE *fp;
+	int err;
 
 	if (logger.path == NULL)
 		return;
-	fp = fopen(logger.path, "ae");
+	fp = log_fopen(logger.path, &err);
 	if (fp == NULL)
 		return;
 	setvbuf(fp, NULL, _IOLBF, 0);

@@ -64,20 +64,69 @@ sb_printf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
-void
-sb_json_str(struct strbuf *sb, const char *s)
+/*
+ * Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * form, no surrogate, nothing above U+10FFFF), 0 when it is not one.
+ */
+static size_t
+sb_utf8_len(const unsigned char *s)
 {
+	unsigned char c = s[0];
+	size_t n;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	/* The second byte's range excludes overlongs, surrogates and > U+10FFFF. */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+void
+sb_json_str(struct strbuf *sb, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
 	sb_add(sb, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		unsigned char c = *s;
+		size_t n;
 
 		if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
 			sb_add(sb, esc, 2);
+			s++;
 		} else if (c < 0x20) {
 			sb_printf(sb, "\\u%04x", c);
+			s++;
+		} else if (c < 0x80) {
+			sb_add(sb, (const char *)s, 1);
+			s++;
+		} else if ((n = sb_utf8_len(s)) > 0) {
+			sb_add(sb, (const char *)s, n);
+			s += n;
 		} else {
-			sb_add(sb, s, 1);
+			/* Not UTF-8 (a name from argv, a file name): JSON text must be. */
+			sb_puts(sb, "\\ufffd");
+			s++;
 		}
 	}
 	sb_add(sb, "\"", 1);

@@ -24,7 +24,8 @@ struct strbuf {
 void sb_add(struct strbuf *, const char *, size_t);
 void sb_puts(struct strbuf *, const char *);
 void sb_printf(struct strbuf *, const char *, ...) __attribute__((format(printf, 2, 3)));
-void sb_json_str(struct strbuf *, const char *); /* quoted, escaped JSON string */
+/* A quoted, escaped JSON string; bytes that are not UTF-8 become U+FFFD. */
+void sb_json_str(struct strbuf *, const char *);
 /* Text for XML, HTML or an SVG (& < > " ' as entities; control characters but tab and newlines as ?). */
 void sb_xml_str(struct strbuf *, const char *);
 void sb_reset(struct strbuf *);

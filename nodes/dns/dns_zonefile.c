@@ -3,6 +3,7 @@
  * section 4 $TTL). The lexer and the rdata parsers live in dns_rdata.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "dns_rdata.h"
 #include "dns_zonefile.h"
+#include "fileio.h"
 
 struct zf_state {
 	const char *file;
@@ -248,44 +250,20 @@ int
 dns_zonefile_load(struct dns_zone_builder *zb, const uint8_t *origin, const char *path,
     const char *display, struct dns_zmsgs *msgs)
 {
-	FILE *fp = fopen(path, "re");
-	char *text = NULL;
-	size_t len = 0, cap = 0;
-	int errs;
+	char *text = NULL, why[128];
+	size_t len = 0;
+	int errs, err;
 
 	if (display == NULL)
 		display = path;
-	if (fp == NULL) {
-		dns_zmsg_err(msgs, "%s: cannot open: %s", display, strerror(errno));
+	/* A regular file of bounded size: /dev/zero or a FIFO ends here at once. */
+	err = file_read(AT_FDCWD, path, DNS_ZONEFILE_MAX, &text, &len);
+	if (err < 0) {
+		dns_zmsg_err(msgs, "%s: %s%s", display,
+		    err == FILE_ENOTREG || err == -EFBIG ? "" : "cannot open: ",
+		    file_strerror(err, DNS_ZONEFILE_MAX, why, sizeof(why)));
 		return 1;
 	}
-	for (;;) {
-		size_t got;
-
-		if (cap - len < 4096) {
-			char *n = realloc(text, cap ? cap * 2 : 8192);
-
-			if (n == NULL) {
-				fclose(fp);
-				free(text);
-				dns_zmsg_err(msgs, "%s: out of memory", display);
-				return 1;
-			}
-			text = n;
-			cap = cap ? cap * 2 : 8192;
-		}
-		got = fread(text + len, 1, cap - len, fp);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		dns_zmsg_err(msgs, "%s: read error", display);
-		fclose(fp);
-		free(text);
-		return 1;
-	}
-	fclose(fp);
 	if (memchr(text, '\0', len) != NULL) {
 		dns_zmsg_err(msgs, "%s: not a text file (NUL byte)", display);
 		free(text);

@@ -22,7 +22,11 @@
 int dns_zonefile_parse(struct dns_zone_builder *zb, const uint8_t *origin, const char *file,
     const char *text, size_t len, struct dns_zmsgs *msgs);
 
-/* Read path and parse it (errors name display, or path when display is NULL). */
+/*
+ * Read path and parse it (errors name display, or path when display is
+ * NULL). Only a regular file of at most DNS_ZONEFILE_MAX bytes is read.
+ */
+#define DNS_ZONEFILE_MAX (64u << 20)
 int dns_zonefile_load(struct dns_zone_builder *zb, const uint8_t *origin, const char *path,
     const char *display, struct dns_zmsgs *msgs);
 

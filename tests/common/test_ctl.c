@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "ctl.h"
 
 static void
@@ -68,5 +69,25 @@ Test(ctl, request_line_in_json_out)
 	cr_assert_neq(access(c.path, F_OK), 0, "ctl_close must remove the socket");
 	free(c.reply[0]);
 	free(c.reply[1]);
+	ev_loop_free(loop);
+}
+
+/* Under umask 000 the socket is still its owner's alone (write = connect). */
+Test(ctl, socket_mode_ignores_umask)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct ctl_server *srv;
+	char path[108];
+	struct stat sb;
+	mode_t old = umask(0);
+
+	snprintf(path, sizeof(path), "/tmp/anylab-test-ctl-mode-%d.sock", getpid());
+	srv = ctl_listen(loop, path, handler, NULL);
+	umask(old);
+	cr_assert_not_null(srv);
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert(S_ISSOCK(sb.st_mode));
+	cr_assert_eq(sb.st_mode & 0777, CTL_SOCKET_MODE, "mode %o", sb.st_mode & 0777);
+	ctl_close(srv);
 	ev_loop_free(loop);
 }
