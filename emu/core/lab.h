@@ -90,6 +90,7 @@ int lab_link_change(const char *lab, const char *spec, bool up, bool cut);
  * file cannot be made: not root) or -errno; said on standard error.
  */
 int lab_lock(const char *lab, const char *verb);
+/* The last unlock of the command that took it removes the lock file when the lab has no record. */
 void lab_unlock(const char *lab);
 /* /run/anylab/.LAB.lock */
 const char *lab_lock_path(const char *lab, char *buf, size_t len);

@@ -3,8 +3,10 @@
  * faults change one lab one at a time. The lock is a POSIX record lock
  * (fcntl F_SETLK) on /run/anylab/.LAB.lock, a file beside the lab's
  * directory, so that it outlives `down` removing the directory and exists
- * before `up` makes it; the file itself is never removed (removing it would
- * let two commands lock two different files of the same name). A record
+ * before `up` makes it. The command that took it removes the file too when
+ * it lets go and the lab has no record (down, a failed up, a run's end),
+ * while it still holds the lock; a command that was waiting on it then finds
+ * its lock on a file no longer at the path, and locks the path's new file. A record
  * lock belongs to the process that took it: a child forked without exec (a
  * capture, the runner under its guard) never holds it on its own, so no
  * process that outlives the command keeps the lab locked, and the kernel
@@ -34,6 +36,7 @@
 #include "anylab.h"
 #include "lab.h"
 #include "lab_internal.h"
+#include "state.h"
 
 #define LAB_LOCK_WAIT_S	 60
 #define LAB_LOCK_POLL_NS (20 * 1000 * 1000)
@@ -143,6 +146,7 @@ lab_lock(const char *lab, const char *verb)
 	struct lab_lock_held *h = lab_lock_find(lab);
 	struct timespec pause = { 0, LAB_LOCK_POLL_NS };
 	char path[ANYLAB_PATH_MAX + 16], line[64], hverb[16];
+	struct stat fst, pst;
 	long long deadline;
 	pid_t holder, said = 0;
 	int fd, err, wait_s;
@@ -207,6 +211,15 @@ lab_lock(const char *lab, const char *verb)
 		close(fd);
 		return err;
 	}
+	/*
+	 * The `down` that held it may have removed the file meanwhile: a lock on
+	 * a file no longer at the path guards nothing. Lock the path's file.
+	 */
+	if (fstat(fd, &fst) < 0 || stat(path, &pst) < 0 || fst.st_ino != pst.st_ino ||
+	    fst.st_dev != pst.st_dev) {
+		close(fd);
+		return lab_lock(lab, verb);
+	}
 	snprintf(line, sizeof(line), "%s %d\n", verb, (int)getpid());
 	/* Only what a waiting command says depends on it: a failure is ignored. */
 	if (ftruncate(fd, 0) == 0 && pwrite(fd, line, strlen(line), 0) < 0)
@@ -221,9 +234,13 @@ void
 lab_unlock(const char *lab)
 {
 	struct lab_lock_held *h = lab_lock_find(lab);
+	char path[ANYLAB_PATH_MAX + 16];
 
 	if (h == NULL || --h->depth > 0)
 		return;
+	/* Nothing of the lab is left (down, a failed up, a run's end): nor its lock file. */
+	if (!state_exists(lab))
+		unlink(lab_lock_path(lab, path, sizeof(path)));
 	/* Closing the file releases the record lock (this process's). */
 	close(h->fd);
 	h->fd = -1;
