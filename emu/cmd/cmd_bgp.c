@@ -394,6 +394,10 @@ cmd_bgp(int argc, char **argv)
 	if (r != 0)
 		return r;
 	arg = nargs ? argv[optind + 2] : NULL;
+	if (lab_node_find(lab, t, node) == NULL) {
+		topo_free(t);
+		return EXIT_USAGE;
+	}
 	if (kind_node_find(lab, t, node, "bgp", &k) < 0) {
 		emu_err("bgp: lab %s has no BGP speaker on node %s", lab, node);
 		topo_free(t);

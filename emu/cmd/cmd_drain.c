@@ -93,6 +93,10 @@ drain_run(int argc, char **argv, bool drain)
 	r = lab_topology(lab, &t);
 	if (r != 0)
 		return r;
+	if (lab_node_find(lab, t, node) == NULL) {
+		topo_free(t);
+		return EXIT_USAGE;
+	}
 	if (kind_node_find(lab, t, node, "bgp", &k) < 0) {
 		emu_err("%s: lab %s has no BGP speaker on node %s", verb, lab, node);
 		topo_free(t);

@@ -32,8 +32,10 @@ cmd_exec(int argc, char **argv)
 	};
 	const char *given = NULL, *node;
 	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
+	struct topology *t;
 	char lab[64];
 	int c, rc, status;
+	bool known;
 	pid_t pid;
 
 	optind = 0;
@@ -64,12 +66,20 @@ cmd_exec(int argc, char **argv)
 	rc = lab_resolve(given, lab, sizeof(lab));
 	if (rc != 0)
 		return EXIT_EXEC_FAIL;
+	if (lab_topology(lab, &t) != 0)
+		return EXIT_EXEC_FAIL;
+	known = lab_node_find(lab, t, node) != NULL;
+	topo_free(t);
+	if (!known)
+		return EXIT_EXEC_FAIL;
 	/* Ctrl-C goes to the command; anylab waits for it. */
 	sigaction(SIGINT, &ign, &oint);
 	sigaction(SIGQUIT, &ign, &oquit);
 	pid = lab_spawn(lab, node, argv + optind);
 	if (pid < 0) {
-		emu_err("%s: no node %s in lab %s (%s)", node, node, lab, strerror((int)-pid));
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+		emu_err("%s: node %s of lab %s: %s", node, node, lab, strerror((int)-pid));
 		return EXIT_EXEC_FAIL;
 	}
 	while (waitpid(pid, &status, 0) < 0)

@@ -20,6 +20,7 @@ static const struct {
 	{ EMU_EMISSING, EXIT_MISSING },
 	{ -EPERM, EXIT_NOPRIV },
 	{ EMU_EDAEMON, EXIT_DAEMON },
+	{ EMU_EBUSY, EXIT_BUSY },
 };
 
 int
@@ -48,13 +49,31 @@ lab_up(struct topology *t, const struct lab_up_opts *o, struct lab_up_result *re
 	return lab_exit_status(lab_build(t, o, res));
 }
 
-/* down and link fail on anything else with EXIT_FAIL, EPERM included (down as a user). */
+/*
+ * The statuses down and link share: no such lab, needs root, the lab busy;
+ * anything else the system refused is EXIT_FAIL.
+ */
+static int
+lab_change_status(int err)
+{
+	switch (err) {
+	case 0:
+		return EXIT_OK;
+	case EMU_ENOLAB:
+		return EXIT_NOLAB;
+	case -EPERM:
+		return EXIT_NOPRIV;
+	case EMU_EBUSY:
+		return EXIT_BUSY;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
 int
 lab_down(const char *lab, bool quiet)
 {
-	int err = lab_remove(lab, quiet);
-
-	return err == 0 ? EXIT_OK : err == EMU_ENOLAB ? EXIT_NOLAB : EXIT_FAIL;
+	return lab_change_status(lab_remove(lab, quiet));
 }
 
 int
@@ -62,5 +81,5 @@ lab_link_set(const char *lab, const char *spec, bool up, bool cut)
 {
 	int err = lab_link_change(lab, spec, up, cut);
 
-	return err == 0 ? EXIT_OK : err == EMU_EARG ? EXIT_USAGE : EXIT_FAIL;
+	return err == EMU_EARG ? EXIT_USAGE : lab_change_status(err);
 }

@@ -77,10 +77,16 @@ status_print(const cJSON *doc)
 		printf("\n%s (netns %s)\n", jstr(n, "name"), jstr(n, "netns"));
 		status_print_ns(n, false);
 		cJSON_ArrayForEach(d, cJSON_GetObjectItem(n, "daemons")) {
-			printf("  daemon %s (%s) pid %.0f %s\n", jstr(d, "service"),
+			double restarts = cJSON_GetNumberValue(cJSON_GetObjectItem(d, "restarts"));
+
+			printf("  daemon %s (%s) pid %.0f %s%s", jstr(d, "service"),
 			    jstr(d, "kind"), cJSON_GetNumberValue(cJSON_GetObjectItem(d, "pid")),
-			    cJSON_IsTrue(cJSON_GetObjectItem(d, "running")) ? "running" :
-									      "NOT RUNNING");
+			    cJSON_IsTrue(cJSON_GetObjectItem(d, "running")) ? "" : "NOT RUNNING: ",
+			    jstr(d, "state"));
+			if (restarts > 0)
+				printf(", started again %.0f time%s", restarts,
+				    restarts == 1 ? "" : "s");
+			printf("\n");
 		}
 	}
 	sw = cJSON_GetObjectItem(doc, "switch");

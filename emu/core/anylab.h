@@ -21,6 +21,7 @@ enum anylab_exit {
 	EXIT_MISSING = 6,	  /* a daemon the topology needs is not built */
 	EXIT_NOPRIV = 7,	  /* needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) */
 	EXIT_DAEMON = 8,	  /* a node daemon did not start or did not answer */
+	EXIT_BUSY = 9,		  /* another anylab command is changing the lab (lab_lock) */
 	EXIT_EXEC_FAIL = 125,	  /* exec: anylab itself failed before running CMD */
 	EXIT_EXEC_NOEXEC = 126,	  /* exec: CMD found but not executable */
 	EXIT_EXEC_NOTFOUND = 127, /* exec: CMD not found */

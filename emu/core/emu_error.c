@@ -19,6 +19,7 @@ static const char *const emu_error_names[] = {
 	[7] = "text too long for its buffer",
 	[8] = "no such lab",
 	[9] = "invalid argument",
+	[10] = "the lab is busy: another anylab command is changing it",
 };
 
 const char *

@@ -23,7 +23,8 @@ enum emu_error {
 	EMU_ETRUNC = -(EMU_EBASE + 7),	     /* a text did not fit its buffer */
 	EMU_ENOLAB = -(EMU_EBASE + 8),	     /* no such lab (not up, or not a lab name) */
 	EMU_EARG = -(EMU_EBASE + 9),	     /* an argument names nothing usable */
-	EMU_ELAST = -(EMU_EBASE + 10),
+	EMU_EBUSY = -(EMU_EBASE + 10),	     /* another anylab command is changing the lab */
+	EMU_ELAST = -(EMU_EBASE + 11),
 };
 
 /* Text for an emu error or a negated errno value (static storage). */

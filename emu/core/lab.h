@@ -80,6 +80,22 @@ int lab_status(const char *lab, cJSON **doc);
 int lab_link_change(const char *lab, const char *spec, bool up, bool cut);
 
 /*
+ * The lab's lock (lab_lock.c): one command at a time changes a lab. verb
+ * ("up", "down", "link", "run") is what a waiting command is told holds it.
+ * Taken again by the process (or a child forked while it held it) that
+ * holds it, it only counts. A second command waits up to ANYLAB_LOCK_WAIT
+ * seconds (default 60) saying who holds the lab, then fails with EMU_EBUSY;
+ * `down` first tells an `up` still building the lab to stop (SIGTERM: it
+ * rolls back). 0, EMU_EBUSY, EMU_ENOLAB (not a lab name), -EPERM (the lock
+ * file cannot be made: not root) or -errno; said on standard error.
+ */
+int lab_lock(const char *lab, const char *verb);
+/* The last unlock of the command that took it removes the lock file when the lab has no record. */
+void lab_unlock(const char *lab);
+/* /run/anylab/.LAB.lock */
+const char *lab_lock_path(const char *lab, char *buf, size_t len);
+
+/*
  * What `anylab capture` and `run --capture` point at, as capture targets
  * (capture.h):
  *   NODE:IFACE  that interface, in the node's namespace

@@ -17,6 +17,8 @@
 
 #define LAB_STOP_GRACE_MS 3000
 
+static int lab_remove_locked(const char *lab, bool quiet);
+
 static int
 lab_remove_etc(const char *name)
 {
@@ -39,13 +41,32 @@ lab_remove_etc(const char *name)
 int
 lab_remove(const char *lab, bool quiet)
 {
-	struct state st;
-	int err, first = 0;
+	int err;
 
 	if (!lab_name_valid(lab)) {
 		emu_err("%s: not a lab name", lab);
 		return EMU_ENOLAB;
 	}
+	if (geteuid() != 0) {
+		emu_err("down needs root (namespaces under %s, mounts, %s)", ANYLAB_NETNS_DIR,
+		    emu_run_dir());
+		return -EPERM;
+	}
+	err = lab_lock(lab, "down");
+	if (err < 0)
+		return err;
+	err = lab_remove_locked(lab, quiet);
+	lab_unlock(lab);
+	return err;
+}
+
+/* down with the lab's lock held. */
+static int
+lab_remove_locked(const char *lab, bool quiet)
+{
+	struct state st;
+	int err, first = 0;
+
 	err = state_open(lab, &st);
 	if (err == -ENOENT) {
 		if (!quiet)

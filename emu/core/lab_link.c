@@ -4,13 +4,18 @@
  * side goes down, links/link.h), and whatever comes back up gets the
  * addresses and static routes Linux dropped when it went down.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "anylab.h"
 #include "lab.h"
 #include "link.h"
 #include "netlink.h"
+#include "state.h"
+
+static int lab_link_change_locked(const char *lab, const char *spec, bool up, bool cut);
 
 /* Does static route r of node n go through interface ifc? */
 static bool
@@ -88,6 +93,30 @@ lab_cut(const char *lab, const struct topology *t, const struct topo_endpoint *e
 
 int
 lab_link_change(const char *lab, const char *spec, bool up, bool cut)
+{
+	int err;
+
+	if (geteuid() != 0) {
+		emu_err("link needs root (it enters the lab's network namespaces)");
+		return -EPERM;
+	}
+	err = lab_lock(lab, "link");
+	if (err < 0)
+		return err;
+	/* A `down` this link waited for may have removed the lab. */
+	if (!state_exists(lab)) {
+		emu_err("lab %s is not up", lab);
+		err = EMU_ENOLAB;
+	} else {
+		err = lab_link_change_locked(lab, spec, up, cut);
+	}
+	lab_unlock(lab);
+	return err;
+}
+
+/* link with the lab's lock held. */
+static int
+lab_link_change_locked(const char *lab, const char *spec, bool up, bool cut)
 {
 	struct topology *t;
 	struct topo_endpoint ep;

@@ -78,6 +78,16 @@ lab_find(const char *name, char *out, size_t len)
 	return EMU_ENOLAB;
 }
 
+const struct topo_node *
+lab_node_find(const char *lab, const struct topology *t, const char *name)
+{
+	const struct topo_node *n = topo_node_find(t, name);
+
+	if (n == NULL)
+		emu_err("lab %s has no node %s", lab, name);
+	return n;
+}
+
 const char *
 lab_node_dir(const char *lab, const char *node, char *buf, size_t len)
 {

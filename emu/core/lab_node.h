@@ -34,6 +34,15 @@ bool lab_name_valid(const char *name);
  * -errno (the run directory cannot be read).
  */
 int lab_find(const char *name, char *out, size_t len);
+/*
+ * The one node lookup of the verbs that take a node (bgp, drain, undrain,
+ * exec; capture and link through topo_endpoint_find, which uses the same
+ * topo_node_find): name must be a node of the lab's topology, the record's
+ * copy t, so that no name reaches a path (nodes/NODE/bgp.ctl) or a
+ * namespace name (LAB-NODE) unless the topology has that node. NULL, said
+ * on standard error ("lab LAB has no node NAME"), otherwise.
+ */
+const struct topo_node *lab_node_find(const char *lab, const struct topology *t, const char *name);
 /* /run/anylab/LAB/nodes/NODE (made by up only for nodes that run daemons) */
 const char *lab_node_dir(const char *lab, const char *node, char *buf, size_t len);
 /* The same, made when missing (for captures, probes' logs...). 0 or -errno. */

@@ -1,7 +1,8 @@
 /*
  * status (lab.h): a running lab read back from the kernel, namespace by
  * namespace (interfaces, addresses, main-table routes through kn_dump),
- * with the record's daemons and captures and whether each still runs, and
+ * with the record's daemons (each service's latest process, its state and
+ * how many times it was started again) and captures, and
  * what each link's kind says about its interfaces (links/link.h).
  */
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "link.h"
 #include "netlink.h"
 #include "netns.h"
+#include "proc.h"
 #include "state.h"
 
 static cJSON *
@@ -39,7 +41,36 @@ lab_status_ns(const char *nsname)
 	return o;
 }
 
-/* The node's daemons and captures from the record. */
+/*
+ * The latest record line of the service whose first line is `first` (a
+ * restart appends a line), and in *restarts how many lines came after
+ * `first`. NULL when `first` is not the service's first line.
+ */
+static const struct state_entry *
+lab_status_latest(const struct state *st, size_t first, int *restarts)
+{
+	const struct state_entry *f = &st->entries[first], *latest = f;
+
+	*restarts = 0;
+	for (size_t k = 0; k < st->nentries; k++) {
+		const struct state_entry *e = &st->entries[k];
+
+		if (k == first || e->kind != STATE_DAEMON || strcmp(e->node, f->node) != 0 ||
+		    strcmp(e->service, f->service) != 0)
+			continue;
+		if (k < first)
+			return NULL;
+		latest = e;
+		(*restarts)++;
+	}
+	return latest;
+}
+
+/*
+ * The node's daemons as they are now (one per service: its latest process,
+ * with how many times it was started again) and its captures, from the
+ * record.
+ */
 static void
 lab_status_procs(const char *lab, const struct state *st, const struct topology *t,
     const struct topo_node *node_t, cJSON *n)
@@ -48,12 +79,18 @@ lab_status_procs(const char *lab, const struct state *st, const struct topology 
 	char dir[ANYLAB_PATH_MAX], path[ANYLAB_PATH_MAX + 64], svc[sizeof(st->entries[0].service)];
 	cJSON *ds, *d, *caps = NULL;
 	struct kind_node kn;
+	enum proc_state ps;
+	int restarts;
 
 	ds = cJSON_AddArrayToObject(n, "daemons");
 	for (size_t k = 0; k < st->nentries; k++) {
 		const struct state_entry *e = &st->entries[k];
 
 		if (e->kind != STATE_DAEMON || strcmp(e->node, node) != 0)
+			continue;
+		/* In the order the services were first started; each as it is now. */
+		e = lab_status_latest(st, k, &restarts);
+		if (e == NULL)
 			continue;
 		kn.kind = NULL;
 		d = cJSON_CreateObject();
@@ -63,7 +100,11 @@ lab_status_procs(const char *lab, const struct state *st, const struct topology 
 		if (kind_node_get(lab, t, node_t, svc, &kn) == 0)
 			cJSON_AddStringToObject(d, "kind", kn.kind->name);
 		cJSON_AddNumberToObject(d, "pid", e->pid);
-		cJSON_AddBoolToObject(d, "running", daemon_running(e));
+		ps = proc_state(e->pid, e->starttime);
+		cJSON_AddBoolToObject(d, "running",
+		    ps == PROC_STATE_RUNNING || ps == PROC_STATE_STOPPED);
+		cJSON_AddStringToObject(d, "state", proc_state_names[ps]);
+		cJSON_AddNumberToObject(d, "restarts", restarts);
 		if (kn.kind != NULL && kn.kind->package == NULL && kn.role != KIND_SERVICE) {
 			/* anylab's own daemons answer on SERVICE.ctl */
 			snprintf(path, sizeof(path), "%s/%s.ctl",

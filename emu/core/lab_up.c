@@ -29,6 +29,7 @@ volatile sig_atomic_t lab_interrupted;
 
 static void lab_on_signal(int sig);
 static int lab_sysctl(struct lab_build *, struct kn_ns *, const char *path, const char *value);
+static int lab_build_locked(struct lab_build *, const struct lab_up_opts *);
 
 static void
 lab_on_signal(int sig)
@@ -518,9 +519,42 @@ lab_build(struct topology *t, const struct lab_up_opts *o, struct lab_up_result 
 		emu_err("up needs root (namespaces, mounts under %s)", ANYLAB_NETNS_DIR);
 		return -EPERM;
 	}
+	/*
+	 * The handlers before the lock: a `down` that finds this up holding it
+	 * stops it with SIGTERM, which must roll back, not kill.
+	 */
+	lab_interrupted = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = lab_on_signal;
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	err = lab_lock(b.lab, "up");
+	if (err < 0)
+		goto out_signals;
+	err = lab_build_locked(&b, o);
+	lab_unlock(b.lab);
+out_signals:
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	res->elapsed_us = emu_now_us() - res->elapsed_us;
+	return err;
+}
+
+/* up with the lab's lock held: nothing of it may exist yet; build it or remove it all. */
+static int
+lab_build_locked(struct lab_build *bp, const struct lab_up_opts *o)
+{
+	struct lab_build b = *bp;
+	struct topology *t = b.t;
+	int err;
+
 	err = lab_precheck(t, b.lab);
 	if (err < 0)
 		return err;
+	if (lab_interrupted) {
+		emu_err("interrupted by signal %d: nothing was made", (int)lab_interrupted);
+		return -EINTR;
+	}
 	err = state_create(b.lab, &b.st);
 	if (err == -EEXIST) {
 		emu_err("lab %s is already up", b.lab);
@@ -542,12 +576,6 @@ lab_build(struct topology *t, const struct lab_up_opts *o, struct lab_up_result 
 		b.nodes[i].fd = -1;
 	lab_raise_nofile(2 * t->nnodes + 64);
 
-	lab_interrupted = 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = lab_on_signal;
-	for (int i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, &old[i]);
-
 	emu_progress_enable(!o->quiet);
 	err = lab_up_steps(&b, o);
 	emu_progress_end();
@@ -563,8 +591,5 @@ lab_build(struct topology *t, const struct lab_up_opts *o, struct lab_up_result 
 		emu_err("up failed: removing what was made of lab %s", b.lab);
 		lab_remove(b.lab, true);
 	}
-	for (int i = 0; i < 3; i++)
-		sigaction(sigs[i], &old[i], NULL);
-	res->elapsed_us = emu_now_us() - res->elapsed_us;
 	return err;
 }

@@ -2,7 +2,8 @@
  * proc_stop (proc.h): SIGTERM, a bounded wait, SIGKILL. Our children are
  * told apart from others' by waitpid(WNOHANG): it reaps a child that has
  * exited and answers ECHILD for a process that is not ours, whose liveness
- * then comes from the caller (or /proc).
+ * then comes from the caller (or /proc). proc_state: what /proc/PID/stat
+ * and /proc/PID/status say of a process (proc(5)).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +18,16 @@
 #include "anylab.h"
 #include "proc.h"
 
-#define PROC_POLL_NS (5 * 1000 * 1000)
+#define PROC_POLL_NS	(5 * 1000 * 1000)
+#define PROC_PF_EXITING 0x00000004 /* include/linux/sched.h: getting shut down */
+
+const char *const proc_state_names[PROC_STATE_MAX] = {
+	[PROC_STATE_GONE] = "gone",
+	[PROC_STATE_DEAD] = "dead",
+	[PROC_STATE_DYING] = "dying",
+	[PROC_STATE_STOPPED] = "stopped",
+	[PROC_STATE_RUNNING] = "running",
+};
 
 enum proc_seen {
 	PROC_GONE, /* exited (reaped if ours), or never there */
@@ -55,6 +65,72 @@ proc_exists(pid_t pid)
 	/* "PID (comm) S ...": the state follows the last ')'. */
 	p = strrchr(buf, ')');
 	return p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X' && p[2] != '\0';
+}
+
+/* Is SIGKILL pending for the process (its own or its threads' shared set)? */
+static bool
+proc_kill_pending(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned long long mask;
+	bool pending = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	while (!pending && fgets(line, sizeof(line), f) != NULL) {
+		if ((sscanf(line, "SigPnd: %llx", &mask) == 1 ||
+			sscanf(line, "ShdPnd: %llx", &mask) == 1) &&
+		    (mask & (1ULL << (SIGKILL - 1))) != 0)
+			pending = true;
+	}
+	fclose(f);
+	return pending;
+}
+
+enum proc_state
+proc_state(pid_t pid, unsigned long long starttime)
+{
+	char path[64], buf[1024], *p, *save = NULL, *tok, state = '?';
+	unsigned long long start = 0, flags = 0;
+	ssize_t len;
+	int fd, i;
+
+	if (pid <= 1)
+		return PROC_STATE_GONE;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return PROC_STATE_GONE;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return PROC_STATE_GONE;
+	buf[len] = '\0';
+	/* "PID (comm) S ...": fields after the last ')', state is field 3. */
+	p = strrchr(buf, ')');
+	if (p == NULL)
+		return PROC_STATE_GONE;
+	for (i = 3, tok = strtok_r(p + 1, " ", &save); tok != NULL && i <= 22;
+	     i++, tok = strtok_r(NULL, " ", &save)) {
+		if (i == 3)
+			state = tok[0];
+		else if (i == 9)
+			flags = strtoull(tok, NULL, 10);
+		else if (i == 22)
+			start = strtoull(tok, NULL, 10);
+	}
+	if (starttime != 0 && start != starttime)
+		return PROC_STATE_GONE;
+	if (state == 'Z' || state == 'X' || state == 'x')
+		return PROC_STATE_DEAD;
+	if ((flags & PROC_PF_EXITING) != 0 || proc_kill_pending(pid))
+		return PROC_STATE_DYING;
+	if (state == 'T' || state == 't')
+		return PROC_STATE_STOPPED;
+	return PROC_STATE_RUNNING;
 }
 
 /* Reap process i if it is our child and has exited; else ask whether it runs. */

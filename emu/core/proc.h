@@ -33,4 +33,25 @@ int proc_stop(const pid_t *pids, size_t n, int grace_ms, proc_alive_fn alive, vo
 /* /proc/PID exists and is no zombie. */
 bool proc_exists(pid_t);
 
+/*
+ * What a process is doing, as /proc tells: a scenario's `start` restarts a
+ * daemon only once it is dead, continues a stopped one, and waits for one
+ * that was killed and has not exited yet (SIGKILL is taken when the process
+ * next runs: one in uninterruptible sleep or frozen may hold its sockets for
+ * a while, and /proc shows it as it was).
+ */
+enum proc_state {
+	PROC_STATE_GONE,    /* no such process, or the pid is another process's now */
+	PROC_STATE_DEAD,    /* exited, not reaped yet (zombie: state Z or X) */
+	PROC_STATE_DYING,   /* SIGKILL pending, or exiting (PF_EXITING): not running code */
+	PROC_STATE_STOPPED, /* SIGSTOP (state T or t) */
+	PROC_STATE_RUNNING,
+	PROC_STATE_MAX,
+};
+
+extern const char *const proc_state_names[PROC_STATE_MAX];
+
+/* The state of pid; GONE when starttime (/proc/PID/stat field 22) is not 0 and differs. */
+enum proc_state proc_state(pid_t pid, unsigned long long starttime);
+
 #endif

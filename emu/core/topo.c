@@ -190,6 +190,42 @@ ipaddr_is_link_local(const struct ipaddr *a)
 	return a->family == AF_INET6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80;
 }
 
+/*
+ * What an address of a node cannot be (docs/topology.md): NULL when it is
+ * a usable unicast address, else what it is. An interface address is not
+ * multicast (224.0.0.0/4, ff00::/8), unspecified, 255.255.255.255 or its
+ * IPv4 subnet's broadcast address (prefixes up to /30); an anycast address
+ * on lo (loopback) none of those, and not link-local either (169.254.0.0/16,
+ * fe80::/10: on lo it is reachable from no link).
+ */
+static const char *
+addr_unusable(const struct prefix *p, bool on_lo)
+{
+	const uint8_t *b = p->addr.bytes;
+	bool v4 = p->addr.family == AF_INET, zero = true, ones = true;
+
+	if (v4 ? (b[0] & 0xf0) == 0xe0 : b[0] == 0xff)
+		return "a multicast address";
+	for (int i = 0; i < (v4 ? 4 : 16); i++)
+		zero = zero && b[i] == 0;
+	if (zero)
+		return "the unspecified address";
+	if (v4 && b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255)
+		return "the broadcast address";
+	if (v4 && !on_lo && p->len <= 30) {
+		uint32_t a = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+		    b[3];
+		uint32_t host = p->len == 0 ? 0xffffffffu : 0xffffffffu >> p->len;
+
+		ones = (a & host) == host;
+		if (ones)
+			return "its subnet's broadcast address";
+	}
+	if (on_lo && (v4 ? b[0] == 169 && b[1] == 254 : ipaddr_is_link_local(&p->addr)))
+		return "a link-local address";
+	return NULL;
+}
+
 int
 topo_load(const char *file, struct topology **out, struct cfg_errors *e)
 {
@@ -469,6 +505,11 @@ topo_parse_iface(struct topo_iface *ifc, const cJSON *j, const char *path, struc
 			jc_path_idx(ap, jc_path(base, path, "addresses"), idx);
 			if (!jc_item_prefix(a, ap, true, &pf, e))
 				continue;
+			if (addr_unusable(&pf, false) != NULL) {
+				cfg_error(e, ap, "expected a unicast address, found \"%s\", %s",
+				    a->valuestring, addr_unusable(&pf, false));
+				continue;
+			}
 			for (size_t k = 0; k < ifc->naddrs; k++)
 				if (ipaddr_eq(&ifc->addrs[k].addr, &pf.addr)) {
 					char s[IPADDR_STRLEN];
@@ -530,6 +571,13 @@ topo_parse_loopback(struct topo_node *node, const cJSON *arr, const char *path,
 				cfg_error(e, p,
 				    "expected a host address (\"51.51.51.51/32\" or "
 				    "\"2001:db8::1/128\"), found a non-string");
+			continue;
+		}
+		if (addr_unusable(&pf, true) != NULL) {
+			cfg_error(e, p,
+			    "expected a unicast address that routes, found \"%s\", %s (loopback "
+			    "addresses are announced anycast addresses)",
+			    a->valuestring, addr_unusable(&pf, true));
 			continue;
 		}
 		for (size_t k = 0; k < node->nloopback; k++)
@@ -1307,13 +1355,47 @@ link_check_addr(const struct topo_link *link, size_t i, size_t k, struct cfg_err
 	}
 }
 
+/*
+ * A member's anycast address (loopback) must not be another member's
+ * interface address on the same segment: the loopback's node answers ARP
+ * and neighbour solicitations for it on that segment too (Linux answers for
+ * any local address on any interface), so the neighbours would reach either
+ * node for the unicast address.
+ */
+static void
+link_check_loopback(const struct topo_link *link, size_t i, struct cfg_errors *e)
+{
+	const struct topo_node *n = link->ends[i].iface->node;
+	char p[CFG_PATH_MAX], base[CFG_PATH_MAX], s[IPADDR_STRLEN];
+
+	for (size_t l = 0; l < n->nloopback; l++) {
+		for (size_t j = 0; j < link->nends; j++) {
+			const struct topo_iface *b = link->ends[j].iface;
+
+			if (b->node == n || !iface_has_addr(b, &n->loopback[l].addr))
+				continue;
+			snprintf(base, sizeof(base), "nodes.%s.loopback", n->name);
+			jc_path_idx(p, base, (int)l);
+			cfg_error(e, p,
+			    "address %s is also the address of %s:%s on link \"%s\", where %s "
+			    "is too; expected an anycast address that is no neighbour's unicast "
+			    "address",
+			    ipaddr_ntop(&n->loopback[l].addr, s, sizeof(s)), b->node->name, b->name,
+			    link->name, n->name);
+			break;
+		}
+	}
+}
+
 static void
 topo_check_segments(struct topology *t, struct cfg_errors *e)
 {
 	for (size_t l = 0; l < t->nlinks; l++)
-		for (size_t i = 0; i < t->links[l].nends; i++)
+		for (size_t i = 0; i < t->links[l].nends; i++) {
 			for (size_t k = 0; k < t->links[l].ends[i].iface->naddrs; k++)
 				link_check_addr(&t->links[l], i, k, e);
+			link_check_loopback(&t->links[l], i, e);
+		}
 }
 
 void

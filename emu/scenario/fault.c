@@ -30,6 +30,7 @@
 #include "log.h"
 #include "netns.h"
 #include "nft.h"
+#include "proc.h"
 #include "qdisc.h"
 #include "state.h"
 #include "textbuf.h"
@@ -46,6 +47,9 @@
  */
 #define FAULT_OK    EMU_OK
 #define FAULT_ERROR EMU_EDAEMON
+
+/* How long kill and start wait for a killed process to exit. */
+#define FAULT_EXIT_WAIT_MS 10000
 
 /* One impairment, made inside the node's namespace by impair_in_ns. */
 struct impair_job {
@@ -219,21 +223,33 @@ restart_daemon(struct state *s, const char *lab, const struct kind_node *k, char
 	return FAULT_OK;
 }
 
-static bool
-stopped(pid_t pid)
+/* The state of a recorded daemon process (GONE without a record). */
+static enum proc_state
+daemon_state(const struct state_entry *e)
 {
-	char path[64], buf[512], *p;
-	FILE *f;
-	bool t = false;
+	return e != NULL ? proc_state(e->pid, e->starttime) : PROC_STATE_GONE;
+}
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) != NULL)
-		t = p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
-	fclose(f);
-	return t;
+/*
+ * Wait until the recorded process has exited (reaping it if it is ours: the
+ * lab was brought up by this run), up to FAULT_EXIT_WAIT_MS. A process that
+ * was sent SIGKILL exits only when it next runs: one in uninterruptible
+ * sleep or frozen is still there, its sockets open. Returns its state then:
+ * GONE or DEAD, or what it still is.
+ */
+static enum proc_state
+daemon_wait_exit(const struct state_entry *e)
+{
+	enum proc_state ps;
+
+	for (int i = 0; i < FAULT_EXIT_WAIT_MS / 2; i++) {
+		waitpid(e->pid, NULL, WNOHANG);
+		ps = daemon_state(e);
+		if (ps == PROC_STATE_GONE || ps == PROC_STATE_DEAD)
+			return ps;
+		usleep(2000);
+	}
+	return daemon_state(e);
 }
 
 static int
@@ -241,11 +257,11 @@ do_daemon(const char *lab, const struct topology *topo, const struct scn_step *s
     size_t msglen)
 {
 	const struct state_entry *e;
+	enum proc_state ps;
 	struct kind_node k;
 	const char *bin;
 	struct state s;
 	int r = FAULT_OK, err;
-	bool running;
 
 	if (kind_node_find(lab, topo, st->node, st->daemon, &k) < 0) {
 		snprintf(msg, msglen, "node %s runs no daemon %s", st->node, st->daemon);
@@ -258,12 +274,13 @@ do_daemon(const char *lab, const struct topology *topo, const struct scn_step *s
 		return FAULT_ERROR;
 	}
 	e = find_daemon(&s, st->node, st->daemon);
-	running = e && daemon_running(e);
+	ps = daemon_state(e);
 	switch (st->kind) {
 	case SCN_KILL:
 	case SCN_STOP:
-		if (!running) {
-			snprintf(msg, msglen, "%s on %s is not running", bin, st->node);
+		if (ps != PROC_STATE_RUNNING && ps != PROC_STATE_STOPPED) {
+			snprintf(msg, msglen, "%s on %s is not running (%s)", bin, st->node,
+			    proc_state_names[ps]);
 			r = FAULT_ERROR;
 			break;
 		}
@@ -274,32 +291,48 @@ do_daemon(const char *lab, const struct topology *topo, const struct scn_step *s
 			break;
 		}
 		if (st->kind == SCN_KILL) {
-			/*
-			 * SIGKILL is delivered asynchronously: wait (up to 2 s) until the
-			 * process is gone, reaping it if it is ours (the lab was brought up
-			 * by this process), so that a `start` right after finds it dead.
-			 */
-			for (int i = 0; i < 1000 && state_proc_running(e); i++) {
-				waitpid(e->pid, NULL, WNOHANG);
-				usleep(2000);
+			/* Asynchronous: the step ends once the process has exited. */
+			ps = daemon_wait_exit(e);
+			if (ps != PROC_STATE_GONE && ps != PROC_STATE_DEAD) {
+				snprintf(msg, msglen,
+				    "%s on %s (pid %d) was sent SIGKILL but is still %s after %d ms",
+				    bin, st->node, (int)e->pid, proc_state_names[ps],
+				    FAULT_EXIT_WAIT_MS);
+				r = FAULT_ERROR;
+				break;
 			}
 		} else {
 			/* Likewise until it shows as stopped, so a `start` right after continues it. */
-			for (int i = 0; i < 1000 && !stopped(e->pid); i++)
+			for (int i = 0; i < 1000 && daemon_state(e) == PROC_STATE_RUNNING; i++)
 				usleep(2000);
 		}
 		snprintf(msg, msglen, "%s on %s (pid %d) %s", bin, st->node, (int)e->pid,
 		    st->kind == SCN_KILL ? "killed (SIGKILL)" : "stopped (SIGSTOP)");
 		break;
 	case SCN_START:
-		if (running && stopped(e->pid)) {
+		if (ps == PROC_STATE_DYING) {
+			/* Killed (by a step, or from outside) and not exited yet: wait for it. */
+			ps = daemon_wait_exit(e);
+			if (ps != PROC_STATE_GONE && ps != PROC_STATE_DEAD) {
+				snprintf(msg, msglen,
+				    "%s on %s (pid %d) was killed but is still %s after %d ms: not "
+				    "started again",
+				    bin, st->node, (int)e->pid, proc_state_names[ps],
+				    FAULT_EXIT_WAIT_MS);
+				r = FAULT_ERROR;
+				break;
+			}
+		}
+		if (ps == PROC_STATE_STOPPED) {
 			kill(e->pid, SIGCONT);
 			snprintf(msg, msglen, "%s on %s (pid %d) continued (SIGCONT)", bin,
 			    st->node, (int)e->pid);
-		} else if (running) {
+		} else if (ps == PROC_STATE_RUNNING) {
 			snprintf(msg, msglen, "%s on %s (pid %d) was running already", bin,
 			    st->node, (int)e->pid);
 		} else {
+			if (e != NULL)
+				waitpid(e->pid, NULL, WNOHANG); /* reap it when it is ours */
 			r = restart_daemon(&s, lab, &k, msg, msglen);
 		}
 		break;

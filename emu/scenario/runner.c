@@ -607,10 +607,22 @@ runner_guard(const struct runner_opts *o, bool *in_child)
 	pid_t pid;
 
 	*in_child = false;
+	/*
+	 * The lab's lock, held by the guard from before the lab is brought up
+	 * until after it is taken down: the runner (forked below) inherits
+	 * it, so its up, faults and down count as this run's.
+	 */
+	if (lab_name_valid(o->lab)) {
+		int err = lab_lock(o->lab, "run");
+
+		if (err < 0)
+			return lab_exit_status(err);
+	}
 	settled = mmap(NULL, sizeof(*settled), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 	    -1, 0);
 	if (settled == MAP_FAILED) {
 		emu_err("run: %s", strerror(errno));
+		lab_unlock(o->lab);
 		return EXIT_FAIL;
 	}
 	*settled = 0;
@@ -619,6 +631,7 @@ runner_guard(const struct runner_opts *o, bool *in_child)
 	if (pid < 0) {
 		emu_err("run: fork: %s", strerror(errno));
 		munmap((void *)settled, sizeof(*settled));
+		lab_unlock(o->lab);
 		return EXIT_FAIL;
 	}
 	if (pid == 0) {
@@ -658,5 +671,6 @@ runner_guard(const struct runner_opts *o, bool *in_child)
 	}
 out_unmap:
 	munmap((void *)settled, sizeof(*settled));
+	lab_unlock(o->lab);
 	return rc;
 }

@@ -130,17 +130,15 @@ get_seconds(const cJSON *obj, const char *key, const char *path, bool required, 
 	return 1;
 }
 
+/* The topology's own node lookup (topo_node_find), the one every verb uses. */
 static bool
 topo_has_node(const struct topology *topo, const char *name, const struct topo_node **out)
 {
-	for (size_t i = 0; topo && i < topo->nnodes; i++) {
-		if (strcmp(topo->nodes[i].name, name) == 0) {
-			if (out)
-				*out = &topo->nodes[i];
-			return true;
-		}
-	}
-	return false;
+	const struct topo_node *n = topo != NULL ? topo_node_find(topo, name) : NULL;
+
+	if (n != NULL && out != NULL)
+		*out = n;
+	return n != NULL;
 }
 
 static bool

@@ -31,6 +31,18 @@
 	X(address_twice_on_node, "nodes.a.interfaces.eth1.addresses[0]", \
 	    "address 10.0.0.1 is also on eth0 of this node; expected each address " \
 	    "once per node") \
+	X(address_multicast, "nodes.a.interfaces.eth0.addresses[0]", \
+	    "expected a unicast address, found \"224.0.0.5/24\", a multicast address") \
+	X(address_broadcast, "nodes.b.interfaces.eth0.addresses[0]", \
+	    "expected a unicast address, found \"10.0.0.255/24\", its subnet's broadcast " \
+	    "address") \
+	X(loopback_link_local, "nodes.a.loopback[0]", \
+	    "expected a unicast address that routes, found \"fe80::1/128\", a link-local " \
+	    "address (loopback addresses are announced anycast addresses)") \
+	X(loopback_neighbour_unicast, "nodes.a.loopback[0]", \
+	    "address 10.0.0.2 is also the address of b:eth0 on link \"a:eth0--b:eth0\", " \
+	    "where a is too; expected an anycast address that is no neighbour's unicast " \
+	    "address") \
 	X(addresses_not_array, "nodes.a.interfaces.eth0.addresses", \
 	    "expected an array, found a string") \
 	X(bgp_not_object, "nodes.a.bgp", "expected an object, found an array") \
