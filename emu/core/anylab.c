@@ -121,13 +121,28 @@ emu_now_us(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * The realtime clock read once, then carried forward by the monotonic clock:
+ * a step of the system clock in the middle of a run (a VM restored or
+ * paused, an NTP step) would otherwise put the runner's windows and the
+ * probes' timestamps seconds apart. Children forked after the first call
+ * (the probes) inherit the anchor, so every time of one run is on one scale.
+ */
+static long long rt_anchor_us, rt_anchor_mono_us;
+static bool rt_anchored;
+
 long long
 emu_now_rt_us(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	if (!rt_anchored) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		rt_anchor_us = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+		rt_anchor_mono_us = emu_now_us();
+		rt_anchored = true;
+	}
+	return rt_anchor_us + (emu_now_us() - rt_anchor_mono_us);
 }
 
 int

@@ -46,7 +46,11 @@ void emu_progress(const char *what, size_t done, size_t total);
 void emu_progress_end(void);
 /* Microseconds on the monotonic clock (intervals, deadlines). */
 long long emu_now_us(void);
-/* Microseconds on the realtime clock (timestamps shared with probe logs and captures). */
+/*
+ * Microseconds on the realtime clock (timestamps shared with probe logs and
+ * captures), read once per process and carried forward by the monotonic
+ * clock, so that a step of the system clock does not move a run's windows.
+ */
 long long emu_now_rt_us(void);
 /* mkdir -p with mode for every folder made. 0 or -errno (-ENAMETOOLONG). */
 int emu_mkdir_p(const char *path, unsigned mode);

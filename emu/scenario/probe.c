@@ -516,7 +516,10 @@ out:
 pid_t
 probe_start(const struct probe_cfg *cfg)
 {
-	pid_t pid = fork();
+	pid_t pid;
+
+	(void)emu_now_rt_us(); /* the child's timestamps on the parent's anchor (anylab.h) */
+	pid = fork();
 
 	if (pid < 0)
 		return -errno;
