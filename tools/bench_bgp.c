@@ -15,6 +15,18 @@
  *       --prefixes N --sets K (--anybgpd-ctl PATH | --bird-sock PATH)
  *       --kernel-ns NS --kernel-proto P [--timeout SEC]
  *
+ * Relay mode: the speaker as a router between two peers of ours. The feeder
+ * session (from --connect's source address chosen by the kernel) announces
+ * the same N prefixes as feed mode, a second session from --recv-from (AS
+ * --recv-as) only listens; it times, from the first octet fed, until the
+ * listener has received all N prefixes from the speaker (propagation through
+ * the router), then the withdrawal until it holds none, and prints one JSON
+ * line. Both sessions are established before the clock starts, and the
+ * listener is read all along, so the speaker is never held up by us.
+ *
+ *   bench_bgp relay --connect ADDR --recv-from ADDR --recv-as N --prefixes N
+ *       --sets K [--timeout SEC]
+ *
  * Start mode: runs CMD (a daemon being started) and times until PREFIX is
  * in the kernel table of NS with protocol P; prints the milliseconds and the
  * daemon's pid, and leaves the daemon running.
@@ -59,6 +71,8 @@ struct opts {
 	int kproto;
 	const char *prefix;
 	int timeout;
+	const char *recv_from;
+	uint32_t recv_as;
 };
 
 static double
@@ -189,13 +203,30 @@ rib_count(const struct opts *o)
 
 /* ---- the feed ---- */
 
+/* A socket bound to from (NULL: the kernel's choice). */
 static int
-connect_to(const char *addr)
+socket_from(const char *from)
+{
+	struct sockaddr_in la = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || from == NULL)
+		return fd;
+	if (inet_pton(AF_INET, from, &la.sin_addr) != 1 ||
+	    bind(fd, (struct sockaddr *)&la, sizeof(la)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+connect_to(const char *addr, const char *from)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(179) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	int fd = socket_from(from), one = 1;
 
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+	if (fd < 0 || inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
 		return -1;
 	for (int i = 0; i < 100; i++) {
 		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
@@ -203,7 +234,9 @@ connect_to(const char *addr)
 			return fd;
 		}
 		close(fd);
-		fd = socket(AF_INET, SOCK_STREAM, 0);
+		fd = socket_from(from);
+		if (fd < 0)
+			return -1;
 		usleep(100000);
 	}
 	return -1;
@@ -340,85 +373,106 @@ wait_counts(const struct opts *o, struct nl_sock *sk, long want, double t0, doub
 	}
 }
 
+/* A session to addr (from from, or the kernel's choice) up to our KEEPALIVE's answer. */
 static int
-feed(const struct opts *o)
+open_session(const char *addr, const char *from, uint32_t local_as, const char *idtext,
+    struct ipaddr *local)
 {
-	struct bgp_peer_ctx ctx = { .as4 = true, .ebgp = true, .af = { true, false } };
-	struct nl_sock *sk = nl_in_ns(o->kns);
 	struct sockaddr_in la;
 	socklen_t ll = sizeof(la);
-	struct ipaddr nh;
-	struct bgp_open op;
-	struct wbuf ann = { 0 }, wd = { 0 };
-	struct prefix *pfx;
 	bool af[BGP_AF_COUNT] = { true, false };
+	struct bgp_open op;
 	struct in_addr id;
 	struct wire_wr w;
 	uint8_t m[BGP_MAX_MSG];
-	double t0, t_send, ta_rib, ta_kern, t1, tw_send, tw_rib, tw_kern;
-	unsigned per = (o->prefixes + o->sets - 1) / o->sets;
-	int fd;
+	int fd = connect_to(addr, from);
 
-	ctx.local_as = o->local_as;
-	ctx.peer_as = o->peer_as;
-	inet_pton(AF_INET, o->id, &id);
-	fd = connect_to(o->connect);
 	if (fd < 0) {
-		fprintf(stderr, "bench_bgp: cannot connect to %s\n", o->connect);
-		return 1;
+		fprintf(stderr, "bench_bgp: cannot connect to %s\n", addr);
+		exit(1);
 	}
 	getsockname(fd, (struct sockaddr *)&la, &ll);
-	ipaddr_from_v4(&nh, ntohl(la.sin_addr.s_addr));
+	if (local)
+		ipaddr_from_v4(local, ntohl(la.sin_addr.s_addr));
+	inet_pton(AF_INET, idtext, &id);
 	/* OPEN + KEEPALIVE with a plain send: nothing the speaker answers may be drained. */
-	bgp_open_init(&op, o->local_as, 0, ntohl(id.s_addr), af);
+	bgp_open_init(&op, local_as, 0, ntohl(id.s_addr), af);
 	wire_wr_init(&w, m, sizeof(m));
 	bgp_open_write(&w, &op);
 	bgp_keepalive_write(&w);
 	if (send(fd, m, w.len, MSG_NOSIGNAL) != (ssize_t)w.len) {
 		perror("bench_bgp: send OPEN");
-		return 1;
+		exit(1);
 	}
 	wait_keepalive(fd);
+	return fd;
+}
 
-	/* Everything encoded before the clock starts. */
-	pfx = calloc(per, sizeof(*pfx));
+/* Prefix i of the feed: 16.0.0.0/24 + i. */
+static void
+feed_prefix(unsigned i, struct prefix *p)
+{
+	p->len = 24;
+	ipaddr_from_v4(&p->addr, 0x10000000u + (i << 8));
+}
+
+/* The announcements and the withdrawals of every prefix, encoded once. */
+static void
+build_updates(const struct opts *o, const struct ipaddr *nh, struct wbuf *ann, struct wbuf *wd)
+{
+	struct bgp_peer_ctx ctx = { .as4 = true, .ebgp = true, .af = { true, false } };
+	unsigned per = (o->prefixes + o->sets - 1) / o->sets;
+	struct prefix *pfx = calloc(per, sizeof(*pfx));
+	struct wire_wr w;
+
+	ctx.local_as = o->local_as;
+	ctx.peer_as = o->peer_as;
 	for (unsigned k = 0; k < o->sets; k++) {
 		struct bgp_attrs a;
 		size_t n = 0, done = 0;
 
-		for (unsigned i = k; i < o->prefixes; i += o->sets) {
-			pfx[n].len = 24;
-			ipaddr_from_v4(&pfx[n].addr, 0x10000000u + (i << 8));
-			n++;
-		}
-		build_set(&a, o, k, &nh);
+		for (unsigned i = k; i < o->prefixes; i += o->sets)
+			feed_prefix(i, &pfx[n++]);
+		build_set(&a, o, k, nh);
 		while (done < n) {
 			long took;
 
-			wire_wr_init(&w, wb_room(&ann, BGP_MAX_MSG), BGP_MAX_MSG);
+			wire_wr_init(&w, wb_room(ann, BGP_MAX_MSG), BGP_MAX_MSG);
 			took = bgp_update_write_announce(&w, &ctx, &a, BGP_AF_IPV4_UNICAST,
 			    pfx + done, n - done);
 			if (took <= 0)
 				exit(1);
-			ann.len += w.len;
+			ann->len += w.len;
 			done += (size_t)took;
 		}
 		done = 0;
 		while (done < n) {
 			long took;
 
-			wire_wr_init(&w, wb_room(&wd, BGP_MAX_MSG), BGP_MAX_MSG);
+			wire_wr_init(&w, wb_room(wd, BGP_MAX_MSG), BGP_MAX_MSG);
 			took = bgp_update_write_withdraw(&w, &ctx, BGP_AF_IPV4_UNICAST, pfx + done,
 			    n - done);
 			if (took <= 0)
 				exit(1);
-			wd.len += w.len;
+			wd->len += w.len;
 			done += (size_t)took;
 		}
 		bgp_attrs_clear(&a);
 	}
 	free(pfx);
+}
 
+static int
+feed(const struct opts *o)
+{
+	struct nl_sock *sk = nl_in_ns(o->kns);
+	struct ipaddr nh;
+	struct wbuf ann = { 0 }, wd = { 0 };
+	double t0, t_send, ta_rib, ta_kern, t1, tw_send, tw_rib, tw_kern;
+	int fd = open_session(o->connect, NULL, o->local_as, o->id, &nh);
+
+	/* Everything encoded before the clock starts. */
+	build_updates(o, &nh, &ann, &wd);
 	t0 = now_ms();
 	send_all(fd, ann.b, ann.len);
 	t_send = now_ms() - t0;
@@ -435,6 +489,176 @@ feed(const struct opts *o)
 	close(fd);
 	nl_socket_free(sk);
 	return ta_rib < 0 || ta_kern < 0 || tw_rib < 0 || tw_kern < 0;
+}
+
+/* ---- relay: what the listener holds ---- */
+
+struct listener {
+	int fd;
+	struct bgp_peer_ctx ctx;
+	uint8_t *bits; /* one per feed prefix */
+	unsigned n;    /* prefixes of the feed */
+	long held;
+	long updates;
+	uint8_t buf[1 << 20];
+	size_t have;
+};
+
+static void
+listener_note(struct listener *l, const struct prefix *p, bool announce)
+{
+	uint32_t a = p->addr.family == AF_INET ? ntohl(p->addr.v4.s_addr) : 0;
+	uint32_t i = (a - 0x10000000u) >> 8;
+	uint8_t bit = (uint8_t)(1u << (i & 7));
+
+	if (p->len != 24 || a < 0x10000000u || i >= l->n)
+		return; /* not ours */
+	if (announce && !(l->bits[i >> 3] & bit)) {
+		l->bits[i >> 3] |= bit;
+		l->held++;
+	} else if (!announce && (l->bits[i >> 3] & bit)) {
+		l->bits[i >> 3] &= (uint8_t)~bit;
+		l->held--;
+	}
+}
+
+/* Reads what the speaker sent the listener; every UPDATE decoded with the project's codec. */
+static void
+listener_read(struct listener *l)
+{
+	size_t off = 0;
+	ssize_t n = recv(l->fd, l->buf + l->have, sizeof(l->buf) - l->have, MSG_DONTWAIT);
+
+	if (n == 0) {
+		fprintf(stderr, "bench_bgp: the speaker closed the listener's session\n");
+		exit(1);
+	}
+	if (n < 0)
+		return;
+	l->have += (size_t)n;
+	for (;;) {
+		struct bgp_update upd;
+		struct bgp_nlri_iter it;
+		struct bgp_err err;
+		struct prefix p;
+		enum bgp_af af;
+		uint8_t type;
+		int len = bgp_msg_frame(l->buf + off, l->have - off, &type, &err);
+
+		if (len < 0) {
+			fprintf(stderr, "bench_bgp: bad message to the listener\n");
+			exit(1);
+		}
+		if (len == 0)
+			break;
+		if (type == BGP_MSG_NOTIFICATION) {
+			fprintf(stderr, "bench_bgp: NOTIFICATION %u/%u to the listener\n",
+			    l->buf[off + 19], l->buf[off + 20]);
+			exit(1);
+		}
+		if (type == BGP_MSG_UPDATE) {
+			if (bgp_update_decode(l->buf + off, (size_t)len, &l->ctx, &upd, &err) < 0) {
+				fprintf(stderr, "bench_bgp: UPDATE to the listener not decoded\n");
+				exit(1);
+			}
+			bgp_update_withdrawn(&upd, &it);
+			while (bgp_nlri_iter_next(&it, &p, &af))
+				listener_note(l, &p, false);
+			bgp_update_announced(&upd, &it);
+			while (bgp_nlri_iter_next(&it, &p, &af))
+				listener_note(l, &p, true);
+			bgp_update_clear(&upd);
+			l->updates++;
+		}
+		off += (size_t)len;
+	}
+	memmove(l->buf, l->buf + off, l->have - off);
+	l->have -= off;
+}
+
+/*
+ * Sends buf on the feeder's session while reading both sessions, until all
+ * of it is sent and the listener holds want prefixes: the milliseconds from
+ * t0, or -1 at the timeout.
+ */
+static double
+pump(const struct opts *o, int fd, const struct wbuf *b, struct listener *l, long want, double t0)
+{
+	size_t off = 0;
+
+	while (now_ms() - t0 < o->timeout * 1000.0) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+			{ .fd = l->fd, .events = POLLIN } };
+		uint8_t sink[65536];
+
+		if (off == b->len && l->held == want)
+			return now_ms() - t0;
+		if (off < b->len)
+			p[0].events |= POLLOUT;
+		if (poll(p, 2, 100) < 0 && errno != EINTR) {
+			perror("bench_bgp: poll");
+			exit(1);
+		}
+		if (p[0].revents & POLLIN) {
+			if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) == 0) {
+				fprintf(stderr,
+				    "bench_bgp: the speaker closed the feeder's session\n");
+				exit(1);
+			}
+		}
+		if (p[0].revents & POLLOUT) {
+			ssize_t n = send(fd, b->b + off, b->len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+			if (n > 0)
+				off += (size_t)n;
+			else if (n < 0 && errno != EAGAIN) {
+				perror("bench_bgp: send");
+				exit(1);
+			}
+		}
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+			listener_read(l);
+	}
+	return -1;
+}
+
+static int
+relay(const struct opts *o)
+{
+	struct listener *l = calloc(1, sizeof(*l));
+	struct wbuf ann = { 0 }, wd = { 0 };
+	struct ipaddr nh;
+	double t0, t_prop, t_wd;
+	long upd_ann;
+	int fd;
+
+	if (l == NULL)
+		exit(1);
+	l->n = o->prefixes;
+	l->bits = calloc(o->prefixes / 8 + 1, 1);
+	l->ctx = (struct bgp_peer_ctx){ .as4 = true,
+		.ebgp = true,
+		.af = { true, false },
+		.local_as = o->recv_as,
+		.peer_as = o->peer_as };
+	/* The listener first, so that it is there when the routes come. */
+	l->fd = open_session(o->connect, o->recv_from, o->recv_as, "10.255.0.3", NULL);
+	fd = open_session(o->connect, NULL, o->local_as, o->id, &nh);
+	build_updates(o, &nh, &ann, &wd);
+	t0 = now_ms();
+	t_prop = pump(o, fd, &ann, l, o->prefixes, t0);
+	upd_ann = l->updates;
+	t0 = now_ms();
+	t_wd = t_prop < 0 ? -1 : pump(o, fd, &wd, l, 0, t0);
+	printf("{\"prefixes\":%u,\"sets\":%u,\"relay\":true,\"propagate_ms\":%.1f,"
+	       "\"withdraw_propagate_ms\":%.1f,\"updates_out\":%ld,\"withdraw_updates_out\":%ld}\n",
+	    o->prefixes, o->sets, t_prop, t_wd, upd_ann, l->updates - upd_ann);
+	fflush(stdout);
+	close(fd);
+	close(l->fd);
+	free(l->bits);
+	free(l);
+	return t_prop < 0 || t_wd < 0;
 }
 
 static int
@@ -493,6 +717,8 @@ main(int argc, char **argv)
 		{ "kernel-proto", required_argument, NULL, 'P' },
 		{ "prefix", required_argument, NULL, 'x' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "recv-from", required_argument, NULL, 'r' },
+		{ "recv-as", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .local_as = 65002,
@@ -506,7 +732,8 @@ main(int argc, char **argv)
 	int c;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_bgp feed|start OPTIONS (see tools/bench_bgp.c)\n");
+		fprintf(stderr,
+		    "usage: bench_bgp feed|relay|start OPTIONS (see tools/bench_bgp.c)\n");
 		return 2;
 	}
 	mode = argv[1];
@@ -549,9 +776,20 @@ main(int argc, char **argv)
 		case 't':
 			o.timeout = atoi(optarg);
 			break;
+		case 'r':
+			o.recv_from = optarg;
+			break;
+		case 'R':
+			o.recv_as = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
 		default:
 			return 2;
 		}
+	}
+	if (strcmp(mode, "relay") == 0) {
+		if (o.connect == NULL || o.recv_from == NULL || o.recv_as == 0 || o.sets == 0)
+			return 2;
+		return relay(&o);
 	}
 	if (o.kns == NULL)
 		return 2;

@@ -3,6 +3,7 @@
 #
 #   tools/bench_bgp.sh [BUILD_DIR]
 #   env: SIZES="100000 1000000"  SETS=2000  REPS=3  STARTS=5  TIMEOUT=600
+#        RELAY_SIZES="100000 1000000"  (empty: no relay runs)
 #
 # Three namespaces: the feeder (tools/bench_bgp.c, speaking BGP with the
 # project's codec) with a veth to anybgpd's namespace and one to BIRD's.
@@ -10,6 +11,11 @@
 # prefixes over SETS attribute sets, then the full withdrawal; the feeder
 # times until the Loc-RIB and the kernel table hold them all (and none).
 # Peak RSS (VmHWM) and CPU time of the daemon are read at the end of each run.
+# Then each speaker as a router (relay): the feeder announces N prefixes on
+# one session and a listener of its own (a second session, AS 65003, from a
+# second address) times until the speaker has passed them all on, then the
+# withdrawal (bench_bgp relay); both speakers also install the routes into
+# their kernel table, as a router does.
 # Then the time from a speaker's start to its session established and first
 # route installed (its peer, an anybgpd in the feeder's namespace, is
 # passive, so the speaker under test must connect by itself).
@@ -64,6 +70,7 @@ ip link add name eth0 netns $F type veth peer name eth0 netns $A
 ip link add name eth1 netns $F type veth peer name eth0 netns $B
 ip -n $F addr add 10.1.0.2/24 dev eth0; ip -n $A addr add 10.1.0.1/24 dev eth0
 ip -n $F addr add 10.2.0.2/24 dev eth1; ip -n $B addr add 10.2.0.1/24 dev eth0
+ip -n $F addr add 10.1.0.3/24 dev eth0; ip -n $F addr add 10.2.0.3/24 dev eth1
 for l in "$F eth0" "$F eth1" "$A eth0" "$B eth0"; do set -- $l; ip -n "$1" link set "$2" up; done
 
 cat >"$dir/a.json" <<EOF
@@ -78,19 +85,35 @@ protocol kernel { ipv4 { export all; import none; }; learn off; }
 protocol bgp feed { local 10.2.0.1 as 65001; neighbor 10.2.0.2 as 65002;
   connect retry time 1; ipv4 { import all; export none; }; }
 EOF
+cat >"$dir/a-relay.json" <<EOF
+{ "asn": 65001, "router_id": "10.1.0.1", "hold_time": 90,
+  "peers": [ { "address": "10.1.0.2", "asn": 65002, "connect_retry": 1,
+               "import": "all", "export": "none" },
+             { "address": "10.1.0.3", "asn": 65003, "connect_retry": 1,
+               "import": "none", "export": "all" } ] }
+EOF
+cat >"$dir/bird-relay.conf" <<EOF
+router id 10.2.0.1;
+protocol device { }
+protocol kernel { ipv4 { export all; import none; }; learn off; }
+protocol bgp feed { local 10.2.0.1 as 65001; neighbor 10.2.0.2 as 65002;
+  connect retry time 1; ipv4 { import all; export none; }; }
+protocol bgp listener { local 10.2.0.1 as 65001; neighbor 10.2.0.3 as 65003;
+  connect retry time 1; ipv4 { import none; export all; }; }
+EOF
 cat >"$dir/origin.json" <<EOF
 { "asn": 65002, "router_id": "10.255.0.2", "originate": ["51.51.51.0/24"],
   "peers": [ { "address": "10.1.0.1", "asn": 65001, "passive": true, "import": "none", "export": "all" },
              { "address": "10.2.0.1", "asn": 65001, "passive": true, "import": "none", "export": "all" } ] }
 EOF
 
-start_anybgpd() {
-	ip netns exec $A "$build/bin/anybgpd" -c "$dir/a.json" -s "$dir/a.ctl" -l "$dir/a.log" -n a &
+start_anybgpd() {	# [CONFIG]
+	ip netns exec $A "$build/bin/anybgpd" -c "${1:-$dir/a.json}" -s "$dir/a.ctl" -l "$dir/a.log" -n a &
 	dpid=$!; pids+=("$dpid")
 	for _ in $(seq 200); do [ -S "$dir/a.ctl" ] && break; sleep 0.02; done
 }
-start_bird() {
-	ip netns exec $B bird -c "$dir/bird.conf" -s "$dir/bird.sock" -f &
+start_bird() {	# [CONFIG]
+	ip netns exec $B bird -c "${1:-$dir/bird.conf}" -s "$dir/bird.sock" -f &
 	dpid=$!; pids+=("$dpid")
 	for _ in $(seq 200); do birdc -s "$dir/bird.sock" show status >/dev/null 2>&1 && break; sleep 0.02; done
 }
@@ -133,6 +156,29 @@ for n in $SIZES; do
 	done
 done
 
+# The speaker as a router: from the feeder through it to the listener.
+for n in ${RELAY_SIZES-"100000 1000000"}; do
+	for r in $(seq "$REPS"); do
+		for who in anybgpd bird; do
+			if [ $who = anybgpd ]; then
+				start_anybgpd "$dir/a-relay.json"
+				args=(--connect 10.1.0.1 --recv-from 10.1.0.3)
+			else
+				start_bird "$dir/bird-relay.conf"
+				args=(--connect 10.2.0.1 --recv-from 10.2.0.3)
+			fi
+			res=$(ip netns exec $F "$dir/bench_bgp" relay --local-as 65002 --peer-as 65001 \
+				--recv-as 65003 --prefixes "$n" --sets "$SETS" --timeout "$TIMEOUT" \
+				"${args[@]}") || true
+			use=$(usage_of "$dpid")
+			stop_daemon
+			line="{\"speaker\":\"$who\",\"rep\":$r,${res#\{}"
+			line="${line%\}},$use}"
+			echo "$line" | tee -a "$OUT"
+		done
+	done
+done
+
 # Start to established + first route installed.
 for r in $(seq "$STARTS"); do
 	ip netns exec $F "$build/bin/anybgpd" -c "$dir/origin.json" -s "$dir/o.ctl" -l "$dir/o.log" -n origin &
@@ -161,7 +207,8 @@ runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 def med(xs):
     xs = [x for x in xs if x is not None and x >= 0]
     return st.median(xs) if xs else float('nan')
-feeds = [r for r in runs if not r.get('start')]
+feeds = [r for r in runs if not r.get('start') and not r.get('relay')]
+relays = [r for r in runs if r.get('relay')]
 sizes = sorted({r['prefixes'] for r in feeds})
 cols = [('rib_ms', 'Loc-RIB ms'), ('kernel_ms', 'kernel ms'), ('withdraw_rib_ms', 'withdraw Loc-RIB ms'),
         ('withdraw_kernel_ms', 'withdraw kernel ms'), ('peak_rss_kb', 'peak RSS kB'), ('cpu_s', 'CPU s')]
@@ -175,6 +222,22 @@ for n in sizes:
         fmt = '.2f' if key == 'cpu_s' else '.0f'
         print(f"| {n} | {name} | {ma:{fmt}} | {mb:{fmt}} | {ma / mb if mb else float('nan'):.2f} | "
               f"{max(a):{fmt}} | {max(b):{fmt}} |")
+if relays:
+    print("\nAs a router (relay: feeder -> speaker -> listener, routes also installed in the kernel):")
+    print("\n| prefixes | measure | anybgpd | BIRD 2 | anybgpd/BIRD | worst anybgpd | worst BIRD |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    rcols = [('propagate_ms', 'all passed on, ms'), ('withdraw_propagate_ms', 'withdrawal passed on, ms'),
+             ('updates_out', 'UPDATEs to the listener'), ('peak_rss_kb', 'peak RSS kB'), ('cpu_s', 'CPU s')]
+    for n in sorted({r['prefixes'] for r in relays}):
+        for key, name in rcols:
+            a = [r[key] for r in relays if r['speaker'] == 'anybgpd' and r['prefixes'] == n and r.get(key) is not None and r[key] >= 0]
+            b = [r[key] for r in relays if r['speaker'] == 'bird' and r['prefixes'] == n and r.get(key) is not None and r[key] >= 0]
+            if not a or not b:
+                continue
+            ma, mb = med(a), med(b)
+            fmt = '.2f' if key == 'cpu_s' else '.0f'
+            print(f"| {n} | {name} | {ma:{fmt}} | {mb:{fmt}} | {ma / mb if mb else float('nan'):.2f} | "
+                  f"{max(a):{fmt}} | {max(b):{fmt}} |")
 starts = [r for r in runs if r.get('start')]
 if starts:
     a = [r['start_to_route_ms'] for r in starts if r['speaker'] == 'anybgpd']

@@ -57,16 +57,13 @@ run(const char *topology, const char *scenario, const char *kinds, const char *l
 	struct strbuf figures = STRBUF_INIT;
 	const cJSON *f, *c;
 	cJSON *res;
-	char *out;
 	int st;
 
 	snprintf(cmd, sizeof(cmd),
 	    "%s run %s --scenario %s --name %s --json --out %s %s "
 	    "2>%s/run.err",
 	    bin, topology, scenario, lab, dir, kinds, dir);
-	out = hs_output(cmd, &st);
-	res = cJSON_Parse(out);
-	cr_assert_not_null(res, "%s %s: no results JSON: %s", kinds, scenario, out);
+	res = hs_run_cmd(cmd, bin, lab, &st);
 	cJSON_ArrayForEach(f, cJSON_GetObjectItem(res, "faults")) {
 		cJSON_ArrayForEach(c, cJSON_GetObjectItem(f, "clients")) {
 			const cJSON *fo = cJSON_GetObjectItem(c, "failover_ms");
@@ -98,7 +95,6 @@ run(const char *topology, const char *scenario, const char *kinds, const char *l
 	    scenario, kinds, hs_field(res, "error"));
 	cr_assert_eq(st, 0, "anylab run exited %d", st);
 	cJSON_Delete(res);
-	free(out);
 	sb_free(&figures);
 }
 

@@ -32,8 +32,23 @@ char *hs_output(const char *cmd, int *status);
 /* Member k of a results object; the test fails when it is absent. */
 const cJSON *hs_get(const cJSON *o, const char *k);
 /*
- * `BIN run TOPO --scenario S --name LAB --json --out DIR EXTRA`: its results
- * document (caller deletes; the test fails without one) and wait status.
+ * The longest any probe of a run's results was held up past its schedule
+ * (ms): a few ms normally; seconds when the machine did not run the probes
+ * (a busy or paused virtual machine), and then the run measured the machine,
+ * not the lab.
+ */
+double hs_probe_stall_ms(const cJSON *results);
+#define HS_STALL_MS 500.0
+/*
+ * Run cmd (an `anylab run ... --json`) for its results document (caller
+ * deletes; the test fails without one) and wait status; once more, after
+ * taking LAB down if it is still up, when a probe was held up HS_STALL_MS or
+ * more (said on standard error). A behaviour that is broken fails both.
+ */
+cJSON *hs_run_cmd(const char *cmd, const char *bin, const char *lab, int *status);
+/*
+ * `BIN run TOPO --scenario S --name LAB --json --out DIR EXTRA` through
+ * hs_run_cmd: its results document and wait status.
  */
 cJSON *hs_run(const char *bin, const char *topo, const char *scenario, const char *lab,
     const char *dir, const char *extra, int *status);

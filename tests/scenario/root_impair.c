@@ -82,16 +82,11 @@ TestSuite(impair, .init = setup, .fini = teardown, .timeout = 120);
 static cJSON *
 run(const char *scenario, int *status)
 {
-	char cmd[2048], *text;
-	cJSON *j;
+	char cmd[2048];
 
 	snprintf(cmd, sizeof(cmd), "%s run %s --scenario %s --json --out %s", bin, topo, scenario,
 	    dir);
-	text = hs_output(cmd, status);
-	j = cJSON_Parse(text);
-	cr_assert_not_null(j, "no JSON from `%s`:\n%s", cmd, text);
-	free(text);
-	return j;
+	return hs_run_cmd(cmd, bin, lab, status);
 }
 
 Test(impair, loss_black_hole_clear_and_rate)
