@@ -943,6 +943,9 @@ kroute_open(struct ev_loop *loop, const struct kroute_params *params)
 		goto fail;
 	if (kr->p.resilient && kr->p.install)
 		nhg_setup(kr); /* or plain multipath routes, with the reason logged */
+	else if (kr->p.resilient)
+		snprintf(kr->fib_fallback, sizeof(kr->fib_fallback),
+		    "kernel.install is false: nothing is installed");
 	ev_io_init(&kr->cmd_io, nl_socket_get_fd(kr->cmd), cmd_io_cb, kr);
 	ev_io_init(&kr->evt_io, nl_socket_get_fd(kr->evt), evt_io_cb, kr);
 	if (ev_io_start(loop, &kr->cmd_io, EPOLLIN) < 0 ||

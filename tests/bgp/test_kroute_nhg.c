@@ -25,7 +25,7 @@ struct rec {
 	enum kroute_nhg_op op;
 	struct prefix pfx;
 	bool has_pfx;
-	uint8_t buf[1024];
+	_Alignas(8) uint8_t buf[1024]; /* a netlink message: aligned as the kernel's */
 	size_t len;
 };
 
