@@ -42,6 +42,7 @@
 #define KR_RETRY_MAX_MS	 8000 /* doubled per round up to this */
 #define KR_SENT_RING	 4096 /* adds remembered by sequence number */
 #define BGP_MAX_PATHS_KR 64
+#define KR_CREATED_RING	 256 /* nexthop object creations remembered */
 
 /* A route of another protocol, used to resolve next hops. */
 struct kr_route {
@@ -55,6 +56,12 @@ struct kr_route {
 struct kr_sent {
 	uint32_t seq;
 	struct prefix pfx;
+};
+
+/* A nexthop object's creation sent: which id its sequence number was for. */
+struct kr_created {
+	uint32_t seq;
+	uint32_t id;
 };
 
 struct kr_link {
@@ -113,6 +120,8 @@ struct kroute {
 	 * in as a plain multipath route; the groups are deleted after that.
 	 */
 	struct kroute_nhg *nhg;
+	struct kr_created created[KR_CREATED_RING]; /* object creations sent */
+	size_t created_pos;
 	bool nhg_failed;
 	char fib_fallback[160];
 	struct ev_timer requeue_timer;
@@ -538,6 +547,14 @@ cmd_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	kr->st.errors++;
 	if (e->msg.nlmsg_type == RTM_NEWROUTE)
 		retry_later(kr, e->msg.nlmsg_seq);
+	if (e->msg.nlmsg_type == RTM_NEWNEXTHOP && kr->nhg) {
+		/* A refused creation: that id is not ours (EEXIST: someone else's). */
+		for (size_t i = 0; i < KR_CREATED_RING; i++)
+			if (kr->created[i].id && kr->created[i].seq == e->msg.nlmsg_seq) {
+				kroute_nhg_create_refused(kr->nhg, kr->created[i].id);
+				kr->created[i].id = 0;
+			}
+	}
 	if (e->msg.nlmsg_type == RTM_NEWNEXTHOP && kr->nhg && !kr->nhg_failed) {
 		/* Every group of ours becomes a plain multipath route again. */
 		snprintf(kr->fib_fallback, sizeof(kr->fib_fallback),
@@ -1028,6 +1045,15 @@ kroute_nhg_send(void *arg, struct nl_msg *msg, enum kroute_nhg_op op, const stru
 		return r;
 	if (op == NHG_OP_ROUTE_ADD && pfx)
 		sent_record(kr, nlmsg_hdr(msg)->nlmsg_seq, pfx);
+	if (op == NHG_OP_NEXTHOP_ADD || op == NHG_OP_GROUP_ADD) {
+		struct nlattr *a = nlmsg_find_attr(nlmsg_hdr(msg), sizeof(struct nhmsg), NHA_ID);
+
+		if (a) {
+			kr->created[kr->created_pos].seq = nlmsg_hdr(msg)->nlmsg_seq;
+			kr->created[kr->created_pos].id = nla_get_u32(a);
+			kr->created_pos = (kr->created_pos + 1) % KR_CREATED_RING;
+		}
+	}
 	return 0;
 }
 

@@ -27,6 +27,7 @@ struct nhg_nh {
 	uint32_t id;
 	struct kroute_gw gw;
 	unsigned refs; /* groups it is a member of */
+	bool refused;  /* its creation was refused: not ours to delete */
 };
 
 struct nhg_pend;
@@ -38,6 +39,7 @@ struct nhg_group {
 	uint32_t *members; /* next-hop ids, in the order of gws */
 	size_t n;
 	unsigned refs; /* prefixes naming it */
+	bool refused;  /* its creation was refused: not ours to delete */
 	/* commit scratch */
 	size_t pend;		/* pending sets of prefixes naming it */
 	bool pend_same;		/* ... all to one next-hop set */
@@ -294,6 +296,18 @@ kroute_nhg_skip(struct kroute_nhg *t, uint32_t id)
 		t->next_id = id + 1;
 }
 
+void
+kroute_nhg_create_refused(struct kroute_nhg *t, uint32_t id)
+{
+	for (size_t i = 0; i < t->nnhs; i++)
+		if (t->nhs[i]->id == id)
+			t->nhs[i]->refused = true;
+	for (size_t i = 0; i < t->ngroups; i++)
+		if (t->groups[i]->id == id)
+			t->groups[i]->refused = true;
+	kroute_nhg_reserve(t, id);
+}
+
 bool
 kroute_nhg_owns(const struct kroute_nhg *t, uint32_t id)
 {
@@ -476,7 +490,7 @@ group_free(struct kroute_nhg *t, size_t idx, bool send)
 {
 	struct nhg_group *g = t->groups[idx];
 
-	if (send)
+	if (send && !g->refused)
 		send_msg(t, kroute_nhg_msg_delete(g->id), NHG_OP_DELETE, NULL);
 	for (size_t i = 0; i < g->n; i++)
 		nh_put(t, g->members[i]);
@@ -497,7 +511,9 @@ collect(struct kroute_nhg *t)
 			i++;
 	for (size_t i = 0; i < t->nnhs;)
 		if (t->nhs[i]->refs == 0) {
-			send_msg(t, kroute_nhg_msg_delete(t->nhs[i]->id), NHG_OP_DELETE, NULL);
+			if (!t->nhs[i]->refused)
+				send_msg(t, kroute_nhg_msg_delete(t->nhs[i]->id), NHG_OP_DELETE,
+				    NULL);
 			free(t->nhs[i]);
 			t->nhs[i] = t->nhs[--t->nnhs];
 		} else {

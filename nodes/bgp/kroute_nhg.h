@@ -130,6 +130,13 @@ void kroute_nhg_walk(const struct kroute_nhg *, void (*fn)(void *, const struct 
  */
 void kroute_nhg_kernel_deleted(struct kroute_nhg *, uint32_t id,
     void (*fn)(void *, const struct prefix *), void *arg);
+/*
+ * The kernel refused to create object id (an error reply to its
+ * NHG_OP_NEXTHOP_ADD or NHG_OP_GROUP_ADD): it is not ours, so it is never
+ * deleted by us (it may be someone else's, made after our start) and its id
+ * is never allocated again. Our copy keeps the entry until nothing uses it.
+ */
+void kroute_nhg_create_refused(struct kroute_nhg *, uint32_t id);
 /* id is in our range and allocated now. */
 bool kroute_nhg_owns(const struct kroute_nhg *, uint32_t id);
 /* The group of pfx: its id and member gateways (0 when none). */

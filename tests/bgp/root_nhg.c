@@ -20,9 +20,18 @@
  * next hops of ours after the run (the one of dns2 before its fault deleted,
  * not left behind), and none once r's anybgpd has exited (SIGTERM, by the pid
  * its status gives); with hash, no nexthop object at all.
+ *
+ * And the fallback: with the lab up in mode resilient, objects of another
+ * protocol are put into the speaker's id range where its next ids go; dns2
+ * withdraws the anycast prefix and announces it again, the speaker's new
+ * next hop is refused (EEXIST: it never overwrites an object it did not
+ * make), and it falls back to a plain multipath route of four next hops,
+ * says why in `status`, and deletes every object of its own, none of the
+ * others'.
  */
 #include <criterion/criterion.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,6 +395,33 @@ run_mode(const char *mode)
 	return fg;
 }
 
+/* Lines of `ip route show 198.18.0.53` in r's namespace with "nexthop via" (0: none). */
+static int
+route_paths(bool *nhid)
+{
+	char cmd[256], *out;
+	int st, n;
+
+	snprintf(cmd, sizeof(cmd), "ip -n %s-r route show 198.18.0.53 2>&1", lab);
+	out = hs_output(cmd, &st);
+	n = (int)count_lines(out, "nexthop via");
+	if (nhid)
+		*nhid = strstr(out, "nhid") != NULL;
+	free(out);
+	return n;
+}
+
+static bool
+wait_paths(int n)
+{
+	for (int i = 0; i < 300; i++) {
+		if (route_paths(NULL) == n)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
 static void
 setup(void)
 {
@@ -417,4 +453,59 @@ Test(nhg, resilient_keeps_flows_hash_moves_some)
 	    "hash-threshold moved no other client: the comparison shows nothing");
 	cr_assert_eq(hash.collateral_after, 0, "hash-threshold: everyone back after the return");
 	cr_assert_eq(hash.returned, hash.affected);
+}
+
+Test(nhg, refused_object_falls_back_to_plain_routes)
+{
+	uint32_t first = 186u << 24;
+	char topo[256], cmd[1024], *nh, *out;
+	const cJSON *fib;
+	cJSON *status;
+	bool nhid;
+	int st;
+
+	write_topology("resilient", topo, sizeof(topo));
+	cr_assert_eq(hs_sh("%s up %s >/dev/null 2>&1", bin, topo), 0, "anylab up");
+	cr_assert(wait_paths(4), "no route with four next hops");
+	route_paths(&nhid);
+	cr_assert(nhid, "the route names a group");
+	/*
+	 * The speaker's ids so far: first+1, +2 (its start-up probe), +3..+7
+	 * (four next hops and the group). Someone else takes the next ones.
+	 */
+	for (uint32_t id = first + 8; id < first + 40; id++)
+		cr_assert_eq(hs_sh("ip -n %s-r nexthop add id %u blackhole proto static", lab, id),
+		    0);
+	cr_assert_eq(hs_sh("%s bgp -l %s dns2 withdraw 198.18.0.53/32 >/dev/null", bin, lab), 0);
+	cr_assert(wait_paths(3), "dns2's path did not go");
+	cr_assert_eq(hs_sh("%s bgp -l %s dns2 announce 198.18.0.53/32 >/dev/null", bin, lab), 0);
+	cr_assert(wait_paths(4), "dns2's path did not come back");
+	for (int i = 0; i < 100; i++) {
+		route_paths(&nhid);
+		if (!nhid)
+			break;
+		usleep(50000);
+	}
+	cr_assert_not(nhid, "still a route naming a group");
+
+	status = ask_r("status");
+	fib = hs_get(status, "fib");
+	cr_assert_str_eq(hs_field(fib, "configured"), "resilient");
+	cr_assert_str_eq(hs_field(fib, "mode"), "hash");
+	cr_assert_not_null(strstr(hs_field(fib, "fallback"), "refused a nexthop object"), "%s",
+	    hs_field(fib, "fallback"));
+	cr_assert_eq(hs_get(fib, "groups")->valueint, 0);
+	cJSON_Delete(status);
+	snprintf(cmd, sizeof(cmd), "%s bgp -l %s r status", bin, lab);
+	out = hs_output(cmd, &st);
+	cr_assert_not_null(strstr(out,
+			       "fib: resilient configured, plain multipath routes installed"),
+	    "%s", out);
+	free(out);
+
+	nh = nexthops_of_r();
+	cr_assert_eq(count_lines(nh, "proto bgp"), 0, "ours deleted: %s", nh);
+	cr_assert_eq(count_lines(nh, "proto static"), 32, "the others' all there: %s", nh);
+	free(nh);
+	cr_assert_eq(hs_sh("%s down %s >/dev/null 2>&1", bin, lab), 0);
 }

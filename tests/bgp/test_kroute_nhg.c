@@ -580,3 +580,31 @@ Test(nhg_table, last_of_one_batch_wins)
 	cr_assert_eq(count_op(0, NHG_OP_NEXTHOP_ADD), 0);
 	kroute_nhg_free(t);
 }
+
+/* A creation the kernel refused (EEXIST: someone else's id) is never deleted by us. */
+Test(nhg_table, refused_creation_never_deleted)
+{
+	struct kroute_nhg *t = kroute_nhg_new(&P);
+	struct prefix p = pfx("198.18.0.53/32");
+	uint32_t nh[4], gid, refused;
+
+	gid = install_four(t, &p, nh);
+	refused = nh[1];
+	kroute_nhg_create_refused(t, refused);
+	NR = 0;
+	kroute_nhg_set(t, &p, NULL, 0);
+	kroute_nhg_commit(t);
+	cr_assert_eq(NR, 4, "the group and three next hops; got %zu", NR);
+	cr_assert_eq(nh_id(hdr(0)), gid);
+	for (size_t i = 0; i < NR; i++) {
+		cr_assert_eq(R[i].op, NHG_OP_DELETE);
+		cr_assert_neq(nh_id(hdr(i)), refused, "someone else's object deleted");
+	}
+	/* Nor is its id given out again. */
+	NR = 0;
+	install_four(t, &p, nh);
+	for (size_t i = 0; i < NR; i++)
+		if (R[i].op != NHG_OP_ROUTE_ADD)
+			cr_assert_neq(nh_id(hdr(i)), refused);
+	kroute_nhg_free(t);
+}
