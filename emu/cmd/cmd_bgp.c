@@ -197,7 +197,7 @@ print_stats(const cJSON *j)
 static void
 print_status(const cJSON *j)
 {
-	const cJSON *conv = cJSON_GetObjectItem(j, "converged"), *d;
+	const cJSON *conv = cJSON_GetObjectItem(j, "converged"), *d, *fib;
 	char up[32];
 	bool first = true;
 
@@ -211,6 +211,14 @@ print_status(const cJSON *j)
 				      "");
 	if (cJSON_IsFalse(conv) && js(j, "not_converged_because", "")[0])
 		printf("not converged: %s\n", js(j, "not_converged_because", ""));
+	/* anybgpd's FIB mode, when it is not the plain multipath route (docs/anybgpd.md). */
+	fib = cJSON_GetObjectItem(j, "fib");
+	if (strcmp(js(fib, "mode", "hash"), "resilient") == 0)
+		printf("fib: resilient nexthop groups, %.0f groups over %.0f next hops\n",
+		    jn(fib, "groups"), jn(fib, "nexthops"));
+	else if (strcmp(js(fib, "configured", "hash"), "hash") != 0)
+		printf("fib: %s configured, plain multipath routes installed: %s\n",
+		    js(fib, "configured", "?"), js(fib, "fallback", "kernel.install is false"));
 	cJSON_ArrayForEach(d, cJSON_GetObjectItem(j, "drained")) {
 		printf("%s %s", first ? "drained:" : "", cJSON_IsString(d) ? d->valuestring : "?");
 		first = false;

@@ -55,5 +55,11 @@ kind_policy_refuse_damping(const struct bgp_config *cfg, const char *path, const
 			    "kind %s cannot render anybgpd's route flap damping; use kind anybgpd",
 			    kind);
 	}
+	/* Not import machinery, but refused by the same kinds, so checked here too. */
+	if (cfg->fib.mode != BGP_FIB_HASH)
+		cfg_error(errs, jc_path(p, path, "fib"),
+		    "kind %s installs plain multipath routes; resilient nexthop groups are "
+		    "anybgpd's: use kind anybgpd",
+		    kind);
 	return errs->count == before ? 0 : -1;
 }

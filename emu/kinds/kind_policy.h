@@ -2,7 +2,9 @@
  * What of anybgpd's import machinery the other BGP kinds (bird, frr, gobgp,
  * openbgpd) do not render: policy rule lists ("rules"; kind bird writes them
  * as BIRD filters and refuses only the forms BIRD cannot match), route flap damping
- * ("damping") and the max-prefix restart timer ("max_prefixes_restart_s").
+ * ("damping") and the max-prefix restart timer ("max_prefixes_restart_s");
+ * nor resilient nexthop groups ("fib": "resilient", kind_policy_refuse_damping
+ * refuses it for all four).
  * Each kind's check refuses them through kind_policy_refuse(), with an error
  * naming the JSON path and the kind, rather than running the daemon with a
  * policy other than the one the topology says.

@@ -36,6 +36,71 @@ bgp_policy_ref_name(enum bgp_policy_ref r)
 	return r <= BGP_POLICY_NAMED ? policy_ref_names[r] : "?";
 }
 
+static const char *const fib_mode_names[BGP_FIB_MODE_COUNT] = {
+	[BGP_FIB_HASH] = "hash",
+	[BGP_FIB_RESILIENT] = "resilient",
+};
+
+const char *
+bgp_fib_mode_name(enum bgp_fib_mode m)
+{
+	return m < BGP_FIB_MODE_COUNT ? fib_mode_names[m] : "?";
+}
+
+/* A mode's name at path into *m; false (with the error recorded) when unknown. */
+static bool
+fib_mode_parse(const char *s, const char *path, enum bgp_fib_mode *m, struct cfg_errors *e)
+{
+	for (int i = 0; i < BGP_FIB_MODE_COUNT; i++)
+		if (strcmp(s, fib_mode_names[i]) == 0) {
+			*m = (enum bgp_fib_mode)i;
+			return true;
+		}
+	cfg_error(e, path, "expected \"hash\" or \"resilient\", found \"%s\"", s);
+	return false;
+}
+
+/*
+ * "fib": "hash" or "resilient", or an object {"multipath": mode, "buckets",
+ * "idle_timer", "unbalanced_timer"} over the defaults in *f.
+ */
+static void
+parse_fib(const cJSON *parent, const char *path, struct bgp_fib_config *f, struct cfg_errors *e)
+{
+	static const char *const keys[] = { "multipath", "buckets", "idle_timer",
+		"unbalanced_timer", NULL };
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(parent, "fib");
+	char p[CFG_PATH_MAX], q[CFG_PATH_MAX];
+	const char *s;
+	uint64_t v;
+
+	if (obj == NULL)
+		return;
+	jc_path(p, path, "fib");
+	if (cJSON_IsString(obj)) {
+		fib_mode_parse(obj->valuestring, p, &f->mode, e);
+		return;
+	}
+	if (!cJSON_IsObject(obj)) {
+		cfg_error(e, p, "expected \"hash\", \"resilient\" or an object");
+		return;
+	}
+	if (!jc_check_object(obj, p, keys, e))
+		return;
+	if (jc_string(obj, "multipath", p, false, &s, e) == 1)
+		fib_mode_parse(s, jc_path(q, p, "multipath"), &f->mode, e);
+	if (jc_uint(obj, "buckets", p, false, 1, 65535, &v, e) == 1)
+		f->buckets = (uint16_t)v;
+	if (jc_uint(obj, "idle_timer", p, false, 1, BGP_MAX_FIB_TIMER, &v, e) == 1)
+		f->idle_timer_s = (uint32_t)v;
+	if (jc_uint(obj, "unbalanced_timer", p, false, 0, BGP_MAX_FIB_TIMER, &v, e) == 1)
+		f->unbalanced_timer_s = (uint32_t)v;
+	if (f->unbalanced_timer_s && f->unbalanced_timer_s < f->idle_timer_s)
+		cfg_error(e, jc_path(q, p, "unbalanced_timer"),
+		    "expected 0 or at least idle_timer (%u), found %u", f->idle_timer_s,
+		    f->unbalanced_timer_s);
+}
+
 static int
 parse_policy(const cJSON *obj, const char *path, struct bgp_policy *pol, struct cfg_errors *e)
 {
@@ -350,7 +415,7 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, str
 	static const char *const keys[] = { "asn", "router_id", "listen", "port", "listen_ipv4",
 		"listen_ipv6", "hold_time", "keepalive", "connect_retry", "multipath", "originate",
 		"kernel", "policies", "peers", "bfd", "health", "graceful_shutdown", "shutdown",
-		"ttl_security", "damping", "max_prefixes_restart_s", NULL };
+		"ttl_security", "damping", "max_prefixes_restart_s", "fib", NULL };
 	static const char *const mp_keys[] = { "max_paths", "relax_as_path", NULL };
 	static const char *const sd_keys[] = { "delay_ms", "message", NULL };
 	static const char *const k_keys[] = { "table", "protocol", "install", NULL };
@@ -369,6 +434,10 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, str
 	cfg->kernel_table = BGP_DEF_TABLE;
 	cfg->kernel_protocol = BGP_DEF_PROTOCOL;
 	cfg->kernel_install = true;
+	cfg->fib.mode = BGP_FIB_HASH;
+	cfg->fib.buckets = BGP_DEF_FIB_BUCKETS;
+	cfg->fib.idle_timer_s = BGP_DEF_FIB_IDLE_TIMER;
+	cfg->fib.unbalanced_timer_s = BGP_DEF_FIB_UNBALANCED_TIMER;
 	cfg->bfd.min_tx_ms = cfg->bfd.min_rx_ms = BGP_DEF_BFD_INTERVAL_MS;
 	cfg->bfd.multiplier = BGP_DEF_BFD_MULTIPLIER;
 	cfg->honour_graceful_shutdown = true;
@@ -383,6 +452,7 @@ bgp_config_parse(const cJSON *sec, const char *path, struct bgp_config *cfg, str
 	if (!jc_check_object(sec, path, keys, e))
 		return -1;
 	parse_bfd(sec, path, false, &cfg->bfd, e);
+	parse_fib(sec, path, &cfg->fib, e);
 	jc_bool(sec, "ttl_security", path, false, &cfg->ttl_security, e);
 	parse_damping(sec, path, &cfg->damping, e);
 	if (jc_uint(sec, "max_prefixes_restart_s", path, false, 0, 86400, &v, e) == 1)

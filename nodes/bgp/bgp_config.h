@@ -85,6 +85,29 @@ struct bgp_damping_config {
 
 #define BGP_DEF_MAX_PREFIXES_RESTART 120 /* s; 0: down until reset */
 
+/*
+ * How a multipath set goes into the kernel ("fib"; docs/anybgpd.md): one
+ * route with several next hops (hash-threshold), or a resilient nexthop
+ * group named by the route (kroute_nhg.h).
+ */
+enum bgp_fib_mode {
+	BGP_FIB_HASH,
+	BGP_FIB_RESILIENT,
+	BGP_FIB_MODE_COUNT,
+};
+
+#define BGP_DEF_FIB_BUCKETS	     128
+#define BGP_DEF_FIB_IDLE_TIMER	     120 /* s, the kernel's default */
+#define BGP_DEF_FIB_UNBALANCED_TIMER 0	 /* s, 0: never forced */
+#define BGP_MAX_FIB_TIMER	     3600
+
+struct bgp_fib_config {
+	enum bgp_fib_mode mode;
+	uint16_t buckets;
+	uint32_t idle_timer_s;
+	uint32_t unbalanced_timer_s;
+};
+
 struct health_check_config;
 #define BGP_HEALTH_MAX 32 /* checks: one hold bit each (origin.h) */
 
@@ -134,6 +157,7 @@ struct bgp_config {
 	uint32_t kernel_table;
 	uint8_t kernel_protocol;
 	bool kernel_install;
+	struct bgp_fib_config fib;
 	struct bgp_policy *policies;
 	size_t npolicies;
 	struct bgp_peer_config *peers;
@@ -157,5 +181,6 @@ int bgp_config_load(const char *file, struct bgp_config *, struct cfg_errors *);
 void bgp_config_free(struct bgp_config *);
 
 const char *bgp_policy_ref_name(enum bgp_policy_ref);
+const char *bgp_fib_mode_name(enum bgp_fib_mode);
 
 #endif

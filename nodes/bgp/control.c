@@ -110,6 +110,15 @@ cmd_status(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 	    "\"kernel_protocol\":%u,\"pending\":%s",
 	    (unsigned long long)ks.installed, d->cfg.kernel_install ? "true" : "false",
 	    d->cfg.kernel_table, d->cfg.kernel_protocol, rib_pending(d->rib) ? "true" : "false");
+	/* The FIB mode asked for, the one in use, and why they differ. */
+	sb_printf(out, ",\"fib\":{\"configured\":\"%s\",\"mode\":\"%s\",\"fallback\":",
+	    bgp_fib_mode_name(d->cfg.fib.mode), ks.fib ? ks.fib : "hash");
+	if (ks.fib_fallback)
+		sb_json_str(out, ks.fib_fallback);
+	else
+		sb_puts(out, "null");
+	sb_printf(out, ",\"groups\":%llu,\"nexthops\":%llu}", (unsigned long long)ks.nh_groups,
+	    (unsigned long long)ks.nh_objects);
 	{
 		const char *why;
 		bool conv = bgpd_converged(d, &why);
@@ -494,11 +503,13 @@ cmd_stats(struct bgpd *d, int argc, char **argv, struct strbuf *out)
 	    rib_pending(d->rib) ? "true" : "false");
 	sb_printf(out,
 	    "\"kernel\":{\"installed\":%llu,\"adds\":%llu,\"deletes\":%llu,"
-	    "\"errors\":%llu,\"retries\":%llu,\"resyncs\":%llu,\"resolving_routes\":%llu},",
+	    "\"errors\":%llu,\"retries\":%llu,\"resyncs\":%llu,\"resolving_routes\":%llu,"
+	    "\"nexthop_groups\":%llu,\"nexthops\":%llu,\"group_replaces\":%llu},",
 	    (unsigned long long)ks.installed, (unsigned long long)ks.adds,
 	    (unsigned long long)ks.deletes, (unsigned long long)ks.errors,
 	    (unsigned long long)ks.retries, (unsigned long long)ks.resyncs,
-	    (unsigned long long)ks.kernel_routes);
+	    (unsigned long long)ks.kernel_routes, (unsigned long long)ks.nh_groups,
+	    (unsigned long long)ks.nh_objects, (unsigned long long)ks.nh_replaced);
 	sb_puts(out, "\"peers\":[");
 	for (size_t i = 0; i < d->npeers; i++) {
 		struct bgp_peer *p = d->peers[i];

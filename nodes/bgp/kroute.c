@@ -8,6 +8,11 @@
  * (and any recovery) dump. The IPv4 routes the kernel flushes when a link
  * goes down come with no RTM_DELROUTE, so a link-down also drops our copy of
  * the routes through that link.
+ *
+ * In the FIB mode "resilient", multipath sets go through kroute_nhg.c
+ * (nexthop objects and resilient groups, sent on the "cmd" socket too); the
+ * "evt" socket then also hears RTM_DELNEXTHOP, for the objects the kernel
+ * deletes by itself (a next hop's interface went down).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +22,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <linux/filter.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
@@ -27,6 +33,7 @@
 #include <netlink/route/nexthop.h>
 
 #include "kroute.h"
+#include "kroute_nhg.h"
 #include "log.h"
 
 #define KR_RCVBUF	 (8 * 1024 * 1024)
@@ -35,6 +42,7 @@
 #define KR_RETRY_MAX_MS	 8000 /* doubled per round up to this */
 #define KR_SENT_RING	 4096 /* adds remembered by sequence number */
 #define BGP_MAX_PATHS_KR 64
+#define KR_CREATED_RING	 256 /* nexthop object creations remembered */
 
 /* A route of another protocol, used to resolve next hops. */
 struct kr_route {
@@ -48,6 +56,12 @@ struct kr_route {
 struct kr_sent {
 	uint32_t seq;
 	struct prefix pfx;
+};
+
+/* A nexthop object's creation sent: which id its sequence number was for. */
+struct kr_created {
+	uint32_t seq;
+	uint32_t id;
 };
 
 struct kr_link {
@@ -99,11 +113,26 @@ struct kroute {
 	struct ev_timer retry_timer;
 	unsigned retry_round;	/* rounds sent since the last reset */
 	uint64_t retry_last_us; /* when the last round was sent */
+	/*
+	 * FIB mode resilient: our nexthop objects (NULL in mode hash, or once
+	 * a fallback has removed them). After a refusal (nhg_failed) every
+	 * prefix naming a group is queued again from requeue_timer and goes
+	 * in as a plain multipath route; the groups are deleted after that.
+	 */
+	struct kroute_nhg *nhg;
+	struct kr_created created[KR_CREATED_RING]; /* object creations sent */
+	size_t created_pos;
+	bool nhg_failed;
+	char fib_fallback[160];
+	struct ev_timer requeue_timer;
 	struct kroute_stats st;
 };
 
 static int dump_state(struct kroute *, bool remove_stale);
 static void retry_reset(struct kroute *);
+static void queue_push(struct kroute *, const struct prefix *);
+static void requeue_pfx(void *, const struct prefix *);
+static int kroute_nhg_send(void *, struct nl_msg *, enum kroute_nhg_op, const struct prefix *);
 
 /* ---- next-hop resolution table ---- */
 
@@ -389,6 +418,17 @@ evt_valid(struct nl_msg *msg, void *arg)
 	case RTM_DELADDR:
 		nh_changed(kr);
 		break;
+	case RTM_DELNEXTHOP: {
+		struct nlattr *a = nlmsg_find_attr(h, sizeof(struct nhmsg), NHA_ID);
+		size_t before = kr->qlen;
+
+		if (kr->nhg == NULL || a == NULL || nla_len(a) < (int)sizeof(uint32_t))
+			break;
+		kroute_nhg_kernel_deleted(kr->nhg, nla_get_u32(a), requeue_pfx, kr);
+		if (kr->qlen != before && !ev_timer_armed(&kr->requeue_timer))
+			ev_timer_start(kr->loop, &kr->requeue_timer, 0);
+		break;
+	}
 	default:
 		break;
 	}
@@ -507,9 +547,34 @@ cmd_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	kr->st.errors++;
 	if (e->msg.nlmsg_type == RTM_NEWROUTE)
 		retry_later(kr, e->msg.nlmsg_seq);
+	if (e->msg.nlmsg_type == RTM_NEWNEXTHOP && kr->nhg) {
+		/* A refused creation: that id is not ours (EEXIST: someone else's). */
+		for (size_t i = 0; i < KR_CREATED_RING; i++)
+			if (kr->created[i].id && kr->created[i].seq == e->msg.nlmsg_seq) {
+				kroute_nhg_create_refused(kr->nhg, kr->created[i].id);
+				kr->created[i].id = 0;
+			}
+	}
+	if (e->msg.nlmsg_type == RTM_NEWNEXTHOP && kr->nhg && !kr->nhg_failed) {
+		/* Every group of ours becomes a plain multipath route again. */
+		snprintf(kr->fib_fallback, sizeof(kr->fib_fallback),
+		    "the kernel refused a nexthop object: %s", strerror(-e->error));
+		log_err("%s: installing plain multipath routes (hash-threshold) instead",
+		    kr->fib_fallback);
+		kr->nhg_failed = true;
+		kroute_nhg_walk(kr->nhg, requeue_pfx, kr);
+		if (!ev_timer_armed(&kr->requeue_timer))
+			ev_timer_start(kr->loop, &kr->requeue_timer, 0);
+	}
 	if (kr->st.errors <= 20 || kr->st.errors % 10000 == 0)
-		log_err("kernel refused a route change (%s): %s%s",
-		    e->msg.nlmsg_type == RTM_DELROUTE ? "delete" : "add", strerror(-e->error),
+		log_err("kernel refused a %s change (%s): %s%s",
+		    e->msg.nlmsg_type == RTM_NEWNEXTHOP || e->msg.nlmsg_type == RTM_DELNEXTHOP ?
+			"nexthop" :
+			"route",
+		    e->msg.nlmsg_type == RTM_DELROUTE || e->msg.nlmsg_type == RTM_DELNEXTHOP ?
+			"delete" :
+			"add",
+		    strerror(-e->error),
 		    kr->st.errors == 20 ? " (further errors counted only)" : "");
 	return NL_SKIP;
 }
@@ -692,6 +757,177 @@ sock_open(struct kroute *kr, nl_recvmsg_msg_cb_t valid, nl_recvmsg_err_cb_t err)
 	return sk;
 }
 
+/* ---- FIB mode resilient: start-up ---- */
+
+struct nhg_dump {
+	struct kroute *kr;
+	uint32_t first, last; /* our range */
+	uint32_t *stale;      /* ours from a predecessor: groups first, then next hops */
+	size_t nstale;
+	size_t ngroups;
+};
+
+static int
+nhg_dump_msg(struct nl_msg *msg, void *arg)
+{
+	struct nhg_dump *nd = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nhmsg *nhm;
+	struct nlattr *a;
+	uint32_t id, *v;
+
+	if (h->nlmsg_type != RTM_NEWNEXTHOP || h->nlmsg_len < NLMSG_LENGTH(sizeof(*nhm)))
+		return NL_OK;
+	nhm = nlmsg_data(h);
+	a = nlmsg_find_attr(h, sizeof(*nhm), NHA_ID);
+	if (a == NULL || nla_len(a) < (int)sizeof(uint32_t))
+		return NL_OK;
+	id = nla_get_u32(a);
+	if (id < nd->first || id > nd->last)
+		return NL_OK;
+	if (nhm->nh_protocol != nd->kr->p.protocol) {
+		kroute_nhg_reserve(nd->kr->nhg, id); /* someone else's: never touched */
+		return NL_OK;
+	}
+	v = realloc(nd->stale, (nd->nstale + 1) * sizeof(*v));
+	if (v == NULL)
+		return NL_OK;
+	nd->stale = v;
+	if (nlmsg_find_attr(h, sizeof(*nhm), NHA_GROUP)) {
+		memmove(v + 1, v, nd->nstale * sizeof(*v));
+		v[0] = id;
+		nd->ngroups++;
+	} else {
+		v[nd->nstale] = id;
+	}
+	nd->nstale++;
+	return NL_OK;
+}
+
+/* nl_send_sync, also for a message that could not be built. */
+static int
+sync_send(struct nl_sock *sk, struct nl_msg *msg)
+{
+	return msg ? nl_send_sync(sk, msg) : -NLE_NOMEM;
+}
+
+/* An id of our range for the probe: neither reserved nor stale. */
+static uint32_t
+nhg_probe_id(const struct nhg_dump *nd, uint32_t after)
+{
+	for (uint32_t id = after + 1; id <= nd->last; id++) {
+		bool taken = false;
+
+		for (size_t i = 0; i < nd->nstale; i++)
+			taken |= nd->stale[i] == id;
+		if (!taken && !kroute_nhg_owns(nd->kr->nhg, id))
+			return id;
+	}
+	return 0;
+}
+
+/*
+ * Reads the kernel's nexthop objects (ours of a predecessor are deleted,
+ * others' in our range never used), then creates and deletes a resilient
+ * group of one blackhole with the configured buckets and timers: a kernel
+ * without nexthop objects or resilient groups, or one refusing the values,
+ * says so here and the speaker installs plain multipath routes.
+ */
+static int
+nhg_setup(struct kroute *kr)
+{
+	struct kroute_nhg_params np = {
+		.table = kr->p.table,
+		.protocol = kr->p.protocol,
+		.metric = KROUTE_METRIC,
+		.buckets = kr->p.buckets,
+		.idle_timer_s = kr->p.idle_timer_s,
+		.unbalanced_timer_s = kr->p.unbalanced_timer_s,
+		.send = NULL,
+		.arg = kr,
+	};
+	struct nhg_dump nd = { .kr = kr };
+	struct nhmsg nhm = { .nh_family = AF_UNSPEC };
+	struct nl_sock *sk;
+	uint32_t bh, grp;
+	const char *what = "reading nexthop objects";
+	int r;
+
+	np.send = kroute_nhg_send;
+	kr->nhg = kroute_nhg_new(&np);
+	sk = nl_socket_alloc();
+	if (kr->nhg == NULL || sk == NULL) {
+		r = -NLE_NOMEM;
+		goto fail;
+	}
+	nd.first = kroute_nhg_id_first(kr->p.protocol);
+	nd.last = nd.first + ((1u << KROUTE_NHG_ID_BITS) - 1);
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r < 0)
+		goto fail;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, nhg_dump_msg, &nd);
+	r = nl_send_simple(sk, RTM_GETNEXTHOP, NLM_F_DUMP, &nhm, sizeof(nhm));
+	if (r >= 0)
+		r = nl_recvmsgs_default(sk);
+	if (r < 0)
+		goto fail;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
+	for (size_t i = 0; i < nd.nstale; i++) {
+		struct nl_msg *m = kroute_nhg_msg_delete(nd.stale[i]);
+
+		if (m)
+			sync_send(sk, m);
+	}
+	if (nd.nstale)
+		log_info("removed %zu stale nexthop groups and %zu next hops of protocol %u",
+		    nd.ngroups, nd.nstale - nd.ngroups, kr->p.protocol);
+	what = "creating a nexthop object";
+	bh = nhg_probe_id(&nd, nd.first);
+	grp = bh ? nhg_probe_id(&nd, bh) : 0;
+	if (grp == 0) {
+		r = -NLE_RANGE;
+		goto fail;
+	}
+	r = sync_send(sk, kroute_nhg_msg_blackhole(bh, kr->p.protocol));
+	if (r >= 0) {
+		what = "creating a resilient nexthop group of the configured buckets and timers";
+		r = sync_send(sk, kroute_nhg_msg_group(grp, kr->p.protocol, &bh, 1, &np, false));
+		if (r >= 0)
+			sync_send(sk, kroute_nhg_msg_delete(grp));
+		sync_send(sk, kroute_nhg_msg_delete(bh));
+	}
+	if (r < 0)
+		goto fail;
+	kroute_nhg_skip(kr->nhg, grp);
+	free(nd.stale);
+	nl_socket_free(sk);
+	log_info("FIB: multipath sets as resilient nexthop groups (%u buckets, idle timer %u s, "
+		 "unbalanced timer %u s, ids from %u)",
+	    kr->p.buckets, kr->p.idle_timer_s, kr->p.unbalanced_timer_s, nd.first);
+	return 0;
+fail:
+	snprintf(kr->fib_fallback, sizeof(kr->fib_fallback), "%s: %s", what,
+	    r == -NLE_RANGE ? "no free id in our range" : nl_geterror(r));
+	log_err("FIB mode resilient: %s; installing plain multipath routes (hash-threshold) "
+		"instead",
+	    kr->fib_fallback);
+	free(nd.stale);
+	if (sk)
+		nl_socket_free(sk);
+	kroute_nhg_free(kr->nhg);
+	kr->nhg = NULL;
+	return -1;
+}
+
+static void
+requeue_timer_cb(struct ev_loop *loop, struct ev_timer *t)
+{
+	struct kroute *kr = t->arg;
+
+	if (kr->p.flush)
+		kr->p.flush(kr->p.arg);
+}
+
 struct kroute *
 kroute_open(struct ev_loop *loop, const struct kroute_params *params)
 {
@@ -703,6 +939,7 @@ kroute_open(struct ev_loop *loop, const struct kroute_params *params)
 	kr->p = *params;
 	ev_timer_init(&kr->nh_timer, nh_timer_cb, kr);
 	ev_timer_init(&kr->retry_timer, retry_timer_cb, kr);
+	ev_timer_init(&kr->requeue_timer, requeue_timer_cb, kr);
 	kr->sent = calloc(KR_SENT_RING, sizeof(*kr->sent));
 	kr->cmd = sock_open(kr, NULL, cmd_err);
 	kr->evt = sock_open(kr, evt_valid, NULL);
@@ -714,9 +951,18 @@ kroute_open(struct ev_loop *loop, const struct kroute_params *params)
 	if (nl_socket_add_memberships(kr->evt, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
 		RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, 0) < 0)
 		goto fail;
+	if (kr->p.resilient && kr->p.install &&
+	    nl_socket_add_memberships(kr->evt, RTNLGRP_NEXTHOP, 0) < 0)
+		log_warn("no netlink nexthop events: a next hop the kernel deletes is noticed "
+			 "only at the next change");
 	/* Subscribe first, then dump: nothing falls between the two. */
 	if (dump_state(kr, kr->p.install) < 0)
 		goto fail;
+	if (kr->p.resilient && kr->p.install)
+		nhg_setup(kr); /* or plain multipath routes, with the reason logged */
+	else if (kr->p.resilient)
+		snprintf(kr->fib_fallback, sizeof(kr->fib_fallback),
+		    "kernel.install is false: nothing is installed");
 	ev_io_init(&kr->cmd_io, nl_socket_get_fd(kr->cmd), cmd_io_cb, kr);
 	ev_io_init(&kr->evt_io, nl_socket_get_fd(kr->evt), evt_io_cb, kr);
 	if (ev_io_start(loop, &kr->cmd_io, EPOLLIN) < 0 ||
@@ -724,6 +970,8 @@ kroute_open(struct ev_loop *loop, const struct kroute_params *params)
 		goto fail;
 	return kr;
 fail:
+	if (kr->nhg && kr->cmd)
+		kroute_nhg_free(kr->nhg);
 	if (kr->cmd)
 		nl_socket_free(kr->cmd);
 	if (kr->evt)
@@ -770,6 +1018,45 @@ route_base(struct kroute *kr, const struct prefix *pfx)
 	return rt;
 }
 
+/* An add sent for pfx: a refusal of it (by sequence number) queues pfx again. */
+static void
+sent_record(struct kroute *kr, uint32_t seq, const struct prefix *pfx)
+{
+	if (kr->sent == NULL)
+		return;
+	kr->sent[kr->sent_pos].seq = seq;
+	kr->sent[kr->sent_pos].pfx = *pfx;
+	kr->sent_pos = (kr->sent_pos + 1) % KR_SENT_RING;
+}
+
+/* kroute_nhg's way out: the command socket, as every route change. */
+static int
+kroute_nhg_send(void *arg, struct nl_msg *msg, enum kroute_nhg_op op, const struct prefix *pfx)
+{
+	struct kroute *kr = arg;
+	int r = nl_send_auto(kr->cmd, msg);
+
+	if (r == -NLE_AGAIN) {
+		/* The socket is full of replies: read them, then once more. */
+		cmd_io_cb(kr->loop, &kr->cmd_io, EPOLLIN);
+		r = nl_send_auto(kr->cmd, msg);
+	}
+	if (r < 0)
+		return r;
+	if (op == NHG_OP_ROUTE_ADD && pfx)
+		sent_record(kr, nlmsg_hdr(msg)->nlmsg_seq, pfx);
+	if (op == NHG_OP_NEXTHOP_ADD || op == NHG_OP_GROUP_ADD) {
+		struct nlattr *a = nlmsg_find_attr(nlmsg_hdr(msg), sizeof(struct nhmsg), NHA_ID);
+
+		if (a) {
+			kr->created[kr->created_pos].seq = nlmsg_hdr(msg)->nlmsg_seq;
+			kr->created[kr->created_pos].id = nla_get_u32(a);
+			kr->created_pos = (kr->created_pos + 1) % KR_CREATED_RING;
+		}
+	}
+	return 0;
+}
+
 static int
 send_route(struct kroute *kr, struct rtnl_route *rt, bool add, const struct prefix *pfx)
 {
@@ -785,11 +1072,8 @@ send_route(struct kroute *kr, struct rtnl_route *rt, bool add, const struct pref
 	if (r < 0)
 		return r;
 	r = nl_send_auto(kr->cmd, msg);
-	if (r >= 0 && add && pfx != NULL && kr->sent != NULL) {
-		kr->sent[kr->sent_pos].seq = nlmsg_hdr(msg)->nlmsg_seq;
-		kr->sent[kr->sent_pos].pfx = *pfx;
-		kr->sent_pos = (kr->sent_pos + 1) % KR_SENT_RING;
-	}
+	if (r >= 0 && add && pfx != NULL)
+		sent_record(kr, nlmsg_hdr(msg)->nlmsg_seq, pfx);
 	nlmsg_free(msg);
 	if (r < 0 && r != -NLE_AGAIN)
 		return r;
@@ -834,6 +1118,34 @@ shadowed(const struct kroute *kr, const struct prefix *pfx)
 	return false;
 }
 
+/*
+ * FIB mode resilient: the set goes to kroute_nhg (sent at the flush's
+ * commit). False when it cannot: fallen back, or a next hop without a known
+ * interface (a nexthop object needs one), so the caller installs a plain
+ * route.
+ */
+static bool
+install_group(struct kroute *kr, struct rib_entry *e, const struct kr_nexthop *seen, size_t n)
+{
+	struct kroute_gw gws[BGP_MAX_PATHS_KR];
+
+	if (kr->nhg == NULL || kr->nhg_failed)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (seen[i].oif == 0)
+			return false;
+		gws[i].gw = seen[i].gw;
+		gws[i].oif = seen[i].oif;
+	}
+	if (kroute_nhg_set(kr->nhg, &e->pfx, gws, n) < 0)
+		return false;
+	kr->st.adds++;
+	if (!(rib_entry_flags(e) & RIB_E_FIB))
+		kr->st.installed++;
+	rib_entry_set_flag(e, RIB_E_FIB, true);
+	return true;
+}
+
 static void
 install(struct kroute *kr, struct rib_entry *e)
 {
@@ -855,6 +1167,8 @@ install(struct kroute *kr, struct rib_entry *e)
 		}
 		rib_entry_set_flag(e, RIB_E_FIB, false);
 		rtnl_route_put(rt);
+		if (kr->nhg)
+			kroute_nhg_set(kr->nhg, &e->pfx, NULL, 0);
 		return;
 	}
 	rt = route_base(kr, &e->pfx);
@@ -894,6 +1208,10 @@ install(struct kroute *kr, struct rib_entry *e)
 	 * back (RFC 4786 section 4.4.3).
 	 */
 	qsort(seen, nseen, sizeof(seen[0]), kr_nexthop_cmp);
+	if (nseen && install_group(kr, e, seen, nseen)) {
+		rtnl_route_put(rt);
+		return;
+	}
 	for (size_t i = 0; i < nseen; i++) {
 		struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
 		struct nl_addr *a = nladdr(&seen[i].gw, -1);
@@ -924,6 +1242,8 @@ install(struct kroute *kr, struct rib_entry *e)
 				rtnl_route_put(rt);
 			rib_entry_set_flag(e, RIB_E_FIB, false);
 		}
+		if (kr->nhg)
+			kroute_nhg_set(kr->nhg, &e->pfx, NULL, 0);
 		return;
 	}
 	if (send_route(kr, rt, true, &e->pfx) == 0) {
@@ -933,10 +1253,13 @@ install(struct kroute *kr, struct rib_entry *e)
 		rib_entry_set_flag(e, RIB_E_FIB, true);
 	}
 	rtnl_route_put(rt);
+	/* A plain route now (it replaced any route naming a group): drop the group. */
+	if (kr->nhg)
+		kroute_nhg_set(kr->nhg, &e->pfx, NULL, 0);
 }
 
-void
-kroute_changed(struct kroute *kr, struct rib_entry *e)
+static void
+queue_push(struct kroute *kr, const struct prefix *pfx)
 {
 	if (kr->qlen == kr->qcap) {
 		size_t cap = kr->qcap ? kr->qcap * 2 : 1024;
@@ -947,7 +1270,20 @@ kroute_changed(struct kroute *kr, struct rib_entry *e)
 		kr->queue = n;
 		kr->qcap = cap;
 	}
-	kr->queue[kr->qlen++] = e->pfx;
+	kr->queue[kr->qlen++] = *pfx;
+}
+
+/* kroute_nhg's callback: pfx is to be installed again. */
+static void
+requeue_pfx(void *arg, const struct prefix *pfx)
+{
+	queue_push(arg, pfx);
+}
+
+void
+kroute_changed(struct kroute *kr, struct rib_entry *e)
+{
+	queue_push(kr, &e->pfx);
 }
 
 void
@@ -962,6 +1298,16 @@ kroute_flush(struct kroute *kr, struct rib *rib)
 		rib_gc_entry(rib, e);
 	}
 	kr->qlen = 0;
+	if (kr->nhg) {
+		struct kroute_nhg_stats ns;
+
+		kroute_nhg_commit(kr->nhg);
+		kroute_nhg_get_stats(kr->nhg, &ns);
+		if (kr->nhg_failed && ns.prefixes == 0) {
+			kroute_nhg_free(kr->nhg); /* the fallback is complete */
+			kr->nhg = NULL;
+		}
+	}
 	if (kr->qcap > 16384) {
 		free(kr->queue);
 		kr->queue = NULL;
@@ -1006,6 +1352,11 @@ kroute_close(struct kroute *kr, struct rib *rib)
 	cmd_io_cb(kr->loop, &kr->cmd_io, EPOLLIN);
 	if (cc.n)
 		log_info("removed %zu routes from kernel table %u", cc.n, kr->p.table);
+	if (kr->nhg) {
+		kroute_nhg_free(kr->nhg); /* groups, then their next hops */
+		cmd_io_cb(kr->loop, &kr->cmd_io, EPOLLIN);
+	}
+	ev_timer_stop(kr->loop, &kr->requeue_timer);
 	ev_timer_stop(kr->loop, &kr->nh_timer);
 	ev_timer_stop(kr->loop, &kr->retry_timer);
 	ev_io_stop(kr->loop, &kr->cmd_io);
@@ -1026,4 +1377,14 @@ kroute_get_stats(const struct kroute *kr, struct kroute_stats *s)
 {
 	*s = kr->st;
 	s->kernel_routes = kr->nroutes;
+	s->fib = kr->nhg && !kr->nhg_failed ? "resilient" : "hash";
+	s->fib_fallback = kr->p.resilient && kr->fib_fallback[0] ? kr->fib_fallback : NULL;
+	if (kr->nhg) {
+		struct kroute_nhg_stats ns;
+
+		kroute_nhg_get_stats(kr->nhg, &ns);
+		s->nh_groups = ns.groups;
+		s->nh_objects = ns.nexthops;
+		s->nh_replaced = ns.replaced;
+	}
 }

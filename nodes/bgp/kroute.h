@@ -11,6 +11,11 @@
  * removed. Requests are sent without waiting for acknowledgements; the
  * kernel's error replies are read in the event loop and logged.
  *
+ * With "fib": "resilient" (bgp_config.h), a set of next hops is instead a
+ * resilient nexthop group named by the route (kroute_nhg.c), updated in
+ * place when a member goes or comes; when the kernel refuses nexthop
+ * objects, kroute falls back to plain multipath routes and says why.
+ *
  * In: links, addresses and routes are watched on a second netlink socket in
  * the event loop. The local table's RTN_LOCAL routes say which addresses are
  * the namespace's own (kroute_is_local). The routes of other protocols in the main table (connected,
@@ -37,6 +42,11 @@ struct kroute_params {
 	uint32_t table;
 	uint8_t protocol;
 	bool install;
+	/* Multipath sets as resilient nexthop groups (else plain routes). */
+	bool resilient;
+	uint16_t buckets;
+	uint32_t idle_timer_s;
+	uint32_t unbalanced_timer_s;
 	/*
 	 * Called when an interface goes down or loses carrier (up false, while
 	 * the table still holds the routes through it), and when it is up with
@@ -54,10 +64,15 @@ struct kroute_stats {
 	uint64_t installed; /* routes in the kernel now */
 	uint64_t adds;	    /* requests sent */
 	uint64_t deletes;
-	uint64_t errors;	/* error replies */
-	uint64_t retries;	/* refused adds queued again */
-	uint64_t resyncs;	/* full re-reads after a lost event */
-	uint64_t kernel_routes; /* routes of others used for resolution */
+	uint64_t errors;	  /* error replies */
+	uint64_t retries;	  /* refused adds queued again */
+	uint64_t resyncs;	  /* full re-reads after a lost event */
+	uint64_t kernel_routes;	  /* routes of others used for resolution */
+	const char *fib;	  /* "hash" or "resilient": what is installed now */
+	const char *fib_fallback; /* why resilient was asked for but not used, or NULL */
+	uint64_t nh_groups;	  /* resilient groups of ours in the kernel */
+	uint64_t nh_objects;	  /* their member next hops */
+	uint64_t nh_replaced;	  /* groups updated in place (a member went or came) */
 };
 
 struct kroute *kroute_open(struct ev_loop *, const struct kroute_params *);

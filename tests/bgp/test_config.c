@@ -210,3 +210,50 @@ Test(config, shutdown_message_and_delay)
 	    msg);
 	expect_error(big, "nodes.gateway.bgp.shutdown.message", "at most 255 octets");
 }
+
+/* "fib": the mode as a string (what the generator writes) or an object. */
+Test(config, fib_modes_and_resilient_parameters)
+{
+	cr_assert_eq(parse("{ \"asn\": 1, \"router_id\": \"10.0.0.1\" }"), 0);
+	cr_assert_eq(C.fib.mode, BGP_FIB_HASH, "plain multipath routes by default");
+	cr_assert_eq(C.fib.buckets, 128);
+	cr_assert_eq(C.fib.idle_timer_s, 120);
+	cr_assert_eq(C.fib.unbalanced_timer_s, 0);
+	bgp_config_free(&C);
+
+	cr_assert_eq(parse("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"fib\": \"resilient\" }"),
+	    0);
+	cr_assert_eq(C.fib.mode, BGP_FIB_RESILIENT);
+	cr_assert_str_eq(bgp_fib_mode_name(C.fib.mode), "resilient");
+	cr_assert_eq(C.fib.buckets, 128);
+	bgp_config_free(&C);
+
+	cr_assert_eq(parse("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"fib\": { \"multipath\": "
+			   "\"resilient\", \"buckets\": 64, \"idle_timer\": 5, "
+			   "\"unbalanced_timer\": 30 } }"),
+	    0);
+	cr_assert_eq(C.fib.mode, BGP_FIB_RESILIENT);
+	cr_assert_eq(C.fib.buckets, 64);
+	cr_assert_eq(C.fib.idle_timer_s, 5);
+	cr_assert_eq(C.fib.unbalanced_timer_s, 30);
+	bgp_config_free(&C);
+
+	cr_assert_eq(parse("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"fib\": \"hash\" }"), 0);
+	cr_assert_eq(C.fib.mode, BGP_FIB_HASH);
+	bgp_config_free(&C);
+
+	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"fib\": \"ecmp\" }",
+	    "nodes.gateway.bgp.fib", "expected \"hash\" or \"resilient\", found \"ecmp\"");
+	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"fib\": 3 }",
+	    "nodes.gateway.bgp.fib", "or an object");
+	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"fib\": { \"multipath\": "
+		     "\"weighted\" } }",
+	    "nodes.gateway.bgp.fib.multipath", "expected \"hash\" or \"resilient\"");
+	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"fib\": { \"buckets\": 0 } }",
+	    "nodes.gateway.bgp.fib.buckets", "");
+	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"fib\": { \"bucket\": 8 } }",
+	    "nodes.gateway.bgp.fib", "bucket");
+	expect_error("{ \"asn\": 1, \"router_id\": \"10.0.0.1\", \"fib\": { \"idle_timer\": 60, "
+		     "\"unbalanced_timer\": 30 } }",
+	    "nodes.gateway.bgp.fib.unbalanced_timer", "at least idle_timer (60)");
+}

@@ -85,3 +85,17 @@ Test(kind_policy, damping_and_max_prefix_restart_are_refused)
 		refused_at(kinds[i], sec, "nodes.x.bgp.damping");
 	}
 }
+
+/* Resilient nexthop groups are anybgpd's: every other kind refuses "fib": "resilient". */
+Test(kind_policy, resilient_fib_is_refused_by_every_other_kind)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char sec[300];
+
+		snprintf(sec, sizeof(sec),
+		    "{\"kind\":\"%s\",\"asn\":65000,\"router_id\":\"10.0.0.1\","
+		    "\"fib\":\"resilient\"}",
+		    kinds[i]);
+		refused_at(kinds[i], sec, "nodes.x.bgp.fib");
+	}
+}
