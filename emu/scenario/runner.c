@@ -239,7 +239,7 @@ settle(struct runner *r)
 		read_logs(r);
 		int status;
 
-		if (waitpid(r->prober, &status, WNOHANG) == r->prober) {
+		if (r->prober > 0 && waitpid(r->prober, &status, WNOHANG) == r->prober) {
 			/* It said why on standard error. */
 			run_error(r, "the prober exited before the first step");
 			r->prober = 0;
