@@ -16,7 +16,8 @@
 # first N clients at RATE for SECONDS_EACH seconds (no fault), on the lab
 # kept up (--keep). From each run's probe.log: the queries, their send
 # lateness (SENT_US - SCHED_US) median, p99, p99.9 and worst over all
-# queries, and the share lost. The machine's load average is printed before
+# queries, the share lost, and the prober's CPU time over the run (user +
+# system, from the log's last line). The machine's load average is printed before
 # and after each step: the figures mean little without it.
 #
 # Bounded: each run at most SECONDS_EACH + 60 s (timeout), the largest step at
@@ -111,8 +112,8 @@ for link in topo["links"]:
     subprocess.run(["ip", "-n", "%s-%s" % (lab, srv), "-batch", "%s/s.batch" % d], check=True)
 EOF
 
-echo "| clients | queries/s | queries | lateness median | p99 | p99.9 | worst | lost | load before / after |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| clients | queries/s | queries | lateness median | p99 | p99.9 | worst | lost | prober CPU | load before / after |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for n in "${steps[@]}"; do
 	load0=$(cut -d' ' -f1 /proc/loadavg)
 	timeout $((secs + 60)) "$anylab" run "$dir/topo.json" --scenario "n$n" --name "$lab" \
@@ -120,15 +121,17 @@ for n in "${steps[@]}"; do
 	load1=$(cut -d' ' -f1 /proc/loadavg)
 	log=$(ls "$dir"/out/"$lab"-n"$n"-*/probe.log 2>/dev/null | head -1)
 	if [ -z "$log" ]; then
-		echo "| $n | | | no probe log: $(tail -1 "$dir/n$n.err") | | | | | $load0 / $load1 |"
+		echo "| $n | | | no probe log: $(tail -1 "$dir/n$n.err") | | | | | | $load0 / $load1 |"
 		continue
 	fi
 	python3 - "$log" "$n" "$rate" "$load0" "$load1" <<'EOF'
 import sys
 log, n, rate, l0, l1 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
-late, lost = [], 0
+late, lost, cpu = [], 0, 0
 for line in open(log):
     f = line.split()
+    if f[:2] == ["#", "end"]:
+        cpu = sum(int(x.split("=")[1]) for x in f[2:])
     if not f or f[0].startswith("#") or f[1] == "break":
         continue
     late.append(int(f[4]) - int(f[3]))
@@ -138,8 +141,8 @@ def pct(p):
     return late[min(len(late) - 1, int(len(late) * p / 100))]
 def ms(us):
     return "%.3f ms" % (us / 1000)
-print("| %d | %d | %d | %s | %s | %s | %s | %.2f %% | %s / %s |" % (
+print("| %d | %d | %d | %s | %s | %s | %s | %.2f %% | %.1f s | %s / %s |" % (
     n, n * rate, len(late), ms(pct(50)), ms(pct(99)), ms(pct(99.9)), ms(late[-1]),
-    100.0 * lost / max(1, len(late)), l0, l1))
+    100.0 * lost / max(1, len(late)), cpu / 1e6, l0, l1))
 EOF
 done

@@ -12,6 +12,8 @@
 int
 probe_stream_append(struct probe_stream *s, const void *p, size_t n)
 {
+	if (n == 0)
+		return 0;
 	if (s->off > 0 && s->off == s->len)
 		s->off = s->len = 0;
 	if (s->len + n > s->cap && s->off > 0) {

@@ -722,6 +722,16 @@ prober_run(const struct prober_cfg *cfg)
 			break;
 		}
 	}
+	/* What the prober cost, for tools/bench_probe.sh. */
+	{
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		snprintf(hdr, sizeof(hdr), "# end cpu_user_us=%lld cpu_sys_us=%lld\n",
+		    (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec,
+		    (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec);
+		log_line(&p, hdr);
+	}
 out:
 	if (p.logfd >= 0 && p.logbuf != NULL && p.loglen > 0)
 		log_flush(&p);
