@@ -1,7 +1,8 @@
 /*
  * Scenario expectations (expect.h): client selection, and one check per
  * expectation kind, each writing its detail through a textbuf so that any
- * number of clients (up to SCN_MAX_CLIENTS) fits or is cut, never overrun.
+ * number of clients fits or is cut, never overrun: a list of clients is
+ * written while it fits, then ends with "... and N more".
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,12 +20,36 @@
 #include "netlink.h"
 #include "textbuf.h"
 
+#define LIST_TAIL 48 /* room kept for " ... and N more" and the runner's " (after S s)" */
+
+static bool list_put(struct textbuf *, const char *sep, const char *item, size_t *more);
+static void list_end(struct textbuf *, size_t more);
 static bool check_answers(const struct expect_view *, const struct scn_step *, const bool *sel,
     int64_t since, char *detail, size_t len);
 static bool check_nexthops(const struct expect_view *, const struct scn_step *, char *detail,
     size_t len);
 static bool check_session(const struct expect_view *, const struct scn_step *, char *detail,
     size_t len);
+
+/* One item of a list, while it fits with room for the tail; else counted in more. */
+static bool
+list_put(struct textbuf *tb, const char *sep, const char *item, size_t *more)
+{
+	if (*more == 0 && tb->len + strlen(sep) + strlen(item) + LIST_TAIL < tb->size) {
+		tb_sep(tb, sep);
+		tb_puts(tb, item);
+		return true;
+	}
+	(*more)++;
+	return false;
+}
+
+static void
+list_end(struct textbuf *tb, size_t more)
+{
+	if (more > 0)
+		tb_printf(tb, " ... and %zu more", more);
+}
 
 bool
 expect_about_clients(const struct scn_step *st)
@@ -77,14 +102,13 @@ void
 expect_selection_names(const struct expect_view *v, const bool *sel, char *buf, size_t len)
 {
 	struct textbuf tb;
+	size_t more = 0;
 
 	tb_init(&tb, buf, len);
-	for (size_t c = 0; c < v->nclients; c++) {
-		if (!sel[c])
-			continue;
-		tb_sep(&tb, ", ");
-		tb_puts(&tb, v->clients[c].name);
-	}
+	for (size_t c = 0; c < v->nclients; c++)
+		if (sel[c])
+			list_put(&tb, ", ", v->clients[c].name, &more);
+	list_end(&tb, more);
 }
 
 bool
@@ -138,18 +162,20 @@ static bool
 check_answers(const struct expect_view *v, const struct scn_step *st, const bool *sel,
     int64_t since, char *detail, size_t len)
 {
-	char got[SCN_MAX_CLIENTS][SCN_INST_MAX];
+	char(*got)[SCN_INST_MAX] = emu_calloc(v->nclients ? v->nclients : 1, sizeof(*got));
+	char item[TOPO_NAME_MAX + SCN_INST_MAX + 16];
 	struct textbuf tb;
+	size_t more = 0;
 	bool ok = true;
 
 	tb_init(&tb, detail, len);
 	for (size_t c = 0; c < v->nclients; c++) {
 		if (!sel[c])
 			continue;
-		tb_sep(&tb, "; ");
 		if (!meas_latest(&v->logs[c], since, got[c])) {
 			ok = false;
-			tb_printf(&tb, "%s: no answer", v->clients[c].name);
+			snprintf(item, sizeof(item), "%s: no answer", v->clients[c].name);
+			list_put(&tb, "; ", item, &more);
 			continue;
 		}
 		if (st->kind == SCN_ANSWERED) {
@@ -158,8 +184,10 @@ check_answers(const struct expect_view *v, const struct scn_step *st, const bool
 
 			ok &= good;
 		}
-		tb_printf(&tb, "%s: %s", v->clients[c].name, got[c]);
+		snprintf(item, sizeof(item), "%s: %s", v->clients[c].name, got[c]);
+		list_put(&tb, "; ", item, &more);
 	}
+	list_end(&tb, more);
 	if (ok && st->kind == SCN_INSTANCES) {
 		/* The set of latest instances equals the expected set. */
 		for (size_t k = 0; k < st->nset && ok; k++) {
@@ -179,6 +207,7 @@ check_answers(const struct expect_view *v, const struct scn_step *st, const bool
 			ok = found;
 		}
 	}
+	free(got);
 	return ok;
 }
 

@@ -88,6 +88,7 @@ meas_fault_client(const struct probe_log *l, const struct meas_fault *f, struct 
 	memset(c, 0, sizeof(*c));
 	c->failover_us = -1;
 	c->back_us = -1;
+	c->tcp_breaks = probe_log_breaks(l, f->start_us, f->end_us);
 	meas_before(l, f->start_us, c->before);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct probe_rec *r = &l->recs[i];

@@ -17,6 +17,7 @@
  *              to a query sent at or after U, arrival minus U; -1 when none
  *   lost_after queries lost or failed sent in [U, E)
  *   after      the instance of the last answer to a query sent in [U, E)
+ *   tcp_breaks TCP connections of the client that broke in [F, E)
  */
 #ifndef ANYLAB_MEASURE_H
 #define ANYLAB_MEASURE_H
@@ -46,6 +47,7 @@ struct meas_client {
 	uint64_t sent;	     /* queries sent in [F, E) */
 	uint64_t lost;
 	uint64_t lost_after;
+	uint64_t tcp_breaks;
 };
 
 /* Per-fault, per-client figures. log must be sorted (probe_log_sort). */

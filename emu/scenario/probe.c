@@ -1,33 +1,18 @@
 /*
- * The DNS probe (probe.h): a child process per client, inside the client's
- * namespace, sending queries (RFC 1035 4.1; NSID per RFC 5001 when asked)
- * from one connected UDP socket on a timerfd schedule and logging each
- * query's fate. The DNS codec is anydns's (dns_msg.h); nothing here parses
- * packets by hand. Also the log's line format and readers.
+ * Probe records and the prober's log (probe.h): the line format, the
+ * per-client logs kept in send order, and the incremental reader that
+ * splits the prober's one log into them. No sockets here (prober.c sends).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/prctl.h>
-#include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/timerfd.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "dns_msg.h"
-#include "fileio.h"
 #include "log.h"
-#include "netns.h"
-#include "anylab.h"
 #include "probe.h"
-#include "proc.h"
 
 const char *const probe_status_names[PROBE_STATUS_COUNT] = {
 	[PROBE_OK] = "ok",
@@ -35,40 +20,17 @@ const char *const probe_status_names[PROBE_STATUS_COUNT] = {
 	[PROBE_ERROR] = "error",
 };
 
-#define ID_SPACE      65536u
-#define MAX_IN_FLIGHT 60000u /* below the id space, so an id is never reused in flight */
-
-struct slot {
-	bool active;
-	uint32_t seq;
-	int64_t sched_mono;
-	int64_t sent_mono;
+const char *const probe_break_names[PROBE_BREAK_COUNT] = {
+	[PROBE_BREAK_RESET] = "reset",
+	[PROBE_BREAK_EOF] = "eof",
+	[PROBE_BREAK_TIMEOUT] = "timeout",
+	[PROBE_BREAK_ERROR] = "error",
 };
 
-struct probe {
-	const struct probe_cfg *cfg;
-	int sock;
-	int logfd;
-	uint16_t id_base;
-	uint32_t next_seq;   /* next to send */
-	uint32_t oldest_seq; /* oldest perhaps in flight */
-	int64_t t0_mono;
-	int64_t anchor_rt_us; /* CLOCK_REALTIME at anchor_mono */
-	int64_t anchor_mono;  /* ns */
-	int64_t period_ns;
-	int64_t timeout_us;
-	struct slot *slots; /* ID_SPACE, indexed by id */
-};
-
-/* The schedule needs nanoseconds; every other time in anylab is emu_now_us / emu_now_rt_us. */
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+static int rec_cmp(const void *, const void *);
+static int order_cmp(const void *, const void *, void *);
+static struct probe_log *reader_find(struct probe_reader *, const char *client);
+static void reader_line(struct probe_reader *, const char *line);
 
 void
 probe_line_format(const struct probe_rec *r, char *buf, size_t len)
@@ -142,6 +104,43 @@ probe_log_add(struct probe_log *l, const struct probe_rec *r)
 	l->recs[l->n++] = *r;
 }
 
+void
+probe_log_insert(struct probe_log *l, const struct probe_rec *r)
+{
+	size_t i;
+
+	probe_log_add(l, r);
+	/* Answers come back nearly in send order: a short walk back at most. */
+	for (i = l->n - 1; i > 0 && rec_cmp(&l->recs[i - 1], r) > 0; i--)
+		l->recs[i] = l->recs[i - 1];
+	l->recs[i] = *r;
+}
+
+void
+probe_log_add_break(struct probe_log *l, const struct probe_break *b)
+{
+	if (l->nbreaks == l->capbreaks) {
+		size_t cap = l->capbreaks ? l->capbreaks * 2 : 16;
+		struct probe_break *p = reallocarray(l->breaks, cap, sizeof(*p));
+
+		if (p == NULL)
+			fatal("out of memory");
+		l->breaks = p;
+		l->capbreaks = cap;
+	}
+	l->breaks[l->nbreaks++] = *b;
+}
+
+size_t
+probe_log_breaks(const struct probe_log *l, int64_t from, int64_t to)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->nbreaks; i++)
+		n += l->breaks[i].time_us >= from && l->breaks[i].time_us < to;
+	return n;
+}
+
 static int
 rec_cmp(const void *a, const void *b)
 {
@@ -163,20 +162,150 @@ void
 probe_log_free(struct probe_log *l)
 {
 	free(l->recs);
+	free(l->breaks);
 	l->recs = NULL;
+	l->breaks = NULL;
 	l->n = l->cap = 0;
+	l->nbreaks = l->capbreaks = 0;
+}
+
+void
+probe_logline_format(const char *client, const struct probe_rec *r, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s ", client);
+
+	if (n < 0 || (size_t)n >= len)
+		return;
+	probe_line_format(r, buf + n, len - (size_t)n);
+}
+
+void
+probe_breakline_format(const char *client, const struct probe_break *b, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s break %" PRId64 " %s\n", client, b->time_us,
+	    probe_break_names[b->reason]);
+}
+
+enum probe_line_kind
+probe_logline_parse(const char *line, char *client, struct probe_rec *rec, struct probe_break *brk)
+{
+	size_t n;
+	int r;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '\0' || *line == '\n' || *line == '#')
+		return PROBE_LINE_NONE;
+	n = strcspn(line, " \t\n");
+	if (n == 0 || n >= PROBE_CLIENT_MAX || (line[n] != ' ' && line[n] != '\t'))
+		return PROBE_LINE_BAD;
+	memcpy(client, line, n);
+	client[n] = '\0';
+	line += n;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (strncmp(line, "break ", 6) == 0) {
+		char reason[16];
+		int off = 0;
+
+		memset(brk, 0, sizeof(*brk));
+		if (sscanf(line + 6, "%" SCNd64 " %15s%n", &brk->time_us, reason, &off) != 2 ||
+		    brk->time_us < 0)
+			return PROBE_LINE_BAD;
+		line += 6 + off;
+		if (*line != '\0' && *line != '\n')
+			return PROBE_LINE_BAD;
+		for (int i = 0; i < PROBE_BREAK_COUNT; i++) {
+			if (strcmp(reason, probe_break_names[i]) == 0) {
+				brk->reason = (enum probe_break_reason)i;
+				return PROBE_LINE_BREAK;
+			}
+		}
+		return PROBE_LINE_BAD;
+	}
+	r = probe_line_parse(line, rec);
+	return r == 0 ? PROBE_LINE_QUERY : PROBE_LINE_BAD;
+}
+
+/* The reader's index: logs by client name (arg: the logs). */
+static int
+order_cmp(const void *a, const void *b, void *arg)
+{
+	const struct probe_log *logs = arg;
+
+	return strcmp(logs[*(const size_t *)a].client, logs[*(const size_t *)b].client);
+}
+
+static struct probe_log *
+reader_find(struct probe_reader *rd, const char *client)
+{
+	size_t lo = 0, hi = rd->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(client, rd->logs[rd->order[mid]].client);
+
+		if (c == 0)
+			return &rd->logs[rd->order[mid]];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static void
+reader_line(struct probe_reader *rd, const char *line)
+{
+	char client[PROBE_CLIENT_MAX];
+	struct probe_rec r;
+	struct probe_break b;
+	struct probe_log *l;
+	enum probe_line_kind k = probe_logline_parse(line, client, &r, &b);
+
+	if (k == PROBE_LINE_NONE)
+		return;
+	if (k == PROBE_LINE_BAD) {
+		rd->bad++;
+		return;
+	}
+	l = reader_find(rd, client);
+	if (l == NULL)
+		rd->unknown++;
+	else if (k == PROBE_LINE_QUERY)
+		probe_log_insert(l, &r);
+	else
+		probe_log_add_break(l, &b);
 }
 
 int
-probe_reader_open(struct probe_reader *rd, const char *path)
+probe_reader_open(struct probe_reader *rd, const char *path, struct probe_log *logs, size_t n)
 {
 	memset(rd, 0, sizeof(*rd));
+	rd->logs = logs;
+	rd->n = n;
+	rd->order = calloc(n ? n : 1, sizeof(*rd->order));
+	if (rd->order == NULL) {
+		rd->fd = -1;
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		rd->order[i] = i;
+	qsort_r(rd->order, n, sizeof(*rd->order), order_cmp, logs);
 	rd->fd = open(path, O_RDONLY | O_CLOEXEC);
-	return rd->fd < 0 ? -errno : 0;
+	if (rd->fd < 0) {
+		int err = -errno;
+
+		free(rd->order);
+		rd->order = NULL;
+		return err;
+	}
+	return 0;
 }
 
 int
-probe_reader_poll(struct probe_reader *rd, struct probe_log *l)
+probe_reader_poll(struct probe_reader *rd)
 {
 	int added = 0;
 
@@ -195,17 +324,9 @@ probe_reader_poll(struct probe_reader *rd, struct probe_log *l)
 		rd->buf[rd->len] = '\0';
 		start = rd->buf;
 		while ((nl = memchr(start, '\n', rd->len - (size_t)(start - rd->buf))) != NULL) {
-			struct probe_rec r;
-			int pr;
-
 			*nl = '\0';
-			pr = probe_line_parse(start, &r);
-			if (pr == 0) {
-				probe_log_add(l, &r);
-				added++;
-			} else if (pr < 0) {
-				rd->bad++;
-			}
+			reader_line(rd, start);
+			added++;
 			start = nl + 1;
 		}
 		rd->len -= (size_t)(start - rd->buf);
@@ -223,343 +344,19 @@ probe_reader_close(struct probe_reader *rd)
 	if (rd->fd >= 0)
 		close(rd->fd);
 	rd->fd = -1;
+	free(rd->order);
+	rd->order = NULL;
 }
 
 int
-probe_log_load(struct probe_log *l, const char *path)
+probe_log_load(struct probe_log *logs, size_t n, const char *path)
 {
 	struct probe_reader rd;
-	int r = probe_reader_open(&rd, path);
+	int r = probe_reader_open(&rd, path, logs, n);
 
 	if (r < 0)
 		return r;
-	r = probe_reader_poll(&rd, l);
+	r = probe_reader_poll(&rd);
 	probe_reader_close(&rd);
 	return r < 0 ? r : 0;
-}
-
-/* The child. */
-
-static void
-log_rec(struct probe *p, const struct probe_rec *r)
-{
-	char line[256];
-	size_t len;
-
-	probe_line_format(r, line, sizeof(line));
-	len = strlen(line);
-	if (write(p->logfd, line, len) != (ssize_t)len)
-		fatal("probe %s: writing the log: %s", p->cfg->client, strerror(errno));
-}
-
-static void
-resolve(struct probe *p, struct slot *s, enum probe_status st, int64_t now_mono, uint8_t rcode,
-    const char *inst)
-{
-	struct probe_rec r = { 0 };
-
-	r.seq = s->seq;
-	r.id = (uint16_t)(p->id_base + s->seq);
-	/*
-	 * Both times on the realtime clock through one anchor taken at start, so
-	 * that the schedule's steps are exact and lateness is monotonic time.
-	 */
-	r.sent_us = p->anchor_rt_us + (s->sent_mono - p->anchor_mono) / 1000;
-	r.sched_us = p->anchor_rt_us + (s->sched_mono - p->anchor_mono) / 1000;
-	r.status = st;
-	r.rtt_us = st == PROBE_LOST ? -1 : (int32_t)((now_mono - s->sent_mono) / 1000);
-	r.rcode = rcode;
-	snprintf(r.inst, sizeof(r.inst), "%s", inst ? inst : "");
-	/* The instance runs to the end of the line: keep it on one line. */
-	for (char *c = r.inst; *c; c++)
-		if (*c == '\n' || *c == '\r')
-			*c = ' ';
-	s->active = false;
-	log_rec(p, &r);
-}
-
-static void
-send_one(struct probe *p, int64_t sched_mono)
-{
-	uint32_t seq = p->next_seq++;
-	uint16_t id = (uint16_t)(p->id_base + seq);
-	struct slot *s = &p->slots[id];
-	struct dns_query_spec spec = DNS_QUERY_SPEC_INIT(p->cfg->qname, p->cfg->qtype);
-	uint8_t q[512];
-	int qlen;
-
-	spec.id = id;
-	spec.nsid = p->cfg->identity == SCN_ID_NSID;
-	spec.edns = spec.nsid;
-	qlen = dns_query_build(&spec, q, sizeof(q));
-	if (qlen < 0)
-		fatal("probe %s: building the query: %s", p->cfg->client, dns_strerror(qlen));
-	s->active = true;
-	s->seq = seq;
-	s->sched_mono = sched_mono;
-	s->sent_mono = mono_ns();
-	/* A failed send (no route: the fault under test) is a loss like any other. */
-	(void)send(p->sock, q, (size_t)qlen, MSG_DONTWAIT | MSG_NOSIGNAL);
-}
-
-static void
-expire(struct probe *p, int64_t now_mono, bool all)
-{
-	while (p->oldest_seq != p->next_seq) {
-		struct slot *s = &p->slots[(uint16_t)(p->id_base + p->oldest_seq)];
-
-		if (s->active && s->seq == p->oldest_seq) {
-			if (!all && now_mono - s->sent_mono < p->timeout_us * 1000)
-				return;
-			resolve(p, s, PROBE_LOST, now_mono, 0, NULL);
-		}
-		p->oldest_seq++;
-	}
-}
-
-static void
-receive(struct probe *p)
-{
-	uint8_t buf[4096];
-	struct dns_msg m;
-
-	for (;;) {
-		ssize_t n = recv(p->sock, buf, sizeof(buf), MSG_DONTWAIT);
-		int64_t now = mono_ns();
-		struct dns_query_spec spec = DNS_QUERY_SPEC_INIT(p->cfg->qname, p->cfg->qtype);
-		char inst[SCN_INST_MAX] = "";
-		struct slot *s;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return; /* EAGAIN, or ICMP errors (ECONNREFUSED): the timeout decides */
-		}
-		if (dns_msg_parse(buf, (size_t)n, &m) != DNS_OK)
-			continue;
-		s = &p->slots[m.hdr.id];
-		if (!s->active)
-			continue; /* late (already lost) or never asked */
-		spec.id = m.hdr.id;
-		if (!dns_msg_matches(&m, &spec))
-			continue;
-		if (p->cfg->identity == SCN_ID_NSID)
-			dns_edns_nsid_text(&m.edns, inst, sizeof(inst));
-		else
-			dns_msg_first_txt(&m, inst, sizeof(inst));
-		if (m.rcode == DNS_R_NOERROR && inst[0])
-			resolve(p, s, PROBE_OK, now, 0, inst);
-		else
-			resolve(p, s, PROBE_ERROR, now, (uint8_t)(m.rcode > 255 ? 255 : m.rcode),
-			    inst);
-	}
-}
-
-static int
-open_socket(const struct probe_cfg *cfg)
-{
-	struct sockaddr_storage ss;
-	unsigned slen;
-	int fd, rcv = 1 << 20;
-
-	fd = socket(cfg->server.family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
-	ipaddr_to_sockaddr(&cfg->server, cfg->port, &ss, &slen);
-	if (connect(fd, (struct sockaddr *)&ss, slen) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-int
-probe_run(const struct probe_cfg *cfg)
-{
-	struct probe p = { .cfg = cfg, .sock = -1, .logfd = -1 };
-	struct itimerspec its = { 0 };
-	struct epoll_event ev, evs[4];
-	sigset_t mask;
-	int tfd = -1, sfd = -1, ep = -1, err = 0;
-	bool stopping = false;
-	int64_t stop_at = 0, end_mono = 0;
-	char hdr[512], abuf[IPADDR_STRLEN];
-
-	if (cfg->rate == 0 ||
-	    (uint64_t)cfg->rate * (cfg->timeout_ms + 1000) / 1000 >= MAX_IN_FLIGHT)
-		return -EINVAL;
-	p.period_ns = 1000000000LL / cfg->rate;
-	p.timeout_us = (int64_t)cfg->timeout_ms * 1000;
-	p.slots = calloc(ID_SPACE, sizeof(*p.slots));
-	if (p.slots == NULL)
-		return -ENOMEM;
-	p.id_base = (uint16_t)(getpid() * 2654435761u >> 7);
-	/* The default 50 us timer slack would make every send that much late. */
-	prctl(PR_SET_TIMERSLACK, 1UL);
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	p.sock = open_socket(cfg);
-	if (sfd < 0 || tfd < 0 || ep < 0) {
-		err = -errno;
-		goto out;
-	}
-	/* Never through a link, never a file someone else planted (fileio.h). */
-	p.logfd = file_create(AT_FDCWD, cfg->log_path, 0644, FILE_REPLACE);
-	if (p.logfd < 0) {
-		err = p.logfd;
-		goto out;
-	}
-	if (p.sock < 0) {
-		err = p.sock;
-		goto out;
-	}
-	snprintf(hdr, sizeof(hdr),
-	    "# anylab probe client=%s server=%s port=%u qname=%s rate=%u timeout_ms=%u "
-	    "start_us=%" PRId64 "\n",
-	    cfg->client, ipaddr_ntop(&cfg->server, abuf, sizeof(abuf)), cfg->port, cfg->qname,
-	    cfg->rate, cfg->timeout_ms, (int64_t)emu_now_rt_us());
-	if (write(p.logfd, hdr, strlen(hdr)) < 0) {
-		err = -errno;
-		goto out;
-	}
-	p.anchor_mono = mono_ns();
-	p.anchor_rt_us = emu_now_rt_us();
-	p.t0_mono = p.anchor_mono + 1000000; /* the first query 1 ms from now */
-	its.it_value.tv_sec = p.t0_mono / 1000000000;
-	its.it_value.tv_nsec = p.t0_mono % 1000000000;
-	its.it_interval.tv_sec = p.period_ns / 1000000000;
-	its.it_interval.tv_nsec = p.period_ns % 1000000000;
-	if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0) {
-		err = -errno;
-		goto out;
-	}
-	if (cfg->duration_ms)
-		end_mono = p.t0_mono + (int64_t)cfg->duration_ms * 1000000;
-	ev.events = EPOLLIN;
-	ev.data.fd = tfd;
-	epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev);
-	ev.data.fd = p.sock;
-	epoll_ctl(ep, EPOLL_CTL_ADD, p.sock, &ev);
-	ev.data.fd = sfd;
-	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
-
-	for (;;) {
-		int n = epoll_wait(ep, evs, 4, stopping ? 20 : 100);
-		int64_t now;
-
-		if (n < 0 && errno != EINTR) {
-			err = -errno;
-			goto out;
-		}
-		for (int i = 0; i < n; i++) {
-			if (evs[i].data.fd == p.sock) {
-				receive(&p);
-			} else if (evs[i].data.fd == sfd) {
-				struct signalfd_siginfo si;
-
-				while (read(sfd, &si, sizeof(si)) == sizeof(si))
-					;
-				if (!stopping) {
-					stopping = true;
-					stop_at = mono_ns();
-				}
-			} else if (evs[i].data.fd == tfd) {
-				uint64_t exp;
-
-				if (read(tfd, &exp, sizeof(exp)) != sizeof(exp) || stopping)
-					continue;
-				for (uint64_t k = 0; k < exp; k++) {
-					int64_t sched = p.t0_mono +
-					    (int64_t)p.next_seq * p.period_ns;
-
-					if (end_mono && sched >= end_mono) {
-						stopping = true;
-						stop_at = mono_ns();
-						break;
-					}
-					send_one(&p, sched);
-				}
-			}
-		}
-		now = mono_ns();
-		expire(&p, now, false);
-		if (stopping &&
-		    (p.oldest_seq == p.next_seq ||
-			now - stop_at > p.timeout_us * 1000 + 100000000)) {
-			expire(&p, now, true);
-			break;
-		}
-	}
-out:
-	if (ep >= 0)
-		close(ep);
-	if (tfd >= 0)
-		close(tfd);
-	if (sfd >= 0)
-		close(sfd);
-	if (p.sock >= 0)
-		close(p.sock);
-	if (p.logfd >= 0)
-		close(p.logfd);
-	free(p.slots);
-	return err;
-}
-
-pid_t
-probe_start(const struct probe_cfg *cfg)
-{
-	pid_t pid;
-
-	(void)emu_now_rt_us(); /* the child's timestamps on the parent's anchor (anylab.h) */
-	pid = fork();
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int fd, r;
-
-		/* Never outlive anylab: a probe left behind would query forever. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() == 1)
-			_exit(1);
-		fd = netns_open(cfg->netns);
-		r = fd < 0 ? fd : netns_enter(fd);
-		if (r < 0) {
-			fprintf(stderr, "anylab: probe %s: cannot enter namespace %s: %s\n",
-			    cfg->client, cfg->netns, strerror(-r));
-			_exit(1);
-		}
-		close(fd);
-		r = probe_run(cfg);
-		if (r < 0) {
-			fprintf(stderr, "anylab: probe %s: %s\n", cfg->client, strerror(-r));
-			_exit(1);
-		}
-		_exit(0);
-	}
-	return pid;
-}
-
-int
-probe_stop(pid_t pid, unsigned timeout_ms)
-{
-	int status = -1, killed;
-
-	if (pid <= 0)
-		return -EINVAL;
-	/* Its last query may still be waiting for its answer: its timeout, and 2 s more. */
-	killed = proc_stop(&pid, 1, (int)timeout_ms + 2000, NULL, NULL, &status);
-	if (killed < 0)
-		return killed;
-	if (killed > 0)
-		return -ETIMEDOUT;
-	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
 }

@@ -1,18 +1,22 @@
 /*
- * The DNS probe: one forked child per client that enters the client's
- * network namespace and queries the anycast address at a fixed rate, every
- * query with its own id and timeout, and writes one line per query to its
- * log once the query is answered or lost. Also the log's format and an
- * incremental reader for it (pure; unit-tested).
+ * Probe records and the prober's log: what one query became (struct
+ * probe_rec), what broke a client's TCP connection (struct probe_break), a
+ * client's log of both (struct probe_log, what measure.c reads), and the
+ * text format the prober (prober.h) writes and the runner reads back into
+ * one probe_log per client. Pure: no sockets, unit-tested.
  *
- * Log lines (text, one per query, in completion order, '#' lines are
- * comments):
- *   SEQ ID SCHED_US SENT_US STATUS RTT_US RCODE INSTANCE
- * SCHED_US and SENT_US are CLOCK_REALTIME microseconds (the clock pcap and
- * the scenario log use): when the schedule asked for the query and when it
- * left. STATUS is ok, lost or error (an answer without an identity, or with
- * an rcode other than NOERROR). RTT_US is -1 unless answered. INSTANCE is
- * the answer's TXT text or NSID ("-" when none), up to the end of the line.
+ * The log (probe.log in the run's directory), one line per event in
+ * completion order, '#' lines are comments:
+ *   CLIENT SEQ ID SCHED_US SENT_US STATUS RTT_US RCODE INSTANCE
+ *   CLIENT break TIME_US REASON
+ * CLIENT is the client's node name. SCHED_US and SENT_US are
+ * CLOCK_REALTIME microseconds on the runner's anchor (anylab.h): when the
+ * schedule asked for the query and when it left. STATUS is ok, lost or
+ * error (an answer without an identity, or with an rcode other than
+ * NOERROR). RTT_US is -1 unless answered. INSTANCE is the answer's TXT
+ * text or NSID ("-" when none), up to the end of the line. A break line:
+ * a TCP connection of CLIENT broke at TIME_US, REASON one of
+ * probe_break_names (reset, eof, timeout, error).
  */
 #ifndef ANYLAB_PROBE_H
 #define ANYLAB_PROBE_H
@@ -44,60 +48,86 @@ struct probe_rec {
 	char inst[SCN_INST_MAX]; /* "" when none */
 };
 
-struct probe_log {
-	char client[64];
-	struct probe_rec *recs;
-	size_t n;
-	size_t cap;
+/* Why a TCP connection counted as broken (RFC 7766: the client saw it end). */
+enum probe_break_reason {
+	PROBE_BREAK_RESET,   /* RST (ECONNRESET, EPIPE) */
+	PROBE_BREAK_EOF,     /* the server closed it */
+	PROBE_BREAK_TIMEOUT, /* a query on it was not answered within the timeout */
+	PROBE_BREAK_ERROR,   /* any other socket error (unreachable, ...) */
+	PROBE_BREAK_COUNT,
+};
+extern const char *const probe_break_names[PROBE_BREAK_COUNT];
+
+struct probe_break {
+	int64_t time_us; /* realtime */
+	enum probe_break_reason reason;
 };
 
-struct probe_cfg {
-	char netns[256]; /* LAB-NODE */
-	char client[64]; /* node name, for the log */
-	struct ipaddr server;
-	uint16_t port;
-	const char *qname;
-	uint16_t qtype;
-	enum scn_identity identity;
-	unsigned rate; /* queries per second */
-	unsigned timeout_ms;
-	uint64_t duration_ms; /* 0: until SIGTERM */
-	char log_path[512];
+#define PROBE_CLIENT_MAX 64 /* node names, NUL included */
+
+struct probe_log {
+	char client[PROBE_CLIENT_MAX];
+	struct probe_rec *recs; /* sorted by send time when filled by probe_reader_poll */
+	size_t n;
+	size_t cap;
+	struct probe_break *breaks; /* in time order */
+	size_t nbreaks;
+	size_t capbreaks;
 };
 
 /*
- * Fork the probe child. It enters cfg->netns, creates the log (truncating),
- * and queries until SIGTERM (or duration_ms), then waits for the queries in
- * flight to be answered or time out, and exits 0. Returns the child's pid or
- * -errno; the child reports its own setup errors on stderr and exits 1.
+ * A query record's fields (a log line after its CLIENT column): 0, 1 for a
+ * comment or empty line, -1 when malformed.
  */
-pid_t probe_start(const struct probe_cfg *);
-/* SIGTERM the child and wait for it (at most timeout + 2 s, then SIGKILL). 0 or -errno. */
-int probe_stop(pid_t, unsigned timeout_ms);
-/* Run the probe loop in the calling process (already in its namespace). 0 or -errno. */
-int probe_run(const struct probe_cfg *);
-
-/* One log line into rec. 0, 1 for a comment or empty line, -1 when malformed. */
 int probe_line_parse(const char *line, struct probe_rec *rec);
+/* Its fields, ending with a newline. */
 void probe_line_format(const struct probe_rec *, char *buf, size_t len);
+
+enum probe_line_kind {
+	PROBE_LINE_BAD = -1,
+	PROBE_LINE_QUERY,
+	PROBE_LINE_NONE, /* comment or empty */
+	PROBE_LINE_BREAK,
+};
+/* A whole log line: its client into client[PROBE_CLIENT_MAX], and rec or brk. */
+enum probe_line_kind probe_logline_parse(const char *line, char *client, struct probe_rec *rec,
+    struct probe_break *brk);
+/* "CLIENT " then the record's fields; a break's line. Both end with a newline. */
+void probe_logline_format(const char *client, const struct probe_rec *, char *buf, size_t len);
+void probe_breakline_format(const char *client, const struct probe_break *, char *buf, size_t len);
 
 void probe_log_init(struct probe_log *, const char *client);
 void probe_log_add(struct probe_log *, const struct probe_rec *);
+/* Add in its place by send time (then seq): cheap when records come nearly in order. */
+void probe_log_insert(struct probe_log *, const struct probe_rec *);
+void probe_log_add_break(struct probe_log *, const struct probe_break *);
+/* Breaks in [from, to). */
+size_t probe_log_breaks(const struct probe_log *, int64_t from_us, int64_t to_us);
 void probe_log_sort(struct probe_log *); /* by send time (then seq) */
 void probe_log_free(struct probe_log *);
 
-/* Incremental reader of a log file still being written. */
+/*
+ * Incremental reader of the prober's log while it is being written: every
+ * line goes to the log of its client among logs[0..n) (by name; lines of
+ * other clients are counted in unknown). Query records are inserted in send
+ * order, so the logs stay sorted.
+ */
 struct probe_reader {
 	int fd;
-	char buf[8192];
+	struct probe_log *logs;
+	size_t *order; /* indexes of logs, by client name */
+	size_t n;
+	char buf[65536];
 	size_t len;
-	size_t bad; /* malformed lines seen */
+	size_t bad;	/* malformed lines seen */
+	size_t unknown; /* lines of a client not among logs */
 };
-int probe_reader_open(struct probe_reader *, const char *path);
-/* Append every complete new line to log. Number of records added or -errno. */
-int probe_reader_poll(struct probe_reader *, struct probe_log *);
+/* Open path for logs[0..n) (their client names set). 0 or -errno. */
+int probe_reader_open(struct probe_reader *, const char *path, struct probe_log *logs, size_t n);
+/* Read every complete new line. Number of lines taken or -errno. */
+int probe_reader_poll(struct probe_reader *);
 void probe_reader_close(struct probe_reader *);
-/* Read a whole log file. 0 or -errno. */
-int probe_log_load(struct probe_log *, const char *path);
+/* Read a whole log file into logs[0..n). 0 or -errno. */
+int probe_log_load(struct probe_log *logs, size_t n, const char *path);
 
 #endif

@@ -497,8 +497,18 @@ sec_files(struct strbuf *sb, const struct run_result *r, const char *rundir)
 		sb_puts(sb, "</li>\n");
 	}
 	for (size_t c = 0; c < r->nclients; c++) {
-		if (!r->clients[c].log_path[0])
+		/* One prober's log for every client (prober.h): linked once. */
+		bool shared = r->nclients > 1 &&
+		    strcmp(r->clients[r->nclients - 1].log_path, r->clients[0].log_path) == 0;
+
+		if (!r->clients[c].log_path[0] || (shared && c > 0))
 			continue;
+		if (shared) {
+			sb_puts(sb, "<li>probe log of every client: ");
+			file_link(sb, rundir, r->clients[c].log_path, NULL);
+			sb_puts(sb, "</li>\n");
+			continue;
+		}
 		sb_puts(sb, "<li>probe log of ");
 		report_escape(sb, r->clients[c].name);
 		sb_puts(sb, ": ");

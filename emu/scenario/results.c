@@ -352,7 +352,8 @@ results_json(const struct run_result *r, struct strbuf *sb)
 			json_kv_i64(sb, "sent", (int64_t)mc->sent, false, true);
 			json_kv_i64(sb, "lost", (int64_t)mc->lost, false, true);
 			json_kv_ms(sb, "back_ms", mc->back_us, true);
-			json_kv_i64(sb, "lost_after", (int64_t)mc->lost_after, false, false);
+			json_kv_i64(sb, "lost_after", (int64_t)mc->lost_after, false, true);
+			json_kv_i64(sb, "tcp_breaks", (int64_t)mc->tcp_breaks, false, false);
 			sb_puts(sb, "}");
 		}
 		sb_puts(sb, "]}");
@@ -372,8 +373,17 @@ results_json(const struct run_result *r, struct strbuf *sb)
 		json_kv_i64(sb, "rtt_max_us", t->rtt_max_us, true, true);
 		json_kv_i64(sb, "send_late_median_us", t->late_median_us, true, true);
 		json_kv_i64(sb, "send_late_p99_us", t->late_p99_us, true, true);
-		json_kv_i64(sb, "send_late_max_us", t->late_max_us, true, false);
-		sb_puts(sb, "}");
+		json_kv_i64(sb, "send_late_max_us", t->late_max_us, true, true);
+		sb_puts(sb, "\"tcp_breaks\": [");
+		for (size_t b = 0; b < r->clients[c].nbreaks; b++) {
+			const struct probe_break *pb = &r->clients[c].breaks[b];
+
+			sb_printf(sb, "%s{", b ? ", " : "");
+			json_kv_i64(sb, "time_us", pb->time_us, false, true);
+			json_kv_str(sb, "reason", probe_break_names[pb->reason], false);
+			sb_puts(sb, "}");
+		}
+		sb_puts(sb, "]}");
 	}
 	sb_puts(sb, "\n  ],\n  \"files\": {");
 	json_kv_str(sb, "json", r->json_path, true);
@@ -466,6 +476,8 @@ results_free(struct run_result *r)
 		free(r->faults[f].clients);
 	free(r->faults);
 	free(r->steps);
+	for (size_t c = 0; c < r->nclients && r->clients; c++)
+		free(r->clients[c].breaks);
 	free(r->clients);
 	for (size_t i = 0; i < r->ncaptures; i++)
 		free(r->captures[i]);

@@ -50,6 +50,8 @@ struct res_client {
 	const char *name;
 	char log_path[512];
 	struct meas_totals totals;
+	struct probe_break *breaks; /* its TCP connections that broke (a copy), in time order */
+	size_t nbreaks;
 };
 
 #define RES_MAX_INST 16 /* instances named in the results (and coloured in the pictures) */

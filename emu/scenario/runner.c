@@ -25,6 +25,7 @@
 #include "log.h"
 #include "measure.h"
 #include "probe.h"
+#include "prober.h"
 #include "report.h"
 #include "runner.h"
 #include "state.h"
@@ -41,9 +42,10 @@ struct runner {
 	struct topology *topo;
 	const struct scenario *scn;
 	struct run_result res;
-	struct probe_log *logs;
-	struct probe_reader *readers;
-	pid_t *probes;
+	struct probe_log *logs; /* one per client, filled from the prober's log */
+	struct probe_reader reader;
+	char log_path[512];
+	pid_t prober;
 	int64_t last_fault_us; /* start of the latest fault action, 0: none */
 	bool verbose;
 };
@@ -68,6 +70,7 @@ static void run_error(struct runner *, const char *fmt, ...) __attribute__((form
 static struct expect_view runner_view(const struct runner *);
 static enum res_status action_status(int err);
 static enum res_status run_expectation(struct runner *, size_t idx);
+static enum res_status judge(struct runner *, size_t idx, bool *sel);
 static int make_run_dir(const struct runner_opts *, char *rundir, size_t len);
 static int write_files(struct runner *, const struct runner_opts *, const char *rundir, int dirfd);
 
@@ -111,20 +114,19 @@ action_status(int err)
 	return err == EMU_EUNSUPPORTED ? RES_UNSUPPORTED : RES_ERROR;
 }
 
+/* The prober's new lines, each into its client's log (kept in send order). */
 static void
 read_logs(struct runner *r)
 {
-	for (size_t c = 0; c < r->res.nclients; c++) {
-		if (r->readers[c].fd < 0) {
-			/* The child creates the log; it may not exist yet. */
-			if (probe_reader_open(&r->readers[c], r->res.clients[c].log_path) < 0) {
-				r->readers[c].fd = -1;
-				continue;
-			}
-		}
-		if (probe_reader_poll(&r->readers[c], &r->logs[c]) > 0)
-			probe_log_sort(&r->logs[c]);
+	if (r->res.nclients == 0)
+		return;
+	/* The prober creates the log; it may not exist yet. */
+	if (r->reader.fd < 0 &&
+	    probe_reader_open(&r->reader, r->log_path, r->logs, r->res.nclients) < 0) {
+		r->reader.fd = -1;
+		return;
 	}
+	probe_reader_poll(&r->reader);
 }
 
 /* Sleep until t (realtime us) while reading the logs; false when interrupted. */
@@ -156,9 +158,19 @@ label_time(struct runner *r, const char *label)
 static enum res_status
 run_expectation(struct runner *r, size_t idx)
 {
+	bool *sel = emu_calloc(r->res.nclients ? r->res.nclients : 1, sizeof(*sel));
+	enum res_status status = judge(r, idx, sel);
+
+	free(sel);
+	return status;
+}
+
+/* The expectation with sel[] (one flag per client) to select into. */
+static enum res_status
+judge(struct runner *r, size_t idx, bool *sel)
+{
 	const struct scn_step *st = &r->scn->steps[idx];
 	struct res_step *rs = &r->res.steps[idx];
-	bool sel[SCN_MAX_CLIENTS] = { false };
 	int64_t start = rs->start_us, timeout_us = (int64_t)r->scn->probe.timeout_ms * 1000;
 	int64_t deadline = start + (int64_t)st->within_ms * 1000;
 	struct expect_view v;
@@ -225,18 +237,16 @@ settle(struct runner *r)
 		size_t ready = 0;
 
 		read_logs(r);
-		for (size_t c = 0; c < r->res.nclients; c++) {
-			int status;
+		int status;
 
-			if (waitpid(r->probes[c], &status, WNOHANG) == r->probes[c]) {
-				/* It said why on standard error. */
-				run_error(r, "the probe of %s exited before the first step",
-				    r->res.clients[c].name);
-				r->probes[c] = 0;
-				return -1;
-			}
-			ready += meas_answered(&r->logs[c], 0, INT64_MAX) > 0;
+		if (r->prober > 0 && waitpid(r->prober, &status, WNOHANG) == r->prober) {
+			/* It said why on standard error. */
+			run_error(r, "the prober exited before the first step");
+			r->prober = 0;
+			return -1;
 		}
+		for (size_t c = 0; c < r->res.nclients; c++)
+			ready += r->logs[c].n > 0 && meas_answered(&r->logs[c], 0, INT64_MAX) > 0;
 		if (ready == r->res.nclients)
 			return 0;
 		usleep(POLL_US);
@@ -295,44 +305,63 @@ write_file(int dirfd, const char *path, enum file_how how, const struct strbuf *
 	return file_write(dirfd, path, 0644, how, sb_str(sb), sb->len);
 }
 
+/* One prober for every client, logging to RUNDIR/probe.log. */
 static int
 start_probes(struct runner *r, const char rundir[384])
 {
 	const struct scn_probe *pr = &r->scn->probe;
+	struct prober_cfg cfg = { .port = pr->port,
+		.qname = pr->qname,
+		.qtype = pr->qtype,
+		.identity = pr->identity,
+		.transport = pr->transport,
+		.rate = pr->rate,
+		.timeout_ms = pr->timeout_ms };
+	struct prober_client *pc;
+	struct textbuf tb;
+	char why[256];
+	int err;
 
+	if (r->res.nclients == 0)
+		return 0;
+	tb_init(&tb, r->log_path, sizeof(r->log_path));
+	tb_printf(&tb, "%s/probe.log", rundir);
+	snprintf(cfg.log_path, sizeof(cfg.log_path), "%s", r->log_path);
+	pc = emu_calloc(r->res.nclients, sizeof(*pc));
 	for (size_t c = 0; c < r->res.nclients; c++) {
 		const struct topo_node *n = topo_node_find(r->topo, pr->clients[c]);
-		struct probe_cfg cfg = { .port = pr->port,
-			.qname = pr->qname,
-			.qtype = pr->qtype,
-			.identity = pr->identity,
-			.rate = pr->rate,
-			.timeout_ms = pr->timeout_ms };
-		struct textbuf tb;
 
 		r->res.clients[c].name = pr->clients[c];
-		tb_init(&tb, r->res.clients[c].log_path, sizeof(r->res.clients[c].log_path));
-		tb_printf(&tb, "%s/probe-%s.log", rundir, pr->clients[c]);
-		snprintf(cfg.log_path, sizeof(cfg.log_path), "%s", r->res.clients[c].log_path);
-		snprintf(cfg.client, sizeof(cfg.client), "%s", pr->clients[c]);
-		lab_ns_name(r->lab, pr->clients[c], cfg.netns, sizeof(cfg.netns));
-		cfg.server = pr->server;
-		if (cfg.server.family == 0) {
+		snprintf(r->res.clients[c].log_path, sizeof(r->res.clients[c].log_path), "%s",
+		    r->log_path);
+		snprintf(pc[c].name, sizeof(pc[c].name), "%s", pr->clients[c]);
+		lab_ns_name(r->lab, pr->clients[c], pc[c].netns, sizeof(pc[c].netns));
+		pc[c].server = pr->server;
+		if (pc[c].server.family == 0) {
 			if (n == NULL || n->nresolvers == 0) {
 				emu_err("client %s has no resolver and the probe names no server",
 				    pr->clients[c]);
+				free(pc);
 				return -1;
 			}
-			cfg.server = n->resolvers[0];
+			pc[c].server = n->resolvers[0];
 		}
 		probe_log_init(&r->logs[c], pr->clients[c]);
-		r->readers[c].fd = -1;
-		r->probes[c] = probe_start(&cfg);
-		if (r->probes[c] < 0) {
-			emu_err("probe %s: %s", pr->clients[c], strerror((int)-r->probes[c]));
-			r->probes[c] = 0;
-			return -1;
-		}
+	}
+	cfg.clients = pc;
+	cfg.nclients = r->res.nclients;
+	err = prober_raise_nofile(r->res.nclients, why, sizeof(why));
+	if (err < 0) {
+		emu_err("prober: %s", why);
+		free(pc);
+		return -1;
+	}
+	r->prober = prober_start(&cfg);
+	free(pc); /* the child has its copy */
+	if (r->prober < 0) {
+		emu_err("prober: %s", strerror((int)-r->prober));
+		r->prober = 0;
+		return -1;
 	}
 	return 0;
 }
@@ -340,17 +369,14 @@ start_probes(struct runner *r, const char rundir[384])
 static void
 stop_probes(struct runner *r)
 {
-	for (size_t c = 0; c < r->res.nclients; c++) {
-		if (r->probes[c] > 0 && probe_stop(r->probes[c], r->scn->probe.timeout_ms) < 0)
-			emu_err("probe %s did not end cleanly", r->res.clients[c].name);
-		r->probes[c] = 0;
-	}
+	if (r->prober > 0 && prober_stop(r->prober, r->scn->probe.timeout_ms) < 0)
+		emu_err("the prober did not end cleanly");
+	r->prober = 0;
 	read_logs(r);
-	for (size_t c = 0; c < r->res.nclients; c++) {
-		if (r->readers[c].fd >= 0)
-			probe_reader_close(&r->readers[c]);
-		probe_log_sort(&r->logs[c]);
-	}
+	if (r->reader.fd >= 0)
+		probe_reader_close(&r->reader);
+	if (r->reader.bad > 0)
+		emu_err("%s: %zu malformed lines", r->log_path, r->reader.bad);
 }
 
 /*
@@ -488,8 +514,7 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 	r.res.nclients = r.scn->probe.nclients;
 	r.res.clients = emu_calloc(nc, sizeof(*r.res.clients));
 	r.logs = emu_calloc(nc, sizeof(*r.logs));
-	r.readers = emu_calloc(nc, sizeof(*r.readers));
-	r.probes = emu_calloc(nc, sizeof(*r.probes));
+	r.reader.fd = -1;
 	for (size_t i = 0; i < r.scn->nsteps; i++) {
 		r.res.steps[i].step = &r.scn->steps[i];
 		r.res.steps[i].status = RES_NOT_RUN;
@@ -541,8 +566,17 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 		if (s == RES_FAIL || s == RES_ERROR || s == RES_UNSUPPORTED || s == RES_NOT_RUN)
 			r.res.passed = false;
 	}
-	for (size_t k = 0; k < r.res.nclients; k++)
-		meas_totals(&r.logs[k], r.res.start_us, r.res.end_us, &r.res.clients[k].totals);
+	for (size_t k = 0; k < r.res.nclients; k++) {
+		struct res_client *cl = &r.res.clients[k];
+
+		meas_totals(&r.logs[k], r.res.start_us, r.res.end_us, &cl->totals);
+		if (r.logs[k].nbreaks > 0) {
+			cl->breaks = emu_calloc(r.logs[k].nbreaks, sizeof(*cl->breaks));
+			memcpy(cl->breaks, r.logs[k].breaks,
+			    r.logs[k].nbreaks * sizeof(*cl->breaks));
+			cl->nbreaks = r.logs[k].nbreaks;
+		}
+	}
 	results_measure(&r.res, r.logs);
 	tb_init(&tb, r.res.json_path, sizeof(r.res.json_path));
 	tb_printf(&tb, "%s/results.json", rundir);
@@ -566,8 +600,6 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 	for (size_t k = 0; k < r.res.nclients; k++)
 		probe_log_free(&r.logs[k]);
 	free(r.logs);
-	free(r.readers);
-	free(r.probes);
 	free(caps);
 	*out = r.res;
 	return rc;

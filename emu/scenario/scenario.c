@@ -40,6 +40,11 @@ const char *const scn_kind_names[SCN_KIND_COUNT] = {
 	[SCN_NO_ANSWER] = "no_answer",
 };
 
+const char *const scn_transport_names[SCN_TR_COUNT] = {
+	[SCN_TR_UDP] = "udp",
+	[SCN_TR_TCP] = "tcp",
+};
+
 const char *const scn_session_state_names[SCN_SS_COUNT] = {
 	[SCN_SS_IDLE] = "idle",
 	[SCN_SS_CONNECT] = "connect",
@@ -313,6 +318,54 @@ get_clients(const cJSON *obj, const char *path, const struct scenario *s, struct
 	return bad ? -1 : 0;
 }
 
+/*
+ * clients "all": in the topology's order, every node with a resolver that
+ * runs neither a BGP speaker nor a DNS responder.
+ */
+static void
+probe_all_clients(const struct topology *topo, struct scn_probe *pr)
+{
+	pr->clients = emu_calloc(topo->nnodes + 1, sizeof(char *));
+	for (size_t k = 0; k < topo->nnodes; k++) {
+		const struct topo_node *n = &topo->nodes[k];
+
+		if (n->nresolvers > 0 && n->bgp == NULL && n->dns == NULL)
+			pr->clients[pr->nclients++] = emu_strdup(n->name);
+	}
+}
+
+static int
+name_idx_cmp(const void *a, const void *b, void *arg)
+{
+	char **names = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(names[x], names[y]);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* A name listed twice is an error at its second place (sorted: any number of clients). */
+static void
+probe_check_dups(const struct scn_probe *pr, const char *path, struct cfg_errors *e)
+{
+	char ip[CFG_PATH_MAX];
+	size_t *idx;
+
+	if (pr->nclients < 2)
+		return;
+	idx = emu_calloc(pr->nclients, sizeof(*idx));
+	for (size_t k = 0; k < pr->nclients; k++)
+		idx[k] = k;
+	qsort_r(idx, pr->nclients, sizeof(*idx), name_idx_cmp, pr->clients);
+	for (size_t k = 1; k < pr->nclients; k++) {
+		if (strcmp(pr->clients[idx[k - 1]], pr->clients[idx[k]]) != 0)
+			continue;
+		jc_path_idx(ip, path, (int)idx[k]);
+		cfg_error(e, ip, "client \"%s\" named twice", pr->clients[idx[k]]);
+	}
+	free(idx);
+}
+
 static const char *const probe_keys[] = {
 	"clients",
 	"server",
@@ -320,6 +373,7 @@ static const char *const probe_keys[] = {
 	"qname",
 	"qtype",
 	"identity",
+	"transport",
 	"rate",
 	"timeout",
 	"lead_in",
@@ -345,14 +399,27 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo, str
 	pr->lead_in_ms = DEFAULT_LEAD_IN_MS;
 	if (!jc_check_object(obj, path, probe_keys, e))
 		return -1;
-	if (jc_typed(obj, "clients", path, true, cJSON_Array, &arr, e) > 0) {
-		jc_path(p, path, "clients");
-		if (cJSON_GetArraySize(arr) == 0 || cJSON_GetArraySize(arr) > SCN_MAX_CLIENTS)
-			cfg_error(e, p, "expected 1 to %d client node names", SCN_MAX_CLIENTS);
-		pr->clients = emu_calloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
+	arr = cJSON_GetObjectItemCaseSensitive(obj, "clients");
+	jc_path(p, path, "clients");
+	if (arr == NULL) {
+		cfg_error(e, p, "missing: expected a list of client node names or \"all\"");
+	} else if (cJSON_IsString(arr) && strcmp(arr->valuestring, "all") == 0) {
+		if (topo == NULL)
+			cfg_error(e, p, "\"all\" needs the topology");
+		else
+			probe_all_clients(topo, pr);
+		if (topo && pr->nclients == 0)
+			cfg_error(e, p,
+			    "\"all\": the topology has no node with a resolver and no BGP or "
+			    "DNS daemon");
+	} else if (!cJSON_IsArray(arr)) {
+		cfg_error(e, p, "expected a list of client node names or \"all\"");
+	} else {
+		if (cJSON_GetArraySize(arr) == 0)
+			cfg_error(e, p, "expected at least one client node name");
+		pr->clients = emu_calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(char *));
 		cJSON_ArrayForEach(it, arr) {
 			const struct topo_node *n = NULL;
-			bool dup = false;
 
 			jc_path_idx(ip, p, i++);
 			if (!jc_item_string(it, ip, &s, e))
@@ -362,14 +429,9 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo, str
 				    s);
 				continue;
 			}
-			for (size_t k = 0; k < pr->nclients; k++)
-				dup |= strcmp(pr->clients[k], s) == 0;
-			if (dup) {
-				cfg_error(e, ip, "client \"%s\" named twice", s);
-				continue;
-			}
 			pr->clients[pr->nclients++] = emu_strdup(s);
 		}
+		probe_check_dups(pr, p, e);
 	}
 	jc_ipaddr(obj, "server", path, false, 0, &pr->server, e);
 	if (jc_uint(obj, "port", path, false, 1, 65535, &v, e) > 0)
@@ -390,6 +452,15 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo, str
 		else
 			cfg_error(e, jc_path(p, path, "identity"),
 			    "expected \"txt\" or \"nsid\", found \"%s\"", s);
+	}
+	if (jc_string(obj, "transport", path, false, &s, e) > 0) {
+		if (strcmp(s, "udp") == 0)
+			pr->transport = SCN_TR_UDP;
+		else if (strcmp(s, "tcp") == 0)
+			pr->transport = SCN_TR_TCP;
+		else
+			cfg_error(e, jc_path(p, path, "transport"),
+			    "expected \"udp\" or \"tcp\", found \"%s\"", s);
 	}
 	if (jc_uint(obj, "rate", path, false, 1, MAX_RATE, &v, e) > 0)
 		pr->rate = (unsigned)v;

@@ -20,8 +20,7 @@
 
 struct topology;
 
-#define SCN_INST_MAX	64 /* instance names (TXT text or NSID), NUL included */
-#define SCN_MAX_CLIENTS 64
+#define SCN_INST_MAX 64 /* instance names (TXT text or NSID), NUL included */
 
 /* Every step kind; actions first. Names as written in the file: scn_kind_names[]. */
 enum scn_kind {
@@ -63,6 +62,14 @@ enum scn_session_state {
 	SCN_SS_COUNT,
 };
 extern const char *const scn_session_state_names[SCN_SS_COUNT];
+
+/* How the probes reach the server (probe.transport). */
+enum scn_transport {
+	SCN_TR_UDP,
+	SCN_TR_TCP, /* one DNS-over-TCP connection per client, kept open (RFC 7766) */
+	SCN_TR_COUNT,
+};
+extern const char *const scn_transport_names[SCN_TR_COUNT];
 
 enum scn_identity {
 	SCN_ID_TXT,  /* the answer's TXT text names the instance */
@@ -120,6 +127,7 @@ struct scn_probe {
 	char *qname;
 	uint16_t qtype; /* 16 (TXT) by default */
 	enum scn_identity identity;
+	enum scn_transport transport;
 	unsigned rate; /* queries per second per client */
 	unsigned timeout_ms;
 	uint64_t lead_in_ms; /* steady state probed before the first step */

@@ -111,14 +111,15 @@ wait_under_way(void)
 {
 	char pattern[300];
 
-	snprintf(pattern, sizeof(pattern), "%s/%s-long-*/probe-c.log", dir, lab);
+	snprintf(pattern, sizeof(pattern), "%s/%s-long-*/probe.log", dir, lab);
 	for (int i = 0; i < 600; i++) {
 		glob_t g;
 		int r = glob(pattern, 0, NULL, &g);
 
 		if (r == 0) {
 			struct stat st;
-			bool answered = stat(g.gl_pathv[0], &st) == 0 && st.st_size > 200;
+			bool answered = stat(g.gl_pathv[0], &st) == 0 &&
+			    st.st_size > 300; /* past its header lines */
 
 			globfree(&g);
 			if (answered) {

@@ -1,12 +1,12 @@
 /*
- * The most clients a probe can name (SCN_MAX_CLIENTS, 64) and none of them
- * answered (root): a generated lab of 64 clients on one LAN whose resolver
- * address nobody holds, run through `anylab run` with an expectation that
- * cannot hold. The run fails its expectation cleanly: exit status 1,
- * results.json written with the step's detail cut (and saying so), the lab
- * gone. Until the scenario side had one bounded builder, this detail ran
- * past its 512 bytes: SIGSEGV, or heap-buffer-overflow under ASan, and the
- * lab left up.
+ * Many clients and none of them answered (root): a generated lab of 64
+ * clients on one LAN whose resolver address nobody holds, run through
+ * `anylab run` with an expectation that cannot hold. The run fails its
+ * expectation cleanly: exit status 1, results.json written with the step's
+ * list of clients stopped where it fits ("... and N more"), the lab gone.
+ * Until the scenario side had one bounded builder, this detail ran past its
+ * 512 bytes: SIGSEGV, or heap-buffer-overflow under ASan, and the lab left
+ * up. (64 was the most a probe could name then; root_prober has 500.)
  */
 #include <criterion/criterion.h>
 #include <glob.h>
@@ -19,6 +19,8 @@
 
 #include "helper_scn.h"
 #include "scenario.h"
+
+#define NCLIENTS 64
 
 static char lab[16], dir[128], bin[512], topo[256];
 static cJSON *result;
@@ -35,7 +37,7 @@ write_topology(void)
 	FILE *f;
 
 	cJSON_AddStringToObject(t, "name", lab);
-	for (int i = 1; i <= SCN_MAX_CLIENTS; i++) {
+	for (int i = 1; i <= NCLIENTS; i++) {
 		cJSON *n = cJSON_AddObjectToObject(nodes,
 		    (snprintf(name, sizeof(name), "c%02d", i), name));
 		cJSON *eth0 = cJSON_AddObjectToObject(cJSON_AddObjectToObject(n, "interfaces"),
@@ -116,8 +118,9 @@ Test(many_clients, sixty_four_unanswered_clients_fail_cleanly)
 	cr_assert_str_eq(hs_field(hs_step(result, 0), "status"), "fail");
 	detail = hs_field(hs_step(result, 0), "detail");
 	cr_assert_eq(strncmp(detail, "c01: no answer; c02: no answer; ", 32), 0, "%s", detail);
-	cr_assert_eq(strlen(detail), 511, "%zu: %s", strlen(detail), detail);
-	cr_assert_not_null(strstr(detail, "[cut]"), "%s", detail);
+	cr_assert_lt(strlen(detail), 512, "%zu: %s", strlen(detail), detail);
+	cr_assert_not_null(strstr(detail, " more (still after "), "%s", detail);
+	cr_assert_null(strstr(detail, "[cut]"), "%s", detail);
 
 	/* results.json on disk, the same document. */
 	snprintf(path, sizeof(path), "%s/%s-unanswered-*/results.json", dir, lab);

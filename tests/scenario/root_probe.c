@@ -2,7 +2,7 @@
  * The DNS probe on real packets: two namespaces of this test's own (a client
  * and a server joined by a veth pair), a small UDP responder in the server's
  * namespace that answers TXT with a name and drops every query whose id ends
- * in 0 (decimal), and the probe child querying it. Checks the rate, the
+ * in 0 (decimal), and the prober (one client) querying it. Checks the rate, the
  * loss accounting per id, the instance, the latency and the send precision.
  * Needs root; skips otherwise.
  */
@@ -25,6 +25,7 @@
 #include "measure.h"
 #include "netns.h"
 #include "probe.h"
+#include "prober.h"
 #include "wire.h"
 #include "helper_scn.h"
 
@@ -136,7 +137,10 @@ TestSuite(probe_live, .init = setup, .fini = teardown, .timeout = 60);
 static void
 run_probe(unsigned rate, uint64_t ms, struct probe_log *l)
 {
-	struct probe_cfg cfg = { .port = 53,
+	struct prober_client cli = { .name = "cli" };
+	struct prober_cfg cfg = { .clients = &cli,
+		.nclients = 1,
+		.port = 53,
 		.qname = "server.zone.tst",
 		.qtype = DNS_T_TXT,
 		.identity = SCN_ID_TXT,
@@ -146,17 +150,15 @@ run_probe(unsigned rate, uint64_t ms, struct probe_log *l)
 	pid_t pid;
 	int status;
 
-	snprintf(cfg.netns, sizeof(cfg.netns), "%s", ns_cli);
-	snprintf(cfg.client, sizeof(cfg.client), "cli");
-	snprintf(cfg.log_path, sizeof(cfg.log_path), "%s/cli.log", dir);
-	ipaddr_parse("10.99.0.2", &cfg.server);
-	pid = probe_start(&cfg);
+	snprintf(cli.netns, sizeof(cli.netns), "%s", ns_cli);
+	snprintf(cfg.log_path, sizeof(cfg.log_path), "%s/probe.log", dir);
+	ipaddr_parse("10.99.0.2", &cli.server);
+	pid = prober_start(&cfg);
 	cr_assert_gt(pid, 0);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "probe exit status %d", status);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "prober exit status %d", status);
 	probe_log_init(l, "cli");
-	cr_assert_eq(probe_log_load(l, cfg.log_path), 0);
-	probe_log_sort(l);
+	cr_assert_eq(probe_log_load(l, 1, cfg.log_path), 0);
 }
 
 Test(probe_live, rate_ids_losses_and_instance)

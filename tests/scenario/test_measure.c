@@ -312,17 +312,18 @@ Test(probe_log, reader_takes_only_complete_lines)
 	int fd = mkstemp(path);
 	struct probe_reader rd;
 	struct probe_log l;
-	const char *a = "# anylab probe client=c\n1 1 10 11 ok 5 0 DC001\n2 2 20 2";
-	const char *b = "1 lost -1 0 -\nbroken line\n3 3 30 31 ok 5 0 DC002\n";
+	const char *a = "# anylab prober clients=1\nc 1 1 10 11 ok 5 0 DC001\nc 2 2 20 2";
+	const char *b = "1 lost -1 0 -\nbroken line\nc 3 3 30 31 ok 5 0 DC002\n";
 
 	cr_assert_geq(fd, 0);
 	probe_log_init(&l, "c");
-	cr_assert_eq(probe_reader_open(&rd, path), 0);
+	cr_assert_eq(probe_reader_open(&rd, path, &l, 1), 0);
 	cr_assert_eq(write(fd, a, strlen(a)), (ssize_t)strlen(a));
-	cr_assert_eq(probe_reader_poll(&rd, &l), 1);
+	cr_assert_eq(probe_reader_poll(&rd), 2); /* the comment, the first record */
+	cr_assert_eq(l.n, 1);
 	cr_assert_eq(write(fd, b, strlen(b)), (ssize_t)strlen(b));
-	cr_assert_eq(probe_reader_poll(&rd, &l), 2);
-	cr_assert_eq(probe_reader_poll(&rd, &l), 0);
+	cr_assert_eq(probe_reader_poll(&rd), 3);
+	cr_assert_eq(probe_reader_poll(&rd), 0);
 	cr_assert_eq(rd.bad, 1);
 	cr_assert_eq(l.n, 3);
 	cr_assert_eq(l.recs[1].status, PROBE_LOST);

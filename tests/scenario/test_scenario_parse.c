@@ -515,10 +515,41 @@ Test(scenario_parse, probe_errors)
 	    "scenarios.t.probe.identity", "expected \"txt\" or \"nsid\", found \"hostname\"");
 	expect_error("{\"probe\": {\"clients\": []}, \"steps\": "
 		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
-	    "scenarios.t.probe.clients", "expected 1 to 64 client node names");
+	    "scenarios.t.probe.clients", "expected at least one client node name");
+	expect_error("{\"probe\": {\"clients\": \"some\"}, \"steps\": "
+		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.clients", "expected a list of client node names or \"all\"");
+	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"transport\": \"quic\"}, "
+		     "\"steps\": [{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.transport", "expected \"udp\" or \"tcp\", found \"quic\"");
 	expect_error("{\"probe\": {\"clients\": [\"gateway\"], \"server\": 5}, \"steps\": "
 		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
 	    "scenarios.t.probe.server", "expected an IPv4 or IPv6 address, found a number");
+}
+
+/* "all": every node with a resolver and no daemon (Lab A: the two clients); tcp. */
+Test(scenario_parse, probe_all_clients_over_tcp)
+{
+	const char *body = "{\"scenarios\": {\"t\": {\"probe\": {\"clients\": \"all\", "
+			   "\"transport\": \"tcp\", \"rate\": 1}, \"steps\": "
+			   "[{\"action\": \"wait\", \"seconds\": 1}]}}}";
+	struct cfg_errors e;
+	struct scenario *s = NULL;
+	cJSON *root;
+
+	cfg_errors_init(&e, "x.json");
+	root = jc_parse_string(body, &e);
+	cr_assert_not_null(root);
+	cr_assert_eq(scenario_parse(cJSON_GetObjectItem(root, "scenarios"), "scenarios", "t", topo,
+			 &s, &e),
+	    0, "%s: %s", e.count ? e.err[0].path : "", e.count ? e.err[0].msg : "");
+	cr_assert_eq(s->probe.nclients, 2);
+	cr_assert_str_eq(s->probe.clients[0], "client1");
+	cr_assert_str_eq(s->probe.clients[1], "client2");
+	cr_assert_eq(s->probe.transport, SCN_TR_TCP);
+	cr_assert_eq(s->probe.rate, 1);
+	scenario_free(s);
+	cJSON_Delete(root);
 }
 
 Test(scenario_parse, lost_bounds)

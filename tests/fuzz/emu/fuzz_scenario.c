@@ -4,7 +4,8 @@
  * as a "scenarios" object and scenario "t" is parsed, against Lab A's
  * topology (so the cross-checks run too); every input must parse or fail
  * with at least one error, and nothing may crash, leak or read out of
- * bounds. Each line of the input also goes through probe_line_parse, whose
+ * bounds. Each line of the input also goes through probe_logline_parse (the
+ * prober's whole line) and probe_line_parse, whose
  * accepted records must format back to a line that parses to the same.
  */
 #include <stdint.h>
@@ -54,8 +55,11 @@ lines(const char *text)
 		return;
 	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		struct probe_rec r, back;
-		char buf[256];
+		struct probe_break b;
+		char buf[256], client[PROBE_CLIENT_MAX];
 
+		/* The prober's whole line (client column, breaks) must not crash either. */
+		(void)probe_logline_parse(l, client, &r, &b);
 		if (probe_line_parse(l, &r) != 0)
 			continue;
 		probe_line_format(&r, buf, sizeof(buf));

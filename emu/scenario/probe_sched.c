@@ -1,0 +1,121 @@
+/*
+ * The prober's schedule (probe_sched.h): a min-heap of clients by the due
+ * time of their next query.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "probe_sched.h"
+
+static bool before(const struct probe_sched *, uint32_t a, uint32_t b);
+static void sift_down(struct probe_sched *, size_t i);
+static void sift_up(struct probe_sched *, size_t i);
+
+int64_t
+probe_sched_time(const struct probe_sched *s, size_t c, uint32_t seq)
+{
+	const struct probe_sched_client *k = &s->clients[c];
+
+	return s->t0_ns + k->phase_ns + (int64_t)seq * k->period_ns;
+}
+
+static bool
+before(const struct probe_sched *s, uint32_t a, uint32_t b)
+{
+	int64_t ta = probe_sched_time(s, a, s->clients[a].next_seq);
+	int64_t tb = probe_sched_time(s, b, s->clients[b].next_seq);
+
+	return ta != tb ? ta < tb : a < b;
+}
+
+static void
+sift_up(struct probe_sched *s, size_t i)
+{
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		uint32_t t;
+
+		if (!before(s, s->heap[i], s->heap[parent]))
+			return;
+		t = s->heap[i];
+		s->heap[i] = s->heap[parent];
+		s->heap[parent] = t;
+		i = parent;
+	}
+}
+
+static void
+sift_down(struct probe_sched *s, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		uint32_t t;
+
+		if (l < s->n && before(s, s->heap[l], s->heap[m]))
+			m = l;
+		if (r < s->n && before(s, s->heap[r], s->heap[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = s->heap[i];
+		s->heap[i] = s->heap[m];
+		s->heap[m] = t;
+		i = m;
+	}
+}
+
+int
+probe_sched_init(struct probe_sched *s, size_t n, const unsigned *rates, int64_t t0_ns)
+{
+	s->t0_ns = t0_ns;
+	s->n = n;
+	s->clients = calloc(n ? n : 1, sizeof(*s->clients));
+	s->heap = calloc(n ? n : 1, sizeof(*s->heap));
+	if (s->clients == NULL || s->heap == NULL || n > UINT32_MAX) {
+		probe_sched_free(s);
+		return -ENOMEM;
+	}
+	for (size_t c = 0; c < n; c++) {
+		if (rates[c] == 0 || rates[c] > 1000000000u) {
+			probe_sched_free(s);
+			return -EINVAL;
+		}
+		s->clients[c].period_ns = 1000000000LL / rates[c];
+		/* c / n of the period (period < 2^30, c < 2^32: no overflow). */
+		s->clients[c].phase_ns = s->clients[c].period_ns * (int64_t)c / (int64_t)n;
+		s->heap[c] = (uint32_t)c;
+		sift_up(s, c);
+	}
+	return 0;
+}
+
+void
+probe_sched_free(struct probe_sched *s)
+{
+	free(s->clients);
+	free(s->heap);
+	s->clients = NULL;
+	s->heap = NULL;
+	s->n = 0;
+}
+
+int64_t
+probe_sched_next(const struct probe_sched *s)
+{
+	if (s->n == 0)
+		return INT64_MAX;
+	return probe_sched_time(s, s->heap[0], s->clients[s->heap[0]].next_seq);
+}
+
+void
+probe_sched_pop(struct probe_sched *s, size_t *client, uint32_t *seq, int64_t *due_ns)
+{
+	uint32_t c = s->heap[0];
+
+	*client = c;
+	*seq = s->clients[c].next_seq;
+	*due_ns = probe_sched_time(s, c, *seq);
+	s->clients[c].next_seq++;
+	sift_down(s, 0);
+}

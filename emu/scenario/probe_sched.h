@@ -1,0 +1,40 @@
+/*
+ * The prober's schedule: when each client sends its next query. Client c
+ * at rate R (queries per second) sends query k at
+ *   t0 + phase(c) + k * period(c),   period = 1 s / R,
+ *   phase(c) = period(c) * c / n     (n clients),
+ * so that the clients' phases are spread evenly over the period and their
+ * sends never come in bursts (n clients at one rate: one send every
+ * period / n). A binary min-heap of the clients by their next time, ties
+ * by client index; nanoseconds on the monotonic clock. Pure: unit-tested.
+ */
+#ifndef ANYLAB_PROBE_SCHED_H
+#define ANYLAB_PROBE_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct probe_sched_client {
+	int64_t period_ns;
+	int64_t phase_ns;
+	uint32_t next_seq; /* its next query */
+};
+
+struct probe_sched {
+	int64_t t0_ns;
+	struct probe_sched_client *clients;
+	size_t n;
+	uint32_t *heap; /* client indexes */
+};
+
+/* n clients, client c at rates[c] (1 to 1e9) queries per second. 0 or -errno. */
+int probe_sched_init(struct probe_sched *, size_t n, const unsigned *rates, int64_t t0_ns);
+void probe_sched_free(struct probe_sched *);
+/* When query seq of client c is due. */
+int64_t probe_sched_time(const struct probe_sched *, size_t c, uint32_t seq);
+/* The earliest due time (INT64_MAX without clients). */
+int64_t probe_sched_next(const struct probe_sched *);
+/* Take the earliest query: its client, seq and due time; the client's next goes in. */
+void probe_sched_pop(struct probe_sched *, size_t *client, uint32_t *seq, int64_t *due_ns);
+
+#endif
