@@ -22,7 +22,7 @@
 #define TITLES_MAX  2000 /* cells carry a tooltip up to this many clients */
 #define LEGEND_W    170
 #define NO_ANSWER   "#ffffff"
-#define COLLATERAL  "#d00000"
+#define COLLATERAL  "#000000"
 #define FEW_COLOURS 8 /* up to this many instances: the timeline's colours */
 
 /* The blocks' geometry, the same for every site of a fault. */
@@ -104,7 +104,11 @@ catchment_colour(const struct run_result *r, uint32_t inst, char buf[8])
 static struct grid
 grid_of(const struct catchment *c, bool has_after)
 {
-	struct grid g = { .cell = c->nclients > 3000 ? 5 : 8, .nphases = has_after ? 3 : 2 };
+	struct grid g = { .cell = c->nclients <= 100 ? 16 :
+		    c->nclients <= 1500		     ? 10 :
+		    c->nclients <= 4000		     ? 7 :
+						       5,
+		.nphases = has_after ? 3 : 2 };
 	size_t widest = 1;
 	int maxcols;
 
@@ -214,7 +218,7 @@ draw_sites(struct strbuf *sb, const struct run_result *r, const struct catch_fau
 				    k == CATCH_NONE ? NO_ANSWER : catchment_colour(r, k, col));
 				if (coll)
 					sb_puts(sb,
-					    " stroke=\"" COLLATERAL "\" stroke-width=\"1.5\"");
+					    " stroke=\"" COLLATERAL "\" stroke-width=\"2\"");
 				else if (k == CATCH_NONE)
 					sb_puts(sb, " stroke=\"#888888\" stroke-width=\"0.8\"");
 				if (titles) {
@@ -280,8 +284,8 @@ draw_load(struct strbuf *sb, const struct run_result *r, const struct catch_faul
 	}
 	scale = (W - LEFT - RIGHT - 160) / max;
 	sb_printf(sb,
-	    "<text x=\"10\" y=\"%.0f\" font-weight=\"bold\">clients per instance%s: before, during%s"
-	    "</text>\n",
+	    "<text x=\"10\" y=\"%.0f\" font-weight=\"bold\">clients per instance%s: bars from "
+	    "top to bottom before, during%s</text>\n",
 	    y + 14, by_site ? " site" : "", cf->has_after ? ", after" : "");
 	y += 22;
 	while (k < c->ninst) {
@@ -343,7 +347,7 @@ draw_legend(struct strbuf *sb, const struct run_result *r, double y)
 	    "<circle cx=\"84.5\" cy=\"%.1f\" r=\"1.8\" fill=\"white\"/>"
 	    "<text x=\"95\" y=\"%.0f\">moved (another instance than before)</text>\n"
 	    "<rect x=\"340\" y=\"%.0f\" width=\"9\" height=\"9\" fill=\"#4477aa\" stroke=\"" COLLATERAL
-	    "\" stroke-width=\"1.5\"/><text x=\"355\" y=\"%.0f\">collateral move (its instance did "
+	    "\" stroke-width=\"2\"/><text x=\"355\" y=\"%.0f\">collateral move (its instance did "
 	    "not fail)</text>\n"
 	    "<rect x=\"640\" y=\"%.0f\" width=\"9\" height=\"9\" fill=\"" NO_ANSWER
 	    "\" stroke=\"#888888\" stroke-width=\"0.8\"/><text x=\"655\" y=\"%.0f\">no answer in "

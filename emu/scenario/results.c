@@ -12,7 +12,8 @@
 #include "results.h"
 #include "topo.h"
 
-#define TABLE_LIST_MAX 10 /* collateral clients named in the table */
+#define TABLE_LIST_MAX	  10 /* collateral clients named in the table */
+#define TABLE_CLIENTS_MAX 64 /* more clients than this: the table lists the affected ones */
 
 struct site_of {
 	const char *node;
@@ -23,6 +24,7 @@ static int cmp_site_of(const void *a, const void *b);
 static const char **fault_targets(const struct scn_step *, size_t *n);
 static void measure_catchment(struct run_result *);
 static bool failed_inst(const struct catch_fault *, uint32_t inst);
+static void table_more(const struct run_result *, const struct res_fault *, FILE *);
 static void table_names(const struct run_result *, const uint32_t *idx, size_t n, size_t max,
     FILE *);
 static void table_catchment(const struct run_result *, const struct catch_fault *, FILE *);
@@ -290,9 +292,14 @@ results_table(const struct run_result *r, FILE *out)
 			    (double)(rf->window.undo_us - r->start_us) / 1e6);
 		fprintf(out, "\n    %-10s %-8s %-8s %-8s %-10s %6s %-10s %10s\n", "client",
 		    "before", "during", "after", "failover", "lost", "back", "lost after");
-		for (size_t c = 0; c < r->nclients; c++) {
+		for (size_t c = 0, shown = 0; c < r->nclients; c++) {
 			const struct meas_client *mc = &rf->clients[c];
 
+			/* Many clients: the affected ones, a screenful; results.json has all. */
+			if (r->nclients > TABLE_CLIENTS_MAX &&
+			    (!mc->affected || shown == TABLE_CLIENTS_MAX))
+				continue;
+			shown++;
 			fprintf(out,
 			    "    %-10s %-8s %-8s %-8s %-10s %6" PRIu64 " %-10s %10" PRIu64 "%s\n",
 			    r->clients[c].name, inst_or_dash(mc->before), inst_or_dash(mc->during),
@@ -301,6 +308,8 @@ results_table(const struct run_result *r, FILE *out)
 			    results_fmt_ms(mc->back_us, b2, sizeof(b2)), mc->lost_after,
 			    mc->affected ? "" : "  (unaffected)");
 		}
+		if (r->nclients > TABLE_CLIENTS_MAX)
+			table_more(r, rf, out);
 		if (f < r->catchment.nfaults)
 			table_catchment(r, &r->catchment.faults[f], out);
 	}
@@ -333,6 +342,22 @@ results_table(const struct run_result *r, FILE *out)
 	if (skip)
 		fprintf(out, ", %zu step%s not run", skip, skip == 1 ? "" : "s");
 	fprintf(out, " (%.1f s)\n", (double)(r->end_us - r->start_us) / 1e6);
+}
+
+/* Under a fault's client rows cut to the affected ones: what was left out. */
+static void
+table_more(const struct run_result *r, const struct res_fault *rf, FILE *out)
+{
+	size_t affected = 0;
+
+	for (size_t c = 0; c < r->nclients; c++)
+		affected += rf->clients[c].affected;
+	fprintf(out, "    (%zu clients: %zu affected, ", r->nclients, affected);
+	if (affected > TABLE_CLIENTS_MAX)
+		fprintf(out, "the first %d listed", TABLE_CLIENTS_MAX);
+	else
+		fprintf(out, "listed");
+	fprintf(out, "; every client in results.json)\n");
 }
 
 /* Clients named in a list: at most max, then how many more. */

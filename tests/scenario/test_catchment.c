@@ -405,3 +405,319 @@ Test(catchment_scale, ten_thousand_clients_and_two_hundred_instances)
 	free(sp);
 	free(mc);
 }
+
+/* ---- a run's forms: results.json, the table, catchment.svg ---- */
+
+/*
+ * A generated-like lab: S sites of one router, I instances (S01-DNS1 ...,
+ * on nodes s01-dns1 ...) and C clients each, the scenario's fault an
+ * instance-down of s01-dns1 from +10 s to +20 s.
+ */
+struct run {
+	struct topology topo;
+	struct scenario *scn;
+	struct run_result res;
+	struct probe_log *logs;
+	char (*names)[16];
+	size_t ncoll[2]; /* the collateral moves synth_run made */
+};
+
+static const char *run_scenario =
+    "{\"instance-down\": {\"probe\": {\"clients\": [\"s01-c1\"]}, \"steps\": ["
+    "{\"action\": \"disable\", \"iface\": \"s01-dns1:eth0\"},"
+    "{\"action\": \"enable\", \"iface\": \"s01-dns1:eth0\"}]}}";
+
+/*
+ * Clients of S01-DNS1 go to S01-DNS2 (every fifth to S02-DNS1) after 300
+ * ms to 1.75 s, and come back but every seventh; every 41st client of
+ * the other sites moves to its site's next instance during the fault, every 53rd
+ * is on it after (collateral).
+ */
+static void
+synth_run(struct run *rn, int S, int I, int C)
+{
+	struct cfg_errors e;
+	cJSON *root;
+	size_t n = (size_t)(S * (1 + I + C)), k = 0, nc = (size_t)(S * C);
+
+	memset(rn, 0, sizeof(*rn));
+	rn->topo.nodes = calloc(n, sizeof(*rn->topo.nodes));
+	rn->names = calloc(n, sizeof(*rn->names));
+	rn->logs = calloc(nc, sizeof(*rn->logs));
+	rn->res.clients = calloc(nc, sizeof(*rn->res.clients));
+	cr_assert(rn->topo.nodes && rn->names && rn->logs && rn->res.clients);
+	for (int s = 1; s <= S; s++) {
+		for (int j = 0; j <= I + C; j++) {
+			struct topo_node *nd = &rn->topo.nodes[k];
+
+			if (j == 0)
+				snprintf(rn->names[k], sizeof(rn->names[k]), "s%02d-r", s);
+			else if (j <= I)
+				snprintf(rn->names[k], sizeof(rn->names[k]), "s%02d-dns%d", s, j);
+			else
+				snprintf(rn->names[k], sizeof(rn->names[k]), "s%02d-c%d", s, j - I);
+			nd->name = rn->names[k];
+			snprintf(nd->site, sizeof(nd->site), "s%02d", s);
+			if (j >= 1 && j <= I) {
+				char id[32];
+				cJSON *dns = cJSON_CreateObject();
+
+				snprintf(id, sizeof(id), "S%02d-DNS%d", s, j);
+				cJSON_AddStringToObject(dns, "identity", id);
+				nd->dns = dns;
+			}
+			k++;
+		}
+	}
+	rn->topo.nnodes = k;
+	k = 0;
+	for (int s = 1; s <= S; s++) {
+		for (int c = 1; c <= C; c++, k++) {
+			char before[32], during[32], after[32];
+			struct life lf = { before, during, after, 0, 0 };
+			int i = (c - 1) % I + 1;
+			size_t idx = (size_t)(s - 1) * (size_t)(1 + I + C) +
+			    (size_t)(1 + I + c - 1);
+
+			snprintf(before, sizeof(before), "S%02d-DNS%d", s, i);
+			snprintf(during, sizeof(during), "%s", before);
+			snprintf(after, sizeof(after), "%s", before);
+			if (s == 1 && i == 1) {
+				snprintf(during, sizeof(during),
+				    c % 5 == 0 ? "S02-DNS1" : "S01-DNS2");
+				if (c % 7 == 0)
+					snprintf(after, sizeof(after), "%s", during);
+				lf.switch_ms = 300 + (c * 37 % 30) * 50;
+			} else if (s > 1 && k % 41 == 0) {
+				snprintf(during, sizeof(during), "S%02d-DNS%d", s, i % I + 1);
+				rn->ncoll[0]++;
+			} else if (s > 1 && k % 53 == 0) {
+				snprintf(after, sizeof(after), "S%02d-DNS%d", s, i % I + 1);
+				rn->ncoll[1]++;
+			}
+			rn->res.clients[k].name = rn->names[idx];
+			synth(&rn->logs[k], rn->names[idx], &lf, 250);
+		}
+	}
+	cfg_errors_init(&e, "x");
+	root = jc_parse_string(run_scenario, &e);
+	cr_assert_not_null(root);
+	cr_assert_eq(scenario_parse(root, "scenarios", "instance-down", NULL, &rn->scn, &e), 0);
+	cJSON_Delete(root);
+	rn->res.lab = "gen";
+	rn->res.topology = "gen.json";
+	rn->res.scenario = rn->scn;
+	rn->res.topo = &rn->topo;
+	rn->res.start_us = T0;
+	rn->res.end_us = T0 + 30 * SEC;
+	rn->res.nclients = nc;
+	rn->res.steps = calloc(2, sizeof(*rn->res.steps));
+	for (size_t i = 0; i < 2; i++) {
+		rn->res.steps[i].step = &rn->scn->steps[i];
+		rn->res.steps[i].status = RES_DONE;
+		rn->res.steps[i].start_us = T0 + (int64_t)(10 + 10 * i) * SEC;
+		rn->res.steps[i].end_us = rn->res.steps[i].start_us;
+	}
+	results_measure(&rn->res, rn->logs);
+}
+
+static void
+run_free(struct run *rn)
+{
+	for (size_t i = 0; i < rn->res.nclients; i++)
+		probe_log_free(&rn->logs[i]);
+	for (size_t i = 0; i < rn->topo.nnodes; i++)
+		cJSON_Delete((cJSON *)rn->topo.nodes[i].dns);
+	results_free(&rn->res);
+	scenario_free(rn->scn);
+	free(rn->topo.nodes);
+	free(rn->names);
+	free(rn->logs);
+}
+
+static size_t
+count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = s; (p = strstr(p, what)) != NULL; p += strlen(what))
+		n++;
+	return n;
+}
+
+/* Keep a picture where the build keeps the tests' artifacts, to look at. */
+static void
+keep(const char *name, const struct strbuf *sb)
+{
+	const char *b = getenv("ANYLAB_BUILD_DIR");
+	char path[1024];
+	FILE *f;
+
+	if (b == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/test-artifacts", b);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/test-artifacts/catchment", b);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/test-artifacts/catchment/%s", b, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	fwrite(sb_str(sb), 1, sb->len, f);
+	fclose(f);
+}
+
+Test(catchment_run, results_json_has_a_catchment_per_fault)
+{
+	struct run rn;
+	struct strbuf sb = STRBUF_INIT;
+	cJSON *doc, *c, *it;
+	size_t sum = 0;
+
+	synth_run(&rn, 20, 2, 50);
+	results_json(&rn.res, &sb);
+	doc = cJSON_Parse(sb_str(&sb));
+	cr_assert_not_null(doc, "results.json does not parse");
+	c = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "faults"), 0),
+	    "catchment");
+	cr_assert_not_null(c);
+	it = cJSON_GetObjectItem(c, "failed_instances");
+	cr_assert_eq(cJSON_GetArraySize(it), 1);
+	cr_assert_str_eq(cJSON_GetArrayItem(it, 0)->valuestring, "S01-DNS1");
+	cr_assert_eq(cJSON_GetObjectItem(c, "clients")->valueint, 1000);
+	cr_assert_eq(cJSON_GetObjectItem(c, "of_failed")->valueint, 25);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(c, "instances")), 40);
+	/* The instances by site then name; S01-DNS1 lost its 25 clients and got 21 back. */
+	it = cJSON_GetArrayItem(cJSON_GetObjectItem(c, "instances"), 0);
+	cr_assert_str_eq(cJSON_GetObjectItem(it, "instance")->valuestring, "S01-DNS1");
+	cr_assert_str_eq(cJSON_GetObjectItem(it, "node")->valuestring, "s01-dns1");
+	cr_assert_str_eq(cJSON_GetObjectItem(it, "site")->valuestring, "s01");
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(it, "failed")));
+	cr_assert_eq(cJSON_GetObjectItem(it, "before")->valueint, 25);
+	cr_assert_eq(cJSON_GetObjectItem(it, "during")->valueint, 0);
+	cr_assert_eq(cJSON_GetObjectItem(it, "after")->valueint, 25 - 4, "c7, c21, c35, c49 stay");
+	cr_assert_eq(cJSON_GetObjectItem(it, "change_during")->valueint, -25);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(c, "by_site")), 20);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(c, "by_site")) {
+		cJSON *cell;
+		int in = 0;
+
+		sum += (size_t)cJSON_GetObjectItem(it, "clients")->valueint;
+		cJSON_ArrayForEach(cell, cJSON_GetObjectItem(it, "during"))
+			in += cell->valueint;
+		in +=
+		    cJSON_GetObjectItem(cJSON_GetObjectItem(it, "unanswered"), "during")->valueint;
+		cr_assert_eq(in, cJSON_GetObjectItem(it, "clients")->valueint);
+	}
+	cr_assert_eq(sum, 1000);
+	it = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(c, "by_site"), 0),
+	    "during");
+	cr_assert_eq(cJSON_GetObjectItem(it, "S01-DNS2")->valueint, 25 + 20);
+	cr_assert_eq(cJSON_GetObjectItem(it, "S02-DNS1")->valueint, 5);
+	it = cJSON_GetObjectItem(c, "failover");
+	cr_assert_eq(cJSON_GetObjectItem(it, "affected")->valueint, 25 + (int)rn.ncoll[0]);
+	cr_assert_eq(cJSON_GetObjectItem(it, "never")->valueint, 0);
+	cr_assert_not_null(cJSON_GetObjectItem(it, "p99_ms"));
+	cr_assert_not_null(
+	    strstr(cJSON_GetObjectItem(it, "percentiles")->valuestring, "nearest rank"));
+	it = cJSON_GetObjectItem(cJSON_GetObjectItem(c, "collateral"), "during");
+	cr_assert_eq((size_t)cJSON_GetObjectItem(it, "count")->valueint, rn.ncoll[0]);
+	cr_assert_eq((size_t)cJSON_GetArraySize(cJSON_GetObjectItem(it, "clients")),
+	    rn.ncoll[0] < CATCH_LIST_MAX ? rn.ncoll[0] : CATCH_LIST_MAX);
+	it = cJSON_GetObjectItem(cJSON_GetObjectItem(c, "collateral"), "back");
+	cr_assert_eq((size_t)cJSON_GetObjectItem(it, "count")->valueint, rn.ncoll[1]);
+	cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "moved"), "back")->valueint,
+	    4 + (int)rn.ncoll[1]);
+	cr_assert_eq(cJSON_GetObjectItem(c, "not_back")->valueint, 4);
+	cJSON_Delete(doc);
+	sb_free(&sb);
+	run_free(&rn);
+}
+
+Test(catchment_run, the_table_sums_up_each_fault)
+{
+	struct run rn;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	synth_run(&rn, 3, 2, 10);
+	f = open_memstream(&text, &len);
+	results_table(&rn.res, f);
+	fclose(f);
+	if (getenv("CATCHMENT_SHOW_TABLE")) /* for docs/scenarios.md's example */
+		fputs(text, stderr);
+	cr_assert_not_null(strstr(text, "catchment: failed instance S01-DNS1; 5 of 30 clients"),
+	    "%s", text);
+	cr_assert_not_null(
+	    strstr(text,
+		"      S01-DNS1             s01                5       0       4  -5/-1  "
+		"(failed)\n"),
+	    "%s", text);
+	cr_assert_not_null(strstr(text, "failover across "));
+	cr_assert_not_null(strstr(text, "(nearest rank)"));
+	cr_assert_not_null(strstr(text, "collateral moves (their instance did not fail): "));
+	cr_assert_not_null(strstr(text, "    s02-c1     S02-DNS1 S02-DNS1 S02-DNS1 -"),
+	    "30 clients: every one listed");
+	free(text);
+	run_free(&rn);
+
+	/* A thousand: the affected ones only. */
+	synth_run(&rn, 20, 2, 50);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	results_table(&rn.res, f);
+	fclose(f);
+	cr_assert_not_null(strstr(text,
+			       "    (1000 clients: 48 affected, listed; every client in "
+			       "results.json)\n"),
+	    "%s", text);
+	cr_assert_null(strstr(text, "(unaffected)"));
+	cr_assert_not_null(strstr(text, "    s01-c1     S01-DNS1 S01-DNS2 S01-DNS1"));
+	free(text);
+	run_free(&rn);
+}
+
+/* Every cell of the picture, by phase: one per client, coloured as its instance. */
+static void
+check_picture(const struct run *rn, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *err;
+
+	catchment_svg(&rn->res, &sb);
+	err = xml_check(sb_str(&sb));
+	cr_assert_null(err, "catchment.svg: %s", err);
+	cr_assert_eq(count_of(sb_str(&sb), "<rect class=\"c\""), 3 * rn->res.nclients,
+	    "one cell per client in each of the three phases");
+	cr_assert_eq(count_of(sb_str(&sb), "stroke=\"#000000\" stroke-width=\"2\""),
+	    rn->ncoll[0] + rn->ncoll[1] + 1, "every collateral move outlined, and the legend's");
+	keep(name, &sb);
+	sb_free(&sb);
+}
+
+Test(catchment_run, the_picture_has_a_cell_per_client_at_thirty_and_a_thousand)
+{
+	struct run rn;
+
+	synth_run(&rn, 3, 2, 10);
+	check_picture(&rn, "catchment-30.svg");
+	run_free(&rn);
+	synth_run(&rn, 20, 2, 50);
+	check_picture(&rn, "catchment-1000.svg");
+	run_free(&rn);
+}
+
+Test(catchment_run, without_faults_the_picture_says_so)
+{
+	struct run rn;
+	struct strbuf sb = STRBUF_INIT;
+
+	synth_run(&rn, 2, 1, 3);
+	catch_free(&rn.res.catchment);
+	rn.res.nfaults = 0;
+	catchment_svg(&rn.res, &sb);
+	cr_assert_null(xml_check(sb_str(&sb)));
+	cr_assert_not_null(strstr(sb_str(&sb), "No fault was applied in this run."));
+	sb_free(&sb);
+	run_free(&rn);
+}
