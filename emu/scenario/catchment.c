@@ -25,7 +25,6 @@ static void *xcalloc(size_t n, size_t size);
 static uint32_t name_hash(const char *s);
 static struct catch_slot *slot_find(struct catch_slot *, size_t cap, const char *key);
 static void ihash_grow(struct catchment *);
-static void order_instances(struct catchment *);
 static bool failed_has(const struct catch_fault *, uint32_t inst);
 static void fault_failed(struct catchment *, struct catch_fault *, const char *const *nodes,
     size_t n);
@@ -191,9 +190,8 @@ cmp_order(const void *a, const void *b, void *arg)
 	return d ? d : strcmp(x->name, y->name);
 }
 
-/* By site, then name: the colours and rows of the output follow it. */
-static void
-order_instances(struct catchment *c)
+void
+catch_order(struct catchment *c)
 {
 	free(c->order);
 	c->order = xcalloc(c->ninst, sizeof(*c->order));
@@ -372,7 +370,7 @@ catch_fault_add(struct catchment *c, const struct meas_client *mc, bool has_afte
 		fault_matrix(c, f, (enum catch_phase)p, count, touched);
 	free(count);
 	free(touched);
-	order_instances(c);
+	catch_order(c);
 }
 
 static int

@@ -102,7 +102,7 @@ struct catchment {
 	struct catch_instance *inst;
 	size_t ninst;
 	size_t instcap;
-	uint32_t *order; /* instance indices by site, then name: the output's order */
+	uint32_t *order; /* instance indices by site, then name (catch_order) */
 	struct catch_fault *faults;
 	size_t nfaults;
 	struct catch_slot *ihash; /* instance name -> index */
@@ -117,6 +117,12 @@ void catch_init(struct catchment *, size_t n, const char *const *names, const ch
 /* An instance the topology knows: its identity, node and site. Its index. */
 uint32_t catch_instance_add(struct catchment *, const char *name, const char *node,
     const char *site);
+/*
+ * Sort the instances into c->order, by site, then name: the output's
+ * order. catch_fault_add does it; call it after adding instances without
+ * a fault.
+ */
+void catch_order(struct catchment *);
 /* The index of an instance, or CATCH_NONE. */
 uint32_t catch_instance_find(const struct catchment *, const char *name);
 /*

@@ -210,6 +210,7 @@ measure_catchment(struct run_result *r)
 		    cJSON_IsString(id) && id->valuestring[0] ? id->valuestring : n->name, n->name,
 		    n->site);
 	}
+	catch_order(&r->catchment);
 	for (size_t f = 0; f < r->nfaults; f++) {
 		targets = fault_targets(&r->scenario->steps[r->faults[f].step], &ntargets);
 		catch_fault_add(&r->catchment, r->faults[f].clients, r->faults[f].undo_step >= 0,

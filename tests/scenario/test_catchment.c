@@ -433,8 +433,17 @@ static const char *run_scenario =
  * the other sites moves to its site's next instance during the fault, every 53rd
  * is on it after (collateral).
  */
+static void synth_run_steps(struct run *rn, int S, int I, int C, enum res_status st);
+
 static void
 synth_run(struct run *rn, int S, int I, int C)
+{
+	synth_run_steps(rn, S, I, C, RES_DONE);
+}
+
+/* st: the steps' status; RES_NOT_RUN makes a run without faults. */
+static void
+synth_run_steps(struct run *rn, int S, int I, int C, enum res_status st)
 {
 	struct cfg_errors e;
 	cJSON *root;
@@ -514,7 +523,7 @@ synth_run(struct run *rn, int S, int I, int C)
 	rn->res.steps = calloc(2, sizeof(*rn->res.steps));
 	for (size_t i = 0; i < 2; i++) {
 		rn->res.steps[i].step = &rn->scn->steps[i];
-		rn->res.steps[i].status = RES_DONE;
+		rn->res.steps[i].status = st;
 		rn->res.steps[i].start_us = T0 + (int64_t)(10 + 10 * i) * SEC;
 		rn->res.steps[i].end_us = rn->res.steps[i].start_us;
 	}
@@ -711,13 +720,22 @@ Test(catchment_run, without_faults_the_picture_says_so)
 {
 	struct run rn;
 	struct strbuf sb = STRBUF_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
 
-	synth_run(&rn, 2, 1, 3);
-	catch_free(&rn.res.catchment);
-	rn.res.nfaults = 0;
+	synth_run_steps(&rn, 2, 2, 3, RES_NOT_RUN);
+	cr_assert_eq(rn.res.nfaults, 0);
+	cr_assert_eq(rn.res.catchment.ninst, 4, "the topology's instances, in the legend");
 	catchment_svg(&rn.res, &sb);
 	cr_assert_null(xml_check(sb_str(&sb)));
 	cr_assert_not_null(strstr(sb_str(&sb), "No fault was applied in this run."));
+	cr_assert_not_null(strstr(sb_str(&sb), "S02-DNS2 (s02)"));
+	f = open_memstream(&text, &len);
+	results_table(&rn.res, f);
+	fclose(f);
+	cr_assert_null(strstr(text, "catchment:"));
+	free(text);
 	sb_free(&sb);
 	run_free(&rn);
 }
