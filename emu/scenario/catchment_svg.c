@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catchment_svg.h"
@@ -39,7 +40,7 @@ static bool new_group(const struct catchment *, size_t k);
 static struct grid grid_of(const struct catchment *, bool has_after);
 static double draw_heading(struct strbuf *, const struct run_result *, size_t f, double y);
 static double draw_sites(struct strbuf *, const struct run_result *, const struct catch_fault *,
-    const struct grid *, double y);
+    const struct grid *, const char (*colours)[8], double y);
 static double draw_load(struct strbuf *, const struct run_result *, const struct catch_fault *,
     double y);
 static double draw_legend(struct strbuf *, const struct run_result *, double y);
@@ -175,7 +176,7 @@ draw_heading(struct strbuf *sb, const struct run_result *r, size_t f, double y)
 /* One block of cells per site and phase; returns the y below them. */
 static double
 draw_sites(struct strbuf *sb, const struct run_result *r, const struct catch_fault *cf,
-    const struct grid *g, double y)
+    const struct grid *g, const char (*colours)[8], double y)
 {
 	static const char *const heads[CATCH_PHASES] = { "before the fault", "during the fault",
 		"after the undo" };
@@ -209,13 +210,11 @@ draw_sites(struct strbuf *sb, const struct run_result *r, const struct catch_fau
 				bool coll = p == CATCH_DURING ? (fl & CATCH_COLLATERAL_DURING) :
 				    p == CATCH_AFTER	      ? (fl & CATCH_COLLATERAL_BACK) :
 								false;
-				char col[8];
 
 				sb_printf(sb,
 				    "<rect class=\"c\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 				    "fill=\"%s\"",
-				    x, yy, sz, sz,
-				    k == CATCH_NONE ? NO_ANSWER : catchment_colour(r, k, col));
+				    x, yy, sz, sz, k == CATCH_NONE ? NO_ANSWER : colours[k]);
 				if (coll)
 					sb_puts(sb,
 					    " stroke=\"" COLLATERAL "\" stroke-width=\"2\"");
@@ -380,8 +379,15 @@ catchment_svg(const struct run_result *r, struct strbuf *sb)
 {
 	const struct catchment *c = &r->catchment;
 	struct strbuf body = STRBUF_INIT;
+	char(*colours)[8] = calloc(c->ninst ? c->ninst : 1, sizeof(*colours));
 	double y = 50;
 	int height;
+
+	if (colours == NULL)
+		fatal("out of memory");
+	/* Once per instance: a cell's colour is looked up, not worked out. */
+	for (size_t i = 0; i < c->ninst; i++)
+		catchment_colour(r, (uint32_t)i, colours[i]);
 
 	sb_puts(&body, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">catchment: ");
 	sb_xml_str(&body, r->scenario ? r->scenario->name : "");
@@ -401,7 +407,7 @@ catchment_svg(const struct run_result *r, struct strbuf *sb)
 		struct grid g = grid_of(c, cf->has_after);
 
 		y = draw_heading(&body, r, f, y);
-		y = draw_sites(&body, r, cf, &g, y);
+		y = draw_sites(&body, r, cf, &g, (const char(*)[8])colours, y);
 		y = draw_load(&body, r, cf, y + 6);
 	}
 	y = draw_legend(&body, r, y + 4);
@@ -417,4 +423,5 @@ catchment_svg(const struct run_result *r, struct strbuf *sb)
 	sb_add(sb, sb_str(&body), body.len);
 	sb_puts(sb, "</svg>\n");
 	sb_free(&body);
+	free(colours);
 }

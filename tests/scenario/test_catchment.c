@@ -316,6 +316,8 @@ Test(catchment, instances_unknown_to_the_topology_are_added_from_answers)
 	catch_free(&c);
 }
 
+static size_t count_of(const char *s, const char *what);
+
 /* ---- scale ---- */
 
 static double
@@ -400,6 +402,26 @@ Test(catchment_scale, ten_thousand_clients_and_two_hundred_instances)
 	cr_assert_eq(catch_load(&c.faults[0], CATCH_DURING, catch_instance_find(&c, "S01-DNS1")),
 	    s1);
 	cr_assert_lt(c.faults[0].ncells[CATCH_DURING], NC, "sparse");
+	{
+		/* The picture of them, as quick. */
+		struct scenario scn = { .name = "site-down" };
+		struct res_fault rf = { .undo_step = -1, .window = { .label = "site-down" } };
+		struct run_result r = { .lab = "big",
+			.scenario = &scn,
+			.faults = &rf,
+			.nfaults = 1 };
+		struct strbuf sb = STRBUF_INIT;
+
+		r.catchment = c;
+		t0 = now_s();
+		catchment_svg(&r, &sb);
+		t1 = now_s();
+		cr_assert_lt(t1 - t0, 0.5, "the picture of 10,000 clients took %.3f s", t1 - t0);
+		cr_assert_null(xml_check(sb_str(&sb)));
+		cr_assert_eq(count_of(sb_str(&sb), "<rect class=\"c\""), 3 * NC);
+		cr_assert_lt(sb.len, 4u << 20, "%zu bytes", sb.len);
+		sb_free(&sb);
+	}
 	catch_free(&c);
 	free(np);
 	free(sp);
