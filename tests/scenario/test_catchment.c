@@ -18,6 +18,7 @@
 #include "jcfg.h"
 #include "measure.h"
 #include "probe.h"
+#include "report.h"
 #include "results.h"
 #include "topo.h"
 #include "xmlcheck.h"
@@ -758,6 +759,29 @@ Test(catchment_run, without_faults_the_picture_says_so)
 	fclose(f);
 	cr_assert_null(strstr(text, "catchment:"));
 	free(text);
+	sb_free(&sb);
+	run_free(&rn);
+}
+
+Test(catchment_run, the_report_of_a_thousand_clients_sums_up_and_embeds_the_picture)
+{
+	struct run rn;
+	struct strbuf cs = STRBUF_INIT, sb = STRBUF_INIT;
+	struct report_pictures pics = { 0 };
+	const char *err;
+
+	synth_run(&rn, 20, 2, 50);
+	catchment_svg(&rn.res, &cs);
+	pics.catchment_svg = sb_str(&cs);
+	report_html(&rn.res, &pics, "/tmp/out/run", &sb);
+	err = xml_check(sb_str(&sb));
+	cr_assert_null(err, "report.html: %s", err);
+	cr_assert_not_null(strstr(sb_str(&sb), "<table class=\"load\">"));
+	cr_assert_not_null(strstr(sb_str(&sb), "1000 clients: each one's instances are in "));
+	cr_assert_null(strstr(sb_str(&sb), "<table class=\"catchment\">"), "no per-client table");
+	cr_assert_null(strstr(sb_str(&sb), "<table class=\"failover\">"));
+	cr_assert_eq(count_of(sb_str(&sb), "<rect class=\"c\""), 3000, "the picture inline");
+	sb_free(&cs);
 	sb_free(&sb);
 	run_free(&rn);
 }
