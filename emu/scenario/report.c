@@ -18,11 +18,14 @@
 #include <unistd.h>
 
 #include "anylab.h"
+#include "catchment_svg.h"
 #include "report.h"
 #include "textbuf.h"
 #include "timeline_svg.h"
 
-#define SVG_MAX (8u << 20) /* the most of a topology picture kept */
+#define SVG_MAX	    (8u << 20) /* the most of a topology picture kept */
+#define CLIENTS_MAX 500 /* per-client tables up to this many clients (results.json has all) */
+#define NAMES_MAX   20	/* collateral clients named on the page */
 
 extern char **environ;
 
@@ -65,7 +68,10 @@ static void fault_heading(struct strbuf *, const struct run_result *, const stru
 static void sec_header(struct strbuf *, const struct run_result *);
 static void sec_steps(struct strbuf *, const struct run_result *);
 static void sec_failover(struct strbuf *, const struct run_result *);
-static void sec_catchment(struct strbuf *, const struct run_result *);
+static void sec_catchment(struct strbuf *, const struct run_result *,
+    const struct report_pictures *, const char *rundir);
+static void catchment_summary(struct strbuf *, const struct run_result *,
+    const struct catch_fault *);
 static void sec_pictures(struct strbuf *, const struct report_pictures *, const char *rundir,
     const struct run_result *);
 static void sec_probes(struct strbuf *, const struct run_result *);
@@ -206,11 +212,16 @@ inline_svg(struct strbuf *sb, const char *doc)
 static void
 inst_chip(struct strbuf *sb, const struct run_result *r, const char *inst)
 {
+	uint32_t k;
+	char col[8];
+
 	if (inst == NULL || inst[0] == '\0') {
 		sb_puts(sb, "<span class=\"none\">none</span>");
 		return;
 	}
-	sb_printf(sb, "<span class=\"inst\" style=\"background:%s\">", timeline_colour(r, inst));
+	k = catch_instance_find(&r->catchment, inst);
+	sb_printf(sb, "<span class=\"inst\" style=\"background:%s\">",
+	    k != CATCH_NONE ? catchment_colour(r, k, col) : timeline_colour(r, inst));
 	report_escape(sb, inst);
 	sb_puts(sb, "</span>");
 }
@@ -348,6 +359,13 @@ sec_failover(struct strbuf *sb, const struct run_result *r)
 		const struct res_fault *rf = &r->faults[f];
 
 		fault_heading(sb, r, rf);
+		if (r->nclients > CLIENTS_MAX) {
+			sb_printf(sb,
+			    "<p class=\"muted\">%zu clients: each one's failover is in "
+			    "results.json; their distribution under Catchment.</p>\n",
+			    r->nclients);
+			continue;
+		}
 		sb_puts(sb,
 		    "<table class=\"failover\">\n<tr><th>client</th><th>affected</th>"
 		    "<th>failover</th><th>queries sent</th><th>lost</th><th>back</th>"
@@ -376,19 +394,113 @@ sec_failover(struct strbuf *sb, const struct run_result *r)
 	    "(docs/scenarios.md, Measurements).</p></section>\n");
 }
 
+/* One fault's catchment in figures: the instances' load, the failover distribution, collateral. */
 static void
-sec_catchment(struct strbuf *sb, const struct run_result *r)
+catchment_summary(struct strbuf *sb, const struct run_result *r, const struct catch_fault *cf)
+{
+	const struct catchment *c = &r->catchment;
+	char d[4][32];
+
+	sb_puts(sb, "<p>Failed: ");
+	for (size_t i = 0; i < cf->nfailed; i++) {
+		if (i)
+			sb_puts(sb, " ");
+		inst_chip(sb, r, c->inst[cf->failed[i]].name);
+	}
+	if (cf->nfailed == 0)
+		sb_puts(sb, "no instance (the fault's target runs none)");
+	sb_printf(sb, "; %zu of %zu clients were theirs.</p>\n", cf->of_failed, c->nclients);
+	sb_puts(sb,
+	    "<table class=\"load\">\n<tr><th>instance</th><th>site</th><th>before</th>"
+	    "<th>during</th><th>after</th><th>change during</th><th>change after</th></tr>\n");
+	for (size_t k = 0; k < c->ninst; k++) {
+		uint32_t i = c->order[k];
+		long bf = catch_load(cf, CATCH_BEFORE, i), du = catch_load(cf, CATCH_DURING, i);
+		long af = catch_load(cf, CATCH_AFTER, i);
+		bool failed = false;
+
+		for (size_t j = 0; j < cf->nfailed; j++)
+			failed |= cf->failed[j] == i;
+		sb_puts(sb, "<tr><td>");
+		inst_chip(sb, r, c->inst[i].name);
+		if (failed)
+			sb_puts(sb, " <span class=\"error\">failed</span>");
+		sb_puts(sb, "</td><td>");
+		report_escape(sb, c->inst[i].site[0] ? c->inst[i].site : "-");
+		sb_printf(sb, "</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td>", bf, du);
+		if (cf->has_after)
+			sb_printf(sb,
+			    "<td class=\"num\">%ld</td><td class=\"num\">%+ld</td>"
+			    "<td class=\"num\">%+ld</td></tr>\n",
+			    af, du - bf, af - bf);
+		else
+			sb_printf(sb,
+			    "<td class=\"num\">-</td><td class=\"num\">%+ld</td>"
+			    "<td class=\"num\">-</td></tr>\n",
+			    du - bf);
+	}
+	sb_printf(sb,
+	    "<tr><td class=\"muted\">no answer</td><td></td><td class=\"num\">%zu</td>"
+	    "<td class=\"num\">%zu</td><td class=\"num\">",
+	    cf->unanswered[CATCH_BEFORE], cf->unanswered[CATCH_DURING]);
+	if (cf->has_after)
+		sb_printf(sb, "%zu", cf->unanswered[CATCH_AFTER]);
+	else
+		sb_puts(sb, "-");
+	sb_puts(sb, "</td><td></td><td></td></tr>\n</table>\n");
+	fmt_dur(cf->failover.median_us, d[0], sizeof(d[0]));
+	fmt_dur(cf->failover.p90_us, d[1], sizeof(d[1]));
+	fmt_dur(cf->failover.p99_us, d[2], sizeof(d[2]));
+	fmt_dur(cf->failover.max_us, d[3], sizeof(d[3]));
+	sb_printf(sb,
+	    "<p>Failover of the %zu affected clients: median %s, p90 %s, p99 %s, worst %s "
+	    "(nearest rank); %zu never answered by another instance.<br/>\n"
+	    "Moved during the fault: %zu",
+	    cf->affected, d[0], d[1], d[2], d[3], cf->never, cf->moved[0]);
+	if (cf->has_after)
+		sb_printf(sb, "; at fail-back: %zu (%zu of the failed instances' clients not back)",
+		    cf->moved[1], cf->not_back);
+	sb_puts(sb, ".<br/>\nCollateral moves (their instance did not fail): ");
+	for (int d2 = 0; d2 < (cf->has_after ? 2 : 1); d2++) {
+		sb_printf(sb, "%s%zu %s", d2 ? "; " : "", cf->ncollateral[d2],
+		    d2 ? "at fail-back" : "during the fault");
+		for (size_t i = 0; i < cf->ncollateral[d2] && i < NAMES_MAX; i++) {
+			sb_puts(sb, i ? ", " : " (");
+			report_escape(sb, c->client_names[cf->collateral[d2][i]]);
+		}
+		if (cf->ncollateral[d2] > NAMES_MAX)
+			sb_printf(sb, " and %zu more", cf->ncollateral[d2] - NAMES_MAX);
+		if (cf->ncollateral[d2])
+			sb_puts(sb, ")");
+	}
+	sb_puts(sb, ".</p>\n");
+}
+
+static void
+sec_catchment(struct strbuf *sb, const struct run_result *r, const struct report_pictures *pics,
+    const char *rundir)
 {
 	sb_puts(sb,
 	    "<section id=\"catchment\"><h2>Catchment</h2>\n"
 	    "<p class=\"muted\">Which instance answered each client: the last answer "
-	    "before the fault, between the fault and its undo, and after the undo.</p>\n");
+	    "before the fault, between the fault and its undo, and after the undo; how many "
+	    "clients each instance served; collateral moves are clients whose instance did not "
+	    "fail but who moved anyway (docs/scenarios.md, Catchment).</p>\n");
 	if (r->nfaults == 0)
 		sb_puts(sb, "<p class=\"muted\">No fault was applied in this run.</p>\n");
 	for (size_t f = 0; f < r->nfaults; f++) {
 		const struct res_fault *rf = &r->faults[f];
 
 		fault_heading(sb, r, rf);
+		if (f < r->catchment.nfaults)
+			catchment_summary(sb, r, &r->catchment.faults[f]);
+		if (r->nclients > CLIENTS_MAX) {
+			sb_printf(sb,
+			    "<p class=\"muted\">%zu clients: each one's instances are in "
+			    "results.json and in the picture.</p>\n",
+			    r->nclients);
+			continue;
+		}
 		sb_puts(sb,
 		    "<table class=\"catchment\">\n<tr><th>client</th><th>before</th>"
 		    "<th>during</th><th>after</th></tr>\n");
@@ -409,6 +521,15 @@ sec_catchment(struct strbuf *sb, const struct run_result *r)
 			sb_puts(sb, "</td></tr>\n");
 		}
 		sb_puts(sb, "</table>\n");
+	}
+	if (r->nfaults && pics && pics->catchment_svg && strstr(pics->catchment_svg, "<svg")) {
+		sb_puts(sb, "<h3>Catchment picture</h3>\n");
+		inline_svg(sb, pics->catchment_svg);
+	}
+	if (r->catchment_svg_path[0]) {
+		sb_puts(sb, "<p class=\"muted\">The picture: ");
+		file_link(sb, rundir, r->catchment_svg_path, NULL);
+		sb_puts(sb, "</p>\n");
 	}
 	sb_puts(sb, "</section>\n");
 }
@@ -550,7 +671,7 @@ report_html(const struct run_result *r, const struct report_pictures *pics, cons
 	sec_header(sb, r);
 	sec_steps(sb, r);
 	sec_failover(sb, r);
-	sec_catchment(sb, r);
+	sec_catchment(sb, r, pics, rundir);
 	sec_pictures(sb, pics, rundir, r);
 	sec_probes(sb, r);
 	sec_files(sb, r, rundir);

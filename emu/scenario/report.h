@@ -3,8 +3,9 @@
  * docs/scenarios.md, "HTML report"): one self-contained page, inline CSS and
  * inline SVG, nothing fetched, that a CI user opens from the job's
  * artifacts: the verdict, the steps with their times and results, the
- * failover table, the catchment before, during and after each fault, the
- * timeline picture and the topology picture, the probes' totals and
+ * failover table, the catchment before, during and after each fault (the
+ * load of each instance, the failover distribution, the collateral moves
+ * and the catchment picture), the timeline picture and the topology picture, the probes' totals and
  * relative links to the run's files and captures. Every figure comes from
  * the run_result (results.h), as results.json has it; nothing is measured
  * here. Text from the scenario, the lab and the details is HTML-escaped.
@@ -22,9 +23,10 @@
 #include "strbuf.h"
 
 struct report_pictures {
-	const char *timeline_svg; /* timeline_svg()'s document, or NULL */
-	const char *topology_svg; /* the lab's picture (an SVG document), or NULL */
-	const char *topology_why; /* when topology_svg is NULL: why there is none */
+	const char *timeline_svg;  /* timeline_svg()'s document, or NULL */
+	const char *topology_svg;  /* the lab's picture (an SVG document), or NULL */
+	const char *topology_why;  /* when topology_svg is NULL: why there is none */
+	const char *catchment_svg; /* catchment_svg()'s document, or NULL */
 };
 
 /*

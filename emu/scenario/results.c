@@ -10,6 +10,29 @@
 
 #include "log.h"
 #include "results.h"
+#include "topo.h"
+
+#define TABLE_LIST_MAX	  10 /* collateral clients named in the table */
+#define TABLE_CLIENTS_MAX 64 /* more clients than this: the table lists the affected ones */
+
+struct site_of {
+	const char *node;
+	const char *site;
+};
+
+static int cmp_site_of(const void *a, const void *b);
+static const char **fault_targets(const struct scn_step *, size_t *n);
+static void measure_catchment(struct run_result *);
+static bool failed_inst(const struct catch_fault *, uint32_t inst);
+static void table_more(const struct run_result *, const struct res_fault *, FILE *);
+static void table_names(const struct run_result *, const uint32_t *idx, size_t n, size_t max,
+    FILE *);
+static void table_catchment(const struct run_result *, const struct catch_fault *, FILE *);
+static void json_client_list(const struct run_result *, const uint32_t *idx, size_t n,
+    struct strbuf *);
+static void json_row_cells(const struct run_result *, const struct catch_fault *, enum catch_phase,
+    uint32_t row, size_t *at, size_t *none, struct strbuf *);
+static void json_catchment(const struct run_result *, const struct catch_fault *, struct strbuf *);
 
 const char *const res_status_names[RES_STATUS_COUNT] = {
 	[RES_PASS] = "pass",
@@ -119,6 +142,93 @@ results_measure(struct run_result *r, const struct probe_log *logs)
 		for (size_t c = 0; c < r->nclients; c++)
 			meas_fault_client(&logs[c], &f->window, &f->clients[c]);
 	}
+	measure_catchment(r);
+}
+
+static int
+cmp_site_of(const void *a, const void *b)
+{
+	return strcmp(((const struct site_of *)a)->node, ((const struct site_of *)b)->node);
+}
+
+/*
+ * The nodes a fault's action targets (malloc'd, *n of them): its node (of
+ * an interface, a daemon or a speaker). A step with a list of targets
+ * gives each of its nodes here.
+ */
+static const char **
+fault_targets(const struct scn_step *st, size_t *n)
+{
+	const char **out = calloc(1, sizeof(*out));
+
+	if (out == NULL)
+		fatal("out of memory");
+	*n = 0;
+	if (st->node != NULL)
+		out[(*n)++] = st->node;
+	return out;
+}
+
+/*
+ * The catchment of every fault: clients by their node's site, instances by
+ * the identity of each node that runs a DNS responder (dns.identity, else
+ * the node's name, as anydnsd and the dns kinds do).
+ */
+static void
+measure_catchment(struct run_result *r)
+{
+	const struct topology *t = r->topo;
+	const char **names = calloc(r->nclients ? r->nclients : 1, sizeof(*names));
+	const char **sites = calloc(r->nclients ? r->nclients : 1, sizeof(*sites));
+	struct site_of *map = calloc(t && t->nnodes ? t->nnodes : 1, sizeof(*map));
+	const char **targets;
+	size_t ntargets;
+
+	if (names == NULL || sites == NULL || map == NULL)
+		fatal("out of memory");
+	for (size_t i = 0; t && i < t->nnodes; i++)
+		map[i] = (struct site_of){ t->nodes[i].name, t->nodes[i].site };
+	if (t)
+		qsort(map, t->nnodes, sizeof(*map), cmp_site_of);
+	for (size_t c = 0; c < r->nclients; c++) {
+		struct site_of key = { r->clients[c].name, NULL }, *hit = NULL;
+
+		if (t && key.node)
+			hit = bsearch(&key, map, t->nnodes, sizeof(*map), cmp_site_of);
+		names[c] = r->clients[c].name;
+		sites[c] = hit ? hit->site : "";
+	}
+	catch_init(&r->catchment, r->nclients, names, sites);
+	for (size_t i = 0; t && i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		const cJSON *id;
+
+		if (n->dns == NULL)
+			continue;
+		id = cJSON_GetObjectItemCaseSensitive(n->dns, "identity");
+		catch_instance_add(&r->catchment,
+		    cJSON_IsString(id) && id->valuestring[0] ? id->valuestring : n->name, n->name,
+		    n->site);
+	}
+	catch_order(&r->catchment);
+	for (size_t f = 0; f < r->nfaults; f++) {
+		targets = fault_targets(&r->scenario->steps[r->faults[f].step], &ntargets);
+		catch_fault_add(&r->catchment, r->faults[f].clients, r->faults[f].undo_step >= 0,
+		    targets, ntargets);
+		free(targets);
+	}
+	free(names);
+	free(sites);
+	free(map);
+}
+
+static bool
+failed_inst(const struct catch_fault *cf, uint32_t inst)
+{
+	for (size_t i = 0; i < cf->nfailed; i++)
+		if (cf->failed[i] == inst)
+			return true;
+	return false;
 }
 
 static const char *
@@ -183,9 +293,14 @@ results_table(const struct run_result *r, FILE *out)
 			    (double)(rf->window.undo_us - r->start_us) / 1e6);
 		fprintf(out, "\n    %-10s %-8s %-8s %-8s %-10s %6s %-10s %10s\n", "client",
 		    "before", "during", "after", "failover", "lost", "back", "lost after");
-		for (size_t c = 0; c < r->nclients; c++) {
+		for (size_t c = 0, shown = 0; c < r->nclients; c++) {
 			const struct meas_client *mc = &rf->clients[c];
 
+			/* Many clients: the affected ones, a screenful; results.json has all. */
+			if (r->nclients > TABLE_CLIENTS_MAX &&
+			    (!mc->affected || shown == TABLE_CLIENTS_MAX))
+				continue;
+			shown++;
 			fprintf(out,
 			    "    %-10s %-8s %-8s %-8s %-10s %6" PRIu64 " %-10s %10" PRIu64 "%s\n",
 			    r->clients[c].name, inst_or_dash(mc->before), inst_or_dash(mc->during),
@@ -194,6 +309,10 @@ results_table(const struct run_result *r, FILE *out)
 			    results_fmt_ms(mc->back_us, b2, sizeof(b2)), mc->lost_after,
 			    mc->affected ? "" : "  (unaffected)");
 		}
+		if (r->nclients > TABLE_CLIENTS_MAX)
+			table_more(r, rf, out);
+		if (f < r->catchment.nfaults)
+			table_catchment(r, &r->catchment.faults[f], out);
 	}
 	if (r->nclients) {
 		fprintf(out, "\n  probes: %-10s %7s %8s %6s %6s %11s %s\n", "client", "sent",
@@ -224,6 +343,97 @@ results_table(const struct run_result *r, FILE *out)
 	if (skip)
 		fprintf(out, ", %zu step%s not run", skip, skip == 1 ? "" : "s");
 	fprintf(out, " (%.1f s)\n", (double)(r->end_us - r->start_us) / 1e6);
+}
+
+/* Under a fault's client rows cut to the affected ones: what was left out. */
+static void
+table_more(const struct run_result *r, const struct res_fault *rf, FILE *out)
+{
+	size_t affected = 0;
+
+	for (size_t c = 0; c < r->nclients; c++)
+		affected += rf->clients[c].affected;
+	fprintf(out, "    (%zu clients: %zu affected, ", r->nclients, affected);
+	if (affected > TABLE_CLIENTS_MAX)
+		fprintf(out, "the first %d listed", TABLE_CLIENTS_MAX);
+	else
+		fprintf(out, "listed");
+	fprintf(out, "; every client in results.json)\n");
+}
+
+/* Clients named in a list: at most max, then how many more. */
+static void
+table_names(const struct run_result *r, const uint32_t *idx, size_t n, size_t max, FILE *out)
+{
+	for (size_t i = 0; i < n && i < max; i++)
+		fprintf(out, "%s%s", i ? ", " : "", r->catchment.client_names[idx[i]]);
+	if (n > max)
+		fprintf(out, " and %zu more", n - max);
+}
+
+/* Per-instance load before, during and after, the failover distribution, collateral moves. */
+static void
+table_catchment(const struct run_result *r, const struct catch_fault *cf, FILE *out)
+{
+	const struct catchment *c = &r->catchment;
+	char b[4][32];
+
+	fprintf(out, "    catchment: failed instance%s ", cf->nfailed == 1 ? "" : "s");
+	for (size_t i = 0; i < cf->nfailed; i++)
+		fprintf(out, "%s%s", i ? ", " : "", c->inst[cf->failed[i]].name);
+	if (cf->nfailed == 0)
+		fprintf(out, "none (no instance runs on the fault's target)");
+	fprintf(out, "; %zu of %zu clients were theirs\n", cf->of_failed, c->nclients);
+	fprintf(out, "      %-20s %-12s %7s %7s %7s  %s\n", "instance", "site", "before", "during",
+	    "after", "change during/after");
+	for (size_t k = 0; k < c->ninst; k++) {
+		uint32_t i = c->order[k];
+		long bf = catch_load(cf, CATCH_BEFORE, i), du = catch_load(cf, CATCH_DURING, i);
+		long af = catch_load(cf, CATCH_AFTER, i);
+
+		if (cf->has_after)
+			snprintf(b[0], sizeof(b[0]), "%7ld", af);
+		else
+			snprintf(b[0], sizeof(b[0]), "%7s", "-");
+		fprintf(out, "      %-20s %-12s %7ld %7ld %s  %+ld", c->inst[i].name,
+		    c->inst[i].site[0] ? c->inst[i].site : "-", bf, du, b[0], du - bf);
+		if (cf->has_after)
+			fprintf(out, "/%+ld", af - bf);
+		fprintf(out, "%s\n", failed_inst(cf, i) ? "  (failed)" : "");
+	}
+	fprintf(out, "      %-20s %-12s %7zu %7zu ", "(no answer)", "",
+	    cf->unanswered[CATCH_BEFORE], cf->unanswered[CATCH_DURING]);
+	if (cf->has_after)
+		fprintf(out, "%7zu\n", cf->unanswered[CATCH_AFTER]);
+	else
+		fprintf(out, "%7s\n", "-");
+	fprintf(out,
+	    "    failover across %zu affected clients: median %s, p90 %s, p99 %s, worst %s "
+	    "(nearest rank); %zu never answered by another instance\n",
+	    cf->affected, results_fmt_ms(cf->failover.median_us, b[0], sizeof(b[0])),
+	    results_fmt_ms(cf->failover.p90_us, b[1], sizeof(b[1])),
+	    results_fmt_ms(cf->failover.p99_us, b[2], sizeof(b[2])),
+	    results_fmt_ms(cf->failover.max_us, b[3], sizeof(b[3])), cf->never);
+	fprintf(out, "    moved: %zu during the fault", cf->moved[0]);
+	if (cf->has_after)
+		fprintf(out, ", %zu at fail-back (%zu of the failed instances' clients not back)",
+		    cf->moved[1], cf->not_back);
+	fprintf(out, "\n    collateral moves (their instance did not fail): %zu during the fault",
+	    cf->ncollateral[0]);
+	if (cf->ncollateral[0]) {
+		fprintf(out, " (");
+		table_names(r, cf->collateral[0], cf->ncollateral[0], TABLE_LIST_MAX, out);
+		fprintf(out, ")");
+	}
+	if (cf->has_after) {
+		fprintf(out, ", %zu at fail-back", cf->ncollateral[1]);
+		if (cf->ncollateral[1]) {
+			fprintf(out, " (");
+			table_names(r, cf->collateral[1], cf->ncollateral[1], TABLE_LIST_MAX, out);
+			fprintf(out, ")");
+		}
+	}
+	fprintf(out, "\n");
 }
 
 static void
@@ -267,6 +477,128 @@ json_kv_ms(struct strbuf *sb, const char *key, int64_t us, bool comma)
 		sb_printf(sb, "%.3f", (double)us / 1000.0);
 	if (comma)
 		sb_puts(sb, ", ");
+}
+
+/* A list of clients: {"count": N, "clients": [the first CATCH_LIST_MAX]}. */
+static void
+json_client_list(const struct run_result *r, const uint32_t *idx, size_t n, struct strbuf *sb)
+{
+	sb_printf(sb, "{\"count\": %zu, \"clients\": [", n);
+	for (size_t i = 0; i < n && i < CATCH_LIST_MAX; i++) {
+		if (i)
+			sb_puts(sb, ", ");
+		sb_json_str(sb, r->catchment.client_names[idx[i]]);
+	}
+	sb_puts(sb, "]}");
+}
+
+/* One row's cells of a phase, from *at on: {"INST": n, ...}; unanswered counted aside. */
+static void
+json_row_cells(const struct run_result *r, const struct catch_fault *cf, enum catch_phase p,
+    uint32_t row, size_t *at, size_t *none, struct strbuf *sb)
+{
+	bool first = true;
+
+	*none = 0;
+	sb_puts(sb, "{");
+	for (; *at < cf->ncells[p] && cf->cells[p][*at].row == row; (*at)++) {
+		const struct catch_cell *cell = &cf->cells[p][*at];
+
+		if (cell->inst == CATCH_NONE) {
+			*none = cell->n;
+			continue;
+		}
+		if (!first)
+			sb_puts(sb, ", ");
+		first = false;
+		sb_json_str(sb, r->catchment.inst[cell->inst].name);
+		sb_printf(sb, ": %u", cell->n);
+	}
+	sb_puts(sb, "}");
+}
+
+static void
+json_catchment(const struct run_result *r, const struct catch_fault *cf, struct strbuf *sb)
+{
+	const struct catchment *c = &r->catchment;
+	size_t at[CATCH_PHASES] = { 0 }, none[CATCH_PHASES] = { 0 };
+
+	sb_puts(sb, "\n     \"catchment\": {\"failed_instances\": [");
+	for (size_t i = 0; i < cf->nfailed; i++) {
+		if (i)
+			sb_puts(sb, ", ");
+		sb_json_str(sb, c->inst[cf->failed[i]].name);
+	}
+	sb_printf(sb, "], \"clients\": %zu, \"of_failed\": %zu,\n      \"instances\": [",
+	    c->nclients, cf->of_failed);
+	for (size_t k = 0; k < c->ninst; k++) {
+		uint32_t i = c->order[k];
+		long bf = catch_load(cf, CATCH_BEFORE, i), du = catch_load(cf, CATCH_DURING, i);
+		long af = catch_load(cf, CATCH_AFTER, i);
+
+		sb_printf(sb, "%s\n        {", k ? "," : "");
+		json_kv_str(sb, "instance", c->inst[i].name, true);
+		json_kv_str(sb, "node", c->inst[i].node, true);
+		json_kv_str(sb, "site", c->inst[i].site, true);
+		sb_printf(sb, "\"failed\": %s, \"before\": %ld, \"during\": %ld, ",
+		    failed_inst(cf, i) ? "true" : "false", bf, du);
+		if (cf->has_after)
+			sb_printf(sb,
+			    "\"after\": %ld, \"change_during\": %ld, \"change_after\": %ld}", af,
+			    du - bf, af - bf);
+		else
+			sb_printf(sb,
+			    "\"after\": null, \"change_during\": %ld, \"change_after\": null}",
+			    du - bf);
+	}
+	sb_printf(sb, "],\n      \"unanswered\": {\"before\": %zu, \"during\": %zu, \"after\": ",
+	    cf->unanswered[CATCH_BEFORE], cf->unanswered[CATCH_DURING]);
+	if (cf->has_after)
+		sb_printf(sb, "%zu},", cf->unanswered[CATCH_AFTER]);
+	else
+		sb_puts(sb, "null},");
+	sb_puts(sb, "\n      \"by_site\": [");
+	for (size_t row = 0; row < c->nrows; row++) {
+		sb_printf(sb, "%s\n        {", row ? "," : "");
+		json_kv_str(sb, "site", c->rows[row], true);
+		sb_printf(sb, "\"clients\": %u, ", c->row_start[row + 1] - c->row_start[row]);
+		for (int p = 0; p < CATCH_PHASES; p++) {
+			json_key(sb, catch_phase_names[p]);
+			if (p == CATCH_AFTER && !cf->has_after)
+				sb_puts(sb, "null");
+			else
+				json_row_cells(r, cf, (enum catch_phase)p, (uint32_t)row, &at[p],
+				    &none[p], sb);
+			sb_puts(sb, ", ");
+		}
+		sb_printf(sb, "\"unanswered\": {\"before\": %zu, \"during\": %zu, \"after\": ",
+		    none[CATCH_BEFORE], none[CATCH_DURING]);
+		if (cf->has_after)
+			sb_printf(sb, "%zu}}", none[CATCH_AFTER]);
+		else
+			sb_puts(sb, "null}}");
+	}
+	sb_printf(sb,
+	    "],\n      \"failover\": {\"affected\": %zu, \"failed_over\": %zu, \"never\": %zu, ",
+	    cf->affected, cf->failover.n, cf->never);
+	json_kv_ms(sb, "median_ms", cf->failover.median_us, true);
+	json_kv_ms(sb, "p90_ms", cf->failover.p90_us, true);
+	json_kv_ms(sb, "p99_ms", cf->failover.p99_us, true);
+	json_kv_ms(sb, "worst_ms", cf->failover.max_us, true);
+	json_kv_str(sb, "percentiles", CATCH_PERCENTILES, false);
+	sb_printf(sb, "},\n      \"moved\": {\"during\": %zu, \"back\": ", cf->moved[0]);
+	if (cf->has_after)
+		sb_printf(sb, "%zu}, \"not_back\": %zu,", cf->moved[1], cf->not_back);
+	else
+		sb_puts(sb, "null}, \"not_back\": null,");
+	sb_puts(sb, "\n      \"collateral\": {\"during\": ");
+	json_client_list(r, cf->collateral[0], cf->ncollateral[0], sb);
+	sb_puts(sb, ", \"back\": ");
+	if (cf->has_after)
+		json_client_list(r, cf->collateral[1], cf->ncollateral[1], sb);
+	else
+		sb_puts(sb, "null");
+	sb_puts(sb, "}}");
 }
 
 void
@@ -356,7 +688,12 @@ results_json(const struct run_result *r, struct strbuf *sb)
 			json_kv_i64(sb, "tcp_breaks", (int64_t)mc->tcp_breaks, false, false);
 			sb_puts(sb, "}");
 		}
-		sb_puts(sb, "]}");
+		sb_puts(sb, "]");
+		if (f < r->catchment.nfaults) {
+			sb_puts(sb, ",");
+			json_catchment(r, &r->catchment.faults[f], sb);
+		}
+		sb_puts(sb, "}");
 	}
 	sb_puts(sb, "\n  ],\n  \"clients\": [");
 	for (size_t c = 0; c < r->nclients; c++) {
@@ -388,6 +725,7 @@ results_json(const struct run_result *r, struct strbuf *sb)
 	sb_puts(sb, "\n  ],\n  \"files\": {");
 	json_kv_str(sb, "json", r->json_path, true);
 	json_kv_str(sb, "svg", r->svg_path, true);
+	json_kv_str(sb, "catchment_svg", r->catchment_svg_path, true);
 	json_kv_str(sb, "html", r->html_path, true);
 	json_kv_str(sb, "junit", r->junit_path, true);
 	sb_puts(sb, "\"captures\": [");
@@ -475,6 +813,7 @@ results_free(struct run_result *r)
 	for (size_t f = 0; f < r->nfaults; f++)
 		free(r->faults[f].clients);
 	free(r->faults);
+	catch_free(&r->catchment);
 	free(r->steps);
 	for (size_t c = 0; c < r->nclients && r->clients; c++)
 		free(r->clients[c].breaks);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "catchment.h"
 #include "measure.h"
 #include "probe.h"
 #include "scenario.h"
@@ -56,10 +57,13 @@ struct res_client {
 
 #define RES_MAX_INST 16 /* instances named in the results (and coloured in the pictures) */
 
+struct topology;
+
 struct run_result {
 	const char *lab;
 	const char *topology; /* file */
 	const struct scenario *scenario;
+	const struct topology *topo; /* sites and instances' nodes for the catchment, or NULL */
 	int64_t start_us;
 	int64_t end_us;
 	bool passed;
@@ -76,15 +80,19 @@ struct run_result {
 	/* Every instance that answered a probe, in name order (the pictures' colours). */
 	char instances[RES_MAX_INST][SCN_INST_MAX];
 	size_t ninstances;
+	/* Per fault (faults[i] is catchment.faults[i]): the catchment (catchment.h). */
+	struct catchment catchment;
 	char json_path[512];
 	char svg_path[512];
+	char catchment_svg_path[512];
 	char html_path[512];
 	char junit_path[512];
 };
 
 /*
  * Find the faults among the steps that ran and measure each against the
- * clients' logs (sorted). Fills r->faults and r->instances.
+ * clients' logs (sorted). Fills r->faults, r->instances and r->catchment
+ * (with the sites and instances of r->topo when set).
  */
 void results_measure(struct run_result *r, const struct probe_log *logs);
 /* The readable table. */

@@ -18,6 +18,7 @@
 
 #include "anylab.h"
 #include "capture.h"
+#include "catchment_svg.h"
 #include "expect.h"
 #include "fault.h"
 #include "fileio.h"
@@ -427,13 +428,13 @@ make_run_dir(const struct runner_opts *o, char *rundir, size_t len)
 }
 
 /*
- * results.json, timeline.svg, report.html and the JUnit XML. The report's
+ * results.json, timeline.svg, catchment.svg, report.html and the JUnit XML. The report's
  * topology picture is drawn now, while the lab is still up.
  */
 static int
 write_files(struct runner *r, const struct runner_opts *o, const char *rundir, int dirfd)
 {
-	struct strbuf sb = STRBUF_INIT, tl = STRBUF_INIT, topo = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, tl = STRBUF_INIT, topo = STRBUF_INIT, cs = STRBUF_INIT;
 	struct report_pictures pics = { 0 };
 	char why[512];
 	int err, failed = 0;
@@ -441,6 +442,11 @@ write_files(struct runner *r, const struct runner_opts *o, const char *rundir, i
 	timeline_svg(&r->res, r->logs, &tl);
 	if ((err = write_file(dirfd, "timeline.svg", FILE_NEW, &tl)) < 0) {
 		emu_err("%s: %s", r->res.svg_path, emu_strerror(err));
+		failed = err;
+	}
+	catchment_svg(&r->res, &cs);
+	if ((err = write_file(dirfd, "catchment.svg", FILE_NEW, &cs)) < 0) {
+		emu_err("%s: %s", r->res.catchment_svg_path, emu_strerror(err));
 		failed = err;
 	}
 	if (o->junit) {
@@ -458,6 +464,7 @@ write_files(struct runner *r, const struct runner_opts *o, const char *rundir, i
 	}
 	sb_reset(&sb);
 	pics.timeline_svg = sb_str(&tl);
+	pics.catchment_svg = sb_str(&cs);
 	if (report_topology_svg(r->lab, REPORT_GRAPH_MS, &topo, why, sizeof(why)) == 0)
 		pics.topology_svg = sb_str(&topo);
 	else
@@ -469,6 +476,7 @@ write_files(struct runner *r, const struct runner_opts *o, const char *rundir, i
 	}
 	sb_free(&sb);
 	sb_free(&tl);
+	sb_free(&cs);
 	sb_free(&topo);
 	return failed;
 }
@@ -510,6 +518,7 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 	r.res.lab = r.lab;
 	r.res.topology = r.topo->file;
 	r.res.scenario = r.scn;
+	r.res.topo = r.topo;
 	r.res.steps = emu_calloc(r.scn->nsteps ? r.scn->nsteps : 1, sizeof(*r.res.steps));
 	r.res.nclients = r.scn->probe.nclients;
 	r.res.clients = emu_calloc(nc, sizeof(*r.res.clients));
@@ -582,6 +591,8 @@ runner_run(const struct runner_opts *o, struct run_result *out)
 	tb_printf(&tb, "%s/results.json", rundir);
 	tb_init(&tb, r.res.svg_path, sizeof(r.res.svg_path));
 	tb_printf(&tb, "%s/timeline.svg", rundir);
+	tb_init(&tb, r.res.catchment_svg_path, sizeof(r.res.catchment_svg_path));
+	tb_printf(&tb, "%s/catchment.svg", rundir);
 	tb_init(&tb, r.res.html_path, sizeof(r.res.html_path));
 	tb_printf(&tb, "%s/report.html", rundir);
 	if (o->junit) {

@@ -110,6 +110,33 @@ Test(report, written_beside_the_results_and_opened_in_chromium)
 	cr_assert_str_eq(strrchr(hs_field(files, "json"), '/'), "/results.json");
 	cr_assert(strncmp(hs_field(files, "json"), rundir, strlen(rundir)) == 0,
 	    "report.html is beside results.json");
+	{
+		/* The catchment of the fault: DC001's node was disabled; its clients left it. */
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "faults"), 0),
+		    "catchment");
+		const cJSON *failed = cJSON_GetObjectItemCaseSensitive(c, "failed_instances");
+		const cJSON *dc1 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c,
+							  "instances"),
+		    0);
+
+		cr_assert_not_null(c, "no catchment in the fault");
+		cr_assert_eq(cJSON_GetArraySize(failed), 1);
+		cr_assert_str_eq(cJSON_GetArrayItem(failed, 0)->valuestring, "DC001");
+		cr_assert_str_eq(hs_field(dc1, "instance"), "DC001");
+		cr_assert_str_eq(hs_field(dc1, "node"), "dc001");
+		cr_assert_eq(cJSON_GetObjectItemCaseSensitive(dc1, "before")->valueint,
+		    cJSON_GetObjectItemCaseSensitive(c, "of_failed")->valueint);
+		cr_assert_gt(cJSON_GetObjectItemCaseSensitive(c, "of_failed")->valueint, 0);
+		cr_assert_eq(cJSON_GetObjectItemCaseSensitive(dc1, "during")->valueint, 0);
+		cr_assert_eq(cJSON_GetObjectItemCaseSensitive(
+				 cJSON_GetObjectItemCaseSensitive(
+				     cJSON_GetObjectItemCaseSensitive(c, "collateral"), "during"),
+				 "count")
+				 ->valueint,
+		    0, "DC002's clients stayed");
+		cr_assert(strstr(hs_field(files, "catchment_svg"), "/catchment.svg") != NULL);
+	}
 	cJSON_Delete(j);
 
 	/* The page: well-formed, its sections, the timeline inline, links to the captures. */
@@ -137,7 +164,8 @@ Test(report, written_beside_the_results_and_opened_in_chromium)
 		cr_assert_null(strstr(html, "topology picture unavailable"),
 		    "anylab graph and dot are here, yet: %s",
 		    strstr(html, "topology picture unavailable"));
-		cr_assert_eq(count(html, "<svg"), 2, "the timeline and the topology inline");
+		cr_assert_eq(count(html, "<svg"), 3,
+		    "the catchment, the timeline and the topology inline");
 	} else {
 		cr_assert_not_null(strstr(html,
 		    "<p class=\"unavailable\">topology picture "
@@ -178,8 +206,8 @@ Test(report, written_beside_the_results_and_opened_in_chromium)
 	/* The artifacts outlive the scratch directory. */
 	snprintf(art, sizeof(art), "%s/test-artifacts/report", getenv("ANYLAB_BUILD_DIR"));
 	cr_assert_eq(hs_sh("rm -rf '%s' && mkdir -p '%s' && cp '%s'/report.html '%s'/report.png "
-			   "'%s'/timeline.svg '%s'/results.json '%s'/",
-			 art, art, rundir, rundir, rundir, rundir, art),
+			   "'%s'/timeline.svg '%s'/catchment.svg '%s'/results.json '%s'/",
+			 art, art, rundir, rundir, rundir, rundir, rundir, art),
 	    0);
 	fprintf(stderr, "root_report: the report and its screenshot are in %s\n", art);
 	free(png);

@@ -14,6 +14,7 @@
 #include "report.h"
 #include "results.h"
 #include "scenario/xmlcheck.h"
+#include "catchment_svg.h"
 #include "timeline_svg.h"
 
 #define T0  1763770000000000LL
@@ -104,6 +105,8 @@ setup(void)
 	    "/tmp/out/run 1/probe-client2.log");
 	snprintf(res.json_path, sizeof(res.json_path), "/tmp/out/run 1/results.json");
 	snprintf(res.svg_path, sizeof(res.svg_path), "/tmp/out/run 1/timeline.svg");
+	snprintf(res.catchment_svg_path, sizeof(res.catchment_svg_path),
+	    "/tmp/out/run 1/catchment.svg");
 	res.ncaptures = 1;
 	res.captures = calloc(1, sizeof(char *));
 	res.captures[0] = strdup("/tmp/caps/lab-gw-eth1#1.pcap");
@@ -126,15 +129,17 @@ teardown(void)
 static char *
 page(const char *topology_svg, const char *why)
 {
-	struct strbuf tl = STRBUF_INIT, sb = STRBUF_INIT;
+	struct strbuf tl = STRBUF_INIT, cs = STRBUF_INIT, sb = STRBUF_INIT;
 	struct report_pictures pics;
 	char *out;
 
 	timeline_svg(&res, logs, &tl);
-	pics = (struct report_pictures){ sb_str(&tl), topology_svg, why };
+	catchment_svg(&res, &cs);
+	pics = (struct report_pictures){ sb_str(&tl), topology_svg, why, sb_str(&cs) };
 	report_html(&res, &pics, "/tmp/out/run 1", &sb);
 	out = sb_steal(&sb);
 	sb_free(&tl);
+	sb_free(&cs);
 	return out;
 }
 
@@ -202,6 +207,16 @@ Test(report, every_section_with_the_runs_figures)
 	    "<td>client1</td><td><span class=\"inst\" style=\"background:#1f77b4\">DC001</span>"
 	    "</td><td><span class=\"inst\" style=\"background:#ff7f0e\">DC&lt;2&gt;</span></td>"
 	    "<td><span class=\"inst\" style=\"background:#1f77b4\">DC001</span></td>"));
+	/*
+	 * Each instance's load: DC001 lost client1 during the fault and had it
+	 * back after; the catchment picture inline, one cell per client and phase.
+	 */
+	cr_assert_not_null(strstr(html, "<table class=\"load\">"));
+	cr_assert_not_null(strstr(html,
+	    ">DC001</span></td><td>-</td><td class=\"num\">1</td><td class=\"num\">0</td>"
+	    "<td class=\"num\">1</td><td class=\"num\">-1</td><td class=\"num\">+0</td>"));
+	cr_assert_not_null(strstr(html, "<h3>Catchment picture</h3>\n<div class=\"pic\">\n<svg "));
+	cr_assert_not_null(strstr(html, "<a href=\"catchment.svg\">catchment.svg</a>"));
 	/* The timeline inline, the topology's absence said. */
 	cr_assert_not_null(strstr(html, "<div class=\"pic\">\n<svg xmlns="));
 	cr_assert_not_null(strstr(html,
