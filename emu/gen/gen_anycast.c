@@ -106,6 +106,7 @@ static cJSON *core_router(struct plan *, const char *name, uint32_t router_id, u
     unsigned index, unsigned ports);
 static cJSON *gen_scenarios(const struct plan *);
 static cJSON *step(cJSON *steps, const char *kind_key, const char *kind, const char *label);
+static unsigned probe_rate(const struct plan *);
 static cJSON *probe_object(const struct plan *);
 static const char *converge(const struct plan *, cJSON *steps);
 static void own_site(const struct plan *, cJSON *steps, unsigned site, unsigned within,
@@ -711,18 +712,22 @@ step(cJSON *steps, const char *kind_key, const char *kind, const char *label)
 	return s;
 }
 
+/* Queries per second per client: PROBE_QPS shared by all, between 1 and PROBE_RATE. */
+static unsigned
+probe_rate(const struct plan *p)
+{
+	unsigned rate = PROBE_QPS / (p->o->sites * p->o->clients);
+
+	return rate < 1 ? 1 : rate > PROBE_RATE ? PROBE_RATE : rate;
+}
+
 static cJSON *
 probe_object(const struct plan *p)
 {
-	unsigned total = p->o->sites * p->o->clients;
-	unsigned rate = PROBE_QPS / total;
+	unsigned rate = probe_rate(p);
 	cJSON *pr = cJSON_CreateObject(), *arr;
 	char name[TOPO_NAME_MAX];
 
-	if (rate < 1)
-		rate = 1;
-	if (rate > PROBE_RATE)
-		rate = PROBE_RATE;
 	arr = cJSON_AddArrayToObject(pr, "clients");
 	for (unsigned s = 1; s <= p->o->sites; s++) {
 		for (unsigned j = 1; j <= p->o->clients; j++) {
@@ -839,15 +844,21 @@ gen_scenarios(const struct plan *p)
 
 	steps = scenario_object(p, all, "steady",
 	    "No fault: once every site router routes the anycast address to all its instances, "
-	    "every client is answered by an instance of its own site, no query is lost and no "
-	    "client changes instance.");
+	    "every client is answered by an instance of its own site, hardly a query is lost "
+	    "(at most 0.5 %) and no client changes instance.");
 	since = converge(p, steps);
 	for (unsigned i = 1; i <= o->sites; i++)
 		own_site(p, steps, i, 10, "");
 	st = step(steps, "action", "wait", "steady for 5 s");
 	cJSON_AddNumberToObject(st, "seconds", 5);
-	st = step(steps, "expect", "lost", "no query lost");
-	cJSON_AddNumberToObject(st, "max", 0);
+	/*
+	 * Not quite none: a loaded machine loses the odd query with no fault
+	 * (4 of 3992 in 6 s, 36 clients, 2 cores shared). At most 0.5 % of the
+	 * queries of the window (about 6 s), rounded up.
+	 */
+	st = step(steps, "expect", "lost", "at most 0.5 % of the queries lost");
+	cJSON_AddNumberToObject(st, "max",
+	    (double)(((uint64_t)o->sites * o->clients * probe_rate(p) * 6 + 199) / 200));
 	cJSON_AddStringToObject(st, "since", since);
 	st = step(steps, "expect", "stayed", "no client changed instance");
 	cJSON_AddNumberToObject(st, "max", 0);
