@@ -13,10 +13,10 @@
  *                    instance) 4200000000, site i's router 4200000000 + i,
  *                    the core (star, top of tiers) 4200100000, regional
  *                    core r 4200100000 + r
- * Every instance announces 198.18.0.53/32 (RFC 5737 leaves 198.18.0.0/15
- * to benchmarking, RFC 2544) and holds it on its lo. A site router
- * prefers its own instances because their path is shorter (one AS
- * against at least three through the core), with no policy, and keeps
+ * Every instance announces 198.18.0.53/32 (198.18.0.0/15 is set aside for
+ * benchmarking: RFC 2544, RFC 6890) and holds it on its lo. A site router
+ * prefers its own instances because their path is shorter (one AS against
+ * at least two from any other site), with no policy, and keeps
  * them all in its multipath set (RFC 4786 4.4.3: one route, several next
  * hops).
  *
