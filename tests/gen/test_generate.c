@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "gen.h"
 #include "lab.h"
 #include "scenario.h"
+#include "scenario/helper_scn.h"
 #include "topo.h"
 
 /*
@@ -432,4 +434,56 @@ Test(generate, site_down_is_one_fault_over_the_site)
 	scenario_free(s);
 	topo_free(t);
 	free(text);
+}
+
+/* The command line: the options reach the generator, bad ones exit 2 naming the option. */
+Test(generate, command_line)
+{
+	const char *build = getenv("ANYLAB_BUILD_DIR");
+	char bin[512], cmd[1024], *out, *direct;
+	struct gen_anycast o = opts(2, 2, 3, GEN_CORE_RING, 5);
+	int status;
+
+	if (build == NULL)
+		cr_skip_test("ANYLAB_BUILD_DIR not set (run under ctest)");
+	snprintf(bin, sizeof(bin), "%s/bin/anylab", build);
+	snprintf(cmd, sizeof(cmd),
+	    "%s generate anycast --sites 2 --instances 2 --clients 3 "
+	    "--core ring --seed 5",
+	    bin);
+	out = hs_output(cmd, &status);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: %d", cmd, status);
+	direct = gen_text(&o);
+	cr_assert_str_eq(out, direct);
+	free(out);
+	free(direct);
+
+	static const struct {
+		const char *args, *msg;
+	} bad[] = {
+		{ "--sites 0 --instances 1 --clients 1", "--sites 0: expected 1 to 4000" },
+		{ "--sites 2 --instances 1", "--sites, --instances and --clients are required" },
+		{ "--sites x --instances 1 --clients 1",
+		    "--sites \"x\": expected a whole number 0 to 4294967295" },
+		{ "--sites 2 --instances 1 --clients 1 --core mesh",
+		    "--core \"mesh\": expected one of star, ring, tiers" },
+		{ "--sites 2 --instances 1 --clients 1 --fib ecmp",
+		    "--fib \"ecmp\": expected one of multipath, resilient" },
+		{ "--sites 2 --instances 1 --clients 1 --name averyverylongname",
+		    "--name \"averyverylongname\": expected at most 11 characters" },
+		{ "--sites 2 --instances 1 --clients 1 extra", "unexpected argument \"extra\"" },
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		snprintf(cmd, sizeof(cmd), "%s generate anycast %s 2>&1", bin, bad[k].args);
+		out = hs_output(cmd, &status);
+		cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 2, "%s: status %d", cmd,
+		    status);
+		cr_expect_not_null(strstr(out, bad[k].msg), "%s: %s", cmd, out);
+		free(out);
+	}
+	snprintf(cmd, sizeof(cmd), "%s generate mesh 2>&1", bin);
+	out = hs_output(cmd, &status);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	cr_expect_not_null(strstr(out, "mesh: unknown shape; expected anycast"), "%s", out);
+	free(out);
 }
