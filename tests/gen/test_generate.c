@@ -202,7 +202,7 @@ Test(generate, nodes_sessions_and_identities)
 Test(generate, fib_and_bfd_options)
 {
 	struct gen_anycast o = opts(2, 2, 2, GEN_CORE_STAR, 1);
-	char msg[256];
+	char msg[256], *text;
 	cJSON *root;
 	const cJSON *nodes;
 
@@ -221,7 +221,9 @@ Test(generate, fib_and_bfd_options)
 	cr_assert_null(
 	    cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(nodes, "s01-dns1"), "bgp"),
 		"bfd"));
-	cr_assert_null(strstr(cJSON_PrintUnformatted(root), "\"bfd\""));
+	text = cJSON_PrintUnformatted(root);
+	cr_assert_null(strstr(text, "\"bfd\""));
+	free(text);
 	cJSON_Delete(root);
 }
 
