@@ -26,6 +26,7 @@ int cmd_bgp(int argc, char **argv);
 int cmd_drain(int argc, char **argv);
 int cmd_undrain(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
 
 /*
  * The table `anylab bgp NODE VERB` prints for a speaker's JSON answer (on

@@ -23,6 +23,7 @@ static const struct cmd cmds[] = {
 	{ "drain", cmd_drain, "take a node's announcements out of service (RFC 8326)" },
 	{ "undrain", cmd_undrain, "put them back in service" },
 	{ "graph", cmd_graph, "draw the lab (DOT, SVG, HTML)" },
+	{ "generate", cmd_generate, "write a topology: a multi-site anycast service" },
 };
 
 static void

@@ -1,7 +1,9 @@
 /*
- * Scenario expectations (expect.h): client selection, and one check per
- * expectation kind, each writing its detail through a textbuf so that any
- * number of clients (up to SCN_MAX_CLIENTS) fits or is cut, never overrun.
+ * Scenario expectations (expect.h): client selection (by list, by the
+ * instance that answered them, by site), the sites of clients and
+ * instances, and one check per expectation kind, each writing its detail
+ * through a textbuf so that any number of clients fits or is cut, never
+ * overrun.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,6 +27,95 @@ static bool check_nexthops(const struct expect_view *, const struct scn_step *, 
     size_t len);
 static bool check_session(const struct expect_view *, const struct scn_step *, char *detail,
     size_t len);
+static bool answer_good(const struct expect_view *, const struct scn_step *, const char *inst);
+static bool check_share(const struct expect_view *, const struct scn_step *, const bool *sel,
+    int64_t since, char *detail, size_t len);
+static bool window_stayed(const struct expect_view *, const struct scn_step *, const bool *sel,
+    int64_t from_us, int64_t to_us, char *detail, size_t len);
+static int inst_cmp(const void *a, const void *b);
+
+static int
+inst_cmp(const void *a, const void *b)
+{
+	const struct expect_site_inst *x = a, *y = b;
+
+	return strcmp(x->identity, y->identity);
+}
+
+struct expect_sites *
+expect_sites_new(const struct topology *t, const struct res_client *clients, size_t n)
+{
+	struct expect_sites *s = emu_calloc(1, sizeof(*s));
+	size_t ndns = 0;
+
+	s->client = emu_calloc(n ? n : 1, sizeof(*s->client));
+	s->nclients = n;
+	for (size_t c = 0; c < n; c++) {
+		const struct topo_node *node = t ? topo_node_find(t, clients[c].name) : NULL;
+
+		s->client[c] = node != NULL ? node->site : "";
+	}
+	for (size_t i = 0; t && i < t->nnodes; i++)
+		ndns += t->nodes[i].dns != NULL;
+	s->inst = emu_calloc(ndns ? ndns : 1, sizeof(*s->inst));
+	for (size_t i = 0; t && i < t->nnodes; i++) {
+		const struct topo_node *node = &t->nodes[i];
+		const cJSON *id;
+
+		if (node->dns == NULL)
+			continue;
+		id = cJSON_GetObjectItemCaseSensitive(node->dns, "identity");
+		s->inst[s->ninst].identity = cJSON_IsString(id) ? id->valuestring : node->name;
+		s->inst[s->ninst++].site = node->site;
+	}
+	qsort(s->inst, s->ninst, sizeof(*s->inst), inst_cmp);
+	return s;
+}
+
+void
+expect_sites_free(struct expect_sites *s)
+{
+	if (s == NULL)
+		return;
+	free(s->client);
+	free(s->inst);
+	free(s);
+}
+
+const char *
+expect_client_site(const struct expect_view *v, size_t c)
+{
+	const struct topo_node *node;
+
+	if (v->sites != NULL && c < v->sites->nclients)
+		return v->sites->client[c];
+	node = v->topo != NULL ? topo_node_find(v->topo, v->clients[c].name) : NULL;
+	return node != NULL ? node->site : "";
+}
+
+const char *
+expect_instance_site(const struct expect_view *v, const char *inst)
+{
+	struct expect_site_inst key = { .identity = inst }, *hit;
+
+	if (inst[0] == '\0')
+		return "";
+	if (v->sites != NULL) {
+		hit = bsearch(&key, v->sites->inst, v->sites->ninst, sizeof(key), inst_cmp);
+		return hit != NULL ? hit->site : "";
+	}
+	for (size_t i = 0; v->topo != NULL && i < v->topo->nnodes; i++) {
+		const struct topo_node *node = &v->topo->nodes[i];
+		const cJSON *id;
+
+		if (node->dns == NULL)
+			continue;
+		id = cJSON_GetObjectItemCaseSensitive(node->dns, "identity");
+		if (strcmp(cJSON_IsString(id) ? id->valuestring : node->name, inst) == 0)
+			return node->site;
+	}
+	return "";
+}
 
 bool
 expect_about_clients(const struct scn_step *st)
@@ -35,7 +126,7 @@ expect_about_clients(const struct scn_step *st)
 bool
 expect_is_window(const struct scn_step *st)
 {
-	return st->kind == SCN_LOST || st->kind == SCN_NO_ANSWER;
+	return st->kind == SCN_LOST || st->kind == SCN_NO_ANSWER || st->kind == SCN_STAYED;
 }
 
 size_t
@@ -60,6 +151,11 @@ expect_select(const struct expect_view *v, const struct scn_step *st, int64_t st
 			    inst);
 			sel[c] = strcmp(inst, st->clients.of) == 0;
 		}
+		if (sel[c] && st->clients.site[0]) {
+			bool in = strcmp(expect_client_site(v, c), st->clients.site) == 0;
+
+			sel[c] = st->clients.not_site ? !in : in;
+		}
 		n += sel[c];
 	}
 	if (n == 0) {
@@ -67,8 +163,14 @@ expect_select(const struct expect_view *v, const struct scn_step *st, int64_t st
 		if (st->clients.of[0])
 			tb_printf(&tb, "no client was answered by %s%s", st->clients.of,
 			    v->last_fault_us ? " before the fault" : " at this step");
+		else if (st->clients.site[0])
+			tb_printf(&tb, "no probed client %s site %s",
+			    st->clients.not_site ? "outside" : "in", st->clients.site);
 		else
 			tb_puts(&tb, "no client selected");
+		if (st->clients.of[0] && st->clients.site[0])
+			tb_printf(&tb, " %s site %s", st->clients.not_site ? "outside" : "in",
+			    st->clients.site);
 	}
 	return n;
 }
@@ -93,6 +195,9 @@ expect_check(const struct expect_view *v, const struct scn_step *st, const bool 
 {
 	switch (st->kind) {
 	case SCN_ANSWERED:
+		if ((st->min_pct && st->min_pct < 100) || st->by_site[0] || st->not_by_site[0])
+			return check_share(v, st, sel, since_us, detail, len);
+		/* fall through */
 	case SCN_INSTANCES:
 		return check_answers(v, st, sel, since_us, detail, len);
 	case SCN_NEXTHOPS:
@@ -119,6 +224,8 @@ expect_window(const struct expect_view *v, const struct scn_step *st, const bool
 		answered += meas_answered(&v->logs[c], from_us, to_us);
 		lost += meas_lost(&v->logs[c], from_us, to_us);
 	}
+	if (st->kind == SCN_STAYED)
+		return window_stayed(v, st, sel, from_us, to_us, detail, len);
 	if (st->kind == SCN_NO_ANSWER) {
 		tb_printf(&tb, "%s: %" PRIu64 " answered, %" PRIu64 " lost in %.3f s", names,
 		    answered, lost, (double)st->duration_ms / 1000.0);
@@ -129,6 +236,21 @@ expect_window(const struct expect_view *v, const struct scn_step *st, const bool
 	if (st->lost_min >= 0 && lost < (uint64_t)st->lost_min)
 		return false;
 	if (st->lost_max >= 0 && lost > (uint64_t)st->lost_max)
+		return false;
+	return true;
+}
+
+/* Does an answer from inst satisfy every condition of an answered step? */
+static bool
+answer_good(const struct expect_view *v, const struct scn_step *st, const char *inst)
+{
+	if (st->by[0] && strcmp(inst, st->by) != 0)
+		return false;
+	if (st->not_by[0] && strcmp(inst, st->not_by) == 0)
+		return false;
+	if (st->by_site[0] && strcmp(expect_instance_site(v, inst), st->by_site) != 0)
+		return false;
+	if (st->not_by_site[0] && strcmp(expect_instance_site(v, inst), st->not_by_site) == 0)
 		return false;
 	return true;
 }
@@ -177,6 +299,112 @@ check_answers(const struct expect_view *v, const struct scn_step *st, const bool
 			for (size_t k = 0; k < st->nset; k++)
 				found |= strcmp(got[c], st->set[k]) == 0;
 			ok = found;
+		}
+	}
+	return ok;
+}
+
+/*
+ * answered with a share (min_pct) or a site condition, the kind written
+ * for labs of many clients: how many of the selected clients' latest
+ * answers satisfy every condition, and the clients that do not.
+ */
+static bool
+check_share(const struct expect_view *v, const struct scn_step *st, const bool *sel, int64_t since,
+    char *detail, size_t len)
+{
+	unsigned min_pct = st->min_pct ? st->min_pct : 100;
+	size_t nsel = 0, ngood = 0;
+	char got[SCN_INST_MAX];
+	struct textbuf tb;
+	bool ok;
+
+	for (size_t c = 0; c < v->nclients; c++) {
+		if (!sel[c])
+			continue;
+		nsel++;
+		ngood += meas_latest(&v->logs[c], since, got) && answer_good(v, st, got);
+	}
+	/* At least min_pct of the selected clients. */
+	ok = ngood * 100 >= (size_t)min_pct * nsel;
+	tb_init(&tb, detail, len);
+	tb_printf(&tb, "%zu of %zu clients as expected (%u %% needed)", ngood, nsel, min_pct);
+	if (ngood < nsel)
+		tb_puts(&tb, "; not:");
+	for (size_t c = 0; c < v->nclients && ngood < nsel; c++) {
+		if (!sel[c])
+			continue;
+		if (!meas_latest(&v->logs[c], since, got))
+			tb_printf(&tb, " %s: no answer;", v->clients[c].name);
+		else if (!answer_good(v, st, got))
+			tb_printf(&tb, " %s: %s;", v->clients[c].name, got);
+	}
+	return ok;
+}
+
+/*
+ * stayed: a client moved when a query it sent in [from, to) was answered
+ * by an instance other than the one of its last answer before from. A
+ * client with no answer before from cannot move (it is counted apart).
+ */
+static bool
+window_stayed(const struct expect_view *v, const struct scn_step *st, const bool *sel,
+    int64_t from_us, int64_t to_us, char *detail, size_t len)
+{
+	size_t nsel = 0, moved = 0, unknown = 0;
+	struct textbuf tb;
+	bool ok = true;
+
+	tb_init(&tb, detail, len);
+	for (size_t c = 0; c < v->nclients; c++) {
+		const struct probe_log *l = &v->logs[c];
+		char before[SCN_INST_MAX];
+
+		if (!sel[c])
+			continue;
+		nsel++;
+		meas_before(l, from_us, before);
+		if (before[0] == '\0') {
+			unknown++;
+			continue;
+		}
+		for (size_t i = 0; i < l->n; i++) {
+			const struct probe_rec *r = &l->recs[i];
+
+			if (r->sent_us < from_us || r->sent_us >= to_us || r->status != PROBE_OK ||
+			    strcmp(r->inst, before) == 0)
+				continue;
+			moved++;
+			break;
+		}
+	}
+	if (st->stayed_max >= 0 && moved > (uint64_t)st->stayed_max)
+		ok = false;
+	if (st->stayed_max_pct >= 0 && moved * 100 > (uint64_t)st->stayed_max_pct * nsel)
+		ok = false;
+	tb_printf(&tb, "%zu of %zu clients moved in %.3f s", moved, nsel,
+	    (double)(to_us - from_us) / 1e6);
+	if (unknown)
+		tb_printf(&tb, " (%zu had no answer before it)", unknown);
+	if (moved)
+		tb_puts(&tb, ":");
+	for (size_t c = 0; c < v->nclients && moved; c++) {
+		const struct probe_log *l = &v->logs[c];
+		char before[SCN_INST_MAX];
+
+		if (!sel[c])
+			continue;
+		meas_before(l, from_us, before);
+		if (before[0] == '\0')
+			continue;
+		for (size_t i = 0; i < l->n; i++) {
+			const struct probe_rec *r = &l->recs[i];
+
+			if (r->sent_us < from_us || r->sent_us >= to_us || r->status != PROBE_OK ||
+			    strcmp(r->inst, before) == 0)
+				continue;
+			tb_printf(&tb, " %s %s -> %s;", v->clients[c].name, before, r->inst);
+			break;
 		}
 	}
 	return ok;

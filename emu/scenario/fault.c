@@ -11,6 +11,9 @@
  * kernel lacks what a step needs (netem) or the node's BGP kind cannot
  * drain the way it asks (kind.h, bgp_drain); a node whose namespace is gone is
  * -ENOENT, whatever else the kernel refused its -errno.
+ *
+ * A step may name several targets (a list of interfaces or nodes): one
+ * fault, applied to each target in turn, at once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,6 +64,8 @@ struct impair_job {
 	char why[256];	  /* nftables' own words */
 };
 
+static int apply_one(const char *lab, const struct topology *topo, const struct scn_step *st,
+    char *msg, size_t msglen);
 static int impair_in_ns(void *arg);
 static void impair_describe(const struct scn_step *st, bool clear, struct textbuf *tb);
 static void impair_error(const struct scn_step *st, const struct impair_job *j, int err,
@@ -422,8 +427,42 @@ do_link(const char *lab, const struct scn_step *st, char *msg, size_t msglen)
 	return 0;
 }
 
+/*
+ * A step with several targets is one fault: each target in turn, at once,
+ * through its own copy of the step. The first failure stops it (the
+ * runner stops after a failed action anyway) and says how far it got.
+ */
 int
 fault_apply(const char *lab, const struct topology *topo, const struct scn_step *st, char *msg,
+    size_t msglen)
+{
+	struct scn_step one;
+	struct textbuf tb;
+	char part[512];
+	int err;
+
+	if (st->ntargets <= 1)
+		return apply_one(lab, topo, st, msg, msglen);
+	tb_init(&tb, msg, msglen);
+	for (size_t i = 0; i < st->ntargets; i++) {
+		one = *st;
+		one.node = st->targets[i].node;
+		one.iface = st->targets[i].iface;
+		one.targets = &st->targets[i];
+		one.ntargets = 1;
+		err = apply_one(lab, topo, &one, part, sizeof(part));
+		tb_sep(&tb, "; ");
+		tb_puts(&tb, part);
+		if (err != 0) {
+			tb_printf(&tb, "; stopped: %zu of %zu targets done", i, st->ntargets);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int
+apply_one(const char *lab, const struct topology *topo, const struct scn_step *st, char *msg,
     size_t msglen)
 {
 	struct textbuf tb;

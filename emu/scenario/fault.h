@@ -21,7 +21,8 @@
 struct topology;
 
 /*
- * Apply one action step to lab (built from topo). Returns 0 or an emu error
+ * Apply one action step to lab (built from topo), to each of its targets
+ * in the order written (one fault). Returns 0 or an emu error
  * (emu_error.h): EMU_EUNSUPPORTED only when the kernel lacks what the step
  * needs (netem) or the node's BGP kind cannot drain the way the step asks;
  * -ENOENT when the node's namespace is gone; any other code when the

@@ -46,6 +46,7 @@ struct runner {
 	pid_t *probes;
 	int64_t last_fault_us; /* start of the latest fault action, 0: none */
 	bool verbose;
+	struct expect_sites *sites; /* clients' and instances' sites, during run_steps */
 };
 
 static volatile sig_atomic_t run_interrupted;
@@ -99,7 +100,8 @@ runner_view(const struct runner *r)
 		.clients = r->res.clients,
 		.logs = r->logs,
 		.nclients = r->res.nclients,
-		.last_fault_us = r->last_fault_us };
+		.last_fault_us = r->last_fault_us,
+		.sites = r->sites };
 }
 
 /* An action's outcome: unsupported only when the kernel lacks what it needs. */
@@ -247,6 +249,7 @@ settle(struct runner *r)
 static void
 run_steps(struct runner *r)
 {
+	r->sites = expect_sites_new(r->topo, r->res.clients, r->res.nclients);
 	for (size_t i = 0; i < r->scn->nsteps; i++) {
 		const struct scn_step *st = &r->scn->steps[i];
 		struct res_step *rs = &r->res.steps[i];
@@ -283,6 +286,8 @@ run_steps(struct runner *r)
 			break;
 		}
 	}
+	expect_sites_free(r->sites);
+	r->sites = NULL;
 }
 
 /*

@@ -37,6 +37,7 @@ const char *const scn_kind_names[SCN_KIND_COUNT] = {
 	[SCN_NEXTHOPS] = "nexthops",
 	[SCN_SESSION] = "session",
 	[SCN_LOST] = "lost",
+	[SCN_STAYED] = "stayed",
 	[SCN_NO_ANSWER] = "no_answer",
 };
 
@@ -89,12 +90,32 @@ streq_null(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* The same targets, in any order (a list is one fault; its undo names the same list). */
+static bool
+same_targets(const struct scn_step *a, const struct scn_step *b)
+{
+	if (a->ntargets <= 1 && b->ntargets <= 1)
+		return streq_null(a->node, b->node) && streq_null(a->iface, b->iface);
+	if (a->ntargets != b->ntargets)
+		return false;
+	for (size_t i = 0; i < a->ntargets; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < b->ntargets && !found; j++)
+			found = streq_null(a->targets[i].node, b->targets[j].node) &&
+			    streq_null(a->targets[i].iface, b->targets[j].iface);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 bool
 scn_step_undoes(const struct scn_step *a, const struct scn_step *b)
 {
 	if (scn_undo_kind(a->kind) != (int)b->kind)
 		return false;
-	if (!streq_null(a->node, b->node) || !streq_null(a->iface, b->iface))
+	if (!same_targets(a, b))
 		return false;
 	if (a->kind == SCN_KILL || a->kind == SCN_STOP)
 		return strcmp(a->daemon, b->daemon) == 0;
@@ -150,40 +171,135 @@ node_has_iface(const struct topo_node *n, const char *name)
 	return false;
 }
 
+/* Append a target to st (its first one also as st->node, st->iface). */
+static void
+add_target(struct scn_step *st, const char *node, const char *iface)
+{
+	struct scn_target *t;
+
+	st->targets = realloc(st->targets, (st->ntargets + 1) * sizeof(*st->targets));
+	if (st->targets == NULL)
+		fatal("out of memory");
+	t = &st->targets[st->ntargets++];
+	t->node = emu_strdup(node);
+	t->iface = iface != NULL ? emu_strdup(iface) : NULL;
+	if (st->ntargets == 1) {
+		st->node = emu_strdup(node);
+		st->iface = iface != NULL ? emu_strdup(iface) : NULL;
+	}
+}
+
+/*
+ * The value of key: one string, or (list true) a non-empty array of
+ * strings, each given to one(). 0 when every one was accepted, else -1.
+ */
+static int
+get_strings(const cJSON *obj, const char *key, const char *path, bool list,
+    int (*one)(const char *s, const char *p, const struct topology *, struct scn_step *,
+	struct cfg_errors *),
+    const struct topology *topo, struct scn_step *st, struct cfg_errors *e)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	char p[CFG_PATH_MAX], ip[CFG_PATH_MAX];
+	const char *str;
+	int i = 0, bad = 0;
+
+	jc_path(p, path, key);
+	if (it == NULL) {
+		cfg_error(e, p, "missing; this key is required");
+		return -1;
+	}
+	if (cJSON_IsString(it))
+		return one(it->valuestring, p, topo, st, e);
+	if (!list) {
+		jc_item_string(it, p, &str, e); /* says what it found */
+		return -1;
+	}
+	if (!cJSON_IsArray(it)) {
+		cfg_error(e, p, "expected a string or a list of strings");
+		return -1;
+	}
+	if (cJSON_GetArraySize(it) == 0) {
+		cfg_error(e, p, "expected at least one target");
+		return -1;
+	}
+	for (const cJSON *el = it->child; el != NULL; el = el->next) {
+		jc_path_idx(ip, p, i++);
+		if (!jc_item_string(el, ip, &str, e)) {
+			bad = 1;
+		} else if (one(str, ip, topo, st, e) < 0) {
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+static int
+one_node(const char *s, const char *p, const struct topology *topo, struct scn_step *st,
+    struct cfg_errors *e)
+{
+	if (topo && !topo_has_node(topo, s, NULL)) {
+		cfg_error(e, p, "expected a node of the topology, found \"%s\"", s);
+		return -1;
+	}
+	for (size_t i = 0; i < st->ntargets; i++) {
+		if (strcmp(st->targets[i].node, s) == 0) {
+			cfg_error(e, p, "node %s is already a target of this step", s);
+			return -1;
+		}
+	}
+	add_target(st, s, NULL);
+	return 0;
+}
+
+/* "node": "NAME", or for actions a list of names. *node: the first one's, when found. */
 static int
 get_node(const cJSON *obj, const char *path, const struct topology *topo, struct scn_step *st,
     const struct topo_node **node, struct cfg_errors *e)
 {
-	const char *s;
-	char p[CFG_PATH_MAX];
-	int r = jc_string(obj, "node", path, true, &s, e);
-
-	if (r <= 0)
+	if (get_strings(obj, "node", path, scn_is_action(st->kind), one_node, topo, st, e) < 0)
 		return -1;
-	if (topo && !topo_has_node(topo, s, node)) {
-		cfg_error(e, jc_path(p, path, "node"),
-		    "expected a node of the topology, found \"%s\"", s);
-		return -1;
+	if (topo && node != NULL)
+		topo_has_node(topo, st->node, node);
+	if (!scn_is_action(st->kind)) {
+		/* Expectations name one node and keep no target list. */
+		free(st->targets[0].node);
+		free(st->targets);
+		st->targets = NULL;
+		st->ntargets = 0;
 	}
-	st->node = emu_strdup(s);
 	return 0;
 }
 
-/* "iface": "node:iface" */
-static int
-get_iface(const cJSON *obj, const char *path, const struct topology *topo, struct scn_step *st,
+/* Every target node runs a BGP speaker. */
+static void
+check_bgp_targets(const struct scn_step *st, const char *path, const struct topology *topo,
     struct cfg_errors *e)
 {
-	const char *s, *colon;
-	const struct topo_node *node = NULL;
-	char p[CFG_PATH_MAX], nname[256];
-	size_t nlen;
+	char p[CFG_PATH_MAX], ip[CFG_PATH_MAX];
 
-	if (jc_string(obj, "iface", path, true, &s, e) <= 0)
-		return -1;
-	jc_path(p, path, "iface");
-	colon = strchr(s, ':');
-	nlen = colon ? (size_t)(colon - s) : 0;
+	jc_path(p, path, "node");
+	for (size_t i = 0; topo && i < st->ntargets; i++) {
+		const struct topo_node *n = topo_node_find(topo, st->targets[i].node);
+
+		if (st->ntargets > 1)
+			jc_path_idx(ip, p, (int)i);
+		if (n != NULL && n->bgp == NULL)
+			cfg_error(e, st->ntargets > 1 ? ip : p, "node %s runs no BGP speaker",
+			    n->name);
+	}
+}
+
+/* "NODE:IFACE" */
+static int
+one_iface(const char *s, const char *p, const struct topology *topo, struct scn_step *st,
+    struct cfg_errors *e)
+{
+	const char *colon = strchr(s, ':');
+	const struct topo_node *node = NULL;
+	size_t nlen = colon ? (size_t)(colon - s) : 0;
+	char nname[256];
+
 	if (colon == NULL || nlen == 0 || colon[1] == '\0' || nlen >= sizeof(nname) ||
 	    strlen(colon + 1) >= 16 || strchr(colon + 1, ':')) {
 		cfg_error(e, p, "expected \"NODE:IFACE\", found \"%s\"", s);
@@ -201,9 +317,23 @@ get_iface(const cJSON *obj, const char *path, const struct topology *topo, struc
 			return -1;
 		}
 	}
-	st->node = emu_strdup(nname);
-	st->iface = emu_strdup(colon + 1);
+	for (size_t i = 0; i < st->ntargets; i++) {
+		if (strcmp(st->targets[i].node, nname) == 0 &&
+		    strcmp(st->targets[i].iface, colon + 1) == 0) {
+			cfg_error(e, p, "%s is already a target of this step", s);
+			return -1;
+		}
+	}
+	add_target(st, nname, colon + 1);
 	return 0;
+}
+
+/* "iface": "node:iface", or a list of them. */
+static int
+get_iface(const cJSON *obj, const char *path, const struct topology *topo, struct scn_step *st,
+    struct cfg_errors *e)
+{
+	return get_strings(obj, "iface", path, true, one_iface, topo, st, e);
 }
 
 static int
@@ -272,10 +402,41 @@ get_inst(const cJSON *obj, const char *key, const char *path, char *out, struct 
 	return 1;
 }
 
-/* "clients": [names] and/or "clients_of": "INSTANCE"; neither: every probed client. */
+/* A site name (a node's "site" in the topology, when there is one) under key. 1, 0 absent, -1. */
 static int
-get_clients(const cJSON *obj, const char *path, const struct scenario *s, struct scn_clients *c,
-    struct cfg_errors *e)
+get_site(const cJSON *obj, const char *key, const char *path, const struct topology *topo,
+    char out[TOPO_SITE_MAX], struct cfg_errors *e)
+{
+	const char *s;
+	char p[CFG_PATH_MAX];
+	bool found = topo == NULL;
+	int r = jc_string(obj, key, path, false, &s, e);
+
+	if (r <= 0)
+		return r;
+	jc_path(p, path, key);
+	if (s[0] == '\0' || strlen(s) >= TOPO_SITE_MAX) {
+		cfg_error(e, p, "expected a site name of 1 to %d characters", TOPO_SITE_MAX - 1);
+		return -1;
+	}
+	for (size_t i = 0; !found && i < topo->nnodes; i++)
+		found = strcmp(topo->nodes[i].site, s) == 0;
+	if (!found) {
+		cfg_error(e, p, "expected the \"site\" of a node of the topology, found \"%s\"", s);
+		return -1;
+	}
+	snprintf(out, TOPO_SITE_MAX, "%s", s);
+	return 1;
+}
+
+/*
+ * "clients": [names], "clients_of": "INSTANCE", "site" or "not_site":
+ * "SITE", in any combination but site with not_site; none: every probed
+ * client.
+ */
+static int
+get_clients(const cJSON *obj, const char *path, const struct topology *topo,
+    const struct scenario *s, struct scn_clients *c, struct cfg_errors *e)
 {
 	const cJSON *arr, *it;
 	char p[CFG_PATH_MAX], ip[CFG_PATH_MAX];
@@ -283,6 +444,18 @@ get_clients(const cJSON *obj, const char *path, const struct scenario *s, struct
 
 	if (get_inst(obj, "clients_of", path, c->of, e) < 0)
 		bad = 1;
+	r = get_site(obj, "site", path, topo, c->site, e);
+	if (r < 0)
+		bad = 1;
+	if (r == 0) {
+		r = get_site(obj, "not_site", path, topo, c->site, e);
+		c->not_site = r > 0;
+		bad |= r < 0;
+	} else if (cJSON_GetObjectItemCaseSensitive(obj, "not_site") != NULL) {
+		cfg_error(e, jc_path(p, path, "not_site"),
+		    "expected \"site\" or \"not_site\", not both");
+		bad = 1;
+	}
 	r = jc_typed(obj, "clients", path, false, cJSON_Array, &arr, e);
 	if (r < 0)
 		return -1;
@@ -409,7 +582,8 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo, str
 	return e->count > before ? -1 : 0;
 }
 
-static const char *const step_keys[SCN_KIND_COUNT][10] = {
+#define STEP_KEYS_MAX 12
+static const char *const step_keys[SCN_KIND_COUNT][STEP_KEYS_MAX] = {
 	[SCN_WAIT] = { "seconds" },
 	[SCN_DISABLE] = { "iface" },
 	[SCN_ENABLE] = { "iface" },
@@ -424,12 +598,14 @@ static const char *const step_keys[SCN_KIND_COUNT][10] = {
 	[SCN_ANNOUNCE] = { "node", "prefix" },
 	[SCN_DRAIN] = { "node", "prefix", "withdraw" },
 	[SCN_UNDRAIN] = { "node", "prefix" },
-	[SCN_ANSWERED] = { "clients", "clients_of", "by", "not_by", "within" },
-	[SCN_INSTANCES] = { "clients", "clients_of", "set", "within" },
+	[SCN_ANSWERED] = { "clients", "clients_of", "site", "not_site", "by", "not_by", "by_site",
+	    "not_by_site", "min_pct", "within" },
+	[SCN_INSTANCES] = { "clients", "clients_of", "site", "not_site", "set", "within" },
 	[SCN_NEXTHOPS] = { "node", "prefix", "count", "within" },
 	[SCN_SESSION] = { "node", "peer", "state", "within" },
-	[SCN_LOST] = { "clients", "clients_of", "min", "max", "since" },
-	[SCN_NO_ANSWER] = { "clients", "clients_of", "seconds" },
+	[SCN_LOST] = { "clients", "clients_of", "site", "not_site", "min", "max", "since" },
+	[SCN_NO_ANSWER] = { "clients", "clients_of", "site", "not_site", "seconds" },
+	[SCN_STAYED] = { "clients", "clients_of", "site", "not_site", "max", "max_pct", "since" },
 };
 
 static int
@@ -462,13 +638,13 @@ kind_list(struct strbuf *sb, bool action)
 static int
 check_step_keys(const cJSON *obj, const char *path, enum scn_kind k, struct cfg_errors *e)
 {
-	const char *allowed[16];
+	const char *allowed[STEP_KEYS_MAX + 4];
 	size_t n = 0;
 
 	allowed[n++] = scn_is_action(k) ? "action" : "expect";
 	allowed[n++] = "label";
 	allowed[n++] = "comment";
-	for (size_t i = 0; i < 10 && step_keys[k][i]; i++)
+	for (size_t i = 0; i < STEP_KEYS_MAX && step_keys[k][i]; i++)
 		allowed[n++] = step_keys[k][i];
 	allowed[n] = NULL;
 	return jc_check_object(obj, path, allowed, e) ? 0 : -1;
@@ -558,11 +734,16 @@ make_label(struct scn_step *st)
 	case SCN_IMPAIR:
 	case SCN_CLEAR:
 		sb_printf(&sb, " %s:%s", st->node, st->iface);
+		if (st->ntargets > 1)
+			sb_printf(&sb, " and %zu more", st->ntargets - 1);
 		break;
 	case SCN_KILL:
 	case SCN_STOP:
 	case SCN_START:
-		sb_printf(&sb, " %s %s", st->node, st->daemon);
+		sb_printf(&sb, " %s", st->node);
+		if (st->ntargets > 1)
+			sb_printf(&sb, " and %zu more", st->ntargets - 1);
+		sb_printf(&sb, " %s", st->daemon);
 		break;
 	case SCN_WITHDRAW:
 	case SCN_ANNOUNCE:
@@ -579,10 +760,30 @@ make_label(struct scn_step *st)
 	case SCN_ANSWERED:
 		if (st->clients.of[0])
 			sb_printf(&sb, ": clients of %s", st->clients.of);
+		if (st->clients.site[0])
+			sb_printf(&sb, ": clients %sof site %s", st->clients.not_site ? "not " : "",
+			    st->clients.site);
+		if (st->min_pct < 100)
+			sb_printf(&sb, " (%u %%)", st->min_pct);
 		if (st->by[0])
 			sb_printf(&sb, " by %s", st->by);
 		if (st->not_by[0])
 			sb_printf(&sb, " not by %s", st->not_by);
+		if (st->by_site[0])
+			sb_printf(&sb, " by site %s", st->by_site);
+		if (st->not_by_site[0])
+			sb_printf(&sb, " not by site %s", st->not_by_site);
+		break;
+	case SCN_STAYED:
+		if (st->clients.of[0])
+			sb_printf(&sb, ": clients of %s", st->clients.of);
+		if (st->clients.site[0])
+			sb_printf(&sb, ": clients %sof site %s", st->clients.not_site ? "not " : "",
+			    st->clients.site);
+		if (st->stayed_max >= 0)
+			sb_printf(&sb, ", at most %lld moved", (long long)st->stayed_max);
+		if (st->stayed_max_pct >= 0)
+			sb_printf(&sb, ", at most %lld %% moved", (long long)st->stayed_max_pct);
 		break;
 	case SCN_INSTANCES:
 		sb_puts(&sb, ":");
@@ -675,16 +876,20 @@ parse_step(const cJSON *obj, const char *path, const struct topology *topo,
 	case SCN_KILL:
 	case SCN_STOP:
 	case SCN_START:
-		if (get_node(obj, path, topo, st, &node, e) == 0)
-			get_daemon(obj, path, node, st, e);
+		/* The daemon, on every target node (the first refusal is enough). */
+		if (get_node(obj, path, topo, st, &node, e) == 0) {
+			for (size_t i = 0; i < st->ntargets; i++) {
+				node = topo ? topo_node_find(topo, st->targets[i].node) : NULL;
+				if (get_daemon(obj, path, node, st, e) < 0)
+					break;
+			}
+		}
 		break;
 	case SCN_WITHDRAW:
 	case SCN_ANNOUNCE:
 	case SCN_NEXTHOPS:
-		if (get_node(obj, path, topo, st, &node, e) == 0 && st->kind != SCN_NEXTHOPS &&
-		    node && node->bgp == NULL)
-			cfg_error(e, jc_path(p, path, "node"), "node %s runs no BGP speaker",
-			    node->name);
+		if (get_node(obj, path, topo, st, &node, e) == 0)
+			check_bgp_targets(st, path, topo, e);
 		jc_prefix(obj, "prefix", path, true, false, &st->prefix, e);
 		if (st->kind == SCN_NEXTHOPS &&
 		    jc_uint(obj, "count", path, true, 0, 256, &v, e) > 0)
@@ -692,9 +897,8 @@ parse_step(const cJSON *obj, const char *path, const struct topology *topo,
 		break;
 	case SCN_DRAIN:
 	case SCN_UNDRAIN:
-		if (get_node(obj, path, topo, st, &node, e) == 0 && node && node->bgp == NULL)
-			cfg_error(e, jc_path(p, path, "node"), "node %s runs no BGP speaker",
-			    node->name);
+		if (get_node(obj, path, topo, st, &node, e) == 0)
+			check_bgp_targets(st, path, topo, e);
 		jc_prefix(obj, "prefix", path, false, false, &st->prefix, e);
 		if (st->kind == SCN_DRAIN)
 			jc_bool(obj, "withdraw", path, false, &st->withdraw, e);
@@ -720,18 +924,26 @@ parse_step(const cJSON *obj, const char *path, const struct topology *topo,
 		}
 		break;
 	case SCN_ANSWERED:
-		get_clients(obj, path, s, &st->clients, e);
+		get_clients(obj, path, topo, s, &st->clients, e);
 		get_inst(obj, "by", path, st->by, e);
 		get_inst(obj, "not_by", path, st->not_by, e);
-		if (!st->by[0] && !st->not_by[0] && e->count == before)
-			cfg_error(e, path, "expected \"by\" or \"not_by\"");
+		get_site(obj, "by_site", path, topo, st->by_site, e);
+		get_site(obj, "not_by_site", path, topo, st->not_by_site, e);
+		st->min_pct = 100;
+		if (jc_uint(obj, "min_pct", path, false, 1, 100, &v, e) > 0)
+			st->min_pct = (unsigned)v;
+		if (!st->by[0] && !st->not_by[0] && !st->by_site[0] && !st->not_by_site[0] &&
+		    e->count == before)
+			cfg_error(e, path,
+			    "expected at least one of \"by\", \"not_by\", \"by_site\", "
+			    "\"not_by_site\"");
 		break;
 	case SCN_INSTANCES:
-		get_clients(obj, path, s, &st->clients, e);
+		get_clients(obj, path, topo, s, &st->clients, e);
 		get_set(obj, path, st, e);
 		break;
 	case SCN_LOST:
-		get_clients(obj, path, s, &st->clients, e);
+		get_clients(obj, path, topo, s, &st->clients, e);
 		if (jc_uint(obj, "min", path, false, 0, UINT32_MAX, &v, e) > 0)
 			st->lost_min = (int64_t)v;
 		if (jc_uint(obj, "max", path, false, 0, UINT32_MAX, &v, e) > 0)
@@ -744,13 +956,26 @@ parse_step(const cJSON *obj, const char *path, const struct topology *topo,
 			st->since = emu_strdup(ks);
 		break;
 	case SCN_NO_ANSWER:
-		get_clients(obj, path, s, &st->clients, e);
+		get_clients(obj, path, topo, s, &st->clients, e);
 		get_seconds(obj, "seconds", path, true, 0.001, &st->duration_ms, e);
+		break;
+	case SCN_STAYED:
+		get_clients(obj, path, topo, s, &st->clients, e);
+		st->stayed_max = st->stayed_max_pct = -1;
+		if (jc_uint(obj, "max", path, false, 0, UINT32_MAX, &v, e) > 0)
+			st->stayed_max = (int64_t)v;
+		if (jc_uint(obj, "max_pct", path, false, 0, 100, &v, e) > 0)
+			st->stayed_max_pct = (int64_t)v;
+		if (st->stayed_max < 0 && st->stayed_max_pct < 0)
+			st->stayed_max = 0;
+		if (jc_string(obj, "since", path, false, &ks, e) > 0)
+			st->since = emu_strdup(ks);
 		break;
 	default:
 		break;
 	}
-	if (!scn_is_action(st->kind) && st->kind != SCN_LOST && st->kind != SCN_NO_ANSWER)
+	if (!scn_is_action(st->kind) && st->kind != SCN_LOST && st->kind != SCN_NO_ANSWER &&
+	    st->kind != SCN_STAYED)
 		get_seconds(obj, "within", path, false, 0.0, &st->within_ms, e);
 	if ((st->kind >= SCN_ANSWERED && st->kind != SCN_NEXTHOPS && st->kind != SCN_SESSION) &&
 	    s->probe.nclients == 0 && e->count == before)
@@ -774,6 +999,11 @@ step_free(struct scn_step *st)
 	free(st->label);
 	free(st->node);
 	free(st->iface);
+	for (size_t i = 0; i < st->ntargets; i++) {
+		free(st->targets[i].node);
+		free(st->targets[i].iface);
+	}
+	free(st->targets);
 	for (size_t i = 0; i < st->clients.n; i++)
 		free(st->clients.names[i]);
 	free(st->clients.names);

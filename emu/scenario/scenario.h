@@ -17,6 +17,7 @@
 
 #include "addr.h"
 #include "jcfg.h"
+#include "topo.h"
 
 struct topology;
 
@@ -46,6 +47,7 @@ enum scn_kind {
 	SCN_SESSION,   /* expect: a BGP session is (not) in a state */
 	SCN_LOST,      /* expect: queries lost in a window, at most / at least */
 	SCN_NO_ANSWER, /* expect: no answer at all for a while (a black hole) */
+	SCN_STAYED,    /* expect: at most N (or N %) clients changed instance since the fault */
 	SCN_KIND_COUNT,
 };
 
@@ -69,12 +71,20 @@ enum scn_identity {
 	SCN_ID_NSID, /* the NSID option (RFC 5001) names it */
 };
 
-/* Which probed clients an expectation is about. */
+/* Which probed clients an expectation is about (every condition given must hold). */
 struct scn_clients {
 	char **names; /* explicit list, or NULL */
 	size_t n;
-	char of[SCN_INST_MAX]; /* "" or: the clients this instance answered
+	char of[SCN_INST_MAX];	  /* "" or: the clients this instance answered
 						   just before the latest fault */
+	char site[TOPO_SITE_MAX]; /* "" or: clients whose node is in this site ... */
+	bool not_site;		  /* ... or, when set, in any other site (or none) */
+};
+
+/* One target of an action: a node, or a node's interface. */
+struct scn_target {
+	char *node;
+	char *iface; /* NULL for node actions */
 };
 
 struct scn_impair {
@@ -90,8 +100,15 @@ struct scn_step {
 	char *label;		 /* given, or made from the step ("disable dc001:eth0") */
 	char path[CFG_PATH_MAX]; /* "scenarios.failover.steps[3]" */
 	/* targets */
-	char *node;	      /* node of iface, daemon or speaker */
-	char *iface;	      /* interface name on node */
+	char *node;  /* node of iface, daemon or speaker (the first target's) */
+	char *iface; /* interface name on node (the first target's) */
+	/*
+	 * An action's targets, in the order written: one, or the list given
+	 * for "iface" or "node" (one fault over all of them). Empty for
+	 * expectations; node and iface above are targets[0]'s.
+	 */
+	struct scn_target *targets;
+	size_t ntargets;
 	char daemon[32];      /* kill/stop/start: "bgp", "dns" or a service's name */
 	struct prefix prefix; /* withdraw, announce, nexthops; drain, undrain (family 0: all) */
 	struct ipaddr peer;   /* session */
@@ -101,15 +118,20 @@ struct scn_step {
 	struct scn_impair impair;
 	bool withdraw; /* drain: withdraw instead of tagging with GRACEFUL_SHUTDOWN */
 	struct scn_clients clients;
-	char by[SCN_INST_MAX];	   /* answered: "" or the instance */
-	char not_by[SCN_INST_MAX]; /* answered: "" or the instance to avoid */
-	char **set;		   /* instances: the expected set */
+	char by[SCN_INST_MAX];		 /* answered: "" or the instance */
+	char not_by[SCN_INST_MAX];	 /* answered: "" or the instance to avoid */
+	char by_site[TOPO_SITE_MAX];	 /* answered: "" or the site the instance must be in */
+	char not_by_site[TOPO_SITE_MAX]; /* answered: "" or a site it must not be in */
+	unsigned min_pct;		 /* answered: share of the clients that must (100) */
+	char **set;			 /* instances: the expected set */
 	size_t nset;
 	unsigned count;		      /* nexthops */
 	enum scn_session_state state; /* session */
 	int64_t lost_min;	      /* lost: -1 when not given */
 	int64_t lost_max;
-	char *since; /* lost: label of the step opening the window, or NULL */
+	int64_t stayed_max;	/* stayed: clients that may move, -1 when not given */
+	int64_t stayed_max_pct; /* stayed: the same in percent of the selected, -1 */
+	char *since;		/* lost, stayed: label of the step opening the window, or NULL */
 };
 
 struct scn_probe {

@@ -315,7 +315,8 @@ Test(scenario_parse, unknown_action_lists_actions)
 Test(scenario_parse, unknown_expectation_lists_expectations)
 {
 	expect_error("{\"steps\": [{\"expect\": \"disable\"}]}", "scenarios.t.steps[0].expect",
-	    "expected one of answered, instances, nexthops, session, lost, no_answer; found "
+	    "expected one of answered, instances, nexthops, session, lost, no_answer, stayed; "
+	    "found "
 	    "\"disable\"");
 }
 
@@ -479,7 +480,8 @@ Test(scenario_parse, answered_needs_by_or_not_by)
 {
 	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"answered\", "
 		     "\"clients\": [\"client1\"]}]}",
-	    "scenarios.t.steps[0]", "expected \"by\" or \"not_by\"");
+	    "scenarios.t.steps[0]",
+	    "expected at least one of \"by\", \"not_by\", \"by_site\", \"not_by_site\"");
 }
 
 Test(scenario_parse, clients_must_be_probed)

@@ -1,0 +1,76 @@
+/*
+ * Lab generators (docs/generate.md): topologies written from a few numbers,
+ * the way containerlab's `generate` writes Clos fabrics. One generator per
+ * shape of lab, each a file gen_SHAPE.c; `anylab generate SHAPE` (cmd/
+ * cmd_generate.c) parses the options and prints what the generator made.
+ *
+ * gen_anycast.c: a multi-site anycast DNS service. Per site a router, I DNS
+ * instances (anybgpd + anydnsd, all announcing 198.18.0.53/32 over eBGP)
+ * on a server LAN and C clients on a client LAN; the sites joined by a core
+ * (star, ring or two tiers); its scenarios (site-down, instance-down,
+ * steady) inline. Deterministic: the same options give the same bytes.
+ */
+#ifndef ANYLAB_GEN_H
+#define ANYLAB_GEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cJSON.h>
+
+#include "topo.h"
+
+/* How the sites are joined; names as on the command line: gen_core_names[]. */
+enum gen_core {
+	GEN_CORE_STAR,	/* one core router, eBGP to each site router */
+	GEN_CORE_RING,	/* each site router to the next and the previous one */
+	GEN_CORE_TIERS, /* regional cores under one top core */
+	GEN_CORE_COUNT,
+};
+extern const char *const gen_core_names[GEN_CORE_COUNT];
+
+/* The site routers' FIB for the anycast route (anybgpd's bgp.fib); gen_fib_names[]. */
+enum gen_fib {
+	GEN_FIB_MULTIPATH, /* a plain multipath route (anybgpd's default: the key is left out) */
+	GEN_FIB_RESILIENT, /* a resilient nexthop group: "fib": "resilient" */
+	GEN_FIB_COUNT,
+};
+extern const char *const gen_fib_names[GEN_FIB_COUNT];
+
+/* Limits of the address plan (docs/generate.md, "Address plan"). */
+#define GEN_SITES_MAX	  4000	/* a /20 of 10.0.0.0/8 per site */
+#define GEN_INSTANCES_MAX 64	/* anybgpd's multipath.max_paths; a /24 server LAN */
+#define GEN_CLIENTS_MAX	  2000	/* a /21 client LAN */
+#define GEN_NODES_MAX	  20000 /* the lab as a whole: its file stays under topo.c's 16 MiB */
+#define GEN_ANYCAST_V4	  "198.18.0.53"
+#define GEN_ANYCAST_PFX	  "198.18.0.53/32"
+#define GEN_QNAME	  "server.zone.tst"
+#define GEN_DEFAULT_NAME  "anygen"
+
+struct gen_anycast {
+	unsigned sites;
+	unsigned instances; /* per site */
+	unsigned clients;   /* per site */
+	enum gen_core core;
+	uint64_t seed;
+	char name[TOPO_LAB_NAME_MAX + 1];
+	enum gen_fib fib;
+	bool bfd; /* BFD between each site router and its instances (the default) */
+};
+
+/* The defaults: star core, seed 1, name GEN_DEFAULT_NAME, multipath FIB, BFD on. */
+void gen_anycast_defaults(struct gen_anycast *);
+
+/* How many nodes the lab has: S x (1 + I + C) plus its core routers. */
+uint64_t gen_anycast_nodes(const struct gen_anycast *);
+
+/* 0, or -1 with msg saying which option is out of range and what was expected. */
+int gen_anycast_check(const struct gen_anycast *, char *msg, size_t len);
+
+/* The topology as a JSON tree (caller deletes it), or NULL with msg. */
+cJSON *gen_anycast_build(const struct gen_anycast *, char *msg, size_t len);
+
+/* The topology as text, tab-indented, ending in a newline (malloc'd), or NULL with msg. */
+char *gen_anycast_text(const struct gen_anycast *, char *msg, size_t len);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * A generated lab run (root): `anylab generate anycast --sites 3
+ * --instances 2 --clients 12` (46 nodes, 36 probed clients), then its
+ * site-down and instance-down scenarios with `anylab run`, each asserted on
+ * its results: every step held, and in the fault's per-client figures
+ * every client of s01 answered by another site (another instance of s01)
+ * during the fault and by its own instance after it, and no client of
+ * another site affected at all. Skips without root or without the daemons
+ * built.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <cJSON.h>
+
+#include "scenario/helper_scn.h"
+
+static char lab[16], dir[128], bin[512], topo[256];
+
+static void
+setup(void)
+{
+	hs_require(bin, sizeof(bin), "anybgpd", "anydnsd", NULL);
+	hs_lab_dir("gn", "generate", lab, sizeof(lab), dir, sizeof(dir));
+	snprintf(topo, sizeof(topo), "%s/lab.json", dir);
+	cr_assert_eq(hs_sh("%s generate anycast --sites 3 --instances 2 --clients 12 --seed 1 "
+			   "--name %s -o %s",
+			 bin, lab, topo),
+	    0, "anylab generate failed");
+}
+
+static void
+teardown(void)
+{
+	hs_cleanup(bin, lab, dir);
+}
+
+TestSuite(root_generate, .init = setup, .fini = teardown, .timeout = 120);
+
+/* The first fault's per-client figures, every client of the lab in them. */
+static const cJSON *
+fault_clients(const cJSON *j)
+{
+	const cJSON *cl = hs_get(cJSON_GetArrayItem(hs_get(j, "faults"), 0), "clients");
+
+	cr_assert_eq(cJSON_GetArraySize(cl), 36, "%d clients in the fault's figures",
+	    cJSON_GetArraySize(cl));
+	return cl;
+}
+
+Test(root_generate, site_down)
+{
+	int status;
+	cJSON *j = hs_run(bin, topo, "site-down", lab, dir, NULL, &status);
+	const cJSON *c;
+
+	hs_assert_held(j, status, "site-down");
+	cJSON_ArrayForEach(c, fault_clients(j)) {
+		const char *name = hs_field(c, "client");
+
+		if (strncmp(name, "s01-", 4) == 0) {
+			cr_expect_eq(strncmp(hs_field(c, "before"), "S01-", 4), 0, "%s before: %s",
+			    name, hs_field(c, "before"));
+			cr_expect_neq(strncmp(hs_field(c, "during"), "S01-", 4), 0,
+			    "%s answered by %s with its site down", name, hs_field(c, "during"));
+			cr_expect_str_eq(hs_field(c, "after"), hs_field(c, "before"),
+			    "%s did not come back", name);
+		} else {
+			cr_expect(cJSON_IsFalse(hs_get(c, "affected")), "%s (outside s01) affected",
+			    name);
+			cr_expect_str_eq(hs_field(c, "during"), hs_field(c, "before"), "%s moved",
+			    name);
+		}
+	}
+	cJSON_Delete(j);
+}
+
+Test(root_generate, instance_down)
+{
+	int status, moved = 0;
+	cJSON *j = hs_run(bin, topo, "instance-down", lab, dir, NULL, &status);
+	const cJSON *c;
+
+	hs_assert_held(j, status, "instance-down");
+	cJSON_ArrayForEach(c, fault_clients(j)) {
+		const char *name = hs_field(c, "client");
+
+		if (strcmp(hs_field(c, "before"), "S01-DNS1") == 0) {
+			moved++;
+			cr_expect_str_eq(hs_field(c, "during"), "S01-DNS2", "%s", name);
+			cr_expect_str_eq(hs_field(c, "after"), "S01-DNS1", "%s", name);
+		} else if (strncmp(name, "s01-", 4) != 0) {
+			cr_expect(cJSON_IsFalse(hs_get(c, "affected")), "%s (outside s01) affected",
+			    name);
+		}
+	}
+	cr_expect_gt(moved, 0, "no client was on S01-DNS1");
+	cJSON_Delete(j);
+}

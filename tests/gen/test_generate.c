@@ -1,0 +1,435 @@
+/*
+ * anylab generate anycast (emu/gen/gen.h), without root: every core shape
+ * over a range of sizes gives a topology the loader and the daemons'
+ * parsers accept, whose scenarios parse against it; the same options give
+ * the same bytes, another seed changes only what the seed is promised to
+ * change; the address plan has no address twice; bad options are refused
+ * with a message naming the option.
+ */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+#include "lab.h"
+#include "scenario.h"
+#include "topo.h"
+
+/*
+ * The scenarios name every client in probe.clients; until the prober
+ * without a cap (issue 11) is in, a probe names at most SCN_MAX_CLIENTS,
+ * so bigger labs' scenarios are parsed only once it is.
+ */
+#ifdef SCN_MAX_CLIENTS
+#define PROBE_MAX SCN_MAX_CLIENTS
+#else
+#define PROBE_MAX SIZE_MAX
+#endif
+
+struct size {
+	unsigned s, i, c;
+};
+
+static const struct size sizes[] = {
+	{ 1, 1, 1 }, { 2, 1, 1 }, { 2, 2, 3 }, { 3, 2, 12 }, { 7, 3, 5 }, { 17, 4, 9 },
+	{ 101, 1, 2 }, /* three-digit site names */
+};
+
+static struct gen_anycast
+opts(unsigned s, unsigned i, unsigned c, enum gen_core core, uint64_t seed)
+{
+	struct gen_anycast o;
+
+	gen_anycast_defaults(&o);
+	o.sites = s;
+	o.instances = i;
+	o.clients = c;
+	o.core = core;
+	o.seed = seed;
+	return o;
+}
+
+static char *
+gen_text(const struct gen_anycast *o)
+{
+	char msg[256];
+	char *t = gen_anycast_text(o, msg, sizeof(msg));
+
+	cr_assert_not_null(t, "generate failed: %s", msg);
+	return t;
+}
+
+/* Load text as a topology, check its daemon sections and parse every scenario in it. */
+static struct topology *
+load_all(const char *text, const struct gen_anycast *o)
+{
+	struct topology *t = NULL;
+	struct cfg_errors e;
+	char buf[600];
+	const cJSON *sc;
+
+	if (topo_load_string(text, "gen.json", &t, &e) < 0 || lab_check_sections(t, &e) < 0)
+		cr_assert_fail("S %u I %u C %u core %s: %s", o->sites, o->instances, o->clients,
+		    gen_core_names[o->core], cfg_error_text(&e, 0, buf, sizeof(buf)));
+	cr_assert_not_null(t->scenarios);
+	if ((size_t)o->sites * o->clients > PROBE_MAX)
+		return t;
+	cJSON_ArrayForEach(sc, t->scenarios) {
+		struct scenario *s = NULL;
+
+		cfg_errors_init(&e, "gen.json");
+		if (scenario_parse(t->scenarios, "scenarios", sc->string, t, &s, &e) < 0)
+			cr_assert_fail("scenario %s of S %u I %u C %u %s: %s", sc->string, o->sites,
+			    o->instances, o->clients, gen_core_names[o->core],
+			    cfg_error_text(&e, 0, buf, sizeof(buf)));
+		cr_assert_eq(s->probe.nclients, (size_t)o->sites * o->clients);
+		scenario_free(s);
+	}
+	return t;
+}
+
+static const cJSON *
+node_json(const struct topology *t, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t->root, "nodes"),
+	    name);
+}
+
+Test(generate, every_shape_and_size_is_a_valid_lab)
+{
+	for (int core = 0; core < GEN_CORE_COUNT; core++) {
+		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			struct gen_anycast o = opts(sizes[k].s, sizes[k].i, sizes[k].c,
+			    (enum gen_core)core, 7);
+			char *text = gen_text(&o);
+			struct topology *t = load_all(text, &o);
+			size_t sited = 0;
+			bool has_site_down, has_instance_down;
+
+			cr_assert_eq(t->nnodes, gen_anycast_nodes(&o), "%zu nodes, %llu promised",
+			    t->nnodes, (unsigned long long)gen_anycast_nodes(&o));
+			for (size_t n = 0; n < t->nnodes; n++) {
+				bool core_node = strncmp(t->nodes[n].name, "core", 4) == 0;
+
+				cr_assert_eq(t->nodes[n].site[0] != '\0', !core_node,
+				    "%s site \"%s\"", t->nodes[n].name, t->nodes[n].site);
+				sited += !core_node;
+			}
+			cr_assert_eq(sited, (size_t)o.sites * (1 + o.instances + o.clients));
+			has_site_down = cJSON_GetObjectItemCaseSensitive(t->scenarios,
+					    "site-down") != NULL;
+			has_instance_down = cJSON_GetObjectItemCaseSensitive(t->scenarios,
+						"instance-down") != NULL;
+			cr_assert_not_null(
+			    cJSON_GetObjectItemCaseSensitive(t->scenarios, "steady"));
+			cr_assert_eq(has_site_down, o.sites >= 2);
+			cr_assert_eq(has_instance_down, o.instances >= 2);
+			topo_free(t);
+			free(text);
+		}
+	}
+}
+
+/* The issue's 10,000-node lab: 40 sites of 250 nodes, in two tiers. */
+Test(generate, ten_thousand_nodes)
+{
+	struct gen_anycast o = opts(40, 2, 247, GEN_CORE_TIERS, 1);
+	char *text = gen_text(&o);
+	struct topology *t = load_all(text, &o);
+
+	cr_assert_eq(t->nnodes, 40 * 250 + 1 + 7);
+	topo_free(t);
+	free(text);
+}
+
+/* Which node is where: names, sessions, identities, resolvers, per shape. */
+Test(generate, nodes_sessions_and_identities)
+{
+	struct gen_anycast o = opts(9, 3, 4, GEN_CORE_STAR, 1);
+	char *text = gen_text(&o);
+	struct topology *t = load_all(text, &o);
+	const struct topo_node *c = topo_node_find(t, "s09-c4");
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(node_json(t, "s01-r"), "bgp");
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(node_json(t, "s02-dns3"), "dns");
+	const cJSON *core = cJSON_GetObjectItemCaseSensitive(node_json(t, "core"), "bgp");
+
+	cr_assert_not_null(c);
+	cr_assert_str_eq(c->site, "s09");
+	cr_assert_eq(c->nresolvers, 1);
+	cr_assert_eq(c->nroutes, 1);
+	cr_assert_null(c->bgp);
+	cr_assert_null(c->dns);
+	/* Three instances and the core; BFD to the instances only. */
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r, "peers")), 4);
+	cr_assert_not_null(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "peers"), 0), "bfd"));
+	cr_assert_null(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "peers"), 3), "bfd"));
+	cr_assert_eq(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(r, "multipath"), "max_paths")->valueint, 3);
+	cr_assert_null(cJSON_GetObjectItem(r, "fib"));
+	cr_assert_str_eq(cJSON_GetObjectItem(d, "identity")->valuestring, "S02-DNS3");
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(core, "peers")), 9);
+	cr_assert_str_eq(topo_node_find(t, "s02-dns3")->site, "s02");
+	cr_assert_eq(topo_node_find(t, "s02-dns3")->nloopback, 1);
+	topo_free(t);
+	free(text);
+
+	/* Ring: two neighbours each; tiers: ceil(sqrt(9)) = 3 regional cores of 3 sites. */
+	o.core = GEN_CORE_RING;
+	text = gen_text(&o);
+	t = load_all(text, &o);
+	r = cJSON_GetObjectItemCaseSensitive(node_json(t, "s05-r"), "bgp");
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r, "peers")), 3 + 2);
+	cr_assert_null(topo_node_find(t, "core"));
+	topo_free(t);
+	free(text);
+	o.core = GEN_CORE_TIERS;
+	text = gen_text(&o);
+	t = load_all(text, &o);
+	cr_assert_not_null(topo_node_find(t, "core3"));
+	cr_assert_null(topo_node_find(t, "core4"));
+	core = cJSON_GetObjectItemCaseSensitive(node_json(t, "core2"), "bgp");
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(core, "peers")), 3 + 1);
+	topo_free(t);
+	free(text);
+}
+
+Test(generate, fib_and_bfd_options)
+{
+	struct gen_anycast o = opts(2, 2, 2, GEN_CORE_STAR, 1);
+	char msg[256];
+	cJSON *root;
+	const cJSON *nodes;
+
+	o.fib = GEN_FIB_RESILIENT;
+	o.bfd = false;
+	root = gen_anycast_build(&o, msg, sizeof(msg));
+	cr_assert_not_null(root, "%s", msg);
+	nodes = cJSON_GetObjectItem(root, "nodes");
+	cr_assert_str_eq(cJSON_GetObjectItem(
+			     cJSON_GetObjectItem(cJSON_GetObjectItem(nodes, "s02-r"), "bgp"), "fib")
+			     ->valuestring,
+	    "resilient");
+	cr_assert_null(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(nodes, "core"), "bgp"),
+		"fib"));
+	cr_assert_null(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(nodes, "s01-dns1"), "bgp"),
+		"bfd"));
+	cr_assert_null(strstr(cJSON_PrintUnformatted(root), "\"bfd\""));
+	cJSON_Delete(root);
+}
+
+/* Same options, same bytes; another seed changes the file. */
+Test(generate, same_seed_same_bytes)
+{
+	for (int core = 0; core < GEN_CORE_COUNT; core++) {
+		struct gen_anycast o = opts(5, 2, 30, (enum gen_core)core, 42);
+		char *a = gen_text(&o), *b = gen_text(&o), *c;
+
+		cr_assert_str_eq(a, b);
+		o.seed = 43;
+		c = gen_text(&o);
+		cr_assert_str_neq(a, c);
+		free(a);
+		free(b);
+		free(c);
+	}
+}
+
+/* Blank what the seed may change: hash seeds, client addresses, the description (it names the seed). */
+static void
+blank_seeded(cJSON *root)
+{
+	cJSON *n;
+
+	cJSON_ReplaceItemInObject(root, "description", cJSON_CreateString(""));
+	cJSON_ArrayForEach(n, cJSON_GetObjectItem(root, "nodes")) {
+		cJSON *mp = cJSON_GetObjectItem(n, "multipath");
+
+		if (mp != NULL)
+			cJSON_ReplaceItemInObject(mp, "hash_seed", cJSON_CreateNumber(0));
+		if (strstr(n->string, "-c") != NULL)
+			cJSON_DeleteItemFromObject(n, "interfaces");
+	}
+}
+
+/* Another seed moves clients and hash seeds, nothing else; and it does move them. */
+Test(generate, seed_changes_only_what_it_promises)
+{
+	struct gen_anycast o = opts(4, 3, 20, GEN_CORE_TIERS, 1);
+	struct gen_anycast p = o;
+	char msg[256], *ta, *tb;
+	cJSON *a, *b;
+
+	p.seed = 2;
+	a = gen_anycast_build(&o, msg, sizeof(msg));
+	b = gen_anycast_build(&p, msg, sizeof(msg));
+	cr_assert_not_null(a);
+	cr_assert_not_null(b);
+	/* Different client addresses at every site, different hash seed at every router. */
+	for (unsigned s = 1; s <= 4; s++) {
+		char name[16];
+		const cJSON *na, *nb;
+
+		snprintf(name, sizeof(name), "s%02u-c1", s);
+		na = cJSON_GetObjectItem(cJSON_GetObjectItem(a, "nodes"), name);
+		nb = cJSON_GetObjectItem(cJSON_GetObjectItem(b, "nodes"), name);
+		cr_assert_not(cJSON_Compare(cJSON_GetObjectItem(na, "interfaces"),
+				  cJSON_GetObjectItem(nb, "interfaces"), true),
+		    "%s did not move", name);
+		snprintf(name, sizeof(name), "s%02u-r", s);
+		na = cJSON_GetObjectItem(cJSON_GetObjectItem(a, "nodes"), name);
+		nb = cJSON_GetObjectItem(cJSON_GetObjectItem(b, "nodes"), name);
+		cr_assert_neq(cJSON_GetObjectItem(cJSON_GetObjectItem(na, "multipath"), "hash_seed")
+				  ->valuedouble,
+		    cJSON_GetObjectItem(cJSON_GetObjectItem(nb, "multipath"), "hash_seed")
+			->valuedouble);
+	}
+	blank_seeded(a);
+	blank_seeded(b);
+	ta = cJSON_PrintUnformatted(a);
+	tb = cJSON_PrintUnformatted(b);
+	cr_assert_str_eq(ta, tb);
+	free(ta);
+	free(tb);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+/* Every interface address once in the lab; every ASN of a router once; router IDs unique. */
+static void
+check_plan(const struct gen_anycast *o)
+{
+	char *text = gen_text(o);
+	struct topology *t = load_all(text, o);
+	size_t n = 0, cap = 0;
+	struct ipaddr *seen = NULL;
+	char ab[IPADDR_STRLEN];
+
+	for (size_t i = 0; i < t->nnodes; i++) {
+		for (size_t f = 0; f < t->nodes[i].nifaces; f++) {
+			for (size_t a = 0; a < t->nodes[i].ifaces[f].naddrs; a++) {
+				const struct ipaddr *x = &t->nodes[i].ifaces[f].addrs[a].addr;
+
+				for (size_t k = 0; k < n; k++)
+					cr_assert_not(ipaddr_eq(&seen[k], x), "%s twice (%s)",
+					    ipaddr_ntop(x, ab, sizeof(ab)), t->nodes[i].name);
+				if (n == cap) {
+					cap = cap ? cap * 2 : 256;
+					seen = realloc(seen, cap * sizeof(*seen));
+				}
+				seen[n++] = *x;
+			}
+		}
+	}
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const cJSON *bi = t->nodes[i].bgp;
+
+		if (bi == NULL)
+			continue;
+		for (size_t j = i + 1; j < t->nnodes; j++) {
+			const cJSON *bj = t->nodes[j].bgp;
+
+			if (bj == NULL)
+				continue;
+			cr_assert_str_neq(cJSON_GetObjectItem(bi, "router_id")->valuestring,
+			    cJSON_GetObjectItem(bj, "router_id")->valuestring, "%s and %s",
+			    t->nodes[i].name, t->nodes[j].name);
+			/* Instances share the anycast AS; routers have their own. */
+			if (t->nodes[i].dns == NULL && t->nodes[j].dns == NULL)
+				cr_assert_neq(cJSON_GetObjectItem(bi, "asn")->valuedouble,
+				    cJSON_GetObjectItem(bj, "asn")->valuedouble, "%s and %s",
+				    t->nodes[i].name, t->nodes[j].name);
+		}
+	}
+	free(seen);
+	topo_free(t);
+	free(text);
+}
+
+Test(generate, address_plan_has_no_duplicates)
+{
+	for (int core = 0; core < GEN_CORE_COUNT; core++) {
+		struct gen_anycast o = opts(12, 3, 40, (enum gen_core)core, 9);
+
+		check_plan(&o);
+	}
+	{
+		/* The corners: the most instances, the most clients of a site. */
+		struct gen_anycast o = opts(2, GEN_INSTANCES_MAX, GEN_CLIENTS_MAX, GEN_CORE_RING,
+		    3);
+
+		check_plan(&o);
+	}
+}
+
+static void
+refused(struct gen_anycast o, const char *msg)
+{
+	char got[256] = "";
+
+	cr_assert_eq(gen_anycast_check(&o, got, sizeof(got)), -1, "accepted; expected %s", msg);
+	cr_assert_null(gen_anycast_build(&o, got, sizeof(got)));
+	cr_assert_str_eq(got, msg);
+}
+
+Test(generate, bad_options_refused)
+{
+	struct gen_anycast o = opts(3, 2, 4, GEN_CORE_STAR, 1);
+
+	refused(opts(0, 2, 4, GEN_CORE_STAR, 1), "--sites 0: expected 1 to 4000");
+	refused(opts(4001, 1, 1, GEN_CORE_STAR, 1), "--sites 4001: expected 1 to 4000");
+	refused(opts(3, 0, 4, GEN_CORE_STAR, 1), "--instances 0: expected 1 to 64 per site");
+	refused(opts(3, 65, 4, GEN_CORE_STAR, 1), "--instances 65: expected 1 to 64 per site");
+	refused(opts(3, 2, 0, GEN_CORE_STAR, 1), "--clients 0: expected 1 to 2000 per site");
+	refused(opts(3, 2, 2001, GEN_CORE_STAR, 1), "--clients 2001: expected 1 to 2000 per site");
+	refused(opts(40, 2, 600, GEN_CORE_STAR, 1),
+	    "40 sites x (1 router + 2 instances + 600 clients) and the core make 24121 nodes; "
+	    "expected at most 20000");
+	snprintf(o.name, sizeof(o.name), "Lab");
+	refused(o,
+	    "--name \"Lab\": expected 1 to 11 characters [a-z0-9_], starting with a letter "
+	    "or digit");
+	snprintf(o.name, sizeof(o.name), "a-b");
+	refused(o,
+	    "--name \"a-b\": expected 1 to 11 characters [a-z0-9_], starting with a letter "
+	    "or digit");
+	o.name[0] = '\0';
+	refused(o,
+	    "--name \"\": expected 1 to 11 characters [a-z0-9_], starting with a letter or "
+	    "digit");
+}
+
+/* The site-down scenario: one fault over all of s01's instances, undone by the same list. */
+Test(generate, site_down_is_one_fault_over_the_site)
+{
+	struct gen_anycast o = opts(3, 3, 4, GEN_CORE_STAR, 1);
+	char *text = gen_text(&o), buf[600];
+	struct topology *t = load_all(text, &o);
+	struct scenario *s = NULL;
+	struct cfg_errors e;
+	const struct scn_step *dis = NULL, *en = NULL;
+
+	cfg_errors_init(&e, "gen.json");
+	cr_assert_eq(scenario_parse(t->scenarios, "scenarios", "site-down", t, &s, &e), 0, "%s",
+	    cfg_error_text(&e, 0, buf, sizeof(buf)));
+	for (size_t i = 0; i < s->nsteps; i++) {
+		if (s->steps[i].kind == SCN_DISABLE)
+			dis = &s->steps[i];
+		if (s->steps[i].kind == SCN_ENABLE)
+			en = &s->steps[i];
+	}
+	cr_assert_not_null(dis);
+	cr_assert_not_null(en);
+	cr_assert_eq(dis->ntargets, 3);
+	cr_assert_str_eq(dis->targets[2].node, "s01-dns3");
+	cr_assert_str_eq(dis->targets[2].iface, "eth0");
+	cr_assert(scn_step_undoes(dis, en));
+	scenario_free(s);
+	topo_free(t);
+	free(text);
+}
