@@ -46,6 +46,7 @@ main(int argc, char **argv)
 	 * are 0600 on top of that (docs/security.md).
 	 */
 	umask(022);
+	emu_raise_nofile(); /* a descriptor per namespace: docs/anylab.md */
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -56,6 +56,11 @@ long long emu_now_rt_us(void);
 int emu_mkdir_p(const char *path, unsigned mode);
 /* calloc/strdup that end anylab on exhaustion ("out of memory"): no caller checks. */
 void *emu_calloc(size_t n, size_t size);
+/*
+ * Raise the soft RLIMIT_NOFILE to the hard one (a lab holds a descriptor
+ * per namespace); called once at start. The soft limit now in force.
+ */
+unsigned long emu_raise_nofile(void);
 char *emu_strdup(const char *s);
 
 #endif

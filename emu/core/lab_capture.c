@@ -49,7 +49,7 @@ static int
 lab_capture_link(const char *lab, const struct topology *topo, const struct topo_link *l,
     struct capture_target **v, size_t *cnt)
 {
-	const struct link_ref r = { topo, lab, (size_t)(l - topo->links), 0 };
+	const struct link_ref r = { topo, lab, (size_t)(l - topo->links), 0, NULL };
 	struct capture_target *room = lab_capture_grow(v, cnt, l->nends);
 
 	if (room == NULL)

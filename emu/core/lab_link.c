@@ -78,7 +78,7 @@ lab_cut(const char *lab, const struct topology *t, const struct topo_endpoint *e
 {
 	const struct topo_link *link = ep->iface->link;
 	const struct topo_endpoint *restore = NULL;
-	struct link_ref r = { t, lab, (size_t)(link - t->links), 0 };
+	struct link_ref r = { t, lab, (size_t)(link - t->links), 0, NULL };
 	int err;
 
 	while (r.member < link->nends && link->ends[r.member].iface != ep->iface)

@@ -5,7 +5,9 @@
  * how many times it was started again) and captures, and
  * what each link's kind says about its interfaces (links/link.h).
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "anylab.h"
@@ -42,56 +44,98 @@ lab_status_ns(const char *nsname)
 }
 
 /*
- * The latest record line of the service whose first line is `first` (a
- * restart appends a line), and in *restarts how many lines came after
- * `first`. NULL when `first` is not the service's first line.
+ * The record's daemon and capture lines grouped by node, each node's in
+ * record order: status finds a node's lines without reading the whole
+ * record again for every node (a 10,000-node lab has thousands of lines).
  */
-static const struct state_entry *
-lab_status_latest(const struct state *st, size_t first, int *restarts)
+struct lab_status_lines {
+	const struct state_entry **e;
+	size_t n;
+};
+
+static int
+lab_status_line_cmp(const void *a, const void *b)
 {
-	const struct state_entry *f = &st->entries[first], *latest = f;
+	const struct state_entry *x = *(const struct state_entry *const *)a;
+	const struct state_entry *y = *(const struct state_entry *const *)b;
+	int c = strcmp(x->node, y->node);
 
-	*restarts = 0;
+	return c != 0 ? c : x < y ? -1 : x > y;
+}
+
+static int
+lab_status_lines_make(const struct state *st, struct lab_status_lines *l)
+{
+	l->n = 0;
+	l->e = calloc(st->nentries ? st->nentries : 1, sizeof(*l->e));
+	if (l->e == NULL)
+		return -ENOMEM;
 	for (size_t k = 0; k < st->nentries; k++) {
-		const struct state_entry *e = &st->entries[k];
-
-		if (k == first || e->kind != STATE_DAEMON || strcmp(e->node, f->node) != 0 ||
-		    strcmp(e->service, f->service) != 0)
-			continue;
-		if (k < first)
-			return NULL;
-		latest = e;
-		(*restarts)++;
+		if (st->entries[k].kind == STATE_DAEMON || st->entries[k].kind == STATE_CAPTURE)
+			l->e[l->n++] = &st->entries[k];
 	}
-	return latest;
+	qsort(l->e, l->n, sizeof(*l->e), lab_status_line_cmp);
+	return 0;
+}
+
+/* The node's lines: *count of them from the returned position in l->e. */
+static size_t
+lab_status_lines_of(const struct lab_status_lines *l, const char *node, size_t *count)
+{
+	size_t lo = 0, hi = l->n, first;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(l->e[mid]->node, node) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < l->n && strcmp(l->e[lo]->node, node) == 0)
+		lo++;
+	*count = lo - first;
+	return first;
 }
 
 /*
  * The node's daemons as they are now (one per service: its latest process,
- * with how many times it was started again) and its captures, from the
- * record.
+ * with how many times it was started again) and its captures, from its
+ * record lines e[0..count) in record order.
  */
 static void
-lab_status_procs(const char *lab, const struct state *st, const struct topology *t,
-    const struct topo_node *node_t, cJSON *n)
+lab_status_procs(const char *lab, const struct topology *t, const struct topo_node *node_t,
+    const struct state_entry *const *lines, size_t count, cJSON *n)
 {
 	const char *node = node_t->name;
-	char dir[ANYLAB_PATH_MAX], path[ANYLAB_PATH_MAX + 64], svc[sizeof(st->entries[0].service)];
+	char dir[ANYLAB_PATH_MAX], path[ANYLAB_PATH_MAX + 64], svc[sizeof(lines[0]->service)];
 	cJSON *ds, *d, *caps = NULL;
 	struct kind_node kn;
 	enum proc_state ps;
 	int restarts;
 
 	ds = cJSON_AddArrayToObject(n, "daemons");
-	for (size_t k = 0; k < st->nentries; k++) {
-		const struct state_entry *e = &st->entries[k];
+	for (size_t k = 0; k < count; k++) {
+		const struct state_entry *e = lines[k];
+		bool first = true;
 
-		if (e->kind != STATE_DAEMON || strcmp(e->node, node) != 0)
+		if (e->kind != STATE_DAEMON)
 			continue;
 		/* In the order the services were first started; each as it is now. */
-		e = lab_status_latest(st, k, &restarts);
-		if (e == NULL)
+		for (size_t j = 0; j < k && first; j++)
+			first = !(lines[j]->kind == STATE_DAEMON &&
+			    strcmp(lines[j]->service, e->service) == 0);
+		if (!first)
 			continue;
+		restarts = 0;
+		for (size_t j = k + 1; j < count; j++) {
+			if (lines[j]->kind == STATE_DAEMON &&
+			    strcmp(lines[j]->service, lines[k]->service) == 0) {
+				e = lines[j]; /* a restart appends a line */
+				restarts++;
+			}
+		}
 		kn.kind = NULL;
 		d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "service", e->service);
@@ -108,15 +152,15 @@ lab_status_procs(const char *lab, const struct state *st, const struct topology 
 		if (kn.kind != NULL && kn.kind->package == NULL && kn.role != KIND_SERVICE) {
 			/* anylab's own daemons answer on SERVICE.ctl */
 			snprintf(path, sizeof(path), "%s/%s.ctl",
-			    state_node_dir(lab, e->node, dir, sizeof(dir)), e->service);
+			    state_node_dir(lab, node, dir, sizeof(dir)), e->service);
 			cJSON_AddStringToObject(d, "control", path);
 		}
 		cJSON_AddItemToArray(ds, d);
 	}
-	for (size_t k = 0; k < st->nentries; k++) {
-		const struct state_entry *e = &st->entries[k];
+	for (size_t k = 0; k < count; k++) {
+		const struct state_entry *e = lines[k];
 
-		if (e->kind != STATE_CAPTURE || strcmp(e->node, node) != 0)
+		if (e->kind != STATE_CAPTURE)
 			continue;
 		if (caps == NULL)
 			caps = cJSON_AddArrayToObject(n, "captures");
@@ -132,8 +176,11 @@ lab_status(const char *lab, cJSON **out)
 {
 	char name[LAB_NS_MAX];
 	struct topology *t = NULL;
+	struct lab_status_lines lines;
+	struct link_status_index ix;
 	struct state st;
 	cJSON *doc, *nodes, *n;
+	size_t first, count;
 	int err;
 
 	*out = NULL;
@@ -145,6 +192,12 @@ lab_status(const char *lab, cJSON **out)
 		state_close(&st);
 		return err;
 	}
+	err = lab_status_lines_make(&st, &lines);
+	if (err < 0) {
+		topo_free(t);
+		state_close(&st);
+		return err;
+	}
 	doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(doc, "lab", lab);
 	cJSON_AddStringToObject(doc, "state", st.complete ? "up" : "incomplete");
@@ -153,19 +206,27 @@ lab_status(const char *lab, cJSON **out)
 	for (size_t i = 0; i < t->nnodes; i++) {
 		n = lab_status_ns(lab_ns_name(lab, t->nodes[i].name, name, sizeof(name)));
 		cJSON_AddItemToObject(n, "name", cJSON_CreateString(t->nodes[i].name));
-		lab_status_procs(lab, &st, t, &t->nodes[i], n);
+		first = lab_status_lines_of(&lines, t->nodes[i].name, &count);
+		lab_status_procs(lab, t, &t->nodes[i], lines.e + first, count, n);
 		cJSON_AddItemToArray(nodes, n);
 	}
 	if (netns_exists(lab_switch_ns_name(lab, name, sizeof(name))))
 		cJSON_AddItemToObject(doc, "switch", lab_status_ns(name));
-	for (size_t l = 0; l < t->nlinks; l++) {
-		const struct link_ref r = { t, lab, l, 0 };
+	err = link_status_index_make(&ix, t, doc);
+	for (size_t l = 0; err == 0 && l < t->nlinks; l++) {
+		const struct link_ref r = { t, lab, l, 0, &ix };
 
 		if (t->links[l].nends >= 2)
 			link_kind_of(&t->links[l])->status(&r, doc);
 	}
+	link_status_index_free(&ix);
+	free(lines.e);
 	topo_free(t);
 	state_close(&st);
+	if (err < 0) {
+		cJSON_Delete(doc);
+		return err;
+	}
 	*out = doc;
 	return 0;
 }

@@ -127,28 +127,30 @@ lab_make_ns(struct lab_build *b, const char *name, struct kn_ns *ns)
 		return err;
 	}
 	b->res->namespaces++;
-	err = kn_ns_open_fd(ns, name, fd);
-	if (err < 0) {
-		close(fd);
-		ns->fd = -1;
-		emu_err("%s: netlink socket: %s", name, emu_strerror(err));
-	}
-	return err;
+	/* Its netlink socket is opened when needed and released after (fds). */
+	kn_ns_attach(ns, name, fd);
+	return 0;
 }
 
 /*
+ * A node's sysctls, all written at once right after its namespace is made
+ * (one path walk through /proc/sys, kn_sysctl_write_many), before it has
+ * interfaces: each new interface copies "default", and writing "all"
+ * forwarding sets "default" too (IPv4 and IPv6).
+ *
  * No ICMP redirects in a lab: a router that forwards a client's query to a
  * server on the client's own LAN (Lab B's sites) would tell the client to
  * go there directly, and the client's cached redirect would outlive the
  * route the router chose: a withdrawn anycast server kept answering its
- * neighbours for minutes. Set on "all" and "default" before the node has
- * interfaces (each new one copies "default"): routers send none, and no
- * node accepts one.
+ * neighbours for minutes. Set on "all" and "default": routers send none,
+ * and no node accepts one.
  */
+#define LAB_NODE_SYSCTLS 11
+
 static int
-lab_no_redirects(struct lab_build *b, struct kn_ns *ns)
+lab_node_sysctls(struct lab_build *b, const struct topo_node *n, struct kn_ns *ns)
 {
-	static const char *const paths[] = {
+	const char *paths[LAB_NODE_SYSCTLS] = {
 		"net/ipv4/conf/all/send_redirects",
 		"net/ipv4/conf/default/send_redirects",
 		"net/ipv4/conf/all/accept_redirects",
@@ -156,15 +158,56 @@ lab_no_redirects(struct lab_build *b, struct kn_ns *ns)
 		"net/ipv6/conf/all/accept_redirects",
 		"net/ipv6/conf/default/accept_redirects",
 	};
-	static const char *const values[] = { "0", "0", "0", "0", "0", "0" };
-	size_t failed = 0;
-	int err = kn_sysctl_write_many(ns->fd, paths, values, 6, &failed);
+	const char *values[LAB_NODE_SYSCTLS] = { "0", "0", "0", "0", "0", "0" };
+	char policy[32], seed[32];
+	size_t count = 6, done = 0, failed;
+	int err;
 
-	if (err == -ENOENT && strncmp(paths[failed], "net/ipv6/", 9) == 0)
-		return lab_sysctl(b, ns, paths[failed], values[failed]); /* warns once */
-	if (err < 0)
-		emu_err("%s: /proc/sys/%s = 0: %s", ns->name, paths[failed], strerror(-err));
-	return err;
+	if (n->forwarding) {
+		paths[count] = "net/ipv4/ip_forward";
+		values[count++] = "1";
+		paths[count] = "net/ipv6/conf/all/forwarding";
+		values[count++] = "1";
+	}
+	if (n->hash_policy >= 0) {
+		snprintf(policy, sizeof(policy), "%d", n->hash_policy);
+		paths[count] = "net/ipv4/fib_multipath_hash_policy";
+		values[count++] = policy;
+		paths[count] = "net/ipv6/fib_multipath_hash_policy";
+		values[count++] = policy;
+	}
+	if (n->has_hash_seed) {
+		snprintf(seed, sizeof(seed), "%u", n->hash_seed);
+		paths[count] = "net/ipv4/fib_multipath_hash_seed";
+		values[count++] = seed;
+	}
+	while (done < count) {
+		failed = 0;
+		err = kn_sysctl_write_many(ns->fd, paths + done, values + done, count - done,
+		    &failed);
+		if (err == 0)
+			return 0;
+		failed += done;
+		if (err == -ENOENT && strncmp(paths[failed], "net/ipv6/", 9) == 0) {
+			if (!b->warned_v6)
+				emu_err("warning: %s: no /proc/sys/%s (IPv6 disabled?): skipped",
+				    ns->name, paths[failed]);
+			b->warned_v6 = true;
+		} else if (err == -ENOENT && values[failed] == seed) {
+			if (!b->warned_seed)
+				emu_err("warning: this kernel has no "
+					"net.ipv4.fib_multipath_hash_seed (Linux 6.11 and later): "
+					"hash seeds are not set, the client-to-server mapping may "
+					"differ from run to run");
+			b->warned_seed = true;
+		} else {
+			emu_err("%s: /proc/sys/%s = %s: %s", ns->name, paths[failed],
+			    values[failed], strerror(-err));
+			return err;
+		}
+		done = failed + 1;
+	}
+	return 0;
 }
 
 static int
@@ -191,7 +234,7 @@ lab_make_namespaces(struct lab_build *b)
 		err = lab_make_ns(b, lab_ns_name(b->lab, t->nodes[i].name, name, sizeof(name)),
 		    &b->nodes[i]);
 		if (err == 0)
-			err = lab_no_redirects(b, &b->nodes[i]);
+			err = lab_node_sysctls(b, &t->nodes[i], &b->nodes[i]);
 		if (err < 0)
 			return err;
 		emu_progress("namespaces", i + 1, t->nnodes);
@@ -222,6 +265,8 @@ lab_make_links(struct lab_build *b)
 		if (t->links[l].nends < 2)
 			continue;
 		err = link_kind_of(&t->links[l])->make(&env, l);
+		for (size_t m = 0; m < t->links[l].nends; m++)
+			kn_ns_release_socket(link_node_ns(&env, &t->links[l].ends[m]));
 		if (err < 0)
 			break;
 		emu_progress("links", l + 1, t->nlinks);
@@ -246,46 +291,6 @@ lab_sysctl(struct lab_build *b, struct kn_ns *ns, const char *path, const char *
 	if (err < 0)
 		emu_err("%s: /proc/sys/%s = %s: %s", ns->name, path, value, strerror(-err));
 	return err;
-}
-
-static int
-lab_node_sysctls(struct lab_build *b, const struct topo_node *n, struct kn_ns *ns)
-{
-	char v[32];
-	int err;
-
-	if (n->forwarding) {
-		err = lab_sysctl(b, ns, "net/ipv4/ip_forward", "1");
-		if (err == 0)
-			err = lab_sysctl(b, ns, "net/ipv6/conf/all/forwarding", "1");
-		if (err < 0)
-			return err;
-	}
-	if (n->hash_policy >= 0) {
-		snprintf(v, sizeof(v), "%d", n->hash_policy);
-		err = lab_sysctl(b, ns, "net/ipv4/fib_multipath_hash_policy", v);
-		if (err == 0)
-			err = lab_sysctl(b, ns, "net/ipv6/fib_multipath_hash_policy", v);
-		if (err < 0)
-			return err;
-	}
-	if (n->has_hash_seed) {
-		snprintf(v, sizeof(v), "%u", n->hash_seed);
-		err = kn_sysctl_write(ns->fd, "net/ipv4/fib_multipath_hash_seed", v);
-		if (err == -ENOENT) {
-			if (!b->warned_seed)
-				emu_err("warning: this kernel has no "
-					"net.ipv4.fib_multipath_hash_seed (Linux 6.11 and later): "
-					"hash seeds are not set, the client-to-server mapping may "
-					"differ from run to run");
-			b->warned_seed = true;
-		} else if (err < 0) {
-			emu_err("%s: fib_multipath_hash_seed = %s: %s", ns->name, v,
-			    strerror(-err));
-			return err;
-		}
-	}
-	return 0;
 }
 
 static int
@@ -336,7 +341,7 @@ lab_route_ifindex(const struct topo_node *n, const struct topo_route *r)
 	return r->dev[0] != '\0' && strcmp(r->dev, "lo") == 0 ? 1 : 0;
 }
 
-/* lo up, addresses, anycast addresses, static routes, sysctls, resolver: links are up. */
+/* lo up, addresses, anycast addresses, static routes, resolver: links are up. */
 static int
 lab_configure_node(struct lab_build *b, size_t i)
 {
@@ -384,9 +389,6 @@ lab_configure_node(struct lab_build *b, size_t i)
 			return err;
 		}
 	}
-	err = lab_node_sysctls(b, n, ns);
-	if (err < 0)
-		return err;
 	return lab_write_resolv(b, n, ns->name);
 }
 
@@ -421,15 +423,26 @@ lab_precheck(const struct topology *t, const char *lab)
 	return 0;
 }
 
-static void
-lab_raise_nofile(size_t need)
+/*
+ * up holds a descriptor per namespace until the daemons are started (the
+ * nodes' netlink sockets only while in use): main() raised the soft
+ * RLIMIT_NOFILE to the hard one; a lab that needs more says so.
+ */
+static int
+lab_check_nofile(const struct topology *t, const char *lab)
 {
+	size_t need = t->nnodes + 64;
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= need)
-		return;
-	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= need)
+		return 0;
+	emu_err("lab %s has %zu nodes and needs about %zu file descriptors (one per "
+		"namespace); RLIMIT_NOFILE allows %llu (hard limit %llu): raise the hard limit "
+		"(ulimit -Hn, limits.conf) to at least %zu",
+	    lab, t->nnodes, need, (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max,
+	    need);
+	return -EMFILE;
 }
 
 /* An exit status of lab_daemons.c as an emu error. */
@@ -471,6 +484,7 @@ lab_up_steps(struct lab_build *b, const struct lab_up_opts *o)
 			err = -EINTR;
 		else
 			err = lab_configure_node(b, i);
+		kn_ns_release_socket(&b->nodes[i]);
 		emu_progress("nodes configured", i + 1, b->t->nnodes);
 	}
 	b->res->network_us = emu_now_us() - b->res->elapsed_us;
@@ -549,6 +563,8 @@ lab_build_locked(struct lab_build *bp, const struct lab_up_opts *o)
 	int err;
 
 	err = lab_precheck(t, b.lab);
+	if (err == 0)
+		err = lab_check_nofile(t, b.lab);
 	if (err < 0)
 		return err;
 	if (lab_interrupted) {
@@ -574,7 +590,6 @@ lab_build_locked(struct lab_build *bp, const struct lab_up_opts *o)
 	}
 	for (size_t i = 0; i < t->nnodes; i++)
 		b.nodes[i].fd = -1;
-	lab_raise_nofile(2 * t->nnodes + 64);
 
 	emu_progress_enable(!o->quiet);
 	err = lab_up_steps(&b, o);

@@ -21,6 +21,7 @@
 
 static int topo_parse(struct topology *, cJSON *, struct cfg_errors *);
 static void topo_parse_nodes(struct topology *, const cJSON *, struct cfg_errors *);
+static void topo_index_add(struct topology *, struct topo_node *);
 static void topo_parse_node(struct topo_node *, const cJSON *, const char *, struct cfg_errors *);
 static void topo_parse_services(struct topo_node *, const cJSON *, const char *,
     struct cfg_errors *);
@@ -35,10 +36,14 @@ static void topo_parse_site(struct topo_node *, const cJSON *, const char *, str
 static void topo_parse_multipath(struct topo_node *, const cJSON *, const char *,
     struct cfg_errors *);
 /* Interfaces named by a link so far, valid link or not, and the link's index. */
+/*
+ * Which link names each interface, by interface number (first[node] +
+ * the interface's index in its node): one look per endpoint, not a walk
+ * over every claim (a 10,000-node lab has 10,000 endpoints).
+ */
 struct claims {
-	const struct topo_iface **iface;
-	int *link;
-	size_t n;
+	size_t *first; /* per node: the number of its first interface */
+	int *link;     /* per interface: links[] index + 1 of its link, 0 none */
 };
 
 static void topo_parse_links(struct topology *, const cJSON *, struct claims *,
@@ -301,10 +306,12 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 			cfg_error(e, "nodes", "expected at least one node, found none");
 		topo_parse_nodes(t, nodes, e);
 	}
-	for (size_t n = 0; n < t->nnodes; n++)
+	cl.first = emu_calloc(t->nnodes + 1, sizeof(*cl.first));
+	for (size_t n = 0; n < t->nnodes; n++) {
+		cl.first[n] = total;
 		total += t->nodes[n].nifaces;
-	cl.iface = emu_calloc(total, sizeof(*cl.iface));
-	cl.link = emu_calloc(total, sizeof(*cl.link));
+	}
+	cl.link = emu_calloc(total + 1, sizeof(*cl.link));
 	links_errors = e->count;
 	if (jc_typed(root, "links", "", false, cJSON_Array, &links, e) == 1)
 		topo_parse_links(t, links, &cl, e);
@@ -319,7 +326,7 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 	}
 	topo_check_node_addrs(t, e);
 	topo_check_segments(t, e);
-	free(cl.iface);
+	free(cl.first);
 	free(cl.link);
 	return e->count > before ? -1 : 0;
 }
@@ -327,16 +334,15 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 static void
 topo_parse_nodes(struct topology *t, const cJSON *nodes, struct cfg_errors *e)
 {
-	t->nodes = emu_calloc(child_count(nodes), sizeof(*t->nodes));
+	t->nnodes_cap = child_count(nodes);
+	t->nodes = emu_calloc(t->nnodes_cap, sizeof(*t->nodes));
 	for (const cJSON *n = nodes->child; n; n = n->next) {
 		char p[CFG_PATH_MAX];
 		struct topo_node *node;
 		bool dup = false;
 
 		jc_path(p, "nodes", n->string);
-		for (const cJSON *prev = nodes->child; prev != n; prev = prev->next)
-			if (strcmp(prev->string, n->string) == 0)
-				dup = true;
+		dup = topo_node_find(t, n->string) != NULL;
 		if (dup) {
 			cfg_error(e, p, "duplicate node name \"%s\"; expected each node once",
 			    n->string);
@@ -352,6 +358,7 @@ topo_parse_nodes(struct topology *t, const cJSON *nodes, struct cfg_errors *e)
 		node = &t->nodes[t->nnodes++];
 		node->name = emu_strdup(n->string);
 		node->hash_policy = -1;
+		topo_index_add(t, node);
 		topo_parse_node(node, n, p, e);
 	}
 }
@@ -1056,39 +1063,32 @@ topo_parse_link(struct topology *t, struct topo_link *l, int idx, const cJSON *j
 	for (const cJSON *ep = eps->child; ep; ep = ep->next, i++) {
 		char ep_path[CFG_PATH_MAX];
 		struct topo_endpoint end;
-		bool dup = false;
+		int *claim;
 
 		jc_path_idx(ep_path, p, i);
 		if (!endpoint_resolve(t, ep, ep_path, &end, e)) {
 			ok = false;
 			continue;
 		}
-		for (size_t k = 0; k < l->nends; k++)
-			if (l->ends[k].iface == end.iface) {
-				cfg_error(e, ep_path,
-				    "\"%s\" is already an endpoint of this link; "
-				    "expected each interface once",
-				    ep->valuestring);
-				dup = true;
-			}
-		if (dup) {
+		claim = &cl->link[cl->first[end.node - t->nodes] +
+		    (size_t)(end.iface - end.node->ifaces)];
+		if (*claim == idx + 1) {
+			cfg_error(e, ep_path,
+			    "\"%s\" is already an endpoint of this link; "
+			    "expected each interface once",
+			    ep->valuestring);
 			ok = false;
 			continue;
 		}
-		for (size_t k = 0; k < cl->n; k++)
-			if (cl->iface[k] == end.iface) {
-				cfg_error(e, ep_path,
-				    "\"%s\" is already an endpoint of links[%d]; "
-				    "expected each interface in one link only",
-				    ep->valuestring, cl->link[k]);
-				dup = true;
-			}
-		if (dup) {
+		if (*claim != 0) {
+			cfg_error(e, ep_path,
+			    "\"%s\" is already an endpoint of links[%d]; "
+			    "expected each interface in one link only",
+			    ep->valuestring, *claim - 1);
 			ok = false;
 			continue;
 		}
-		cl->iface[cl->n] = end.iface;
-		cl->link[cl->n++] = idx;
+		*claim = idx + 1;
 		l->ends[l->nends++] = end;
 	}
 	if (ok && l->kind == TOPO_LINK_VXLAN && l->nends == 2)
@@ -1246,12 +1246,8 @@ topo_check_unlinked(struct topology *t, const struct claims *cl, struct cfg_erro
 		for (size_t i = 0; i < t->nodes[n].nifaces; i++) {
 			const struct topo_iface *ifc = &t->nodes[n].ifaces[i];
 			char p[CFG_PATH_MAX], base[CFG_PATH_MAX];
-			bool claimed = false;
 
-			for (size_t k = 0; k < cl->n; k++)
-				if (cl->iface[k] == ifc)
-					claimed = true;
-			if (claimed)
+			if (cl->link[cl->first[n] + i] != 0)
 				continue;
 			jc_path(p, "nodes", t->nodes[n].name);
 			jc_path(base, p, "interfaces");
@@ -1415,6 +1411,7 @@ topo_free(struct topology *t)
 		free(node->name);
 	}
 	free(t->nodes);
+	free(t->by_name);
 	for (size_t l = 0; l < t->nlinks; l++) {
 		free(t->links[l].ends);
 		free(t->links[l].name);
@@ -1432,12 +1429,53 @@ topo_lab_name_valid(const char *name)
 	return name_valid(name, TOPO_LAB_NAME_MAX, false);
 }
 
+/*
+ * The nodes by name, kept sorted as they are read (insertion into a sorted
+ * array: memmove of pointers, cheap next to parsing a node), so that
+ * endpoints, duplicates and commands find a node in O(log n).
+ */
+static void
+topo_index_add(struct topology *t, struct topo_node *node)
+{
+	size_t lo = 0, hi = t->nindexed;
+
+	if (t->by_name == NULL)
+		t->by_name = emu_calloc(t->nnodes_cap ? t->nnodes_cap : 1, sizeof(*t->by_name));
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(t->by_name[mid]->name, node->name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(&t->by_name[lo + 1], &t->by_name[lo], (t->nindexed - lo) * sizeof(*t->by_name));
+	t->by_name[lo] = node;
+	t->nindexed++;
+}
+
 struct topo_node *
 topo_node_find(const struct topology *t, const char *name)
 {
-	for (size_t n = 0; n < t->nnodes; n++)
-		if (strcmp(t->nodes[n].name, name) == 0)
-			return &t->nodes[n];
+	size_t lo = 0, hi = t->nindexed;
+
+	if (t->by_name == NULL || t->nindexed != t->nnodes) {
+		for (size_t n = 0; n < t->nnodes; n++)
+			if (strcmp(t->nodes[n].name, name) == 0)
+				return &t->nodes[n];
+		return NULL;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(t->by_name[mid]->name, name);
+
+		if (c == 0)
+			return t->by_name[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

@@ -145,6 +145,9 @@ struct topology {
 	char *name;
 	struct topo_node *nodes;
 	size_t nnodes;
+	size_t nnodes_cap;	    /* nodes allocated (topo_load) */
+	struct topo_node **by_name; /* topo_load's index of nodes; topo_node_find */
+	size_t nindexed;	    /* nodes in by_name; != nnodes: search all */
 	struct topo_link *links;
 	size_t nlinks;
 	const cJSON *scenarios; /* NULL when the file has none */

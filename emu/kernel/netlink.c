@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <linux/if_addr.h>
@@ -38,13 +39,24 @@ static struct nl_addr *kn_nladdr(const struct ipaddr *, unsigned len);
 #define IFF_LOWER_UP 0x10000 /* linux/if.h, which clashes with net/if.h */
 #endif
 
-int
-kn_ns_open_fd(struct kn_ns *ns, const char *name, int fd)
+void
+kn_ns_attach(struct kn_ns *ns, const char *name, int fd)
+{
+	snprintf(ns->name, sizeof(ns->name), "%s", name);
+	ns->fd = fd;
+	ns->sk = NULL;
+}
+
+/* The namespace's netlink socket, connected inside it on first use. */
+static int
+kn_ns_connect(struct kn_ns *ns)
 {
 	int self, err;
 
-	snprintf(ns->name, sizeof(ns->name), "%s", name);
-	ns->fd = fd;
+	if (ns->sk != NULL)
+		return 0;
+	if (ns->fd < 0)
+		return -EBADF;
 	ns->sk = nl_socket_alloc();
 	if (ns->sk == NULL)
 		return -ENOMEM;
@@ -53,7 +65,7 @@ kn_ns_open_fd(struct kn_ns *ns, const char *name, int fd)
 		err = self;
 		goto out_free;
 	}
-	err = netns_enter(fd);
+	err = netns_enter(ns->fd);
 	if (err < 0) {
 		close(self);
 		goto out_free;
@@ -70,6 +82,21 @@ out_free:
 	nl_socket_free(ns->sk);
 	ns->sk = NULL;
 	return err;
+}
+
+int
+kn_ns_open_fd(struct kn_ns *ns, const char *name, int fd)
+{
+	kn_ns_attach(ns, name, fd);
+	return kn_ns_connect(ns);
+}
+
+void
+kn_ns_release_socket(struct kn_ns *ns)
+{
+	if (ns->sk != NULL)
+		nl_socket_free(ns->sk);
+	ns->sk = NULL;
 }
 
 int
@@ -170,6 +197,9 @@ kn_veth_add(struct kn_ns *ns, const struct kn_end *a, const struct kn_end *b)
 	struct rtnl_link *link, *peer;
 	int err;
 
+	err = kn_ns_connect(ns);
+	if (err < 0)
+		return err;
 	link = rtnl_link_veth_alloc();
 	if (link == NULL)
 		return -ENOMEM;
@@ -197,6 +227,9 @@ kn_vxlan_add(struct kn_ns *ns, const struct kn_vxlan *v)
 	struct nl_addr *local = NULL, *remote = NULL, *mac = NULL;
 	int err;
 
+	err = kn_ns_connect(ns);
+	if (err < 0)
+		return err;
 	link = rtnl_link_vxlan_alloc();
 	if (link == NULL)
 		return -ENOMEM;
@@ -249,6 +282,9 @@ kn_bridge_add(struct kn_ns *ns, const char *name, int ifindex)
 	struct rtnl_link *link;
 	int err;
 
+	err = kn_ns_connect(ns);
+	if (err < 0)
+		return err;
 	link = rtnl_link_bridge_alloc();
 	if (link == NULL)
 		return -ENOMEM;
@@ -267,6 +303,9 @@ kn_ifindex(struct kn_ns *ns, const char *name)
 	struct rtnl_link *link = NULL;
 	int err, idx;
 
+	err = kn_ns_connect(ns);
+	if (err < 0)
+		return err;
 	err = rtnl_link_get_kernel(ns->sk, 0, name, &link);
 	if (err < 0)
 		return kn_errno(err);
@@ -281,6 +320,9 @@ kn_link_set_up(struct kn_ns *ns, int ifindex, bool up)
 	struct rtnl_link *orig, *change;
 	int err;
 
+	err = kn_ns_connect(ns);
+	if (err < 0)
+		return err;
 	orig = rtnl_link_alloc();
 	change = rtnl_link_alloc();
 	if (orig == NULL || change == NULL) {
@@ -325,6 +367,9 @@ kn_addr_add_flags(struct kn_ns *ns, int ifindex, const struct prefix *p, bool re
 	struct nl_addr *local;
 	int err, flags = NLM_F_CREATE;
 
+	err = kn_ns_connect(ns);
+	if (err < 0)
+		return err;
 	addr = rtnl_addr_alloc();
 	local = kn_nladdr(&p->addr, p->len);
 	if (addr == NULL || local == NULL) {
@@ -360,6 +405,9 @@ kn_route_add(struct kn_ns *ns, const struct topo_route *r, int ifindex, bool rep
 	struct nl_addr *dst, *gw = NULL;
 	int err;
 
+	err = kn_ns_connect(ns);
+	if (err < 0)
+		return err;
 	route = rtnl_route_alloc();
 	dst = kn_nladdr(&r->dst.addr, r->dst.len);
 	if (route == NULL || dst == NULL) {
@@ -409,12 +457,61 @@ kn_sysctl_write(int nsfd, const char *path, const char *value)
 	return kn_sysctl_write_many(nsfd, &path, &value, 1, NULL);
 }
 
+/*
+ * The kernel keeps a dentry "net" under /proc/sys for every network
+ * namespace, all with the same name and parent, and a path walk through
+ * /proc/sys compares them one by one (proc_sys_compare, under a lock)
+ * until it finds the caller's: with thousands of namespaces each walk costs
+ * milliseconds, and a lab's up grew with the square of its nodes. So the
+ * sysctls are written through a proc instance of anylab's own, mounted
+ * nowhere (fsopen/fsmount: a detached mount, no mount namespace touched),
+ * replaced every KN_PROC_USES namespaces so that its dentry chains stay
+ * that short; a node's sysctls take one walk from there. Where the kernel
+ * refuses (no new mount API, no privilege), /proc/sys as before.
+ */
+#define KN_PROC_USES 64
+
+static int kn_proc_mnt = -1; /* the detached proc; -2: unavailable */
+static unsigned kn_proc_uses;
+
+/* A descriptor of /proc/sys/net as the calling thread's namespace sees it. */
+static int
+kn_sysctl_net_dir(void)
+{
+	int fs, dir;
+
+	if (kn_proc_mnt >= 0 && kn_proc_uses >= KN_PROC_USES) {
+		close(kn_proc_mnt);
+		kn_proc_mnt = -1;
+	}
+	if (kn_proc_mnt == -1) {
+		kn_proc_mnt = -2;
+		kn_proc_uses = 0;
+		fs = fsopen("proc", FSOPEN_CLOEXEC);
+		if (fs >= 0) {
+			if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+				kn_proc_mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+				    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+			if (kn_proc_mnt < 0)
+				kn_proc_mnt = -2;
+			close(fs);
+		}
+	}
+	if (kn_proc_mnt >= 0) {
+		kn_proc_uses++;
+		dir = openat(kn_proc_mnt, "sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir >= 0)
+			return dir;
+	}
+	return open("/proc/sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 int
 kn_sysctl_write_many(int nsfd, const char *const *paths, const char *const *values, size_t n,
     size_t *failed)
 {
 	char full[ANYLAB_PATH_MAX];
-	int self, fd, err = 0;
+	int self, fd, netfd = -1, err = 0;
 	size_t i;
 
 	self = netns_open_self();
@@ -427,8 +524,14 @@ kn_sysctl_write_many(int nsfd, const char *const *paths, const char *const *valu
 	for (i = 0; i < n && err == 0; i++) {
 		size_t len = strlen(values[i]);
 
-		snprintf(full, sizeof(full), "/proc/sys/%s", paths[i]);
-		fd = open(full, O_WRONLY | O_CLOEXEC);
+		if (strncmp(paths[i], "net/", 4) == 0) {
+			if (netfd < 0)
+				netfd = kn_sysctl_net_dir();
+			fd = netfd < 0 ? -1 : openat(netfd, paths[i] + 4, O_WRONLY | O_CLOEXEC);
+		} else {
+			snprintf(full, sizeof(full), "/proc/sys/%s", paths[i]);
+			fd = open(full, O_WRONLY | O_CLOEXEC);
+		}
 		if (fd < 0) {
 			err = -errno;
 		} else {
@@ -439,6 +542,8 @@ kn_sysctl_write_many(int nsfd, const char *const *paths, const char *const *valu
 		if (err < 0 && failed != NULL)
 			*failed = i;
 	}
+	if (netfd >= 0)
+		close(netfd);
 	if (netns_enter(self) < 0 && err == 0)
 		err = -errno;
 out:
@@ -630,6 +735,9 @@ kn_dump(struct kn_ns *ns, cJSON *ifaces, cJSON *routes)
 	struct nl_cache *addrs = NULL, *rts = NULL;
 	int err;
 
+	err = kn_ns_connect(ns);
+	if (err < 0)
+		return err;
 	err = kn_errno(rtnl_link_alloc_cache(ns->sk, AF_UNSPEC, &c.links));
 	if (err < 0)
 		return err;
@@ -662,6 +770,9 @@ kn_route_nexthops(struct kn_ns *ns, const struct prefix *p, int *count)
 	int err;
 
 	*count = -1;
+	err = kn_ns_connect(ns);
+	if (err < 0)
+		return err;
 	err = rtnl_route_alloc_cache(ns->sk, p->addr.family, 0, &cache);
 	if (err < 0)
 		return kn_errno(err);

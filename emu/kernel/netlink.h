@@ -30,6 +30,14 @@ struct kn_ns {
 
 /* Open a socket inside namespace fd (fd is kept, closed by kn_ns_close). */
 int kn_ns_open_fd(struct kn_ns *, const char *name, int fd);
+/*
+ * Keep namespace fd without a socket yet: each kn_ call opens one inside
+ * the namespace when it needs it, kept until kn_ns_release_socket or
+ * kn_ns_close. A lab of 10,000 nodes holds every node's namespace
+ * descriptor but only the sockets in use (RLIMIT_NOFILE).
+ */
+void kn_ns_attach(struct kn_ns *, const char *name, int fd);
+void kn_ns_release_socket(struct kn_ns *);
 /* Open by name (/run/netns/NAME). */
 int kn_ns_open(struct kn_ns *, const char *name);
 void kn_ns_close(struct kn_ns *);

@@ -4,7 +4,9 @@
  * a device, setting an interface up or down by name, finding an interface
  * in the status document, a capture target for one end.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "anylab.h"
@@ -91,18 +93,75 @@ link_set_iface(const char *nsname, const char *ifname, bool up)
 	return err;
 }
 
-cJSON *
-link_status_iface(cJSON *doc, const char *node, const char *ifname)
+static int
+link_status_port_cmp(const void *a, const void *b)
 {
+	return strcmp(((const struct link_status_port *)a)->name,
+	    ((const struct link_status_port *)b)->name);
+}
+
+int
+link_status_index_make(struct link_status_index *ix, const struct topology *t, cJSON *doc)
+{
+	cJSON *n, *i, *ifaces;
+	size_t k = 0;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->nodes = calloc(t->nnodes ? t->nnodes : 1, sizeof(*ix->nodes));
+	if (ix->nodes == NULL)
+		return -ENOMEM;
+	cJSON_ArrayForEach(n, cJSON_GetObjectItem(doc, "nodes")) {
+		if (k < t->nnodes)
+			ix->nodes[k++] = n;
+	}
+	ifaces = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "switch"), "interfaces");
+	ix->sw_ifaces = calloc((size_t)cJSON_GetArraySize(ifaces) + 1, sizeof(*ix->sw_ifaces));
+	if (ix->sw_ifaces == NULL) {
+		link_status_index_free(ix);
+		return -ENOMEM;
+	}
+	cJSON_ArrayForEach(i, ifaces) {
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(i, "name"));
+
+		if (name == NULL)
+			continue;
+		ix->sw_ifaces[ix->nsw_ifaces].name = name;
+		ix->sw_ifaces[ix->nsw_ifaces++].iface = i;
+	}
+	qsort(ix->sw_ifaces, ix->nsw_ifaces, sizeof(*ix->sw_ifaces), link_status_port_cmp);
+	return 0;
+}
+
+void
+link_status_index_free(struct link_status_index *ix)
+{
+	free(ix->nodes);
+	free(ix->sw_ifaces);
+	memset(ix, 0, sizeof(*ix));
+}
+
+cJSON *
+link_status_iface(const struct link_ref *r, cJSON *doc, const struct topo_node *node,
+    const char *ifname)
+{
+	struct link_status_port key = { ifname, NULL }, *found;
 	cJSON *ns = NULL, *n, *i;
 
-	if (node == NULL) {
+	if (r->ix != NULL && node == NULL) {
+		/* The switch has a port per LAN member: thousands in a big lab. */
+		found = bsearch(&key, r->ix->sw_ifaces, r->ix->nsw_ifaces, sizeof(key),
+		    link_status_port_cmp);
+		return found != NULL ? found->iface : NULL;
+	}
+	if (r->ix != NULL) {
+		ns = r->ix->nodes[node - r->t->nodes];
+	} else if (node == NULL) {
 		ns = cJSON_GetObjectItem(doc, "switch");
 	} else {
 		cJSON_ArrayForEach(n, cJSON_GetObjectItem(doc, "nodes")) {
 			const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(n, "name"));
 
-			if (name != NULL && strcmp(name, node) == 0)
+			if (name != NULL && strcmp(name, node->name) == 0)
 				ns = n;
 		}
 	}

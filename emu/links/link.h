@@ -45,12 +45,28 @@ struct link_env {
 	size_t bridges;	     /* bridges made */
 };
 
+/*
+ * status's document indexed (lab_status.c), so that a link's kind finds an
+ * interface without a walk over every node or every switch port.
+ */
+struct link_status_port {
+	const char *name;
+	cJSON *iface;
+};
+
+struct link_status_index {
+	cJSON **nodes;			    /* the document's node objects, as t->nodes */
+	struct link_status_port *sw_ifaces; /* the switch's interfaces, by name */
+	size_t nsw_ifaces;
+};
+
 /* One member (end) of one link of a running lab. */
 struct link_ref {
 	const struct topology *t;
 	const char *lab;
-	size_t link;   /* index in t->links */
-	size_t member; /* index in its ends */
+	size_t link;			    /* index in t->links */
+	size_t member;			    /* index in its ends */
+	const struct link_status_index *ix; /* status only; NULL elsewhere */
 };
 
 struct link_kind {
@@ -104,8 +120,15 @@ struct kn_ns *link_node_ns(struct link_env *, const struct topo_endpoint *);
 int link_record(struct link_env *, const char *ns, const char *ifname);
 /* Set an interface of a namespace (by names) up or down. 0 or -errno (said). */
 int link_set_iface(const char *nsname, const char *ifname, bool up);
-/* The interface object called ifname in doc's node (NULL: the switch), or NULL. */
-cJSON *link_status_iface(cJSON *doc, const char *node, const char *ifname);
+/*
+ * The interface object called ifname in doc's node (NULL: the switch), or
+ * NULL; through r->ix when set.
+ */
+cJSON *link_status_iface(const struct link_ref *r, cJSON *doc, const struct topo_node *node,
+    const char *ifname);
+/* Index status document doc (its "nodes" in t->nodes order). 0 or -ENOMEM. */
+int link_status_index_make(struct link_status_index *, const struct topology *, cJSON *doc);
+void link_status_index_free(struct link_status_index *);
 /* Fill a capture target for one end of a link: that interface in its node. */
 void link_capture_end(const struct link_ref *, const struct topo_endpoint *,
     struct capture_target *);

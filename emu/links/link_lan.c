@@ -114,13 +114,13 @@ lan_status(const struct link_ref *r, cJSON *doc)
 		const struct topo_endpoint *e = &link->ends[m];
 
 		lan_port_name(r->t, r->link, m, port, sizeof(port));
-		i = link_status_iface(doc, NULL, port);
+		i = link_status_iface(r, doc, NULL, port);
 		if (i != NULL) {
 			/* Name each port after the member it wires in. */
 			snprintf(member, sizeof(member), "%s:%s", e->node->name, e->iface->name);
 			cJSON_AddStringToObject(i, "member", member);
 		}
-		i = link_status_iface(doc, e->node->name, e->iface->name);
+		i = link_status_iface(r, doc, e->node, e->iface->name);
 		if (i != NULL) {
 			cJSON_AddStringToObject(i, "link", link->name);
 			cJSON_AddStringToObject(i, "port", port);

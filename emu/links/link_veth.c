@@ -87,7 +87,7 @@ veth_status(const struct link_ref *r, cJSON *doc)
 
 	for (size_t m = 0; m < 2; m++) {
 		const struct topo_endpoint *me = &link->ends[m], *far = &link->ends[1 - m];
-		cJSON *i = link_status_iface(doc, me->node->name, me->iface->name);
+		cJSON *i = link_status_iface(r, doc, me->node, me->iface->name);
 
 		if (i == NULL)
 			continue;

@@ -151,7 +151,7 @@ vxlan_status(const struct link_ref *r, cJSON *doc)
 	state = dropped ? "black-holed" : unknown ? "unknown" : "up";
 	for (int m = 0; m < 2; m++) {
 		const struct topo_endpoint *me = &link->ends[m], *far = &link->ends[1 - m];
-		cJSON *i = link_status_iface(doc, me->node->name, me->iface->name), *o;
+		cJSON *i = link_status_iface(r, doc, me->node, me->iface->name), *o;
 
 		if (i == NULL)
 			continue;

@@ -273,32 +273,55 @@ status_doc(void)
 }
 
 static const char *
-field(cJSON *doc, const char *node, const char *iface, const char *key)
+field(const struct topology *t, const struct link_status_index *ix, cJSON *doc, const char *node,
+    const char *iface, const char *key)
 {
+	const struct link_ref r = { t, "hck", 0, 0, ix };
 	const char *s = cJSON_GetStringValue(
-	    cJSON_GetObjectItem(link_status_iface(doc, node, iface), key));
+	    cJSON_GetObjectItem(link_status_iface(&r, doc,
+				    node != NULL ? topo_node_find(t, node) : NULL, iface),
+		key));
 
 	return s != NULL ? s : "(none)";
 }
 
-Test(lab, link_kinds_status)
+/* The kinds' status, once with the document indexed (as lab_status does) and once without. */
+static void
+link_kinds_status(bool indexed)
 {
 	struct topology *t = load(kinds_topo);
 	cJSON *doc = status_doc();
+	struct link_status_index index, *ix = NULL;
 
+	if (indexed) {
+		cr_assert_eq(link_status_index_make(&index, t, doc), 0);
+		ix = &index;
+	}
 	for (size_t l = 0; l < t->nlinks; l++) {
-		const struct link_ref r = { t, "hck", l, 0 };
+		const struct link_ref r = { t, "hck", l, 0, ix };
 
 		link_kind_of(&t->links[l])->status(&r, doc);
 	}
-	cr_expect_str_eq(field(doc, NULL, "wan.2", "member"), "c:eth0");
-	cr_expect_str_eq(field(doc, NULL, "sw.1", "member"), "b:eth2");
-	cr_expect_str_eq(field(doc, "c", "eth0", "link"), "wan");
-	cr_expect_str_eq(field(doc, "c", "eth0", "port"), "wan.2");
-	cr_expect_str_eq(field(doc, "a", "eth1", "link"), "p2p");
-	cr_expect_str_eq(field(doc, "a", "eth1", "peer"), "b:eth1");
-	cr_expect_str_eq(field(doc, "b", "eth1", "peer"), "a:eth1");
-	cr_expect_str_eq(field(doc, "a", "eth1", "port"), "(none)", "a pair has no port");
+	cr_expect_str_eq(field(t, ix, doc, NULL, "wan.2", "member"), "c:eth0");
+	cr_expect_str_eq(field(t, ix, doc, NULL, "sw.1", "member"), "b:eth2");
+	cr_expect_str_eq(field(t, ix, doc, "c", "eth0", "link"), "wan");
+	cr_expect_str_eq(field(t, ix, doc, "c", "eth0", "port"), "wan.2");
+	cr_expect_str_eq(field(t, ix, doc, "a", "eth1", "link"), "p2p");
+	cr_expect_str_eq(field(t, ix, doc, "a", "eth1", "peer"), "b:eth1");
+	cr_expect_str_eq(field(t, ix, doc, "b", "eth1", "peer"), "a:eth1");
+	cr_expect_str_eq(field(t, ix, doc, "a", "eth1", "port"), "(none)", "a pair has no port");
+	if (ix != NULL)
+		link_status_index_free(ix);
 	cJSON_Delete(doc);
 	topo_free(t);
+}
+
+Test(lab, link_kinds_status)
+{
+	link_kinds_status(false);
+}
+
+Test(lab, link_kinds_status_indexed)
+{
+	link_kinds_status(true);
 }
