@@ -725,16 +725,10 @@ static cJSON *
 probe_object(const struct plan *p)
 {
 	unsigned rate = probe_rate(p);
-	cJSON *pr = cJSON_CreateObject(), *arr;
-	char name[TOPO_NAME_MAX];
+	cJSON *pr = cJSON_CreateObject();
 
-	arr = cJSON_AddArrayToObject(pr, "clients");
-	for (unsigned s = 1; s <= p->o->sites; s++) {
-		for (unsigned j = 1; j <= p->o->clients; j++) {
-			node_name(p, s, "c", j, name, sizeof(name));
-			cJSON_AddItemToArray(arr, cJSON_CreateString(name));
-		}
-	}
+	/* Every client: the nodes with a resolver and no daemon (docs/scenarios.md). */
+	cJSON_AddStringToObject(pr, "clients", "all");
 	cJSON_AddStringToObject(pr, "qname", GEN_QNAME);
 	cJSON_AddStringToObject(pr, "qtype", "TXT");
 	cJSON_AddNumberToObject(pr, "rate", rate);

@@ -159,12 +159,15 @@ cmp_site_of(const void *a, const void *b)
 static const char **
 fault_targets(const struct scn_step *st, size_t *n)
 {
-	const char **out = calloc(1, sizeof(*out));
+	const char **out = calloc(st->ntargets ? st->ntargets : 1, sizeof(*out));
 
 	if (out == NULL)
 		fatal("out of memory");
 	*n = 0;
-	if (st->node != NULL)
+	for (size_t i = 0; i < st->ntargets; i++)
+		if (st->targets[i].node != NULL)
+			out[(*n)++] = st->targets[i].node;
+	if (*n == 0 && st->node != NULL)
 		out[(*n)++] = st->node;
 	return out;
 }

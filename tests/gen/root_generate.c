@@ -1,12 +1,13 @@
 /*
- * A generated lab run (root): `anylab generate anycast --sites 3
- * --instances 2 --clients 12` (46 nodes, 36 probed clients), then its
- * site-down and instance-down scenarios with `anylab run`, each asserted on
- * its results: every step held, and in the fault's per-client figures
- * every client of s01 answered by another site (another instance of s01)
- * during the fault and by its own instance after it, and no client of
- * another site affected at all. Skips without root or without the daemons
- * built.
+ * A generated lab run (root): `anylab generate anycast --sites 4
+ * --instances 2 --clients 60` (253 nodes, every one of the 240 clients
+ * probed by the one prober), then its site-down and instance-down
+ * scenarios with `anylab run`, each asserted on its results: every step
+ * held, and in the fault's per-client figures every client of s01
+ * answered by another site (another instance of s01) during the fault and
+ * by its own instance after it, and no client of another site affected at
+ * all; the fault's catchment names the failed instances and counts no
+ * collateral move. Skips without root or without the daemons built.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ setup(void)
 	hs_require(bin, sizeof(bin), "anybgpd", "anydnsd", NULL);
 	hs_lab_dir("gn", "generate", lab, sizeof(lab), dir, sizeof(dir));
 	snprintf(topo, sizeof(topo), "%s/lab.json", dir);
-	cr_assert_eq(hs_sh("%s generate anycast --sites 3 --instances 2 --clients 12 --seed 1 "
+	cr_assert_eq(hs_sh("%s generate anycast --sites 4 --instances 2 --clients 60 --seed 1 "
 			   "--name %s -o %s",
 			 bin, lab, topo),
 	    0, "anylab generate failed");
@@ -45,7 +46,7 @@ fault_clients(const cJSON *j)
 {
 	const cJSON *cl = hs_get(cJSON_GetArrayItem(hs_get(j, "faults"), 0), "clients");
 
-	cr_assert_eq(cJSON_GetArraySize(cl), 36, "%d clients in the fault's figures",
+	cr_assert_eq(cJSON_GetArraySize(cl), 240, "%d clients in the fault's figures",
 	    cJSON_GetArraySize(cl));
 	return cl;
 }
@@ -54,9 +55,15 @@ Test(root_generate, site_down)
 {
 	int status;
 	cJSON *j = hs_run(bin, topo, "site-down", lab, dir, NULL, &status);
-	const cJSON *c;
+	const cJSON *c, *catchment;
 
 	hs_assert_held(j, status, "site-down");
+	catchment = hs_get(cJSON_GetArrayItem(hs_get(j, "faults"), 0), "catchment");
+	cr_assert_eq(cJSON_GetArraySize(hs_get(catchment, "failed_instances")), 2,
+	    "the site's two instances failed");
+	cr_assert_eq(hs_get(catchment, "of_failed")->valueint, 60, "s01's 60 clients were theirs");
+	cr_assert_eq(hs_get(hs_get(hs_get(catchment, "collateral"), "during"), "count")->valueint,
+	    0, "collateral moves during the fault");
 	cJSON_ArrayForEach(c, fault_clients(j)) {
 		const char *name = hs_field(c, "client");
 

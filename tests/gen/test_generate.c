@@ -19,17 +19,6 @@
 #include "scenario/helper_scn.h"
 #include "topo.h"
 
-/*
- * The scenarios name every client in probe.clients; until the prober
- * without a cap (issue 11) is in, a probe names at most SCN_MAX_CLIENTS,
- * so bigger labs' scenarios are parsed only once it is.
- */
-#ifdef SCN_MAX_CLIENTS
-#define PROBE_MAX SCN_MAX_CLIENTS
-#else
-#define PROBE_MAX SIZE_MAX
-#endif
-
 struct size {
 	unsigned s, i, c;
 };
@@ -76,8 +65,6 @@ load_all(const char *text, const struct gen_anycast *o)
 		cr_assert_fail("S %u I %u C %u core %s: %s", o->sites, o->instances, o->clients,
 		    gen_core_names[o->core], cfg_error_text(&e, 0, buf, sizeof(buf)));
 	cr_assert_not_null(t->scenarios);
-	if ((size_t)o->sites * o->clients > PROBE_MAX)
-		return t;
 	cJSON_ArrayForEach(sc, t->scenarios) {
 		struct scenario *s = NULL;
 
