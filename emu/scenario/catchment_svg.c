@@ -413,15 +413,6 @@ catchment_svg(const struct run_result *r, struct strbuf *sb)
 	y = draw_legend(&body, r, y + 4);
 	height = (int)y + 10;
 
-	sb_printf(sb,
-	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" "
-	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
-	    W, height, W, height);
-	sb_printf(sb, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W,
-	    height);
-	sb_add(sb, sb_str(&body), body.len);
-	sb_puts(sb, "</svg>\n");
-	sb_free(&body);
+	svg_document(sb, W, height, &body);
 	free(colours);
 }

@@ -81,6 +81,21 @@ xpos(const struct scale *sc, int64_t t)
 	return LEFT + (span > 0 ? (double)(t - sc->t0) / span : 0) * (W - LEFT - RIGHT);
 }
 
+void
+svg_document(struct strbuf *sb, int width, int height, struct strbuf *body)
+{
+	sb_printf(sb,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" "
+	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+	    width, height, width, height);
+	sb_printf(sb, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width,
+	    height);
+	sb_add(sb, sb_str(body), body->len);
+	sb_puts(sb, "</svg>\n");
+	sb_free(body);
+}
+
 const char *
 timeline_colour(const struct run_result *r, const char *inst)
 {
@@ -563,14 +578,5 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 	y = draw_legend(&body, r, y + 10);
 	height = (int)y + 10;
 
-	sb_printf(sb,
-	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" "
-	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
-	    W, height, W, height);
-	sb_printf(sb, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W,
-	    height);
-	sb_add(sb, sb_str(&body), body.len);
-	sb_puts(sb, "</svg>\n");
-	sb_free(&body);
+	svg_document(sb, W, height, &body);
 }

@@ -20,6 +20,12 @@
 /* logs: one per r->clients, sorted by send time. */
 void timeline_svg(const struct run_result *r, const struct probe_log *logs, struct strbuf *out);
 
+/*
+ * The run's pictures' document: the SVG header (width x height, sans-serif
+ * 12), a white background, body (freed) and the end.
+ */
+void svg_document(struct strbuf *sb, int width, int height, struct strbuf *body);
+
 /* The colour of an instance in the pictures (r->instances' order), grey when unknown. */
 const char *timeline_colour(const struct run_result *r, const char *inst);
 

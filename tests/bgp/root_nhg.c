@@ -135,8 +135,7 @@ write_topology(const char *mode, char *path, size_t len)
 	cJSON *clan = cJSON_CreateArray(), *slan = cJSON_CreateArray(), *clients;
 	cJSON *r, *rb, *peers, *mp, *links, *l, *scn, *probe, *steps;
 	const char *anycast = "198.18.0.53/32", *resolver = "198.18.0.53";
-	char name[16], addr[32], ep[32], *text;
-	FILE *f;
+	char name[16], addr[32], ep[32];
 
 	cJSON_AddStringToObject(t, "name", lab);
 	r = cJSON_AddObjectToObject(nodes, "r");
@@ -249,13 +248,7 @@ write_topology(const char *mode, char *path, size_t len)
 	cJSON_AddItemToArray(steps, step("{\"action\":\"wait\",\"seconds\":2}"));
 
 	snprintf(path, len, "%s/nhg-%s.json", dir, mode);
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	text = cJSON_Print(t);
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	cJSON_Delete(t);
+	hs_write_json(path, t);
 }
 
 /* Collateral moves of the run's fault, from the results JSON. */

@@ -158,7 +158,6 @@ Test(lab_bird, user_config_on_dc001, .init = setup, .fini = teardown, .timeout =
 	char path[600], topo[256];
 	cJSON *t, *dc;
 	char *text;
-	FILE *f;
 
 	int st;
 
@@ -175,13 +174,7 @@ Test(lab_bird, user_config_on_dc001, .init = setup, .fini = teardown, .timeout =
 	    cJSON_Parse("{\"kind\": \"bird\", "
 			"\"config\": \"dc001-bird.conf\"}"));
 	snprintf(topo, sizeof(topo), "%s/laba-user.json", dir);
-	f = fopen(topo, "w");
-	cr_assert_not_null(f);
-	text = cJSON_Print(t);
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	cJSON_Delete(t);
+	hs_write_json(topo, t);
 	cr_assert_eq(hs_sh("cp %s/tests/kinds/golden/bird/user-config.bird %s/dc001-bird.conf",
 			 src_dir(), dir),
 	    0);
@@ -214,7 +207,6 @@ Test(lab_bird, lab_b_central_and_route_server_bird, .init = setup, .fini = teard
 	char path[600], topo[256];
 	cJSON *t;
 	char *text;
-	FILE *f;
 	int st;
 
 	snprintf(path, sizeof(path), "cat %s/topologies/multi-site.json", src_dir());
@@ -225,13 +217,7 @@ Test(lab_bird, lab_b_central_and_route_server_bird, .init = setup, .fini = teard
 	cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "nodes"), "central"));
 	strip_damping(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "nodes"), "central"));
 	snprintf(topo, sizeof(topo), "%s/multi-site-bird.json", dir);
-	f = fopen(topo, "w");
-	cr_assert_not_null(f);
-	text = cJSON_Print(t);
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	cJSON_Delete(t);
+	hs_write_json(topo, t);
 	cr_assert_eq(hs_sh("cp %s/topologies/multi-site.scenarios.json "
 			   "%s/multi-site-bird.scenarios.json",
 			 src_dir(), dir),

@@ -119,6 +119,20 @@ hs_get(const cJSON *o, const char *k)
 	return v;
 }
 
+void
+hs_write_json(const char *path, cJSON *doc)
+{
+	char *text = cJSON_Print(doc);
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(text);
+	cr_assert_not_null(f, "cannot write %s", path);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0, "cannot write %s", path);
+	free(text);
+	cJSON_Delete(doc);
+}
+
 double
 hs_probe_stall_ms(const cJSON *results)
 {

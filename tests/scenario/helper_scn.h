@@ -31,6 +31,8 @@ void hs_cleanup(const char *bin, const char *lab, const char *dir);
 char *hs_output(const char *cmd, int *status);
 /* Member k of a results object; the test fails when it is absent. */
 const cJSON *hs_get(const cJSON *o, const char *k);
+/* Write doc, printed, into path (the test fails when it cannot) and delete it. */
+void hs_write_json(const char *path, cJSON *doc);
 /*
  * The longest any probe of a run's results was held up past its schedule
  * (ms): a few ms normally; seconds when the machine did not run the probes

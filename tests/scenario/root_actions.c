@@ -55,9 +55,8 @@ static void
 setup(void)
 {
 	const char *s = getenv("ANYLAB_SOURCE_DIR");
-	char path[600], *text;
+	char path[600];
 	struct cfg_errors e;
-	FILE *f;
 
 	hs_require(bin, sizeof(bin), "anybgpd", "anydnsd", NULL);
 	hs_lab_dir("ac", "actions", lab, sizeof(lab), dir, sizeof(dir));
@@ -72,13 +71,7 @@ setup(void)
 	cJSON_AddItemToObject(topo_doc, "scenarios", jc_parse_string(SCENARIO, &e));
 	cr_assert_eq(e.count, 0);
 	snprintf(topo, sizeof(topo), "%s/lab.json", dir);
-	f = fopen(topo, "w");
-	cr_assert_not_null(f);
-	text = cJSON_Print(topo_doc);
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	cJSON_Delete(topo_doc);
+	hs_write_json(topo, topo_doc);
 	topo_doc = NULL;
 }
 

@@ -47,10 +47,9 @@ static void
 setup(void)
 {
 	const char *s = getenv("ANYLAB_SOURCE_DIR");
-	char path[600], *text;
+	char path[600];
 	struct cfg_errors e;
 	cJSON *t;
-	FILE *f;
 
 	hs_require(bin, sizeof(bin), "anybgpd", "anydnsd", NULL);
 	hs_lab_dir("ks", "killstart", lab, sizeof(lab), dir, sizeof(dir));
@@ -63,13 +62,7 @@ setup(void)
 	cJSON_AddItemToObject(t, "scenarios", jc_parse_string(SCENARIOS, &e));
 	cr_assert_eq(e.count, 0);
 	snprintf(topo, sizeof(topo), "%s/lab.json", dir);
-	f = fopen(topo, "w");
-	cr_assert_not_null(f);
-	text = cJSON_Print(t);
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	cJSON_Delete(t);
+	hs_write_json(topo, t);
 }
 
 /* Thaw and remove the test's freezer cgroup (its processes are gone or move back on exit). */

@@ -33,8 +33,7 @@ write_topology(void)
 	cJSON *t = cJSON_CreateObject(), *nodes = cJSON_AddObjectToObject(t, "nodes");
 	cJSON *ends = cJSON_CreateArray(), *clients = cJSON_CreateArray(), *link;
 	cJSON *scns, *scn, *probe, *steps, *step;
-	char name[16], addr[32], ep[32], *text;
-	FILE *f;
+	char name[16], addr[32], ep[32];
 
 	cJSON_AddStringToObject(t, "name", lab);
 	for (int i = 1; i <= NCLIENTS; i++) {
@@ -71,13 +70,7 @@ write_topology(void)
 	cJSON_AddItemToArray(steps, step);
 
 	snprintf(topo, sizeof(topo), "%s/many.json", dir);
-	f = fopen(topo, "w");
-	cr_assert_not_null(f);
-	text = cJSON_Print(t);
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	cJSON_Delete(t);
+	hs_write_json(topo, t);
 }
 
 static void

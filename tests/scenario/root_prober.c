@@ -74,8 +74,7 @@ write_topology(void)
 {
 	cJSON *t = cJSON_CreateObject(), *nodes = cJSON_AddObjectToObject(t, "nodes");
 	cJSON *ends = cJSON_CreateArray(), *link, *srv, *dns, *zone, *rec, *scns, *scn, *steps, *s;
-	char name[16], addr[32], ep[32], *text;
-	FILE *f;
+	char name[16], addr[32], ep[32];
 
 	cJSON_AddStringToObject(t, "name", lab);
 	srv = cJSON_AddObjectToObject(nodes, "srv");
@@ -147,13 +146,7 @@ write_topology(void)
 	cJSON_AddItemToArray(steps, s);
 
 	snprintf(topo, sizeof(topo), "%s/prober.json", dir);
-	f = fopen(topo, "w");
-	cr_assert_not_null(f);
-	text = cJSON_Print(t);
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	cJSON_Delete(t);
+	hs_write_json(topo, t);
 }
 
 static void
