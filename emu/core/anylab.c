@@ -132,6 +132,14 @@ emu_now_us(void)
 static long long rt_anchor_us, rt_anchor_mono_us;
 static bool rt_anchored;
 
+void
+emu_now_rt_pin(long long rt_us)
+{
+	rt_anchor_us = rt_us;
+	rt_anchor_mono_us = emu_now_us();
+	rt_anchored = true;
+}
+
 long long
 emu_now_rt_us(void)
 {

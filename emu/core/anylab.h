@@ -52,6 +52,8 @@ long long emu_now_us(void);
  * clock, so that a step of the system clock does not move a run's windows.
  */
 long long emu_now_rt_us(void);
+/* Anchor this process's realtime scale at rt_us now (its children forked after inherit it). */
+void emu_now_rt_pin(long long rt_us);
 /* mkdir -p with mode for every folder made. 0 or -errno (-ENAMETOOLONG). */
 int emu_mkdir_p(const char *path, unsigned mode);
 /* calloc/strdup that end anylab on exhaustion ("out of memory"): no caller checks. */

@@ -15,45 +15,56 @@
 
 #include "anylab.h"
 
-/* realtime - monotonic, read in a way that brackets the two readings. */
-static long long
-offset(void)
-{
-	long long m0 = emu_now_us(), rt = emu_now_rt_us(), m1 = emu_now_us();
-
-	return rt - (m0 + (m1 - m0) / 2);
-}
+/*
+ * The scale is pinned far from the system clock (one hour after the epoch),
+ * so a reading taken from CLOCK_REALTIME instead of the anchor is seen at
+ * once; what is left is the time elapsed since the pin, on the monotonic
+ * clock.
+ */
+#define PIN_US 3600000000LL
 
 Test(clock, realtime_moves_with_the_monotonic_clock)
 {
-	long long first = offset();
+	long long b0, b1, m0, m1, rt;
 
+	/* The anchor's own monotonic reading lies in [b0, b1]. */
+	b0 = emu_now_us();
+	emu_now_rt_pin(PIN_US);
+	b1 = emu_now_us();
 	for (int i = 0; i < 50; i++) {
 		usleep(2000);
-		cr_assert_leq(llabs(offset() - first), 2, "offset moved by %lld us",
-		    offset() - first);
+		m0 = emu_now_us();
+		rt = emu_now_rt_us();
+		m1 = emu_now_us();
+		/* rt - PIN_US is the monotonic time from the anchor to the reading. */
+		cr_assert(rt - PIN_US >= m0 - b1 - 1 && rt - PIN_US <= m1 - b0 + 1,
+		    "%lld us after the pin, not in [%lld, %lld]", rt - PIN_US, m0 - b1, m1 - b0);
 	}
 }
 
 Test(clock, a_forked_child_is_on_the_parents_scale)
 {
-	long long first = offset();
+	long long pinned_mono, child, elapsed;
 	int p[2], status;
-	long long child;
 	pid_t pid;
 
+	emu_now_rt_pin(PIN_US);
+	pinned_mono = emu_now_us();
 	cr_assert_eq(pipe(p), 0);
 	pid = fork();
 	cr_assert(pid >= 0);
 	if (pid == 0) {
-		long long o;
+		long long rt;
 
 		usleep(20000);
-		o = offset();
-		_exit(write(p[1], &o, sizeof(o)) == sizeof(o) ? 0 : 1);
+		rt = emu_now_rt_us();
+		_exit(write(p[1], &rt, sizeof(rt)) == sizeof(rt) ? 0 : 1);
 	}
 	cr_assert_eq(read(p[0], &child, sizeof(child)), (ssize_t)sizeof(child));
+	elapsed = emu_now_us() - pinned_mono;
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert_leq(llabs(child - first), 2, "the child's offset differs by %lld us",
-	    child - first);
+	/* The child's reading: after the pin by its sleep, before the parent's read returned. */
+	cr_assert(child - PIN_US >= 20000 && child - PIN_US <= elapsed + 1000,
+	    "the child read %lld us after the parent's pin (parent: %lld us elapsed)",
+	    child - PIN_US, elapsed);
 }
