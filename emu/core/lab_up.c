@@ -276,6 +276,35 @@ lab_make_links(struct lab_build *b)
 	return err;
 }
 
+/* "neighbours": "static": every veth and LAN member's permanent entries (links/link.h). */
+static int
+lab_make_neighbours(struct lab_build *b)
+{
+	const struct topology *t = b->t;
+	int err = 0;
+
+	for (size_t l = 0; err == 0 && l < t->nlinks; l++) {
+		const struct topo_link *link = &t->links[l];
+		bool *gw;
+
+		if (!link_neigh_static(t, link))
+			continue;
+		if (lab_interrupted)
+			return -EINTR;
+		gw = emu_calloc(link->nends, sizeof(*gw));
+		link_neigh_gateways(link, gw);
+		for (size_t m = 0; err == 0 && m < link->nends; m++) {
+			struct kn_ns *ns = &b->nodes[link->ends[m].node - t->nodes];
+
+			err = link_neigh_install(ns, t, link, gw, m, &b->res->neighbours);
+			kn_ns_release_socket(ns);
+		}
+		free(gw);
+		emu_progress("neighbours", l + 1, t->nlinks);
+	}
+	return err;
+}
+
 static int
 lab_sysctl(struct lab_build *b, struct kn_ns *ns, const char *path, const char *value)
 {
@@ -487,6 +516,8 @@ lab_up_steps(struct lab_build *b, const struct lab_up_opts *o)
 		kn_ns_release_socket(&b->nodes[i]);
 		emu_progress("nodes configured", i + 1, b->t->nnodes);
 	}
+	if (err == 0)
+		err = lab_make_neighbours(b);
 	b->res->network_us = emu_now_us() - b->res->elapsed_us;
 	/* Before the daemons, so that their first packets are in the files. */
 	if (err == 0 && o->capture_dir != NULL)
