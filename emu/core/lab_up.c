@@ -276,6 +276,37 @@ lab_make_links(struct lab_build *b)
 	return err;
 }
 
+/*
+ * A lab with dynamic neighbours whose nodes would need more entries than
+ * the host's neighbour table takes (gc_thresh3, one table for every
+ * namespace) comes up but does not all answer: say so, and what to do.
+ */
+static void
+lab_warn_neighbours(const struct lab_build *b)
+{
+	unsigned long limit;
+	size_t need;
+	FILE *f;
+	int n;
+
+	if (b->t->neighbours == TOPO_NEIGH_STATIC)
+		return;
+	f = fopen("/proc/sys/net/ipv4/neigh/default/gc_thresh3", "r");
+	if (f == NULL)
+		return;
+	n = fscanf(f, "%lu", &limit);
+	fclose(f);
+	if (n != 1)
+		return;
+	need = link_neigh_count(b->t);
+	if (need > limit)
+		emu_err("warning: lab %s needs about %zu neighbour entries, more than the host's "
+			"net.ipv4.neigh.default.gc_thresh3 (%lu) allows for all namespaces: some "
+			"nodes will not reach their neighbours; \"neighbours\": \"static\" in the "
+			"topology makes them permanent (docs/topology.md, Neighbours)",
+		    b->lab, need, limit);
+}
+
 /* "neighbours": "static": every veth and LAN member's permanent entries (links/link.h). */
 static int
 lab_make_neighbours(struct lab_build *b)
@@ -505,6 +536,7 @@ lab_up_steps(struct lab_build *b, const struct lab_up_opts *o)
 		emu_err("%s: making it a shared mount point: %s", ANYLAB_NETNS_DIR, strerror(-err));
 		return err;
 	}
+	lab_warn_neighbours(b);
 	err = lab_make_namespaces(b);
 	if (err == 0)
 		err = lab_make_links(b);

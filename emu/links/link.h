@@ -147,7 +147,8 @@ void link_neigh_gateways(const struct topo_link *l, bool *gw);
 bool link_neigh_wanted(const struct topo_link *l, const bool *gw, size_t holder, size_t other);
 /*
  * Call fn for every entry member holder holds: other's address addr at
- * link address mac. Stops at fn's first negative return, which it returns;
+ * link address mac (NULL when other's interface has none: a dynamic lab
+ * and no "mac"). Stops at fn's first negative return, which it returns;
  * else 0.
  */
 int link_neigh_each(const struct topology *, const struct topo_link *l, const bool *gw,
@@ -155,6 +156,11 @@ int link_neigh_each(const struct topology *, const struct topo_link *l, const bo
     int (*fn)(void *arg, const struct topo_endpoint *other, const struct ipaddr *addr,
 	const uint8_t mac[6]),
     void *arg);
+/*
+ * How many entries static neighbours make in the lab, whatever its
+ * "neighbours" says: about as many as ARP and NDP need dynamically.
+ */
+size_t link_neigh_count(const struct topology *);
 /*
  * Put member holder's entries into its node's namespace ns (its interface at
  * its fixed index), adding how many to *count. 0, or -errno (said).

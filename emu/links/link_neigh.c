@@ -8,11 +8,23 @@
  * "Neighbours"). The choice is pure and tested without root
  * (tests/emu/test_neigh.c); only link_neigh_install talks to the kernel.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 
 #include "anylab.h"
 #include "link.h"
+
+struct neigh_install;
+
+static bool neigh_node_uses(const struct topo_node *, const struct ipaddr *);
+static bool neigh_link_local(const struct ipaddr *);
+static bool neigh_iface_has_family(const struct topo_iface *, int family);
+static int neigh_count_one(void *arg, const struct topo_endpoint *other, const struct ipaddr *addr,
+    const uint8_t mac[6]);
+static int neigh_install_one(void *arg, const struct topo_endpoint *other,
+    const struct ipaddr *addr, const uint8_t mac[6]);
 
 /* Does node n name addr as a route's next hop or as a resolver? */
 static bool
@@ -88,20 +100,53 @@ link_neigh_each(const struct topology *t, const struct topo_link *l, const bool 
 	for (size_t o = 0; o < l->nends; o++) {
 		const struct topo_endpoint *e = &l->ends[o];
 
-		if (!link_neigh_wanted(l, gw, holder, o) ||
-		    !link_iface_mac(t, e->node, e->iface, mac))
+		bool has_mac = link_iface_mac(t, e->node, e->iface, mac);
+
+		if (!link_neigh_wanted(l, gw, holder, o))
 			continue;
 		for (size_t k = 0; k < e->iface->naddrs; k++) {
 			const struct ipaddr *a = &e->iface->addrs[k].addr;
 
 			if (neigh_link_local(a) || !neigh_iface_has_family(own, a->family))
 				continue;
-			err = fn(arg, e, a, mac);
+			err = fn(arg, e, a, has_mac ? mac : NULL);
 			if (err < 0)
 				return err;
 		}
 	}
 	return 0;
+}
+
+static int
+neigh_count_one(void *arg, const struct topo_endpoint *other, const struct ipaddr *addr,
+    const uint8_t mac[6])
+{
+	(void)other;
+	(void)addr;
+	(void)mac;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+size_t
+link_neigh_count(const struct topology *t)
+{
+	size_t n = 0;
+
+	for (size_t l = 0; l < t->nlinks; l++) {
+		const struct topo_link *link = &t->links[l];
+		bool *gw;
+
+		if (link->nends < 2 ||
+		    (link->kind != TOPO_LINK_VETH && link->kind != TOPO_LINK_LAN))
+			continue;
+		gw = emu_calloc(link->nends, sizeof(*gw));
+		link_neigh_gateways(link, gw);
+		for (size_t m = 0; m < link->nends; m++)
+			link_neigh_each(t, link, gw, m, neigh_count_one, &n);
+		free(gw);
+	}
+	return n;
 }
 
 struct neigh_install {
@@ -117,7 +162,7 @@ neigh_install_one(void *arg, const struct topo_endpoint *other, const struct ipa
 {
 	struct neigh_install *in = arg;
 	char a[IPADDR_STRLEN];
-	int err = kn_neigh_add(in->ns, in->ifindex, addr, mac);
+	int err = mac != NULL ? kn_neigh_add(in->ns, in->ifindex, addr, mac) : -EINVAL;
 
 	if (err < 0) {
 		emu_err("%s: neighbour %s (%s:%s) on %s: %s", in->ns->name,

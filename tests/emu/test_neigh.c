@@ -211,3 +211,17 @@ Test(neigh, mac_random_in_dynamic_labs)
 	cr_expect_eq(mac[1], 0xaa);
 	topo_free(t);
 }
+
+/* up's warning counts the entries a lab would need, dynamic or static alike. */
+Test(neigh, count_whatever_the_mode)
+{
+	struct topology *t = load(NULL);
+
+	cr_assert_not_null(t);
+	cr_expect_eq(link_neigh_count(t), 22, "LAN 20, veth pair 2");
+	topo_free(t);
+	t = load("static");
+	cr_assert_not_null(t);
+	cr_expect_eq(link_neigh_count(t), 22);
+	topo_free(t);
+}
