@@ -168,17 +168,18 @@ cmd_up(int argc, char **argv)
 			sb_json_str(&sb, lab);
 			sb_printf(&sb,
 			    ", \"namespaces\": %zu, \"links\": %zu, \"bridges\": %zu, "
-			    "\"daemons\": %zu, \"captures\": %zu, \"network_ms\": %.3f, "
-			    "\"elapsed_ms\": %.3f}\n",
-			    r.namespaces, r.links, r.bridges, r.daemons, r.captures,
+			    "\"neighbours\": %zu, \"daemons\": %zu, \"captures\": %zu, "
+			    "\"network_ms\": %.3f, \"elapsed_ms\": %.3f}\n",
+			    r.namespaces, r.links, r.bridges, r.neighbours, r.daemons, r.captures,
 			    r.network_us / 1000.0, r.elapsed_us / 1000.0);
 			fputs(sb_str(&sb), stdout);
 			sb_free(&sb);
 		} else {
-			printf("lab %s is up: %zu namespaces, %zu links, %zu bridges, %zu daemons "
-			       "(%.0f ms)\n",
-			    lab, r.namespaces, r.links, r.bridges, r.daemons,
-			    r.elapsed_us / 1000.0);
+			printf("lab %s is up: %zu namespaces, %zu links, %zu bridges, ", lab,
+			    r.namespaces, r.links, r.bridges);
+			if (r.neighbours > 0)
+				printf("%zu permanent neighbour entries, ", r.neighbours);
+			printf("%zu daemons (%.0f ms)\n", r.daemons, r.elapsed_us / 1000.0);
 		}
 		if (!json && o.capture_dir != NULL)
 			printf(

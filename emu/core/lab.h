@@ -42,10 +42,11 @@ struct lab_up_result {
 	size_t namespaces;
 	size_t links; /* veth pairs */
 	size_t bridges;
+	size_t neighbours; /* permanent neighbour entries ("neighbours": "static") */
 	size_t daemons;
 	size_t captures; /* pcap files being written (capture_dir) */
 	long long elapsed_us;
-	long long network_us; /* namespaces, links, addresses, routes */
+	long long network_us; /* namespaces, links, addresses, routes, neighbours */
 };
 
 /*

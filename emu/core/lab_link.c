@@ -2,10 +2,12 @@
  * Link changes on a running lab (lab.h): an adapter disabled or enabled in
  * its node, or a cable cut or restored through the link's kind (the far
  * side goes down, links/link.h), and whatever comes back up gets the
- * addresses and static routes Linux dropped when it went down.
+ * addresses, static routes and permanent neighbour entries Linux dropped
+ * when it went down.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -30,9 +32,38 @@ lab_route_uses(const struct topo_iface *ifc, const struct topo_route *r)
 	return false;
 }
 
-/* Put back what Linux dropped when ifc went down: its addresses and static routes. */
+/*
+ * The permanent neighbour entries of ifc ("neighbours": "static"): Linux
+ * flushes every entry of an interface set down, permanent ones included.
+ */
 static int
-lab_restore(const char *lab, const struct topo_node *n, const struct topo_iface *ifc)
+lab_restore_neighbours(struct kn_ns *ns, const struct topology *t, const struct topo_iface *ifc)
+{
+	const struct topo_link *link = ifc->link;
+	size_t m = 0, count = 0;
+	bool *gw;
+	int err;
+
+	if (link == NULL || !link_neigh_static(t, link))
+		return 0;
+	while (m < link->nends && link->ends[m].iface != ifc)
+		m++;
+	if (m == link->nends)
+		return 0;
+	gw = emu_calloc(link->nends, sizeof(*gw));
+	link_neigh_gateways(link, gw);
+	err = link_neigh_install(ns, t, link, gw, m, &count);
+	free(gw);
+	return err;
+}
+
+/*
+ * Put back what Linux dropped when ifc went down: its addresses, static
+ * routes and permanent neighbour entries.
+ */
+static int
+lab_restore(const char *lab, const struct topology *t, const struct topo_node *n,
+    const struct topo_iface *ifc)
 {
 	char name[LAB_NS_MAX], p[PREFIX_STRLEN];
 	struct kn_ns ns;
@@ -68,6 +99,8 @@ lab_restore(const char *lab, const struct topo_node *n, const struct topo_iface 
 			first = first < 0 ? first : err;
 		}
 	}
+	err = lab_restore_neighbours(&ns, t, ifc);
+	first = first < 0 ? first : err;
 	kn_ns_close(&ns);
 	return first;
 }
@@ -85,9 +118,9 @@ lab_cut(const char *lab, const struct topology *t, const struct topo_endpoint *e
 		r.member++;
 	err = link_kind_of(link)->cut(&r, up, &restore);
 	if (err == 0 && up && restore != NULL)
-		err = lab_restore(lab, restore->node, restore->iface);
+		err = lab_restore(lab, t, restore->node, restore->iface);
 	if (err == 0 && up)
-		err = lab_restore(lab, ep->node, ep->iface);
+		err = lab_restore(lab, t, ep->node, ep->iface);
 	return err;
 }
 
@@ -133,7 +166,7 @@ lab_link_change_locked(const char *lab, const char *spec, bool up, bool cut)
 		err = link_set_iface(lab_ns_name(lab, ep.node->name, name, sizeof(name)),
 		    ep.iface->name, up);
 		if (err == 0 && up && ep.iface->link != NULL)
-			err = lab_restore(lab, ep.node, ep.iface);
+			err = lab_restore(lab, t, ep.node, ep.iface);
 	} else if (ep.iface->link == NULL) {
 		emu_err("%s is not connected: there is no far side to cut", spec);
 		err = EMU_EARG;

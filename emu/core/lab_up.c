@@ -276,6 +276,66 @@ lab_make_links(struct lab_build *b)
 	return err;
 }
 
+/*
+ * A lab with dynamic neighbours whose nodes would need more entries than
+ * the host's neighbour table takes (gc_thresh3, one table for every
+ * namespace) comes up but does not all answer: say so, and what to do.
+ */
+static void
+lab_warn_neighbours(const struct lab_build *b)
+{
+	unsigned long limit;
+	size_t need;
+	FILE *f;
+	int n;
+
+	if (b->t->neighbours == TOPO_NEIGH_STATIC)
+		return;
+	f = fopen("/proc/sys/net/ipv4/neigh/default/gc_thresh3", "r");
+	if (f == NULL)
+		return;
+	n = fscanf(f, "%lu", &limit);
+	fclose(f);
+	if (n != 1)
+		return;
+	need = link_neigh_count(b->t);
+	if (need > limit)
+		emu_err("warning: lab %s needs about %zu neighbour entries, more than the host's "
+			"net.ipv4.neigh.default.gc_thresh3 (%lu) allows for all namespaces: some "
+			"nodes will not reach their neighbours; \"neighbours\": \"static\" in the "
+			"topology makes them permanent (docs/topology.md, Neighbours)",
+		    b->lab, need, limit);
+}
+
+/* "neighbours": "static": every veth and LAN member's permanent entries (links/link.h). */
+static int
+lab_make_neighbours(struct lab_build *b)
+{
+	const struct topology *t = b->t;
+	int err = 0;
+
+	for (size_t l = 0; err == 0 && l < t->nlinks; l++) {
+		const struct topo_link *link = &t->links[l];
+		bool *gw;
+
+		if (!link_neigh_static(t, link))
+			continue;
+		if (lab_interrupted)
+			return -EINTR;
+		gw = emu_calloc(link->nends, sizeof(*gw));
+		link_neigh_gateways(link, gw);
+		for (size_t m = 0; err == 0 && m < link->nends; m++) {
+			struct kn_ns *ns = &b->nodes[link->ends[m].node - t->nodes];
+
+			err = link_neigh_install(ns, t, link, gw, m, &b->res->neighbours);
+			kn_ns_release_socket(ns);
+		}
+		free(gw);
+		emu_progress("neighbours", l + 1, t->nlinks);
+	}
+	return err;
+}
+
 static int
 lab_sysctl(struct lab_build *b, struct kn_ns *ns, const char *path, const char *value)
 {
@@ -476,6 +536,7 @@ lab_up_steps(struct lab_build *b, const struct lab_up_opts *o)
 		emu_err("%s: making it a shared mount point: %s", ANYLAB_NETNS_DIR, strerror(-err));
 		return err;
 	}
+	lab_warn_neighbours(b);
 	err = lab_make_namespaces(b);
 	if (err == 0)
 		err = lab_make_links(b);
@@ -487,6 +548,8 @@ lab_up_steps(struct lab_build *b, const struct lab_up_opts *o)
 		kn_ns_release_socket(&b->nodes[i]);
 		emu_progress("nodes configured", i + 1, b->t->nnodes);
 	}
+	if (err == 0)
+		err = lab_make_neighbours(b);
 	b->res->network_us = emu_now_us() - b->res->elapsed_us;
 	/* Before the daemons, so that their first packets are in the files. */
 	if (err == 0 && o->capture_dir != NULL)

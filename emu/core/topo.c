@@ -56,7 +56,7 @@ static void topo_check_node_addrs(struct topology *, struct cfg_errors *);
 static void topo_check_segments(struct topology *, struct cfg_errors *);
 
 static const char *const top_keys[] = { "$schema", "name", "description", "nodes", "links",
-	"scenarios", NULL };
+	"scenarios", "neighbours", NULL };
 static const char *const node_keys[] = { "interfaces", "loopback", "routes", "forwarding",
 	"multipath", "resolver", "bgp", "dns", "services", "site", "role", NULL };
 static const char *const iface_keys[] = { "addresses", "mtu", "mac", NULL };
@@ -64,6 +64,11 @@ static const char *const route_keys[] = { "to", "via", "dev", "metric", NULL };
 static const char *const multipath_keys[] = { "hash_policy", "hash_seed", NULL };
 static const char *const link_keys[] = { "name", "kind", "endpoints", "switch", "underlay", "vni",
 	"port", NULL };
+
+const char *const topo_neighbours_names[TOPO_NEIGH_MAX] = {
+	[TOPO_NEIGH_DYNAMIC] = "dynamic",
+	[TOPO_NEIGH_STATIC] = "static",
+};
 
 const char *const topo_link_kind_names[TOPO_LINK_KIND_MAX] = {
 	[TOPO_LINK_VETH] = "veth",
@@ -301,6 +306,13 @@ topo_parse(struct topology *t, cJSON *root, struct cfg_errors *e)
 			t->name = emu_strdup(s);
 	}
 	jc_string(root, "description", "", false, &s, e);
+	if (jc_string(root, "neighbours", "", false, &s, e) == 1) {
+		if (strcmp(s, topo_neighbours_names[TOPO_NEIGH_STATIC]) == 0)
+			t->neighbours = TOPO_NEIGH_STATIC;
+		else if (strcmp(s, topo_neighbours_names[TOPO_NEIGH_DYNAMIC]) != 0)
+			cfg_error(e, "neighbours",
+			    "expected \"dynamic\" or \"static\", found \"%s\"", s);
+	}
 	if (jc_typed(root, "nodes", "", true, cJSON_Object, &nodes, e) == 1) {
 		if (nodes->child == NULL)
 			cfg_error(e, "nodes", "expected at least one node, found none");

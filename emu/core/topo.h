@@ -109,6 +109,20 @@ enum topo_link_kind {
 
 extern const char *const topo_link_kind_names[TOPO_LINK_KIND_MAX];
 
+/*
+ * How the lab's nodes learn their neighbours' link addresses (the lab's
+ * "neighbours"): by ARP and NDP as on a real network, or from permanent
+ * entries that `up` puts in (links/link.h, link_neigh_*), which the kernel
+ * does not count against its host-wide net.ipv4.neigh.default.gc_thresh3.
+ */
+enum topo_neighbours {
+	TOPO_NEIGH_DYNAMIC,
+	TOPO_NEIGH_STATIC,
+	TOPO_NEIGH_MAX,
+};
+
+extern const char *const topo_neighbours_names[TOPO_NEIGH_MAX];
+
 #define TOPO_VXLAN_PORT	       4789 /* IANA's VXLAN port (RFC 7348 5) */
 #define TOPO_VXLAN_VNI_BASE    100  /* default VNI: this plus the link's index */
 #define TOPO_VXLAN_VNI_MAX     16777215
@@ -150,8 +164,9 @@ struct topology {
 	size_t nindexed;	    /* nodes in by_name; != nnodes: search all */
 	struct topo_link *links;
 	size_t nlinks;
-	const cJSON *scenarios; /* NULL when the file has none */
-	cJSON *root;		/* owns every cJSON pointer above */
+	const cJSON *scenarios;		 /* NULL when the file has none */
+	enum topo_neighbours neighbours; /* "neighbours"; dynamic when absent */
+	cJSON *root;			 /* owns every cJSON pointer above */
 };
 
 /*

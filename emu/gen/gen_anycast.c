@@ -656,6 +656,8 @@ gen_anycast_build(const struct gen_anycast *o, char *msg, size_t len)
 		o->core == GEN_CORE_RING ? "a ring of their routers" :
 					   "regional core routers under a top core");
 	cJSON_AddStringToObject(root, "description", desc);
+	/* Past the host's gc_thresh3 dynamic entries nothing resolves (docs/generate.md). */
+	cJSON_AddStringToObject(root, "neighbours", topo_neighbours_names[TOPO_NEIGH_STATIC]);
 	p.nodes = cJSON_AddObjectToObject(root, "nodes");
 	p.links = cJSON_AddArrayToObject(root, "links");
 	for (unsigned s = 1; s <= o->sites; s++)

@@ -27,6 +27,7 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/link/vxlan.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 
 #include "anylab.h"
@@ -448,6 +449,39 @@ out:
 		nl_addr_put(dst);
 	if (route != NULL)
 		rtnl_route_put(route);
+	return err;
+}
+
+int
+kn_neigh_add(struct kn_ns *ns, int ifindex, const struct ipaddr *addr, const uint8_t mac[6])
+{
+	struct rtnl_neigh *neigh;
+	struct nl_addr *dst, *ll;
+	int err;
+
+	err = kn_ns_connect(ns);
+	if (err < 0)
+		return err;
+	neigh = rtnl_neigh_alloc();
+	dst = kn_nladdr(addr, ipaddr_bits(addr->family));
+	ll = nl_addr_build(AF_LLC, mac, 6);
+	if (neigh == NULL || dst == NULL || ll == NULL) {
+		err = -ENOMEM;
+		goto out;
+	}
+	rtnl_neigh_set_ifindex(neigh, ifindex);
+	rtnl_neigh_set_family(neigh, addr->family);
+	rtnl_neigh_set_dst(neigh, dst);
+	rtnl_neigh_set_lladdr(neigh, ll);
+	rtnl_neigh_set_state(neigh, NUD_PERMANENT);
+	err = kn_errno(rtnl_neigh_add(ns->sk, neigh, NLM_F_CREATE | NLM_F_REPLACE));
+out:
+	if (ll != NULL)
+		nl_addr_put(ll);
+	if (dst != NULL)
+		nl_addr_put(dst);
+	if (neigh != NULL)
+		rtnl_neigh_put(neigh);
 	return err;
 }
 

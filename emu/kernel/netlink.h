@@ -4,7 +4,7 @@
  * namespaces, bridges, VXLAN devices, link state, addresses, routes, and reading all of it
  * back for `status`. Also the per-namespace sysctls (/proc/sys/net/...,
  * written from inside the namespace). The only file in emu/ that talks
- * netlink for lab building.
+ * netlink for lab building. Permanent neighbour entries too.
  *
  * Functions return 0 or -errno (emu_error.h, emu_strerror()): libnl's own
  * codes are turned back into the errno the kernel answered (kn_errno).
@@ -92,6 +92,14 @@ int kn_addr_add_flags(struct kn_ns *, int ifindex, const struct prefix *, bool r
  * replace: NLM_F_REPLACE (re-install after a link came back).
  */
 int kn_route_add(struct kn_ns *, const struct topo_route *, int ifindex, bool replace);
+
+/*
+ * A permanent (NUD_PERMANENT) neighbour entry, ARP for IPv4 and NDP for
+ * IPv6: addr is at link address mac on interface ifindex. Replaces an entry
+ * for addr that is there already. The kernel's garbage collector neither
+ * counts nor removes permanent entries (net.ipv4.neigh.*.gc_thresh3).
+ */
+int kn_neigh_add(struct kn_ns *, int ifindex, const struct ipaddr *addr, const uint8_t mac[6]);
 
 /* Write "value" to /proc/sys/PATH inside namespace nsfd. */
 int kn_sysctl_write(int nsfd, const char *path, const char *value);

@@ -47,15 +47,38 @@ link_iface_index(const struct topo_node *n, const struct topo_iface *i)
 	return LINK_IFINDEX_BASE + (int)(i - n->ifaces);
 }
 
+bool
+link_iface_mac(const struct topology *t, const struct topo_node *n, const struct topo_iface *i,
+    uint8_t mac[6])
+{
+	size_t node = (size_t)(n - t->nodes), iface = (size_t)(i - n->ifaces);
+
+	if (i->has_mac) {
+		memcpy(mac, i->mac, 6);
+		return true;
+	}
+	if (t->neighbours != TOPO_NEIGH_STATIC)
+		return false;
+	/* Locally administered, unicast (IEEE 802 7.2): 02, then the positions. */
+	mac[0] = 0x02;
+	mac[1] = (uint8_t)(node >> 16);
+	mac[2] = (uint8_t)(node >> 8);
+	mac[3] = (uint8_t)node;
+	mac[4] = (uint8_t)(iface >> 8);
+	mac[5] = (uint8_t)iface;
+	return true;
+}
+
 void
-link_end_of(const struct topo_endpoint *e, int nsfd, struct kn_end *k)
+link_end_of(const struct topology *t, const struct topo_endpoint *e, int nsfd, struct kn_end *k,
+    uint8_t mac[6])
 {
 	memset(k, 0, sizeof(*k));
 	k->name = e->iface->name;
 	k->nsfd = nsfd;
 	k->ifindex = link_iface_index(e->node, e->iface);
 	k->mtu = e->iface->mtu;
-	k->mac = e->iface->has_mac ? e->iface->mac : NULL;
+	k->mac = link_iface_mac(t, e->node, e->iface, mac) ? mac : NULL;
 }
 
 struct kn_ns *

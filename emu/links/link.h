@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <cJSON.h>
 
 #include "netlink.h"
@@ -112,8 +113,60 @@ const struct link_kind *link_kind_find(const char *name);
 
 /* The fixed ifindex of a node's interface (LINK_IFINDEX_BASE + its position). */
 int link_iface_index(const struct topo_node *, const struct topo_iface *);
-/* The kernel end (kn_end) of a topology endpoint, to be made in namespace nsfd. */
-void link_end_of(const struct topo_endpoint *, int nsfd, struct kn_end *);
+/*
+ * The link address of a node's interface on a veth or LAN link: its "mac",
+ * or in a lab with static neighbours one made from the node's and the
+ * interface's positions in the topology, 02:NN:NN:NN:II:II (locally
+ * administered); false: none given, the kernel picks a random one.
+ */
+bool link_iface_mac(const struct topology *, const struct topo_node *, const struct topo_iface *,
+    uint8_t mac[6]);
+/*
+ * The kernel end (kn_end) of a topology endpoint, to be made in namespace
+ * nsfd; mac is room for its link address (link_iface_mac), which k points to.
+ */
+void link_end_of(const struct topology *, const struct topo_endpoint *, int nsfd, struct kn_end *,
+    uint8_t mac[6]);
+
+/*
+ * Static neighbours (link_neigh.c; the lab's "neighbours": "static"): on a
+ * veth or LAN link, every member gets a permanent entry for each address of
+ * each gateway-like member, and each gateway-like member one for every
+ * member's addresses. A member is gateway-like when its node forwards, runs
+ * a BGP speaker, or owns an address on the link that another member's node
+ * names as a route's "via" or as a resolver. IPv6 link-local addresses get
+ * none (NDP resolves them), nor a family the holder has no address of on the
+ * link. O(members x gateways) entries per link instead of the kernel's
+ * dynamic ones, which count against the host-wide gc_thresh3.
+ */
+/* Does the lab put permanent entries on link l? (static lab, veth or lan) */
+bool link_neigh_static(const struct topology *, const struct topo_link *l);
+/* gw[m] for each of l's nends members: is it gateway-like? */
+void link_neigh_gateways(const struct topo_link *l, bool *gw);
+/* Does member holder get entries for member other's addresses? */
+bool link_neigh_wanted(const struct topo_link *l, const bool *gw, size_t holder, size_t other);
+/*
+ * Call fn for every entry member holder holds: other's address addr at
+ * link address mac (NULL when other's interface has none: a dynamic lab
+ * and no "mac"). Stops at fn's first negative return, which it returns;
+ * else 0.
+ */
+int link_neigh_each(const struct topology *, const struct topo_link *l, const bool *gw,
+    size_t holder,
+    int (*fn)(void *arg, const struct topo_endpoint *other, const struct ipaddr *addr,
+	const uint8_t mac[6]),
+    void *arg);
+/*
+ * How many entries static neighbours make in the lab, whatever its
+ * "neighbours" says: about as many as ARP and NDP need dynamically.
+ */
+size_t link_neigh_count(const struct topology *);
+/*
+ * Put member holder's entries into its node's namespace ns (its interface at
+ * its fixed index), adding how many to *count. 0, or -errno (said).
+ */
+int link_neigh_install(struct kn_ns *ns, const struct topology *, const struct topo_link *l,
+    const bool *gw, size_t holder, size_t *count);
 /* The namespace of the endpoint's node during up. */
 struct kn_ns *link_node_ns(struct link_env *, const struct topo_endpoint *);
 /* Record interface ifname of namespace ns before making it. 0 or -errno (said). */

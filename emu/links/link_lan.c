@@ -62,9 +62,10 @@ lan_make(struct link_env *env, size_t l)
 		const struct topo_endpoint *e = &link->ends[m];
 		struct kn_ns *node = link_node_ns(env, e);
 		struct kn_end sw_end, node_end;
+		uint8_t mac[6];
 
 		lan_port_name(env->t, l, m, port, sizeof(port));
-		link_end_of(e, node->fd, &node_end);
+		link_end_of(env->t, e, node->fd, &node_end, mac);
 		memset(&sw_end, 0, sizeof(sw_end));
 		sw_end.name = port;
 		sw_end.nsfd = env->sw->fd;

@@ -33,10 +33,11 @@ veth_make(struct link_env *env, size_t l)
 	struct kn_ns *na = link_node_ns(env, &link->ends[0]);
 	struct kn_ns *nb = link_node_ns(env, &link->ends[1]);
 	struct kn_end a, z;
+	uint8_t mac_a[6], mac_z[6];
 	int err;
 
-	link_end_of(&link->ends[0], na->fd, &a);
-	link_end_of(&link->ends[1], nb->fd, &z);
+	link_end_of(env->t, &link->ends[0], na->fd, &a, mac_a);
+	link_end_of(env->t, &link->ends[1], nb->fd, &z, mac_z);
 	err = link_record(env, na->name, a.name);
 	if (err == 0)
 		err = link_record(env, nb->name, z.name);

@@ -238,7 +238,7 @@
 	    "expected an integer from 1 to 16777215, found 16777216") \
 	X(top_unknown_key, "nodess", \
 	    "unknown key \"nodess\"; expected one of: $schema, name, description, " \
-	    "nodes, links, scenarios")
+	    "nodes, links, scenarios, neighbours")
 
 /* path: where the file name goes; errs->file points into it, so it must outlive e. */
 static void
