@@ -9,6 +9,8 @@
 #include "probe_sched.h"
 
 static bool before(const struct probe_sched *, uint32_t a, uint32_t b);
+static uint32_t bit_reverse(uint32_t);
+static int by_reversed_bits(const void *, const void *);
 static void sift_down(struct probe_sched *, size_t i);
 static void sift_up(struct probe_sched *, size_t i);
 
@@ -65,6 +67,25 @@ sift_down(struct probe_sched *s, size_t i)
 	}
 }
 
+static uint32_t
+bit_reverse(uint32_t x)
+{
+	x = (x >> 16) | (x << 16);
+	x = ((x >> 8) & 0x00ff00ffu) | ((x & 0x00ff00ffu) << 8);
+	x = ((x >> 4) & 0x0f0f0f0fu) | ((x & 0x0f0f0f0fu) << 4);
+	x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
+	return ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
+}
+
+static int
+by_reversed_bits(const void *a, const void *b)
+{
+	uint32_t ra = bit_reverse(*(const uint32_t *)a);
+	uint32_t rb = bit_reverse(*(const uint32_t *)b);
+
+	return ra < rb ? -1 : ra > rb;
+}
+
 int
 probe_sched_init(struct probe_sched *s, size_t n, const unsigned *rates, int64_t t0_ns)
 {
@@ -76,14 +97,23 @@ probe_sched_init(struct probe_sched *s, size_t n, const unsigned *rates, int64_t
 		probe_sched_free(s);
 		return -ENOMEM;
 	}
-	for (size_t c = 0; c < n; c++) {
+	for (size_t c = 0; c < n; c++)
 		if (rates[c] == 0 || rates[c] > 1000000000u) {
 			probe_sched_free(s);
 			return -EINVAL;
 		}
-		s->clients[c].period_ns = 1000000000LL / rates[c];
-		/* c / n of the period (period < 2^30, c < 2^32: no overflow). */
-		s->clients[c].phase_ns = s->clients[c].period_ns * (int64_t)c / (int64_t)n;
+	/* Slots in the order of the clients' reversed bits (heap as scratch). */
+	for (size_t c = 0; c < n; c++)
+		s->heap[c] = (uint32_t)c;
+	qsort(s->heap, n, sizeof(*s->heap), by_reversed_bits);
+	for (size_t slot = 0; slot < n; slot++)
+		s->clients[s->heap[slot]].slot = (uint32_t)slot;
+	for (size_t c = 0; c < n; c++) {
+		struct probe_sched_client *k = &s->clients[c];
+
+		k->period_ns = 1000000000LL / rates[c];
+		/* slot / n of the period (period < 2^30, slot < 2^32: no overflow). */
+		k->phase_ns = k->period_ns * (int64_t)k->slot / (int64_t)n;
 		s->heap[c] = (uint32_t)c;
 		sift_up(s, c);
 	}

@@ -2,10 +2,14 @@
  * The prober's schedule: when each client sends its next query. Client c
  * at rate R (queries per second) sends query k at
  *   t0 + phase(c) + k * period(c),   period = 1 s / R,
- *   phase(c) = period(c) * c / n     (n clients),
+ *   phase(c) = period(c) * slot(c) / n     (n clients),
  * so that the clients' phases are spread evenly over the period and their
  * sends never come in bursts (n clients at one rate: one send every
- * period / n). A binary min-heap of the clients by their next time, ties
+ * period / n). slot(c) is c's rank when the clients are ordered by their
+ * index with its 32 bits reversed (van der Corput), so that any run of
+ * neighbouring clients (a site's, say) is itself spread over the whole
+ * period: every 2^m consecutive clients hold one slot in each 1/2^m of it,
+ * and an outage of any length is sampled by each site's clients evenly. A binary min-heap of the clients by their next time, ties
  * by client index; nanoseconds on the monotonic clock. Pure: unit-tested.
  */
 #ifndef ANYLAB_PROBE_SCHED_H
@@ -18,6 +22,7 @@ struct probe_sched_client {
 	int64_t period_ns;
 	int64_t phase_ns;
 	uint32_t next_seq; /* its next query */
+	uint32_t slot;	   /* of n, phase_ns = period_ns * slot / n */
 };
 
 struct probe_sched {

@@ -1,6 +1,6 @@
 /*
  * The prober's schedule (emu/scenario/probe_sched.h): phases spread evenly
- * over the period, every client at its rate, sends in time order, and the
+ * over the period, also for any run of neighbouring clients, every client at its rate, sends in time order, and the
  * lateness the measurements report (meas_totals: SENT_US - SCHED_US) from
  * records made on it.
  */
@@ -13,6 +13,14 @@
 
 #define T0 1000000000LL
 
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 Test(probe_sched, equal_rates_spread_evenly_and_never_burst)
 {
 	enum {
@@ -20,14 +28,20 @@ Test(probe_sched, equal_rates_spread_evenly_and_never_burst)
 		RATE = 10
 	};
 	static unsigned rates[N];
-	static uint32_t seen[N];
+	static uint32_t seen[N], by_slot[N];
 	struct probe_sched s;
 	int64_t prev = -1;
 
 	for (size_t c = 0; c < N; c++)
 		rates[c] = RATE;
 	cr_assert_eq(probe_sched_init(&s, N, rates, T0), 0);
-	/* Three periods: one send every period / N = 100 us, in client order. */
+	for (size_t c = 0; c < N; c++) {
+		cr_assert_lt(s.clients[c].slot, N);
+		by_slot[s.clients[c].slot] = (uint32_t)c + 1;
+	}
+	for (size_t k = 0; k < N; k++)
+		cr_assert_neq(by_slot[k], 0, "no client in slot %zu", k);
+	/* Three periods: one send every period / N = 100 us, in slot order. */
 	for (size_t k = 0; k < 3 * N; k++) {
 		size_t c;
 		uint32_t seq;
@@ -35,7 +49,7 @@ Test(probe_sched, equal_rates_spread_evenly_and_never_burst)
 
 		cr_assert_eq(probe_sched_next(&s), T0 + (int64_t)k * 100000);
 		probe_sched_pop(&s, &c, &seq, &due);
-		cr_assert_eq(c, k % N, "send %zu went to client %zu", k, c);
+		cr_assert_eq(c, by_slot[k % N] - 1, "send %zu went to client %zu", k, c);
 		cr_assert_eq(seq, seen[c]++, "client %zu out of order", c);
 		cr_assert_eq(due, T0 + (int64_t)k * 100000, "send %zu at %lld", k, (long long)due);
 		cr_assert_gt(due, prev);
@@ -44,18 +58,63 @@ Test(probe_sched, equal_rates_spread_evenly_and_never_burst)
 	probe_sched_free(&s);
 }
 
+/*
+ * A site's clients are listed together (s01-c1 .. s01-c47, then s02-..): each
+ * run of neighbouring clients must cover the whole period, or a short outage
+ * falls between a site's sends (phases c/n put 47 of 940 clients within 5 %
+ * of it). The largest gap between the phases of any k consecutive clients,
+ * around the circle, stays within 3.2 / k of the period.
+ */
+Test(probe_sched, neighbouring_clients_cover_the_period)
+{
+	static const size_t sizes[] = { 2, 7, 47, 129, 940, 1000, 4096, 10000 };
+	static const size_t runs[] = { 2, 5, 10, 47, 100 };
+	static unsigned rates[10000];
+	static int64_t ph[10000];
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t n = sizes[i];
+		struct probe_sched s;
+
+		for (size_t c = 0; c < n; c++)
+			rates[c] = 2;
+		cr_assert_eq(probe_sched_init(&s, n, rates, T0), 0);
+		for (size_t j = 0; j < sizeof(runs) / sizeof(runs[0]); j++) {
+			size_t k = runs[j];
+
+			for (size_t first = 0; k <= n && first + k <= n; first += k) {
+				int64_t gap, worst;
+
+				for (size_t c = 0; c < k; c++)
+					ph[c] = s.clients[first + c].phase_ns;
+				qsort(ph, k, sizeof(ph[0]), cmp_i64);
+				worst = ph[0] + 500000000LL - ph[k - 1];
+				for (size_t c = 1; c < k; c++)
+					if ((gap = ph[c] - ph[c - 1]) > worst)
+						worst = gap;
+				cr_assert_leq(worst * (int64_t)k, 500000000LL * 32 / 10,
+				    "%zu clients, %zu from %zu: a gap of %lld ns in 500 ms", n, k,
+				    first, (long long)worst);
+			}
+		}
+		probe_sched_free(&s);
+	}
+}
+
 Test(probe_sched, each_client_at_its_own_rate)
 {
 	unsigned rates[] = { 1, 3, 10000, 7 };
 	uint32_t count[4] = { 0 };
 	int64_t last[4] = { -1, -1, -1, -1 }, period[4];
+	/* 0, 1, 2, 3 reversed: 00, 10, 01, 11: in that order, slots 0, 2, 1, 3. */
+	static const int64_t slot[4] = { 0, 2, 1, 3 };
 	struct probe_sched s;
 
 	cr_assert_eq(probe_sched_init(&s, 4, rates, T0), 0);
 	for (size_t c = 0; c < 4; c++) {
 		period[c] = 1000000000LL / rates[c];
-		/* Phase c/n of its period. */
-		cr_assert_eq(probe_sched_time(&s, c, 0), T0 + period[c] * (int64_t)c / 4);
+		/* Phase slot/n of its period. */
+		cr_assert_eq(probe_sched_time(&s, c, 0), T0 + period[c] * slot[c] / 4);
 	}
 	/* Everything due in the first 10 s. */
 	while (probe_sched_next(&s) < T0 + 10000000000LL) {
