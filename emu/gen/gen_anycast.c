@@ -111,6 +111,7 @@ static cJSON *probe_object(const struct plan *);
 static const char *converge(const struct plan *, cJSON *steps);
 static void own_site(const struct plan *, cJSON *steps, unsigned site, unsigned within,
     const char *what);
+static void all_own_site(cJSON *steps, unsigned within);
 static void stayed(const struct plan *, cJSON *steps, unsigned site, const char *what);
 static void iface_list(const struct plan *, cJSON *st, unsigned site, unsigned from, unsigned to);
 static cJSON *scenario_object(const struct plan *, cJSON *all, const char *name,
@@ -779,6 +780,16 @@ own_site(const struct plan *p, cJSON *steps, unsigned site, unsigned within, con
 	cJSON_AddNumberToObject(st, "within", within);
 }
 
+/* Every probed client answered by an instance of its own site. */
+static void
+all_own_site(cJSON *steps, unsigned within)
+{
+	cJSON *st = step(steps, "expect", "answered", "every client answered by its own site");
+
+	cJSON_AddBoolToObject(st, "by_own_site", true);
+	cJSON_AddNumberToObject(st, "within", within);
+}
+
 static void
 stayed(const struct plan *p, cJSON *steps, unsigned site, const char *what)
 {
@@ -843,8 +854,7 @@ gen_scenarios(const struct plan *p)
 	    "every client is answered by an instance of its own site, hardly a query is lost "
 	    "(at most 0.5 %) and no client changes instance.");
 	since = converge(p, steps);
-	for (unsigned i = 1; i <= o->sites; i++)
-		own_site(p, steps, i, 10, "");
+	all_own_site(steps, 10);
 	st = step(steps, "action", "wait", "steady for 5 s");
 	cJSON_AddNumberToObject(st, "seconds", 5);
 	/*
@@ -871,7 +881,7 @@ gen_scenarios(const struct plan *p)
 		    o->bfd ? " (150 ms)" : " (none: the hold timer, 9 s)", s, within, s);
 		steps = scenario_object(p, all, "site-down", d);
 		converge(p, steps);
-		own_site(p, steps, 1, 10, "");
+		all_own_site(steps, 10);
 		snprintf(label, sizeof(label), "site %s down: its instances' adapters disabled", s);
 		st = step(steps, "action", "disable", label);
 		iface_list(p, st, 1, 1, o->instances);
@@ -903,7 +913,7 @@ gen_scenarios(const struct plan *p)
 		    id, s, s, within, o->sites >= 2 ? ", and no client of another site moves" : "");
 		steps = scenario_object(p, all, "instance-down", d);
 		converge(p, steps);
-		own_site(p, steps, 1, 10, "");
+		all_own_site(steps, 10);
 		snprintf(label, sizeof(label), "%s down: its adapter disabled", id);
 		st = step(steps, "action", "disable", label);
 		iface_list(p, st, 1, 1, 1);

@@ -32,7 +32,8 @@ static bool check_nexthops(const struct expect_view *, const struct scn_step *, 
     size_t len);
 static bool check_session(const struct expect_view *, const struct scn_step *, char *detail,
     size_t len);
-static bool answer_good(const struct expect_view *, const struct scn_step *, const char *inst);
+static bool answer_good(const struct expect_view *, const struct scn_step *, size_t c,
+    const char *inst);
 static bool check_share(const struct expect_view *, const struct scn_step *, const bool *sel,
     int64_t since, char *detail, size_t len);
 static bool window_stayed(const struct expect_view *, const struct scn_step *, const bool *sel,
@@ -219,7 +220,8 @@ expect_check(const struct expect_view *v, const struct scn_step *st, const bool 
 {
 	switch (st->kind) {
 	case SCN_ANSWERED:
-		if ((st->min_pct && st->min_pct < 100) || st->by_site[0] || st->not_by_site[0])
+		if ((st->min_pct && st->min_pct < 100) || st->by_site[0] || st->not_by_site[0] ||
+		    st->by_own_site)
 			return check_share(v, st, sel, since_us, detail, len);
 		/* fall through */
 	case SCN_INSTANCES:
@@ -264,10 +266,12 @@ expect_window(const struct expect_view *v, const struct scn_step *st, const bool
 	return true;
 }
 
-/* Does an answer from inst satisfy every condition of an answered step? */
+/* Does client c's answer from inst satisfy every condition of an answered step? */
 static bool
-answer_good(const struct expect_view *v, const struct scn_step *st, const char *inst)
+answer_good(const struct expect_view *v, const struct scn_step *st, size_t c, const char *inst)
 {
+	const char *own;
+
 	if (st->by[0] && strcmp(inst, st->by) != 0)
 		return false;
 	if (st->not_by[0] && strcmp(inst, st->not_by) == 0)
@@ -275,6 +279,11 @@ answer_good(const struct expect_view *v, const struct scn_step *st, const char *
 	if (st->by_site[0] && strcmp(expect_instance_site(v, inst), st->by_site) != 0)
 		return false;
 	if (st->not_by_site[0] && strcmp(expect_instance_site(v, inst), st->not_by_site) == 0)
+		return false;
+	/* A client with no site has no own site to be answered by. */
+	if (st->by_own_site &&
+	    ((own = expect_client_site(v, c))[0] == '\0' ||
+		strcmp(expect_instance_site(v, inst), own) != 0))
 		return false;
 	return true;
 }
@@ -343,8 +352,9 @@ check_share(const struct expect_view *v, const struct scn_step *st, const bool *
     char *detail, size_t len)
 {
 	unsigned min_pct = st->min_pct ? st->min_pct : 100;
-	size_t nsel = 0, ngood = 0;
-	char got[SCN_INST_MAX];
+	char got[SCN_INST_MAX], item[TOPO_NAME_MAX + SCN_INST_MAX + 16];
+	size_t nsel = 0, ngood = 0, more = 0;
+	bool first = true;
 	struct textbuf tb;
 	bool ok;
 
@@ -352,7 +362,7 @@ check_share(const struct expect_view *v, const struct scn_step *st, const bool *
 		if (!sel[c])
 			continue;
 		nsel++;
-		ngood += meas_latest(&v->logs[c], since, got) && answer_good(v, st, got);
+		ngood += meas_latest(&v->logs[c], since, got) && answer_good(v, st, c, got);
 	}
 	/* At least min_pct of the selected clients. */
 	ok = ngood * 100 >= (size_t)min_pct * nsel;
@@ -364,10 +374,15 @@ check_share(const struct expect_view *v, const struct scn_step *st, const bool *
 		if (!sel[c])
 			continue;
 		if (!meas_latest(&v->logs[c], since, got))
-			tb_printf(&tb, " %s: no answer;", v->clients[c].name);
-		else if (!answer_good(v, st, got))
-			tb_printf(&tb, " %s: %s;", v->clients[c].name, got);
+			snprintf(item, sizeof(item), "%s: no answer", v->clients[c].name);
+		else if (!answer_good(v, st, c, got))
+			snprintf(item, sizeof(item), "%s: %s", v->clients[c].name, got);
+		else
+			continue;
+		list_put(&tb, first ? " " : "; ", item, &more);
+		first = false;
 	}
+	list_end(&tb, more);
 	return ok;
 }
 

@@ -423,7 +423,7 @@ do_link(const char *lab, const struct scn_step *st, char *msg, size_t msglen)
 		    up ? "up" : "down");
 	else
 		tb_printf(&tb, "%s: adapter %s%s", ep, up ? "enabled" : "disabled",
-		    up ? ", addresses and routes restored" : "");
+		    up ? ", addresses, routes and static neighbours restored" : "");
 	return 0;
 }
 

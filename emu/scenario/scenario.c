@@ -670,7 +670,7 @@ static const char *const step_keys[SCN_KIND_COUNT][STEP_KEYS_MAX] = {
 	[SCN_DRAIN] = { "node", "prefix", "withdraw" },
 	[SCN_UNDRAIN] = { "node", "prefix" },
 	[SCN_ANSWERED] = { "clients", "clients_of", "site", "not_site", "by", "not_by", "by_site",
-	    "not_by_site", "min_pct", "within" },
+	    "not_by_site", "by_own_site", "min_pct", "within" },
 	[SCN_INSTANCES] = { "clients", "clients_of", "site", "not_site", "set", "within" },
 	[SCN_NEXTHOPS] = { "node", "prefix", "count", "within" },
 	[SCN_SESSION] = { "node", "peer", "state", "within" },
@@ -844,6 +844,8 @@ make_label(struct scn_step *st)
 			sb_printf(&sb, " by site %s", st->by_site);
 		if (st->not_by_site[0])
 			sb_printf(&sb, " not by site %s", st->not_by_site);
+		if (st->by_own_site)
+			sb_puts(&sb, " by their own site");
 		break;
 	case SCN_STAYED:
 		if (st->clients.of[0])
@@ -1000,14 +1002,15 @@ parse_step(const cJSON *obj, const char *path, const struct topology *topo,
 		get_inst(obj, "not_by", path, st->not_by, e);
 		get_site(obj, "by_site", path, topo, st->by_site, e);
 		get_site(obj, "not_by_site", path, topo, st->not_by_site, e);
+		jc_bool(obj, "by_own_site", path, false, &st->by_own_site, e);
 		st->min_pct = 100;
 		if (jc_uint(obj, "min_pct", path, false, 1, 100, &v, e) > 0)
 			st->min_pct = (unsigned)v;
 		if (!st->by[0] && !st->not_by[0] && !st->by_site[0] && !st->not_by_site[0] &&
-		    e->count == before)
+		    !st->by_own_site && e->count == before)
 			cfg_error(e, path,
 			    "expected at least one of \"by\", \"not_by\", \"by_site\", "
-			    "\"not_by_site\"");
+			    "\"not_by_site\", \"by_own_site\": true");
 		break;
 	case SCN_INSTANCES:
 		get_clients(obj, path, topo, s, &st->clients, e);

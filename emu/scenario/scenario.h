@@ -129,6 +129,7 @@ struct scn_step {
 	char not_by[SCN_INST_MAX];	 /* answered: "" or the instance to avoid */
 	char by_site[TOPO_SITE_MAX];	 /* answered: "" or the site the instance must be in */
 	char not_by_site[TOPO_SITE_MAX]; /* answered: "" or a site it must not be in */
+	bool by_own_site;		 /* answered: the instance in the client's own site */
 	unsigned min_pct;		 /* answered: share of the clients that must (100) */
 	char **set;			 /* instances: the expected set */
 	size_t nset;

@@ -14,8 +14,9 @@
 #include "scenario.h"
 #include "topo.h"
 
-#define T0 1763770000000000LL
-#define NC 4
+#define T0	  1763770000000000LL
+#define NC	  4
+#define LIST_ROOM 48 /* expect.c keeps this much at the end of a list (LIST_TAIL) */
 
 static const char topo_text[] =
     "{\"name\": \"t\", \"nodes\": {"
@@ -157,7 +158,7 @@ Test(expect_sites, answered_by_site_with_a_share)
 	answers(3, "D1", "");
 	/* Since T0 + 100 ms: c1 D1 (a), c2 d3 (a), c3 D2 (b). */
 	cr_assert_not(expect_check(&v, &st, sel, T0 + 100000, d, sizeof(d)));
-	cr_assert_str_eq(d, "2 of 3 clients as expected (100 % needed); not: c3: D2;");
+	cr_assert_str_eq(d, "2 of 3 clients as expected (100 % needed); not: c3: D2");
 	st.min_pct = 67;
 	cr_assert_not(expect_check(&v, &st, sel, T0 + 100000, d, sizeof(d)));
 	st.min_pct = 66;
@@ -171,12 +172,43 @@ Test(expect_sites, answered_by_site_with_a_share)
 	cr_assert(expect_check(&v, &st, sel, T0 + 100000, d, sizeof(d)), "%s", d);
 	snprintf(st.by, sizeof(st.by), "D1");
 	cr_assert_not(expect_check(&v, &st, sel, T0 + 100000, d, sizeof(d)));
-	cr_assert_str_eq(d, "1 of 2 clients as expected (100 % needed); not: c2: d3;");
+	cr_assert_str_eq(d, "1 of 2 clients as expected (100 % needed); not: c2: d3");
 	/* A client without an answer falls short. */
 	sel[0] = sel[1] = false;
 	sel[3] = true;
 	cr_assert_not(expect_check(&v, &st, sel, T0 + 100000, d, sizeof(d)));
-	cr_assert_str_eq(d, "0 of 1 clients as expected (100 % needed); not: c4: no answer;");
+	cr_assert_str_eq(d, "0 of 1 clients as expected (100 % needed); not: c4: no answer");
+	expect_sites_free(s);
+}
+
+/* by_own_site: each client by an instance of its own site; no site, no own site. */
+Test(expect_sites, answered_by_own_site)
+{
+	struct expect_sites *s = expect_sites_new(topo, clients, NC);
+	struct scn_step st = { .kind = SCN_ANSWERED, .by_own_site = true };
+	bool sel[NC] = { true, true, true, true };
+	char d[512],
+	    small[sizeof("2 of 4 clients as expected (100 % needed); not: c2: D2") + LIST_ROOM];
+
+	answers(0, "D2", "D1"); /* a, latest by a */
+	answers(1, "D1", "D2"); /* a, latest by b */
+	answers(2, "D1", "D2"); /* b, latest by b */
+	answers(3, "D1", "D1"); /* no site */
+	for (int pass = 0; pass < 2; pass++) {
+		struct expect_view v = view(pass ? s : NULL);
+
+		cr_assert_not(expect_check(&v, &st, sel, T0 + 100000, d, sizeof(d)));
+		cr_assert_str_eq(d,
+		    "2 of 4 clients as expected (100 % needed); not: c2: D2; c4: D1");
+		sel[1] = sel[3] = false;
+		cr_assert(expect_check(&v, &st, sel, T0 + 100000, d, sizeof(d)), "%s", d);
+		cr_assert_str_eq(d, "2 of 2 clients as expected (100 % needed)");
+		sel[1] = sel[3] = true;
+		/* A list that does not fit ends with how many more, never cut. */
+		cr_assert_not(expect_check(&v, &st, sel, T0 + 100000, small, sizeof(small)));
+		cr_assert_str_eq(small,
+		    "2 of 4 clients as expected (100 % needed); not: c2: D2 ... and 1 more");
+	}
 	expect_sites_free(s);
 }
 
@@ -259,6 +291,9 @@ Test(expect_sites, parse_errors)
 	refused("{\"expect\": \"answered\", \"not_by_site\": \"q\"}",
 	    "scenarios.t.steps[0].not_by_site",
 	    "expected the \"site\" of a node of the topology, found \"q\"");
+	refused("{\"expect\": \"answered\", \"site\": \"a\"}", "scenarios.t.steps[0]",
+	    "expected at least one of \"by\", \"not_by\", \"by_site\", \"not_by_site\", "
+	    "\"by_own_site\": true");
 	refused("{\"expect\": \"stayed\", \"max_pct\": 101}", "scenarios.t.steps[0].max_pct",
 	    "expected an integer from 0 to 100, found 101");
 	refused("{\"expect\": \"stayed\", \"within\": 1}", "scenarios.t.steps[0].within",

@@ -481,7 +481,8 @@ Test(scenario_parse, answered_needs_by_or_not_by)
 	expect_error("{" PROBE ", \"steps\": [{\"expect\": \"answered\", "
 		     "\"clients\": [\"client1\"]}]}",
 	    "scenarios.t.steps[0]",
-	    "expected at least one of \"by\", \"not_by\", \"by_site\", \"not_by_site\"");
+	    "expected at least one of \"by\", \"not_by\", \"by_site\", \"not_by_site\", "
+	    "\"by_own_site\": true");
 }
 
 Test(scenario_parse, clients_must_be_probed)
