@@ -36,6 +36,8 @@ static bool answer_good(const struct expect_view *, const struct scn_step *, siz
     const char *inst);
 static bool check_share(const struct expect_view *, const struct scn_step *, const bool *sel,
     int64_t since, char *detail, size_t len);
+static const struct probe_rec *first_move(const struct probe_log *, int64_t from_us, int64_t to_us,
+    const char *before);
 static bool window_stayed(const struct expect_view *, const struct scn_step *, const bool *sel,
     int64_t from_us, int64_t to_us, char *detail, size_t len);
 static int inst_cmp(const void *a, const void *b);
@@ -387,6 +389,23 @@ check_share(const struct expect_view *v, const struct scn_step *st, const bool *
 }
 
 /*
+ * A client's first answer to a query sent in [from, to) from an instance
+ * other than before; NULL when it has none.
+ */
+static const struct probe_rec *
+first_move(const struct probe_log *l, int64_t from_us, int64_t to_us, const char *before)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct probe_rec *r = &l->recs[i];
+
+		if (r->sent_us >= from_us && r->sent_us < to_us && r->status == PROBE_OK &&
+		    strcmp(r->inst, before) != 0)
+			return r;
+	}
+	return NULL;
+}
+
+/*
  * stayed: a client moved when a query it sent in [from, to) was answered
  * by an instance other than the one of its last answer before from. A
  * client with no answer before from cannot move (it is counted apart).
@@ -395,62 +414,46 @@ static bool
 window_stayed(const struct expect_view *v, const struct scn_step *st, const bool *sel,
     int64_t from_us, int64_t to_us, char *detail, size_t len)
 {
-	size_t nsel = 0, moved = 0, unknown = 0;
+	/* Per client its first move (NULL: none) and the instance it moved from. */
+	const struct probe_rec **move = emu_calloc(v->nclients ? v->nclients : 1, sizeof(*move));
+	char(*before)[SCN_INST_MAX] = emu_calloc(v->nclients ? v->nclients : 1, sizeof(*before));
+	size_t nsel = 0, moved = 0, unknown = 0, more = 0, listed = 0;
 	struct textbuf tb;
 	bool ok = true;
 
-	tb_init(&tb, detail, len);
 	for (size_t c = 0; c < v->nclients; c++) {
-		const struct probe_log *l = &v->logs[c];
-		char before[SCN_INST_MAX];
-
 		if (!sel[c])
 			continue;
 		nsel++;
-		meas_before(l, from_us, before);
-		if (before[0] == '\0') {
+		meas_before(&v->logs[c], from_us, before[c]);
+		if (before[c][0] == '\0')
 			unknown++;
-			continue;
-		}
-		for (size_t i = 0; i < l->n; i++) {
-			const struct probe_rec *r = &l->recs[i];
-
-			if (r->sent_us < from_us || r->sent_us >= to_us || r->status != PROBE_OK ||
-			    strcmp(r->inst, before) == 0)
-				continue;
+		else if ((move[c] = first_move(&v->logs[c], from_us, to_us, before[c])) != NULL)
 			moved++;
-			break;
-		}
 	}
 	if (st->stayed_max >= 0 && moved > (uint64_t)st->stayed_max)
 		ok = false;
 	if (st->stayed_max_pct >= 0 && moved * 100 > (uint64_t)st->stayed_max_pct * nsel)
 		ok = false;
+	tb_init(&tb, detail, len);
 	tb_printf(&tb, "%zu of %zu clients moved in %.3f s", moved, nsel,
 	    (double)(to_us - from_us) / 1e6);
 	if (unknown)
 		tb_printf(&tb, " (%zu had no answer before it)", unknown);
 	if (moved)
 		tb_puts(&tb, ":");
-	for (size_t c = 0; c < v->nclients && moved; c++) {
-		const struct probe_log *l = &v->logs[c];
-		char before[SCN_INST_MAX];
+	for (size_t c = 0; c < v->nclients; c++) {
+		char item[TOPO_NAME_MAX + 2 * SCN_INST_MAX + 8];
 
-		if (!sel[c])
+		if (move[c] == NULL)
 			continue;
-		meas_before(l, from_us, before);
-		if (before[0] == '\0')
-			continue;
-		for (size_t i = 0; i < l->n; i++) {
-			const struct probe_rec *r = &l->recs[i];
-
-			if (r->sent_us < from_us || r->sent_us >= to_us || r->status != PROBE_OK ||
-			    strcmp(r->inst, before) == 0)
-				continue;
-			tb_printf(&tb, " %s %s -> %s;", v->clients[c].name, before, r->inst);
-			break;
-		}
+		snprintf(item, sizeof(item), " %s %s -> %s", v->clients[c].name, before[c],
+		    move[c]->inst);
+		list_put(&tb, listed++ ? ";" : "", item, &more);
 	}
+	list_end(&tb, more);
+	free(move);
+	free(before);
 	return ok;
 }
 

@@ -654,7 +654,8 @@ results_json(const struct run_result *r, struct strbuf *sb)
 			json_kv_i64(sb, "end_us", rs->end_us, false, true);
 			json_kv_ms(sb, "elapsed_ms", rs->end_us - rs->start_us, true);
 		}
-		if (!scn_is_action(st->kind) && st->kind != SCN_LOST && st->kind != SCN_NO_ANSWER)
+		if (!scn_is_action(st->kind) && st->kind != SCN_LOST && st->kind != SCN_NO_ANSWER &&
+		    st->kind != SCN_STAYED)
 			json_kv_ms(sb, "within_ms", (int64_t)st->within_ms * 1000, true);
 		json_kv_str(sb, "detail", rs->detail, false);
 		sb_puts(sb, "}");

@@ -226,8 +226,18 @@ Test(expect_sites, stayed_counts_clients_that_moved)
 	answers(3, "", "D1"); /* no answer before: cannot move */
 	cr_assert_not(expect_window(&v, &st, sel, "", T0 + 100000, T0 + 200000, d, sizeof(d)));
 	cr_assert_str_eq(d,
-	    "1 of 4 clients moved in 0.100 s (1 had no answer before it): c1 D1 -> "
-	    "D2;");
+	    "1 of 4 clients moved in 0.100 s (1 had no answer before it): c1 D1 -> D2");
+	/* What does not fit is counted, never cut. */
+	{
+		char small[sizeof("1 of 4 clients moved in 0.100 s (1 had no answer before it):") +
+		    LIST_ROOM];
+
+		cr_assert_not(expect_window(&v, &st, sel, "", T0 + 100000, T0 + 200000, small,
+		    sizeof(small)));
+		cr_assert_str_eq(small,
+		    "1 of 4 clients moved in 0.100 s (1 had no answer before "
+		    "it): ... and 1 more");
+	}
 	st.stayed_max = 1;
 	cr_assert(expect_window(&v, &st, sel, "", T0 + 100000, T0 + 200000, d, sizeof(d)));
 	st.stayed_max = -1;
