@@ -520,7 +520,7 @@ op_established(struct bgp_fsm *f)
 
 	p->st.established++;
 	p->established_wall = (uint64_t)time(NULL);
-	p->last_error[0] = '\0';
+	/* last_error stays: what ended the previous session (FRR's "last reset"). */
 	p->max_prefix_down = false;
 	p->unnegotiated_logged = false;
 	bgp_caps_print(&sb, &p->conn->open.caps);

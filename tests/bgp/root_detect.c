@@ -157,7 +157,7 @@ error_says(const char *node, const char *peer, const char *text)
 
 /*
  * Whether NODE's bgp.log says text: what ended a session stays there after
- * the session is back (last_error is cleared when it is established again).
+ * the session is back (so does last_error, unless a failed connect replaced it).
  */
 static bool
 log_says(const char *node, const char *text)
@@ -227,7 +227,7 @@ Test(detect, bfd_down_ceases_with_subcode_10, .init = setup, .fini = teardown, .
 	 * b1 reads the NOTIFICATION a sent while it was stopped (Cease 10, "BFD
 	 * Down"), unless its own BFD timer, expired while it was stopped, fires
 	 * first when it runs again ("bfd: session Down"): both are BFD's doing.
-	 * Its log keeps it: the session may be back (and last_error cleared)
+	 * Its log keeps it: a failed connect may have replaced last_error
 	 * before a look at its peers.
 	 */
 	cr_assert(TN_WAIT(5000,
