@@ -312,11 +312,13 @@ breaks_of(const cJSON *res, const char *name)
 /*
  * Collateral moves of the run's fault, from the results JSON; over TCP also
  * the broken connections, each by its time: before the fault's start,
- * during it (to the end of the enable that undoes it), or at fail-back
- * (after that). A client's connection breaks in a window exactly when its
- * flow moved to another instance in it: during the fault when its instance
- * during it is not the one before, at fail-back when its instance after is
- * not the one during. Where the two disagree the client is named.
+ * during it (to the start of the enable that undoes it: dns2's session may
+ * come up before that step ends), or at fail-back (after that): the windows
+ * of the instances before, during and after (emu/scenario/measure.c). A
+ * client's connection breaks in a window exactly when its flow moved to
+ * another instance in it: during the fault when its instance during it is
+ * not the one before, at fail-back when its instance after is not the one
+ * during. Where the two disagree the client is named.
  */
 static struct figures
 count_moves(const cJSON *res, bool tcp)
@@ -329,7 +331,8 @@ count_moves(const cJSON *res, bool tcp)
 	cr_assert_eq(cJSON_GetArraySize(faults), 1);
 	fault = cJSON_GetArrayItem(faults, 0);
 	start = hs_get(fault, "start_us")->valuedouble;
-	undo = hs_get(fault, "undo_us")->valuedouble;
+	undo =
+	    hs_get(hs_step(res, hs_get(fault, "undo_step")->valueint - 1), "start_us")->valuedouble;
 	cJSON_ArrayForEach(c, hs_get(fault, "clients")) {
 		const char *name = hs_field(c, "client");
 		const char *before = hs_field(c, "before"), *during = hs_field(c, "during");
