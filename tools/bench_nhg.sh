@@ -35,7 +35,8 @@
 #     collateral moves at fail-back);
 #   - TCP: connections broken (resets, EOFs, timeouts), DNS2's clients' and
 #     the others', during the fault (to the start of the enable) and at
-#     fail-back (after it).
+#     fail-back (after it), and on standard error why they broke (reset,
+#     eof, timeout, error: docs/scenarios.md, probe).
 # Prints one line per run on standard error, then two Markdown tables on
 # standard output: per mode and transport the median and range over seeds,
 # and every run.
@@ -165,6 +166,17 @@ figures() {
 	  | map(tostring) | join(" ")' "$1"
 }
 
+# Why the TCP connections broke (probe.log's reasons), DNS2's clients' and the others'.
+reasons() {
+	jq -r '
+	  .faults[0] as $f
+	  | ([.clients[] | {key: .client, value: .tcp_breaks}] | from_entries) as $br
+	  | def why(s): [s[] | $br[.client][] | .reason] | group_by(.)
+	      | map("\(.[0]) \(length)") | join(", ") | if . == "" then "none" else . end;
+	  "DNS2\u0027s clients \(why([$f.clients[] | select(.before == "DNS2")])),"
+	  + " others \(why([$f.clients[] | select(.before != "DNS2")]))"' "$1"
+}
+
 # Whether the run counts: passed, and r's sessions but dns2's established once.
 valid() {
 	jq -e '.passed' "$1" >/dev/null || return 1
@@ -206,7 +218,8 @@ for seed in $seeds; do
 			echo "seed $seed $mode $tr: DNS2's clients $mine ($home back on it after);" \
 				"others moved during $md," \
 				"at fail-back $mb, not back $nb; connections broken: DNS2's clients $b2d" \
-				"during / $b2b at fail-back, others $bod / $bob; before the fault $pre" >&2
+				"during / $b2b at fail-back, others $bod / $bob; before the fault $pre" \
+				"$([ "$tr" = tcp ] && echo "(why: $(reasons "$tmp/res.json"))")" >&2
 		done
 	done
 done
