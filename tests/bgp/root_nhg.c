@@ -21,6 +21,21 @@
  * not left behind), and none once r's anybgpd has exited (SIGTERM, by the pid
  * its status gives); with hash, no nexthop object at all.
  *
+ * Then the same over TCP (probe transport "tcp": a DNS-over-TCP connection
+ * per client, RFC 7766), the cost of a move for a stateful service: a flow
+ * that moves lands on an instance that has no state for its connection and
+ * is reset. The resilient group has an idle timer of IDLE_TIMER s here, so
+ * that buckets nobody uses do go to dns2 when it returns while the probes
+ * still run (a poller watches r's buckets), and what keeps the clients'
+ * connections where they are is that their buckets are busy (a query every
+ * 50 ms). RFC 4786 4.4.3 predicts, and the test asserts: resilient breaks
+ * the connection of every client of DNS2 (its server went away) and no
+ * other client's, during the fault or at fail-back, and DNS2's clients stay
+ * where they failed over to (no second break); hash-threshold breaks, for
+ * the seed pinned, exactly the connections of the other clients it moves,
+ * once when they move and once when they move back, and every client of
+ * DNS2 twice (they return to it). No connection breaks before the fault.
+ *
  * And the fallback: with the lab up in mode resilient, objects of another
  * protocol are put into the speaker's id range where its next ids go; dns2
  * withdraws the anycast prefix and announces it again, the speaker's new
@@ -31,29 +46,46 @@
  */
 #include <criterion/criterion.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cJSON.h>
 
 #include "scenario/helper_scn.h"
 
-#define NCLIENTS 48
-#define NINST	 4
-#define SEED	 7 /* ANYLAB_NHG_SEED overrides it, to measure others */
-#define FAILED	 "DNS2"
+#define NCLIENTS   48
+#define NINST	   4
+#define SEED	   7 /* ANYLAB_NHG_SEED overrides it, to measure others */
+#define FAILED	   "DNS2"
+#define IDLE_TIMER 2 /* s, the resilient group's in the TCP runs */
+#define STR_(x)	   #x
+#define STR(x)	   STR_(x)
 
 static char lab[16], dir[128], bin[512];
 static unsigned seed = SEED;
+static pid_t poller = -1;
 
 struct figures {
 	int affected;	       /* clients of the failed instance */
 	int collateral_during; /* others that moved during the fault */
 	int collateral_after;  /* others not on their instance after the undo */
 	int returned;	       /* clients of the failed instance back on it after */
+	/* TCP: clients with at least one broken connection, by window. */
+	int broken_before;	  /* any client, before the fault */
+	int failed_broken_during; /* DNS2's clients, from the fault to the undo */
+	int failed_broken_back;	  /* DNS2's clients, from the undo to the end */
+	int others_broken_during; /* the others, likewise */
+	int others_broken_back;
+	int break_not_move;		/* clients whose breaks and moves disagree */
+	int breaks_during, breaks_back; /* connections broken (all clients) */
+	bool dns2_buckets_in_run;	/* a bucket on dns2 after its return, probes running */
+	char mismatch[512];		/* the clients whose breaks and moves disagree */
 };
 
 static cJSON *
@@ -127,9 +159,14 @@ default_route(cJSON *node, const char *via)
 	cJSON_AddItemToArray(cJSON_AddArrayToObject(node, "routes"), r);
 }
 
-/* The lab with r's FIB mode, written to DIR/nhg-MODE.json. */
+/*
+ * The lab with r's FIB mode, probed over UDP or TCP, written to
+ * DIR/nhg-MODE.json (nhg-MODE-tcp.json). Over TCP the resilient group's
+ * idle timer is IDLE_TIMER and a query times out (breaking its connection)
+ * after 1 s, not 0.5: a late answer on a loaded machine is no break.
+ */
 static void
-write_topology(const char *mode, char *path, size_t len)
+write_topology(const char *mode, bool tcp, char *path, size_t len)
 {
 	cJSON *t = cJSON_CreateObject(), *nodes = cJSON_AddObjectToObject(t, "nodes");
 	cJSON *clan = cJSON_CreateArray(), *slan = cJSON_CreateArray(), *clients;
@@ -147,7 +184,13 @@ write_topology(const char *mode, char *path, size_t len)
 	cJSON_AddNumberToObject(mp, "hash_seed", seed);
 	rb = bgp_section(65000, "10.96.0.254");
 	cJSON_AddNumberToObject(cJSON_AddObjectToObject(rb, "multipath"), "max_paths", NINST);
-	cJSON_AddStringToObject(rb, "fib", mode);
+	if (tcp && strcmp(mode, "resilient") == 0) {
+		cJSON *fib = cJSON_AddObjectToObject(rb, "fib");
+
+		cJSON_AddStringToObject(fib, "multipath", mode);
+		cJSON_AddNumberToObject(fib, "idle_timer", IDLE_TIMER);
+	} else
+		cJSON_AddStringToObject(rb, "fib", mode);
 	peers = cJSON_AddArrayToObject(rb, "peers");
 	cJSON_AddItemToObject(r, "bgp", rb);
 	cJSON_AddItemToArray(clan, cJSON_CreateString("r:eth0"));
@@ -211,7 +254,9 @@ write_topology(const char *mode, char *path, size_t len)
 	probe = cJSON_AddObjectToObject(scn, "probe");
 	cJSON_AddItemToObject(probe, "clients", clients);
 	cJSON_AddNumberToObject(probe, "rate", 20);
-	cJSON_AddNumberToObject(probe, "timeout", 0.5);
+	cJSON_AddNumberToObject(probe, "timeout", tcp ? 1 : 0.5);
+	if (tcp)
+		cJSON_AddStringToObject(probe, "transport", "tcp");
 	steps = cJSON_AddArrayToObject(scn, "steps");
 	for (int i = 1; i <= NINST; i++) {
 		char s[200];
@@ -247,33 +292,179 @@ write_topology(const char *mode, char *path, size_t len)
 		 "\"count\":4,\"within\":5}"));
 	cJSON_AddItemToArray(steps, step("{\"action\":\"wait\",\"seconds\":2}"));
 
-	snprintf(path, len, "%s/nhg-%s.json", dir, mode);
+	snprintf(path, len, "%s/nhg-%s%s.json", dir, mode, tcp ? "-tcp" : "");
 	hs_write_json(path, t);
 }
 
-/* Collateral moves of the run's fault, from the results JSON. */
-static struct figures
-count_moves(const cJSON *res)
+/* The run's list of NAME's broken TCP connections (results "clients"). */
+static const cJSON *
+breaks_of(const cJSON *res, const char *name)
 {
-	const cJSON *faults = hs_get(res, "faults"), *c;
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, hs_get(res, "clients"))
+		if (strcmp(hs_field(c, "client"), name) == 0)
+			return hs_get(c, "tcp_breaks");
+	cr_assert_fail("%s is not among the results' clients", name);
+	return NULL;
+}
+
+/*
+ * Collateral moves of the run's fault, from the results JSON; over TCP also
+ * the broken connections, each by its time: before the fault's start,
+ * during it (to the start of the enable that undoes it: dns2's session may
+ * come up before that step ends), or at fail-back (after that): the windows
+ * of the instances before, during and after (emu/scenario/measure.c). A
+ * client's connection breaks in a window exactly when its flow moved to
+ * another instance in it: during the fault when its instance during it is
+ * not the one before, at fail-back when its instance after is not the one
+ * during. Where the two disagree the client is named.
+ */
+static struct figures
+count_moves(const cJSON *res, bool tcp)
+{
+	const cJSON *faults = hs_get(res, "faults"), *fault, *c, *b;
 	struct figures fg = { 0 };
+	size_t mlen = 0;
+	double start, undo;
 
 	cr_assert_eq(cJSON_GetArraySize(faults), 1);
-	cJSON_ArrayForEach(c, hs_get(cJSON_GetArrayItem(faults, 0), "clients")) {
+	fault = cJSON_GetArrayItem(faults, 0);
+	start = hs_get(fault, "start_us")->valuedouble;
+	undo =
+	    hs_get(hs_step(res, hs_get(fault, "undo_step")->valueint - 1), "start_us")->valuedouble;
+	cJSON_ArrayForEach(c, hs_get(fault, "clients")) {
+		const char *name = hs_field(c, "client");
 		const char *before = hs_field(c, "before"), *during = hs_field(c, "during");
 		const char *after = hs_field(c, "after");
+		bool failed = strcmp(before, FAILED) == 0;
+		int pre = 0, in = 0, back = 0;
 
-		cr_assert_neq(before[0], '\0', "%s: no answer before the fault",
-		    hs_field(c, "client"));
-		if (strcmp(before, FAILED) == 0) {
+		cr_assert_neq(before[0], '\0', "%s: no answer before the fault", name);
+		cJSON_ArrayForEach(b, breaks_of(res, name)) {
+			double t = hs_get(b, "time_us")->valuedouble;
+
+			if (t < start)
+				pre++;
+			else if (t < undo)
+				in++;
+			else
+				back++;
+		}
+		fg.broken_before += pre > 0;
+		fg.breaks_during += in;
+		fg.breaks_back += back;
+		if (tcp &&
+		    ((in > 0) != (strcmp(during, before) != 0) ||
+			(back > 0) != (strcmp(after, during) != 0))) {
+			fg.break_not_move++;
+			if (mlen < sizeof(fg.mismatch))
+				mlen += (size_t)snprintf(fg.mismatch + mlen,
+				    sizeof(fg.mismatch) - mlen, "%s %s/%s/%s broke %d/%d; ", name,
+				    before, during, after, in, back);
+		}
+		if (failed) {
 			fg.affected++;
 			fg.returned += strcmp(after, FAILED) == 0;
+			fg.failed_broken_during += in > 0;
+			fg.failed_broken_back += back > 0;
 			continue;
 		}
 		fg.collateral_during += strcmp(during, before) != 0;
 		fg.collateral_after += strcmp(after, before) != 0;
+		fg.others_broken_during += in > 0;
+		fg.others_broken_back += back > 0;
 	}
 	return fg;
+}
+
+/*
+ * The bucket poller (TCP runs in mode resilient): a child process that
+ * every 200 ms finds dns2's next hop on r (`ip nexthop show`, the object
+ * via 10.96.0.2) and counts the group's buckets on it (`ip nexthop bucket
+ * show nhid ID`), writing "TIME_US BUCKETS" lines (CLOCK_REALTIME, the
+ * results' clock) to DIR/buckets. Killed by its pid after the run, or in
+ * the teardown, or when the test process dies.
+ */
+static void
+poller_start(void)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/buckets", dir);
+	poller = fork();
+	cr_assert_geq(poller, 0, "fork");
+	if (poller > 0)
+		return;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (FILE *out = fopen(path, "w"); out != NULL; usleep(200000)) {
+		char cmd[192], line[256];
+		unsigned id = 0, n = 0;
+		struct timespec ts;
+		FILE *p;
+
+		snprintf(cmd, sizeof(cmd), "ip -n %s-r nexthop show 2>/dev/null", lab);
+		if ((p = popen(cmd, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof(line), p))
+			if (strstr(line, " via 10.96.0.2 "))
+				sscanf(line, "id %u", &id);
+		pclose(p);
+		if (id != 0) {
+			snprintf(cmd, sizeof(cmd),
+			    "ip -n %s-r nexthop bucket show nhid %u 2>/dev/null", lab, id);
+			if ((p = popen(cmd, "r")) == NULL)
+				continue;
+			while (fgets(line, sizeof(line), p))
+				n += strstr(line, " index ") != NULL;
+			pclose(p);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		fprintf(out, "%lld %u\n", (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, n);
+		fflush(out);
+	}
+	_exit(1);
+}
+
+static void
+poller_stop(void)
+{
+	if (poller <= 0)
+		return;
+	kill(poller, SIGKILL);
+	waitpid(poller, NULL, 0);
+	poller = -1;
+}
+
+/*
+ * Whether the poller saw a bucket on dns2's next hop after the undo ended
+ * and before the last step did (the probes still running then).
+ */
+static bool
+buckets_on_dns2(const cJSON *res, int *most)
+{
+	const cJSON *fault = cJSON_GetArrayItem(hs_get(res, "faults"), 0), *steps;
+	double undo = hs_get(fault, "undo_us")->valuedouble, end;
+	char path[192];
+	long long t;
+	unsigned n;
+	bool seen = false;
+	FILE *f;
+
+	steps = hs_get(res, "steps");
+	end =
+	    hs_get(cJSON_GetArrayItem(steps, cJSON_GetArraySize(steps) - 1), "end_us")->valuedouble;
+	snprintf(path, sizeof(path), "%s/buckets", dir);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
+	*most = 0;
+	while (fscanf(f, "%lld %u", &t, &n) == 2)
+		if (t > undo && t < end) {
+			seen |= n > 0;
+			*most = (int)n > *most ? (int)n : *most;
+		}
+	fclose(f);
+	return seen;
 }
 
 /* `ip -d nexthop show` in r's namespace (caller frees). */
@@ -320,18 +511,25 @@ ask_r(const char *verb)
 }
 
 static struct figures
-run_mode(const char *mode)
+run_mode(const char *mode, bool tcp)
 {
-	char topo[256], *nh;
+	bool resilient = strcmp(mode, "resilient") == 0;
+	char topo[256], *nh, what[32];
 	cJSON *res, *status, *fib, *p;
 	struct figures fg;
-	int st;
+	int st, most = 0;
 	pid_t pid;
 
-	write_topology(mode, topo, sizeof(topo));
+	snprintf(what, sizeof(what), "%s over %s", mode, tcp ? "TCP" : "UDP");
+	write_topology(mode, tcp, topo, sizeof(topo));
+	if (tcp && resilient)
+		poller_start();
 	res = hs_run(bin, topo, "fault", lab, dir, "--keep", &st);
-	hs_assert_held(res, st, mode);
-	fg = count_moves(res);
+	poller_stop();
+	hs_assert_held(res, st, what);
+	fg = count_moves(res, tcp);
+	if (tcp && resilient)
+		fg.dns2_buckets_in_run = buckets_on_dns2(res, &most);
 	cJSON_Delete(res);
 
 	/*
@@ -361,8 +559,11 @@ run_mode(const char *mode)
 	cJSON_Delete(status);
 
 	nh = nexthops_of_r();
-	if (strcmp(mode, "resilient") == 0) {
+	if (resilient) {
 		cr_assert_eq(count_lines(nh, "type resilient buckets 128"), 1, "%s", nh);
+		cr_assert_eq(count_lines(nh,
+				 tcp ? "idle_timer " STR(IDLE_TIMER) " " : "idle_timer 120 "),
+		    1, "%s", nh);
 		cr_assert_eq(count_lines(nh, "proto bgp"), 5,
 		    "one group and its four next hops, nothing left of dns2's first: %s", nh);
 		cr_assert_eq(count_lines(nh, NULL), 5, "%s", nh);
@@ -381,10 +582,19 @@ run_mode(const char *mode)
 	free(nh);
 	cr_assert_eq(hs_sh("%s down %s >/dev/null 2>&1", bin, lab), 0);
 	fprintf(stderr,
-	    "nhg %-9s seed %d: %d clients of %s (%d back on it after), collateral moves "
+	    "nhg %-9s %s seed %d: %d clients of %s (%d back on it after), collateral moves "
 	    "during %d, after %d, of %d others\n",
-	    mode, seed, fg.affected, FAILED, fg.returned, fg.collateral_during, fg.collateral_after,
-	    NCLIENTS - fg.affected);
+	    mode, tcp ? "tcp" : "udp", seed, fg.affected, FAILED, fg.returned, fg.collateral_during,
+	    fg.collateral_after, NCLIENTS - fg.affected);
+	if (tcp)
+		fprintf(stderr,
+		    "nhg %-9s tcp seed %d: clients with broken connections: of %s during %d, at "
+		    "fail-back %d; others during %d, at fail-back %d; before the fault %d; "
+		    "connections broken during %d, at fail-back %d%s\n",
+		    mode, seed, FAILED, fg.failed_broken_during, fg.failed_broken_back,
+		    fg.others_broken_during, fg.others_broken_back, fg.broken_before,
+		    fg.breaks_during, fg.breaks_back,
+		    resilient ? (most ? "; dns2 got idle buckets" : "; dns2 got no bucket") : "");
 	return fg;
 }
 
@@ -427,6 +637,7 @@ setup(void)
 static void
 teardown(void)
 {
+	poller_stop();
 	hs_cleanup(bin, lab, dir);
 }
 
@@ -434,7 +645,7 @@ TestSuite(nhg, .init = setup, .fini = teardown, .timeout = 180);
 
 Test(nhg, resilient_keeps_flows_hash_moves_some)
 {
-	struct figures hash = run_mode("hash"), res = run_mode("resilient");
+	struct figures hash = run_mode("hash", false), res = run_mode("resilient", false);
 
 	cr_assert_gt(hash.affected, 0, "no client was on " FAILED ": pick another seed");
 	cr_assert_gt(res.affected, 0, "no client was on " FAILED ": pick another seed");
@@ -457,7 +668,7 @@ Test(nhg, refused_object_falls_back_to_plain_routes)
 	bool nhid;
 	int st;
 
-	write_topology("resilient", topo, sizeof(topo));
+	write_topology("resilient", false, topo, sizeof(topo));
 	cr_assert_eq(hs_sh("%s up %s >/dev/null 2>&1", bin, topo), 0, "anylab up");
 	cr_assert(wait_paths(4), "no route with four next hops");
 	route_paths(&nhid);
@@ -501,4 +712,57 @@ Test(nhg, refused_object_falls_back_to_plain_routes)
 	cr_assert_eq(count_lines(nh, "proto static"), 32, "the others' all there: %s", nh);
 	free(nh);
 	cr_assert_eq(hs_sh("%s down %s >/dev/null 2>&1", bin, lab), 0);
+}
+
+Test(nhg, tcp_resilient_breaks_only_the_failed_instances_connections)
+{
+	struct figures hash = run_mode("hash", true), res = run_mode("resilient", true);
+
+	cr_assert_gt(hash.affected, 0, "no client was on " FAILED ": pick another seed");
+	cr_assert_gt(res.affected, 0, "no client was on " FAILED ": pick another seed");
+	/* A break is a flow moved to another instance, and nothing else. */
+	cr_assert_eq(hash.broken_before + res.broken_before, 0,
+	    "connections broke before the fault (hash %d, resilient %d clients): the lab was not "
+	    "steady",
+	    hash.broken_before, res.broken_before);
+	cr_assert_eq(hash.break_not_move, 0, "hash: breaks and moves disagree: %s", hash.mismatch);
+	cr_assert_eq(res.break_not_move, 0, "resilient: breaks and moves disagree: %s",
+	    res.mismatch);
+
+	/* RFC 4786 4.4.3 with a resilient group: only DNS2's clients lose theirs. */
+	cr_assert_eq(res.failed_broken_during, res.affected,
+	    "resilient: %d of %d clients of " FAILED " kept a connection to a server that went "
+	    "away",
+	    res.affected - res.failed_broken_during, res.affected);
+	cr_assert_eq(res.others_broken_during, 0,
+	    "resilient broke the connections of %d other clients during the fault",
+	    res.others_broken_during);
+	cr_assert_eq(res.others_broken_back, 0,
+	    "resilient broke the connections of %d other clients at fail-back",
+	    res.others_broken_back);
+	/*
+	 * At fail-back dns2 gets buckets nobody used for IDLE_TIMER s, while the
+	 * probes run; a busy bucket stays, so no connection breaks then, not
+	 * even of DNS2's former clients (they stay where they failed over to).
+	 */
+	cr_assert(res.dns2_buckets_in_run,
+	    "resilient: dns2's next hop had no bucket after its return while the probes ran: "
+	    "the idle timer was not put to the test");
+	cr_assert_eq(res.failed_broken_back, 0,
+	    "resilient: %d of DNS2's former clients moved at fail-back, their buckets busy",
+	    res.failed_broken_back);
+	cr_assert_eq(res.returned, 0);
+
+	/*
+	 * Hash-threshold, for the seed pinned: the others it moves lose their
+	 * connections when they move and again when they move back, and every
+	 * client of DNS2 twice (its return takes them back).
+	 */
+	cr_assert_gt(hash.others_broken_during, 0,
+	    "hash-threshold broke no other client's connection: the comparison shows nothing");
+	cr_assert_eq(hash.others_broken_during, hash.collateral_during);
+	cr_assert_eq(hash.others_broken_back, hash.collateral_during);
+	cr_assert_eq(hash.failed_broken_during, hash.affected);
+	cr_assert_eq(hash.failed_broken_back, hash.affected);
+	cr_assert_eq(hash.returned, hash.affected);
 }
