@@ -21,7 +21,8 @@ generate_usage(FILE *f)
 	fprintf(f,
 	    "usage: anylab generate anycast --sites S --instances I --clients C\n"
 	    "           [--core star|ring|tiers] [--seed N] [--name NAME]\n"
-	    "           [--fib multipath|resilient] [--bfd|--no-bfd] [-o FILE]\n"
+	    "           [--fib multipath|resilient] [--bfd|--no-bfd]\n"
+	    "           [--bfd-interval MS] [--check-interval MS] [-o FILE]\n"
 	    "  Write the topology of a multi-site anycast DNS service, its scenarios\n"
 	    "  inline (steady, site-down, instance-down): per site a router, I DNS\n"
 	    "  instances announcing " GEN_ANYCAST_PFX " and C clients (docs/generate.md).\n"
@@ -37,9 +38,18 @@ generate_usage(FILE *f)
 	    "  --fib MODE       the site routers' anycast route: multipath (default) or\n"
 	    "                   resilient (a resilient nexthop group: bgp.fib)\n"
 	    "  --bfd, --no-bfd  BFD between each site router and its instances (on by\n"
-	    "                   default: a failed instance is seen in 150 ms, not 9 s)\n"
+	    "                   default: a failed instance is seen in 3 intervals, not 9 s)\n"
+	    "  --bfd-interval MS\n"
+	    "                   %d to %d: BFD's interval, x 3 (default: %d up to %d\n"
+	    "                   instances in all, S x I; %d above)\n"
+	    "  --check-interval MS\n"
+	    "                   %d to %d: each instance's DNS health check interval\n"
+	    "                   (default: %d up to %d instances; %d above)\n"
 	    "  -o FILE          write FILE instead of standard output\n",
-	    GEN_SITES_MAX, GEN_INSTANCES_MAX, GEN_CLIENTS_MAX, TOPO_LAB_NAME_MAX);
+	    GEN_SITES_MAX, GEN_INSTANCES_MAX, GEN_CLIENTS_MAX, TOPO_LAB_NAME_MAX, GEN_BFD_MS_MIN,
+	    GEN_BFD_MS_MAX, GEN_BFD_MS_BRISK, GEN_BRISK_INSTANCES_MAX, GEN_BFD_MS_GENTLE,
+	    GEN_CHECK_MS_MIN, GEN_CHECK_MS_MAX, GEN_CHECK_MS_BRISK, GEN_BRISK_INSTANCES_MAX,
+	    GEN_CHECK_MS_GENTLE);
 }
 
 /* A whole decimal number in [min, max]; -1 with a message naming the option. */
@@ -84,6 +94,8 @@ cmd_generate(int argc, char **argv)
 		{ "fib", required_argument, NULL, 'f' },
 		{ "bfd", no_argument, NULL, 'b' },
 		{ "no-bfd", no_argument, NULL, 'B' },
+		{ "bfd-interval", required_argument, NULL, 'i' },
+		{ "check-interval", required_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -156,6 +168,24 @@ cmd_generate(int argc, char **argv)
 			break;
 		case 'B':
 			o.bfd = false;
+			break;
+		case 'i':
+		case 'k':
+			/* 0 would mean "by size": the range is checked by gen_anycast_check. */
+			if (get_count(c == 'i' ? "bfd-interval" : "check-interval", optarg,
+				UINT32_MAX, &v) < 0)
+				return EXIT_USAGE;
+			if (v == 0) {
+				fprintf(stderr, "anylab generate: --%s 0: expected %d to %d ms\n",
+				    c == 'i' ? "bfd-interval" : "check-interval",
+				    c == 'i' ? GEN_BFD_MS_MIN : GEN_CHECK_MS_MIN,
+				    c == 'i' ? GEN_BFD_MS_MAX : GEN_CHECK_MS_MAX);
+				return EXIT_USAGE;
+			}
+			if (c == 'i')
+				o.bfd_ms = (unsigned)v;
+			else
+				o.check_ms = (unsigned)v;
 			break;
 		case 'o':
 			out = optarg;

@@ -47,6 +47,27 @@ extern const char *const gen_fib_names[GEN_FIB_COUNT];
 #define GEN_QNAME	  "server.zone.tst"
 #define GEN_DEFAULT_NAME  "anygen"
 
+/*
+ * Failure-detection timers (docs/generate.md, "Timers and failure
+ * detection"). Unless given, they follow the lab's size, counted in DNS
+ * instances (S x I), because an idle lab's CPU goes to each instance's BFD
+ * session and health check and not to its clients: up to
+ * GEN_BRISK_INSTANCES_MAX instances, BFD 50 ms x 3 and a check every 100 ms;
+ * more, BFD 500 ms x 3 and a check every second.
+ */
+#define GEN_BRISK_INSTANCES_MAX 64
+#define GEN_BFD_MS_BRISK	50
+#define GEN_BFD_MS_GENTLE	500
+#define GEN_CHECK_MS_BRISK	100
+#define GEN_CHECK_MS_GENTLE	1000
+#define GEN_BFD_MULT		3
+#define GEN_BFD_MS_MIN		10
+#define GEN_BFD_MS_MAX		10000
+#define GEN_CHECK_MS_MIN	10
+#define GEN_CHECK_MS_MAX	60000
+#define GEN_FAILOVER_MARGIN_MS	1500 /* after detection: BGP withdraws, routers switch */
+#define GEN_NO_BFD_WITHIN_S	15   /* without BFD: the 9 s hold time, and room */
+
 struct gen_anycast {
 	unsigned sites;
 	unsigned instances; /* per site */
@@ -55,14 +76,28 @@ struct gen_anycast {
 	uint64_t seed;
 	char name[TOPO_LAB_NAME_MAX + 1];
 	enum gen_fib fib;
-	bool bfd; /* BFD between each site router and its instances (the default) */
+	bool bfd;	   /* BFD between each site router and its instances (the default) */
+	unsigned bfd_ms;   /* BFD interval; 0: by the lab's size */
+	unsigned check_ms; /* each instance's DNS health check interval; 0: by size */
 };
 
-/* The defaults: star core, seed 1, name GEN_DEFAULT_NAME, multipath FIB, BFD on. */
+/* The timers a lab gets, the options' or its size's, and what they imply. */
+struct gen_timers {
+	unsigned bfd_ms;    /* interval (desired min TX and required min RX) */
+	unsigned bfd_mult;  /* detection multiplier */
+	unsigned check_ms;  /* health check interval (rise 3, fall 3) */
+	unsigned detect_ms; /* a lost instance seen: BFD interval x multiplier (no BFD: 0) */
+	unsigned within_s;  /* the failover the scenarios allow (docs/generate.md) */
+};
+
+/* The defaults: star core, seed 1, name GEN_DEFAULT_NAME, multipath FIB, BFD on, timers by size. */
 void gen_anycast_defaults(struct gen_anycast *);
 
 /* How many nodes the lab has: S x (1 + I + C) plus its core routers. */
 uint64_t gen_anycast_nodes(const struct gen_anycast *);
+
+/* The timers of the lab the options make (after gen_anycast_check). */
+void gen_anycast_timers(const struct gen_anycast *, struct gen_timers *);
 
 /* 0, or -1 with msg saying which option is out of range and what was expected. */
 int gen_anycast_check(const struct gen_anycast *, char *msg, size_t len);

@@ -45,9 +45,6 @@
 #define INST_OFFSET   10
 #define HOLD_TIME     9
 #define KEEPALIVE     3
-#define BFD_MS	      50 /* 3 x 50 ms: a lost instance is seen in 150 ms */
-#define BFD_MULT      3
-#define HEALTH_MS     100
 #define PROBE_QPS     2000 /* the generated probe's total rate, all clients together */
 #define PROBE_RATE    20   /* and the most per client */
 
@@ -69,6 +66,7 @@ struct plan {
 	unsigned regions;    /* tiers: regional cores */
 	unsigned per_region; /* tiers: sites per regional core */
 	unsigned nlinks;     /* core links numbered so far */
+	struct gen_timers tm;
 	cJSON *nodes;
 	cJSON *links;
 };
@@ -101,7 +99,7 @@ static void gen_core(struct plan *);
 static void uplink(struct plan *, cJSON *upper_node, const char *upper, const char *upper_if,
     uint32_t upper_asn, cJSON *lower_node, const char *lower, const char *lower_if,
     uint32_t lower_asn, const char *link_name);
-static cJSON *bfd_object(void);
+static cJSON *bfd_object(const struct plan *);
 static cJSON *core_router(struct plan *, const char *name, uint32_t router_id, uint32_t asn,
     unsigned index, unsigned ports);
 static cJSON *gen_scenarios(const struct plan *);
@@ -126,6 +124,20 @@ gen_anycast_defaults(struct gen_anycast *o)
 	snprintf(o->name, sizeof(o->name), "%s", GEN_DEFAULT_NAME);
 	o->fib = GEN_FIB_MULTIPATH;
 	o->bfd = true;
+}
+
+void
+gen_anycast_timers(const struct gen_anycast *o, struct gen_timers *tm)
+{
+	bool brisk = (uint64_t)o->sites * o->instances <= GEN_BRISK_INSTANCES_MAX;
+
+	tm->bfd_ms = o->bfd_ms ? o->bfd_ms : brisk ? GEN_BFD_MS_BRISK : GEN_BFD_MS_GENTLE;
+	tm->bfd_mult = GEN_BFD_MULT;
+	tm->check_ms = o->check_ms ? o->check_ms : brisk ? GEN_CHECK_MS_BRISK : GEN_CHECK_MS_GENTLE;
+	tm->detect_ms = o->bfd ? tm->bfd_ms * tm->bfd_mult : 0;
+	/* Detection, then BGP's withdrawal and the routers' switch, in whole seconds. */
+	tm->within_s = o->bfd ? (tm->detect_ms + GEN_FAILOVER_MARGIN_MS + 999) / 1000 :
+				GEN_NO_BFD_WITHIN_S;
 }
 
 uint64_t
@@ -171,6 +183,22 @@ gen_anycast_check(const struct gen_anycast *o, char *msg, size_t len)
 		    "expected at most %d",
 		    o->sites, o->instances, o->clients, (unsigned long long)gen_anycast_nodes(o),
 		    GEN_NODES_MAX);
+		return -1;
+	}
+	if (o->bfd_ms != 0 && (o->bfd_ms < GEN_BFD_MS_MIN || o->bfd_ms > GEN_BFD_MS_MAX)) {
+		snprintf(msg, len, "--bfd-interval %u: expected %d to %d ms", o->bfd_ms,
+		    GEN_BFD_MS_MIN, GEN_BFD_MS_MAX);
+		return -1;
+	}
+	if (o->bfd_ms != 0 && !o->bfd) {
+		snprintf(msg, len, "--bfd-interval %u with --no-bfd: expected one or the other",
+		    o->bfd_ms);
+		return -1;
+	}
+	if (o->check_ms != 0 &&
+	    (o->check_ms < GEN_CHECK_MS_MIN || o->check_ms > GEN_CHECK_MS_MAX)) {
+		snprintf(msg, len, "--check-interval %u: expected %d to %d ms", o->check_ms,
+		    GEN_CHECK_MS_MIN, GEN_CHECK_MS_MAX);
 		return -1;
 	}
 	if ((unsigned)o->core >= GEN_CORE_COUNT || (unsigned)o->fib >= GEN_FIB_COUNT) {
@@ -307,12 +335,12 @@ add_link(struct plan *p, const char *name, bool lan, const char *const *ends, si
 }
 
 static cJSON *
-bfd_object(void)
+bfd_object(const struct plan *p)
 {
 	cJSON *b = cJSON_CreateObject();
 
-	cJSON_AddNumberToObject(b, "interval_ms", BFD_MS);
-	cJSON_AddNumberToObject(b, "multiplier", BFD_MULT);
+	cJSON_AddNumberToObject(b, "interval_ms", p->tm.bfd_ms);
+	cJSON_AddNumberToObject(b, "multiplier", p->tm.bfd_mult);
 	return b;
 }
 
@@ -378,7 +406,7 @@ gen_instance(struct plan *p, unsigned site, unsigned k, cJSON *lan_ends)
 	cJSON_AddNumberToObject(bgp, "hold_time", HOLD_TIME);
 	cJSON_AddNumberToObject(bgp, "keepalive", KEEPALIVE);
 	if (o->bfd)
-		cJSON_AddItemToObject(bgp, "bfd", bfd_object());
+		cJSON_AddItemToObject(bgp, "bfd", bfd_object(p));
 	arr = cJSON_AddArrayToObject(bgp, "originate");
 	cJSON_AddItemToArray(arr, cJSON_CreateString(GEN_ANYCAST_PFX));
 	/* The route stays only while the instance's own DNS service answers. */
@@ -389,7 +417,7 @@ gen_instance(struct plan *p, unsigned site, unsigned k, cJSON *lan_ends)
 	cJSON_AddStringToObject(d, "server", GEN_ANYCAST_V4);
 	cJSON_AddStringToObject(d, "qname", GEN_QNAME);
 	cJSON_AddStringToObject(d, "qtype", "TXT");
-	cJSON_AddNumberToObject(h, "interval_ms", HEALTH_MS);
+	cJSON_AddNumberToObject(h, "interval_ms", p->tm.check_ms);
 	cJSON_AddNumberToObject(h, "rise", 3);
 	cJSON_AddNumberToObject(h, "fall", 3);
 	cJSON_AddItemToArray(arr, h);
@@ -477,7 +505,7 @@ gen_site(struct plan *p, unsigned site)
 		node_name(p, site, "dns", k, iname, sizeof(iname));
 		peer = add_peer(bgp, base + INST_OFFSET + k, ASN_ANYCAST, "all", "none", iname);
 		if (o->bfd)
-			cJSON_AddItemToObject(peer, "bfd", bfd_object());
+			cJSON_AddItemToObject(peer, "bfd", bfd_object(p));
 	}
 
 	srv = cJSON_CreateArray();
@@ -625,11 +653,26 @@ cJSON *
 gen_anycast_build(const struct gen_anycast *o, char *msg, size_t len)
 {
 	struct plan p = { .o = o };
-	char desc[1024];
+	char desc[1024], extra[64] = "", timers[160];
 	cJSON *root;
 
 	if (gen_anycast_check(o, msg, len) < 0)
 		return NULL;
+	gen_anycast_timers(o, &p.tm);
+	if (o->bfd_ms)
+		snprintf(extra, sizeof(extra), " --bfd-interval %u", o->bfd_ms);
+	if (o->check_ms)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+		    " --check-interval %u", o->check_ms);
+	if (o->bfd)
+		snprintf(timers, sizeof(timers),
+		    "BFD %u ms x %u between each site router and its instances (a lost instance "
+		    "is seen in %u ms)",
+		    p.tm.bfd_ms, p.tm.bfd_mult, p.tm.detect_ms);
+	else
+		snprintf(timers, sizeof(timers),
+		    "no BFD (a lost instance is seen when the 9 s hold "
+		    "time expires)");
 	p.width = 2;
 	for (unsigned s = o->sites; s >= 100; s /= 10)
 		p.width++;
@@ -646,16 +689,17 @@ gen_anycast_build(const struct gen_anycast *o, char *msg, size_t len)
 	cJSON_AddStringToObject(root, "name", o->name);
 	snprintf(desc, sizeof(desc),
 	    "Generated by `anylab generate anycast --sites %u --instances %u --clients %u "
-	    "--core %s --seed %llu --fib %s%s` (docs/generate.md): %u sites, each a router, "
+	    "--core %s --seed %llu --fib %s%s%s` (docs/generate.md): %u sites, each a router, "
 	    "%u DNS instance%s announcing %s over eBGP and %u client%s whose resolver is %s; "
-	    "the sites joined by %s.",
+	    "the sites joined by %s; %s; each instance's DNS health check every %u ms.",
 	    o->sites, o->instances, o->clients, gen_core_names[o->core],
-	    (unsigned long long)o->seed, gen_fib_names[o->fib], o->bfd ? "" : " --no-bfd", o->sites,
-	    o->instances, o->instances == 1 ? "" : "s", GEN_ANYCAST_PFX, o->clients,
+	    (unsigned long long)o->seed, gen_fib_names[o->fib], o->bfd ? "" : " --no-bfd", extra,
+	    o->sites, o->instances, o->instances == 1 ? "" : "s", GEN_ANYCAST_PFX, o->clients,
 	    o->clients == 1 ? "" : "s", GEN_ANYCAST_V4,
 	    o->core == GEN_CORE_STAR	 ? "one core router" :
 		o->core == GEN_CORE_RING ? "a ring of their routers" :
-					   "regional core routers under a top core");
+					   "regional core routers under a top core",
+	    timers, p.tm.check_ms);
 	cJSON_AddStringToObject(root, "description", desc);
 	/* Past the host's gc_thresh3 dynamic entries nothing resolves (docs/generate.md). */
 	cJSON_AddStringToObject(root, "neighbours", topo_neighbours_names[TOPO_NEIGH_STATIC]);
@@ -835,19 +879,24 @@ scenario_object(const struct plan *p, cJSON *all, const char *name, const char *
 
 /*
  * The scenarios, on site 1 (s01): steady (no fault), site-down (S >= 2),
- * instance-down (I >= 2). Failover within 2 s with BFD (150 ms detection),
- * 15 s without (the 9 s hold timer).
+ * instance-down (I >= 2). Failover within the BFD detection time and
+ * GEN_FAILOVER_MARGIN_MS, rounded up to seconds (2 s at 50 ms x 3, 3 s at
+ * 500 ms x 3); GEN_NO_BFD_WITHIN_S without BFD (the 9 s hold timer).
  */
 static cJSON *
 gen_scenarios(const struct plan *p)
 {
 	const struct gen_anycast *o = p->o;
-	unsigned within = o->bfd ? 2 : 15;
-	char s[16], d[1024], label[160], id[TOPO_NAME_MAX];
+	unsigned within = p->tm.within_s;
+	char s[16], d[1024], label[160], id[TOPO_NAME_MAX], det[48];
 	cJSON *all = cJSON_CreateObject(), *steps, *st;
 	const char *since;
 
 	site_name(p, 1, s, sizeof(s));
+	if (o->bfd)
+		snprintf(det, sizeof(det), " (%u ms)", p->tm.detect_ms);
+	else
+		snprintf(det, sizeof(det), " (none: the hold timer, 9 s)");
 
 	steps = scenario_object(p, all, "steady",
 	    "No fault: once every site router routes the anycast address to all its instances, "
@@ -877,8 +926,7 @@ gen_scenarios(const struct plan *p)
 		    "at least 99 %% of %s's clients are answered by another site within %u s; no "
 		    "client of another site changes instance. The adapters enabled again, %s "
 		    "answers its own clients again.",
-		    s, o->instances, o->instances == 1 ? "" : "s",
-		    o->bfd ? " (150 ms)" : " (none: the hold timer, 9 s)", s, within, s);
+		    s, o->instances, o->instances == 1 ? "" : "s", det, s, within, s);
 		steps = scenario_object(p, all, "site-down", d);
 		converge(p, steps);
 		all_own_site(steps, 10);

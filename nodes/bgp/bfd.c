@@ -19,7 +19,8 @@
 #include "log.h"
 
 #define DISC_BUCKETS 64	  /* power of two */
-#define RX_BATCH     64	  /* datagrams read per wake-up and socket */
+#define RX_BATCH     16	  /* datagrams read per recvmmsg call */
+#define RX_ROUNDS    4	  /* calls per wake-up and socket at most */
 #define RX_BUF	     256  /* Length is one octet: nothing longer is a packet */
 #define TOS_CS6	     0xc0 /* network control, as routing protocols send */
 
@@ -218,49 +219,63 @@ bfd_get_stats(const struct bfd *b, struct bfd_stats *st)
 	*st = b->stats;
 }
 
+/*
+ * The datagrams waiting, RX_BATCH at a time through recvmmsg, at most
+ * RX_ROUNDS batches before the loop serves others: a wake-up with one
+ * packet costs one call, not a second one to hear EAGAIN.
+ */
 static void
 rx_ready(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 {
 	struct bfd *b = io->arg;
+	uint8_t buf[RX_BATCH][RX_BUF];
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int)) * 4];
+	} ctl[RX_BATCH];
+	struct sockaddr_storage ss[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	struct mmsghdr m[RX_BATCH];
+	int n;
 
-	for (int i = 0; i < RX_BATCH; i++) {
-		uint8_t buf[RX_BUF];
-		union {
-			struct cmsghdr align;
-			char buf[CMSG_SPACE(sizeof(int)) * 4];
-		} ctl;
-		struct sockaddr_storage ss;
-		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-		struct msghdr m = {
-			.msg_name = &ss,
-			.msg_namelen = sizeof(ss),
-			.msg_iov = &iov,
-			.msg_iovlen = 1,
-			.msg_control = ctl.buf,
-			.msg_controllen = sizeof(ctl.buf),
-		};
-		struct cmsghdr *c;
-		struct ipaddr src;
-		ssize_t n;
-		int ttl = -1;
-
-		n = recvmsg(io->fd, &m, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return; /* EAGAIN: drained */
+	for (int round = 0; round < RX_ROUNDS; round++) {
+		for (int i = 0; i < RX_BATCH; i++) {
+			iov[i] = (struct iovec){ .iov_base = buf[i], .iov_len = RX_BUF };
+			m[i].msg_hdr = (struct msghdr){
+				.msg_name = &ss[i],
+				.msg_namelen = sizeof(ss[i]),
+				.msg_iov = &iov[i],
+				.msg_iovlen = 1,
+				.msg_control = ctl[i].buf,
+				.msg_controllen = sizeof(ctl[i].buf),
+			};
 		}
-		b->stats.rx++;
-		for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
-			if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
-			    (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT))
-				memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
-		}
-		if (ipaddr_from_sockaddr(&src, NULL, (struct sockaddr *)&ss) < 0) {
-			b->stats.drop[BFD_DROP_NO_SESSION]++;
+		n = recvmmsg(io->fd, m, RX_BATCH, MSG_DONTWAIT, NULL);
+		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0)
+			return; /* EAGAIN: drained */
+		for (int i = 0; i < n; i++) {
+			struct cmsghdr *c;
+			struct ipaddr src;
+			int ttl = -1;
+
+			b->stats.rx++;
+			for (c = CMSG_FIRSTHDR(&m[i].msg_hdr); c != NULL;
+			     c = CMSG_NXTHDR(&m[i].msg_hdr, c)) {
+				if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
+				    (c->cmsg_level == IPPROTO_IPV6 &&
+					c->cmsg_type == IPV6_HOPLIMIT))
+					memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
+			}
+			if (ipaddr_from_sockaddr(&src, NULL, (struct sockaddr *)&ss[i]) < 0) {
+				b->stats.drop[BFD_DROP_NO_SESSION]++;
+				continue;
+			}
+			rx_packet(b, buf[i], m[i].msg_len, &src, ttl);
 		}
-		rx_packet(b, buf, (size_t)n, &src, ttl);
+		if (n < RX_BATCH)
+			return;
 	}
 }
 

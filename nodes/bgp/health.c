@@ -6,7 +6,10 @@
  * - dns: one UDP query (RFC 1035 section 4.1: header, one question, RD=0,
  *   random ID) on a connected non-blocking socket; the reply must carry the
  *   ID, QR=1, opcode QUERY and our question (names compared ignoring ASCII
- *   case, RFC 4343), and its RCODE must be the expected one.
+ *   case, RFC 4343), and its RCODE must be the expected one. The socket is
+ *   kept from one answered check to the next (a check every 100 ms would
+ *   otherwise make and close ten sockets a second) and replaced after any
+ *   failure, so a late or stray reply to an abandoned query dies with it.
  * - command: posix_spawn of an argv (no shell) with stdin, stdout and stderr
  *   on /dev/null, every other descriptor closed, signals at their defaults;
  *   the child is watched and reaped through a pidfd (pidfd_open(2)), and on
@@ -26,6 +29,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -46,6 +50,7 @@
 #define HEALTH_MIN_INTERVAL 10
 #define HEALTH_MAX_INTERVAL 3600000
 #define HEALTH_MAX_RUN	    100
+#define ID_POOL		    32 /* query IDs drawn from the kernel at once */
 
 struct health;
 struct health_check;
@@ -107,6 +112,8 @@ struct health {
 	posix_spawn_file_actions_t fa; /* built once: no allocation per check */
 	posix_spawnattr_t attr;
 	bool spawn_ready;
+	uint16_t ids[ID_POOL]; /* random query IDs not used yet: ids[0..nids) */
+	size_t nids;
 	size_t n;
 	struct health_check checks[];
 };
@@ -123,6 +130,8 @@ static void dns_start(struct health_check *);
 static void dns_timeout(struct health_check *);
 static void dns_close(struct health_check *);
 static void dns_read(struct ev_loop *, struct ev_io *, uint32_t);
+static int dns_open(struct health_check *);
+static uint16_t query_id(struct health *);
 static void cmd_start(struct health_check *);
 static void cmd_timeout(struct health_check *);
 static void cmd_close(struct health_check *);
@@ -675,38 +684,65 @@ dns_stop(struct health_check *hc)
 	hc->fd = -1;
 }
 
-static void
-dns_start(struct health_check *hc)
+/*
+ * A random query ID. The kernel's random bytes are fetched ID_POOL IDs at a
+ * time: glibc's arc4random makes a getrandom(2) call for every one.
+ */
+static uint16_t
+query_id(struct health *h)
+{
+	if (h->nids == 0) {
+		if (getrandom(h->ids, sizeof(h->ids), 0) != (ssize_t)sizeof(h->ids))
+			return (uint16_t)arc4random();
+		h->nids = ID_POOL;
+	}
+	return h->ids[--h->nids];
+}
+
+/* The check's socket, connected to the server and on the loop; -1 after check_done. */
+static int
+dns_open(struct health_check *hc)
 {
 	const struct health_dns_config *d = &hc->cfg->dns;
 	struct sockaddr_storage ss;
-	struct wire_wr w;
 	unsigned sslen;
-	ssize_t r;
 	int err;
 
 	hc->fd = socket(d->server.family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (hc->fd < 0) {
 		check_done(hc, false, "cannot query: socket: %s", strerror(errno));
-		return;
+		return -1;
 	}
 	ipaddr_to_sockaddr(&d->server, d->port, &ss, &sslen);
 	if (connect(hc->fd, (struct sockaddr *)&ss, sslen) < 0) {
 		err = errno;
-		dns_stop(hc);
+		close(hc->fd);
+		hc->fd = -1;
 		check_done(hc, false, "cannot query: connect: %s", strerror(err));
-		return;
+		return -1;
 	}
-	wire_wr_init(&w, hc->query, sizeof(hc->query));
-	w.len = hc->query_len;
-	wire_patch_u16(&w, 0, (uint16_t)arc4random());
 	ev_io_init(&hc->io, hc->fd, dns_read, hc);
 	if ((err = ev_io_start(hc->h->loop, &hc->io, EPOLLIN)) < 0) {
 		close(hc->fd);
 		hc->fd = -1;
 		check_done(hc, false, "cannot query: epoll: %s", strerror(-err));
-		return;
+		return -1;
 	}
+	return 0;
+}
+
+static void
+dns_start(struct health_check *hc)
+{
+	struct wire_wr w;
+	ssize_t r;
+	int err;
+
+	if (hc->fd < 0 && dns_open(hc) < 0)
+		return;
+	wire_wr_init(&w, hc->query, sizeof(hc->query));
+	w.len = hc->query_len;
+	wire_patch_u16(&w, 0, query_id(hc->h));
 	r = send(hc->fd, hc->query, hc->query_len, 0);
 	if (r != (ssize_t)hc->query_len) {
 		err = r < 0 ? errno : EMSGSIZE;
@@ -813,9 +849,9 @@ dns_reply(struct health_check *hc, const uint8_t *buf, size_t len, uint64_t rtt_
 	case HEALTH_DNS_ANSWER:
 		break;
 	}
-	dns_stop(hc);
 	health_rcode_name(rcode, got, sizeof(got));
 	if (rcode != hc->cfg->dns.rcode) {
+		dns_stop(hc);
 		check_done(hc, false, "rcode %s, expected %s", got,
 		    health_rcode_name(hc->cfg->dns.rcode, want, sizeof(want)));
 		return 1;
@@ -835,6 +871,11 @@ dns_read(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 		r = recv(hc->fd, buf, sizeof(buf), 0);
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
+		if (!hc->running) {
+			/* A second copy of an answer, or an error queued since: start afresh. */
+			dns_stop(hc);
+			return;
+		}
 		if (r < 0) {
 			int err = errno;
 

@@ -28,7 +28,7 @@ struct dns_daemon {
 	struct dns_config cfg;
 	struct dns_server *srv;
 	struct ctl_server *ctl;
-	struct ev_timer log_timer;
+	struct ev_io log_io;
 	char identity[256];
 	char base_dir[PATH_MAX];
 	uint64_t generation;
@@ -37,9 +37,7 @@ struct dns_daemon {
 };
 
 static void on_signal(struct ev_loop *, int, void *);
-static void on_log_timer(struct ev_loop *, struct ev_timer *);
-
-#define LOG_FLUSH_MS 200
+static void on_log_lines(struct ev_loop *, struct ev_io *, uint32_t);
 static void on_ctl(int argc, char **argv, struct strbuf *out, void *arg);
 
 static void
@@ -184,12 +182,11 @@ on_signal(struct ev_loop *loop, int signo, void *arg)
 }
 
 static void
-on_log_timer(struct ev_loop *loop, struct ev_timer *t)
+on_log_lines(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 {
-	struct dns_daemon *d = t->arg;
+	struct dns_daemon *d = io->arg;
 
 	dns_server_flush_logs(d->srv);
-	ev_timer_start(loop, t, EV_MS(LOG_FLUSH_MS));
 }
 
 static void
@@ -329,8 +326,11 @@ dns_daemon_run(const struct dns_daemon_opts *opts)
 			goto out_srv;
 		}
 	}
-	ev_timer_init(&d.log_timer, on_log_timer, &d);
-	ev_timer_start(d.loop, &d.log_timer, EV_MS(LOG_FLUSH_MS));
+	ev_io_init(&d.log_io, dns_server_log_fd(d.srv), on_log_lines, &d);
+	if ((lrc = ev_io_start(d.loop, &d.log_io, EPOLLIN)) < 0) {
+		log_err("epoll: %s", strerror(-lrc));
+		goto out_ctl;
+	}
 	log_info("ready: identity \"%s\", %u workers, port %u, %s", d.identity,
 	    dns_server_workers(d.srv), d.cfg.port,
 	    d.cfg.nlisten ? "listed addresses" : "every address (wildcard with PKTINFO)");
@@ -338,8 +338,9 @@ dns_daemon_run(const struct dns_daemon_opts *opts)
 		log_err("event loop: %s", strerror(errno));
 	else
 		rc = 0;
-	ev_timer_stop(d.loop, &d.log_timer);
+	ev_io_stop(d.loop, &d.log_io);
 	dns_server_flush_logs(d.srv);
+out_ctl:
 	if (d.ctl != NULL)
 		ctl_close(d.ctl);
 out_srv:

@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 #include "dns_answer.h"
@@ -137,6 +138,7 @@ struct dns_server {
 	struct dns_worker *workers;
 	unsigned nworkers;
 	struct dns_zoneset *zs; /* main thread's reference */
+	int log_efd;		/* eventfd: a worker queued a log line */
 };
 
 static void *worker_main(void *);
@@ -317,6 +319,11 @@ dns_server_new(const struct dns_config *cfg, const char *identity, struct dns_zo
 	srv->tcp_idle_ms = cfg->tcp_idle_ms;
 	srv->tcp_max_conns = cfg->tcp_max_conns;
 	srv->zs = zs;
+	srv->log_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (srv->log_efd < 0) {
+		snprintf(err, errlen, "eventfd: %s", strerror(errno));
+		goto fail;
+	}
 	srv->nworkers = cfg->workers;
 	if (srv->nworkers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -415,6 +422,8 @@ dns_server_free(struct dns_server *srv)
 	}
 	free(srv->workers);
 	dns_zoneset_put(srv->zs);
+	if (srv->log_efd >= 0)
+		close(srv->log_efd);
 	free(srv);
 }
 
@@ -520,13 +529,24 @@ account(struct dns_worker *w, enum dns_transport tr, const struct dns_answer_inf
 			    "%s query from %s port %u: FORMERR: %s", dns_transport_name(tr), as,
 			    port, info->formerr);
 			atomic_store_explicit(&w->log_head, head + 1, memory_order_release);
+			/* Wake the main thread, which has no timer for this. */
+			(void)!eventfd_write(w->srv->log_efd, 1);
 		}
 	}
+}
+
+int
+dns_server_log_fd(const struct dns_server *srv)
+{
+	return srv->log_efd;
 }
 
 void
 dns_server_flush_logs(struct dns_server *srv)
 {
+	eventfd_t n;
+
+	(void)eventfd_read(srv->log_efd, &n); /* reset before reading: no line is missed */
 	for (unsigned i = 0; i < srv->nworkers; i++) {
 		struct dns_worker *w = &srv->workers[i];
 		unsigned tail = atomic_load_explicit(&w->log_tail, memory_order_relaxed);

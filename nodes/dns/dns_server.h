@@ -41,7 +41,13 @@ void dns_server_set_zones(struct dns_server *, struct dns_zoneset *zs);
 const struct dns_zoneset *dns_server_zones(const struct dns_server *);
 unsigned dns_server_workers(const struct dns_server *);
 
-/* Write the workers' pending log lines (client errors); main thread only. */
+/*
+ * The workers' log lines (client errors) go through the main thread, which
+ * watches this descriptor (readable when a line is waiting) and then calls
+ * dns_server_flush_logs to write them; main thread only. No timer: an idle
+ * server never wakes the main thread.
+ */
+int dns_server_log_fd(const struct dns_server *);
 void dns_server_flush_logs(struct dns_server *);
 
 /* Aggregated counters as a JSON object (the control socket's `stats`). */

@@ -6,7 +6,8 @@
  * silent peer take the other side Down with the right diag within its
  * detection time; timers changed by a Poll Sequence apply on both sides; a
  * packet with TTL 64 is dropped and counted while the same one with TTL 255
- * is obeyed; malformed and unknown packets are counted by reason; six
+ * is obeyed; malformed and unknown packets are counted by reason, a burst
+ * longer than a receive batch to the last one; six
  * sessions at 10 ms cost little CPU.
  */
 #include <errno.h>
@@ -495,6 +496,23 @@ Test(bfd_session, malformed_and_unknown_packets_are_counted)
 	cr_assert_gt(st.accepted, st0.accepted, "A's packets still flow");
 	cr_assert(both_up());
 	cr_assert_str_eq(bfd_drop_name(BFD_DROP_TTL), "ttl");
+}
+
+Test(bfd_session, a_burst_longer_than_a_batch_is_all_read)
+{
+	struct bfd_stats st0, st;
+	uint8_t junk[24] = { 0x40, 0xc0, 3, 24 }; /* version 2 */
+
+	/* 100 datagrams queued at once: several recvmmsg batches and wake-ups. */
+	pair_up();
+	bfd_get_stats(B.bfd, &st0);
+	for (int i = 0; i < 100; i++)
+		send_bytes(junk, sizeof(junk), B.port);
+	run_for(50 * MS);
+	bfd_get_stats(B.bfd, &st);
+	cr_assert_eq(st.malformed[BFD_PKT_VERSION], st0.malformed[BFD_PKT_VERSION] + 100);
+	cr_assert_geq(st.rx, st0.rx + 100);
+	cr_assert(both_up(), "A's packets still read between the junk");
 }
 
 Test(bfd_session, bad_parameters_are_refused)

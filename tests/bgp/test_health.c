@@ -431,6 +431,7 @@ enum reply_mode {
 	R_OTHER_QUESTION, /* right ID, another name */
 	R_OTHER_ID,	  /* wrong ID, then nothing */
 	R_QUERY,	  /* QR=0 */
+	R_TWICE,	  /* the answer sent twice */
 };
 
 struct responder {
@@ -442,6 +443,7 @@ struct responder {
 	size_t queries;
 	bool rd_seen;
 	uint16_t last_qtype;
+	uint16_t ports[16]; /* each query's source port */
 };
 
 static void
@@ -462,6 +464,8 @@ responder_read(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 	if (n < 0)
 		return;
 	mode = r->script[r->queries < r->nscript ? r->queries : r->nscript - 1];
+	if (r->queries < sizeof(r->ports) / sizeof(r->ports[0]))
+		r->ports[r->queries] = ntohs(((struct sockaddr_in *)&from)->sin_port);
 	r->queries++;
 	wire_rd_init(&rd, q, (size_t)n);
 	id = wire_u16(&rd);
@@ -495,6 +499,7 @@ responder_read(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 	case R_NOERROR:
 	case R_SERVFAIL:
 	case R_QUERY:
+	case R_TWICE:
 		wire_put_u16(&w, id);
 		wire_put_u16(&w,
 		    (uint16_t)((mode == R_QUERY ? 0 : 0x8000) | 0x0400 |
@@ -521,6 +526,8 @@ responder_read(struct ev_loop *loop, struct ev_io *io, uint32_t events)
 	}
 	cr_assert_eq(w.err, 0);
 	sendto(r->fd, out, w.len, 0, (struct sockaddr *)&from, fromlen);
+	if (mode == R_TWICE)
+		sendto(r->fd, out, w.len, 0, (struct sockaddr *)&from, fromlen);
 }
 
 static void
@@ -730,6 +737,47 @@ Test(health_dns, refused_port_fails)
 	cr_assert_str_eq(info.last_result, "no reply: Connection refused");
 	cr_assert_eq(info.state, HEALTH_DOWN);
 	cr_assert_eq(nnotes, 1);
+}
+
+Test(health_dns, socket_kept_while_answered)
+{
+	/* Passes share one socket; the timeout's query too; after it, a new socket. */
+	static const enum reply_mode script[] = { R_NOERROR, R_NOERROR, R_NOERROR, R_SILENT,
+		R_NOERROR, R_NOERROR };
+	struct responder r;
+	struct health_info info;
+
+	responder_start(&r, script, sizeof(script) / sizeof(script[0]));
+	open_checks(dns_json(r.port, "\"interval_ms\": 50, \"timeout_ms\": 40, \"rise\": 1"));
+	run_checks(0, 6, 3000);
+	health_get_info(H, 0, &info);
+	cr_assert_eq(info.passes, 5);
+	cr_assert_eq(info.failures, 1);
+	cr_assert_geq(r.queries, 6);
+	for (size_t i = 1; i < 4; i++)
+		cr_assert_eq(r.ports[i], r.ports[0], "query %zu from port %u, the first from %u", i,
+		    r.ports[i], r.ports[0]);
+	cr_assert_neq(r.ports[4], r.ports[3], "a new socket after the timeout");
+	cr_assert_eq(r.ports[5], r.ports[4]);
+	responder_stop(&r);
+}
+
+Test(health_dns, duplicate_answer_ignored)
+{
+	/* The second copy arrives between checks: it is dropped with the socket, no failure. */
+	static const enum reply_mode script[] = { R_TWICE, R_NOERROR, R_NOERROR };
+	struct responder r;
+	struct health_info info;
+
+	responder_start(&r, script, sizeof(script) / sizeof(script[0]));
+	open_checks(dns_json(r.port, "\"interval_ms\": 50, \"timeout_ms\": 40, \"rise\": 1"));
+	run_checks(0, 3, 3000);
+	health_get_info(H, 0, &info);
+	cr_assert_eq(info.passes, 3, "%s", info.last_result);
+	cr_assert_eq(info.failures, 0);
+	cr_assert_neq(r.ports[1], r.ports[0], "the socket that got the copy is replaced");
+	cr_assert_eq(r.ports[2], r.ports[1]);
+	responder_stop(&r);
 }
 
 /*

@@ -7,7 +7,11 @@
  * answered by another site (another instance of s01) during the fault and
  * by its own instance after it, and no client of another site affected at
  * all; the fault's catchment names the failed instances and counts no
- * collateral move. Skips without root or without the daemons built.
+ * collateral move. Then site-down again with the gentle timers a large
+ * lab gets by default (--bfd-interval 500 --check-interval 1000: 1.5 s of
+ * detection, 3 s allowed): every step holds and s01's clients fail over
+ * after BFD's detection time, not before. Skips without root or without
+ * the daemons built.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -104,5 +108,35 @@ Test(root_generate, instance_down)
 		}
 	}
 	cr_expect_gt(moved, 0, "no client was on S01-DNS1");
+	cJSON_Delete(j);
+}
+
+/* The timers a lab of more than 64 instances gets, on this small one: the 3 s allowed is enough. */
+Test(root_generate, site_down_gentle_timers)
+{
+	char gentle[300];
+	int status, n = 0;
+	cJSON *j;
+	const cJSON *c;
+
+	snprintf(gentle, sizeof(gentle), "%s/gentle.json", dir);
+	cr_assert_eq(hs_sh("%s generate anycast --sites 4 --instances 2 --clients 60 --seed 1 "
+			   "--bfd-interval 500 --check-interval 1000 --name %s -o %s",
+			 bin, lab, gentle),
+	    0, "anylab generate failed");
+	j = hs_run(bin, gentle, "site-down", lab, dir, NULL, &status);
+	hs_assert_held(j, status, "site-down with BFD 500 ms x 3");
+	cJSON_ArrayForEach(c, fault_clients(j)) {
+		const cJSON *f = hs_get(c, "failover_ms");
+
+		if (strncmp(hs_field(c, "client"), "s01-", 4) != 0)
+			continue;
+		n++;
+		/* Detection: 3 x 500 ms after the last packet, sent up to 500 ms before the fault. */
+		cr_expect(cJSON_IsNumber(f) && f->valuedouble >= 900 && f->valuedouble < 3000,
+		    "%s failed over in %g ms", hs_field(c, "client"),
+		    cJSON_IsNumber(f) ? f->valuedouble : -1.0);
+	}
+	cr_assert_eq(n, 60);
 	cJSON_Delete(j);
 }

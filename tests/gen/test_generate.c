@@ -3,8 +3,10 @@
  * over a range of sizes gives a topology the loader and the daemons'
  * parsers accept, whose scenarios parse against it; the same options give
  * the same bytes, another seed changes only what the seed is promised to
- * change; the address plan has no address twice; bad options are refused
- * with a message naming the option.
+ * change; the address plan has no address twice; the failure-detection
+ * timers follow the number of instances unless given, and the scenarios'
+ * failover time follows BFD's; bad options are refused with a message
+ * naming the option.
  */
 #include <criterion/criterion.h>
 #include <stdint.h>
@@ -216,6 +218,100 @@ Test(generate, fib_and_bfd_options)
 	cJSON_Delete(root);
 }
 
+/* The site-down step "99 % answered by another site": its within, or -1. */
+static int
+site_down_within(const cJSON *root)
+{
+	const cJSON *st;
+
+	cJSON_ArrayForEach(st,
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "scenarios"),
+				    "site-down"),
+		"steps")) {
+		if (cJSON_GetObjectItem(st, "not_by_site") != NULL)
+			return cJSON_GetObjectItem(st, "within")->valueint;
+	}
+	return -1;
+}
+
+/* Each instance's and each site router's BFD interval, and each health check's, all equal to want. */
+static void
+timers_are(const cJSON *root, const struct gen_anycast *o, int bfd_ms, int check_ms)
+{
+	const cJSON *nodes = cJSON_GetObjectItem(root, "nodes"), *n;
+	size_t nbfd = 0, nchecks = 0;
+
+	cJSON_ArrayForEach(n, nodes) {
+		const cJSON *bgp = cJSON_GetObjectItem(n, "bgp"), *x, *b;
+
+		if ((b = cJSON_GetObjectItem(bgp, "bfd")) != NULL) {
+			cr_assert_eq(cJSON_GetObjectItem(b, "interval_ms")->valueint, bfd_ms, "%s",
+			    n->string);
+			cr_assert_eq(cJSON_GetObjectItem(b, "multiplier")->valueint, 3);
+			nbfd++;
+		}
+		cJSON_ArrayForEach(x, cJSON_GetObjectItem(bgp, "peers")) {
+			if ((b = cJSON_GetObjectItem(x, "bfd")) != NULL) {
+				cr_assert_eq(cJSON_GetObjectItem(b, "interval_ms")->valueint,
+				    bfd_ms, "%s", n->string);
+				nbfd++;
+			}
+		}
+		cJSON_ArrayForEach(x, cJSON_GetObjectItem(bgp, "health")) {
+			cr_assert_eq(cJSON_GetObjectItem(x, "interval_ms")->valueint, check_ms,
+			    "%s", n->string);
+			nchecks++;
+		}
+	}
+	cr_assert_eq(nbfd, o->bfd ? 2 * (size_t)o->sites * o->instances : 0);
+	cr_assert_eq(nchecks, (size_t)o->sites * o->instances);
+}
+
+/* Timers by the number of instances, or as given; the failover allowed follows BFD's. */
+Test(generate, timers_follow_the_size_or_the_options)
+{
+	static const struct {
+		unsigned s, i, bfd_ms, check_ms;
+		bool bfd;
+		int want_bfd, want_check, within;
+	} cases[] = {
+		{ 32, 2, 0, 0, true, 50, 100, 2 },	   /* 64 instances: brisk */
+		{ 33, 2, 0, 0, true, 500, 1000, 3 },	   /* 66: gentle; 1.5 s + 1.5 s */
+		{ 1, 64, 0, 0, true, 50, 100, 2 },	   /* (no site-down with one site) */
+		{ 200, 2, 0, 0, true, 500, 1000, 3 },	   /* the 10,000-node benchmark lab */
+		{ 200, 2, 50, 100, true, 50, 100, 2 },	   /* given: as given */
+		{ 3, 2, 1000, 5000, true, 1000, 5000, 5 }, /* 3 s + 1.5 s */
+		{ 3, 2, 600, 0, true, 600, 100, 4 },	   /* 1.8 s + 1.5 s, rounded up */
+		{ 3, 2, 0, 250, false, 0, 250, 15 },	   /* no BFD: the hold timer */
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct gen_anycast o = opts(cases[k].s, cases[k].i, 1, GEN_CORE_STAR, 1);
+		struct gen_timers tm;
+		char msg[256];
+		cJSON *root;
+
+		o.bfd_ms = cases[k].bfd_ms;
+		o.check_ms = cases[k].check_ms;
+		o.bfd = cases[k].bfd;
+		gen_anycast_timers(&o, &tm);
+		cr_assert_eq(tm.check_ms, (unsigned)cases[k].want_check, "case %zu", k);
+		cr_assert_eq(tm.within_s, (unsigned)cases[k].within, "case %zu", k);
+		if (cases[k].bfd) {
+			cr_assert_eq(tm.bfd_ms, (unsigned)cases[k].want_bfd, "case %zu", k);
+			cr_assert_eq(tm.detect_ms, 3 * tm.bfd_ms);
+		} else {
+			cr_assert_eq(tm.detect_ms, 0);
+		}
+		root = gen_anycast_build(&o, msg, sizeof(msg));
+		cr_assert_not_null(root, "%s", msg);
+		timers_are(root, &o, cases[k].want_bfd, cases[k].want_check);
+		cr_assert_eq(site_down_within(root), o.sites >= 2 ? cases[k].within : -1,
+		    "case %zu", k);
+		cJSON_Delete(root);
+	}
+}
+
 /* Same options, same bytes; another seed changes the file. */
 Test(generate, same_seed_same_bytes)
 {
@@ -395,6 +491,19 @@ Test(generate, bad_options_refused)
 	refused(o,
 	    "--name \"\": expected 1 to 11 characters [a-z0-9_], starting with a letter or "
 	    "digit");
+	o = opts(3, 2, 4, GEN_CORE_STAR, 1);
+	o.bfd_ms = 9;
+	refused(o, "--bfd-interval 9: expected 10 to 10000 ms");
+	o.bfd_ms = 10001;
+	refused(o, "--bfd-interval 10001: expected 10 to 10000 ms");
+	o.bfd_ms = 100;
+	o.bfd = false;
+	refused(o, "--bfd-interval 100 with --no-bfd: expected one or the other");
+	o = opts(3, 2, 4, GEN_CORE_STAR, 1);
+	o.check_ms = 9;
+	refused(o, "--check-interval 9: expected 10 to 60000 ms");
+	o.check_ms = 60001;
+	refused(o, "--check-interval 60001: expected 10 to 60000 ms");
 }
 
 /* The site-down scenario: one fault over all of s01's instances, undone by the same list. */
@@ -448,6 +557,20 @@ Test(generate, command_line)
 	cr_assert_str_eq(out, direct);
 	free(out);
 	free(direct);
+	/* Again with the timers given. */
+	o.bfd_ms = 120;
+	o.check_ms = 700;
+	snprintf(cmd, sizeof(cmd),
+	    "%s generate anycast --sites 2 --instances 2 --clients 3 "
+	    "--core ring --seed 5 --bfd-interval 120 --check-interval 700",
+	    bin);
+	out = hs_output(cmd, &status);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: %d", cmd, status);
+	direct = gen_text(&o);
+	cr_assert_str_eq(out, direct);
+	cr_assert_not_null(strstr(out, "--bfd-interval 120 --check-interval 700`"));
+	free(out);
+	free(direct);
 
 	static const struct {
 		const char *args, *msg;
@@ -463,6 +586,18 @@ Test(generate, command_line)
 		{ "--sites 2 --instances 1 --clients 1 --name averyverylongname",
 		    "--name \"averyverylongname\": expected at most 11 characters" },
 		{ "--sites 2 --instances 1 --clients 1 extra", "unexpected argument \"extra\"" },
+		{ "--sites 2 --instances 1 --clients 1 --bfd-interval 0",
+		    "--bfd-interval 0: expected 10 to 10000 ms" },
+		{ "--sites 2 --instances 1 --clients 1 --bfd-interval 5",
+		    "--bfd-interval 5: expected 10 to 10000 ms" },
+		{ "--sites 2 --instances 1 --clients 1 --bfd-interval 50ms",
+		    "--bfd-interval \"50ms\": expected a whole number 0 to 4294967295" },
+		{ "--sites 2 --instances 1 --clients 1 --check-interval 0",
+		    "--check-interval 0: expected 10 to 60000 ms" },
+		{ "--sites 2 --instances 1 --clients 1 --check-interval 99999",
+		    "--check-interval 99999: expected 10 to 60000 ms" },
+		{ "--sites 2 --instances 1 --clients 1 --no-bfd --bfd-interval 100",
+		    "--bfd-interval 100 with --no-bfd: expected one or the other" },
 	};
 	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 		snprintf(cmd, sizeof(cmd), "%s generate anycast %s 2>&1", bin, bad[k].args);
