@@ -3,7 +3,8 @@
  * name the topology loader refuses is refused by up too (a '-' would make
  * LAB-NODE ambiguous), and the two link kinds as `status`, `link --cut`
  * and its restore see them: a veth pair cut from its far end, whose node
- * gets its addresses back, and a LAN cut at its switch port. Lab names
+ * gets its addresses back, and a LAN cut at its switch port; the switch
+ * namespace hands no bridged frame to netfilter. Lab names
  * start with "hc" and the pid; every lab is taken down on every path.
  */
 #include <stdio.h>
@@ -121,6 +122,24 @@ Test(links, veth_and_lan_status_cut_restore)
 	cr_expect_str_eq(ifield(doc, "b", "eth1", "admin"), "up");
 	cr_expect_str_eq(ifield(doc, "c", "eth0", "carrier"), "up");
 	cJSON_Delete(doc);
+
+	/* Bridged frames skip the switch's netfilter where the kernel has br_netfilter. */
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const what[] = { "iptables", "ip6tables", "arptables" };
+		char cmd[256], val[16] = "";
+		FILE *p;
+
+		snprintf(cmd, sizeof(cmd),
+		    "ip netns exec %s.sw cat /proc/sys/net/bridge/bridge-nf-call-%s 2>/dev/null",
+		    lab, what[i]);
+		p = popen(cmd, "r");
+		cr_assert_not_null(p);
+		if (fgets(val, sizeof(val), p) == NULL)
+			val[0] = '\0'; /* no br_netfilter in this kernel: nothing to turn off */
+		pclose(p);
+		cr_expect(val[0] == '\0' || strcmp(val, "0\n") == 0,
+		    "%s.sw: bridge-nf-call-%s is %s", lab, what[i], val);
+	}
 
 	/* The pair's cable, cut at a: the far end (b) goes down, a keeps its adapter. */
 	cr_assert_eq(hl_anylab(NULL, "link", "-l", lab, "a:eth1", "down", "--cut", NULL), 0);
