@@ -683,15 +683,16 @@ report_html(const struct run_result *r, const struct report_pictures *pics, cons
 /* ---- the topology picture ---- */
 
 int
-report_topology_svg(const char *lab, unsigned timeout_ms, struct strbuf *svg, char *why,
-    size_t whylen)
+report_topology_svg(const char *exe, const char *lab, unsigned timeout_ms, struct strbuf *svg,
+    char *why, size_t whylen)
 {
 	char *argv[] = { "anylab", "graph", (char *)lab, "--format", "svg", NULL };
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, status = 0, rc = -1;
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	struct strbuf errtext = STRBUF_INIT;
 	int64_t deadline = emu_now_rt_us() + (int64_t)timeout_ms * 1000;
-	bool fa_made = false, timed_out = false;
+	bool fa_made = false, attr_made = false, timed_out = false;
 	pid_t pid = -1;
 	int e;
 
@@ -705,10 +706,22 @@ report_topology_svg(const char *lab, unsigned timeout_ms, struct strbuf *svg, ch
 		goto out_close;
 	}
 	fa_made = true;
-	if ((e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) != 0 ||
+	if ((e = posix_spawnattr_init(&attr)) != 0) {
+		snprintf(why, whylen, "posix_spawn: %s", strerror(e));
+		goto out_close;
+	}
+	attr_made = true;
+	/*
+	 * A group of its own: `anylab graph` runs dot, and a dot still laying
+	 * out a big lab when the time is up goes with it (killing the graph
+	 * process alone left dot running for minutes).
+	 */
+	if ((e = posix_spawnattr_setpgroup(&attr, 0)) != 0 ||
+	    (e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP)) != 0 ||
+	    (e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) != 0 ||
 	    (e = posix_spawn_file_actions_adddup2(&fa, out[1], 1)) != 0 ||
 	    (e = posix_spawn_file_actions_adddup2(&fa, err[1], 2)) != 0 ||
-	    (e = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ)) != 0) {
+	    (e = posix_spawn(&pid, exe, &fa, &attr, argv, environ)) != 0) {
 		snprintf(why, whylen, "cannot run anylab graph: %s", strerror(e));
 		pid = -1;
 		goto out_close;
@@ -752,7 +765,7 @@ report_topology_svg(const char *lab, unsigned timeout_ms, struct strbuf *svg, ch
 		}
 	}
 	if (timed_out)
-		kill(pid, SIGKILL);
+		kill(-pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	pid = -1;
@@ -779,6 +792,8 @@ report_topology_svg(const char *lab, unsigned timeout_ms, struct strbuf *svg, ch
 out_close:
 	if (fa_made)
 		posix_spawn_file_actions_destroy(&fa);
+	if (attr_made)
+		posix_spawnattr_destroy(&attr);
 	for (int i = 0; i < 2; i++) {
 		if (out[i] >= 0)
 			close(out[i]);

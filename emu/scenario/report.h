@@ -38,13 +38,14 @@ void report_html(const struct run_result *r, const struct report_pictures *pics,
     struct strbuf *out);
 
 /*
- * Run `/proc/self/exe graph LAB --format svg` (posix_spawn, no shell; at
- * most timeout_ms) and keep its standard output in svg. 0 when it printed an
- * SVG document; -1 with why (its first line of standard error, or its exit
- * status) otherwise.
+ * Run `EXE graph LAB --format svg` (the runner passes /proc/self/exe;
+ * posix_spawn, no shell; at most timeout_ms, then it and whatever it started,
+ * dot, are killed as one process group) and keep its standard output in svg.
+ * 0 when it printed an SVG document; -1 with why (its first line of
+ * standard error, or its exit status) otherwise.
  */
-int report_topology_svg(const char *lab, unsigned timeout_ms, struct strbuf *svg, char *why,
-    size_t whylen);
+int report_topology_svg(const char *exe, const char *lab, unsigned timeout_ms, struct strbuf *svg,
+    char *why, size_t whylen);
 
 /*
  * The path of target relative to directory base, both absolute and taken

@@ -8,8 +8,12 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "report.h"
 #include "results.h"
@@ -270,10 +274,68 @@ Test(report, a_graph_that_fails_says_why)
 	char why[256];
 
 	/* /proc/self/exe is this test binary: it knows no "graph" and exits non-zero. */
-	cr_assert_eq(report_topology_svg("nolab", 5000, &svg, why, sizeof(why)), -1);
+	cr_assert_eq(report_topology_svg("/proc/self/exe", "nolab", 5000, &svg, why, sizeof(why)),
+	    -1);
 	cr_assert(why[0] != '\0');
 	cr_assert_eq(svg.len, 0);
 	sb_free(&svg);
+}
+
+/*
+ * A graph that takes too long is killed with what it started (dot, in
+ * anylab graph): here a script that starts a sleeper, writes its pid and
+ * waits for it. After the timeout the sleeper must be gone too.
+ */
+Test(report, a_graph_too_slow_is_killed_with_its_children)
+{
+	char dir[] = "/tmp/anylab-test-graph-XXXXXX", script[128], pidfile[128], why[256];
+	struct strbuf svg = STRBUF_INIT;
+	FILE *f;
+	pid_t sleeper = 0;
+	int gone = 0;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(script, sizeof(script), "%s/graph.sh", dir);
+	snprintf(pidfile, sizeof(pidfile), "%s/pid", dir);
+	f = fopen(script, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "#!/bin/sh\nsleep 30 &\necho $! > %s.new && mv %s.new %s\nwait\n", pidfile,
+	    pidfile, pidfile);
+	fclose(f);
+	cr_assert_eq(chmod(script, 0755), 0);
+
+	cr_assert_eq(report_topology_svg(script, "nolab", 500, &svg, why, sizeof(why)), -1);
+	cr_assert(strstr(why, "did not finish") != NULL, "%s", why);
+	f = fopen(pidfile, "r");
+	cr_assert_not_null(f, "the script never started its sleeper");
+	cr_assert_eq(fscanf(f, "%d", &sleeper), 1);
+	fclose(f);
+	/* Killed, then reaped by whoever adopted it: at most a few seconds. */
+	for (int i = 0; i < 300 && !gone; i++) {
+		char stat[64], buf[256] = "";
+		FILE *sf;
+
+		snprintf(stat, sizeof(stat), "/proc/%d/stat", (int)sleeper);
+		sf = fopen(stat, "r");
+		if (sf == NULL) {
+			gone = 1;
+			break;
+		}
+		(void)!fgets(buf, sizeof(buf), sf);
+		fclose(sf);
+		/* A zombie waiting for its new parent counts as gone: it was killed. */
+		if (strstr(buf, ") Z ") != NULL)
+			gone = 1;
+		else
+			usleep(10000);
+	}
+	if (!gone)
+		kill(sleeper, SIGKILL);
+	unlink(pidfile);
+	unlink(script);
+	rmdir(dir);
+	sb_free(&svg);
+	cr_assert(gone, "the graph's child %d outlived the timeout", (int)sleeper);
 }
 
 /* ---- the timeline ---- */
