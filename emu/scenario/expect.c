@@ -261,6 +261,11 @@ expect_window(const struct expect_view *v, const struct scn_step *st, const bool
 	}
 	tb_printf(&tb, "%s: %" PRIu64 " of %" PRIu64 " queries lost in %.3f s", names, lost,
 	    lost + answered, (double)(to_us - from_us) / 1e6);
+	/* "At most N lost" of no query at all says nothing: the probes did not run. */
+	if (lost + answered == 0) {
+		tb_puts(&tb, ": no query was answered or lost in the window, nothing to judge");
+		return false;
+	}
 	if (st->lost_min >= 0 && lost < (uint64_t)st->lost_min)
 		return false;
 	if (st->lost_max >= 0 && lost > (uint64_t)st->lost_max)

@@ -182,3 +182,20 @@ Test(expect, clients_of_selects_by_the_answer_before_the_fault)
 	    2);
 	clear(2);
 }
+
+/* A lost step over a window in which no query went out fails: nothing was measured. */
+Test(expect, lost_with_no_query_in_the_window_fails)
+{
+	struct scn_step st = { .kind = SCN_LOST, .lost_min = -1, .lost_max = 5 };
+	struct expect_view v = view(3);
+	bool sel[3] = { true, true, true };
+	char d[256];
+
+	fill(3, "DC001");
+	/* Queries from T0 to T0 + 190 ms: a window with them holds, one after them does not. */
+	cr_assert(expect_window(&v, &st, sel, "c", T0, T0 + 200000, d, sizeof(d)), "%s", d);
+	cr_assert_not_null(strstr(d, "0 of 60 queries lost"), "%s", d);
+	cr_assert_not(expect_window(&v, &st, sel, "c", T0 + 300000, T0 + 900000, d, sizeof(d)));
+	cr_assert_not_null(strstr(d, "no query was answered or lost"), "%s", d);
+	clear(3);
+}
