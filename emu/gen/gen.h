@@ -65,8 +65,16 @@ extern const char *const gen_fib_names[GEN_FIB_COUNT];
 #define GEN_BFD_MS_MAX		10000
 #define GEN_CHECK_MS_MIN	10
 #define GEN_CHECK_MS_MAX	60000
-#define GEN_FAILOVER_MARGIN_MS	1500 /* after detection: BGP withdraws, routers switch */
-#define GEN_NO_BFD_WITHIN_S	15   /* without BFD: the 9 s hold time, and room */
+#define GEN_FAILOVER_MARGIN_MS	1000 /* after detection: BGP withdraws, routers switch */
+/*
+ * The scenarios' probe: GEN_PROBE_QPS queries a second for the whole lab,
+ * shared by its clients, at most GEN_PROBE_RATE each; below one a second,
+ * the first of 0.5, 0.25, 0.2 and 0.1 (a query every 2, 4, 5 or 10 s) that
+ * keeps within it (one prober sends them all: docs/benchmarks.md).
+ */
+#define GEN_PROBE_QPS		2000
+#define GEN_PROBE_RATE		20
+#define GEN_NO_BFD_WITHIN_S	15 /* without BFD: the 9 s hold time, and room */
 
 struct gen_anycast {
 	unsigned sites;
@@ -87,6 +95,7 @@ struct gen_timers {
 	unsigned bfd_mult;  /* detection multiplier */
 	unsigned check_ms;  /* health check interval (rise 3, fall 3) */
 	unsigned detect_ms; /* a lost instance seen: BFD interval x multiplier (no BFD: 0) */
+	double probe_rate;  /* the scenarios' queries per second per client */
 	unsigned within_s;  /* the failover the scenarios allow (docs/generate.md) */
 };
 

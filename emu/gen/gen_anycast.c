@@ -25,6 +25,7 @@
  * hash sends each one to). Nothing else depends on it, and nothing at
  * all on anything but the options: same options, same bytes.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +46,6 @@
 #define INST_OFFSET   10
 #define HOLD_TIME     9
 #define KEEPALIVE     3
-#define PROBE_QPS     2000 /* the generated probe's total rate, all clients together */
-#define PROBE_RATE    20   /* and the most per client */
 
 const char *const gen_core_names[GEN_CORE_COUNT] = {
 	[GEN_CORE_STAR] = "star",
@@ -104,7 +103,6 @@ static cJSON *core_router(struct plan *, const char *name, uint32_t router_id, u
     unsigned index, unsigned ports);
 static cJSON *gen_scenarios(const struct plan *);
 static cJSON *step(cJSON *steps, const char *kind_key, const char *kind, const char *label);
-static unsigned probe_rate(const struct plan *);
 static cJSON *probe_object(const struct plan *);
 static const char *converge(const struct plan *, cJSON *steps);
 static void own_site(const struct plan *, cJSON *steps, unsigned site, unsigned within,
@@ -126,18 +124,41 @@ gen_anycast_defaults(struct gen_anycast *o)
 	o->bfd = true;
 }
 
+/* Queries per second per client (gen.h, GEN_PROBE_QPS). */
+static double
+probe_rate(const struct gen_anycast *o)
+{
+	static const double slow[] = { 0.5, 0.25, 0.2 };
+	uint64_t n = (uint64_t)o->sites * o->clients;
+	uint64_t rate = n ? GEN_PROBE_QPS / n : GEN_PROBE_RATE;
+
+	if (rate >= 1)
+		return rate > GEN_PROBE_RATE ? GEN_PROBE_RATE : (double)rate;
+	for (size_t i = 0; i < sizeof(slow) / sizeof(slow[0]); i++)
+		if (slow[i] * (double)n <= GEN_PROBE_QPS)
+			return slow[i];
+	return 0.1;
+}
+
 void
 gen_anycast_timers(const struct gen_anycast *o, struct gen_timers *tm)
 {
+	unsigned period_ms;
 	bool brisk = (uint64_t)o->sites * o->instances <= GEN_BRISK_INSTANCES_MAX;
 
 	tm->bfd_ms = o->bfd_ms ? o->bfd_ms : brisk ? GEN_BFD_MS_BRISK : GEN_BFD_MS_GENTLE;
 	tm->bfd_mult = GEN_BFD_MULT;
 	tm->check_ms = o->check_ms ? o->check_ms : brisk ? GEN_CHECK_MS_BRISK : GEN_CHECK_MS_GENTLE;
 	tm->detect_ms = o->bfd ? tm->bfd_ms * tm->bfd_mult : 0;
-	/* Detection, then BGP's withdrawal and the routers' switch, in whole seconds. */
-	tm->within_s = o->bfd ? (tm->detect_ms + GEN_FAILOVER_MARGIN_MS + 999) / 1000 :
-				GEN_NO_BFD_WITHIN_S;
+	tm->probe_rate = probe_rate(o);
+	/*
+	 * Detection, BGP's withdrawal and the routers' switch, and a client's
+	 * wait for its next query (a whole period at worst), in whole seconds.
+	 */
+	period_ms = (unsigned)llround(1000.0 / tm->probe_rate);
+	tm->within_s = (tm->detect_ms + GEN_FAILOVER_MARGIN_MS + period_ms + 999) / 1000;
+	if (!o->bfd && tm->within_s < GEN_NO_BFD_WITHIN_S)
+		tm->within_s = GEN_NO_BFD_WITHIN_S;
 }
 
 uint64_t
@@ -759,26 +780,16 @@ step(cJSON *steps, const char *kind_key, const char *kind, const char *label)
 	return s;
 }
 
-/* Queries per second per client: PROBE_QPS shared by all, between 1 and PROBE_RATE. */
-static unsigned
-probe_rate(const struct plan *p)
-{
-	unsigned rate = PROBE_QPS / (p->o->sites * p->o->clients);
-
-	return rate < 1 ? 1 : rate > PROBE_RATE ? PROBE_RATE : rate;
-}
-
 static cJSON *
 probe_object(const struct plan *p)
 {
-	unsigned rate = probe_rate(p);
 	cJSON *pr = cJSON_CreateObject();
 
 	/* Every client: the nodes with a resolver and no daemon (docs/scenarios.md). */
 	cJSON_AddStringToObject(pr, "clients", "all");
 	cJSON_AddStringToObject(pr, "qname", GEN_QNAME);
 	cJSON_AddStringToObject(pr, "qtype", "TXT");
-	cJSON_AddNumberToObject(pr, "rate", rate);
+	cJSON_AddNumberToObject(pr, "rate", p->tm.probe_rate);
 	cJSON_AddNumberToObject(pr, "timeout", 1);
 	return pr;
 }
@@ -879,15 +890,19 @@ scenario_object(const struct plan *p, cJSON *all, const char *name, const char *
 
 /*
  * The scenarios, on site 1 (s01): steady (no fault), site-down (S >= 2),
- * instance-down (I >= 2). Failover within the BFD detection time and
- * GEN_FAILOVER_MARGIN_MS, rounded up to seconds (2 s at 50 ms x 3, 3 s at
- * 500 ms x 3); GEN_NO_BFD_WITHIN_S without BFD (the 9 s hold timer).
+ * instance-down (I >= 2). Failover within the BFD detection time,
+ * GEN_FAILOVER_MARGIN_MS and the probe's period, rounded up to seconds (2 s
+ * at 50 ms x 3 and 2 q/s, 3 s at 500 ms x 3 and 2 q/s, 8 s at 500 ms x 3 and
+ * a query every 5 s); at least GEN_NO_BFD_WITHIN_S without BFD (the 9 s
+ * hold timer).
  */
 static cJSON *
 gen_scenarios(const struct plan *p)
 {
 	const struct gen_anycast *o = p->o;
 	unsigned within = p->tm.within_s;
+	/* Every client answered by its own site: 10 s, and a period more for slow probes. */
+	unsigned first = 10 + (p->tm.probe_rate < 1 ? (unsigned)ceil(1 / p->tm.probe_rate) : 0);
 	char s[16], d[1024], label[160], id[TOPO_NAME_MAX], det[48];
 	cJSON *all = cJSON_CreateObject(), *steps, *st;
 	const char *since;
@@ -903,7 +918,7 @@ gen_scenarios(const struct plan *p)
 	    "every client is answered by an instance of its own site, hardly a query is lost "
 	    "(at most 0.5 %) and no client changes instance.");
 	since = converge(p, steps);
-	all_own_site(steps, 10);
+	all_own_site(steps, first);
 	st = step(steps, "action", "wait", "steady for 5 s");
 	cJSON_AddNumberToObject(st, "seconds", 5);
 	/*
@@ -913,7 +928,7 @@ gen_scenarios(const struct plan *p)
 	 */
 	st = step(steps, "expect", "lost", "at most 0.5 % of the queries lost");
 	cJSON_AddNumberToObject(st, "max",
-	    (double)(((uint64_t)o->sites * o->clients * probe_rate(p) * 6 + 199) / 200));
+	    ceil((double)o->sites * o->clients * p->tm.probe_rate * 6 / 200));
 	cJSON_AddStringToObject(st, "since", since);
 	st = step(steps, "expect", "stayed", "no client changed instance");
 	cJSON_AddNumberToObject(st, "max", 0);
@@ -929,7 +944,7 @@ gen_scenarios(const struct plan *p)
 		    s, o->instances, o->instances == 1 ? "" : "s", det, s, within, s);
 		steps = scenario_object(p, all, "site-down", d);
 		converge(p, steps);
-		all_own_site(steps, 10);
+		all_own_site(steps, first);
 		snprintf(label, sizeof(label), "site %s down: its instances' adapters disabled", s);
 		st = step(steps, "action", "disable", label);
 		iface_list(p, st, 1, 1, o->instances);
@@ -961,7 +976,7 @@ gen_scenarios(const struct plan *p)
 		    id, s, s, within, o->sites >= 2 ? ", and no client of another site moves" : "");
 		steps = scenario_object(p, all, "instance-down", d);
 		converge(p, steps);
-		all_own_site(steps, 10);
+		all_own_site(steps, first);
 		snprintf(label, sizeof(label), "%s down: its adapter disabled", id);
 		st = step(steps, "action", "disable", label);
 		iface_list(p, st, 1, 1, 1);

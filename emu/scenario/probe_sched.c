@@ -3,6 +3,7 @@
  * time of their next query.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -86,8 +87,18 @@ by_reversed_bits(const void *a, const void *b)
 	return ra < rb ? -1 : ra > rb;
 }
 
+int64_t
+probe_sched_period(double rate)
+{
+	double ns = rate > 0 ? 1e9 / rate : (double)PROBE_SCHED_PERIOD_MAX;
+
+	if (!(ns < (double)PROBE_SCHED_PERIOD_MAX))
+		return PROBE_SCHED_PERIOD_MAX;
+	return ns < 1 ? 1 : (int64_t)llround(ns);
+}
+
 int
-probe_sched_init(struct probe_sched *s, size_t n, const unsigned *rates, int64_t t0_ns)
+probe_sched_init(struct probe_sched *s, size_t n, const int64_t *periods_ns, int64_t t0_ns)
 {
 	s->t0_ns = t0_ns;
 	s->n = n;
@@ -98,7 +109,7 @@ probe_sched_init(struct probe_sched *s, size_t n, const unsigned *rates, int64_t
 		return -ENOMEM;
 	}
 	for (size_t c = 0; c < n; c++)
-		if (rates[c] == 0 || rates[c] > 1000000000u) {
+		if (periods_ns[c] < 1 || periods_ns[c] > PROBE_SCHED_PERIOD_MAX) {
 			probe_sched_free(s);
 			return -EINVAL;
 		}
@@ -111,9 +122,9 @@ probe_sched_init(struct probe_sched *s, size_t n, const unsigned *rates, int64_t
 	for (size_t c = 0; c < n; c++) {
 		struct probe_sched_client *k = &s->clients[c];
 
-		k->period_ns = 1000000000LL / rates[c];
-		/* slot / n of the period (period < 2^30, slot < 2^32: no overflow). */
-		k->phase_ns = k->period_ns * (int64_t)k->slot / (int64_t)n;
+		k->period_ns = periods_ns[c];
+		/* slot / n of the period (period < 2^40, slot < 2^32: 128 bits). */
+		k->phase_ns = (int64_t)((__int128)k->period_ns * k->slot / (__int128)n);
 		s->heap[c] = (uint32_t)c;
 		sift_up(s, c);
 	}

@@ -1,6 +1,7 @@
 /*
  * The prober's schedule: when each client sends its next query. Client c
- * at rate R (queries per second) sends query k at
+ * at rate R (queries per second, 0.1 and up: periods need not be whole
+ * seconds' fractions) sends query k at
  *   t0 + phase(c) + k * period(c),   period = 1 s / R,
  *   phase(c) = period(c) * slot(c) / n     (n clients),
  * so that the clients' phases are spread evenly over the period and their
@@ -32,8 +33,12 @@ struct probe_sched {
 	uint32_t *heap; /* client indexes */
 };
 
-/* n clients, client c at rates[c] (1 to 1e9) queries per second. 0 or -errno. */
-int probe_sched_init(struct probe_sched *, size_t n, const unsigned *rates, int64_t t0_ns);
+#define PROBE_SCHED_PERIOD_MAX (1000LL * 1000000000LL) /* 1000 s */
+
+/* n clients, client c every periods_ns[c] (1 ns to 1000 s). 0 or -errno. */
+int probe_sched_init(struct probe_sched *, size_t n, const int64_t *periods_ns, int64_t t0_ns);
+/* The period of a rate in queries per second (1 ns at least). */
+int64_t probe_sched_period(double rate);
 void probe_sched_free(struct probe_sched *);
 /* When query seq of client c is due. */
 int64_t probe_sched_time(const struct probe_sched *, size_t c, uint32_t seq);

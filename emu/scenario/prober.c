@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -583,7 +584,7 @@ prober_run(const struct prober_cfg *cfg)
 {
 	struct prober p = { .cfg = cfg, .ep = -1, .tfd = -1, .logfd = -1, .armed = -1 };
 	struct epoll_event ev, evs[256];
-	unsigned *rates = NULL;
+	int64_t *periods = NULL;
 	sigset_t mask;
 	int sfd = -1, err = 0;
 	bool stopping = false;
@@ -592,9 +593,10 @@ prober_run(const struct prober_cfg *cfg)
 	char hdr[512], abuf[IPADDR_STRLEN];
 
 	/* In flight at most: a timeout's worth of queries, and a little for a late loop. */
-	need = (uint64_t)cfg->rate * (cfg->timeout_ms + 100) / 1000 + 2;
-	if (cfg->rate == 0 || cfg->nclients == 0 || need > MAX_SLOTS)
+	if (!(cfg->rate > 0) || cfg->nclients == 0 ||
+	    cfg->rate * (cfg->timeout_ms + 100) / 1000 + 2 > MAX_SLOTS)
 		return -EINVAL;
+	need = (uint64_t)ceil(cfg->rate * (cfg->timeout_ms + 100) / 1000) + 2;
 	for (p.nslots = 1; p.nslots < need; p.nslots *= 2)
 		;
 	p.timeout_ns = (int64_t)cfg->timeout_ms * 1000000;
@@ -602,14 +604,14 @@ prober_run(const struct prober_cfg *cfg)
 	p.nfifo = 1024;
 	p.fifo = calloc(p.nfifo, sizeof(*p.fifo));
 	p.logbuf = malloc(LOG_FLUSH_LEN);
-	rates = calloc(cfg->nclients, sizeof(*rates));
-	if (p.clients == NULL || p.fifo == NULL || p.logbuf == NULL || rates == NULL) {
+	periods = calloc(cfg->nclients, sizeof(*periods));
+	if (p.clients == NULL || p.fifo == NULL || p.logbuf == NULL || periods == NULL) {
 		err = -ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < cfg->nclients; i++) {
 		p.clients[i].fd = -1;
-		rates[i] = cfg->rate;
+		periods[i] = probe_sched_period(cfg->rate);
 	}
 	/* The default 50 us timer slack would make every send that much late. */
 	prctl(PR_SET_TIMERSLACK, 1UL);
@@ -635,7 +637,7 @@ prober_run(const struct prober_cfg *cfg)
 	if (err < 0)
 		goto out;
 	snprintf(hdr, sizeof(hdr),
-	    "# anylab prober transport=%s clients=%zu port=%u qname=%s rate=%u timeout_ms=%u "
+	    "# anylab prober transport=%s clients=%zu port=%u qname=%s rate=%g timeout_ms=%u "
 	    "start_us=%" PRId64 "\n",
 	    scn_transport_names[cfg->transport], cfg->nclients, cfg->port, cfg->qname, cfg->rate,
 	    cfg->timeout_ms, (int64_t)emu_now_rt_us());
@@ -649,7 +651,7 @@ prober_run(const struct prober_cfg *cfg)
 	p.anchor_mono = mono_ns();
 	p.anchor_rt_us = emu_now_rt_us();
 	t0 = p.anchor_mono + 1000000; /* the first query 1 ms from now */
-	err = probe_sched_init(&p.sched, cfg->nclients, rates, t0);
+	err = probe_sched_init(&p.sched, cfg->nclients, periods, t0);
 	if (err < 0)
 		goto out;
 	if (cfg->duration_ms)
@@ -764,7 +766,7 @@ out:
 	free(p.clients);
 	free(p.fifo);
 	free(p.logbuf);
-	free(rates);
+	free(periods);
 	return err;
 }
 

@@ -33,7 +33,7 @@ struct prober_cfg {
 	uint16_t qtype;
 	enum scn_identity identity;
 	enum scn_transport transport;
-	unsigned rate; /* queries per second per client */
+	double rate; /* queries per second per client (0.1 and up) */
 	unsigned timeout_ms;
 	uint64_t duration_ms; /* 0: until SIGTERM */
 	char log_path[512];

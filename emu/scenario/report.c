@@ -574,7 +574,7 @@ sec_probes(struct strbuf *sb, const struct run_result *r)
 		sb_puts(sb, "<p class=\"muted\">This scenario probes no client.</p></section>\n");
 		return;
 	}
-	sb_printf(sb, "<p class=\"muted\">%u queries/s per client for ", p->rate);
+	sb_printf(sb, "<p class=\"muted\">%g queries/s per client for ", p->rate);
 	report_escape(sb, p->qname);
 	sb_printf(sb,
 	    ", a query lost after %u ms without answer; %.1f s of steady state "

@@ -627,7 +627,7 @@ results_json(const struct run_result *r, struct strbuf *sb)
 	    "\"not_run\": %zu,\n",
 	    expect, held, fail, err, skip);
 	sb_puts(sb, "  \"probe\": {");
-	sb_printf(sb, "\"rate\": %u, \"timeout_ms\": %u, ", s->probe.rate, s->probe.timeout_ms);
+	sb_printf(sb, "\"rate\": %g, \"timeout_ms\": %u, ", s->probe.rate, s->probe.timeout_ms);
 	json_kv_str(sb, "qname", s->probe.qname, true);
 	json_kv_str(sb, "identity", s->probe.identity == SCN_ID_NSID ? "nsid" : "txt", true);
 	json_kv_i64(sb, "lead_in_ms", (int64_t)s->probe.lead_in_ms, false, false);

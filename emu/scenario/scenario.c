@@ -60,6 +60,7 @@ const char *const scn_session_state_names[SCN_SS_COUNT] = {
 #define DEFAULT_RATE	   100
 #define DEFAULT_TIMEOUT_MS 1000
 #define DEFAULT_LEAD_IN_MS 1000
+#define MIN_RATE	   0.1 /* a query every 10 s */
 #define MAX_RATE	   10000
 #define MAX_SECONDS	   3600.0
 
@@ -635,8 +636,8 @@ parse_probe(const cJSON *obj, const char *path, const struct topology *topo, str
 			cfg_error(e, jc_path(p, path, "transport"),
 			    "expected \"udp\" or \"tcp\", found \"%s\"", s);
 	}
-	if (jc_uint(obj, "rate", path, false, 1, MAX_RATE, &v, e) > 0)
-		pr->rate = (unsigned)v;
+	/* Queries per second per client; 0.5: one every 2 s. */
+	jc_number(obj, "rate", path, false, MIN_RATE, MAX_RATE, &pr->rate, e);
 	if (get_seconds(obj, "timeout", path, false, 0.001, &ms, e) > 0)
 		pr->timeout_ms = (unsigned)ms;
 	get_seconds(obj, "lead_in", path, false, 0, &pr->lead_in_ms, e);

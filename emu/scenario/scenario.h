@@ -151,7 +151,7 @@ struct scn_probe {
 	uint16_t qtype; /* 16 (TXT) by default */
 	enum scn_identity identity;
 	enum scn_transport transport;
-	unsigned rate; /* queries per second per client */
+	double rate; /* queries per second per client, MIN_RATE to 10000 */
 	unsigned timeout_ms;
 	uint64_t lead_in_ms; /* steady state probed before the first step */
 };

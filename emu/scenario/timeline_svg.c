@@ -511,7 +511,8 @@ static double
 draw_panel(struct strbuf *sb, const struct run_result *r, const struct probe_log *logs,
     struct scale *sc, double y, const char *title)
 {
-	int64_t period = r->scenario->probe.rate ? 1000000 / r->scenario->probe.rate : 10000;
+	int64_t period = r->scenario->probe.rate > 0 ? llround(1e6 / r->scenario->probe.rate) :
+						       10000;
 
 	sc->band_y = y + 34;
 	sc->top = y + PANEL_HEAD + 20;
@@ -554,7 +555,7 @@ timeline_svg(const struct run_result *r, const struct probe_log *logs, struct st
 	sb_xml_str(&body, r->lab);
 	sb_printf(&body, ": %s</text>\n", r->passed ? "PASS" : "FAIL");
 	sb_printf(&body,
-	    "<text x=\"10\" y=\"40\" fill=\"#555555\">%u queries/s per client, %.1f s of steady "
+	    "<text x=\"10\" y=\"40\" fill=\"#555555\">%g queries/s per client, %.1f s of steady "
 	    "state before the first step; bars: answering instance; red underline: no "
 	    "answer; numbers: steps</text>\n",
 	    s->probe.rate, (double)s->probe.lead_in_ms / 1e3);

@@ -292,6 +292,29 @@ jc_uint(const cJSON *obj, const char *key, const char *path, bool required, uint
 }
 
 int
+jc_number(const cJSON *obj, const char *key, const char *path, bool required, double min,
+    double max, double *out, struct cfg_errors *e)
+{
+	char p[CFG_PATH_MAX];
+	const cJSON *item = jc_get(obj, key, path, required, p, e);
+
+	if (item == NULL)
+		return 0;
+	if (!cJSON_IsNumber(item)) {
+		cfg_error(e, p, "expected a number from %g to %g, found %s", min, max,
+		    type_name(item));
+		return -1;
+	}
+	if (!isfinite(item->valuedouble) || item->valuedouble < min || item->valuedouble > max) {
+		cfg_error(e, p, "expected a number from %g to %g, found %g", min, max,
+		    item->valuedouble);
+		return -1;
+	}
+	*out = item->valuedouble;
+	return 1;
+}
+
+int
 jc_bool(const cJSON *obj, const char *key, const char *path, bool required, bool *out,
     struct cfg_errors *e)
 {

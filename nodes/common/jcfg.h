@@ -61,6 +61,9 @@ int jc_string(const cJSON *obj, const char *key, const char *path, bool required
     struct cfg_errors *);
 int jc_uint(const cJSON *obj, const char *key, const char *path, bool required, uint64_t min,
     uint64_t max, uint64_t *out, struct cfg_errors *);
+/* Any number, fractions too, from min to max. */
+int jc_number(const cJSON *obj, const char *key, const char *path, bool required, double min,
+    double max, double *out, struct cfg_errors *e);
 int jc_bool(const cJSON *obj, const char *key, const char *path, bool required, bool *out,
     struct cfg_errors *);
 /* family: AF_INET, AF_INET6 or 0 for either. */

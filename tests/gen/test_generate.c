@@ -280,8 +280,8 @@ Test(generate, timers_follow_the_size_or_the_options)
 		{ 1, 64, 0, 0, true, 50, 100, 2 },	   /* (no site-down with one site) */
 		{ 200, 2, 0, 0, true, 500, 1000, 3 },	   /* the 10,000-node benchmark lab */
 		{ 200, 2, 50, 100, true, 50, 100, 2 },	   /* given: as given */
-		{ 3, 2, 1000, 5000, true, 1000, 5000, 5 }, /* 3 s + 1.5 s */
-		{ 3, 2, 600, 0, true, 600, 100, 4 },	   /* 1.8 s + 1.5 s, rounded up */
+		{ 3, 2, 1000, 5000, true, 1000, 5000, 5 }, /* 3 s + 1 s + 50 ms */
+		{ 3, 2, 600, 0, true, 600, 100, 3 },	   /* 1.8 s + 1 s + 50 ms, rounded up */
 		{ 3, 2, 0, 250, false, 0, 250, 15 },	   /* no BFD: the hold timer */
 	};
 
@@ -308,6 +308,54 @@ Test(generate, timers_follow_the_size_or_the_options)
 		timers_are(root, &o, cases[k].want_bfd, cases[k].want_check);
 		cr_assert_eq(site_down_within(root), o.sites >= 2 ? cases[k].within : -1,
 		    "case %zu", k);
+		cJSON_Delete(root);
+	}
+}
+
+/*
+ * The probe's rate: 2,000 queries a second for the lab, 1 to 20 per client,
+ * then a query every 2, 4, 5 or 10 s; the failover allowed waits a period
+ * more (the 10,000-node lab: 1.5 s + 1 s + 5 s, 8 s).
+ */
+Test(generate, probe_rate_follows_the_clients)
+{
+	static const struct {
+		unsigned s, c;
+		double rate;
+		unsigned within;
+	} cases[] = {
+		{ 1, 1, 20, 2 },
+		{ 3, 12, 20, 2 },
+		{ 20, 47, 2, 2 },
+		{ 40, 47, 1, 4 },
+		{ 60, 47, 0.5, 5 },
+		{ 100, 47, 0.25, 7 },
+		{ 200, 47, 0.2, 8 },
+		{ 400, 47, 0.1, 13 },
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct gen_anycast o = opts(cases[k].s, 2, cases[k].c, GEN_CORE_STAR, 1);
+		struct gen_timers tm;
+
+		gen_anycast_timers(&o, &tm);
+		cr_assert_eq(tm.probe_rate, cases[k].rate, "case %zu: %g", k, tm.probe_rate);
+		cr_assert_eq(tm.within_s, cases[k].within, "case %zu: %u", k, tm.within_s);
+	}
+	/* And the file says so: the 10,000-node lab's probe and site-down step. */
+	{
+		struct gen_anycast o = opts(200, 2, 47, GEN_CORE_STAR, 1);
+		char msg[256];
+		cJSON *root = gen_anycast_build(&o, msg, sizeof(msg));
+		const cJSON *pr;
+
+		cr_assert_not_null(root, "%s", msg);
+		pr = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "scenarios"),
+					     "steady"),
+		    "probe");
+		cr_assert_not_null(pr);
+		cr_assert_eq(cJSON_GetObjectItem(pr, "rate")->valuedouble, 0.2);
+		cr_assert_eq(site_down_within(root), 8);
 		cJSON_Delete(root);
 	}
 }

@@ -27,14 +27,14 @@ Test(probe_sched, equal_rates_spread_evenly_and_never_burst)
 		N = 1000,
 		RATE = 10
 	};
-	static unsigned rates[N];
+	static int64_t periods[N];
 	static uint32_t seen[N], by_slot[N];
 	struct probe_sched s;
 	int64_t prev = -1;
 
 	for (size_t c = 0; c < N; c++)
-		rates[c] = RATE;
-	cr_assert_eq(probe_sched_init(&s, N, rates, T0), 0);
+		periods[c] = probe_sched_period(RATE);
+	cr_assert_eq(probe_sched_init(&s, N, periods, T0), 0);
 	for (size_t c = 0; c < N; c++) {
 		cr_assert_lt(s.clients[c].slot, N);
 		by_slot[s.clients[c].slot] = (uint32_t)c + 1;
@@ -69,7 +69,7 @@ Test(probe_sched, neighbouring_clients_cover_the_period)
 {
 	static const size_t sizes[] = { 2, 7, 47, 129, 940, 1000, 4096, 10000 };
 	static const size_t runs[] = { 2, 5, 10, 47, 100 };
-	static unsigned rates[10000];
+	static int64_t periods[10000];
 	static int64_t ph[10000];
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -77,8 +77,8 @@ Test(probe_sched, neighbouring_clients_cover_the_period)
 		struct probe_sched s;
 
 		for (size_t c = 0; c < n; c++)
-			rates[c] = 2;
-		cr_assert_eq(probe_sched_init(&s, n, rates, T0), 0);
+			periods[c] = probe_sched_period(2);
+		cr_assert_eq(probe_sched_init(&s, n, periods, T0), 0);
 		for (size_t j = 0; j < sizeof(runs) / sizeof(runs[0]); j++) {
 			size_t k = runs[j];
 
@@ -101,23 +101,29 @@ Test(probe_sched, neighbouring_clients_cover_the_period)
 	}
 }
 
+/* Rates below one a second too: 0.25 and 0.1 are a query every 4 s and 10 s. */
 Test(probe_sched, each_client_at_its_own_rate)
 {
-	unsigned rates[] = { 1, 3, 10000, 7 };
-	uint32_t count[4] = { 0 };
-	int64_t last[4] = { -1, -1, -1, -1 }, period[4];
-	/* 0, 1, 2, 3 reversed: 00, 10, 01, 11: in that order, slots 0, 2, 1, 3. */
-	static const int64_t slot[4] = { 0, 2, 1, 3 };
+	static const double rates[] = { 1, 3, 10000, 7, 0.25, 0.1 };
+	uint32_t count[6] = { 0 };
+	int64_t last[6] = { -1, -1, -1, -1, -1, -1 }, period[6];
+	/* 0..5 reversed (32 bits), in order: 0, 4, 2, 1, 5, 3: slots 0, 3, 2, 5, 1, 4. */
+	static const int64_t slot[6] = { 0, 3, 2, 5, 1, 4 };
 	struct probe_sched s;
 
-	cr_assert_eq(probe_sched_init(&s, 4, rates, T0), 0);
-	for (size_t c = 0; c < 4; c++) {
-		period[c] = 1000000000LL / rates[c];
+	for (size_t c = 0; c < 6; c++)
+		period[c] = probe_sched_period(rates[c]);
+	cr_assert_eq(period[1], 333333333);
+	cr_assert_eq(period[4], 4000000000LL);
+	cr_assert_eq(period[5], 10000000000LL);
+	cr_assert_eq(probe_sched_init(&s, 6, period, T0), 0);
+	for (size_t c = 0; c < 6; c++) {
 		/* Phase slot/n of its period. */
-		cr_assert_eq(probe_sched_time(&s, c, 0), T0 + period[c] * slot[c] / 4);
+		cr_assert_eq(probe_sched_time(&s, c, 0), T0 + period[c] * slot[c] / 6, "client %zu",
+		    c);
 	}
-	/* Everything due in the first 10 s. */
-	while (probe_sched_next(&s) < T0 + 10000000000LL) {
+	/* Everything due in the first 20 s. */
+	while (probe_sched_next(&s) < T0 + 20000000000LL) {
 		size_t c;
 		uint32_t seq;
 		int64_t due;
@@ -128,20 +134,24 @@ Test(probe_sched, each_client_at_its_own_rate)
 		last[c] = due;
 		count[c]++;
 	}
-	cr_assert_eq(count[0], 10);
-	cr_assert_eq(count[1], 30);
-	cr_assert_eq(count[2], 100000);
-	cr_assert_eq(count[3], 70);
+	cr_assert_eq(count[0], 20);
+	cr_assert_eq(count[1], 60);
+	cr_assert_eq(count[2], 200000);
+	cr_assert_eq(count[3], 140, "%u", count[3]);
+	cr_assert_eq(count[4], 5);
+	cr_assert_eq(count[5], 2);
 	probe_sched_free(&s);
 }
 
-Test(probe_sched, bad_rates_refused)
+Test(probe_sched, bad_periods_refused)
 {
-	unsigned rates[] = { 10, 0 };
+	int64_t periods[] = { 100000000, 0 };
 	struct probe_sched s;
 
-	cr_assert_eq(probe_sched_init(&s, 2, rates, T0), -EINVAL);
-	cr_assert_eq(probe_sched_init(&s, 0, rates, T0), 0);
+	cr_assert_eq(probe_sched_init(&s, 2, periods, T0), -EINVAL);
+	periods[1] = PROBE_SCHED_PERIOD_MAX + 1;
+	cr_assert_eq(probe_sched_init(&s, 2, periods, T0), -EINVAL);
+	cr_assert_eq(probe_sched_init(&s, 0, periods, T0), 0);
 	cr_assert_eq(probe_sched_next(&s), INT64_MAX);
 	probe_sched_free(&s);
 }
@@ -149,12 +159,12 @@ Test(probe_sched, bad_rates_refused)
 /* Records sent late by known amounts: the median, p99 and worst lateness. */
 Test(probe_sched, lateness_accounting)
 {
-	unsigned rate = 100;
+	int64_t period = probe_sched_period(100);
 	struct probe_sched s;
 	struct probe_log l;
 	struct meas_totals t;
 
-	cr_assert_eq(probe_sched_init(&s, 1, &rate, T0), 0);
+	cr_assert_eq(probe_sched_init(&s, 1, &period, T0), 0);
 	probe_log_init(&l, "c");
 	for (uint32_t i = 0; i < 1000; i++) {
 		struct probe_rec r = { .status = PROBE_OK, .rtt_us = 100, .inst = "A" };

@@ -509,7 +509,13 @@ Test(scenario_parse, probe_errors)
 	    "scenarios.t.probe.clients[1]", "client \"client1\" named twice");
 	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"rate\": 0}, \"steps\": "
 		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
-	    "scenarios.t.probe.rate", "expected an integer from 1 to 10000, found 0");
+	    "scenarios.t.probe.rate", "expected a number from 0.1 to 10000, found 0");
+	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"rate\": 0.05}, \"steps\": "
+		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.rate", "expected a number from 0.1 to 10000, found 0.05");
+	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"rate\": \"1\"}, \"steps\": "
+		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
+	    "scenarios.t.probe.rate", "expected a number from 0.1 to 10000, found a string");
 	expect_error("{\"probe\": {\"clients\": [\"client1\"], \"qtype\": \"TXTT\"}, \"steps\": "
 		     "[{\"action\": \"wait\", \"seconds\": 1}]}",
 	    "scenarios.t.probe.qtype", "expected a record type such as \"TXT\"");
@@ -534,7 +540,7 @@ Test(scenario_parse, probe_errors)
 Test(scenario_parse, probe_all_clients_over_tcp)
 {
 	const char *body = "{\"scenarios\": {\"t\": {\"probe\": {\"clients\": \"all\", "
-			   "\"transport\": \"tcp\", \"rate\": 1}, \"steps\": "
+			   "\"transport\": \"tcp\", \"rate\": 0.25}, \"steps\": "
 			   "[{\"action\": \"wait\", \"seconds\": 1}]}}}";
 	struct cfg_errors e;
 	struct scenario *s = NULL;
@@ -550,7 +556,7 @@ Test(scenario_parse, probe_all_clients_over_tcp)
 	cr_assert_str_eq(s->probe.clients[0], "client1");
 	cr_assert_str_eq(s->probe.clients[1], "client2");
 	cr_assert_eq(s->probe.transport, SCN_TR_TCP);
-	cr_assert_eq(s->probe.rate, 1);
+	cr_assert_eq(s->probe.rate, 0.25);
 	scenario_free(s);
 	cJSON_Delete(root);
 }
