@@ -26,6 +26,7 @@
 #define SVG_MAX	    (8u << 20) /* the most of a topology picture kept */
 #define CLIENTS_MAX 500 /* per-client tables up to this many clients (results.json has all) */
 #define NAMES_MAX   20	/* collateral clients named on the page */
+#define WORST_MAX   100 /* more clients: the probes' table lists this many of the worst */
 
 extern char **environ;
 
@@ -74,6 +75,7 @@ static void catchment_summary(struct strbuf *, const struct run_result *,
     const struct catch_fault *);
 static void sec_pictures(struct strbuf *, const struct report_pictures *, const char *rundir,
     const struct run_result *);
+static void probe_row(struct strbuf *, const char *name, const struct meas_totals *);
 static void sec_probes(struct strbuf *, const struct run_result *);
 static void sec_files(struct strbuf *, const struct run_result *, const char *rundir);
 static int normalise(const char *path, char comp[][256], size_t max);
@@ -564,10 +566,33 @@ sec_pictures(struct strbuf *sb, const struct report_pictures *pics, const char *
 	sb_puts(sb, "</section>\n");
 }
 
+/* One row of the probes' table: a client's totals, or all clients'. */
+static void
+probe_row(struct strbuf *sb, const char *name, const struct meas_totals *t)
+{
+	char med[32], max[32];
+
+	fmt_dur(t->rtt_median_us, med, sizeof(med));
+	fmt_dur(t->rtt_max_us, max, sizeof(max));
+	sb_puts(sb, "<tr><td>");
+	report_escape(sb, name);
+	sb_printf(sb,
+	    "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64
+	    "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64
+	    "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+	    "<td class=\"num\">%" PRId64 " / %" PRId64 " / %" PRId64 " \u00b5s</td></tr>\n",
+	    t->sent, t->answered, t->lost, t->errors, med, max, t->late_median_us, t->late_p99_us,
+	    t->late_max_us);
+}
+
 static void
 sec_probes(struct strbuf *sb, const struct run_result *r)
 {
 	const struct scn_probe *p = &r->scenario->probe;
+	struct res_probe_totals all;
+	struct meas_totals t;
+	size_t idx[WORST_MAX], n;
+	char name[64];
 
 	sb_puts(sb, "<section id=\"probes\"><h2>Probes</h2>\n");
 	if (r->nclients == 0) {
@@ -584,23 +609,33 @@ sec_probes(struct strbuf *sb, const struct run_result *r)
 	    "<table>\n<tr><th>client</th><th>sent</th><th>answered</th><th>lost</th>"
 	    "<th>errors</th><th>rtt median</th><th>rtt max</th>"
 	    "<th>send late median / p99 / max</th></tr>\n");
-	for (size_t c = 0; c < r->nclients; c++) {
-		const struct meas_totals *t = &r->clients[c].totals;
-		char med[32], max[32];
-
-		fmt_dur(t->rtt_median_us, med, sizeof(med));
-		fmt_dur(t->rtt_max_us, max, sizeof(max));
-		sb_puts(sb, "<tr><td>");
-		report_escape(sb, r->clients[c].name);
-		sb_printf(sb,
-		    "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64
-		    "</td><td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64
-		    "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
-		    "<td class=\"num\">%" PRId64 " / %" PRId64 " / %" PRId64 " \u00b5s</td></tr>\n",
-		    t->sent, t->answered, t->lost, t->errors, med, max, t->late_median_us,
-		    t->late_p99_us, t->late_max_us);
+	if (r->nclients <= CLIENTS_MAX) {
+		for (size_t c = 0; c < r->nclients; c++)
+			probe_row(sb, r->clients[c].name, &r->clients[c].totals);
+		sb_puts(sb, "</table></section>\n");
+		return;
 	}
-	sb_puts(sb, "</table></section>\n");
+	/* Many clients: their totals and the ones worth a look; results.json has every one. */
+	results_probe_totals(r, &all);
+	t = (struct meas_totals){ all.sent, all.answered, all.lost, all.errors, all.rtt_median_us,
+		all.rtt_max_us, all.late_median_us, all.late_p99_us, all.late_max_us };
+	snprintf(name, sizeof(name), "all %zu clients", all.clients);
+	probe_row(sb, name, &t);
+	n = results_probe_worst(r, idx, WORST_MAX);
+	for (size_t i = 0; i < n; i++)
+		probe_row(sb, r->clients[idx[i]].name, &r->clients[idx[i]].totals);
+	sb_printf(sb,
+	    "</table>\n<p class=\"muted\">%zu clients. The first row is all of them: the sums, "
+	    "the median of the clients' rtt medians, the largest rtt maximum, the median of "
+	    "their send late medians, the p99 of their p99s and the largest maximum. Then the "
+	    "clients that lost or failed a query or were never answered (%zu)",
+	    all.clients, all.troubled);
+	if (all.troubled > n)
+		sb_printf(sb, ", the worst %zu", n);
+	sb_printf(sb,
+	    ", worst first; %zu clients left out. results.json has every client.</p>"
+	    "</section>\n",
+	    all.clients - n);
 }
 
 static void

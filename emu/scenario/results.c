@@ -28,6 +28,10 @@ static void table_more(const struct run_result *, const struct res_fault *, FILE
 static void table_names(const struct run_result *, const uint32_t *idx, size_t n, size_t max,
     FILE *);
 static void table_catchment(const struct run_result *, const struct catch_fault *, FILE *);
+static void table_probes(const struct run_result *, FILE *);
+static void table_probe_row(const char *name, const struct meas_totals *, FILE *);
+static bool probe_troubled(const struct meas_totals *);
+static int cmp_worse(const void *a, const void *b, void *arg);
 static void json_client_list(const struct run_result *, const uint32_t *idx, size_t n,
     struct strbuf *);
 static void json_row_cells(const struct run_result *, const struct catch_fault *, enum catch_phase,
@@ -264,7 +268,7 @@ results_table(const struct run_result *r, FILE *out)
 {
 	const struct scenario *s = r->scenario;
 	size_t tests, fail, err, skip, expect, held;
-	char b1[32], b2[32], b3[32];
+	char b1[32], b2[32];
 
 	fprintf(out, "scenario %s on lab %s (%s)\n", s->name, r->lab, r->topology);
 	if (r->error[0])
@@ -317,27 +321,8 @@ results_table(const struct run_result *r, FILE *out)
 		if (f < r->catchment.nfaults)
 			table_catchment(r, &r->catchment.faults[f], out);
 	}
-	if (r->nclients) {
-		fprintf(out, "\n  probes: %-10s %7s %8s %6s %6s %11s %s\n", "client", "sent",
-		    "answered", "lost", "errors", "rtt median", "send late median/p99/max");
-		for (size_t c = 0; c < r->nclients; c++) {
-			const struct meas_totals *t = &r->clients[c].totals;
-
-			char rtt[32] = "-";
-
-			if (t->rtt_median_us >= 0)
-				snprintf(rtt, sizeof(rtt), "%.3f ms",
-				    (double)t->rtt_median_us / 1e3);
-			snprintf(b1, sizeof(b1), "%" PRId64, t->late_median_us);
-			snprintf(b2, sizeof(b2), "%" PRId64, t->late_p99_us);
-			snprintf(b3, sizeof(b3), "%" PRId64, t->late_max_us);
-			fprintf(out,
-			    "          %-10s %7" PRIu64 " %8" PRIu64 " %6" PRIu64 " %6" PRIu64
-			    " %11s %s/%s/%s us\n",
-			    r->clients[c].name, t->sent, t->answered, t->lost, t->errors, rtt, b1,
-			    b2, b3);
-		}
-	}
+	if (r->nclients)
+		table_probes(r, out);
 	count_steps(r, &tests, &fail, &err, &skip, &expect, &held);
 	fprintf(out, "\n%s: %zu of %zu expectations held", r->passed ? "PASS" : "FAIL", held,
 	    expect);
@@ -346,6 +331,141 @@ results_table(const struct run_result *r, FILE *out)
 	if (skip)
 		fprintf(out, ", %zu step%s not run", skip, skip == 1 ? "" : "s");
 	fprintf(out, " (%.1f s)\n", (double)(r->end_us - r->start_us) / 1e6);
+}
+
+static void
+table_probe_row(const char *name, const struct meas_totals *t, FILE *out)
+{
+	char rtt[32] = "-", b1[32], b2[32], b3[32];
+
+	if (t->rtt_median_us >= 0)
+		snprintf(rtt, sizeof(rtt), "%.3f ms", (double)t->rtt_median_us / 1e3);
+	snprintf(b1, sizeof(b1), "%" PRId64, t->late_median_us);
+	snprintf(b2, sizeof(b2), "%" PRId64, t->late_p99_us);
+	snprintf(b3, sizeof(b3), "%" PRId64, t->late_max_us);
+	fprintf(out,
+	    "          %-10s %7" PRIu64 " %8" PRIu64 " %6" PRIu64 " %6" PRIu64
+	    " %11s %s/%s/%s us\n",
+	    name, t->sent, t->answered, t->lost, t->errors, rtt, b1, b2, b3);
+}
+
+/*
+ * A row per client; with more than TABLE_CLIENTS_MAX clients, the totals
+ * over all of them and the clients worth a look (results_probe_worst), a
+ * screenful at most; results.json has every client.
+ */
+static void
+table_probes(const struct run_result *r, FILE *out)
+{
+	struct res_probe_totals all;
+	struct meas_totals t;
+	size_t idx[TABLE_CLIENTS_MAX], n;
+	char name[32];
+
+	fprintf(out, "\n  probes: %-10s %7s %8s %6s %6s %11s %s\n", "client", "sent", "answered",
+	    "lost", "errors", "rtt median", "send late median/p99/max");
+	if (r->nclients <= TABLE_CLIENTS_MAX) {
+		for (size_t c = 0; c < r->nclients; c++)
+			table_probe_row(r->clients[c].name, &r->clients[c].totals, out);
+		return;
+	}
+	results_probe_totals(r, &all);
+	t = (struct meas_totals){ all.sent, all.answered, all.lost, all.errors, all.rtt_median_us,
+		all.rtt_max_us, all.late_median_us, all.late_p99_us, all.late_max_us };
+	snprintf(name, sizeof(name), "all %zu", all.clients);
+	table_probe_row(name, &t, out);
+	n = results_probe_worst(r, idx, TABLE_CLIENTS_MAX);
+	for (size_t i = 0; i < n; i++)
+		table_probe_row(r->clients[idx[i]].name, &r->clients[idx[i]].totals, out);
+	fprintf(out,
+	    "    (%zu clients: \"all\" is their sum, the median of their rtt and send late "
+	    "medians, the p99 of their p99s, the largest maximum; %zu lost or failed a query or "
+	    "were never answered",
+	    all.clients, all.troubled);
+	if (all.troubled > n)
+		fprintf(out, ", the worst %zu listed", n);
+	else if (n)
+		fprintf(out, ", listed worst first");
+	fprintf(out, "; %zu left out; every client in results.json)\n", all.clients - n);
+}
+
+static bool
+probe_troubled(const struct meas_totals *t)
+{
+	return t->lost > 0 || t->errors > 0 || t->answered == 0;
+}
+
+void
+results_probe_totals(const struct run_result *r, struct res_probe_totals *all)
+{
+	size_t n = r->nclients ? r->nclients : 1, nr = 0, nl = 0;
+	int64_t *rtt = calloc(n, sizeof(*rtt)), *late = calloc(n, sizeof(*late));
+	int64_t *p99 = calloc(n, sizeof(*p99));
+
+	if (rtt == NULL || late == NULL || p99 == NULL)
+		fatal("out of memory");
+	memset(all, 0, sizeof(*all));
+	all->clients = r->nclients;
+	all->rtt_max_us = all->late_max_us = -1;
+	for (size_t c = 0; c < r->nclients; c++) {
+		const struct meas_totals *t = &r->clients[c].totals;
+
+		all->sent += t->sent;
+		all->answered += t->answered;
+		all->lost += t->lost;
+		all->errors += t->errors;
+		all->troubled += probe_troubled(t);
+		all->never += t->answered == 0;
+		if (t->rtt_median_us >= 0)
+			rtt[nr++] = t->rtt_median_us;
+		if (t->rtt_max_us > all->rtt_max_us)
+			all->rtt_max_us = t->rtt_max_us;
+		if (t->late_median_us >= 0) {
+			late[nl] = t->late_median_us;
+			p99[nl++] = t->late_p99_us;
+		}
+		if (t->late_max_us > all->late_max_us)
+			all->late_max_us = t->late_max_us;
+	}
+	all->rtt_median_us = meas_percentile(rtt, nr, 50);
+	all->late_median_us = meas_percentile(late, nl, 50);
+	all->late_p99_us = meas_percentile(p99, nl, 99);
+	free(rtt);
+	free(late);
+	free(p99);
+}
+
+static int
+cmp_worse(const void *a, const void *b, void *arg)
+{
+	const struct res_client *cl = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct meas_totals *x = &cl[i].totals, *y = &cl[j].totals;
+	uint64_t bx = x->lost + x->errors, by = y->lost + y->errors;
+
+	if ((x->answered == 0) != (y->answered == 0))
+		return x->answered == 0 ? -1 : 1;
+	if (bx != by)
+		return bx > by ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+size_t
+results_probe_worst(const struct run_result *r, size_t *idx, size_t max)
+{
+	size_t *all = calloc(r->nclients ? r->nclients : 1, sizeof(*all)), n = 0;
+
+	if (all == NULL)
+		fatal("out of memory");
+	for (size_t c = 0; c < r->nclients; c++)
+		if (probe_troubled(&r->clients[c].totals))
+			all[n++] = c;
+	qsort_r(all, n, sizeof(*all), cmp_worse, r->clients);
+	if (n > max)
+		n = max;
+	memcpy(idx, all, n * sizeof(*idx));
+	free(all);
+	return n;
 }
 
 /* Under a fault's client rows cut to the affected ones: what was left out. */

@@ -105,6 +105,34 @@ void results_free(struct run_result *);
 /* The index of an instance in r->instances (its colour), -1 when not there. */
 int results_instance_index(const struct run_result *, const char *inst);
 
+/*
+ * The probes over every client, for the table and the report when there are
+ * too many clients to list: the sums, and the clients' own figures taken
+ * together (the median of their medians, the p99 (nearest rank) of their
+ * p99s, the largest of their maxima).
+ */
+struct res_probe_totals {
+	size_t clients;
+	size_t troubled; /* clients that lost a query, had an error or were never answered */
+	size_t never;	 /* clients never answered */
+	uint64_t sent;
+	uint64_t answered;
+	uint64_t lost;
+	uint64_t errors;
+	int64_t rtt_median_us; /* median of the clients' medians, -1 without answers */
+	int64_t rtt_max_us;
+	int64_t late_median_us; /* median of the clients' medians, -1 without sends */
+	int64_t late_p99_us;	/* p99 of the clients' p99s */
+	int64_t late_max_us;
+};
+void results_probe_totals(const struct run_result *, struct res_probe_totals *);
+/*
+ * The clients worth a look, worst first: never answered, then by lost and
+ * failed queries (most first), then in probe order. Up to max indices into
+ * r->clients written to idx; returns how many.
+ */
+size_t results_probe_worst(const struct run_result *, size_t *idx, size_t max);
+
 /* "12.345 s" style durations, "-" for negative. */
 const char *results_fmt_ms(int64_t us, char *buf, size_t len);
 

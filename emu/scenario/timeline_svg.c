@@ -3,6 +3,7 @@
  * nothing external, so a browser, an image viewer, a CI artifact page or
  * the HTML report (report.c, which embeds it) shows it as is.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,14 @@
 #define LABEL_PAD  3.0
 #define MERGE_PX   2.0 /* markers closer than this cannot be told apart */
 #define FAULT_FILL "#fbe3e3"
+/*
+ * More clients than ROWS_MAX: a row per block of consecutive clients (in
+ * probe order), at most ROWS_MAX rows, each cut into BUCKETS time buckets
+ * across the panel, so that the picture's size does not grow with the clients.
+ */
+#define ROWS_MAX   64
+#define BUCKETS	   240
+#define STRIP_H	   7 /* a block's row: the second instance's strip under its bar */
 
 static const char *const palette[] = {
 	"#1f77b4",
@@ -57,6 +66,10 @@ static void rect(struct strbuf *, double x0, double x1, double y, double h, cons
     const char *title);
 static void draw_row(struct strbuf *, const struct run_result *, const struct scale *,
     const struct probe_log *, double y, int64_t period_us);
+static void draw_block(struct strbuf *, const struct run_result *, const struct scale *,
+    const struct probe_log *logs, size_t first, size_t n, double y);
+static void block_label(struct strbuf *, const struct run_result *, size_t first, size_t n,
+    double y);
 static const char *step_colour(const struct run_result *, size_t i);
 static void label_text(const size_t *num, size_t n, char *out, size_t len);
 static void label_place(const double *x, const size_t *num, struct tl_label *out, size_t ng,
@@ -158,6 +171,165 @@ draw_row(struct strbuf *sb, const struct run_result *r, const struct scale *sc,
 		}
 		i = j;
 	}
+}
+
+/* A bucket's instance: index into r->instances, r->ninstances for one not there. */
+static size_t
+block_inst(const struct run_result *r, const char *inst)
+{
+	int k = results_instance_index(r, inst);
+
+	return k < 0 ? r->ninstances : (size_t)k;
+}
+
+static const char *
+block_colour(const struct run_result *r, size_t k)
+{
+	return k < r->ninstances ? palette[k % NPALETTE] : "#999999";
+}
+
+/*
+ * A block of clients' row, per time bucket: a bar coloured by the instance
+ * that answered most of their queries, a strip under it coloured by the
+ * instance that answered the next most (when another did), a red underline
+ * where any query got no answer. A bucket without any query carries the one
+ * before it on (a slow probe rate), up to the block's last query. Runs of
+ * equal buckets are one rectangle, its title the counts.
+ */
+static void
+draw_block(struct strbuf *sb, const struct run_result *r, const struct scale *sc,
+    const struct probe_log *logs, size_t first, size_t n, double y)
+{
+	size_t ni = r->ninstances + 1, last = 0;
+	uint32_t *cnt = calloc(BUCKETS * ni, sizeof(*cnt));
+	uint32_t lost[BUCKETS] = { 0 }, total[BUCKETS] = { 0 };
+	int major[BUCKETS], second[BUCKETS], red[BUCKETS];
+	double span = (double)(sc->t1 - sc->t0);
+	bool any = false;
+
+	if (cnt == NULL)
+		fatal("out of memory");
+	for (size_t c = first; c < first + n; c++) {
+		for (size_t i = 0; i < logs[c].n; i++) {
+			const struct probe_rec *rec = &logs[c].recs[i];
+			size_t b;
+
+			if (rec->sent_us < sc->t0 || rec->sent_us > sc->t1)
+				continue;
+			b = span > 0 ? (size_t)((double)(rec->sent_us - sc->t0) / span * BUCKETS) :
+				       0;
+			if (b >= BUCKETS)
+				b = BUCKETS - 1;
+			if (rec->status == PROBE_OK) {
+				cnt[b * ni + block_inst(r, rec->inst)]++;
+				total[b]++;
+			} else {
+				lost[b]++;
+			}
+			if (!any || b > last)
+				last = b;
+			any = true;
+		}
+	}
+	for (size_t b = 0; b < BUCKETS; b++) {
+		major[b] = second[b] = -1;
+		red[b] = lost[b] > 0;
+		for (size_t k = 0; k < ni; k++) {
+			uint32_t v = cnt[b * ni + k];
+
+			if (v == 0)
+				continue;
+			if (major[b] < 0 || v > cnt[b * ni + (size_t)major[b]]) {
+				second[b] = major[b];
+				major[b] = (int)k;
+			} else if (second[b] < 0 || v > cnt[b * ni + (size_t)second[b]]) {
+				second[b] = (int)k;
+			}
+		}
+		if (b > 0 && b <= last && total[b] == 0 && lost[b] == 0) {
+			major[b] = major[b - 1];
+			second[b] = second[b - 1];
+			red[b] = red[b - 1];
+		}
+	}
+	for (int layer = 0; any && layer < 3; layer++) {
+		for (size_t b = 0; b <= last;) {
+			int key = layer == 0 ? major[b] : layer == 1 ? second[b] : red[b];
+			uint64_t by = 0, answers = 0, nlost = 0;
+			int64_t t0, t1;
+			size_t e = b;
+			char title[256];
+
+			for (; e <= last; e++) {
+				int k2 = layer == 0 ? major[e] : layer == 1 ? second[e] : red[e];
+
+				if (k2 != key)
+					break;
+				by += key >= 0 && layer < 2 ? cnt[e * ni + (size_t)key] : 0;
+				answers += total[e];
+				nlost += lost[e];
+			}
+			t0 = sc->t0 + (int64_t)(span * (double)b / BUCKETS);
+			t1 = sc->t0 + (int64_t)(span * (double)e / BUCKETS);
+			if (layer == 2 ? key > 0 : key >= 0) {
+				const char *name = layer < 2 && (size_t)key < r->ninstances ?
+				    r->instances[key] :
+				    "another instance";
+
+				if (layer == 0)
+					snprintf(title, sizeof(title),
+					    "%s answered most: %" PRIu64 " of %" PRIu64
+					    " answers (%" PRIu64 " queries without answer), "
+					    "+%.3f s to +%.3f s",
+					    name, by, answers, nlost,
+					    (double)(t0 - sc->origin) / 1e6,
+					    (double)(t1 - sc->origin) / 1e6);
+				else if (layer == 1)
+					snprintf(title, sizeof(title),
+					    "%s answered the next most: %" PRIu64 " of %" PRIu64
+					    " answers, +%.3f s to +%.3f s",
+					    name, by, answers, (double)(t0 - sc->origin) / 1e6,
+					    (double)(t1 - sc->origin) / 1e6);
+				else
+					snprintf(title, sizeof(title),
+					    "%" PRIu64 " queries without answer (%" PRIu64
+					    " answered), +%.3f s to +%.3f s",
+					    nlost, answers, (double)(t0 - sc->origin) / 1e6,
+					    (double)(t1 - sc->origin) / 1e6);
+				if (layer == 0)
+					rect(sb, xpos(sc, t0), xpos(sc, t1), y, BAR_H,
+					    block_colour(r, (size_t)key), title);
+				else if (layer == 1)
+					rect(sb, xpos(sc, t0), xpos(sc, t1),
+					    y + BAR_H - 3 - STRIP_H, STRIP_H,
+					    block_colour(r, (size_t)key), title);
+				else
+					rect(sb, xpos(sc, t0), xpos(sc, t1), y + BAR_H - 3, 3,
+					    "#d62728", title);
+			}
+			b = e;
+		}
+	}
+	free(cnt);
+}
+
+/* A block's label: its first and last client ("s001-c1 .. s002-c17"), every name in its title. */
+static void
+block_label(struct strbuf *sb, const struct run_result *r, size_t first, size_t n, double y)
+{
+	sb_printf(sb, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"9\"><title>",
+	    LEFT - 8, y + BAR_H - 7);
+	sb_printf(sb, "%zu clients: ", n);
+	sb_xml_str(sb, r->clients[first].name);
+	sb_puts(sb, " to ");
+	sb_xml_str(sb, r->clients[first + n - 1].name);
+	sb_puts(sb, "</title>");
+	sb_xml_str(sb, r->clients[first].name);
+	if (n > 1) {
+		sb_puts(sb, " .. ");
+		sb_xml_str(sb, r->clients[first + n - 1].name);
+	}
+	sb_puts(sb, "</text>\n");
 }
 
 static const char *
@@ -514,14 +686,33 @@ draw_panel(struct strbuf *sb, const struct run_result *r, const struct probe_log
 	int64_t period = r->scenario->probe.rate > 0 ? llround(1e6 / r->scenario->probe.rate) :
 						       10000;
 
+	size_t per = r->nclients > ROWS_MAX ? (r->nclients + ROWS_MAX - 1) / ROWS_MAX : 1;
+	size_t rows = per > 1 ? (r->nclients + per - 1) / per : r->nclients;
+
 	sc->band_y = y + 34;
 	sc->top = y + PANEL_HEAD + 20;
-	sc->bottom = sc->top + (double)r->nclients * ROW_H + 4;
+	sc->bottom = sc->top + (double)rows * ROW_H + 4;
 	sb_printf(sb, "<g class=\"panel\"><text x=\"10\" y=\"%.1f\" font-weight=\"bold\">", y + 14);
 	sb_xml_str(sb, title);
+	if (per > 1)
+		sb_printf(sb,
+		    "<tspan font-weight=\"normal\" fill=\"#555555\">; %zu clients, a row per "
+		    "%zu in probe order: the instance that answered most of them, under it the "
+		    "next, red where any query got no answer</tspan>",
+		    r->nclients, per);
 	sb_printf(sb, "</text>\n");
 	draw_faults(sb, r, sc);
-	for (size_t c = 0; c < r->nclients; c++) {
+	for (size_t row = 0; per > 1 && row < rows; row++) {
+		double ry = sc->top + (double)row * ROW_H + 4;
+		size_t first = row * per, n = r->nclients - first < per ? r->nclients - first : per;
+
+		block_label(sb, r, first, n, ry);
+		sb_printf(sb, "<g class=\"clients\" data-first=\"%zu\" data-last=\"%zu\">\n", first,
+		    first + n - 1);
+		draw_block(sb, r, sc, logs, first, n, ry);
+		sb_puts(sb, "</g>\n");
+	}
+	for (size_t c = 0; per == 1 && c < r->nclients; c++) {
 		double ry = sc->top + (double)c * ROW_H + 4;
 
 		sb_printf(sb, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", LEFT - 8,

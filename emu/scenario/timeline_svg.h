@@ -6,7 +6,10 @@
  * and a tick coloured by their outcome) and numbered in one row of labels
  * above the clients that never overlap: steps too close to tell apart share
  * a label ("1-4"), and a label pushed aside from its step is joined to it by
- * a leader line; a legend of instances and steps.
+ * a leader line; a legend of instances and steps. With more than 64
+ * clients a row per block of consecutive clients, coloured per time bucket
+ * by the instance that answered most of them (docs/scenarios.md, Timeline
+ * picture), so that the picture's size stays bounded.
  */
 #ifndef ANYLAB_TIMELINE_SVG_H
 #define ANYLAB_TIMELINE_SVG_H
