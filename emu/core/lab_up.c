@@ -133,6 +133,68 @@ lab_make_ns(struct lab_build *b, const char *name, struct kn_ns *ns)
 }
 
 /*
+ * paths[i] = values[i] in ns, entering it once for them all. A file that
+ * does not exist is skipped, and the rest written, when absent() says it
+ * may be (it warns if it must); any other failure is said and returned.
+ */
+static int
+lab_sysctls(struct lab_build *b, const struct kn_ns *ns, const char *const *paths,
+    const char *const *values, size_t count,
+    bool (*absent)(struct lab_build *, const struct kn_ns *, const char *path))
+{
+	size_t done = 0, failed;
+	int err;
+
+	while (done < count) {
+		failed = 0;
+		err = kn_sysctl_write_many(ns->fd, paths + done, values + done, count - done,
+		    &failed);
+		if (err == 0)
+			return 0;
+		failed += done;
+		if (err != -ENOENT || !absent(b, ns, paths[failed])) {
+			emu_err("%s: /proc/sys/%s = %s: %s", ns->name, paths[failed],
+			    values[failed], strerror(-err));
+			return err;
+		}
+		done = failed + 1;
+	}
+	return 0;
+}
+
+/* A node without IPv6, or a kernel without hash seeds: warned once, skipped. */
+static bool
+node_sysctl_absent(struct lab_build *b, const struct kn_ns *ns, const char *path)
+{
+	if (strncmp(path, "net/ipv6/", 9) == 0) {
+		if (!b->warned_v6)
+			emu_err("warning: %s: no /proc/sys/%s (IPv6 disabled?): skipped", ns->name,
+			    path);
+		b->warned_v6 = true;
+		return true;
+	}
+	if (strcmp(path, "net/ipv4/fib_multipath_hash_seed") == 0) {
+		if (!b->warned_seed)
+			emu_err("warning: this kernel has no net.ipv4.fib_multipath_hash_seed "
+				"(Linux 6.11 and later): hash seeds are not set, the "
+				"client-to-server mapping may differ from run to run");
+		b->warned_seed = true;
+		return true;
+	}
+	return false;
+}
+
+/* Without br_netfilter there is nothing to turn off. */
+static bool
+switch_sysctl_absent(struct lab_build *b, const struct kn_ns *ns, const char *path)
+{
+	(void)b;
+	(void)ns;
+	(void)path;
+	return true;
+}
+
+/*
  * A node's sysctls, all written at once right after its namespace is made
  * (one path walk through /proc/sys, kn_sysctl_write_many), before it has
  * interfaces: each new interface copies "default", and writing "all"
@@ -160,8 +222,7 @@ lab_node_sysctls(struct lab_build *b, const struct topo_node *n, struct kn_ns *n
 	};
 	const char *values[LAB_NODE_SYSCTLS] = { "0", "0", "0", "0", "0", "0" };
 	char policy[32], seed[32];
-	size_t count = 6, done = 0, failed;
-	int err;
+	size_t count = 6;
 
 	if (n->forwarding) {
 		paths[count] = "net/ipv4/ip_forward";
@@ -181,33 +242,7 @@ lab_node_sysctls(struct lab_build *b, const struct topo_node *n, struct kn_ns *n
 		paths[count] = "net/ipv4/fib_multipath_hash_seed";
 		values[count++] = seed;
 	}
-	while (done < count) {
-		failed = 0;
-		err = kn_sysctl_write_many(ns->fd, paths + done, values + done, count - done,
-		    &failed);
-		if (err == 0)
-			return 0;
-		failed += done;
-		if (err == -ENOENT && strncmp(paths[failed], "net/ipv6/", 9) == 0) {
-			if (!b->warned_v6)
-				emu_err("warning: %s: no /proc/sys/%s (IPv6 disabled?): skipped",
-				    ns->name, paths[failed]);
-			b->warned_v6 = true;
-		} else if (err == -ENOENT && values[failed] == seed) {
-			if (!b->warned_seed)
-				emu_err("warning: this kernel has no "
-					"net.ipv4.fib_multipath_hash_seed (Linux 6.11 and later): "
-					"hash seeds are not set, the client-to-server mapping may "
-					"differ from run to run");
-			b->warned_seed = true;
-		} else {
-			emu_err("%s: /proc/sys/%s = %s: %s", ns->name, paths[failed],
-			    values[failed], strerror(-err));
-			return err;
-		}
-		done = failed + 1;
-	}
-	return 0;
+	return lab_sysctls(b, ns, paths, values, count, node_sysctl_absent);
 }
 
 /*
@@ -229,23 +264,8 @@ lab_switch_no_netfilter(struct kn_ns *sw)
 		"net/bridge/bridge-nf-call-arptables",
 	};
 	static const char *const values[] = { "0", "0", "0" };
-	size_t done = 0, failed;
-	int err;
 
-	while (done < 3) {
-		failed = 0;
-		err = kn_sysctl_write_many(sw->fd, paths + done, values + done, 3 - done, &failed);
-		if (err == 0)
-			return 0;
-		failed += done;
-		if (err != -ENOENT) {
-			emu_err("%s: /proc/sys/%s = 0: %s", sw->name, paths[failed],
-			    strerror(-err));
-			return err;
-		}
-		done = failed + 1;
-	}
-	return 0;
+	return lab_sysctls(NULL, sw, paths, values, 3, switch_sysctl_absent);
 }
 
 static int

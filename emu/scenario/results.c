@@ -14,6 +14,7 @@
 
 #define TABLE_LIST_MAX	  10 /* collateral clients named in the table */
 #define TABLE_CLIENTS_MAX 64 /* more clients than this: the table lists the affected ones */
+#define TABLE_INST_MAX	  32 /* more instances: the catchment lists the failed and changed */
 
 struct site_of {
 	const char *node;
@@ -499,6 +500,7 @@ static void
 table_catchment(const struct run_result *r, const struct catch_fault *cf, FILE *out)
 {
 	const struct catchment *c = &r->catchment;
+	size_t shown = 0, nchanged = 0;
 	char b[4][32];
 
 	fprintf(out, "    catchment: failed instance%s ", cf->nfailed == 1 ? "" : "s");
@@ -513,6 +515,14 @@ table_catchment(const struct run_result *r, const struct catch_fault *cf, FILE *
 		uint32_t i = c->order[k];
 		long bf = catch_load(cf, CATCH_BEFORE, i), du = catch_load(cf, CATCH_DURING, i);
 		long af = catch_load(cf, CATCH_AFTER, i);
+
+		bool changed = failed_inst(cf, i) || du != bf || (cf->has_after && af != bf);
+
+		nchanged += changed;
+		/* Many instances: those that failed or whose load changed, a screenful. */
+		if (c->ninst > TABLE_INST_MAX && (!changed || shown == TABLE_INST_MAX))
+			continue;
+		shown++;
 
 		if (cf->has_after)
 			snprintf(b[0], sizeof(b[0]), "%7ld", af);
@@ -530,6 +540,11 @@ table_catchment(const struct run_result *r, const struct catch_fault *cf, FILE *
 		fprintf(out, "%7zu\n", cf->unanswered[CATCH_AFTER]);
 	else
 		fprintf(out, "%7s\n", "-");
+	if (shown < c->ninst)
+		fprintf(out,
+		    "      (%zu instances: %zu failed or changed load, %zu listed; every instance "
+		    "in results.json)\n",
+		    c->ninst, nchanged, shown);
 	fprintf(out,
 	    "    failover across %zu affected clients: median %s, p90 %s, p99 %s, worst %s "
 	    "(nearest rank); %zu never answered by another instance\n",

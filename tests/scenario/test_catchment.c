@@ -705,6 +705,51 @@ Test(catchment_run, the_table_sums_up_each_fault)
 	    "%s", text);
 	cr_assert_null(strstr(text, "(unaffected)"));
 	cr_assert_not_null(strstr(text, "    s01-c1     S01-DNS1 S01-DNS2 S01-DNS1"));
+	/*
+	 * 40 instances: only those that failed or whose load changed (S01's
+	 * two, and those of the collateral moves: here every one), at most 32,
+	 * and a line saying so.
+	 */
+	{
+		size_t rows = 0, changed = 0;
+		const char *m = strstr(text, "      (40 instances: ");
+
+		for (const char *p = strstr(text, "\n      S"); p; p = strstr(p + 1, "\n      S"))
+			rows++;
+		cr_assert_not_null(m, "%s", text);
+		cr_assert_eq(sscanf(m, "      (40 instances: %zu failed or changed load", &changed),
+		    1);
+		cr_assert_eq(rows, changed < 32 ? changed : 32, "%s", text);
+		cr_assert_geq(rows, 2);
+		cr_assert_not_null(strstr(text, "\n      S01-DNS1 "), "%s", text);
+	}
+	free(text);
+	run_free(&rn);
+
+	/* 80 instances, some untouched: those are left out, every row listed changed. */
+	synth_run(&rn, 40, 2, 25);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	results_table(&rn.res, f);
+	fclose(f);
+	{
+		size_t rows = 0, changed = 0;
+		const char *m = strstr(text, "      (80 instances: ");
+
+		cr_assert_not_null(m, "%s", text);
+		cr_assert_eq(sscanf(m, "      (80 instances: %zu failed or changed load", &changed),
+		    1);
+		cr_assert_lt(changed, 80, "%s", text);
+		for (const char *p = strstr(text, "\n      S"); p; p = strstr(p + 1, "\n      S")) {
+			const char *eol = strchr(p + 1, '\n');
+			size_t l = (size_t)(eol - p);
+
+			rows++;
+			cr_assert(l < 6 || memcmp(eol - 6, " +0/+0", 6) != 0, "unchanged row: %.*s",
+			    (int)l, p + 1);
+		}
+		cr_assert_eq(rows, changed < 32 ? changed : 32, "%s", text);
+	}
 	free(text);
 	run_free(&rn);
 }
