@@ -590,7 +590,6 @@ sec_probes(struct strbuf *sb, const struct run_result *r)
 {
 	const struct scn_probe *p = &r->scenario->probe;
 	struct res_probe_totals all;
-	struct meas_totals t;
 	size_t idx[WORST_MAX], n;
 	char name[64];
 
@@ -617,10 +616,8 @@ sec_probes(struct strbuf *sb, const struct run_result *r)
 	}
 	/* Many clients: their totals and the ones worth a look; results.json has every one. */
 	results_probe_totals(r, &all);
-	t = (struct meas_totals){ all.sent, all.answered, all.lost, all.errors, all.rtt_median_us,
-		all.rtt_max_us, all.late_median_us, all.late_p99_us, all.late_max_us };
 	snprintf(name, sizeof(name), "all %zu clients", all.clients);
-	probe_row(sb, name, &t);
+	probe_row(sb, name, &all.sum);
 	n = results_probe_worst(r, idx, WORST_MAX);
 	for (size_t i = 0; i < n; i++)
 		probe_row(sb, r->clients[idx[i]].name, &r->clients[idx[i]].totals);

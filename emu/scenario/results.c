@@ -359,7 +359,6 @@ static void
 table_probes(const struct run_result *r, FILE *out)
 {
 	struct res_probe_totals all;
-	struct meas_totals t;
 	size_t idx[TABLE_CLIENTS_MAX], n;
 	char name[32];
 
@@ -371,10 +370,8 @@ table_probes(const struct run_result *r, FILE *out)
 		return;
 	}
 	results_probe_totals(r, &all);
-	t = (struct meas_totals){ all.sent, all.answered, all.lost, all.errors, all.rtt_median_us,
-		all.rtt_max_us, all.late_median_us, all.late_p99_us, all.late_max_us };
 	snprintf(name, sizeof(name), "all %zu", all.clients);
-	table_probe_row(name, &t, out);
+	table_probe_row(name, &all.sum, out);
 	n = results_probe_worst(r, idx, TABLE_CLIENTS_MAX);
 	for (size_t i = 0; i < n; i++)
 		table_probe_row(r->clients[idx[i]].name, &r->clients[idx[i]].totals, out);
@@ -407,30 +404,30 @@ results_probe_totals(const struct run_result *r, struct res_probe_totals *all)
 		fatal("out of memory");
 	memset(all, 0, sizeof(*all));
 	all->clients = r->nclients;
-	all->rtt_max_us = all->late_max_us = -1;
+	all->sum.rtt_max_us = all->sum.late_max_us = -1;
 	for (size_t c = 0; c < r->nclients; c++) {
 		const struct meas_totals *t = &r->clients[c].totals;
 
-		all->sent += t->sent;
-		all->answered += t->answered;
-		all->lost += t->lost;
-		all->errors += t->errors;
+		all->sum.sent += t->sent;
+		all->sum.answered += t->answered;
+		all->sum.lost += t->lost;
+		all->sum.errors += t->errors;
 		all->troubled += probe_troubled(t);
 		all->never += t->answered == 0;
 		if (t->rtt_median_us >= 0)
 			rtt[nr++] = t->rtt_median_us;
-		if (t->rtt_max_us > all->rtt_max_us)
-			all->rtt_max_us = t->rtt_max_us;
+		if (t->rtt_max_us > all->sum.rtt_max_us)
+			all->sum.rtt_max_us = t->rtt_max_us;
 		if (t->late_median_us >= 0) {
 			late[nl] = t->late_median_us;
 			p99[nl++] = t->late_p99_us;
 		}
-		if (t->late_max_us > all->late_max_us)
-			all->late_max_us = t->late_max_us;
+		if (t->late_max_us > all->sum.late_max_us)
+			all->sum.late_max_us = t->late_max_us;
 	}
-	all->rtt_median_us = meas_percentile(rtt, nr, 50);
-	all->late_median_us = meas_percentile(late, nl, 50);
-	all->late_p99_us = meas_percentile(p99, nl, 99);
+	all->sum.rtt_median_us = meas_percentile(rtt, nr, 50);
+	all->sum.late_median_us = meas_percentile(late, nl, 50);
+	all->sum.late_p99_us = meas_percentile(p99, nl, 99);
 	free(rtt);
 	free(late);
 	free(p99);

@@ -115,15 +115,12 @@ struct res_probe_totals {
 	size_t clients;
 	size_t troubled; /* clients that lost a query, had an error or were never answered */
 	size_t never;	 /* clients never answered */
-	uint64_t sent;
-	uint64_t answered;
-	uint64_t lost;
-	uint64_t errors;
-	int64_t rtt_median_us; /* median of the clients' medians, -1 without answers */
-	int64_t rtt_max_us;
-	int64_t late_median_us; /* median of the clients' medians, -1 without sends */
-	int64_t late_p99_us;	/* p99 of the clients' p99s */
-	int64_t late_max_us;
+	/*
+	 * Counts summed; rtt and late medians: the median of the clients'
+	 * medians (-1 without any); late p99: the p99 of their p99s; maxima:
+	 * the largest.
+	 */
+	struct meas_totals sum;
 };
 void results_probe_totals(const struct run_result *, struct res_probe_totals *);
 /*
