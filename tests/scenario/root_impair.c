@@ -44,11 +44,12 @@ static char lab[16], dir[128], bin[512], topo[256];
 	"     \"label\": \"hole\"}," \
 	"    {\"expect\": \"no_answer\", \"seconds\": 2}," \
 	"    {\"action\": \"clear\", \"iface\": \"s:eth0\"}," \
-	"    {\"expect\": \"answered\", \"by\": \"S\", \"within\": 5}," \
-	"    {\"action\": \"wait\", \"seconds\": 1, \"label\": \"clean\"}," \
+	"    {\"expect\": \"answered\", \"by\": \"S\", \"within\": 5, \"label\": \"clean\"}," \
+	"    {\"action\": \"wait\", \"seconds\": 1}," \
 	"    {\"expect\": \"lost\", \"max\": 0, \"since\": \"clean\"}," \
-	"    {\"action\": \"impair\", \"iface\": \"s:eth0\", \"rate_kbit\": 1000}," \
-	"    {\"action\": \"wait\", \"seconds\": 1, \"label\": \"rated\"}," \
+	"    {\"action\": \"impair\", \"iface\": \"s:eth0\", \"rate_kbit\": 1000," \
+	"     \"label\": \"rated\"}," \
+	"    {\"action\": \"wait\", \"seconds\": 1}," \
 	"    {\"expect\": \"lost\", \"max\": 0, \"since\": \"rated\"}," \
 	"    {\"action\": \"clear\", \"iface\": \"s:eth0\"}]}," \
 	"  \"delay\": {\"probe\": {\"clients\": [\"c\"]}, \"steps\": [" \
