@@ -593,10 +593,11 @@ prober_run(const struct prober_cfg *cfg)
 	char hdr[512], abuf[IPADDR_STRLEN];
 
 	/* In flight at most: a timeout's worth of queries, and a little for a late loop. */
-	if (!(cfg->rate > 0) || cfg->nclients == 0 ||
-	    cfg->rate * (cfg->timeout_ms + 100) / 1000 + 2 > MAX_SLOTS)
+	if (!(cfg->rate > 0) || cfg->nclients == 0)
 		return -EINVAL;
 	need = (uint64_t)ceil(cfg->rate * (cfg->timeout_ms + 100) / 1000) + 2;
+	if (need > MAX_SLOTS)
+		return -EINVAL;
 	for (p.nslots = 1; p.nslots < need; p.nslots *= 2)
 		;
 	p.timeout_ns = (int64_t)cfg->timeout_ms * 1000000;

@@ -512,7 +512,6 @@ table_catchment(const struct run_result *r, const struct catch_fault *cf, FILE *
 		uint32_t i = c->order[k];
 		long bf = catch_load(cf, CATCH_BEFORE, i), du = catch_load(cf, CATCH_DURING, i);
 		long af = catch_load(cf, CATCH_AFTER, i);
-
 		bool changed = failed_inst(cf, i) || du != bf || (cf->has_after && af != bf);
 
 		nchanged += changed;

@@ -109,12 +109,25 @@ svg_document(struct strbuf *sb, int width, int height, struct strbuf *body)
 	sb_free(body);
 }
 
-const char *
-timeline_colour(const struct run_result *r, const char *inst)
+/* A bucket's instance: index into r->instances, r->ninstances for one not there. */
+static size_t
+block_inst(const struct run_result *r, const char *inst)
 {
 	int k = results_instance_index(r, inst);
 
-	return k < 0 ? "#999999" : palette[(size_t)k % NPALETTE];
+	return k < 0 ? r->ninstances : (size_t)k;
+}
+
+static const char *
+block_colour(const struct run_result *r, size_t k)
+{
+	return k < r->ninstances ? palette[k % NPALETTE] : "#999999";
+}
+
+const char *
+timeline_colour(const struct run_result *r, const char *inst)
+{
+	return block_colour(r, block_inst(r, inst));
 }
 
 static void
@@ -171,21 +184,6 @@ draw_row(struct strbuf *sb, const struct run_result *r, const struct scale *sc,
 		}
 		i = j;
 	}
-}
-
-/* A bucket's instance: index into r->instances, r->ninstances for one not there. */
-static size_t
-block_inst(const struct run_result *r, const char *inst)
-{
-	int k = results_instance_index(r, inst);
-
-	return k < 0 ? r->ninstances : (size_t)k;
-}
-
-static const char *
-block_colour(const struct run_result *r, size_t k)
-{
-	return k < r->ninstances ? palette[k % NPALETTE] : "#999999";
 }
 
 /*
@@ -685,7 +683,6 @@ draw_panel(struct strbuf *sb, const struct run_result *r, const struct probe_log
 {
 	int64_t period = r->scenario->probe.rate > 0 ? llround(1e6 / r->scenario->probe.rate) :
 						       10000;
-
 	size_t per = r->nclients > ROWS_MAX ? (r->nclients + ROWS_MAX - 1) / ROWS_MAX : 1;
 	size_t rows = per > 1 ? (r->nclients + per - 1) / per : r->nclients;
 
